@@ -1,0 +1,128 @@
+//! Splitting respondents by a grouping column (territory, care setting, gender): group names in a
+//! stable order — the study's territory order, else the choice list's order, else sorted — and the
+//! group of every row.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use toml::Spanned;
+
+use crate::check::Dataset;
+use crate::error::Result;
+use crate::ingest::format_number;
+use crate::instrument::Labels;
+use crate::study::Study;
+
+use super::{GroupCount, SpecSet};
+
+/// The groups of one grouping column.
+#[derive(Debug, Clone, Serialize)]
+pub struct Groups {
+    /// The column grouped by.
+    pub by: String,
+    pub names: Vec<String>,
+    /// Display labels per language (choice labels; empty for territories).
+    pub labels: Vec<Labels>,
+    #[serde(skip)]
+    pub index: Vec<Option<usize>>,
+}
+
+impl Groups {
+    /// Groups by `by`, or by the source's territory column; `None` when there is no such column.
+    pub fn of(study: &Study, dataset: &Dataset, by: Option<&str>) -> Option<Groups> {
+        let by = by.or(dataset.territory_column.as_deref())?;
+        let values: Vec<Option<String>> = if let Some(t) = dataset.texts(by) {
+            t.into_iter().map(|v| v.map(str::to_string)).collect()
+        } else {
+            dataset
+                .numbers(by)?
+                .into_iter()
+                .map(|v| v.map(format_number))
+                .collect()
+        };
+        let present: BTreeSet<&str> = values.iter().flatten().map(String::as_str).collect();
+        let mut names: Vec<String> = Vec::new();
+        let mut labels: Vec<Labels> = Vec::new();
+        let item = dataset.instrument.item(by);
+        if dataset.territory_column.as_deref() == Some(by) && !study.territories.is_empty() {
+            for t in &study.territories {
+                if present.contains(t.name.as_str()) {
+                    names.push(t.name.clone());
+                    labels.push(Labels::new());
+                }
+            }
+        } else if let Some(list) = item.and_then(|i| dataset.instrument.list_of(i)) {
+            for c in &list.choices {
+                if present.contains(c.name.as_str()) {
+                    names.push(c.name.clone());
+                    labels.push(c.labels.clone());
+                }
+            }
+        }
+        for p in &present {
+            if !names.iter().any(|n| n == p) {
+                names.push(p.to_string());
+                labels.push(Labels::new());
+            }
+        }
+        let index = values
+            .iter()
+            .map(|v| v.as_ref().and_then(|v| names.iter().position(|n| n == v)))
+            .collect();
+        Some(Groups {
+            by: by.to_string(),
+            names,
+            labels,
+            index,
+        })
+    }
+
+    /// Like [`Groups::of`], but an unknown column is an error located in the spec file.
+    pub(crate) fn for_spec(
+        set: &SpecSet,
+        study: &Study,
+        dataset: &Dataset,
+        by: Option<&Spanned<String>>,
+    ) -> Result<Option<Groups>> {
+        match by {
+            Some(b) => {
+                if !dataset.has(b.get_ref()) {
+                    return Err(set.error_at(
+                        b,
+                        format!(
+                            "by = '{}' is not a column of {} (check the name in the instrument)",
+                            b.get_ref(),
+                            dataset.file
+                        ),
+                    ));
+                }
+                Ok(Groups::of(study, dataset, Some(b.get_ref())))
+            }
+            None => Ok(Groups::of(study, dataset, None)),
+        }
+    }
+
+    /// Respondents per group.
+    pub fn counts(&self) -> Vec<GroupCount> {
+        let mut n = vec![0usize; self.names.len()];
+        for g in self.index.iter().flatten() {
+            n[*g] += 1;
+        }
+        self.names
+            .iter()
+            .zip(n)
+            .map(|(g, n)| GroupCount { group: g.clone(), n })
+            .collect()
+    }
+
+    /// The non-missing values of each group.
+    pub fn split(&self, values: &[Option<f64>]) -> Vec<Vec<f64>> {
+        let mut out = vec![Vec::new(); self.names.len()];
+        for (v, g) in values.iter().zip(&self.index) {
+            if let (Some(v), Some(g)) = (v, g) {
+                out[*g].push(*v);
+            }
+        }
+        out
+    }
+}

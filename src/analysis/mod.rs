@@ -1,0 +1,335 @@
+//! `analyses/*.toml` → [`Results`]: the numbers every report shows, serialised as results.json.
+//!
+//! Reads analysis specifications (tagged by `kind`), runs them on checked [`Dataset`]s with the
+//! functions of [`crate::stats`], and returns plain serialisable results. Templates only format
+//! these numbers; tests check them.
+
+mod compare;
+mod groups;
+mod likert;
+mod scales;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::check::{Dataset, Dropped};
+use crate::diagnostics::Diagnostics;
+use crate::error::{Error, Result};
+use crate::instrument::Labels;
+use crate::study::Study;
+
+pub use compare::CompareResult;
+pub use groups::Groups;
+pub use likert::LikertResult;
+pub use scales::{scale_scores, ScalesResult};
+
+/// Which correction a family of tests uses.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Correction {
+    #[default]
+    Holm,
+    #[serde(rename = "bh")]
+    BenjaminiHochberg,
+    None,
+}
+
+/// One analysis as written in an `analyses/*.toml` file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Spec {
+    /// Distribution of Likert answers per item and group.
+    Likert {
+        id: String,
+        #[serde(default)]
+        title: Option<crate::study::Text>,
+        /// Items or scales to show (all Likert items when omitted).
+        #[serde(default)]
+        items: Option<Vec<Spanned<String>>>,
+        #[serde(default)]
+        by: Option<Spanned<String>>,
+        #[serde(default)]
+        source: Option<Spanned<String>>,
+    },
+    /// Scale scores (mean of items, reverse keys applied) with Cronbach's alpha.
+    Scales {
+        id: String,
+        #[serde(default)]
+        title: Option<crate::study::Text>,
+        #[serde(default)]
+        scales: Option<Vec<Spanned<String>>>,
+        #[serde(default)]
+        by: Option<Spanned<String>>,
+        #[serde(default)]
+        source: Option<Spanned<String>>,
+    },
+    /// Two-group comparison of every item and scale: Mann–Whitney U, adjusted p-values.
+    Compare {
+        id: String,
+        #[serde(default)]
+        title: Option<crate::study::Text>,
+        #[serde(default)]
+        variables: Option<Vec<Spanned<String>>>,
+        #[serde(default)]
+        by: Option<Spanned<String>>,
+        #[serde(default)]
+        groups: Option<Vec<Spanned<String>>>,
+        #[serde(default)]
+        correction: Correction,
+        #[serde(default)]
+        source: Option<Spanned<String>>,
+    },
+}
+
+impl Spec {
+    pub fn id(&self) -> &str {
+        match self {
+            Spec::Likert { id, .. } | Spec::Scales { id, .. } | Spec::Compare { id, .. } => id,
+        }
+    }
+
+    fn source(&self) -> Option<&Spanned<String>> {
+        match self {
+            Spec::Likert { source, .. } | Spec::Scales { source, .. } | Spec::Compare { source, .. } => {
+                source.as_ref()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpecFile {
+    #[serde(default)]
+    analysis: Vec<Spec>,
+}
+
+/// A file of analysis specifications, with its text kept for located errors.
+#[derive(Debug, Clone)]
+pub struct SpecSet {
+    pub path: PathBuf,
+    pub text: String,
+    pub specs: Vec<Spec>,
+}
+
+impl SpecSet {
+    pub fn load(path: &Path) -> Result<SpecSet> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let file: SpecFile = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
+        Ok(SpecSet {
+            path: path.to_path_buf(),
+            text,
+            specs: file.analysis,
+        })
+    }
+
+    /// An error pointing at a value of this file.
+    pub(crate) fn error_at(&self, at: &Spanned<String>, message: impl Into<String>) -> Error {
+        Error::toml_at(&self.path, &self.text, at.span().start, message)
+    }
+}
+
+/// The result of one analysis.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AnalysisResult {
+    Likert(LikertResult),
+    Scales(ScalesResult),
+    Compare(CompareResult),
+}
+
+/// What a reader needs to know about one data source.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceSummary {
+    pub name: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub instrument: InstrumentSummary,
+    /// Respondents analysed (after duplicates were left out).
+    pub n: usize,
+    pub dropped: Vec<Dropped>,
+    /// Respondents per territory, in the study's order.
+    pub territories: Vec<GroupCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstrumentSummary {
+    pub file: String,
+    pub title: Option<String>,
+    pub form_id: Option<String>,
+    pub version: Option<String>,
+    pub items: usize,
+    pub scales: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupCount {
+    pub group: String,
+    pub n: usize,
+}
+
+/// Counts of findings from `check`, for the data-quality section.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualitySummary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub by_code: Vec<CodeCount>,
+    /// The first findings in full (warnings and errors before notes).
+    pub examples: Vec<crate::diagnostics::Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeCount {
+    pub severity: crate::diagnostics::Severity,
+    pub code: &'static str,
+    pub count: usize,
+}
+
+impl QualitySummary {
+    pub fn of(d: &Diagnostics) -> QualitySummary {
+        use crate::diagnostics::Severity;
+        let mut examples: Vec<_> = d.items.clone();
+        examples.sort_by_key(|x| x.severity);
+        examples.truncate(20);
+        QualitySummary {
+            errors: d.count(Severity::Error),
+            warnings: d.count(Severity::Warning),
+            notes: d.count(Severity::Note),
+            by_code: d
+                .summary()
+                .into_iter()
+                .map(|(severity, code, count)| CodeCount { severity, code, count })
+                .collect(),
+            examples,
+        }
+    }
+}
+
+/// Everything a report shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    pub capakit_version: &'static str,
+    pub title: crate::study::Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<crate::study::Text>,
+    pub languages: Vec<String>,
+    pub sources: Vec<SourceSummary>,
+    pub quality: QualitySummary,
+    pub analyses: Vec<Entry>,
+}
+
+/// One analysis result with its id and optional title.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: String,
+    pub title: Option<crate::study::Text>,
+    pub source: String,
+    #[serde(flatten)]
+    pub result: AnalysisResult,
+}
+
+/// Labels of a variable shown in a result (an item or a scale).
+pub(crate) fn labels_of(dataset: &Dataset, name: &str) -> Labels {
+    let ins = &dataset.instrument;
+    if let Some(item) = ins.item(name) {
+        item.labels.clone()
+    } else if let Some(scale) = ins.scale(name) {
+        scale.labels.clone()
+    } else {
+        Labels::new()
+    }
+}
+
+/// Runs every analysis of the study on the checked datasets.
+pub fn run_analyses(
+    study: &Study,
+    datasets: &[Dataset],
+    diagnostics: &Diagnostics,
+) -> Result<Results> {
+    let mut entries = Vec::new();
+    let mut seen_ids = std::collections::BTreeSet::new();
+    for path in &study.analyses {
+        let set = SpecSet::load(path)?;
+        for spec in &set.specs {
+            if !seen_ids.insert(spec.id().to_string()) {
+                return Err(Error::toml_at(
+                    &set.path,
+                    &set.text,
+                    set.text.find(&format!("\"{}\"", spec.id())).unwrap_or(0),
+                    format!("the analysis id '{}' is used twice", spec.id()),
+                ));
+            }
+            let dataset = match spec.source() {
+                Some(s) => datasets.iter().find(|d| &d.source == s.get_ref()).ok_or_else(|| {
+                    set.error_at(s, format!("there is no source named '{}' in study.toml", s.get_ref()))
+                })?,
+                None => datasets.first().ok_or_else(|| Error::Usage("the study has no data".into()))?,
+            };
+            let (title, result) = match spec {
+                Spec::Likert { title, items, by, .. } => (
+                    title.clone(),
+                    AnalysisResult::Likert(likert::run(&set, study, dataset, items.as_deref(), by.as_ref())?),
+                ),
+                Spec::Scales { title, scales, by, .. } => (
+                    title.clone(),
+                    AnalysisResult::Scales(scales::run(&set, study, dataset, scales.as_deref(), by.as_ref())?),
+                ),
+                Spec::Compare { title, variables, by, groups, correction, .. } => (
+                    title.clone(),
+                    AnalysisResult::Compare(compare::run(
+                        &set,
+                        study,
+                        dataset,
+                        variables.as_deref(),
+                        by.as_ref(),
+                        groups.as_deref(),
+                        *correction,
+                    )?),
+                ),
+            };
+            entries.push(Entry {
+                id: spec.id().to_string(),
+                title,
+                source: dataset.source.clone(),
+                result,
+            });
+        }
+    }
+    let sources = datasets
+        .iter()
+        .map(|d| {
+            let groups = Groups::of(study, d, None);
+            SourceSummary {
+                name: d.source.clone(),
+                file: d.file.clone(),
+                sheet: d.sheet.clone(),
+                instrument: InstrumentSummary {
+                    file: d.instrument.file.clone(),
+                    title: d.instrument.title.clone(),
+                    form_id: d.instrument.form_id.clone(),
+                    version: d.instrument.version.clone(),
+                    items: d.instrument.items.len(),
+                    scales: d.instrument.scales.len(),
+                },
+                n: d.height(),
+                dropped: d.dropped.clone(),
+                territories: groups
+                    .map(|g| g.counts())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Results {
+        capakit_version: env!("CARGO_PKG_VERSION"),
+        title: study.title.clone(),
+        subtitle: study.subtitle.clone(),
+        languages: study.languages.clone(),
+        sources,
+        quality: QualitySummary::of(diagnostics),
+        analyses: entries,
+    })
+}

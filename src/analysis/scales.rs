@@ -1,0 +1,181 @@
+//! Scale scores — the mean of a scale's items with reverse-keyed items turned (min + max − x) —
+//! with Cronbach's alpha on complete cases, overall and per group.
+
+use serde::Serialize;
+use toml::Spanned;
+
+use crate::check::Dataset;
+use crate::error::Result;
+use crate::instrument::{Labels, Scale};
+use crate::stats::{cronbach_alpha, Alpha, Summary};
+use crate::study::Study;
+
+use super::{Groups, SpecSet};
+
+/// How a score is computed, stated in every result.
+pub const SCORING: &str = "mean of the answered items, when at least half of the scale's items are answered; reverse-keyed items scored as min + max − answer; Cronbach's alpha on respondents who answered every item (listwise deletion)";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    pub group: String,
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleRow {
+    pub scale: String,
+    pub labels: Labels,
+    pub dimension: Option<String>,
+    pub items: Vec<String>,
+    pub reversed: Vec<String>,
+    /// Lowest and highest possible score.
+    pub range: [f64; 2],
+    pub total: Summary,
+    /// Respondents without a score (too few items answered).
+    pub missing: usize,
+    pub alpha: Option<Alpha>,
+    pub groups: Vec<GroupSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScalesResult {
+    pub by: Option<String>,
+    pub groups: Vec<String>,
+    pub group_labels: Vec<Labels>,
+    pub scoring: &'static str,
+    pub scales: Vec<ScaleRow>,
+}
+
+/// The items of a scale as columns, reverse keys applied, and the scale's score range.
+fn item_columns(dataset: &Dataset, scale: &Scale) -> (Vec<String>, Vec<Vec<Option<f64>>>, [f64; 2]) {
+    let ins = &dataset.instrument;
+    let mut names = Vec::new();
+    let mut cols = Vec::new();
+    let mut range = [f64::INFINITY, f64::NEG_INFINITY];
+    for name in &scale.items {
+        let Some(item) = ins.item(name) else { continue };
+        let Some(values) = dataset.numbers(name) else { continue };
+        let bounds = ins
+            .list_of(item)
+            .and_then(|l| l.score_range())
+            .or_else(|| Some((item.min?.value, item.max?.value)));
+        if let Some((lo, hi)) = bounds {
+            range = [range[0].min(lo), range[1].max(hi)];
+        }
+        let values = match (item.reverse, bounds) {
+            (true, Some((lo, hi))) => values.into_iter().map(|v| v.map(|x| lo + hi - x)).collect(),
+            _ => values,
+        };
+        names.push(name.clone());
+        cols.push(values);
+    }
+    if !range[0].is_finite() {
+        range = [0.0, 0.0];
+    }
+    (names, cols, range)
+}
+
+/// The score of every respondent on a scale (`None` when fewer than half the items are answered).
+pub fn scale_scores(dataset: &Dataset, scale: &Scale) -> Vec<Option<f64>> {
+    let (_, cols, _) = item_columns(dataset, scale);
+    let k = cols.len();
+    let need = k.div_ceil(2).max(1);
+    (0..dataset.height())
+        .map(|i| {
+            let answered: Vec<f64> = cols.iter().filter_map(|c| c[i]).collect();
+            (k > 0 && answered.len() >= need).then(|| answered.iter().sum::<f64>() / answered.len() as f64)
+        })
+        .collect()
+}
+
+/// The scales named in a spec, or all of the instrument's scales present in the data.
+pub(crate) fn select_scales<'a>(
+    set: &SpecSet,
+    dataset: &'a Dataset,
+    names: Option<&[Spanned<String>]>,
+) -> Result<Vec<&'a Scale>> {
+    let ins = &dataset.instrument;
+    match names {
+        None => Ok(ins
+            .scales
+            .iter()
+            .filter(|s| s.items.iter().any(|i| dataset.has(i)))
+            .collect()),
+        Some(names) => names
+            .iter()
+            .map(|n| {
+                ins.scale(n.get_ref()).ok_or_else(|| {
+                    set.error_at(
+                        n,
+                        format!(
+                            "'{}' is not a scale of {} (scales: {})",
+                            n.get_ref(),
+                            ins.file,
+                            ins.scales.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                })
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn run(
+    set: &SpecSet,
+    study: &Study,
+    dataset: &Dataset,
+    scales: Option<&[Spanned<String>]>,
+    by: Option<&Spanned<String>>,
+) -> Result<ScalesResult> {
+    let groups = Groups::for_spec(set, study, dataset, by)?;
+    let mut rows = Vec::new();
+    for scale in select_scales(set, dataset, scales)? {
+        let (names, cols, range) = item_columns(dataset, scale);
+        let scores = scale_scores(dataset, scale);
+        let present: Vec<f64> = scores.iter().flatten().copied().collect();
+        let complete: Vec<usize> = (0..dataset.height())
+            .filter(|&i| cols.iter().all(|c| c[i].is_some()))
+            .collect();
+        let complete_cols: Vec<Vec<f64>> = cols
+            .iter()
+            .map(|c| complete.iter().map(|&i| c[i].unwrap_or_default()).collect())
+            .collect();
+        let slices: Vec<&[f64]> = complete_cols.iter().map(Vec::as_slice).collect();
+        let group_rows = match &groups {
+            Some(g) => g
+                .split(&scores)
+                .iter()
+                .zip(&g.names)
+                .map(|(vals, name)| GroupSummary {
+                    group: name.clone(),
+                    summary: Summary::of(vals),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        rows.push(ScaleRow {
+            scale: scale.name.clone(),
+            labels: scale.labels.clone(),
+            dimension: scale.dimension.clone(),
+            reversed: names
+                .iter()
+                .filter(|n| dataset.instrument.item(n).is_some_and(|i| i.reverse))
+                .cloned()
+                .collect(),
+            alpha: cronbach_alpha(&names, &slices),
+            items: names,
+            range,
+            missing: scores.len() - present.len(),
+            total: Summary::of(&present),
+            groups: group_rows,
+        });
+    }
+    Ok(ScalesResult {
+        by: groups.as_ref().map(|g| g.by.clone()),
+        groups: groups.as_ref().map(|g| g.names.clone()).unwrap_or_default(),
+        group_labels: groups.map(|g| g.labels).unwrap_or_default(),
+        scoring: SCORING,
+        scales: rows,
+    })
+}

@@ -1,0 +1,203 @@
+//! [`RawTable`] + [`Instrument`] + [`Study`] → [`Dataset`] and [`Diagnostics`].
+//!
+//! Maps the file's columns to the instrument's items (KoboToolbox group prefixes, one 0/1 column
+//! per option of a select_multiple, headers written as labels), types every cell (choice names or
+//! labels in any language, numbers with a decimal comma, dates), and validates: unknown and missing
+//! columns, required answers, choice lists and ranges, duplicated respondent ids, territories not
+//! in the study (aliases resolved). Findings name file, sheet, row, column and value. Cells that
+//! fail a check become missing in the dataset; `run` stops when there are errors.
+
+mod columns;
+mod dataset;
+mod values;
+
+use std::collections::BTreeMap;
+
+use polars::prelude::{Column, DataFrame};
+
+use crate::diagnostics::{show_value, Diagnostics, Location};
+use crate::error::{Error, Result};
+use crate::ingest::{read_table, RawTable};
+use crate::instrument::{read_xlsform, Instrument, ItemKind};
+use crate::study::{Source, Study};
+
+pub use columns::{map_columns, ColumnMap, Mapping};
+pub use dataset::{ColumnOrigin, Dataset, Dropped};
+
+/// The outcome of checking one source.
+pub struct Checked {
+    pub dataset: Dataset,
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads and checks every source of a study, in order.
+pub fn check_study(study: &Study) -> Result<Vec<Checked>> {
+    study.sources.iter().map(|s| check_source(study, s)).collect()
+}
+
+/// Reads one source's instrument and data file and checks the answers.
+pub fn check_source(study: &Study, source: &Source) -> Result<Checked> {
+    let instrument = read_xlsform(&source.instrument, &study.display_path(&source.instrument))?;
+    let shown = study.display_path(&source.path);
+    let table = read_table(&source.path, &shown, source.sheet.as_deref())?;
+    check_table(study, source, table, instrument)
+}
+
+/// Checks a table already read against an instrument.
+pub fn check_table(
+    study: &Study,
+    source: &Source,
+    mut table: RawTable,
+    instrument: Instrument,
+) -> Result<Checked> {
+    let mut diags = Diagnostics::default();
+    diags.extend(instrument.notes.clone());
+    diags.extend(std::mem::take(&mut table.notes));
+
+    let map = map_columns(&table, &instrument, source, &mut diags);
+    for (key, what) in [
+        (&source.id_column, "id_column"),
+        (&source.territory_column, "territory_column"),
+    ] {
+        if let Some(name) = key {
+            if !map.by_item.contains_key(name) && !map.extra.contains_key(name) {
+                return Err(Error::input(
+                    table.location(),
+                    format!(
+                        "{what} = '{name}' in {} names no column of this file",
+                        study.display_path(&study.file)
+                    ),
+                ));
+            }
+        }
+    }
+
+    let height = table.height();
+    let mut columns: Vec<Column> = Vec::new();
+    let mut origins = BTreeMap::new();
+
+    for item in &instrument.items {
+        let Some(mapping) = map.by_item.get(&item.name) else { continue };
+        let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
+        let column = if is_territory {
+            values::territory_column(&table, mapping.index(), study, &mut diags)
+        } else {
+            values::item_column(&table, item, mapping, &instrument, &mut diags)
+        };
+        if item.required && item.relevant.is_none() {
+            values::check_required(&table, &column, item, mapping.index(), &mut diags);
+        }
+        origins.insert(
+            item.name.clone(),
+            ColumnOrigin {
+                header: table.headers[mapping.index()].clone(),
+                index: mapping.index(),
+            },
+        );
+        columns.push(column);
+    }
+    // Id and territory columns that are not items of the form are kept as text.
+    for (name, &j) in &map.extra {
+        let is_territory = source.territory_column.as_deref() == Some(name.as_str());
+        let column = if is_territory {
+            values::territory_column(&table, j, study, &mut diags)
+        } else {
+            values::text_column(name, &table.columns[j])
+        };
+        origins.insert(
+            name.clone(),
+            ColumnOrigin {
+                header: table.headers[j].clone(),
+                index: j,
+            },
+        );
+        columns.push(column);
+    }
+
+    // Duplicated respondent ids: the first answer is kept.
+    let mut keep = vec![true; height];
+    let mut dropped = Vec::new();
+    if let Some(id) = &source.id_column {
+        let j = origins[id].index;
+        let mut first: BTreeMap<String, u32> = BTreeMap::new();
+        for i in 0..height {
+            let value = table.columns[j][i].as_text().trim().to_string();
+            if value.is_empty() {
+                diags.error(
+                    "missing-id",
+                    table.cell_location(i, j),
+                    "the respondent id is empty",
+                );
+                continue;
+            }
+            if let Some(row) = first.get(&value) {
+                diags.warning(
+                    "duplicate-id",
+                    table.cell_location(i, j),
+                    format!(
+                        "the id {} was already used on row {row}; this answer is left out, the first one is kept",
+                        show_value(&value)
+                    ),
+                );
+                keep[i] = false;
+                dropped.push(Dropped {
+                    row: table.row_numbers[i],
+                    reason: format!("duplicate id {value} (first on row {row})"),
+                });
+            } else {
+                first.insert(value, table.row_numbers[i]);
+            }
+        }
+    }
+
+    let mut frame = DataFrame::new(height, columns)
+        .map_err(|e| Error::input(table.location(), format!("internal table error: {e}")))?;
+    let mut row_numbers = table.row_numbers.clone();
+    if keep.iter().any(|k| !k) {
+        let mask: polars::prelude::BooleanChunked = keep.iter().copied().collect();
+        frame = frame
+            .filter(&mask)
+            .map_err(|e| Error::input(table.location(), format!("internal table error: {e}")))?;
+        row_numbers = row_numbers
+            .into_iter()
+            .zip(&keep)
+            .filter_map(|(r, k)| k.then_some(r))
+            .collect();
+    }
+
+    Ok(Checked {
+        dataset: Dataset {
+            source: source.name.clone(),
+            file: table.file.clone(),
+            sheet: table.sheet.clone(),
+            frame,
+            row_numbers,
+            columns: origins,
+            territory_column: source.territory_column.clone(),
+            id_column: source.id_column.clone(),
+            instrument,
+            dropped,
+        },
+        diagnostics: diags,
+    })
+}
+
+/// The location of a file's header cell for column `j`.
+pub(crate) fn header_location(table: &RawTable, j: usize) -> Location {
+    let row = table
+        .row_numbers
+        .first()
+        .map_or(1, |r| r.saturating_sub(1).max(1));
+    table.location().row(row).column(j, &table.headers[j])
+}
+
+/// True for item kinds that have their own answer column in an export.
+pub(crate) fn exported(kind: &ItemKind) -> bool {
+    !matches!(kind, ItemKind::Other(t) if META_TYPES.contains(&t.as_str()))
+}
+
+/// XLSForm metadata types: exported, but not questions.
+pub(crate) const META_TYPES: &[&str] = &[
+    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
+    "email", "audit", "start-geopoint", "background-audio",
+];

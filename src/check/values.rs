@@ -1,0 +1,398 @@
+//! Typing and validating the cells of one column: choices (by name or by label), numbers (decimal
+//! comma accepted), ranges, dates, select_multiple answers, territories with aliases.
+
+use std::collections::BTreeMap;
+
+use polars::prelude::Column;
+
+use crate::diagnostics::{show_value, Diagnostics, Location};
+use crate::ingest::{format_number, Cell, RawTable};
+use crate::instrument::{ChoiceList, Instrument, Item, ItemKind};
+use crate::study::Study;
+
+use super::Mapping;
+
+/// A number as people type it: `3`, `3.5`, `3,5` (decimal comma), `1.250,5`, `1,250.5`.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let t: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\'')).collect();
+    if t.is_empty() {
+        return None;
+    }
+    let normal = match (t.rfind(','), t.rfind('.')) {
+        (Some(c), Some(d)) if c > d => t.replace('.', "").replace(',', "."),
+        (Some(_), Some(_)) => t.replace(',', ""),
+        (Some(_), None) if t.matches(',').count() == 1 => t.replace(',', "."),
+        _ => t,
+    };
+    normal.parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
+/// A date as `YYYY-MM-DD` from ISO (`2024-03-05`, with or without a time) or Italian
+/// (`05/03/2024`) writing; `None` when it is not a valid date.
+pub fn parse_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    let date_part = s.split(['T', ' ']).next()?;
+    let (y, m, d) = if date_part.contains('-') {
+        let mut p = date_part.split('-');
+        (p.next()?, p.next()?, p.next()?)
+    } else if date_part.contains('/') {
+        let mut p = date_part.split('/');
+        let (d, m, y) = (p.next()?, p.next()?, p.next()?);
+        (y, m, d)
+    } else {
+        return None;
+    };
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1..=days).contains(&d) && (1900..=2100).contains(&y)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn choices_preview(list: &ChoiceList) -> String {
+    let names: Vec<&str> = list.choices.iter().take(12).map(|c| c.name.as_str()).collect();
+    let more = if list.choices.len() > 12 { ", …" } else { "" };
+    format!("{}{more}", names.join(", "))
+}
+
+fn cell_text(cell: &Cell) -> Option<String> {
+    (!cell.is_empty()).then(|| cell.as_text().trim().to_string())
+}
+
+/// A text column copied as it is (ids, free text).
+pub fn text_column(name: &str, cells: &[Cell]) -> Column {
+    let values: Vec<Option<String>> = cells.iter().map(cell_text).collect();
+    Column::new(name.into(), values)
+}
+
+/// The territory column: each spelling resolved to the study's canonical name.
+pub fn territory_column(
+    table: &RawTable,
+    j: usize,
+    study: &Study,
+    diags: &mut Diagnostics,
+) -> Column {
+    let name = &table.headers[j];
+    let cells = &table.columns[j];
+    if study.territories.is_empty() {
+        return text_column(name, cells);
+    }
+    let known: Vec<&str> = study.territories.iter().map(|t| t.name.as_str()).collect();
+    let mut aliases: BTreeMap<(String, String), (usize, Location)> = BTreeMap::new();
+    let values: Vec<Option<String>> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            let raw = cell_text(cell)?;
+            match study.resolve_territory(&raw) {
+                Some(t) => {
+                    let spelled = cell.as_text();
+                    if spelled != t {
+                        aliases
+                            .entry((spelled, t.to_string()))
+                            .or_insert((0, table.cell_location(i, j)))
+                            .0 += 1;
+                    }
+                    Some(t.to_string())
+                }
+                None => {
+                    diags.error(
+                        "unknown-territory",
+                        table.cell_location(i, j),
+                        format!(
+                            "{} is not a territory of the study ({}); add it, or an alias, to study.toml",
+                            show_value(&raw),
+                            known.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+    for ((spelled, canonical), (n, loc)) in aliases {
+        diags.note(
+            "territory-alias",
+            loc,
+            format!(
+                "{} read as {canonical} ({n} row{}, first here)",
+                show_value(&spelled),
+                if n == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    Column::new(name.as_str().into(), values)
+}
+
+/// The typed column of one item.
+pub fn item_column(
+    table: &RawTable,
+    item: &Item,
+    mapping: &Mapping,
+    instrument: &Instrument,
+    diags: &mut Diagnostics,
+) -> Column {
+    let name = item.name.as_str();
+    let list = instrument.list_of(item);
+    match (&item.kind, mapping, list) {
+        (ItemKind::SelectOne, Mapping::Single(j), Some(list)) => {
+            let cells = &table.columns[*j];
+            let resolve = |i: usize, cell: &Cell, diags: &mut Diagnostics| {
+                let raw = cell_text(cell)?;
+                match list.resolve(&raw) {
+                    Some(c) => Some(c.name.clone()),
+                    None => {
+                        diags.error(
+                            "value-not-in-choices",
+                            table.cell_location(i, *j),
+                            format!(
+                                "{} is not a choice of the list '{}' ({})",
+                                show_value(&raw),
+                                list.name,
+                                choices_preview(list)
+                            ),
+                        );
+                        None
+                    }
+                }
+            };
+            if list.is_numeric() {
+                let v: Vec<Option<f64>> = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| resolve(i, c, diags).and_then(|n| list.score(&n)))
+                    .collect();
+                Column::new(name.into(), v)
+            } else {
+                let v: Vec<Option<String>> = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| resolve(i, c, diags))
+                    .collect();
+                Column::new(name.into(), v)
+            }
+        }
+        (ItemKind::SelectMultiple, _, Some(list)) => {
+            select_multiple(table, name, mapping, list, diags)
+        }
+        (ItemKind::Integer | ItemKind::Decimal, Mapping::Single(j), _) => {
+            let v: Vec<Option<f64>> = table.columns[*j]
+                .iter()
+                .enumerate()
+                .map(|(i, c)| number(table, item, i, *j, c, diags))
+                .collect();
+            Column::new(name.into(), v)
+        }
+        (ItemKind::Date, Mapping::Single(j), _) => {
+            let v: Vec<Option<String>> = table.columns[*j]
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let raw = cell_text(c)?;
+                    let parsed = parse_date(&raw);
+                    if parsed.is_none() {
+                        diags.error(
+                            "not-a-date",
+                            table.cell_location(i, *j),
+                            format!("{} is not a date (write 2024-03-05 or 05/03/2024)", show_value(&raw)),
+                        );
+                    }
+                    parsed
+                })
+                .collect();
+            Column::new(name.into(), v)
+        }
+        _ => text_column(name, &table.columns[mapping.index()]),
+    }
+}
+
+fn number(
+    table: &RawTable,
+    item: &Item,
+    i: usize,
+    j: usize,
+    cell: &Cell,
+    diags: &mut Diagnostics,
+) -> Option<f64> {
+    let x = match cell {
+        Cell::Number(x) => *x,
+        Cell::Empty => return None,
+        other => {
+            let raw = other.as_text();
+            if raw.trim().is_empty() {
+                return None;
+            }
+            match parse_number(&raw) {
+                Some(x) => x,
+                None => {
+                    diags.error(
+                        "not-a-number",
+                        table.cell_location(i, j),
+                        format!("{} is not a number", show_value(&raw)),
+                    );
+                    return None;
+                }
+            }
+        }
+    };
+    if item.kind == ItemKind::Integer && x.fract() != 0.0 {
+        diags.error(
+            "not-an-integer",
+            table.cell_location(i, j),
+            format!("{} is not a whole number", format_number(x)),
+        );
+        return None;
+    }
+    let below = item.min.is_some_and(|b| if b.inclusive { x < b.value } else { x <= b.value });
+    let above = item.max.is_some_and(|b| if b.inclusive { x > b.value } else { x >= b.value });
+    if below || above {
+        let bound = |b: Option<crate::instrument::Bound>, lo: bool| match b {
+            Some(b) => format!(
+                "{}{}",
+                match (lo, b.inclusive) {
+                    (true, true) => "≥ ",
+                    (true, false) => "> ",
+                    (false, true) => "≤ ",
+                    (false, false) => "< ",
+                },
+                format_number(b.value)
+            ),
+            None => String::new(),
+        };
+        let range = [bound(item.min, true), bound(item.max, false)]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        diags.error(
+            "out-of-range",
+            table.cell_location(i, j),
+            format!("{} is outside the allowed range ({range})", format_number(x)),
+        );
+        return None;
+    }
+    Some(x)
+}
+
+fn select_multiple(
+    table: &RawTable,
+    name: &str,
+    mapping: &Mapping,
+    list: &ChoiceList,
+    diags: &mut Diagnostics,
+) -> Column {
+    let order = |n: &str| list.choices.iter().position(|c| c.name == n).unwrap_or(usize::MAX);
+    let height = table.height();
+    let values: Vec<Option<String>> = (0..height)
+        .map(|i| {
+            let mut chosen: Vec<String> = Vec::new();
+            let mut answered = false;
+            match mapping {
+                Mapping::Single(j) | Mapping::Options { main: Some(j), .. } => {
+                    let raw = cell_text(&table.columns[*j][i])?;
+                    answered = true;
+                    for token in raw.split_whitespace() {
+                        match list.resolve(token) {
+                            Some(c) => chosen.push(c.name.clone()),
+                            None => diags.error(
+                                "value-not-in-choices",
+                                table.cell_location(i, *j),
+                                format!(
+                                    "{} is not a choice of the list '{}' ({})",
+                                    show_value(token),
+                                    list.name,
+                                    choices_preview(list)
+                                ),
+                            ),
+                        }
+                    }
+                }
+                Mapping::Options { main: None, options } => {
+                    for (option, j) in options {
+                        let cell = &table.columns[*j][i];
+                        if cell.is_empty() {
+                            continue;
+                        }
+                        answered = true;
+                        let on = match cell {
+                            Cell::Number(x) => Some(*x),
+                            Cell::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+                            other => match other.as_text().trim().to_lowercase().as_str() {
+                                "true" | "vero" | "yes" | "sì" => Some(1.0),
+                                "false" | "falso" | "no" => Some(0.0),
+                                t => parse_number(t),
+                            },
+                        };
+                        match on {
+                            Some(x) if x == 1.0 => chosen.push(option.clone()),
+                            Some(x) if x == 0.0 => {}
+                            _ => diags.error(
+                                "value-not-0-1",
+                                table.cell_location(i, *j),
+                                format!(
+                                    "{} should be 1 (chosen) or 0 (not chosen)",
+                                    show_value(&cell.as_text())
+                                ),
+                            ),
+                        }
+                    }
+                }
+            }
+            chosen.sort_by_key(|c| order(c));
+            chosen.dedup();
+            answered.then(|| chosen.join(" "))
+        })
+        .collect();
+    Column::new(name.into(), values)
+}
+
+/// Reports required answers that are missing.
+pub fn check_required(
+    table: &RawTable,
+    column: &Column,
+    item: &Item,
+    j: usize,
+    diags: &mut Diagnostics,
+) {
+    for i in 0..column.len() {
+        let missing = column.get(i).map(|v| v.is_null()).unwrap_or(true);
+        if missing && table.columns[j][i].is_empty() {
+            diags.error(
+                "required-missing",
+                table.cell_location(i, j),
+                format!("'{}' is required but has no answer", item.name),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_as_people_type_them() {
+        assert_eq!(parse_number("3"), Some(3.0));
+        assert_eq!(parse_number(" 3,5 "), Some(3.5));
+        assert_eq!(parse_number("1.250,5"), Some(1250.5));
+        assert_eq!(parse_number("1,250.5"), Some(1250.5));
+        assert_eq!(parse_number("tre"), None);
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(parse_number("inf"), None);
+    }
+
+    #[test]
+    fn dates_iso_and_italian() {
+        assert_eq!(parse_date("2024-03-05").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("05/03/2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(parse_date("2024-02-30"), None);
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2024-02-29T10:00:00").as_deref(), Some("2024-02-29"));
+        assert_eq!(parse_date("ieri"), None);
+    }
+}

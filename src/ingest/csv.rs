@@ -1,0 +1,132 @@
+//! CSV as Excel, LibreOffice and KoboToolbox write it: `,` `;` or tab separators, UTF-8 with or
+//! without BOM, UTF-16 with BOM, or Windows-1252 (Italian Excel's "CSV (separato da ;)").
+//! Cells stay text here; numbers with a decimal comma are typed later by the check stage.
+
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostics, Location};
+use crate::error::{Error, Result};
+
+use super::{Cell, RawTable};
+
+/// Decodes the bytes of a text file; returns the text and, when it was not plain UTF-8, a note.
+fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        let how = if encoding == encoding_rs::UTF_8 {
+            "read as UTF-8 (with a byte-order mark)"
+        } else if encoding == encoding_rs::UTF_16LE {
+            "read as UTF-16 little-endian (byte-order mark)"
+        } else {
+            "read as UTF-16 big-endian (byte-order mark)"
+        };
+        return (text.into_owned(), Some(how));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (
+                text.into_owned(),
+                Some("not valid UTF-8: read as Windows-1252 (the encoding of Excel's CSV on Windows)"),
+            )
+        }
+    }
+}
+
+/// Picks the separator that splits the first non-empty line into the most fields, outside quotes.
+fn sniff_separator(text: &str) -> u8 {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (sep, n) in counts.iter_mut() {
+                if b == *sep {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    // Stable: on a tie the earlier (comma) wins.
+    let mut best = counts[0];
+    for c in &counts[1..] {
+        if c.1 > best.1 {
+            best = *c;
+        }
+    }
+    best.0
+}
+
+pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let location = Location::file(shown);
+    if bytes.contains(&0) && encoding_rs::Encoding::for_bom(&bytes).is_none() {
+        return Err(Error::input(
+            location,
+            "this does not look like a CSV file: it contains NUL bytes (is it a workbook saved with a .csv name?)",
+        ));
+    }
+    let (text, how) = decode(&bytes);
+    let mut notes = Diagnostics::default();
+    if let Some(how) = how {
+        notes.note("encoding", location.clone(), how);
+    }
+    let sep = sniff_separator(&text);
+    if sep != b',' {
+        let name = if sep == b';' { "semicolon (;)" } else { "tab" };
+        notes.note(
+            "separator",
+            location.clone(),
+            format!("fields are separated by {name}"),
+        );
+    }
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(sep)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| {
+            Error::input(location.clone().row(i as u32 + 1), format!("unreadable CSV: {e}"))
+        })?;
+        rows.push(
+            record
+                .iter()
+                .map(|s| {
+                    if s.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(s.to_string())
+                    }
+                })
+                .collect(),
+        );
+    }
+    RawTable::from_rows(path, shown.to_string(), None, rows, 1, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_italian_excel_separator() {
+        assert_eq!(sniff_separator("id;età;\"a;b\"\n1;2;3"), b';');
+        assert_eq!(sniff_separator("id,age\n"), b',');
+        assert_eq!(sniff_separator("id\tage\tx,y\n"), b'\t');
+    }
+
+    #[test]
+    fn decodes_windows_1252() {
+        let (text, how) = decode(b"citt\xe0");
+        assert_eq!(text, "città");
+        assert!(how.unwrap().contains("Windows-1252"));
+        let (text, how) = decode("\u{feff}città".as_bytes());
+        assert_eq!(text, "città");
+        assert!(how.unwrap().contains("byte-order mark"));
+    }
+}

@@ -1,0 +1,206 @@
+//! Spreadsheets and CSV files → [`RawTable`]: headers and cells with their place in the file.
+//!
+//! This is the first stage. It knows file formats (CSV in any separator and encoding Excel writes;
+//! .xlsx, .xls, .ods through calamine) but nothing about questionnaires: typing values against an
+//! instrument is [`crate::check`]'s job. Every cell keeps its Excel row and column so later findings
+//! can point at it; every oddity accepted on the way (encoding, separator, a title above the header)
+//! is returned as a note.
+
+mod csv;
+mod workbook;
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostics, Location};
+use crate::error::{Error, Result};
+
+pub use self::workbook::{read_sheet, sheet_names};
+
+/// One cell as the file holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+impl Cell {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as text, as a user would see it (numbers without a trailing `.0`).
+    pub fn as_text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(x) => format_number(*x),
+            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        }
+    }
+}
+
+/// A number as a spreadsheet shows it: `3` not `3.0`, `2.5` as is.
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A table read from one file (and one sheet), column by column.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub path: PathBuf,
+    /// The file as shown to the user.
+    pub file: String,
+    pub sheet: Option<String>,
+    pub headers: Vec<String>,
+    /// `columns[j][i]` is the cell of data row `i` in column `j`.
+    pub columns: Vec<Vec<Cell>>,
+    /// Excel row number (1-based) of each data row.
+    pub row_numbers: Vec<u32>,
+    /// How the file was read (encoding, separator, header row): notes for the user.
+    pub notes: Diagnostics,
+}
+
+impl RawTable {
+    pub fn height(&self) -> usize {
+        self.row_numbers.len()
+    }
+
+    /// The location of a file-level finding.
+    pub fn location(&self) -> Location {
+        Location::file(self.file.clone()).sheet(self.sheet.as_deref())
+    }
+
+    /// The location of the cell in data row `i`, column `j`.
+    pub fn cell_location(&self, i: usize, j: usize) -> Location {
+        self.location()
+            .row(self.row_numbers[i])
+            .column(j, &self.headers[j])
+    }
+
+    /// Builds a table from rows of cells: finds the header row, drops empty rows.
+    /// `first_row` is the Excel row number of `rows[0]`.
+    pub(crate) fn from_rows(
+        path: &Path,
+        file: String,
+        sheet: Option<String>,
+        rows: Vec<Vec<Cell>>,
+        first_row: u32,
+        mut notes: Diagnostics,
+    ) -> Result<RawTable> {
+        let location = Location::file(file.clone()).sheet(sheet.as_deref());
+        let nonempty = |r: &Vec<Cell>| r.iter().filter(|c| !c.is_empty()).count();
+        let widest = rows.iter().take(20).map(nonempty).max().unwrap_or(0);
+        let header_idx = rows
+            .iter()
+            .take(20)
+            .position(|r| {
+                let n = nonempty(r);
+                n > 0 && (n * 2 >= widest || n >= 2 && widest <= 2)
+            })
+            .ok_or_else(|| Error::input(location.clone(), "no header row: the table is empty"))?;
+        let header_row = first_row + header_idx as u32;
+        if header_idx > 0 && rows[..header_idx].iter().any(|r| nonempty(r) > 0) {
+            notes.note(
+                "header-below-title",
+                location.clone().row(header_row),
+                format!(
+                    "the header was found on row {header_row}; the {} row(s) above it were read as a title and skipped",
+                    header_idx
+                ),
+            );
+        }
+        let header_cells = &rows[header_idx];
+        let width = header_cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |p| p + 1);
+        let mut headers = Vec::with_capacity(width);
+        for (j, c) in header_cells.iter().take(width).enumerate() {
+            let h = c.as_text().trim().to_string();
+            if h.is_empty() {
+                notes.warning(
+                    "empty-header",
+                    location.clone().row(header_row).column(j, ""),
+                    "this column has no header; its values are ignored",
+                );
+            }
+            headers.push(h);
+        }
+        let mut columns: Vec<Vec<Cell>> = vec![Vec::new(); width];
+        let mut row_numbers = Vec::new();
+        for (offset, row) in rows.into_iter().enumerate().skip(header_idx + 1) {
+            if row.iter().all(Cell::is_empty) {
+                continue;
+            }
+            let row_number = first_row + offset as u32;
+            if let Some(extra) = row.iter().skip(width).position(|c| !c.is_empty()) {
+                let j = width + extra;
+                notes.warning(
+                    "cell-without-header",
+                    location.clone().row(row_number).column(j, ""),
+                    "a value stands beyond the last header column and is ignored",
+                );
+            }
+            let mut row = row;
+            row.resize(width.max(row.len()), Cell::Empty);
+            for (j, cell) in row.into_iter().take(width).enumerate() {
+                columns[j].push(cell);
+            }
+            row_numbers.push(row_number);
+        }
+        Ok(RawTable {
+            path: path.to_path_buf(),
+            file,
+            sheet,
+            headers,
+            columns,
+            row_numbers,
+            notes,
+        })
+    }
+}
+
+/// The kinds of file capakit reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Workbook,
+}
+
+/// The format of `path`, from its extension.
+pub fn format_of(path: &Path, shown: &str) -> Result<Format> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => Ok(Format::Csv),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Ok(Format::Workbook),
+        _ => Err(Error::input(
+            Location::file(shown),
+            format!(
+                "cannot read files of type '.{ext}': capakit reads .csv, .xlsx, .xls and .ods"
+            ),
+        )),
+    }
+}
+
+/// Reads a data table from a CSV file or one sheet of a workbook (the first sheet when `sheet` is
+/// `None`). `shown` is the name used in messages.
+pub fn read_table(path: &Path, shown: &str, sheet: Option<&str>) -> Result<RawTable> {
+    match format_of(path, shown)? {
+        Format::Csv => csv::read_csv(path, shown),
+        Format::Workbook => read_sheet(path, shown, sheet),
+    }
+}

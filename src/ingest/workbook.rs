@@ -1,0 +1,128 @@
+//! Workbooks (.xlsx, .xls, .ods) through calamine. Calamine is treated as untrusted: a panic inside
+//! it becomes a located error, never a crash.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use calamine::{open_workbook_auto, Data, Range, Reader, Sheets};
+
+use crate::diagnostics::{Diagnostics, Location};
+use crate::error::{Error, Result};
+
+use super::{Cell, RawTable};
+
+type Book = Sheets<std::io::BufReader<std::fs::File>>;
+
+fn guarded<T>(shown: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::input(
+            Location::file(shown),
+            "the workbook could not be read: it is damaged or uses a structure capakit cannot parse",
+        ))
+    })
+}
+
+fn open(path: &Path, shown: &str) -> Result<Book> {
+    open_workbook_auto(path).map_err(|e| {
+        Error::input(
+            Location::file(shown),
+            format!("not a readable workbook ({e}); save it again as .xlsx or .ods"),
+        )
+    })
+}
+
+/// The names of the sheets of a workbook, in order.
+pub fn sheet_names(path: &Path, shown: &str) -> Result<Vec<String>> {
+    guarded(shown, || Ok(open(path, shown)?.sheet_names()))
+}
+
+/// Reads the sheet `sheet` (or the first sheet) of a workbook.
+pub fn read_sheet(path: &Path, shown: &str, sheet: Option<&str>) -> Result<RawTable> {
+    guarded(shown, || {
+        let mut book = open(path, shown)?;
+        let names = book.sheet_names();
+        let name = match sheet {
+            Some(wanted) => names
+                .iter()
+                .find(|n| n.as_str() == wanted)
+                .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
+                .cloned()
+                .ok_or_else(|| {
+                    Error::input(
+                        Location::file(shown),
+                        format!(
+                            "there is no sheet '{wanted}'; the sheets are: {}",
+                            names.join(", ")
+                        ),
+                    )
+                })?,
+            None => names.first().cloned().ok_or_else(|| {
+                Error::input(Location::file(shown), "the workbook has no sheets")
+            })?,
+        };
+        let range = book.worksheet_range(&name).map_err(|e| {
+            Error::input(
+                Location::file(shown).sheet(Some(&name)),
+                format!("the sheet cannot be read: {e}"),
+            )
+        })?;
+        table_from_range(path, shown, &name, &range)
+    })
+}
+
+/// Converts a calamine range (which may start below row 1 or right of column A) into a table whose
+/// rows and columns carry their true Excel positions.
+pub(crate) fn table_from_range(
+    path: &Path,
+    shown: &str,
+    sheet: &str,
+    range: &Range<Data>,
+) -> Result<RawTable> {
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    let pad = first_col as usize;
+    let rows: Vec<Vec<Cell>> = range
+        .rows()
+        .map(|r| {
+            let mut v = Vec::with_capacity(pad + r.len());
+            v.resize(pad, Cell::Empty);
+            v.extend(r.iter().map(convert));
+            v
+        })
+        .collect();
+    RawTable::from_rows(
+        path,
+        shown.to_string(),
+        Some(sheet.to_string()),
+        rows,
+        first_row + 1,
+        Diagnostics::default(),
+    )
+}
+
+fn convert(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::String(s) => {
+            if s.trim().is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.clone())
+            }
+        }
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => {
+            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+            if dt.is_duration() {
+                Cell::Number(dt.as_f64())
+            } else if hh == 0 && mm == 0 && ss == 0 {
+                Cell::Text(format!("{y:04}-{m:02}-{d:02}"))
+            } else {
+                Cell::Text(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"))
+            }
+        }
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+    }
+}

@@ -1,0 +1,468 @@
+//! XLSForm (.xlsx, .xls, .ods) → [`Instrument`].
+//!
+//! Reads the `survey`, `choices` and `settings` sheets the way pyxform does (headers and sheet names
+//! are case-insensitive, `label::English (en)`, `label:English` and plain `label` all work), plus
+//! capakit's own columns that form servers ignore: `scale`, `reverse`, `dimension`, and an optional
+//! `scales` sheet with scale labels. Items inside repeats are skipped with a note: their answers
+//! live in separate export sheets. Anything that cannot be used is refused with its sheet, row and
+//! column.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostics, Location};
+use crate::error::{Error, Result};
+use crate::ingest::{read_sheet, sheet_names, RawTable};
+
+use super::{Bound, Choice, ChoiceList, Instrument, Item, ItemKind, Labels, Scale};
+
+/// A sheet's columns by lower-cased, trimmed header; the first of duplicated headers wins.
+struct Sheet {
+    table: RawTable,
+    columns: BTreeMap<String, usize>,
+}
+
+impl Sheet {
+    fn new(table: RawTable, notes: &mut Diagnostics) -> Sheet {
+        let mut columns = BTreeMap::new();
+        for (j, h) in table.headers.iter().enumerate() {
+            let key = h.trim().to_lowercase();
+            if key.is_empty() {
+                continue;
+            }
+            if columns.contains_key(&key) {
+                notes.note(
+                    "duplicate-column",
+                    table.location().row(table.row_numbers.first().map_or(1, |r| r - 1)).column(j, h),
+                    format!("the column '{h}' appears twice; the first one is used"),
+                );
+            } else {
+                columns.insert(key, j);
+            }
+        }
+        Sheet { table, columns }
+    }
+
+    fn text(&self, i: usize, key: &str) -> Option<String> {
+        let j = *self.columns.get(key)?;
+        let cell = &self.table.columns[j][i];
+        (!cell.is_empty()).then(|| cell.as_text().trim().to_string())
+    }
+
+    /// Labels from every `label…` column of row `i`, by language code.
+    fn labels(&self, i: usize, prefix: &str) -> Labels {
+        let mut labels = Labels::new();
+        for (key, &j) in &self.columns {
+            if let Some(lang) = label_language(key, prefix) {
+                let cell = &self.table.columns[j][i];
+                if !cell.is_empty() {
+                    labels.entry(lang).or_insert_with(|| cell.as_text().trim().to_string());
+                }
+            }
+        }
+        labels
+    }
+
+    fn languages(&self, prefix: &str) -> Vec<String> {
+        let mut langs: Vec<(usize, String)> = self
+            .columns
+            .iter()
+            .filter_map(|(k, &j)| label_language(k, prefix).map(|l| (j, l)))
+            .collect();
+        langs.sort();
+        langs.into_iter().map(|(_, l)| l).filter(|l| !l.is_empty()).collect()
+    }
+
+    fn at(&self, i: usize, key: &str) -> Location {
+        let j = self.columns.get(key).copied().unwrap_or(0);
+        self.table.cell_location(i, j)
+    }
+}
+
+/// The language code of a `label` header: `label` → `""`, `label::English (en)` → `en`,
+/// `label:Italiano` → `it`, `label::español` → `es`.
+pub fn label_language(header: &str, prefix: &str) -> Option<String> {
+    let h = header.trim().to_lowercase();
+    let rest = h.strip_prefix(prefix)?;
+    if rest.is_empty() {
+        return Some(String::new());
+    }
+    let lang = rest.strip_prefix("::").or_else(|| rest.strip_prefix(':'))?.trim();
+    if let (Some(open), Some(close)) = (lang.rfind('('), lang.rfind(')')) {
+        if open < close {
+            return Some(lang[open + 1..close].trim().to_string());
+        }
+    }
+    let code = match lang {
+        "english" | "inglese" => "en",
+        "italiano" | "italian" => "it",
+        "français" | "francais" | "french" => "fr",
+        "español" | "espanol" | "spanish" => "es",
+        "deutsch" | "german" => "de",
+        "português" | "portugues" | "portuguese" => "pt",
+        "arabic" | "العربية" => "ar",
+        other => other,
+    };
+    Some(code.to_string())
+}
+
+fn is_true(s: &str) -> bool {
+    matches!(
+        s.trim().to_lowercase().as_str(),
+        "yes" | "true" | "true()" | "1" | "y" | "sì" | "si"
+    )
+}
+
+/// Bounds from a constraint made only of comparisons of `.` joined by `and`; anything else gives none.
+pub fn parse_bounds(constraint: &str) -> (Option<Bound>, Option<Bound>) {
+    let (mut min, mut max) = (None, None);
+    for part in constraint.split(" and ") {
+        let p = part.trim().trim_start_matches('(').trim_end_matches(')').trim();
+        let Some(rest) = p.strip_prefix('.') else {
+            return (None, None);
+        };
+        let rest = rest.trim_start();
+        let (op, num) = if let Some(n) = rest.strip_prefix(">=") {
+            (">=", n)
+        } else if let Some(n) = rest.strip_prefix("<=") {
+            ("<=", n)
+        } else if let Some(n) = rest.strip_prefix('>') {
+            (">", n)
+        } else if let Some(n) = rest.strip_prefix('<') {
+            ("<", n)
+        } else {
+            return (None, None);
+        };
+        let Ok(value) = num.trim().parse::<f64>() else {
+            return (None, None);
+        };
+        match op {
+            ">=" => min = Some(Bound { value, inclusive: true }),
+            ">" => min = Some(Bound { value, inclusive: false }),
+            "<=" => max = Some(Bound { value, inclusive: true }),
+            _ => max = Some(Bound { value, inclusive: false }),
+        }
+    }
+    (min, max)
+}
+
+/// Types that carry no answer column of their own.
+const STRUCTURE: &[&str] = &["note", "end group", "end_group", "end", "end repeat", "end_repeat"];
+
+fn parse_type(raw: &str) -> (String, Option<String>) {
+    let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = t.to_lowercase();
+    for prefix in ["select_one ", "select one ", "select_multiple ", "select multiple ", "rank "] {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            let list = t[prefix.len()..].split_whitespace().next().unwrap_or("").to_string();
+            let _ = rest;
+            return (prefix.trim().replace(' ', "_"), Some(list));
+        }
+    }
+    (lower, None)
+}
+
+/// Reads an XLSForm. `shown` is the file name used in messages.
+pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
+    let names = sheet_names(path, shown)?;
+    let find = |wanted: &str| names.iter().find(|n| n.trim().eq_ignore_ascii_case(wanted)).cloned();
+    let mut notes = Diagnostics::default();
+    let survey_name = find("survey").ok_or_else(|| {
+        Error::input(
+            Location::file(shown),
+            format!(
+                "not an XLSForm: there is no 'survey' sheet (the sheets are: {})",
+                names.join(", ")
+            ),
+        )
+    })?;
+    let survey = Sheet::new(read_sheet(path, shown, Some(&survey_name))?, &mut notes);
+    for required in ["type", "name"] {
+        if !survey.columns.contains_key(required) {
+            return Err(Error::input(
+                survey.table.location().row(survey.table.row_numbers.first().map_or(1, |r| r - 1)),
+                format!("the survey sheet has no '{required}' column"),
+            ));
+        }
+    }
+    let choices = match find("choices") {
+        Some(n) => Some(Sheet::new(read_sheet(path, shown, Some(&n))?, &mut notes)),
+        None => None,
+    };
+    let settings = match find("settings") {
+        Some(n) => Some(Sheet::new(read_sheet(path, shown, Some(&n))?, &mut notes)),
+        None => None,
+    };
+    let scales_sheet = match find("scales") {
+        Some(n) => Some(Sheet::new(read_sheet(path, shown, Some(&n))?, &mut notes)),
+        None => None,
+    };
+
+    // Choice lists.
+    let mut lists: BTreeMap<String, ChoiceList> = BTreeMap::new();
+    if let Some(ch) = &choices {
+        let list_key = ["list_name", "list name"]
+            .into_iter()
+            .find(|k| ch.columns.contains_key(*k));
+        let name_key = ["name", "value"].into_iter().find(|k| ch.columns.contains_key(*k));
+        let (Some(list_key), Some(name_key)) = (list_key, name_key) else {
+            return Err(Error::input(
+                ch.table.location(),
+                "the choices sheet needs a 'list_name' and a 'name' column",
+            ));
+        };
+        for i in 0..ch.table.height() {
+            let Some(list) = ch.text(i, list_key) else { continue };
+            let Some(name) = ch.text(i, name_key) else {
+                return Err(Error::input(
+                    ch.at(i, name_key),
+                    format!("a choice of list '{list}' has no name"),
+                ));
+            };
+            let entry = lists.entry(list.clone()).or_insert_with(|| ChoiceList {
+                name: list.clone(),
+                choices: Vec::new(),
+            });
+            if entry.choices.iter().any(|c| c.name == name) {
+                notes.note(
+                    "duplicate-choice",
+                    ch.at(i, name_key),
+                    format!("the choice '{name}' appears twice in list '{list}'; the first is used"),
+                );
+                continue;
+            }
+            entry.choices.push(Choice {
+                name,
+                labels: ch.labels(i, "label"),
+            });
+        }
+    }
+
+    // Items.
+    let mut items: Vec<Item> = Vec::new();
+    let mut groups: Vec<String> = Vec::new();
+    let mut repeat_depth = 0usize;
+    for i in 0..survey.table.height() {
+        let Some(raw_type) = survey.text(i, "type") else { continue };
+        let (kind_name, list) = parse_type(&raw_type);
+        let name = survey.text(i, "name").unwrap_or_default();
+        let kind_name = kind_name.as_str();
+        match kind_name {
+            "begin group" | "begin_group" | "begin" => {
+                groups.push(name);
+                continue;
+            }
+            "end group" | "end_group" => {
+                groups.pop();
+                continue;
+            }
+            "begin repeat" | "begin_repeat" | "begin loop" | "begin_loop" => {
+                if repeat_depth == 0 {
+                    notes.warning(
+                        "repeat-skipped",
+                        survey.at(i, "type"),
+                        format!("the repeat '{name}' is not analysed: its answers are exported to a sheet of their own"),
+                    );
+                }
+                repeat_depth += 1;
+                groups.push(name);
+                continue;
+            }
+            "end repeat" | "end_repeat" | "end loop" | "end_loop" => {
+                repeat_depth = repeat_depth.saturating_sub(1);
+                groups.pop();
+                continue;
+            }
+            t if STRUCTURE.contains(&t) => continue,
+            _ => {}
+        }
+        if kind_name.starts_with("begin loop") {
+            repeat_depth += 1;
+            groups.push(name);
+            notes.warning("repeat-skipped", survey.at(i, "type"), "a loop is not analysed");
+            continue;
+        }
+        if repeat_depth > 0 {
+            continue;
+        }
+        if name.is_empty() {
+            return Err(Error::input(
+                survey.at(i, "name"),
+                format!("the question of type '{raw_type}' has no name"),
+            ));
+        }
+        let kind = match kind_name {
+            "select_one" => ItemKind::SelectOne,
+            "select_multiple" => ItemKind::SelectMultiple,
+            "integer" | "int" => ItemKind::Integer,
+            "decimal" | "range" => ItemKind::Decimal,
+            "text" | "string" => ItemKind::Text,
+            "date" => ItemKind::Date,
+            "calculate" => ItemKind::Calculate,
+            other => ItemKind::Other(other.to_string()),
+        };
+        let list = match (&kind, list) {
+            (ItemKind::SelectOne | ItemKind::SelectMultiple, Some(l)) => {
+                if !lists.contains_key(&l) {
+                    return Err(Error::input(
+                        survey.at(i, "type"),
+                        format!("'{name}' uses the choice list '{l}', which the choices sheet does not define"),
+                    ));
+                }
+                Some(l)
+            }
+            (ItemKind::SelectOne | ItemKind::SelectMultiple, None) => {
+                return Err(Error::input(
+                    survey.at(i, "type"),
+                    format!("'{raw_type}' names no choice list"),
+                ))
+            }
+            _ => None,
+        };
+        if let Some(prev) = items.iter().find(|it| it.name == name) {
+            return Err(Error::input(
+                survey.at(i, "name"),
+                format!("the name '{name}' is already used on row {}", prev.row),
+            ));
+        }
+        let (min, max) = survey.text(i, "constraint").map_or((None, None), |c| parse_bounds(&c));
+        let reverse = survey.text(i, "reverse").is_some_and(|r| is_true(&r));
+        let scale = survey.text(i, "scale");
+        if reverse && scale.is_none() {
+            return Err(Error::input(
+                survey.at(i, "reverse"),
+                format!("'{name}' is marked reverse-keyed but belongs to no scale"),
+            ));
+        }
+        items.push(Item {
+            name,
+            kind,
+            list,
+            labels: survey.labels(i, "label"),
+            required: survey.text(i, "required").is_some_and(|r| is_true(&r)),
+            relevant: survey.text(i, "relevant"),
+            min,
+            max,
+            scale,
+            reverse,
+            dimension: survey.text(i, "dimension"),
+            groups: groups.clone(),
+            row: survey.table.row_numbers[i],
+        });
+    }
+
+    // Scales: items in form order; labels from the optional `scales` sheet.
+    let mut scales: Vec<Scale> = Vec::new();
+    for item in &items {
+        let Some(s) = &item.scale else { continue };
+        match scales.iter_mut().find(|x| &x.name == s) {
+            Some(scale) => scale.items.push(item.name.clone()),
+            None => scales.push(Scale {
+                name: s.clone(),
+                labels: Labels::new(),
+                dimension: item.dimension.clone(),
+                items: vec![item.name.clone()],
+            }),
+        }
+    }
+    if let Some(sh) = &scales_sheet {
+        for i in 0..sh.table.height() {
+            let Some(name) = sh.text(i, "name") else { continue };
+            match scales.iter_mut().find(|s| s.name == name) {
+                Some(scale) => {
+                    scale.labels = sh.labels(i, "label");
+                    if let Some(d) = sh.text(i, "dimension") {
+                        scale.dimension = Some(d);
+                    }
+                }
+                None => notes.warning(
+                    "unused-scale",
+                    sh.at(i, "name"),
+                    format!("the scale '{name}' has no items in the survey sheet"),
+                ),
+            }
+        }
+    }
+    for scale in &scales {
+        for name in &scale.items {
+            let item = items.iter().find(|i| &i.name == name).expect("scale items come from items");
+            let numeric = item
+                .list
+                .as_ref()
+                .and_then(|l| lists.get(l))
+                .is_some_and(ChoiceList::is_numeric);
+            if !(numeric || item.kind.is_numeric()) {
+                return Err(Error::input(
+                    Location::file(shown).sheet(Some(&survey_name)).row(item.row),
+                    format!(
+                        "'{}' belongs to the scale '{}' but its answers are not numbers (use a select_one on a list named 1, 2, 3…, or an integer)",
+                        item.name, scale.name
+                    ),
+                ));
+            }
+        }
+    }
+
+    let setting = |key: &str| settings.as_ref().filter(|s| s.table.height() > 0).and_then(|s| s.text(0, key));
+    let mut languages = survey.languages("label");
+    if let Some(ch) = &choices {
+        for l in ch.languages("label") {
+            if !languages.contains(&l) {
+                languages.push(l);
+            }
+        }
+    }
+    let default_language = setting("default_language")
+        .map(|d| label_language(&format!("label::{d}"), "label").unwrap_or(d))
+        .or_else(|| languages.first().cloned())
+        .unwrap_or_default();
+
+    Ok(Instrument {
+        path: path.to_path_buf(),
+        file: shown.to_string(),
+        title: setting("form_title"),
+        form_id: setting("form_id"),
+        version: setting("version"),
+        languages,
+        default_language,
+        items,
+        lists,
+        scales,
+        notes,
+    })
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_languages() {
+        assert_eq!(label_language("label", "label").as_deref(), Some(""));
+        assert_eq!(label_language("label::English (en)", "label").as_deref(), Some("en"));
+        assert_eq!(label_language("label:English", "label").as_deref(), Some("en"));
+        assert_eq!(label_language("LABEL::Italiano (it)", "label").as_deref(), Some("it"));
+        assert_eq!(label_language("label::chinese", "label").as_deref(), Some("chinese"));
+        assert_eq!(label_language("labels", "label"), None);
+    }
+
+    #[test]
+    fn bounds_from_simple_constraints() {
+        let (lo, hi) = parse_bounds(". >= 16 and . <= 25");
+        assert_eq!(lo, Some(Bound { value: 16.0, inclusive: true }));
+        assert_eq!(hi, Some(Bound { value: 25.0, inclusive: true }));
+        let (lo, hi) = parse_bounds(".>0");
+        assert_eq!(lo, Some(Bound { value: 0.0, inclusive: false }));
+        assert_eq!(hi, None);
+        assert_eq!(parse_bounds(". > ${age}"), (None, None));
+        assert_eq!(parse_bounds("regex(., '^[0-9]+$')"), (None, None));
+    }
+
+    #[test]
+    fn types_with_lists() {
+        assert_eq!(parse_type("select_one  agree5"), ("select_one".into(), Some("agree5".into())));
+        assert_eq!(parse_type("select_multiple colors or_other"), ("select_multiple".into(), Some("colors".into())));
+        assert_eq!(parse_type("begin group"), ("begin group".into(), None));
+    }
+}

@@ -1,0 +1,20 @@
+//! capakit: from XLSForm questionnaires and spreadsheet exports to capability analyses and
+//! bilingual reports, for action-research with care leavers.
+//!
+//! The data flows one way: [`study`] → [`instrument`] + [`ingest`] → [`check`] → [`analysis`] →
+//! [`report`]. [`error`] and [`diagnostics`] are shared by all stages; [`stats`] holds the pure
+//! statistics the analyses use; [`scaffold`] writes new studies (and the shipped example).
+
+pub mod analysis;
+pub mod check;
+pub mod cli;
+pub mod diagnostics;
+pub mod error;
+pub mod ingest;
+pub mod instrument;
+pub mod report;
+pub mod scaffold;
+pub mod stats;
+pub mod study;
+
+pub use error::{Error, Result};

@@ -1,0 +1,63 @@
+//! Adjusted p-values for a family of tests: Holm's step-down (controls the family-wise error rate)
+//! and Benjamini–Hochberg (controls the false discovery rate), as statsmodels' `multipletests`.
+
+/// Holm-adjusted p-values, in the order given.
+pub fn holm(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut out = vec![0.0; m];
+    let mut running: f64 = 0.0;
+    for (rank, &i) in order.iter().enumerate() {
+        let adj = ((m - rank) as f64 * p[i]).min(1.0);
+        running = running.max(adj);
+        out[i] = running;
+    }
+    out
+}
+
+/// Benjamini–Hochberg adjusted p-values, in the order given.
+pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p[b].total_cmp(&p[a]));
+    let mut out = vec![0.0; m];
+    let mut running: f64 = 1.0;
+    for (k, &i) in order.iter().enumerate() {
+        let rank = (m - k) as f64;
+        running = running.min(p[i] * m as f64 / rank).min(1.0);
+        out[i] = running;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn against_statsmodels() {
+        // statsmodels 0.15.0: multipletests([0.01, 0.04, 0.03, 0.005, 0.2], method='holm')[1]
+        //   → [0.04, 0.09, 0.09, 0.025, 0.2]; method='fdr_bh' → [0.025, 0.05, 0.05, 0.025, 0.2]
+        let p = [0.01, 0.04, 0.03, 0.005, 0.2];
+        let h = holm(&p);
+        for (a, b) in h.iter().zip([0.04, 0.09, 0.09, 0.025, 0.2]) {
+            assert!((a - b).abs() < 1e-12, "{h:?}");
+        }
+        let bh = benjamini_hochberg(&p);
+        for (a, b) in bh.iter().zip([0.025, 0.05, 0.05, 0.025, 0.2]) {
+            assert!((a - b).abs() < 1e-12, "{bh:?}");
+        }
+    }
+
+    #[test]
+    fn adjusted_never_below_raw_nor_above_one() {
+        let p = [0.9, 0.5, 0.001, 0.3, 0.3];
+        for adj in [holm(&p), benjamini_hochberg(&p)] {
+            for (a, r) in adj.iter().zip(p) {
+                assert!(*a >= r && *a <= 1.0);
+            }
+        }
+        assert!(holm(&[]).is_empty());
+    }
+}

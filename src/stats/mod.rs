@@ -1,0 +1,50 @@
+//! Pure statistics over slices: no data frames, no I/O, no missing values (callers drop them and
+//! say how many). Distributions come from statrs. Every function is tested against an independent
+//! implementation (scipy, pingouin, statsmodels), named in its tests.
+
+pub mod adjust;
+pub mod descriptive;
+pub mod mann_whitney;
+pub mod reliability;
+
+pub use adjust::{benjamini_hochberg, holm};
+pub use descriptive::{mean, mean_ci95, median, sd, Summary};
+pub use mann_whitney::{mann_whitney, MannWhitney};
+pub use reliability::{cronbach_alpha, Alpha};
+
+/// Average ranks (1-based) of `x`, ties sharing the mean of their positions, and the tie term
+/// Σ(t³ − t) over groups of tied values.
+pub fn rank_average(x: &[f64]) -> (Vec<f64>, f64) {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut ranks = vec![0.0; x.len()];
+    let mut tie_term = 0.0;
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            ranks[k] = rank;
+        }
+        let t = (j - i + 1) as f64;
+        tie_term += t * t * t - t;
+        i = j + 1;
+    }
+    (ranks, tie_term)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn average_ranks_with_ties() {
+        // scipy 1.14 `rankdata([3, 1, 4, 1, 5])` → [3, 1.5, 4, 1.5, 5]
+        let (r, t) = rank_average(&[3.0, 1.0, 4.0, 1.0, 5.0]);
+        assert_eq!(r, vec![3.0, 1.5, 4.0, 1.5, 5.0]);
+        assert_eq!(t, 6.0);
+    }
+}

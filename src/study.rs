@@ -1,0 +1,289 @@
+//! `study.toml` → [`Study`]: the one place that knows where a study's files are.
+//!
+//! The CLI resolves its arguments into a `Study`; every later stage (ingest, check, analysis,
+//! report) receives resolved paths and settings from here. Unknown keys and missing files are
+//! errors that name their line and column in `study.toml`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+
+/// A text given once, or once per language (`title = "…"` or `[title] it = "…"  en = "…"`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Text {
+    One(String),
+    PerLanguage(BTreeMap<String, String>),
+}
+
+impl Text {
+    /// The text in `lang`, else in English, else any.
+    pub fn get(&self, lang: &str) -> &str {
+        match self {
+            Text::One(s) => s,
+            Text::PerLanguage(map) => map
+                .get(lang)
+                .or_else(|| map.get("en"))
+                .or_else(|| map.values().next())
+                .map_or("", String::as_str),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StudyFile {
+    title: Text,
+    #[serde(default)]
+    subtitle: Option<Text>,
+    #[serde(default = "default_languages")]
+    languages: Vec<String>,
+    #[serde(default)]
+    default_language: Option<Spanned<String>>,
+    #[serde(default)]
+    analyses: Vec<Spanned<String>>,
+    #[serde(default)]
+    territories: Vec<TerritoryFile>,
+    #[serde(default)]
+    sources: Vec<SourceFile>,
+    #[serde(default)]
+    report: ReportOptions,
+}
+
+fn default_languages() -> Vec<String> {
+    vec!["it".into(), "en".into()]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TerritoryFile {
+    name: Spanned<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFile {
+    #[serde(default)]
+    name: Option<String>,
+    path: Spanned<String>,
+    instrument: Spanned<String>,
+    #[serde(default)]
+    sheet: Option<String>,
+    id_column: Option<String>,
+    territory_column: Option<String>,
+}
+
+/// Options for the report.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportOptions {
+    /// Where the data comes from, printed under every chart and table (e.g. "Synthetic data").
+    #[serde(default)]
+    pub source_note: Option<Text>,
+    /// Authors or organisation shown on the title page.
+    #[serde(default)]
+    pub authors: Option<String>,
+}
+
+/// A territory of the study (Prato, Firenze, a region, an ambito) and the spellings that mean it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Territory {
+    pub name: String,
+    pub aliases: Vec<String>,
+}
+
+/// One data file and the instrument it answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub name: String,
+    pub path: PathBuf,
+    pub instrument: PathBuf,
+    pub sheet: Option<String>,
+    pub id_column: Option<String>,
+    pub territory_column: Option<String>,
+}
+
+/// A resolved study: absolute paths, checked languages and territories.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub dir: PathBuf,
+    pub file: PathBuf,
+    pub title: Text,
+    pub subtitle: Option<Text>,
+    pub languages: Vec<String>,
+    pub default_language: String,
+    pub territories: Vec<Territory>,
+    pub sources: Vec<Source>,
+    pub analyses: Vec<PathBuf>,
+    pub report: ReportOptions,
+}
+
+/// Lower-cases, trims and collapses inner white space: `" FIRENZE "` → `"firenze"`.
+pub fn fold(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+impl Study {
+    /// Reads `study.toml` from `path` (the file, or the folder that holds it).
+    pub fn load(path: &Path) -> Result<Study> {
+        let file = if path.is_dir() {
+            path.join("study.toml")
+        } else {
+            path.to_path_buf()
+        };
+        let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+        let parsed: StudyFile = toml::from_str(&text).map_err(|e| Error::toml(&file, &text, &e))?;
+        let dir = file
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
+
+        let at = |spanned_start: usize, msg: String| Error::toml_at(&file, &text, spanned_start, msg);
+        let existing = |s: &Spanned<String>, what: &str| -> Result<PathBuf> {
+            let p = dir.join(s.get_ref());
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(at(
+                    s.span().start,
+                    format!("{what} '{}' not found (looked for {})", s.get_ref(), p.display()),
+                ))
+            }
+        };
+
+        if parsed.languages.is_empty() {
+            return Err(at(0, "`languages` must name at least one language, e.g. [\"it\", \"en\"]".into()));
+        }
+        let default_language = match &parsed.default_language {
+            Some(l) if !parsed.languages.contains(l.get_ref()) => {
+                return Err(at(
+                    l.span().start,
+                    format!(
+                        "default_language '{}' is not one of languages ({})",
+                        l.get_ref(),
+                        parsed.languages.join(", ")
+                    ),
+                ))
+            }
+            Some(l) => l.get_ref().clone(),
+            None => parsed.languages[0].clone(),
+        };
+
+        let mut territories: Vec<Territory> = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for t in &parsed.territories {
+            let name = t.name.get_ref().trim().to_string();
+            for spelling in std::iter::once(&name).chain(&t.aliases) {
+                if let Some(other) = seen.insert(fold(spelling), name.clone()) {
+                    return Err(at(
+                        t.name.span().start,
+                        format!("the spelling '{spelling}' is given for both '{other}' and '{name}'"),
+                    ));
+                }
+            }
+            territories.push(Territory {
+                name,
+                aliases: t.aliases.clone(),
+            });
+        }
+
+        if parsed.sources.is_empty() {
+            return Err(at(
+                text.len(),
+                "no [[sources]]: name at least one data file with its instrument".into(),
+            ));
+        }
+        let mut sources = Vec::new();
+        for (i, s) in parsed.sources.iter().enumerate() {
+            sources.push(Source {
+                name: s.name.clone().unwrap_or_else(|| {
+                    if i == 0 {
+                        "main".to_string()
+                    } else {
+                        format!("source{}", i + 1)
+                    }
+                }),
+                path: existing(&s.path, "data file")?,
+                instrument: existing(&s.instrument, "instrument")?,
+                sheet: s.sheet.clone(),
+                id_column: s.id_column.clone(),
+                territory_column: s.territory_column.clone(),
+            });
+        }
+        let analyses = parsed
+            .analyses
+            .iter()
+            .map(|a| existing(a, "analysis file"))
+            .collect::<Result<Vec<_>>>()?;
+
+        Ok(Study {
+            dir,
+            file,
+            title: parsed.title,
+            subtitle: parsed.subtitle,
+            languages: parsed.languages,
+            default_language,
+            territories,
+            sources,
+            analyses,
+            report: parsed.report,
+        })
+    }
+
+    /// The canonical territory name for a spelling found in the data (`"FIRENZE "` → `Firenze`).
+    pub fn resolve_territory(&self, raw: &str) -> Option<&str> {
+        let key = fold(raw);
+        self.territories
+            .iter()
+            .find(|t| fold(&t.name) == key || t.aliases.iter().any(|a| fold(a) == key))
+            .map(|t| t.name.as_str())
+    }
+
+    /// How a path inside the study is shown to the user: relative to the study folder when possible.
+    pub fn display_path(&self, path: &Path) -> String {
+        display_relative(&self.dir, path)
+    }
+}
+
+/// `path` relative to `base` when it lies inside it, else as given.
+pub fn display_relative(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_ignores_case_and_spaces() {
+        assert_eq!(fold("  FIRENZE "), "firenze");
+        assert_eq!(fold("San  Giovanni\tValdarno"), "san giovanni valdarno");
+    }
+
+    #[test]
+    fn text_falls_back_to_english() {
+        let t = Text::PerLanguage(BTreeMap::from([
+            ("en".to_string(), "Title".to_string()),
+            ("it".to_string(), "Titolo".to_string()),
+        ]));
+        assert_eq!(t.get("it"), "Titolo");
+        assert_eq!(t.get("fr"), "Title");
+    }
+}
