@@ -36,67 +36,83 @@ pub enum Correction {
     None,
 }
 
-/// One analysis as written in an `analyses/*.toml` file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Spec {
+/// The kinds of analysis.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
     /// Distribution of Likert answers per item and group.
-    Likert {
-        id: String,
-        #[serde(default)]
-        title: Option<crate::study::Text>,
-        /// Items or scales to show (all Likert items when omitted).
-        #[serde(default)]
-        items: Option<Vec<Spanned<String>>>,
-        #[serde(default)]
-        by: Option<Spanned<String>>,
-        #[serde(default)]
-        source: Option<Spanned<String>>,
-    },
+    Likert,
     /// Scale scores (mean of items, reverse keys applied) with Cronbach's alpha.
-    Scales {
-        id: String,
-        #[serde(default)]
-        title: Option<crate::study::Text>,
-        #[serde(default)]
-        scales: Option<Vec<Spanned<String>>>,
-        #[serde(default)]
-        by: Option<Spanned<String>>,
-        #[serde(default)]
-        source: Option<Spanned<String>>,
-    },
+    Scales,
     /// Two-group comparison of every item and scale: Mann–Whitney U, adjusted p-values.
-    Compare {
-        id: String,
-        #[serde(default)]
-        title: Option<crate::study::Text>,
-        #[serde(default)]
-        variables: Option<Vec<Spanned<String>>>,
-        #[serde(default)]
-        by: Option<Spanned<String>>,
-        #[serde(default)]
-        groups: Option<Vec<Spanned<String>>>,
-        #[serde(default)]
-        correction: Correction,
-        #[serde(default)]
-        source: Option<Spanned<String>>,
-    },
+    Compare,
+}
+
+/// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
+/// not apply to the kind are refused with their line and column.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub id: Spanned<String>,
+    pub kind: Spanned<Kind>,
+    #[serde(default)]
+    pub title: Option<crate::study::Text>,
+    /// The source (by name in study.toml) to analyse; the first when omitted.
+    #[serde(default)]
+    pub source: Option<Spanned<String>>,
+    /// The column to group by; the source's territory column when omitted.
+    #[serde(default)]
+    pub by: Option<Spanned<String>>,
+    /// likert: items or scales to show (all Likert items when omitted).
+    #[serde(default)]
+    pub items: Option<Spanned<Vec<Spanned<String>>>>,
+    /// scales: the scales to score (all when omitted).
+    #[serde(default)]
+    pub scales: Option<Spanned<Vec<Spanned<String>>>>,
+    /// compare: items and scales to compare (all when omitted).
+    #[serde(default)]
+    pub variables: Option<Spanned<Vec<Spanned<String>>>>,
+    /// compare: the two groups to compare.
+    #[serde(default)]
+    pub groups: Option<Spanned<Vec<Spanned<String>>>>,
+    /// compare: holm (default), bh or none.
+    #[serde(default)]
+    pub correction: Option<Spanned<Correction>>,
 }
 
 impl Spec {
     pub fn id(&self) -> &str {
-        match self {
-            Spec::Likert { id, .. } | Spec::Scales { id, .. } | Spec::Compare { id, .. } => id,
-        }
+        self.id.get_ref()
     }
 
-    fn source(&self) -> Option<&Spanned<String>> {
-        match self {
-            Spec::Likert { source, .. } | Spec::Scales { source, .. } | Spec::Compare { source, .. } => {
-                source.as_ref()
+    /// Refuses parameters that do not apply to the kind.
+    fn check_parameters(&self, set: &SpecSet) -> Result<()> {
+        let kind = *self.kind.get_ref();
+        let misplaced: [(&str, Option<std::ops::Range<usize>>, &[Kind]); 5] = [
+            ("items", self.items.as_ref().map(|x| x.span()), &[Kind::Likert]),
+            ("scales", self.scales.as_ref().map(|x| x.span()), &[Kind::Scales]),
+            ("variables", self.variables.as_ref().map(|x| x.span()), &[Kind::Compare]),
+            ("groups", self.groups.as_ref().map(|x| x.span()), &[Kind::Compare]),
+            ("correction", self.correction.as_ref().map(|x| x.span()), &[Kind::Compare]),
+        ];
+        for (name, span, kinds) in misplaced {
+            if let Some(span) = span {
+                if !kinds.contains(&kind) {
+                    return Err(Error::toml_at(
+                        &set.path,
+                        &set.text,
+                        span.start,
+                        format!("`{name}` does not apply to an analysis of kind '{kind:?}'").to_lowercase(),
+                    ));
+                }
             }
         }
+        Ok(())
     }
+}
+
+fn names(v: &Option<Spanned<Vec<Spanned<String>>>>) -> Option<&[Spanned<String>]> {
+    v.as_ref().map(|x| x.get_ref().as_slice())
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,8 +194,17 @@ pub struct QualitySummary {
     pub warnings: usize,
     pub notes: usize,
     pub by_code: Vec<CodeCount>,
-    /// The first findings in full (warnings and errors before notes).
-    pub examples: Vec<crate::diagnostics::Diagnostic>,
+    /// The first findings in full (errors, then warnings, then notes).
+    pub examples: Vec<Finding>,
+}
+
+/// A finding as the report shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub severity: crate::diagnostics::Severity,
+    pub code: &'static str,
+    pub location: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -192,9 +217,18 @@ pub struct CodeCount {
 impl QualitySummary {
     pub fn of(d: &Diagnostics) -> QualitySummary {
         use crate::diagnostics::Severity;
-        let mut examples: Vec<_> = d.items.clone();
+        let mut examples: Vec<_> = d.items.iter().collect();
         examples.sort_by_key(|x| x.severity);
-        examples.truncate(20);
+        let examples = examples
+            .into_iter()
+            .take(20)
+            .map(|x| Finding {
+                severity: x.severity,
+                code: x.code,
+                location: x.location.to_string(),
+                message: x.message.clone(),
+            })
+            .collect();
         QualitySummary {
             errors: d.count(Severity::Error),
             warnings: d.count(Severity::Warning),
@@ -256,41 +290,30 @@ pub fn run_analyses(
         let set = SpecSet::load(path)?;
         for spec in &set.specs {
             if !seen_ids.insert(spec.id().to_string()) {
-                return Err(Error::toml_at(
-                    &set.path,
-                    &set.text,
-                    set.text.find(&format!("\"{}\"", spec.id())).unwrap_or(0),
-                    format!("the analysis id '{}' is used twice", spec.id()),
-                ));
+                return Err(set.error_at(&spec.id, format!("the analysis id '{}' is used twice", spec.id())));
             }
-            let dataset = match spec.source() {
+            spec.check_parameters(&set)?;
+            let dataset = match &spec.source {
                 Some(s) => datasets.iter().find(|d| &d.source == s.get_ref()).ok_or_else(|| {
                     set.error_at(s, format!("there is no source named '{}' in study.toml", s.get_ref()))
                 })?,
                 None => datasets.first().ok_or_else(|| Error::Usage("the study has no data".into()))?,
             };
-            let (title, result) = match spec {
-                Spec::Likert { title, items, by, .. } => (
-                    title.clone(),
-                    AnalysisResult::Likert(likert::run(&set, study, dataset, items.as_deref(), by.as_ref())?),
-                ),
-                Spec::Scales { title, scales, by, .. } => (
-                    title.clone(),
-                    AnalysisResult::Scales(scales::run(&set, study, dataset, scales.as_deref(), by.as_ref())?),
-                ),
-                Spec::Compare { title, variables, by, groups, correction, .. } => (
-                    title.clone(),
-                    AnalysisResult::Compare(compare::run(
-                        &set,
-                        study,
-                        dataset,
-                        variables.as_deref(),
-                        by.as_ref(),
-                        groups.as_deref(),
-                        *correction,
-                    )?),
-                ),
+            let by = spec.by.as_ref();
+            let result = match spec.kind.get_ref() {
+                Kind::Likert => AnalysisResult::Likert(likert::run(&set, study, dataset, names(&spec.items), by)?),
+                Kind::Scales => AnalysisResult::Scales(scales::run(&set, study, dataset, names(&spec.scales), by)?),
+                Kind::Compare => AnalysisResult::Compare(compare::run(
+                    &set,
+                    study,
+                    dataset,
+                    names(&spec.variables),
+                    by,
+                    names(&spec.groups),
+                    spec.correction.as_ref().map(|c| *c.get_ref()).unwrap_or_default(),
+                )?),
             };
+            let title = spec.title.clone();
             entries.push(Entry {
                 id: spec.id().to_string(),
                 title,

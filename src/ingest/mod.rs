@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 
-pub use self::workbook::{read_sheet, sheet_names};
+pub use self::workbook::{install_panic_hook, read_sheet, sheet_names};
 
 /// One cell as the file holds it.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,8 +13,26 @@ use super::{Cell, RawTable};
 
 type Book = Sheets<std::io::BufReader<std::fs::File>>;
 
+thread_local! {
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs a panic hook that prints one line instead of a backtrace, and stays silent for
+/// panics inside a spreadsheet parser, which [`guarded`] turns into a located error.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        if GUARDED.with(|g| g.get()) {
+            return;
+        }
+        eprintln!("capakit: internal error ({info}); please report it with the command you ran");
+    }));
+}
+
 fn guarded<T>(shown: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    result.unwrap_or_else(|_| {
         Err(Error::input(
             Location::file(shown),
             "the workbook could not be read: it is damaged or uses a structure capakit cannot parse",

@@ -1,0 +1,50 @@
+//! `capakit check STUDY`: validates every data file against its questionnaire and lists each
+//! finding with its place (file, sheet, row, column, value). Writes nothing.
+
+use std::path::PathBuf;
+
+use crate::check::check_study;
+use crate::diagnostics::{Diagnostics, Severity};
+use crate::error::Result;
+use crate::study::Study;
+
+use super::print_lines;
+
+/// Validate a study's data against its questionnaire; write nothing.
+///
+/// Lists every finding as `severity[code]: file, sheet, row, column (name): message`, rows and
+/// columns as Excel shows them. Exit code 0 when the data is clean, 1 when there are errors or
+/// warnings (notes, which say how a file was read, do not count), 2 when an input cannot be used.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The study folder (or its study.toml).
+    pub study: PathBuf,
+    /// Print findings as JSON (one array) instead of lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn execute(args: Args) -> Result<i32> {
+    let study = Study::load(&args.study)?;
+    let mut all = Diagnostics::default();
+    let mut summary = Vec::new();
+    for checked in check_study(&study)? {
+        let d = &checked.diagnostics;
+        summary.push(format!(
+            "{}: {} respondents, {} errors, {} warnings, {} notes",
+            checked.dataset.file,
+            checked.dataset.height(),
+            d.count(Severity::Error),
+            d.count(Severity::Warning),
+            d.count(Severity::Note)
+        ));
+        all.extend(checked.diagnostics);
+    }
+    if args.json {
+        let json = serde_json::to_string_pretty(&all.items).unwrap_or_else(|_| "[]".into());
+        print_lines([json]);
+    } else {
+        print_lines(all.items.iter().map(|d| d.to_string()).chain(summary));
+    }
+    Ok(if all.has_findings() { 1 } else { 0 })
+}

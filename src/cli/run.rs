@@ -1,0 +1,69 @@
+//! `capakit run STUDY --out DIR`: the whole pipeline — read, check, analyse, report — writing
+//! report.html, report.md, results.json and charts/ into DIR atomically.
+
+use std::path::PathBuf;
+
+use crate::analysis::run_analyses;
+use crate::check::check_study;
+use crate::diagnostics::{Diagnostics, Severity};
+use crate::error::{Error, Result};
+use crate::report::{render, write_folder};
+use crate::study::Study;
+
+/// Run a study: check the data, run the analyses, write the report.
+///
+/// Writes into the output folder: report.html (one self-contained file, charts inline),
+/// report.md with charts/*.svg, and results.json with every number the report shows. The folder
+/// is replaced only when everything has been produced. Stops with exit code 1 when the data has
+/// errors (see `capakit check`); warnings are listed in the report's data-quality chapter.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The study folder (or its study.toml).
+    pub study: PathBuf,
+    /// The output folder (replaced as a whole).
+    #[arg(long, short, default_value = "out")]
+    pub out: PathBuf,
+    /// Language of the report: labels and text (default: the study's default_language).
+    #[arg(long)]
+    pub lang: Option<String>,
+}
+
+pub fn execute(args: Args) -> Result<i32> {
+    let study = Study::load(&args.study)?;
+    let lang = args.lang.unwrap_or_else(|| study.default_language.clone());
+    if !study.languages.contains(&lang) {
+        return Err(Error::Usage(format!(
+            "--lang {lang}: the study is in {}",
+            study.languages.join(", ")
+        )));
+    }
+    let mut diagnostics = Diagnostics::default();
+    let mut datasets = Vec::new();
+    for checked in check_study(&study)? {
+        diagnostics.extend(checked.diagnostics);
+        datasets.push(checked.dataset);
+    }
+    for d in diagnostics.items.iter().filter(|d| d.severity != Severity::Note) {
+        eprintln!("{d}");
+    }
+    if diagnostics.has_errors() {
+        eprintln!(
+            "capakit: {} errors in the data; nothing was written. Fix them (see `capakit check {}`) and run again.",
+            diagnostics.count(Severity::Error),
+            args.study.display()
+        );
+        return Ok(1);
+    }
+    let results = run_analyses(&study, &datasets, &diagnostics)?;
+    let files = render(&study, &results, &lang)?;
+    write_folder(&args.out, &files)?;
+    let n: usize = results.sources.iter().map(|s| s.n).sum();
+    eprintln!(
+        "capakit: {} respondents, {} analyses, {} warnings → {}",
+        n,
+        results.analyses.len(),
+        diagnostics.count(Severity::Warning),
+        args.out.join("report.html").display()
+    );
+    Ok(0)
+}

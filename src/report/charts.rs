@@ -1,0 +1,304 @@
+//! Charts as accessible SVG, drawn with plotters: diverging stacked bars of Likert answers, and
+//! scale means with 95% intervals by group. Every chart has a title that states the finding, n per
+//! group, a source line, and `<title>`/`<desc>` for screen readers. Colours: ColorBrewer RdBu for
+//! Likert answers, Okabe–Ito per territory (with a distinct marker shape, for black-and-white print).
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// ColorBrewer RdBu, 5 classes: strongly disagree → strongly agree.
+pub const RDBU5: [(u8, u8, u8); 5] = [
+    (0xca, 0x00, 0x20),
+    (0xf4, 0xa5, 0x82),
+    (0xf7, 0xf7, 0xf7),
+    (0x92, 0xc5, 0xde),
+    (0x05, 0x71, 0xb0),
+];
+
+/// Okabe–Ito colours for groups, in the study's territory order.
+pub const OKABE_ITO: [(u8, u8, u8); 7] = [
+    (0xE6, 0x9F, 0x00),
+    (0x00, 0x72, 0xB2),
+    (0x00, 0x9E, 0x73),
+    (0xCC, 0x79, 0xA7),
+    (0xD5, 0x5E, 0x00),
+    (0x56, 0xB4, 0xE9),
+    (0x00, 0x00, 0x00),
+];
+
+const FONT: &str = "sans-serif";
+const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const GREY: RGBColor = RGBColor(0x77, 0x77, 0x77);
+const RULE: RGBColor = RGBColor(0xcc, 0xcc, 0xcc);
+
+type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+type DrawResult = Result<(), String>;
+
+fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// Text at pixel position; `px` is the rendered font size in CSS pixels.
+fn text(area: &Area, s: &str, (x, y): (i32, i32), px: f64, color: &RGBColor, h: HPos, bold: bool) -> DrawResult {
+    let font = (FONT, px * 1.24).into_font();
+    let font = if bold { font.style(FontStyle::Bold) } else { font };
+    let style = TextStyle::from(font).color(color).pos(Pos::new(h, VPos::Center));
+    area.draw(&Text::new(s.to_string(), (x, y), style)).map_err(|e| e.to_string())
+}
+
+fn rect(area: &Area, (x0, y0): (i32, i32), (x1, y1): (i32, i32), color: &RGBColor, outline: bool) -> DrawResult {
+    area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.filled()))
+        .map_err(|e| e.to_string())?;
+    if outline {
+        area.draw(&Rectangle::new([(x0, y0), (x1, y1)], RULE.stroke_width(1)))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+fn line(area: &Area, from: (i32, i32), to: (i32, i32), color: &RGBColor, width: u32) -> DrawResult {
+    area.draw(&PathElement::new(vec![from, to], color.stroke_width(width)))
+        .map_err(|e| e.to_string())
+}
+
+/// Shortens `s` to `max` characters with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t = t.trim_end().to_string();
+        t.push('…');
+        t
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Adds `role="img"`, `<title>` and `<desc>` to plotters' SVG.
+fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
+    let Some(end) = svg.find('>') else { return svg };
+    let (head, rest) = svg.split_at(end);
+    format!(
+        "{head} role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{}",
+        xml_escape(title),
+        xml_escape(desc),
+        &rest[1..]
+    )
+}
+
+/// One bar of a Likert chart: an item (label shown on its first group) for one group.
+pub struct LikertBar {
+    pub item_label: String,
+    pub group: String,
+    pub group_index: usize,
+    pub n: usize,
+    /// Percent per category, lowest category first.
+    pub percent: Vec<f64>,
+}
+
+/// Texts of a chart.
+pub struct Texts {
+    pub title: String,
+    pub subtitle: String,
+    pub source: String,
+    pub desc: String,
+}
+
+const WIDTH: u32 = 960;
+
+/// Diverging stacked bars: disagreement to the left of zero, agreement to the right, the middle
+/// category split across zero. Expects five categories (other counts are drawn from the left).
+pub fn likert_chart(id: &str, texts: &Texts, categories: &[String], bars: &[LikertBar]) -> Result<String, String> {
+    let row_h = 22;
+    let gap = 10;
+    let items = bars.iter().filter(|b| !b.item_label.is_empty()).count() as i32;
+    let top = 96;
+    let body = bars.len() as i32 * row_h + items * gap;
+    let height = (top + body + 70) as u32;
+    let (lx, x0, x1) = (16, 430, WIDTH as i32 - 30);
+    let mid = (x0 + x1) / 2;
+    let scale = |p: f64| ((x1 - x0) as f64 / 200.0 * p).round() as i32;
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| e.to_string())?;
+        text(&area, &texts.title, (lx, 20), 17.0, &INK, HPos::Left, true)?;
+        text(&area, &texts.subtitle, (lx, 44), 13.0, &GREY, HPos::Left, false)?;
+        // Legend.
+        let mut x = lx;
+        for (k, c) in categories.iter().enumerate() {
+            let color = rgb(RDBU5[k.min(4)]);
+            rect(&area, (x, 64), (x + 14, 78), &color, k == 2)?;
+            let label = truncate(c, 26);
+            text(&area, &label, (x + 19, 71), 11.5, &INK, HPos::Left, false)?;
+            x += 26 + (label.chars().count() as i32 * 6).max(40);
+        }
+        let mut y = top;
+        for bar in bars {
+            if !bar.item_label.is_empty() {
+                y += gap;
+                text(&area, &truncate(&bar.item_label, 52), (lx, y + row_h / 2), 12.0, &INK, HPos::Left, false)?;
+            }
+            let group = format!("{} (n={})", bar.group, bar.n);
+            let color = rgb(OKABE_ITO[bar.group_index % OKABE_ITO.len()]);
+            text(&area, &group, (x0 - 8, y + row_h / 2), 11.5, &color_dark(color), HPos::Right, false)?;
+            let p = &bar.percent;
+            let left = if p.len() == 5 { p[0] + p[1] + p[2] / 2.0 } else { 0.0 };
+            let mut start = if p.len() == 5 { -left } else { -100.0 };
+            for (k, v) in p.iter().enumerate() {
+                let a = mid + scale(start);
+                let b = mid + scale(start + v);
+                if b > a {
+                    rect(&area, (a, y + 3), (b, y + row_h - 3), &rgb(RDBU5[k.min(4)]), k == 2)?;
+                }
+                if *v >= 9.0 {
+                    let ink = if k == 0 || k == 4 { WHITE } else { INK };
+                    text(&area, &format!("{:.0}", v), ((a + b) / 2, y + row_h / 2), 10.5, &ink, HPos::Center, false)?;
+                }
+                start += v;
+            }
+            y += row_h;
+        }
+        // Axis.
+        line(&area, (mid, top), (mid, y + 4), &GREY, 1)?;
+        line(&area, (x0, y + 6), (x1, y + 6), &RULE, 1)?;
+        for t in [-100i32, -50, 0, 50, 100] {
+            let x = mid + scale(t as f64);
+            line(&area, (x, y + 6), (x, y + 10), &GREY, 1)?;
+            text(&area, &format!("{}%", t.abs()), (x, y + 20), 11.0, &GREY, HPos::Center, false)?;
+        }
+        text(&area, &texts.source, (lx, height as i32 - 14), 11.0, &GREY, HPos::Left, false)?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(accessible(svg, id, &texts.title, &texts.desc))
+}
+
+fn color_dark(c: RGBColor) -> RGBColor {
+    // Group names are written in their colour, darkened enough to read on white.
+    RGBColor(c.0 / 3 * 2, c.1 / 3 * 2, c.2 / 3 * 2)
+}
+
+/// One scale's mean for one group.
+pub struct MeanPoint {
+    pub group_index: usize,
+    pub mean: f64,
+    pub ci: Option<[f64; 2]>,
+}
+
+/// One row of a means chart.
+pub struct MeanRow {
+    pub label: String,
+    pub points: Vec<MeanPoint>,
+}
+
+/// Means with 95% intervals, one row per scale, one marker per group.
+pub fn means_chart(
+    id: &str,
+    texts: &Texts,
+    groups: &[(String, usize)],
+    range: [f64; 2],
+    rows: &[MeanRow],
+) -> Result<String, String> {
+    let row_h = 18 * groups.len().max(1) as i32 + 14;
+    let top = 96;
+    let height = (top + rows.len() as i32 * row_h + 64) as u32;
+    let (lx, x0, x1) = (16, 330, WIDTH as i32 - 40);
+    let span = (range[1] - range[0]).max(1e-9);
+    let px = |v: f64| x0 + ((v - range[0]) / span * (x1 - x0) as f64).round() as i32;
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
+        area.fill(&WHITE).map_err(|e| e.to_string())?;
+        text(&area, &texts.title, (lx, 20), 17.0, &INK, HPos::Left, true)?;
+        text(&area, &texts.subtitle, (lx, 44), 13.0, &GREY, HPos::Left, false)?;
+        let mut x = lx;
+        for (k, (name, n)) in groups.iter().enumerate() {
+            let color = rgb(OKABE_ITO[k % OKABE_ITO.len()]);
+            marker(&area, k, (x + 6, 71), &color)?;
+            let label = format!("{name} (n={n})");
+            text(&area, &label, (x + 16, 71), 12.0, &INK, HPos::Left, false)?;
+            x += 40 + label.chars().count() as i32 * 7;
+        }
+        let bottom = top + rows.len() as i32 * row_h;
+        let mut tick = range[0].ceil();
+        while tick <= range[1] + 1e-9 {
+            let x = px(tick);
+            line(&area, (x, top), (x, bottom), &RULE, 1)?;
+            text(&area, &format!("{tick}"), (x, bottom + 14), 11.0, &GREY, HPos::Center, false)?;
+            tick += 1.0;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let y0 = top + r as i32 * row_h;
+            text(&area, &truncate(&row.label, 40), (lx, y0 + row_h / 2), 12.5, &INK, HPos::Left, false)?;
+            for (k, p) in row.points.iter().enumerate() {
+                let y = y0 + 7 + k as i32 * 18 + 9;
+                let color = rgb(OKABE_ITO[p.group_index % OKABE_ITO.len()]);
+                if let Some([lo, hi]) = p.ci {
+                    line(&area, (px(lo), y), (px(hi), y), &color, 2)?;
+                    line(&area, (px(lo), y - 4), (px(lo), y + 4), &color, 2)?;
+                    line(&area, (px(hi), y - 4), (px(hi), y + 4), &color, 2)?;
+                }
+                marker(&area, p.group_index, (px(p.mean), y), &color)?;
+            }
+        }
+        text(&area, &texts.source, (lx, height as i32 - 14), 11.0, &GREY, HPos::Left, false)?;
+        area.present().map_err(|e| e.to_string())?;
+    }
+    Ok(accessible(svg, id, &texts.title, &texts.desc))
+}
+
+/// A filled marker whose shape also tells the group: circle, square, triangle, diamond…
+fn marker(area: &Area, k: usize, (x, y): (i32, i32), color: &RGBColor) -> DrawResult {
+    let r = 6;
+    let style = ShapeStyle::from(color).filled();
+    let result = match k % 4 {
+        0 => area.draw(&Circle::new((x, y), r, style)),
+        1 => area.draw(&Rectangle::new([(x - r + 1, y - r + 1), (x + r - 1, y + r - 1)], style)),
+        2 => area.draw(&Polygon::new(vec![(x, y - r), (x + r, y + r - 1), (x - r, y + r - 1)], style)),
+        _ => area.draw(&Polygon::new(vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)], style)),
+    };
+    result.map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts() -> Texts {
+        Texts {
+            title: "A <b>title</b> & more".into(),
+            subtitle: "sub".into(),
+            source: "Source: synthetic".into(),
+            desc: "desc".into(),
+        }
+    }
+
+    #[test]
+    fn likert_svg_is_accessible_and_escaped() {
+        let bars = vec![LikertBar {
+            item_label: "<script>alert(1)</script>".into(),
+            group: "Prato".into(),
+            group_index: 0,
+            n: 40,
+            percent: vec![10.0, 20.0, 30.0, 25.0, 15.0],
+        }];
+        let cats: Vec<String> = (1..=5).map(|k| k.to_string()).collect();
+        let svg = likert_chart("c1", &texts(), &cats, &bars).unwrap();
+        assert!(svg.contains("role=\"img\""));
+        assert!(svg.contains("<title id=\"c1-title\">A &lt;b&gt;title&lt;/b&gt; &amp; more</title>"));
+        assert!(!svg.contains("<script>"));
+        assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn truncates_long_labels() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}

@@ -1,0 +1,264 @@
+//! The report templates (minijinja) and their strings, from `reports/` — built in, or the study's
+//! own `reports/` folder file by file. Escaping is forced: HTML for the HTML report, Markdown (and
+//! inline HTML) escaping for the Markdown report, whatever a template's file name says. Number
+//! filters format in the report's language: `num`, `pct`, `pval`, `int`; `tr` picks a label.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use minijinja::{AutoEscape, Environment, Value};
+
+use crate::analysis::Results;
+use crate::error::{Error, Result};
+use crate::instrument::label_in;
+use crate::study::Study;
+
+use super::figures::Figure;
+use super::format;
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("report.html.j2", include_str!("../../reports/report.html.j2")),
+    ("report.md.j2", include_str!("../../reports/report.md.j2")),
+    ("style.css", include_str!("../../reports/style.css")),
+    ("strings.toml", include_str!("../../reports/strings.toml")),
+];
+
+/// UI strings of one language, with `{placeholder}` filling.
+pub struct Strings {
+    map: BTreeMap<String, String>,
+}
+
+impl Strings {
+    /// The string for `key` (the key itself when missing, so a gap is visible, not fatal).
+    pub fn get(&self, key: &str) -> String {
+        self.map.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut s = self.get(key);
+        for (k, v) in values {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+}
+
+/// The template files in use, and where each came from.
+pub struct Templates {
+    files: BTreeMap<&'static str, (PathBuf, String)>,
+}
+
+/// Escapes text for Markdown: syntax characters get a backslash, `<` and `&` become entities,
+/// line breaks become spaces (so a value cannot break a table row).
+pub fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' | '{' | '}' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl Templates {
+    /// The built-in templates, each replaced by the study's `reports/<name>` when it exists.
+    pub fn load(study: &Study) -> Result<Templates> {
+        let mut files = BTreeMap::new();
+        for (name, text) in BUILTIN {
+            let own = study.dir.join("reports").join(name);
+            if own.is_file() {
+                let t = std::fs::read_to_string(&own).map_err(|e| Error::io(&own, e))?;
+                files.insert(*name, (own, t));
+            } else {
+                files.insert(*name, (PathBuf::from(format!("(built-in) reports/{name}")), text.to_string()));
+            }
+        }
+        Ok(Templates { files })
+    }
+
+    fn text(&self, name: &str) -> &str {
+        self.files.get(name).map_or("", |f| f.1.as_str())
+    }
+
+    /// The strings of `lang` (English where a key is missing).
+    pub fn strings(&self, lang: &str) -> Result<Strings> {
+        let (path, text) = &self.files["strings.toml"];
+        let all: BTreeMap<String, BTreeMap<String, String>> =
+            toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
+        let mut map = all.get("en").cloned().unwrap_or_default();
+        if let Some(own) = all.get(lang) {
+            map.extend(own.clone());
+        }
+        Ok(Strings { map })
+    }
+
+    fn environment<'a>(&self, lang: &str) -> Environment<'a> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".md.j2") {
+                AutoEscape::Custom("markdown")
+            } else {
+                AutoEscape::Html
+            }
+        });
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == AutoEscape::Custom("markdown") {
+                if value.is_safe() || value.is_none() || value.is_undefined() {
+                    if !(value.is_none() || value.is_undefined()) {
+                        out.write_str(&value.to_string())?;
+                    }
+                } else {
+                    out.write_str(&escape_markdown(&value.to_string()))?;
+                }
+                Ok(())
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
+        let l = lang.to_string();
+        let num = move |v: Value, d: Option<usize>| -> Value {
+            match f64::try_from(v) {
+                Ok(x) => Value::from_safe_string(format::number(x, d.unwrap_or(2), &l)),
+                Err(_) => Value::from_safe_string("–".into()),
+            }
+        };
+        env.add_filter("num", num);
+        let l = lang.to_string();
+        env.add_filter("pct", move |v: Value, d: Option<usize>| -> Value {
+            match f64::try_from(v) {
+                Ok(x) => Value::from_safe_string(format::percent(x, d.unwrap_or(0), &l)),
+                Err(_) => Value::from_safe_string("–".into()),
+            }
+        });
+        let l = lang.to_string();
+        env.add_filter("pval", move |v: Value| -> Value {
+            match f64::try_from(v) {
+                Ok(x) => Value::from_safe_string(format::p_value(x, &l)),
+                Err(_) => Value::from_safe_string("–".into()),
+            }
+        });
+        let l = lang.to_string();
+        env.add_filter("int", move |v: Value| -> Value {
+            match f64::try_from(v) {
+                Ok(x) => Value::from_safe_string(format::integer(x, &l)),
+                Err(_) => Value::from_safe_string("–".into()),
+            }
+        });
+        env.add_filter("slug", |s: String| super::figures::slug(&s));
+        let l = lang.to_string();
+        env.add_filter("tr", move |labels: Value, fallback: Option<String>| -> String {
+            let map: BTreeMap<String, String> = labels
+                .try_iter()
+                .map(|keys| {
+                    keys.filter_map(|k| {
+                        let v = labels.get_item(&k).ok()?;
+                        Some((k.to_string(), v.as_str()?.to_string()))
+                    })
+                    .collect()
+                })
+                .unwrap_or_default();
+            if let Some(s) = labels.as_str() {
+                return s.to_string();
+            }
+            let fb = fallback.unwrap_or_default();
+            label_in(&map, &l, "en", &fb).to_string()
+        });
+        env
+    }
+
+    fn context(
+        &self,
+        results: &Results,
+        lang: &str,
+        strings: &Strings,
+        figures: &BTreeMap<String, &Figure>,
+        study: &Study,
+        inline_svg: bool,
+    ) -> Value {
+        let figs: BTreeMap<String, Value> = figures
+            .iter()
+            .map(|(id, f)| {
+                let mut m: BTreeMap<&str, Value> = BTreeMap::new();
+                m.insert("file", Value::from(f.file.clone()));
+                m.insert("title", Value::from(f.title.clone()));
+                m.insert("subtitle", Value::from(f.subtitle.clone()));
+                m.insert("desc", Value::from(f.desc.clone()));
+                if inline_svg {
+                    m.insert("svg", Value::from_safe_string(f.svg.clone()));
+                }
+                (id.clone(), Value::from_serialize(&m))
+            })
+            .collect();
+        minijinja::context! {
+            r => Value::from_serialize(results),
+            lang => lang,
+            t => Value::from_serialize(&strings.map),
+            figures => figs,
+            css => Value::from_safe_string(self.text("style.css").to_string()),
+            title => results.title.get(lang),
+            subtitle => results.subtitle.as_ref().map(|s| s.get(lang).to_string()),
+            source_note => study.report.source_note.as_ref().map(|s| s.get(lang).to_string()),
+            authors => study.report.authors.clone(),
+        }
+    }
+
+    fn render(&self, name: &'static str, lang: &str, ctx: Value) -> Result<String> {
+        let (path, text) = &self.files[name];
+        let env = self.environment(lang);
+        let shown = path.display().to_string();
+        let err = |e: minijinja::Error| Error::Template {
+            name: match e.line() {
+                Some(line) => format!("{shown}, line {line}"),
+                None => shown.clone(),
+            },
+            message: e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
+        };
+        let tmpl = env.template_from_named_str(name, text).map_err(err)?;
+        tmpl.render(ctx).map_err(err)
+    }
+
+    pub fn render_html(
+        &self,
+        results: &Results,
+        lang: &str,
+        strings: &Strings,
+        figures: &BTreeMap<String, &Figure>,
+        study: &Study,
+    ) -> Result<String> {
+        let ctx = self.context(results, lang, strings, figures, study, true);
+        self.render("report.html.j2", lang, ctx)
+    }
+
+    pub fn render_markdown(
+        &self,
+        results: &Results,
+        lang: &str,
+        strings: &Strings,
+        figures: &BTreeMap<String, &Figure>,
+        study: &Study,
+    ) -> Result<String> {
+        let ctx = self.context(results, lang, strings, figures, study, false);
+        self.render("report.md.j2", lang, ctx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escaping() {
+        assert_eq!(escape_markdown("a|b <script>"), "a\\|b &lt;script&gt;");
+        assert_eq!(escape_markdown("[x](http://e)"), "\\[x\\](http://e)");
+        assert_eq!(escape_markdown("two\nlines"), "two lines");
+    }
+}

@@ -1,0 +1,73 @@
+//! Atomic writing: a file is written beside its target and renamed into place; an output folder
+//! is built complete in a temporary sibling and swapped in, so a failed run leaves the previous
+//! output untouched.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+use super::OutputFile;
+
+/// Writes `bytes` to `path` through a temporary file in the same folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+}
+
+/// Replaces the folder `out` with exactly `files`. Paths are relative and never leave `out`.
+pub fn write_folder(out: &Path, files: &[OutputFile]) -> Result<()> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let tmp = sibling(out, "new");
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    }
+    let result = (|| {
+        for f in files {
+            let rel = Path::new(&f.path);
+            if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+                return Err(Error::Usage(format!("refusing to write outside the output folder: {}", f.path)));
+            }
+            let path = tmp.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            std::fs::write(&path, &f.bytes).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let old = sibling(out, "old");
+    if out.exists() {
+        if !out.is_dir() {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(Error::Usage(format!("{} exists and is not a folder", out.display())));
+        }
+        std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, out) {
+        if old.exists() {
+            let _ = std::fs::rename(&old, out);
+        }
+        return Err(Error::io(out, e));
+    }
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
