@@ -16,11 +16,15 @@ pub struct ColumnOrigin {
     pub index: usize,
 }
 
-/// A row left out of the analyses, and why.
+/// A row left out of the analyses, and why. The respondent's id is not repeated here: outputs
+/// name rows, not people.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Dropped {
     pub row: u32,
-    pub reason: String,
+    /// Why: `duplicate-id` (the same id on an earlier row, which is kept).
+    pub reason: &'static str,
+    /// For a duplicate, the row that is kept.
+    pub kept_row: Option<u32>,
 }
 
 /// Checked answers. Columns are named by item name: select_one items on a numeric list (Likert)

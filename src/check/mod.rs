@@ -80,7 +80,7 @@ pub fn check_table(
         let Some(mapping) = map.by_item.get(&item.name) else { continue };
         let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
         let column = if is_territory {
-            values::territory_column(&table, mapping.index(), study, &mut diags)
+            values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
         } else {
             values::item_column(&table, item, mapping, &instrument, &mut diags)
         };
@@ -100,7 +100,7 @@ pub fn check_table(
     for (name, &j) in &map.extra {
         let is_territory = source.territory_column.as_deref() == Some(name.as_str());
         let column = if is_territory {
-            values::territory_column(&table, j, study, &mut diags)
+            values::territory_column(name, &table, j, study, &mut diags)
         } else {
             values::text_column(name, &table.columns[j])
         };
@@ -142,7 +142,8 @@ pub fn check_table(
                 keep[i] = false;
                 dropped.push(Dropped {
                     row: table.row_numbers[i],
-                    reason: format!("duplicate id {value} (first on row {row})"),
+                    reason: "duplicate-id",
+                    kept_row: Some(*row),
                 });
             } else {
                 first.insert(value, table.row_numbers[i]);

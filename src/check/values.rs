@@ -72,12 +72,12 @@ pub fn text_column(name: &str, cells: &[Cell]) -> Column {
 
 /// The territory column: each spelling resolved to the study's canonical name.
 pub fn territory_column(
+    name: &str,
     table: &RawTable,
     j: usize,
     study: &Study,
     diags: &mut Diagnostics,
 ) -> Column {
-    let name = &table.headers[j];
     let cells = &table.columns[j];
     if study.territories.is_empty() {
         return text_column(name, cells);
@@ -126,7 +126,7 @@ pub fn territory_column(
             ),
         );
     }
-    Column::new(name.as_str().into(), values)
+    Column::new(name.into(), values)
 }
 
 /// The typed column of one item.

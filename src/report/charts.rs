@@ -108,6 +108,45 @@ pub struct Texts {
     pub subtitle: String,
     pub source: String,
     pub desc: String,
+    /// The report's language, for axis numbers.
+    pub lang: String,
+}
+
+/// Splits `s` into lines of at most `width` characters at spaces; at most `max_lines` lines, the
+/// last one shortened with an ellipsis when the text does not fit.
+pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in s.split_whitespace() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max_lines {
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(truncate(&rest, width));
+    }
+    lines.iter_mut().for_each(|l| *l = truncate(l, width));
+    lines
+}
+
+/// Draws the title (up to two lines), the subtitle; returns the y below them.
+fn heading(area: &Area, texts: &Texts, lx: i32) -> Result<i32, String> {
+    let mut y = 20;
+    for l in wrap(&texts.title, 95, 2) {
+        text(area, &l, (lx, y), 17.0, &INK, HPos::Left, true)?;
+        y += 22;
+    }
+    text(area, &texts.subtitle, (lx, y + 2), 13.0, &GREY, HPos::Left, false)?;
+    Ok(y + 22)
 }
 
 const WIDTH: u32 = 960;
@@ -118,7 +157,8 @@ pub fn likert_chart(id: &str, texts: &Texts, categories: &[String], bars: &[Like
     let row_h = 22;
     let gap = 10;
     let items = bars.iter().filter(|b| !b.item_label.is_empty()).count() as i32;
-    let top = 96;
+    let title_lines = wrap(&texts.title, 95, 2).len() as i32;
+    let top = 74 + 22 * title_lines;
     let body = bars.len() as i32 * row_h + items * gap;
     let height = (top + body + 70) as u32;
     let (lx, x0, x1) = (16, 430, WIDTH as i32 - 30);
@@ -128,22 +168,23 @@ pub fn likert_chart(id: &str, texts: &Texts, categories: &[String], bars: &[Like
     {
         let area = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         area.fill(&WHITE).map_err(|e| e.to_string())?;
-        text(&area, &texts.title, (lx, 20), 17.0, &INK, HPos::Left, true)?;
-        text(&area, &texts.subtitle, (lx, 44), 13.0, &GREY, HPos::Left, false)?;
+        let ly = heading(&area, texts, lx)? + 6;
         // Legend.
         let mut x = lx;
         for (k, c) in categories.iter().enumerate() {
             let color = rgb(RDBU5[k.min(4)]);
-            rect(&area, (x, 64), (x + 14, 78), &color, k == 2)?;
-            let label = truncate(c, 26);
-            text(&area, &label, (x + 19, 71), 11.5, &INK, HPos::Left, false)?;
-            x += 26 + (label.chars().count() as i32 * 6).max(40);
+            rect(&area, (x, ly - 7), (x + 14, ly + 7), &color, k == 2)?;
+            let label = truncate(c, 32);
+            text(&area, &label, (x + 19, ly), 11.5, &INK, HPos::Left, false)?;
+            x += 30 + (label.chars().count() as i32 * 6).max(40);
         }
         let mut y = top;
         for bar in bars {
             if !bar.item_label.is_empty() {
                 y += gap;
-                text(&area, &truncate(&bar.item_label, 52), (lx, y + row_h / 2), 12.0, &INK, HPos::Left, false)?;
+                for (k, l) in wrap(&bar.item_label, 50, 2).iter().enumerate() {
+                    text(&area, l, (lx, y + row_h / 2 + k as i32 * 16), 12.0, &INK, HPos::Left, false)?;
+                }
             }
             let group = format!("{} (n={})", bar.group, bar.n);
             let color = rgb(OKABE_ITO[bar.group_index % OKABE_ITO.len()]);
@@ -171,7 +212,8 @@ pub fn likert_chart(id: &str, texts: &Texts, categories: &[String], bars: &[Like
         for t in [-100i32, -50, 0, 50, 100] {
             let x = mid + scale(t as f64);
             line(&area, (x, y + 6), (x, y + 10), &GREY, 1)?;
-            text(&area, &format!("{}%", t.abs()), (x, y + 20), 11.0, &GREY, HPos::Center, false)?;
+            let label = super::format::percent(t.abs() as f64, 0, &texts.lang);
+            text(&area, &label, (x, y + 20), 11.0, &GREY, HPos::Center, false)?;
         }
         text(&area, &texts.source, (lx, height as i32 - 14), 11.0, &GREY, HPos::Left, false)?;
         area.present().map_err(|e| e.to_string())?;
@@ -206,7 +248,8 @@ pub fn means_chart(
     rows: &[MeanRow],
 ) -> Result<String, String> {
     let row_h = 18 * groups.len().max(1) as i32 + 14;
-    let top = 96;
+    let title_lines = wrap(&texts.title, 95, 2).len() as i32;
+    let top = 74 + 22 * title_lines;
     let height = (top + rows.len() as i32 * row_h + 64) as u32;
     let (lx, x0, x1) = (16, 330, WIDTH as i32 - 40);
     let span = (range[1] - range[0]).max(1e-9);
@@ -215,14 +258,13 @@ pub fn means_chart(
     {
         let area = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         area.fill(&WHITE).map_err(|e| e.to_string())?;
-        text(&area, &texts.title, (lx, 20), 17.0, &INK, HPos::Left, true)?;
-        text(&area, &texts.subtitle, (lx, 44), 13.0, &GREY, HPos::Left, false)?;
+        let ly = heading(&area, texts, lx)? + 6;
         let mut x = lx;
         for (k, (name, n)) in groups.iter().enumerate() {
             let color = rgb(OKABE_ITO[k % OKABE_ITO.len()]);
-            marker(&area, k, (x + 6, 71), &color)?;
+            marker(&area, k, (x + 6, ly), &color)?;
             let label = format!("{name} (n={n})");
-            text(&area, &label, (x + 16, 71), 12.0, &INK, HPos::Left, false)?;
+            text(&area, &label, (x + 16, ly), 12.0, &INK, HPos::Left, false)?;
             x += 40 + label.chars().count() as i32 * 7;
         }
         let bottom = top + rows.len() as i32 * row_h;
@@ -276,6 +318,7 @@ mod tests {
             subtitle: "sub".into(),
             source: "Source: synthetic".into(),
             desc: "desc".into(),
+            lang: "en".into(),
         }
     }
 
@@ -294,6 +337,12 @@ mod tests {
         assert!(svg.contains("<title id=\"c1-title\">A &lt;b&gt;title&lt;/b&gt; &amp; more</title>"));
         assert!(!svg.contains("<script>"));
         assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn wraps_at_spaces() {
+        assert_eq!(wrap("one two three four", 9, 3), vec!["one two", "three", "four"]);
+        assert_eq!(wrap("one two three four", 9, 2), vec!["one two", "three f…"]);
     }
 
     #[test]

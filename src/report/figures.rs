@@ -15,10 +15,15 @@ use super::templates::Strings;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Figure {
     pub id: String,
+    /// What the chart is about (a scale's name, or the scores chart's name).
+    pub label: String,
     pub file: String,
     pub title: String,
     pub subtitle: String,
     pub desc: String,
+    /// Worth a line in the report's summary (the comparison of scores; Likert gaps of 15 points
+    /// or more).
+    pub headline: bool,
     #[serde(skip)]
     pub svg: String,
 }
@@ -137,14 +142,16 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                     })
                     .collect();
                 let range = r.scales.first().map_or([1.0, 5.0], |x| x.range);
-                let texts = Texts { title, subtitle, source: source.clone(), desc: desc.join(". ") };
+                let texts = Texts { title, subtitle, source: source.clone(), desc: desc.join(". "), lang: lang.to_string() };
                 let svg = means_chart(&id, &texts, &groups, range, &rows).map_err(|e| chart_err(&id, e))?;
                 figures.push(Figure {
                     file: format!("charts/{id}.svg"),
+                    label: s.get("scores"),
                     id,
                     title: texts.title,
                     subtitle: texts.subtitle,
                     desc: texts.desc,
+                    headline: true,
                     svg,
                 });
             }
@@ -222,14 +229,17 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                         subtitle: s.get("likert_subtitle"),
                         source: source.clone(),
                         desc: desc.join(". "),
+                        lang: lang.to_string(),
                     };
                     let svg = likert_chart(&id, &texts, &categories, &bars).map_err(|e| chart_err(&id, e))?;
                     figures.push(Figure {
                         file: format!("charts/{id}.svg"),
+                        label: scale_label.clone(),
                         id,
                         title: texts.title,
                         subtitle: texts.subtitle,
                         desc: texts.desc,
+                        headline: widest.as_ref().is_some_and(|w| w.0 >= 15.0),
                         svg,
                     });
                 }

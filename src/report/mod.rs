@@ -11,8 +11,6 @@ pub mod format;
 mod templates;
 mod write;
 
-use std::collections::BTreeMap;
-
 use crate::analysis::Results;
 use crate::error::{Error, Result};
 use crate::study::Study;
@@ -45,16 +43,12 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
             bytes: f.svg.clone().into_bytes(),
         });
     }
-    let mut by_id = BTreeMap::new();
-    for f in &figures {
-        by_id.insert(f.id.clone(), f);
-    }
-    let html = templates.render_html(results, lang, &strings, &by_id, study)?;
+    let html = templates.render_html(results, lang, &strings, &figures, study)?;
     files.push(OutputFile {
         path: "report.html".into(),
         bytes: html.into_bytes(),
     });
-    let md = templates.render_markdown(results, lang, &strings, &by_id, study)?;
+    let md = templates.render_markdown(results, lang, &strings, &figures, study)?;
     files.push(OutputFile {
         path: "report.md".into(),
         bytes: md.into_bytes(),

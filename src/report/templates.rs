@@ -180,22 +180,24 @@ impl Templates {
         results: &Results,
         lang: &str,
         strings: &Strings,
-        figures: &BTreeMap<String, &Figure>,
+        figures: &[Figure],
         study: &Study,
         inline_svg: bool,
     ) -> Value {
+        let headlines: Vec<String> = figures.iter().filter(|f| f.headline).map(|f| f.title.clone()).collect();
         let figs: BTreeMap<String, Value> = figures
             .iter()
-            .map(|(id, f)| {
+            .map(|f| {
                 let mut m: BTreeMap<&str, Value> = BTreeMap::new();
                 m.insert("file", Value::from(f.file.clone()));
                 m.insert("title", Value::from(f.title.clone()));
+                m.insert("label", Value::from(f.label.clone()));
                 m.insert("subtitle", Value::from(f.subtitle.clone()));
                 m.insert("desc", Value::from(f.desc.clone()));
                 if inline_svg {
                     m.insert("svg", Value::from_safe_string(f.svg.clone()));
                 }
-                (id.clone(), Value::from_serialize(&m))
+                (f.id.clone(), Value::from_serialize(&m))
             })
             .collect();
         minijinja::context! {
@@ -203,6 +205,7 @@ impl Templates {
             lang => lang,
             t => Value::from_serialize(&strings.map),
             figures => figs,
+            headlines => headlines,
             css => Value::from_safe_string(self.text("style.css").to_string()),
             title => results.title.get(lang),
             subtitle => results.subtitle.as_ref().map(|s| s.get(lang).to_string()),
@@ -231,7 +234,7 @@ impl Templates {
         results: &Results,
         lang: &str,
         strings: &Strings,
-        figures: &BTreeMap<String, &Figure>,
+        figures: &[Figure],
         study: &Study,
     ) -> Result<String> {
         let ctx = self.context(results, lang, strings, figures, study, true);
@@ -243,7 +246,7 @@ impl Templates {
         results: &Results,
         lang: &str,
         strings: &Strings,
-        figures: &BTreeMap<String, &Figure>,
+        figures: &[Figure],
         study: &Study,
     ) -> Result<String> {
         let ctx = self.context(results, lang, strings, figures, study, false);
