@@ -75,8 +75,10 @@ impl fmt::Display for Location {
             write!(f, ", row {row}")?;
         }
         match (self.column_index, &self.column) {
-            (Some(i), Some(name)) => write!(f, ", column {} ({name})", column_letter(i))?,
-            (Some(i), None) => write!(f, ", column {}", column_letter(i))?,
+            (Some(i), Some(name)) if !name.is_empty() => {
+                write!(f, ", column {} ({name})", column_letter(i))?
+            }
+            (Some(i), _) => write!(f, ", column {}", column_letter(i))?,
             (None, Some(name)) => write!(f, ", column {name}")?,
             (None, None) => {}
         }
@@ -184,6 +186,17 @@ impl Diagnostics {
             *map.entry((d.severity, d.code)).or_insert(0usize) += 1;
         }
         map.into_iter().map(|((s, c), n)| (s, c, n)).collect()
+    }
+}
+
+/// `1 error`, `2 errors`, `3 analyses`.
+pub fn count_noun(n: usize, singular: &str) -> String {
+    if n == 1 {
+        format!("1 {singular}")
+    } else if let Some(stem) = singular.strip_suffix("is") {
+        format!("{n} {stem}es")
+    } else {
+        format!("{n} {singular}s")
     }
 }
 

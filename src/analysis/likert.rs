@@ -105,9 +105,8 @@ pub(crate) fn select_items(
             return Err(set.error_at(
                 n,
                 format!(
-                    "'{}' is neither a Likert item nor a scale of {} present in the data",
-                    n.get_ref(),
-                    ins.file
+                    "'{}' is neither a Likert item nor a scale of the questionnaire present in the data",
+                    n.get_ref()
                 ),
             ));
         }

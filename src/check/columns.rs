@@ -139,10 +139,7 @@ pub fn map_columns(
             (None, _) => diags.warning(
                 "unknown-column",
                 header_location(table, j),
-                format!(
-                    "this column is not a question of {}; it is ignored",
-                    instrument.file
-                ),
+                "this column is not a question of the questionnaire; it is ignored",
             ),
         }
     }

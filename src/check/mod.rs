@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::{Column, DataFrame};
 
-use crate::diagnostics::{show_value, Diagnostics, Location};
+use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 use crate::ingest::{read_table, RawTable};
 use crate::instrument::{read_xlsform, Instrument, ItemKind};
@@ -135,8 +135,7 @@ pub fn check_table(
                     "duplicate-id",
                     table.cell_location(i, j),
                     format!(
-                        "the id {} was already used on row {row}; this answer is left out, the first one is kept",
-                        show_value(&value)
+                        "this respondent id was already used on row {row}; this answer is left out, the first one is kept"
                     ),
                 );
                 keep[i] = false;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crate::check::check_study;
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::Result;
 use crate::study::Study;
 
@@ -31,12 +31,12 @@ pub fn execute(args: Args) -> Result<i32> {
     for checked in check_study(&study)? {
         let d = &checked.diagnostics;
         summary.push(format!(
-            "{}: {} respondents, {} errors, {} warnings, {} notes",
+            "{}: {} respondents, {}, {}, {}",
             checked.dataset.file,
             checked.dataset.height(),
-            d.count(Severity::Error),
-            d.count(Severity::Warning),
-            d.count(Severity::Note)
+            count_noun(d.count(Severity::Error), "error"),
+            count_noun(d.count(Severity::Warning), "warning"),
+            count_noun(d.count(Severity::Note), "note")
         ));
         all.extend(checked.diagnostics);
     }

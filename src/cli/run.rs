@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::analysis::run_analyses;
 use crate::check::check_study;
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::report::{render, write_folder};
 use crate::study::Study;
@@ -48,8 +48,8 @@ pub fn execute(args: Args) -> Result<i32> {
     }
     if diagnostics.has_errors() {
         eprintln!(
-            "capakit: {} errors in the data; nothing was written. Fix them (see `capakit check {}`) and run again.",
-            diagnostics.count(Severity::Error),
+            "capakit: {} in the data; nothing was written. Fix them (see `capakit check {}`) and run again.",
+            count_noun(diagnostics.count(Severity::Error), "error"),
             args.study.display()
         );
         return Ok(1);
@@ -59,10 +59,10 @@ pub fn execute(args: Args) -> Result<i32> {
     write_folder(&args.out, &files)?;
     let n: usize = results.sources.iter().map(|s| s.n).sum();
     eprintln!(
-        "capakit: {} respondents, {} analyses, {} warnings → {}",
+        "capakit: {} respondents, {}, {} → {}",
         n,
-        results.analyses.len(),
-        diagnostics.count(Severity::Warning),
+        count_noun(results.analyses.len(), "analysis"),
+        count_noun(diagnostics.count(Severity::Warning), "warning"),
         args.out.join("report.html").display()
     );
     Ok(0)

@@ -34,20 +34,26 @@ fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
     }
 }
 
-/// Picks the separator that splits the first non-empty line into the most fields, outside quotes.
+/// Picks the separator that splits a line into the most fields, outside quotes, over the first
+/// 20 non-empty lines (so that a title line above the header does not decide).
 fn sniff_separator(text: &str) -> u8 {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for b in line.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if !quoted {
-            for (sep, n) in counts.iter_mut() {
-                if b == *sep {
-                    *n += 1;
+    for line in text.lines().filter(|l| !l.trim().is_empty()).take(20) {
+        let mut here = [0usize; 3];
+        let mut quoted = false;
+        for b in line.bytes() {
+            if b == b'"' {
+                quoted = !quoted;
+            } else if !quoted {
+                for (k, (sep, _)) in counts.iter().enumerate() {
+                    if b == *sep {
+                        here[k] += 1;
+                    }
                 }
             }
+        }
+        for (k, c) in counts.iter_mut().enumerate() {
+            c.1 = c.1.max(here[k]);
         }
     }
     // Stable: on a tie the earlier (comma) wins.
@@ -88,11 +94,21 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
+    // Excel shows one row per record and per blank line; the csv reader skips blank lines, so
+    // they are put back: a record's position is where the reader started, before the blank lines.
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for record in reader.records() {
         let record = record.map_err(|e| {
-            Error::input(location.clone().row(i as u32 + 1), format!("unreadable CSV: {e}"))
+            let row = e.position().map_or(rows.len() as u32 + 1, |p| p.line() as u32);
+            Error::input(location.clone().row(row), format!("unreadable CSV: {e}"))
         })?;
+        let start = record.position().map_or(0, |p| p.byte() as usize).min(text.len());
+        let blank = text.as_bytes()[start..]
+            .iter()
+            .take_while(|b| matches!(b, b'\n' | b'\r'))
+            .filter(|b| **b == b'\n')
+            .count();
+        rows.extend(std::iter::repeat_with(Vec::new).take(blank));
         rows.push(
             record
                 .iter()
@@ -118,6 +134,7 @@ mod tests {
         assert_eq!(sniff_separator("id;età;\"a;b\"\n1;2;3"), b';');
         assert_eq!(sniff_separator("id,age\n"), b',');
         assert_eq!(sniff_separator("id\tage\tx,y\n"), b'\t');
+        assert_eq!(sniff_separator("Indagine 2022\n\nid;età\n1;2\n"), b';');
     }
 
     #[test]

@@ -149,14 +149,26 @@ pub fn parse_bounds(constraint: &str) -> (Option<Bound>, Option<Bound>) {
 /// Types that carry no answer column of their own.
 const STRUCTURE: &[&str] = &["note", "end group", "end_group", "end", "end repeat", "end_repeat"];
 
+/// The type of a survey row and its choice list, accepting pyxform's aliases
+/// (`select one from x`, `select all that apply from x`, `… or specify other`, `… or_other`).
 fn parse_type(raw: &str) -> (String, Option<String>) {
     let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let lower = t.to_lowercase();
-    for prefix in ["select_one ", "select one ", "select_multiple ", "select multiple ", "rank "] {
-        if let Some(rest) = lower.strip_prefix(prefix) {
+    const PREFIXES: &[(&str, &str)] = &[
+        ("select_one ", "select_one"),
+        ("select one from ", "select_one"),
+        ("select one ", "select_one"),
+        ("select_multiple ", "select_multiple"),
+        ("select all that apply from ", "select_multiple"),
+        ("select all that apply ", "select_multiple"),
+        ("select multiple from ", "select_multiple"),
+        ("select multiple ", "select_multiple"),
+        ("rank ", "rank"),
+    ];
+    for (prefix, kind) in PREFIXES {
+        if lower.starts_with(prefix) {
             let list = t[prefix.len()..].split_whitespace().next().unwrap_or("").to_string();
-            let _ = rest;
-            return (prefix.trim().replace(' ', "_"), Some(list));
+            return (kind.to_string(), Some(list));
         }
     }
     (lower, None)
@@ -464,5 +476,7 @@ mod tests {
         assert_eq!(parse_type("select_one  agree5"), ("select_one".into(), Some("agree5".into())));
         assert_eq!(parse_type("select_multiple colors or_other"), ("select_multiple".into(), Some("colors".into())));
         assert_eq!(parse_type("begin group"), ("begin group".into(), None));
+        assert_eq!(parse_type("select one from sexes or specify other"), ("select_one".into(), Some("sexes".into())));
+        assert_eq!(parse_type("select all that apply from toilet_type"), ("select_multiple".into(), Some("toilet_type".into())));
     }
 }

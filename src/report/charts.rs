@@ -342,7 +342,7 @@ mod tests {
     #[test]
     fn wraps_at_spaces() {
         assert_eq!(wrap("one two three four", 9, 3), vec!["one two", "three", "four"]);
-        assert_eq!(wrap("one two three four", 9, 2), vec!["one two", "three f…"]);
+        assert_eq!(wrap("one two three four", 9, 2), vec!["one two", "three fo…"]);
     }
 
     #[test]

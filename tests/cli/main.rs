@@ -1,1 +1,9 @@
+//! The one integration-test binary: runs the `capakit` binary on the example study and on small
+//! fixture studies. Modules by subject.
 
+mod common;
+mod errors;
+mod example;
+mod findings;
+mod formats;
+mod real_world;

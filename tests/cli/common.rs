@@ -1,0 +1,62 @@
+//! Helpers: the binary, the repository, and throw-away studies around the shipped questionnaire.
+
+use std::path::{Path, PathBuf};
+
+pub fn capakit() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("capakit").expect("the capakit binary is built")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn instrument() -> PathBuf {
+    repo().join("instruments/care-leavers-capabilities.xlsx")
+}
+
+/// A study in `dir` whose one source is `file` (already written) answering the shipped questionnaire.
+pub fn study(dir: &Path, file: &str, extra_source: &str) -> PathBuf {
+    let toml = format!(
+        r#"title = "Fixture"
+languages = ["it", "en"]
+analyses = ["{analyses}"]
+
+[[territories]]
+name = "Prato"
+
+[[territories]]
+name = "Firenze"
+aliases = ["Florence"]
+
+[[sources]]
+path = "{file}"
+instrument = "{instrument}"
+id_column = "respondent_id"
+territory_column = "territory"
+{extra_source}
+"#,
+        analyses = repo().join("analyses/care-leavers-core.toml").display(),
+        instrument = instrument().display(),
+    );
+    std::fs::write(dir.join("study.toml"), toml).unwrap();
+    dir.to_path_buf()
+}
+
+/// A study with a CSV source holding `csv`.
+pub fn csv_study(dir: &Path, csv: &str) -> PathBuf {
+    std::fs::write(dir.join("data.csv"), csv).unwrap();
+    study(dir, "data.csv", "")
+}
+
+/// Runs `capakit check` and returns (exit code, stdout, stderr).
+pub fn check(study: &Path) -> (i32, String, String) {
+    let out = capakit().arg("check").arg(study).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The header and Likert columns every fixture row needs, then `rest`.
+pub const HEADER: &str = "respondent_id;territory;age;care_setting;edu_1;edu_2;edu_3";

@@ -1,0 +1,191 @@
+//! The example study, end to end: it runs, its numbers agree with an independent computation,
+//! its outputs are deterministic and safe, and its shipped files do not drift from the code that
+//! generates them.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{capakit, repo};
+
+fn run_example(out: &Path, lang: &str) -> Value {
+    capakit()
+        .args(["run", "examples/caring-prato-firenze", "--lang", lang, "--out"])
+        .arg(out)
+        .current_dir(repo())
+        .assert()
+        .success();
+    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
+}
+
+fn analysis<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["analyses"].as_array().unwrap().iter().find(|a| a["id"] == id).unwrap()
+}
+
+fn close(a: &Value, b: f64, tol: f64) {
+    let a = a.as_f64().unwrap_or_else(|| panic!("not a number: {a}"));
+    assert!((a - b).abs() <= tol * b.abs().max(1e-300), "{a} vs {b}");
+}
+
+#[test]
+fn example_runs_and_matches_an_independent_computation() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("caring");
+    let r = run_example(&out, "it");
+    for f in ["report.html", "report.md", "results.json", "charts/scales.svg", "charts/likert-casa.svg"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let src = &r["sources"][0];
+    assert_eq!(src["n"], 200);
+    assert_eq!(src["territories"], serde_json::json!([{"group": "Prato", "n": 90}, {"group": "Firenze", "n": 110}]));
+    assert_eq!(src["dropped"], serde_json::json!([{"row": 202, "reason": "duplicate-id", "kept_row": 43}]));
+
+    // Reference: pandas + scipy 1.17.1 + pingouin 0.7.0 on the same CSV, duplicates dropped
+    // (keep='first'), territory spellings folded, scale = row mean of items (house_3 and rel_3
+    // as 6 − x) when at least 2 of 3 are answered:
+    //   casa: Prato n=89 mean 2.6161048689138573 (sd 0.9236662833615578), Firenze n=108 mean
+    //   3.427469135802469; mannwhitneyu(prato, firenze, method='asymptotic') → U = 2543.0,
+    //   p = 1.1707932968308732e-08; pingouin.cronbach_alpha(items, nan_policy='listwise')
+    //   → 0.8330640212722438. relazioni: U = 6942.5, p = 3.5629825217130097e-07, alpha
+    //   0.8080619487032186. Item edu_1: U = 3863.5, p = 0.0907105211693472.
+    let scales = analysis(&r, "scales");
+    let casa = scales["scales"].as_array().unwrap().iter().find(|s| s["scale"] == "casa").unwrap();
+    assert_eq!(casa["groups"][0]["n"], 89);
+    close(&casa["groups"][0]["mean"], 2.6161048689138573, 1e-12);
+    close(&casa["groups"][0]["sd"], 0.9236662833615578, 1e-12);
+    close(&casa["groups"][1]["mean"], 3.427469135802469, 1e-12);
+    close(&casa["alpha"]["raw_alpha"], 0.8330640212722438, 1e-9);
+
+    let cmp = analysis(&r, "territories");
+    assert_eq!(cmp["correction"], "holm");
+    let test = |v: &str| cmp["tests"].as_array().unwrap().iter().find(|t| t["variable"] == v).unwrap().clone();
+    close(&test("casa")["u"], 2543.0, 0.0);
+    close(&test("casa")["p"], 1.1707932968308732e-08, 1e-6);
+    close(&test("relazioni")["u"], 6942.5, 0.0);
+    close(&test("relazioni")["p"], 3.5629825217130097e-07, 1e-6);
+    close(&test("edu_1")["u"], 3863.5, 0.0);
+    close(&test("edu_1")["p"], 0.0907105211693472, 1e-6);
+
+    // The designed differences are found, and no difference where none was designed.
+    for s in ["casa", "relazioni", "partecipazione"] {
+        assert!(test(s)["p_adjusted"].as_f64().unwrap() < 0.05, "{s}");
+    }
+    for s in ["istruzione", "salute", "autonomia", "rispetto"] {
+        assert!(test(s)["p_adjusted"].as_f64().unwrap() > 0.05, "{s}");
+    }
+    assert!(test("casa")["rank_biserial"].as_f64().unwrap() < 0.0, "Firenze higher on housing");
+    assert!(test("relazioni")["rank_biserial"].as_f64().unwrap() > 0.0, "Prato higher on relationships");
+}
+
+#[test]
+fn report_shows_the_numbers_of_results_json_in_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let it = dir.path().join("it");
+    run_example(&it, "it");
+    let html = std::fs::read_to_string(it.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"it\">"));
+    assert!(html.contains("Capabilities dei care leavers a Prato e Firenze"));
+    // casa, Prato: mean 2.616… sd 0.924 → "2,62 (0,92)"; Firenze → "3,43"
+    assert!(html.contains("2,62 (0,92)"), "Italian decimals");
+    assert!(html.contains("45,0\u{a0}%"), "Prato's share of 200");
+    assert!(html.contains("Prato più alto in: Relazioni e rete di sostegno; Firenze più alto in: Casa, Partecipazione"));
+    assert!(html.contains("<svg") && html.contains("role=\"img\""));
+    for fetch in ["<script", "src=\"http", "href=\"http", "url(", "@import", "<link"] {
+        assert!(!html.contains(fetch), "self-contained, nothing fetched: found {fetch}");
+    }
+    assert!(!html.contains("CL-PO-066"), "the report names rows, not participants");
+
+    let en = dir.path().join("en");
+    run_example(&en, "en");
+    let html = std::fs::read_to_string(en.join("report.html")).unwrap();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Research report"));
+    assert!(html.contains("2.62 (0.92)") && html.contains("45.0%"));
+    assert!(html.contains("Prato higher on: Relationships and support network; Firenze higher on: Housing, Participation"));
+    let md = std::fs::read_to_string(en.join("report.md")).unwrap();
+    assert!(md.starts_with("# Care leavers"));
+    assert!(md.contains("![") && md.contains("](charts/scales.svg)"));
+}
+
+#[test]
+fn reruns_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run_example(&a, "it");
+    run_example(&b, "it");
+    let mut files = Vec::new();
+    for entry in walk(&a) {
+        let rel = entry.strip_prefix(&a).unwrap().to_path_buf();
+        assert_eq!(std::fs::read(&entry).unwrap(), std::fs::read(b.join(&rel)).unwrap(), "{}", rel.display());
+        files.push(rel);
+    }
+    assert!(files.len() >= 13, "{files:?}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn shipped_files_are_what_the_code_generates() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("new");
+    capakit().arg("init").arg(&study).arg("--synthetic").assert().success();
+    assert_eq!(
+        std::fs::read(study.join("instruments/care-leavers-capabilities.xlsx")).unwrap(),
+        std::fs::read(repo().join("instruments/care-leavers-capabilities.xlsx")).unwrap(),
+        "instruments/care-leavers-capabilities.xlsx differs from src/scaffold: run scripts/regenerate-shipped.sh"
+    );
+    assert_eq!(
+        std::fs::read(study.join("data/risposte-care-leavers.csv")).unwrap(),
+        std::fs::read(repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv")).unwrap(),
+        "the example's data differs from src/scaffold: run scripts/regenerate-shipped.sh"
+    );
+    // A new study runs as it is.
+    capakit().arg("run").arg(&study).arg("--out").arg(study.join("out")).assert().success();
+    // init refuses to overwrite a study.
+    let out = capakit().arg("init").arg(&study).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn data_cannot_become_markup_or_template_code() {
+    // A column header that is markup and template code reaches the report through the
+    // data-quality chapter (the unknown-column finding).
+    let hostile = "<script>alert(1)</script>{{ 7*7 }}";
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv")).unwrap();
+    let data = example
+        .replacen("start;end;", &format!("start;end;{hostile}|x;"), 1);
+    let data: String = data
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { format!("{l}\n") } else { l.replacen(";", ";;", 2).replacen(";;", ";", 1) + "\n" })
+        .collect();
+    std::fs::write(dir.path().join("data.csv"), data).unwrap();
+    let toml = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
+        .unwrap()
+        .replace("data/risposte-care-leavers.csv", "data.csv")
+        .replace("../../", &format!("{}/", repo().display()));
+    std::fs::write(dir.path().join("study.toml"), toml).unwrap();
+    let out = dir.path().join("out");
+    capakit().arg("run").arg(dir.path()).arg("--out").arg(&out).assert().success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script"), "markup from the data is escaped");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;{{ 7*7 }}"), "shown literally, never evaluated");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(!md.contains("<script"));
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\{\\{ 7\\*7 \\}\\}\\|x"), "markdown-escaped");
+    for svg in walk(&out.join("charts")) {
+        assert!(!std::fs::read_to_string(&svg).unwrap().contains("<script"), "{}", svg.display());
+    }
+}
