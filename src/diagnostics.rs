@@ -202,7 +202,11 @@ pub fn count_noun(n: usize, singular: &str) -> String {
 
 /// Shortens a cell value for a message: at most 40 characters, control characters shown escaped.
 pub fn show_value(value: &str) -> String {
-    let mut out: String = value.chars().take(40).flat_map(char::escape_debug).collect();
+    let mut out: String = value
+        .chars()
+        .take(40)
+        .flat_map(char::escape_debug)
+        .collect();
     if value.chars().count() > 40 {
         out.push('…');
     }
@@ -228,6 +232,9 @@ mod tests {
             .sheet(Some("risposte"))
             .row(12)
             .column(5, "edu_1");
-        assert_eq!(loc.to_string(), "data.xlsx, sheet 'risposte', row 12, column F (edu_1)");
+        assert_eq!(
+            loc.to_string(),
+            "data.xlsx, sheet 'risposte', row 12, column F (edu_1)"
+        );
     }
 }

@@ -152,7 +152,8 @@ impl Study {
             dir
         };
 
-        let at = |spanned_start: usize, msg: String| Error::toml_at(&file, &text, spanned_start, msg);
+        let at =
+            |spanned_start: usize, msg: String| Error::toml_at(&file, &text, spanned_start, msg);
         let existing = |s: &Spanned<String>, what: &str| -> Result<PathBuf> {
             let p = dir.join(s.get_ref());
             if p.is_file() {
@@ -160,13 +161,20 @@ impl Study {
             } else {
                 Err(at(
                     s.span().start,
-                    format!("{what} '{}' not found (looked for {})", s.get_ref(), p.display()),
+                    format!(
+                        "{what} '{}' not found (looked for {})",
+                        s.get_ref(),
+                        p.display()
+                    ),
                 ))
             }
         };
 
         if parsed.languages.is_empty() {
-            return Err(at(0, "`languages` must name at least one language, e.g. [\"it\", \"en\"]".into()));
+            return Err(at(
+                0,
+                "`languages` must name at least one language, e.g. [\"it\", \"en\"]".into(),
+            ));
         }
         let default_language = match &parsed.default_language {
             Some(l) if !parsed.languages.contains(l.get_ref()) => {
@@ -191,7 +199,9 @@ impl Study {
                 if let Some(other) = seen.insert(fold(spelling), name.clone()) {
                     return Err(at(
                         t.name.span().start,
-                        format!("the spelling '{spelling}' is given for both '{other}' and '{name}'"),
+                        format!(
+                            "the spelling '{spelling}' is given for both '{other}' and '{name}'"
+                        ),
                     ));
                 }
             }

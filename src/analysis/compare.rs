@@ -73,24 +73,29 @@ pub(super) fn run(
         skipped: Vec::new(),
     };
     let Some(groups) = groups else {
-        result.not_run = Some("the source has no territory column and the analysis names no `by` column".into());
+        result.not_run =
+            Some("the source has no territory column and the analysis names no `by` column".into());
         return Ok(result);
     };
     let pair: Vec<usize> = match wanted {
         Some(w) => w
             .iter()
             .map(|g| {
-                groups.names.iter().position(|n| n == g.get_ref()).ok_or_else(|| {
-                    set.error_at(
-                        g,
-                        format!(
-                            "'{}' is not a group of '{}' (groups: {})",
-                            g.get_ref(),
-                            groups.by,
-                            groups.names.join(", ")
-                        ),
-                    )
-                })
+                groups
+                    .names
+                    .iter()
+                    .position(|n| n == g.get_ref())
+                    .ok_or_else(|| {
+                        set.error_at(
+                            g,
+                            format!(
+                                "'{}' is not a group of '{}' (groups: {})",
+                                g.get_ref(),
+                                groups.by,
+                                groups.names.join(", ")
+                            ),
+                        )
+                    })
             })
             .collect::<Result<_>>()?,
         None => (0..groups.names.len()).collect(),
@@ -118,11 +123,22 @@ pub(super) fn run(
     };
     let (items, scales) = if variables.is_some() {
         (
-            if item_names.is_empty() { Vec::new() } else { select_items(set, dataset, Some(&item_names))? },
-            if scale_names.is_empty() { Vec::new() } else { select_scales(set, dataset, Some(&scale_names))? },
+            if item_names.is_empty() {
+                Vec::new()
+            } else {
+                select_items(set, dataset, Some(&item_names))?
+            },
+            if scale_names.is_empty() {
+                Vec::new()
+            } else {
+                select_scales(set, dataset, Some(&scale_names))?
+            },
         )
     } else {
-        (select_items(set, dataset, None)?, select_scales(set, dataset, None)?)
+        (
+            select_items(set, dataset, None)?,
+            select_scales(set, dataset, None)?,
+        )
     };
     for s in scales {
         vars.push((s.name.clone(), "scale", scale_scores(dataset, s)));

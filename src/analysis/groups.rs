@@ -111,7 +111,10 @@ impl Groups {
         self.names
             .iter()
             .zip(n)
-            .map(|(g, n)| GroupCount { group: g.clone(), n })
+            .map(|(g, n)| GroupCount {
+                group: g.clone(),
+                n,
+            })
             .collect()
     }
 

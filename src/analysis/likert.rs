@@ -68,7 +68,13 @@ fn counts(group: Option<String>, values: &[Option<f64>], categories: &[Category]
     let n: usize = counts.iter().sum();
     let percent: Vec<f64> = counts
         .iter()
-        .map(|&c| if n > 0 { 100.0 * c as f64 / n as f64 } else { 0.0 })
+        .map(|&c| {
+            if n > 0 {
+                100.0 * c as f64 / n as f64
+            } else {
+                0.0
+            }
+        })
         .collect();
     let top2 = (n > 0 && categories.len() >= 3).then(|| percent[percent.len() - 2..].iter().sum());
     LikertCounts {
@@ -94,7 +100,9 @@ pub(crate) fn select_items(
         .filter(|i| dataset.has(&i.name))
         .map(|i| i.name.clone())
         .collect();
-    let Some(names) = names else { return Ok(likert) };
+    let Some(names) = names else {
+        return Ok(likert);
+    };
     let mut out = Vec::new();
     for n in names {
         if let Some(scale) = ins.scale(n.get_ref()) {
@@ -181,7 +189,11 @@ mod tests {
     #[test]
     fn counts_percentages_and_top_two() {
         let cats: Vec<Category> = (1..=5)
-            .map(|s| Category { score: s as f64, name: s.to_string(), labels: Labels::new() })
+            .map(|s| Category {
+                score: s as f64,
+                name: s.to_string(),
+                labels: Labels::new(),
+            })
             .collect();
         let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
         let c = counts(None, &v, &cats);

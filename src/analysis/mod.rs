@@ -88,12 +88,33 @@ impl Spec {
     /// Refuses parameters that do not apply to the kind.
     fn check_parameters(&self, set: &SpecSet) -> Result<()> {
         let kind = *self.kind.get_ref();
-        let misplaced: [(&str, Option<std::ops::Range<usize>>, &[Kind]); 5] = [
-            ("items", self.items.as_ref().map(|x| x.span()), &[Kind::Likert]),
-            ("scales", self.scales.as_ref().map(|x| x.span()), &[Kind::Scales]),
-            ("variables", self.variables.as_ref().map(|x| x.span()), &[Kind::Compare]),
-            ("groups", self.groups.as_ref().map(|x| x.span()), &[Kind::Compare]),
-            ("correction", self.correction.as_ref().map(|x| x.span()), &[Kind::Compare]),
+        type Misplaced<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
+        let misplaced: [Misplaced; 5] = [
+            (
+                "items",
+                self.items.as_ref().map(|x| x.span()),
+                &[Kind::Likert],
+            ),
+            (
+                "scales",
+                self.scales.as_ref().map(|x| x.span()),
+                &[Kind::Scales],
+            ),
+            (
+                "variables",
+                self.variables.as_ref().map(|x| x.span()),
+                &[Kind::Compare],
+            ),
+            (
+                "groups",
+                self.groups.as_ref().map(|x| x.span()),
+                &[Kind::Compare],
+            ),
+            (
+                "correction",
+                self.correction.as_ref().map(|x| x.span()),
+                &[Kind::Compare],
+            ),
         ];
         for (name, span, kinds) in misplaced {
             if let Some(span) = span {
@@ -102,7 +123,8 @@ impl Spec {
                         &set.path,
                         &set.text,
                         span.start,
-                        format!("`{name}` does not apply to an analysis of kind '{kind:?}'").to_lowercase(),
+                        format!("`{name}` does not apply to an analysis of kind '{kind:?}'")
+                            .to_lowercase(),
                     ));
                 }
             }
@@ -236,7 +258,11 @@ impl QualitySummary {
             by_code: d
                 .summary()
                 .into_iter()
-                .map(|(severity, code, count)| CodeCount { severity, code, count })
+                .map(|(severity, code, count)| CodeCount {
+                    severity,
+                    code,
+                    count,
+                })
                 .collect(),
             examples,
         }
@@ -290,19 +316,42 @@ pub fn run_analyses(
         let set = SpecSet::load(path)?;
         for spec in &set.specs {
             if !seen_ids.insert(spec.id().to_string()) {
-                return Err(set.error_at(&spec.id, format!("the analysis id '{}' is used twice", spec.id())));
+                return Err(set.error_at(
+                    &spec.id,
+                    format!("the analysis id '{}' is used twice", spec.id()),
+                ));
             }
             spec.check_parameters(&set)?;
             let dataset = match &spec.source {
-                Some(s) => datasets.iter().find(|d| &d.source == s.get_ref()).ok_or_else(|| {
-                    set.error_at(s, format!("there is no source named '{}' in study.toml", s.get_ref()))
-                })?,
-                None => datasets.first().ok_or_else(|| Error::Usage("the study has no data".into()))?,
+                Some(s) => datasets
+                    .iter()
+                    .find(|d| &d.source == s.get_ref())
+                    .ok_or_else(|| {
+                        set.error_at(
+                            s,
+                            format!("there is no source named '{}' in study.toml", s.get_ref()),
+                        )
+                    })?,
+                None => datasets
+                    .first()
+                    .ok_or_else(|| Error::Usage("the study has no data".into()))?,
             };
             let by = spec.by.as_ref();
             let result = match spec.kind.get_ref() {
-                Kind::Likert => AnalysisResult::Likert(likert::run(&set, study, dataset, names(&spec.items), by)?),
-                Kind::Scales => AnalysisResult::Scales(scales::run(&set, study, dataset, names(&spec.scales), by)?),
+                Kind::Likert => AnalysisResult::Likert(likert::run(
+                    &set,
+                    study,
+                    dataset,
+                    names(&spec.items),
+                    by,
+                )?),
+                Kind::Scales => AnalysisResult::Scales(scales::run(
+                    &set,
+                    study,
+                    dataset,
+                    names(&spec.scales),
+                    by,
+                )?),
                 Kind::Compare => AnalysisResult::Compare(compare::run(
                     &set,
                     study,
@@ -310,7 +359,10 @@ pub fn run_analyses(
                     names(&spec.variables),
                     by,
                     names(&spec.groups),
-                    spec.correction.as_ref().map(|c| *c.get_ref()).unwrap_or_default(),
+                    spec.correction
+                        .as_ref()
+                        .map(|c| *c.get_ref())
+                        .unwrap_or_default(),
                 )?),
             };
             let title = spec.title.clone();
@@ -340,9 +392,7 @@ pub fn run_analyses(
                 },
                 n: d.height(),
                 dropped: d.dropped.clone(),
-                territories: groups
-                    .map(|g| g.counts())
-                    .unwrap_or_default(),
+                territories: groups.map(|g| g.counts()).unwrap_or_default(),
             }
         })
         .collect();

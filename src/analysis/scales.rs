@@ -48,14 +48,19 @@ pub struct ScalesResult {
 }
 
 /// The items of a scale as columns, reverse keys applied, and the scale's score range.
-fn item_columns(dataset: &Dataset, scale: &Scale) -> (Vec<String>, Vec<Vec<Option<f64>>>, [f64; 2]) {
+fn item_columns(
+    dataset: &Dataset,
+    scale: &Scale,
+) -> (Vec<String>, Vec<Vec<Option<f64>>>, [f64; 2]) {
     let ins = &dataset.instrument;
     let mut names = Vec::new();
     let mut cols = Vec::new();
     let mut range = [f64::INFINITY, f64::NEG_INFINITY];
     for name in &scale.items {
         let Some(item) = ins.item(name) else { continue };
-        let Some(values) = dataset.numbers(name) else { continue };
+        let Some(values) = dataset.numbers(name) else {
+            continue;
+        };
         let bounds = ins
             .list_of(item)
             .and_then(|l| l.score_range())
@@ -84,7 +89,8 @@ pub fn scale_scores(dataset: &Dataset, scale: &Scale) -> Vec<Option<f64>> {
     (0..dataset.height())
         .map(|i| {
             let answered: Vec<f64> = cols.iter().filter_map(|c| c[i]).collect();
-            (k > 0 && answered.len() >= need).then(|| answered.iter().sum::<f64>() / answered.len() as f64)
+            (k > 0 && answered.len() >= need)
+                .then(|| answered.iter().sum::<f64>() / answered.len() as f64)
         })
         .collect()
 }
@@ -112,7 +118,11 @@ pub(crate) fn select_scales<'a>(
                             "'{}' is not a scale of {} (scales: {})",
                             n.get_ref(),
                             ins.file,
-                            ins.scales.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                            ins.scales
+                                .iter()
+                                .map(|s| s.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     )
                 })

@@ -102,10 +102,13 @@ pub fn map_columns(
 
         match (item, option_of) {
             (Some(name), Some(option)) => {
-                let entry = map.by_item.entry(name.to_string()).or_insert(Mapping::Options {
-                    main: None,
-                    options: Vec::new(),
-                });
+                let entry = map
+                    .by_item
+                    .entry(name.to_string())
+                    .or_insert(Mapping::Options {
+                        main: None,
+                        options: Vec::new(),
+                    });
                 match entry {
                     Mapping::Options { options, .. } => options.push((option, j)),
                     Mapping::Single(main) => {
@@ -120,7 +123,9 @@ pub fn map_columns(
                 None => {
                     map.by_item.insert(name.to_string(), Mapping::Single(j));
                 }
-                Some(Mapping::Options { main: main @ None, .. }) => *main = Some(j),
+                Some(Mapping::Options {
+                    main: main @ None, ..
+                }) => *main = Some(j),
                 Some(other) => {
                     diags.warning(
                         "duplicate-column",

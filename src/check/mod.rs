@@ -32,7 +32,11 @@ pub struct Checked {
 
 /// Reads and checks every source of a study, in order.
 pub fn check_study(study: &Study) -> Result<Vec<Checked>> {
-    study.sources.iter().map(|s| check_source(study, s)).collect()
+    study
+        .sources
+        .iter()
+        .map(|s| check_source(study, s))
+        .collect()
 }
 
 /// Reads one source's instrument and data file and checks the answers.
@@ -77,7 +81,9 @@ pub fn check_table(
     let mut origins = BTreeMap::new();
 
     for item in &instrument.items {
-        let Some(mapping) = map.by_item.get(&item.name) else { continue };
+        let Some(mapping) = map.by_item.get(&item.name) else {
+            continue;
+        };
         let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
         let column = if is_territory {
             values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
@@ -120,7 +126,7 @@ pub fn check_table(
     if let Some(id) = &source.id_column {
         let j = origins[id].index;
         let mut first: BTreeMap<String, u32> = BTreeMap::new();
-        for i in 0..height {
+        for (i, kept) in keep.iter_mut().enumerate() {
             let value = table.columns[j][i].as_text().trim().to_string();
             if value.is_empty() {
                 diags.error(
@@ -138,7 +144,7 @@ pub fn check_table(
                         "this respondent id was already used on row {row}; this answer is left out, the first one is kept"
                     ),
                 );
-                keep[i] = false;
+                *kept = false;
                 dropped.push(Dropped {
                     row: table.row_numbers[i],
                     reason: "duplicate-id",
@@ -198,6 +204,16 @@ pub(crate) fn exported(kind: &ItemKind) -> bool {
 
 /// XLSForm metadata types: exported, but not questions.
 pub(crate) const META_TYPES: &[&str] = &[
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
-    "email", "audit", "start-geopoint", "background-audio",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "subscriberid",
+    "simserial",
+    "phonenumber",
+    "username",
+    "email",
+    "audit",
+    "start-geopoint",
+    "background-audio",
 ];

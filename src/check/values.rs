@@ -14,7 +14,11 @@ use super::Mapping;
 
 /// A number as people type it: `3`, `3.5`, `3,5` (decimal comma), `1.250,5`, `1,250.5`.
 pub fn parse_number(s: &str) -> Option<f64> {
-    let t: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\'')).collect();
+    let t: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\''))
+        .collect();
     if t.is_empty() {
         return None;
     }
@@ -55,7 +59,12 @@ pub fn parse_date(s: &str) -> Option<String> {
 }
 
 fn choices_preview(list: &ChoiceList) -> String {
-    let names: Vec<&str> = list.choices.iter().take(12).map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = list
+        .choices
+        .iter()
+        .take(12)
+        .map(|c| c.name.as_str())
+        .collect();
     let more = if list.choices.len() > 12 { ", …" } else { "" };
     format!("{}{more}", names.join(", "))
 }
@@ -199,7 +208,10 @@ pub fn item_column(
                         diags.error(
                             "not-a-date",
                             table.cell_location(i, *j),
-                            format!("{} is not a date (write 2024-03-05 or 05/03/2024)", show_value(&raw)),
+                            format!(
+                                "{} is not a date (write 2024-03-05 or 05/03/2024)",
+                                show_value(&raw)
+                            ),
                         );
                     }
                     parsed
@@ -248,8 +260,20 @@ fn number(
         );
         return None;
     }
-    let below = item.min.is_some_and(|b| if b.inclusive { x < b.value } else { x <= b.value });
-    let above = item.max.is_some_and(|b| if b.inclusive { x > b.value } else { x >= b.value });
+    let below = item.min.is_some_and(|b| {
+        if b.inclusive {
+            x < b.value
+        } else {
+            x <= b.value
+        }
+    });
+    let above = item.max.is_some_and(|b| {
+        if b.inclusive {
+            x > b.value
+        } else {
+            x >= b.value
+        }
+    });
     if below || above {
         let bound = |b: Option<crate::instrument::Bound>, lo: bool| match b {
             Some(b) => format!(
@@ -272,7 +296,10 @@ fn number(
         diags.error(
             "out-of-range",
             table.cell_location(i, j),
-            format!("{} is outside the allowed range ({range})", format_number(x)),
+            format!(
+                "{} is outside the allowed range ({range})",
+                format_number(x)
+            ),
         );
         return None;
     }
@@ -286,7 +313,12 @@ fn select_multiple(
     list: &ChoiceList,
     diags: &mut Diagnostics,
 ) -> Column {
-    let order = |n: &str| list.choices.iter().position(|c| c.name == n).unwrap_or(usize::MAX);
+    let order = |n: &str| {
+        list.choices
+            .iter()
+            .position(|c| c.name == n)
+            .unwrap_or(usize::MAX)
+    };
     let height = table.height();
     let values: Vec<Option<String>> = (0..height)
         .map(|i| {
@@ -312,7 +344,10 @@ fn select_multiple(
                         }
                     }
                 }
-                Mapping::Options { main: None, options } => {
+                Mapping::Options {
+                    main: None,
+                    options,
+                } => {
                     for (option, j) in options {
                         let cell = &table.columns[*j][i];
                         if cell.is_empty() {
@@ -329,8 +364,8 @@ fn select_multiple(
                             },
                         };
                         match on {
-                            Some(x) if x == 1.0 => chosen.push(option.clone()),
-                            Some(x) if x == 0.0 => {}
+                            Some(1.0) => chosen.push(option.clone()),
+                            Some(0.0) => {}
                             _ => diags.error(
                                 "value-not-0-1",
                                 table.cell_location(i, *j),
@@ -392,7 +427,10 @@ mod tests {
         assert_eq!(parse_date("05/03/2024").as_deref(), Some("2024-03-05"));
         assert_eq!(parse_date("2024-02-30"), None);
         assert_eq!(parse_date("2023-02-29"), None);
-        assert_eq!(parse_date("2024-02-29T10:00:00").as_deref(), Some("2024-02-29"));
+        assert_eq!(
+            parse_date("2024-02-29T10:00:00").as_deref(),
+            Some("2024-02-29")
+        );
         assert_eq!(parse_date("ieri"), None);
     }
 }

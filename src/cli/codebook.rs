@@ -43,7 +43,13 @@ pub fn execute(args: Args) -> Result<i32> {
             .map(|l| {
                 l.choices
                     .iter()
-                    .map(|c| format!("{}={}", c.name, label_in(&c.labels, &lang, &ins.default_language, &c.name)))
+                    .map(|c| {
+                        format!(
+                            "{}={}",
+                            c.name,
+                            label_in(&c.labels, &lang, &ins.default_language, &c.name)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("; ")
             })

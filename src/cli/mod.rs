@@ -21,7 +21,12 @@ use crate::error::Result;
 /// `capakit init my-study --synthetic`, then `capakit check my-study` and
 /// `capakit run my-study --out out`.
 #[derive(Debug, Parser)]
-#[command(name = "capakit", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "capakit",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

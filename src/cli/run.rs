@@ -43,7 +43,11 @@ pub fn execute(args: Args) -> Result<i32> {
         diagnostics.extend(checked.diagnostics);
         datasets.push(checked.dataset);
     }
-    for d in diagnostics.items.iter().filter(|d| d.severity != Severity::Note) {
+    for d in diagnostics
+        .items
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+    {
         eprintln!("{d}");
     }
     if diagnostics.has_errors() {

@@ -99,10 +99,15 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let row = e.position().map_or(rows.len() as u32 + 1, |p| p.line() as u32);
+            let row = e
+                .position()
+                .map_or(rows.len() as u32 + 1, |p| p.line() as u32);
             Error::input(location.clone().row(row), format!("unreadable CSV: {e}"))
         })?;
-        let start = record.position().map_or(0, |p| p.byte() as usize).min(text.len());
+        let start = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(text.len());
         let blank = text.as_bytes()[start..]
             .iter()
             .take_while(|b| matches!(b, b'\n' | b'\r'))

@@ -189,9 +189,7 @@ pub fn format_of(path: &Path, shown: &str) -> Result<Format> {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Ok(Format::Workbook),
         _ => Err(Error::input(
             Location::file(shown),
-            format!(
-                "cannot read files of type '.{ext}': capakit reads .csv, .xlsx, .xls and .ods"
-            ),
+            format!("cannot read files of type '.{ext}': capakit reads .csv, .xlsx, .xls and .ods"),
         )),
     }
 }

@@ -74,9 +74,10 @@ pub fn read_sheet(path: &Path, shown: &str, sheet: Option<&str>) -> Result<RawTa
                         ),
                     )
                 })?,
-            None => names.first().cloned().ok_or_else(|| {
-                Error::input(Location::file(shown), "the workbook has no sheets")
-            })?,
+            None => names
+                .first()
+                .cloned()
+                .ok_or_else(|| Error::input(Location::file(shown), "the workbook has no sheets"))?,
         };
         let range = book.worksheet_range(&name).map_err(|e| {
             Error::input(

@@ -99,7 +99,11 @@ pub struct ChoiceList {
 impl ChoiceList {
     /// True when every choice name is a number (a Likert list such as 1–5).
     pub fn is_numeric(&self) -> bool {
-        !self.choices.is_empty() && self.choices.iter().all(|c| c.name.trim().parse::<f64>().is_ok())
+        !self.choices.is_empty()
+            && self
+                .choices
+                .iter()
+                .all(|c| c.name.trim().parse::<f64>().is_ok())
     }
 
     /// The score of a choice: its name when every name is numeric, else its 1-based position.
@@ -114,7 +118,11 @@ impl ChoiceList {
 
     /// Lowest and highest score.
     pub fn score_range(&self) -> Option<(f64, f64)> {
-        let scores: Vec<f64> = self.choices.iter().filter_map(|c| self.score(&c.name)).collect();
+        let scores: Vec<f64> = self
+            .choices
+            .iter()
+            .filter_map(|c| self.score(&c.name))
+            .collect();
         let lo = scores.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
@@ -130,7 +138,11 @@ impl ChoiceList {
         self.choices
             .iter()
             .find(|c| fold(&c.name) == key)
-            .or_else(|| self.choices.iter().find(|c| c.labels.values().any(|l| fold(l) == key)))
+            .or_else(|| {
+                self.choices
+                    .iter()
+                    .find(|c| c.labels.values().any(|l| fold(l) == key))
+            })
     }
 }
 

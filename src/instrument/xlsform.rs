@@ -30,14 +30,18 @@ impl Sheet {
             if key.is_empty() {
                 continue;
             }
-            if columns.contains_key(&key) {
-                notes.note(
+            match columns.entry(key) {
+                std::collections::btree_map::Entry::Occupied(_) => notes.note(
                     "duplicate-column",
-                    table.location().row(table.row_numbers.first().map_or(1, |r| r - 1)).column(j, h),
+                    table
+                        .location()
+                        .row(table.row_numbers.first().map_or(1, |r| r - 1))
+                        .column(j, h),
                     format!("the column '{h}' appears twice; the first one is used"),
-                );
-            } else {
-                columns.insert(key, j);
+                ),
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(j);
+                }
             }
         }
         Sheet { table, columns }
@@ -56,7 +60,9 @@ impl Sheet {
             if let Some(lang) = label_language(key, prefix) {
                 let cell = &self.table.columns[j][i];
                 if !cell.is_empty() {
-                    labels.entry(lang).or_insert_with(|| cell.as_text().trim().to_string());
+                    labels
+                        .entry(lang)
+                        .or_insert_with(|| cell.as_text().trim().to_string());
                 }
             }
         }
@@ -70,7 +76,11 @@ impl Sheet {
             .filter_map(|(k, &j)| label_language(k, prefix).map(|l| (j, l)))
             .collect();
         langs.sort();
-        langs.into_iter().map(|(_, l)| l).filter(|l| !l.is_empty()).collect()
+        langs
+            .into_iter()
+            .map(|(_, l)| l)
+            .filter(|l| !l.is_empty())
+            .collect()
     }
 
     fn at(&self, i: usize, key: &str) -> Location {
@@ -87,7 +97,10 @@ pub fn label_language(header: &str, prefix: &str) -> Option<String> {
     if rest.is_empty() {
         return Some(String::new());
     }
-    let lang = rest.strip_prefix("::").or_else(|| rest.strip_prefix(':'))?.trim();
+    let lang = rest
+        .strip_prefix("::")
+        .or_else(|| rest.strip_prefix(':'))?
+        .trim();
     if let (Some(open), Some(close)) = (lang.rfind('('), lang.rfind(')')) {
         if open < close {
             return Some(lang[open + 1..close].trim().to_string());
@@ -117,7 +130,11 @@ fn is_true(s: &str) -> bool {
 pub fn parse_bounds(constraint: &str) -> (Option<Bound>, Option<Bound>) {
     let (mut min, mut max) = (None, None);
     for part in constraint.split(" and ") {
-        let p = part.trim().trim_start_matches('(').trim_end_matches(')').trim();
+        let p = part
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim();
         let Some(rest) = p.strip_prefix('.') else {
             return (None, None);
         };
@@ -137,17 +154,44 @@ pub fn parse_bounds(constraint: &str) -> (Option<Bound>, Option<Bound>) {
             return (None, None);
         };
         match op {
-            ">=" => min = Some(Bound { value, inclusive: true }),
-            ">" => min = Some(Bound { value, inclusive: false }),
-            "<=" => max = Some(Bound { value, inclusive: true }),
-            _ => max = Some(Bound { value, inclusive: false }),
+            ">=" => {
+                min = Some(Bound {
+                    value,
+                    inclusive: true,
+                })
+            }
+            ">" => {
+                min = Some(Bound {
+                    value,
+                    inclusive: false,
+                })
+            }
+            "<=" => {
+                max = Some(Bound {
+                    value,
+                    inclusive: true,
+                })
+            }
+            _ => {
+                max = Some(Bound {
+                    value,
+                    inclusive: false,
+                })
+            }
         }
     }
     (min, max)
 }
 
 /// Types that carry no answer column of their own.
-const STRUCTURE: &[&str] = &["note", "end group", "end_group", "end", "end repeat", "end_repeat"];
+const STRUCTURE: &[&str] = &[
+    "note",
+    "end group",
+    "end_group",
+    "end",
+    "end repeat",
+    "end_repeat",
+];
 
 /// The type of a survey row and its choice list, accepting pyxform's aliases
 /// (`select one from x`, `select all that apply from x`, `… or specify other`, `… or_other`).
@@ -167,7 +211,11 @@ fn parse_type(raw: &str) -> (String, Option<String>) {
     ];
     for (prefix, kind) in PREFIXES {
         if lower.starts_with(prefix) {
-            let list = t[prefix.len()..].split_whitespace().next().unwrap_or("").to_string();
+            let list = t[prefix.len()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string();
             return (kind.to_string(), Some(list));
         }
     }
@@ -177,7 +225,12 @@ fn parse_type(raw: &str) -> (String, Option<String>) {
 /// Reads an XLSForm. `shown` is the file name used in messages.
 pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     let names = sheet_names(path, shown)?;
-    let find = |wanted: &str| names.iter().find(|n| n.trim().eq_ignore_ascii_case(wanted)).cloned();
+    let find = |wanted: &str| {
+        names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(wanted))
+            .cloned()
+    };
     let mut notes = Diagnostics::default();
     let survey_name = find("survey").ok_or_else(|| {
         Error::input(
@@ -192,7 +245,10 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     for required in ["type", "name"] {
         if !survey.columns.contains_key(required) {
             return Err(Error::input(
-                survey.table.location().row(survey.table.row_numbers.first().map_or(1, |r| r - 1)),
+                survey
+                    .table
+                    .location()
+                    .row(survey.table.row_numbers.first().map_or(1, |r| r - 1)),
                 format!("the survey sheet has no '{required}' column"),
             ));
         }
@@ -216,7 +272,9 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         let list_key = ["list_name", "list name"]
             .into_iter()
             .find(|k| ch.columns.contains_key(*k));
-        let name_key = ["name", "value"].into_iter().find(|k| ch.columns.contains_key(*k));
+        let name_key = ["name", "value"]
+            .into_iter()
+            .find(|k| ch.columns.contains_key(*k));
         let (Some(list_key), Some(name_key)) = (list_key, name_key) else {
             return Err(Error::input(
                 ch.table.location(),
@@ -224,7 +282,9 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             ));
         };
         for i in 0..ch.table.height() {
-            let Some(list) = ch.text(i, list_key) else { continue };
+            let Some(list) = ch.text(i, list_key) else {
+                continue;
+            };
             let Some(name) = ch.text(i, name_key) else {
                 return Err(Error::input(
                     ch.at(i, name_key),
@@ -239,7 +299,9 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 notes.note(
                     "duplicate-choice",
                     ch.at(i, name_key),
-                    format!("the choice '{name}' appears twice in list '{list}'; the first is used"),
+                    format!(
+                        "the choice '{name}' appears twice in list '{list}'; the first is used"
+                    ),
                 );
                 continue;
             }
@@ -255,7 +317,9 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     let mut groups: Vec<String> = Vec::new();
     let mut repeat_depth = 0usize;
     for i in 0..survey.table.height() {
-        let Some(raw_type) = survey.text(i, "type") else { continue };
+        let Some(raw_type) = survey.text(i, "type") else {
+            continue;
+        };
         let (kind_name, list) = parse_type(&raw_type);
         let name = survey.text(i, "name").unwrap_or_default();
         let kind_name = kind_name.as_str();
@@ -291,7 +355,11 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         if kind_name.starts_with("begin loop") {
             repeat_depth += 1;
             groups.push(name);
-            notes.warning("repeat-skipped", survey.at(i, "type"), "a loop is not analysed");
+            notes.warning(
+                "repeat-skipped",
+                survey.at(i, "type"),
+                "a loop is not analysed",
+            );
             continue;
         }
         if repeat_depth > 0 {
@@ -337,7 +405,9 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 format!("the name '{name}' is already used on row {}", prev.row),
             ));
         }
-        let (min, max) = survey.text(i, "constraint").map_or((None, None), |c| parse_bounds(&c));
+        let (min, max) = survey
+            .text(i, "constraint")
+            .map_or((None, None), |c| parse_bounds(&c));
         let reverse = survey.text(i, "reverse").is_some_and(|r| is_true(&r));
         let scale = survey.text(i, "scale");
         if reverse && scale.is_none() {
@@ -379,7 +449,9 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     }
     if let Some(sh) = &scales_sheet {
         for i in 0..sh.table.height() {
-            let Some(name) = sh.text(i, "name") else { continue };
+            let Some(name) = sh.text(i, "name") else {
+                continue;
+            };
             match scales.iter_mut().find(|s| s.name == name) {
                 Some(scale) => {
                     scale.labels = sh.labels(i, "label");
@@ -397,7 +469,10 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     }
     for scale in &scales {
         for name in &scale.items {
-            let item = items.iter().find(|i| &i.name == name).expect("scale items come from items");
+            let item = items
+                .iter()
+                .find(|i| &i.name == name)
+                .expect("scale items come from items");
             let numeric = item
                 .list
                 .as_ref()
@@ -415,7 +490,12 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         }
     }
 
-    let setting = |key: &str| settings.as_ref().filter(|s| s.table.height() > 0).and_then(|s| s.text(0, key));
+    let setting = |key: &str| {
+        settings
+            .as_ref()
+            .filter(|s| s.table.height() > 0)
+            .and_then(|s| s.text(0, key))
+    };
     let mut languages = survey.languages("label");
     if let Some(ch) = &choices {
         for l in ch.languages("label") {
@@ -444,7 +524,6 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,20 +531,50 @@ mod tests {
     #[test]
     fn label_languages() {
         assert_eq!(label_language("label", "label").as_deref(), Some(""));
-        assert_eq!(label_language("label::English (en)", "label").as_deref(), Some("en"));
-        assert_eq!(label_language("label:English", "label").as_deref(), Some("en"));
-        assert_eq!(label_language("LABEL::Italiano (it)", "label").as_deref(), Some("it"));
-        assert_eq!(label_language("label::chinese", "label").as_deref(), Some("chinese"));
+        assert_eq!(
+            label_language("label::English (en)", "label").as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            label_language("label:English", "label").as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            label_language("LABEL::Italiano (it)", "label").as_deref(),
+            Some("it")
+        );
+        assert_eq!(
+            label_language("label::chinese", "label").as_deref(),
+            Some("chinese")
+        );
         assert_eq!(label_language("labels", "label"), None);
     }
 
     #[test]
     fn bounds_from_simple_constraints() {
         let (lo, hi) = parse_bounds(". >= 16 and . <= 25");
-        assert_eq!(lo, Some(Bound { value: 16.0, inclusive: true }));
-        assert_eq!(hi, Some(Bound { value: 25.0, inclusive: true }));
+        assert_eq!(
+            lo,
+            Some(Bound {
+                value: 16.0,
+                inclusive: true
+            })
+        );
+        assert_eq!(
+            hi,
+            Some(Bound {
+                value: 25.0,
+                inclusive: true
+            })
+        );
         let (lo, hi) = parse_bounds(".>0");
-        assert_eq!(lo, Some(Bound { value: 0.0, inclusive: false }));
+        assert_eq!(
+            lo,
+            Some(Bound {
+                value: 0.0,
+                inclusive: false
+            })
+        );
         assert_eq!(hi, None);
         assert_eq!(parse_bounds(". > ${age}"), (None, None));
         assert_eq!(parse_bounds("regex(., '^[0-9]+$')"), (None, None));
@@ -473,10 +582,22 @@ mod tests {
 
     #[test]
     fn types_with_lists() {
-        assert_eq!(parse_type("select_one  agree5"), ("select_one".into(), Some("agree5".into())));
-        assert_eq!(parse_type("select_multiple colors or_other"), ("select_multiple".into(), Some("colors".into())));
+        assert_eq!(
+            parse_type("select_one  agree5"),
+            ("select_one".into(), Some("agree5".into()))
+        );
+        assert_eq!(
+            parse_type("select_multiple colors or_other"),
+            ("select_multiple".into(), Some("colors".into()))
+        );
         assert_eq!(parse_type("begin group"), ("begin group".into(), None));
-        assert_eq!(parse_type("select one from sexes or specify other"), ("select_one".into(), Some("sexes".into())));
-        assert_eq!(parse_type("select all that apply from toilet_type"), ("select_multiple".into(), Some("toilet_type".into())));
+        assert_eq!(
+            parse_type("select one from sexes or specify other"),
+            ("select_one".into(), Some("sexes".into()))
+        );
+        assert_eq!(
+            parse_type("select all that apply from toilet_type"),
+            ("select_multiple".into(), Some("toilet_type".into()))
+        );
     }
 }

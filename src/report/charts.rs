@@ -39,14 +39,35 @@ fn rgb(c: (u8, u8, u8)) -> RGBColor {
 }
 
 /// Text at pixel position; `px` is the rendered font size in CSS pixels.
-fn text(area: &Area, s: &str, (x, y): (i32, i32), px: f64, color: &RGBColor, h: HPos, bold: bool) -> DrawResult {
+fn text(
+    area: &Area,
+    s: &str,
+    (x, y): (i32, i32),
+    px: f64,
+    color: &RGBColor,
+    h: HPos,
+    bold: bool,
+) -> DrawResult {
     let font = (FONT, px * 1.24).into_font();
-    let font = if bold { font.style(FontStyle::Bold) } else { font };
-    let style = TextStyle::from(font).color(color).pos(Pos::new(h, VPos::Center));
-    area.draw(&Text::new(s.to_string(), (x, y), style)).map_err(|e| e.to_string())
+    let font = if bold {
+        font.style(FontStyle::Bold)
+    } else {
+        font
+    };
+    let style = TextStyle::from(font)
+        .color(color)
+        .pos(Pos::new(h, VPos::Center));
+    area.draw(&Text::new(s.to_string(), (x, y), style))
+        .map_err(|e| e.to_string())
 }
 
-fn rect(area: &Area, (x0, y0): (i32, i32), (x1, y1): (i32, i32), color: &RGBColor, outline: bool) -> DrawResult {
+fn rect(
+    area: &Area,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+    color: &RGBColor,
+    outline: bool,
+) -> DrawResult {
     area.draw(&Rectangle::new([(x0, y0), (x1, y1)], color.filled()))
         .map_err(|e| e.to_string())?;
     if outline {
@@ -145,7 +166,15 @@ fn heading(area: &Area, texts: &Texts, lx: i32) -> Result<i32, String> {
         text(area, &l, (lx, y), 17.0, &INK, HPos::Left, true)?;
         y += 22;
     }
-    text(area, &texts.subtitle, (lx, y + 2), 13.0, &GREY, HPos::Left, false)?;
+    text(
+        area,
+        &texts.subtitle,
+        (lx, y + 2),
+        13.0,
+        &GREY,
+        HPos::Left,
+        false,
+    )?;
     Ok(y + 22)
 }
 
@@ -153,7 +182,12 @@ const WIDTH: u32 = 960;
 
 /// Diverging stacked bars: disagreement to the left of zero, agreement to the right, the middle
 /// category split across zero. Expects five categories (other counts are drawn from the left).
-pub fn likert_chart(id: &str, texts: &Texts, categories: &[String], bars: &[LikertBar]) -> Result<String, String> {
+pub fn likert_chart(
+    id: &str,
+    texts: &Texts,
+    categories: &[String],
+    bars: &[LikertBar],
+) -> Result<String, String> {
     let row_h = 22;
     let gap = 10;
     let items = bars.iter().filter(|b| !b.item_label.is_empty()).count() as i32;
@@ -183,24 +217,58 @@ pub fn likert_chart(id: &str, texts: &Texts, categories: &[String], bars: &[Like
             if !bar.item_label.is_empty() {
                 y += gap;
                 for (k, l) in wrap(&bar.item_label, 50, 2).iter().enumerate() {
-                    text(&area, l, (lx, y + row_h / 2 + k as i32 * 16), 12.0, &INK, HPos::Left, false)?;
+                    text(
+                        &area,
+                        l,
+                        (lx, y + row_h / 2 + k as i32 * 16),
+                        12.0,
+                        &INK,
+                        HPos::Left,
+                        false,
+                    )?;
                 }
             }
             let group = format!("{} (n={})", bar.group, bar.n);
             let color = rgb(OKABE_ITO[bar.group_index % OKABE_ITO.len()]);
-            text(&area, &group, (x0 - 8, y + row_h / 2), 11.5, &color_dark(color), HPos::Right, false)?;
+            text(
+                &area,
+                &group,
+                (x0 - 8, y + row_h / 2),
+                11.5,
+                &color_dark(color),
+                HPos::Right,
+                false,
+            )?;
             let p = &bar.percent;
-            let left = if p.len() == 5 { p[0] + p[1] + p[2] / 2.0 } else { 0.0 };
+            let left = if p.len() == 5 {
+                p[0] + p[1] + p[2] / 2.0
+            } else {
+                0.0
+            };
             let mut start = if p.len() == 5 { -left } else { -100.0 };
             for (k, v) in p.iter().enumerate() {
                 let a = mid + scale(start);
                 let b = mid + scale(start + v);
                 if b > a {
-                    rect(&area, (a, y + 3), (b, y + row_h - 3), &rgb(RDBU5[k.min(4)]), k == 2)?;
+                    rect(
+                        &area,
+                        (a, y + 3),
+                        (b, y + row_h - 3),
+                        &rgb(RDBU5[k.min(4)]),
+                        k == 2,
+                    )?;
                 }
                 if *v >= 9.0 {
                     let ink = if k == 0 || k == 4 { WHITE } else { INK };
-                    text(&area, &format!("{:.0}", v), ((a + b) / 2, y + row_h / 2), 10.5, &ink, HPos::Center, false)?;
+                    text(
+                        &area,
+                        &format!("{:.0}", v),
+                        ((a + b) / 2, y + row_h / 2),
+                        10.5,
+                        &ink,
+                        HPos::Center,
+                        false,
+                    )?;
                 }
                 start += v;
             }
@@ -215,7 +283,15 @@ pub fn likert_chart(id: &str, texts: &Texts, categories: &[String], bars: &[Like
             let label = super::format::percent(t.abs() as f64, 0, &texts.lang);
             text(&area, &label, (x, y + 20), 11.0, &GREY, HPos::Center, false)?;
         }
-        text(&area, &texts.source, (lx, height as i32 - 14), 11.0, &GREY, HPos::Left, false)?;
+        text(
+            &area,
+            &texts.source,
+            (lx, height as i32 - 14),
+            11.0,
+            &GREY,
+            HPos::Left,
+            false,
+        )?;
         area.present().map_err(|e| e.to_string())?;
     }
     Ok(accessible(svg, id, &texts.title, &texts.desc))
@@ -272,12 +348,28 @@ pub fn means_chart(
         while tick <= range[1] + 1e-9 {
             let x = px(tick);
             line(&area, (x, top), (x, bottom), &RULE, 1)?;
-            text(&area, &format!("{tick}"), (x, bottom + 14), 11.0, &GREY, HPos::Center, false)?;
+            text(
+                &area,
+                &format!("{tick}"),
+                (x, bottom + 14),
+                11.0,
+                &GREY,
+                HPos::Center,
+                false,
+            )?;
             tick += 1.0;
         }
         for (r, row) in rows.iter().enumerate() {
             let y0 = top + r as i32 * row_h;
-            text(&area, &truncate(&row.label, 40), (lx, y0 + row_h / 2), 12.5, &INK, HPos::Left, false)?;
+            text(
+                &area,
+                &truncate(&row.label, 40),
+                (lx, y0 + row_h / 2),
+                12.5,
+                &INK,
+                HPos::Left,
+                false,
+            )?;
             for (k, p) in row.points.iter().enumerate() {
                 let y = y0 + 7 + k as i32 * 18 + 9;
                 let color = rgb(OKABE_ITO[p.group_index % OKABE_ITO.len()]);
@@ -289,7 +381,15 @@ pub fn means_chart(
                 marker(&area, p.group_index, (px(p.mean), y), &color)?;
             }
         }
-        text(&area, &texts.source, (lx, height as i32 - 14), 11.0, &GREY, HPos::Left, false)?;
+        text(
+            &area,
+            &texts.source,
+            (lx, height as i32 - 14),
+            11.0,
+            &GREY,
+            HPos::Left,
+            false,
+        )?;
         area.present().map_err(|e| e.to_string())?;
     }
     Ok(accessible(svg, id, &texts.title, &texts.desc))
@@ -301,9 +401,18 @@ fn marker(area: &Area, k: usize, (x, y): (i32, i32), color: &RGBColor) -> DrawRe
     let style = ShapeStyle::from(color).filled();
     let result = match k % 4 {
         0 => area.draw(&Circle::new((x, y), r, style)),
-        1 => area.draw(&Rectangle::new([(x - r + 1, y - r + 1), (x + r - 1, y + r - 1)], style)),
-        2 => area.draw(&Polygon::new(vec![(x, y - r), (x + r, y + r - 1), (x - r, y + r - 1)], style)),
-        _ => area.draw(&Polygon::new(vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)], style)),
+        1 => area.draw(&Rectangle::new(
+            [(x - r + 1, y - r + 1), (x + r - 1, y + r - 1)],
+            style,
+        )),
+        2 => area.draw(&Polygon::new(
+            vec![(x, y - r), (x + r, y + r - 1), (x - r, y + r - 1)],
+            style,
+        )),
+        _ => area.draw(&Polygon::new(
+            vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)],
+            style,
+        )),
     };
     result.map_err(|e| e.to_string())
 }
@@ -334,15 +443,23 @@ mod tests {
         let cats: Vec<String> = (1..=5).map(|k| k.to_string()).collect();
         let svg = likert_chart("c1", &texts(), &cats, &bars).unwrap();
         assert!(svg.contains("role=\"img\""));
-        assert!(svg.contains("<title id=\"c1-title\">A &lt;b&gt;title&lt;/b&gt; &amp; more</title>"));
+        assert!(
+            svg.contains("<title id=\"c1-title\">A &lt;b&gt;title&lt;/b&gt; &amp; more</title>")
+        );
         assert!(!svg.contains("<script>"));
         assert!(!svg.contains("<b>"));
     }
 
     #[test]
     fn wraps_at_spaces() {
-        assert_eq!(wrap("one two three four", 9, 3), vec!["one two", "three", "four"]);
-        assert_eq!(wrap("one two three four", 9, 2), vec!["one two", "three fo…"]);
+        assert_eq!(
+            wrap("one two three four", 9, 3),
+            vec!["one two", "three", "four"]
+        );
+        assert_eq!(
+            wrap("one two three four", 9, 2),
+            vec!["one two", "three fo…"]
+        );
     }
 
     #[test]

@@ -64,7 +64,10 @@ pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -
             .map(|t| label(&t.labels, lang, &t.variable))
             .collect();
         if !names.is_empty() {
-            parts.push(s.fill("higher_on", &[("group", &c.groups[g]), ("list", &names.join(", "))]));
+            parts.push(s.fill(
+                "higher_on",
+                &[("group", &c.groups[g]), ("list", &names.join(", "))],
+            ));
         }
     }
     let correction = match c.correction {
@@ -73,7 +76,14 @@ pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -
         Correction::None => s.get("no_correction"),
     };
     Some(if parts.is_empty() {
-        s.fill("no_difference", &[("a", &c.groups[0]), ("b", &c.groups[1]), ("correction", &correction)])
+        s.fill(
+            "no_difference",
+            &[
+                ("a", &c.groups[0]),
+                ("b", &c.groups[1]),
+                ("correction", &correction),
+            ],
+        )
     } else {
         parts.join("; ")
     })
@@ -81,8 +91,17 @@ pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -
 
 pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Result<Vec<Figure>> {
     let source = match &study.report.source_note {
-        Some(t) => s.fill("source_line", &[("source", t.get(lang)), ("version", results.capakit_version)]),
-        None => s.fill("source_line", &[("source", "capakit"), ("version", results.capakit_version)]),
+        Some(t) => s.fill(
+            "source_line",
+            &[
+                ("source", t.get(lang)),
+                ("version", results.capakit_version),
+            ],
+        ),
+        None => s.fill(
+            "source_line",
+            &[("source", "capakit"), ("version", results.capakit_version)],
+        ),
     };
     let chart_err = |id: &str, e: String| Error::Template {
         name: format!("chart {id}"),
@@ -102,8 +121,16 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                     .unwrap_or_else(|| s.get("scores_title"));
                 let subtitle = s.fill(
                     "scores_subtitle",
-                    &[("lo", &number(r.scales.first().map_or(1.0, |x| x.range[0]), 0, lang)),
-                      ("hi", &number(r.scales.first().map_or(5.0, |x| x.range[1]), 0, lang))],
+                    &[
+                        (
+                            "lo",
+                            &number(r.scales.first().map_or(1.0, |x| x.range[0]), 0, lang),
+                        ),
+                        (
+                            "hi",
+                            &number(r.scales.first().map_or(5.0, |x| x.range[1]), 0, lang),
+                        ),
+                    ],
                 );
                 let groups: Vec<(String, usize)> = if r.groups.is_empty() {
                     vec![(s.get("everyone"), r.scales.first().map_or(0, |x| x.total.n))]
@@ -112,7 +139,12 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                         .iter()
                         .enumerate()
                         .map(|(k, g)| {
-                            let n = r.scales.iter().map(|x| x.groups[k].summary.n).max().unwrap_or(0);
+                            let n = r
+                                .scales
+                                .iter()
+                                .map(|x| x.groups[k].summary.n)
+                                .max()
+                                .unwrap_or(0);
                             (g.clone(), n)
                         })
                         .collect()
@@ -124,26 +156,57 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                     .map(|x| {
                         let name = label(&x.labels, lang, &x.scale);
                         let points: Vec<MeanPoint> = if r.groups.is_empty() {
-                            x.total.mean.map(|m| MeanPoint { group_index: 0, mean: m, ci: x.total.ci95 }).into_iter().collect()
+                            x.total
+                                .mean
+                                .map(|m| MeanPoint {
+                                    group_index: 0,
+                                    mean: m,
+                                    ci: x.total.ci95,
+                                })
+                                .into_iter()
+                                .collect()
                         } else {
                             x.groups
                                 .iter()
                                 .enumerate()
-                                .filter_map(|(k, g)| Some(MeanPoint { group_index: k, mean: g.summary.mean?, ci: g.summary.ci95 }))
+                                .filter_map(|(k, g)| {
+                                    Some(MeanPoint {
+                                        group_index: k,
+                                        mean: g.summary.mean?,
+                                        ci: g.summary.ci95,
+                                    })
+                                })
                                 .collect()
                         };
                         let parts: Vec<String> = x
                             .groups
                             .iter()
-                            .filter_map(|g| Some(format!("{} {} (n={})", g.group, number(g.summary.mean?, 2, lang), g.summary.n)))
+                            .filter_map(|g| {
+                                Some(format!(
+                                    "{} {} (n={})",
+                                    g.group,
+                                    number(g.summary.mean?, 2, lang),
+                                    g.summary.n
+                                ))
+                            })
                             .collect();
                         desc.push(format!("{name}: {}", parts.join(", ")));
-                        MeanRow { label: name, points }
+                        MeanRow {
+                            label: name,
+                            points,
+                        }
                     })
                     .collect();
                 let range = r.scales.first().map_or([1.0, 5.0], |x| x.range);
-                let texts = Texts { title, subtitle, source: source.clone(), desc: desc.join(". "), lang: lang.to_string() };
-                let svg = means_chart(&id, &texts, &groups, range, &rows).map_err(|e| chart_err(&id, e))?;
+                let texts = Texts {
+                    title,
+                    subtitle,
+                    source: source.clone(),
+                    desc: desc.join(". "),
+                    lang: lang.to_string(),
+                };
+                let svg = means_chart(&id, &texts, &groups, range, &rows)
+                    .map_err(|e| chart_err(&id, e))?;
                 figures.push(Figure {
                     file: format!("charts/{id}.svg"),
                     label: s.get("scores"),
@@ -170,7 +233,11 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                         .analyses
                         .iter()
                         .find_map(|e| match &e.result {
-                            AnalysisResult::Scales(sr) => sr.scales.iter().find(|x| x.scale == scale_name).map(|x| label(&x.labels, lang, &x.scale)),
+                            AnalysisResult::Scales(sr) => sr
+                                .scales
+                                .iter()
+                                .find(|x| x.scale == scale_name)
+                                .map(|x| label(&x.labels, lang, &x.scale)),
                             _ => None,
                         })
                         .unwrap_or_else(|| scale_name.clone());
@@ -184,11 +251,23 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                     let mut widest: Option<(f64, String, f64, f64)> = None;
                     for item in &items {
                         let item_label = label(&item.labels, lang, &item.item);
-                        let item_label = if item.reverse { format!("{item_label} ({})", s.get("reverse_short")) } else { item_label };
-                        let rows: Vec<_> = if item.groups.is_empty() { vec![&item.total] } else { item.groups.iter().collect() };
+                        let item_label = if item.reverse {
+                            format!("{item_label} ({})", s.get("reverse_short"))
+                        } else {
+                            item_label
+                        };
+                        let rows: Vec<_> = if item.groups.is_empty() {
+                            vec![&item.total]
+                        } else {
+                            item.groups.iter().collect()
+                        };
                         for (k, g) in rows.iter().enumerate() {
                             bars.push(LikertBar {
-                                item_label: if k == 0 { item_label.clone() } else { String::new() },
+                                item_label: if k == 0 {
+                                    item_label.clone()
+                                } else {
+                                    String::new()
+                                },
                                 group: g.group.clone().unwrap_or_else(|| s.get("everyone")),
                                 group_index: k,
                                 n: g.n,
@@ -198,7 +277,12 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                         if item.groups.len() == 2 {
                             if let (Some(a), Some(b)) = (item.groups[0].top2, item.groups[1].top2) {
                                 if widest.as_ref().is_none_or(|w| (a - b).abs() > w.0) {
-                                    widest = Some(((a - b).abs(), label(&item.labels, lang, &item.item), a, b));
+                                    widest = Some((
+                                        (a - b).abs(),
+                                        label(&item.labels, lang, &item.item),
+                                        a,
+                                        b,
+                                    ));
                                 }
                             }
                         }
@@ -206,9 +290,14 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                     let title = match (&widest, r.groups.len()) {
                         (Some((_, item, a, b)), 2) => s.fill(
                             "likert_gap",
-                            &[("scale", &scale_label), ("item", &super::charts::truncate(item, 60)),
-                              ("a", &r.groups[0]), ("pa", &percent(*a, 0, lang)),
-                              ("b", &r.groups[1]), ("pb", &percent(*b, 0, lang))],
+                            &[
+                                ("scale", &scale_label),
+                                ("item", &super::charts::truncate(item, 60)),
+                                ("a", &r.groups[0]),
+                                ("pa", &percent(*a, 0, lang)),
+                                ("b", &r.groups[1]),
+                                ("pb", &percent(*b, 0, lang)),
+                            ],
                         ),
                         _ => s.fill("likert_title", &[("scale", &scale_label)]),
                     };
@@ -219,9 +308,21 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                                 .groups
                                 .iter()
                                 .chain(i.groups.is_empty().then_some(&i.total))
-                                .filter_map(|g| Some(format!("{} {} (n={})", g.group.clone().unwrap_or_else(|| s.get("everyone")), percent(g.top2?, 0, lang), g.n)))
+                                .filter_map(|g| {
+                                    Some(format!(
+                                        "{} {} (n={})",
+                                        g.group.clone().unwrap_or_else(|| s.get("everyone")),
+                                        percent(g.top2?, 0, lang),
+                                        g.n
+                                    ))
+                                })
                                 .collect();
-                            format!("{}: {} {}", label(&i.labels, lang, &i.item), s.get("agree"), parts.join(", "))
+                            format!(
+                                "{}: {} {}",
+                                label(&i.labels, lang, &i.item),
+                                s.get("agree"),
+                                parts.join(", ")
+                            )
                         })
                         .collect();
                     let texts = Texts {
@@ -231,7 +332,8 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                         desc: desc.join(". "),
                         lang: lang.to_string(),
                     };
-                    let svg = likert_chart(&id, &texts, &categories, &bars).map_err(|e| chart_err(&id, e))?;
+                    let svg = likert_chart(&id, &texts, &categories, &bars)
+                        .map_err(|e| chart_err(&id, e))?;
                     figures.push(Figure {
                         file: format!("charts/{id}.svg"),
                         label: scale_label.clone(),

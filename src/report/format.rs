@@ -12,14 +12,7 @@ pub fn number(x: f64, decimals: usize, lang: &str) -> String {
         None => (s.clone(), None),
     };
     let (thousands, decimal) = if lang == "it" { ('.', ',') } else { (',', '.') };
-    let mut grouped = String::new();
-    let digits: Vec<char> = int.chars().collect();
-    for (k, c) in digits.iter().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
-            grouped.push(thousands);
-        }
-        grouped.push(*c);
-    }
+    let grouped = group_digits(&int, thousands);
     let negative = x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
     let mut out = String::new();
     if negative {
@@ -59,15 +52,20 @@ pub fn integer(x: f64, lang: &str) -> String {
     if !x.is_finite() {
         return "–".to_string();
     }
-    let n = x.round().abs() as u64;
-    let digits = n.to_string();
     let sep = if lang == "it" { '.' } else { ',' };
-    let mut out = String::new();
-    if x < -0.5 {
-        out.push('−');
-    }
+    let sign = if x < -0.5 { "−" } else { "" };
+    format!(
+        "{sign}{}",
+        group_digits(&(x.round().abs() as u64).to_string(), sep)
+    )
+}
+
+/// `1234567` → `1.234.567` with `sep` between groups of three digits.
+fn group_digits(digits: &str, sep: char) -> String {
+    let n = digits.chars().count();
+    let mut out = String::with_capacity(n + n / 3);
     for (k, c) in digits.chars().enumerate() {
-        if k > 0 && (digits.len() - k) % 3 == 0 {
+        if k > 0 && (n - k).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);

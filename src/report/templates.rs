@@ -17,7 +17,10 @@ use super::figures::Figure;
 use super::format;
 
 const BUILTIN: &[(&str, &str)] = &[
-    ("report.html.j2", include_str!("../../reports/report.html.j2")),
+    (
+        "report.html.j2",
+        include_str!("../../reports/report.html.j2"),
+    ),
     ("report.md.j2", include_str!("../../reports/report.md.j2")),
     ("style.css", include_str!("../../reports/style.css")),
     ("strings.toml", include_str!("../../reports/strings.toml")),
@@ -31,7 +34,10 @@ pub struct Strings {
 impl Strings {
     /// The string for `key` (the key itself when missing, so a gap is visible, not fatal).
     pub fn get(&self, key: &str) -> String {
-        self.map.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.map
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
@@ -78,7 +84,13 @@ impl Templates {
                 let t = std::fs::read_to_string(&own).map_err(|e| Error::io(&own, e))?;
                 files.insert(*name, (own, t));
             } else {
-                files.insert(*name, (PathBuf::from(format!("(built-in) reports/{name}")), text.to_string()));
+                files.insert(
+                    *name,
+                    (
+                        PathBuf::from(format!("(built-in) reports/{name}")),
+                        text.to_string(),
+                    ),
+                );
             }
         }
         Ok(Templates { files })
@@ -155,23 +167,26 @@ impl Templates {
         });
         env.add_filter("slug", |s: String| super::figures::slug(&s));
         let l = lang.to_string();
-        env.add_filter("tr", move |labels: Value, fallback: Option<String>| -> String {
-            let map: BTreeMap<String, String> = labels
-                .try_iter()
-                .map(|keys| {
-                    keys.filter_map(|k| {
-                        let v = labels.get_item(&k).ok()?;
-                        Some((k.to_string(), v.as_str()?.to_string()))
+        env.add_filter(
+            "tr",
+            move |labels: Value, fallback: Option<String>| -> String {
+                let map: BTreeMap<String, String> = labels
+                    .try_iter()
+                    .map(|keys| {
+                        keys.filter_map(|k| {
+                            let v = labels.get_item(&k).ok()?;
+                            Some((k.to_string(), v.as_str()?.to_string()))
+                        })
+                        .collect()
                     })
-                    .collect()
-                })
-                .unwrap_or_default();
-            if let Some(s) = labels.as_str() {
-                return s.to_string();
-            }
-            let fb = fallback.unwrap_or_default();
-            label_in(&map, &l, "en", &fb).to_string()
-        });
+                    .unwrap_or_default();
+                if let Some(s) = labels.as_str() {
+                    return s.to_string();
+                }
+                let fb = fallback.unwrap_or_default();
+                label_in(&map, &l, "en", &fb).to_string()
+            },
+        );
         env
     }
 
@@ -184,7 +199,11 @@ impl Templates {
         study: &Study,
         inline_svg: bool,
     ) -> Value {
-        let headlines: Vec<String> = figures.iter().filter(|f| f.headline).map(|f| f.title.clone()).collect();
+        let headlines: Vec<String> = figures
+            .iter()
+            .filter(|f| f.headline)
+            .map(|f| f.title.clone())
+            .collect();
         let figs: BTreeMap<String, Value> = figures
             .iter()
             .map(|f| {
@@ -223,7 +242,9 @@ impl Templates {
                 Some(line) => format!("{shown}, line {line}"),
                 None => shown.clone(),
             },
-            message: e.detail().map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
+            message: e
+                .detail()
+                .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
         };
         let tmpl = env.template_from_named_str(name, text).map_err(err)?;
         tmpl.render(ctx).map_err(err)

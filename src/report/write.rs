@@ -10,9 +10,15 @@ use super::OutputFile;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("output");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| {
@@ -28,7 +34,10 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 
 /// Replaces the folder `out` with exactly `files`. Paths are relative and never leave `out`.
 pub fn write_folder(out: &Path, files: &[OutputFile]) -> Result<()> {
-    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let tmp = sibling(out, "new");
     if tmp.exists() {
@@ -37,8 +46,15 @@ pub fn write_folder(out: &Path, files: &[OutputFile]) -> Result<()> {
     let result = (|| {
         for f in files {
             let rel = Path::new(&f.path);
-            if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
-                return Err(Error::Usage(format!("refusing to write outside the output folder: {}", f.path)));
+            if rel.is_absolute()
+                || rel
+                    .components()
+                    .any(|c| !matches!(c, std::path::Component::Normal(_)))
+            {
+                return Err(Error::Usage(format!(
+                    "refusing to write outside the output folder: {}",
+                    f.path
+                )));
             }
             let path = tmp.join(rel);
             if let Some(dir) = path.parent() {
@@ -56,7 +72,10 @@ pub fn write_folder(out: &Path, files: &[OutputFile]) -> Result<()> {
     if out.exists() {
         if !out.is_dir() {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(Error::Usage(format!("{} exists and is not a folder", out.display())));
+            return Err(Error::Usage(format!(
+                "{} exists and is not a folder",
+                out.display()
+            )));
         }
         std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
     }

@@ -19,7 +19,17 @@ struct Q {
 }
 
 const fn q(kind: &'static str, name: &'static str, it: &'static str, en: &'static str) -> Q {
-    Q { kind, name, it, en, required: false, relevant: "", constraint: "", scale: "", reverse: false }
+    Q {
+        kind,
+        name,
+        it,
+        en,
+        required: false,
+        relevant: "",
+        constraint: "",
+        scale: "",
+        reverse: false,
+    }
 }
 
 const fn req(mut x: Q) -> Q {
@@ -40,66 +50,320 @@ const fn rev(mut x: Q) -> Q {
 
 /// The capability scales: name, Italian and English label, capability dimension.
 pub const SCALES: &[(&str, &str, &str, &str)] = &[
-    ("istruzione", "Istruzione e formazione", "Education and training", "education"),
+    (
+        "istruzione",
+        "Istruzione e formazione",
+        "Education and training",
+        "education",
+    ),
     ("lavoro", "Lavoro", "Work", "work"),
     ("casa", "Casa", "Housing", "shelter"),
-    ("salute", "Salute e benessere", "Health and well-being", "health"),
-    ("relazioni", "Relazioni e rete di sostegno", "Relationships and support network", "social_relations"),
-    ("partecipazione", "Partecipazione", "Participation", "participation"),
-    ("autonomia", "Competenze per l'autonomia", "Autonomy skills", "autonomy"),
-    ("economia", "Sicurezza economica", "Economic security", "economic_security"),
-    ("rispetto", "Rispetto e identità", "Respect and identity", "respect_identity"),
+    (
+        "salute",
+        "Salute e benessere",
+        "Health and well-being",
+        "health",
+    ),
+    (
+        "relazioni",
+        "Relazioni e rete di sostegno",
+        "Relationships and support network",
+        "social_relations",
+    ),
+    (
+        "partecipazione",
+        "Partecipazione",
+        "Participation",
+        "participation",
+    ),
+    (
+        "autonomia",
+        "Competenze per l'autonomia",
+        "Autonomy skills",
+        "autonomy",
+    ),
+    (
+        "economia",
+        "Sicurezza economica",
+        "Economic security",
+        "economic_security",
+    ),
+    (
+        "rispetto",
+        "Rispetto e identità",
+        "Respect and identity",
+        "respect_identity",
+    ),
 ];
 
 fn survey() -> Vec<Q> {
     let mut rows = vec![
         q("begin_group", "anagrafica", "Chi sei", "About you"),
-        req(q("text", "respondent_id", "Codice partecipante (pseudonimo assegnato dal gruppo di ricerca)", "Participant code (pseudonym given by the research team)")),
-        req(q("select_one territorio", "territory", "Territorio", "Territory")),
-        Q { constraint: ". >= 16 and . <= 25", ..req(q("integer", "age", "Quanti anni hai?", "How old are you?")) },
+        req(q(
+            "text",
+            "respondent_id",
+            "Codice partecipante (pseudonimo assegnato dal gruppo di ricerca)",
+            "Participant code (pseudonym given by the research team)",
+        )),
+        req(q(
+            "select_one territorio",
+            "territory",
+            "Territorio",
+            "Territory",
+        )),
+        Q {
+            constraint: ". >= 16 and . <= 25",
+            ..req(q("integer", "age", "Quanti anni hai?", "How old are you?"))
+        },
         q("select_one genere", "gender", "Genere", "Gender"),
-        req(q("select_one accoglienza", "care_setting", "Dove sei stato/a accolto/a più a lungo?", "Where were you in care the longest?")),
-        Q { constraint: ". >= 0 and . <= 25", ..q("integer", "years_in_care", "Per quanti anni sei stato/a in accoglienza?", "For how many years were you in care?") },
-        q("select_one sino", "migrant_background", "Sei nato/a fuori dall'Italia?", "Were you born outside Italy?"),
-        Q { relevant: "${migrant_background} = 'si'", ..q("select_one sino", "msna", "Sei arrivato/a in Italia come minore straniero non accompagnato?", "Did you arrive in Italy as an unaccompanied migrant minor?") },
-        q("select_one attivita", "activity", "Che cosa fai in questo periodo?", "What are you doing at the moment?"),
-        q("select_one abitazione", "housing", "Dove vivi adesso?", "Where do you live now?"),
-        q("select_one sino", "autonomy_tutor", "Hai un tutor per l'autonomia?", "Do you have an autonomy tutor?"),
-        q("select_one sino", "individual_project", "Hai un progetto individualizzato scritto?", "Do you have a written individualised project?"),
-        q("select_multiple sostegno", "support", "Su chi puoi contare per un consiglio? (più risposte)", "Whom can you ask for advice? (several answers)"),
-        q("date", "interview_date", "Data dell'intervista", "Date of the interview"),
+        req(q(
+            "select_one accoglienza",
+            "care_setting",
+            "Dove sei stato/a accolto/a più a lungo?",
+            "Where were you in care the longest?",
+        )),
+        Q {
+            constraint: ". >= 0 and . <= 25",
+            ..q(
+                "integer",
+                "years_in_care",
+                "Per quanti anni sei stato/a in accoglienza?",
+                "For how many years were you in care?",
+            )
+        },
+        q(
+            "select_one sino",
+            "migrant_background",
+            "Sei nato/a fuori dall'Italia?",
+            "Were you born outside Italy?",
+        ),
+        Q {
+            relevant: "${migrant_background} = 'si'",
+            ..q(
+                "select_one sino",
+                "msna",
+                "Sei arrivato/a in Italia come minore straniero non accompagnato?",
+                "Did you arrive in Italy as an unaccompanied migrant minor?",
+            )
+        },
+        q(
+            "select_one attivita",
+            "activity",
+            "Che cosa fai in questo periodo?",
+            "What are you doing at the moment?",
+        ),
+        q(
+            "select_one abitazione",
+            "housing",
+            "Dove vivi adesso?",
+            "Where do you live now?",
+        ),
+        q(
+            "select_one sino",
+            "autonomy_tutor",
+            "Hai un tutor per l'autonomia?",
+            "Do you have an autonomy tutor?",
+        ),
+        q(
+            "select_one sino",
+            "individual_project",
+            "Hai un progetto individualizzato scritto?",
+            "Do you have a written individualised project?",
+        ),
+        q(
+            "select_multiple sostegno",
+            "support",
+            "Su chi puoi contare per un consiglio? (più risposte)",
+            "Whom can you ask for advice? (several answers)",
+        ),
+        q(
+            "date",
+            "interview_date",
+            "Data dell'intervista",
+            "Date of the interview",
+        ),
         q("end_group", "", "", ""),
-        q("begin_group", "capacita", "Le tue possibilità", "Your opportunities"),
-        q("note", "intro_likert", "Quanto sei d'accordo con queste frasi? 1 = per niente, 5 = molto.", "How much do you agree with these sentences? 1 = not at all, 5 = very much."),
-        likert("istruzione", "edu_1", "Posso scegliere il percorso di studi o di formazione che desidero.", "I can choose the course of study or training I want."),
-        likert("istruzione", "edu_2", "Ho ricevuto aiuto per continuare a studiare dopo i 18 anni.", "I got help to keep studying after 18."),
-        rev(likert("istruzione", "edu_3", "Ho dovuto lasciare la scuola prima di quanto volessi.", "I had to leave school earlier than I wanted.")),
-        likert("lavoro", "work_1", "So a chi rivolgermi per cercare lavoro.", "I know whom to turn to when looking for work."),
-        likert("lavoro", "work_2", "Ho avuto occasioni di tirocinio o di esperienza lavorativa.", "I have had traineeships or work experience."),
-        likert("lavoro", "work_3", "Penso di poter trovare un lavoro che mi piace.", "I think I can find a job I like."),
-        likert("casa", "house_1", "So dove vivrò nei prossimi 12 mesi.", "I know where I will live in the next 12 months."),
-        likert("casa", "house_2", "Il posto in cui vivo è sicuro e adeguato.", "The place where I live is safe and adequate."),
-        rev(likert("casa", "house_3", "Ho paura di rimanere senza casa.", "I am afraid of ending up without a home.")),
-        likert("salute", "health_1", "Riesco a prendermi cura della mia salute.", "I can take care of my health."),
-        likert("salute", "health_2", "So come arrivare al medico e ai servizi sanitari.", "I know how to reach a doctor and health services."),
-        likert("salute", "health_3", "Quando sto male emotivamente, so a chi chiedere aiuto.", "When I feel low, I know whom to ask for help."),
-        likert("relazioni", "rel_1", "C'è almeno una persona adulta su cui posso contare.", "There is at least one adult I can count on."),
-        likert("relazioni", "rel_2", "Ho amici con cui passare il tempo libero.", "I have friends to spend my free time with."),
-        rev(likert("relazioni", "rel_3", "Mi sento solo/a.", "I feel lonely.")),
-        likert("partecipazione", "part_1", "Le mie opinioni sono state ascoltate nelle decisioni sul mio futuro.", "My views were heard in decisions about my future."),
-        likert("partecipazione", "part_2", "Ho partecipato alla scrittura del mio progetto individualizzato.", "I took part in writing my individualised project."),
-        likert("partecipazione", "part_3", "Ho avuto occasioni di partecipare a gruppi o conferenze di ragazzi.", "I have had chances to take part in youth groups or conferences."),
-        likert("autonomia", "aut_1", "So gestire le pratiche burocratiche (documenti, residenza, permesso di soggiorno).", "I can handle paperwork (documents, residence, residence permit)."),
-        likert("autonomia", "aut_2", "So organizzare la mia giornata e i miei impegni.", "I can organise my day and my commitments."),
-        likert("autonomia", "aut_3", "So cucinare, fare la spesa e tenere in ordine la casa.", "I can cook, shop and keep a home."),
-        likert("economia", "econ_1", "Ho abbastanza soldi per le spese di ogni mese.", "I have enough money for my monthly expenses."),
-        likert("economia", "econ_2", "So gestire un budget e risparmiare.", "I can manage a budget and save."),
-        rev(likert("economia", "econ_3", "Ho debiti o spese che non riesco a pagare.", "I have debts or bills I cannot pay.")),
-        likert("rispetto", "resp_1", "Mi sento rispettato/a dai servizi che mi seguono.", "I feel respected by the services that support me."),
-        rev(likert("rispetto", "resp_2", "Mi sono sentito/a giudicato/a per la mia storia o la mia origine.", "I have felt judged for my history or my origin.")),
-        likert("rispetto", "resp_3", "Posso esprimere liberamente chi sono (cultura, religione, identità).", "I can freely express who I am (culture, religion, identity)."),
+        q(
+            "begin_group",
+            "capacita",
+            "Le tue possibilità",
+            "Your opportunities",
+        ),
+        q(
+            "note",
+            "intro_likert",
+            "Quanto sei d'accordo con queste frasi? 1 = per niente, 5 = molto.",
+            "How much do you agree with these sentences? 1 = not at all, 5 = very much.",
+        ),
+        likert(
+            "istruzione",
+            "edu_1",
+            "Posso scegliere il percorso di studi o di formazione che desidero.",
+            "I can choose the course of study or training I want.",
+        ),
+        likert(
+            "istruzione",
+            "edu_2",
+            "Ho ricevuto aiuto per continuare a studiare dopo i 18 anni.",
+            "I got help to keep studying after 18.",
+        ),
+        rev(likert(
+            "istruzione",
+            "edu_3",
+            "Ho dovuto lasciare la scuola prima di quanto volessi.",
+            "I had to leave school earlier than I wanted.",
+        )),
+        likert(
+            "lavoro",
+            "work_1",
+            "So a chi rivolgermi per cercare lavoro.",
+            "I know whom to turn to when looking for work.",
+        ),
+        likert(
+            "lavoro",
+            "work_2",
+            "Ho avuto occasioni di tirocinio o di esperienza lavorativa.",
+            "I have had traineeships or work experience.",
+        ),
+        likert(
+            "lavoro",
+            "work_3",
+            "Penso di poter trovare un lavoro che mi piace.",
+            "I think I can find a job I like.",
+        ),
+        likert(
+            "casa",
+            "house_1",
+            "So dove vivrò nei prossimi 12 mesi.",
+            "I know where I will live in the next 12 months.",
+        ),
+        likert(
+            "casa",
+            "house_2",
+            "Il posto in cui vivo è sicuro e adeguato.",
+            "The place where I live is safe and adequate.",
+        ),
+        rev(likert(
+            "casa",
+            "house_3",
+            "Ho paura di rimanere senza casa.",
+            "I am afraid of ending up without a home.",
+        )),
+        likert(
+            "salute",
+            "health_1",
+            "Riesco a prendermi cura della mia salute.",
+            "I can take care of my health.",
+        ),
+        likert(
+            "salute",
+            "health_2",
+            "So come arrivare al medico e ai servizi sanitari.",
+            "I know how to reach a doctor and health services.",
+        ),
+        likert(
+            "salute",
+            "health_3",
+            "Quando sto male emotivamente, so a chi chiedere aiuto.",
+            "When I feel low, I know whom to ask for help.",
+        ),
+        likert(
+            "relazioni",
+            "rel_1",
+            "C'è almeno una persona adulta su cui posso contare.",
+            "There is at least one adult I can count on.",
+        ),
+        likert(
+            "relazioni",
+            "rel_2",
+            "Ho amici con cui passare il tempo libero.",
+            "I have friends to spend my free time with.",
+        ),
+        rev(likert(
+            "relazioni",
+            "rel_3",
+            "Mi sento solo/a.",
+            "I feel lonely.",
+        )),
+        likert(
+            "partecipazione",
+            "part_1",
+            "Le mie opinioni sono state ascoltate nelle decisioni sul mio futuro.",
+            "My views were heard in decisions about my future.",
+        ),
+        likert(
+            "partecipazione",
+            "part_2",
+            "Ho partecipato alla scrittura del mio progetto individualizzato.",
+            "I took part in writing my individualised project.",
+        ),
+        likert(
+            "partecipazione",
+            "part_3",
+            "Ho avuto occasioni di partecipare a gruppi o conferenze di ragazzi.",
+            "I have had chances to take part in youth groups or conferences.",
+        ),
+        likert(
+            "autonomia",
+            "aut_1",
+            "So gestire le pratiche burocratiche (documenti, residenza, permesso di soggiorno).",
+            "I can handle paperwork (documents, residence, residence permit).",
+        ),
+        likert(
+            "autonomia",
+            "aut_2",
+            "So organizzare la mia giornata e i miei impegni.",
+            "I can organise my day and my commitments.",
+        ),
+        likert(
+            "autonomia",
+            "aut_3",
+            "So cucinare, fare la spesa e tenere in ordine la casa.",
+            "I can cook, shop and keep a home.",
+        ),
+        likert(
+            "economia",
+            "econ_1",
+            "Ho abbastanza soldi per le spese di ogni mese.",
+            "I have enough money for my monthly expenses.",
+        ),
+        likert(
+            "economia",
+            "econ_2",
+            "So gestire un budget e risparmiare.",
+            "I can manage a budget and save.",
+        ),
+        rev(likert(
+            "economia",
+            "econ_3",
+            "Ho debiti o spese che non riesco a pagare.",
+            "I have debts or bills I cannot pay.",
+        )),
+        likert(
+            "rispetto",
+            "resp_1",
+            "Mi sento rispettato/a dai servizi che mi seguono.",
+            "I feel respected by the services that support me.",
+        ),
+        rev(likert(
+            "rispetto",
+            "resp_2",
+            "Mi sono sentito/a giudicato/a per la mia storia o la mia origine.",
+            "I have felt judged for my history or my origin.",
+        )),
+        likert(
+            "rispetto",
+            "resp_3",
+            "Posso esprimere liberamente chi sono (cultura, religione, identità).",
+            "I can freely express who I am (culture, religion, identity).",
+        ),
         q("end_group", "", "", ""),
-        q("text", "suggestions", "Che cosa cambieresti nel sostegno ai care leavers?", "What would you change in the support for care leavers?"),
+        q(
+            "text",
+            "suggestions",
+            "Che cosa cambieresti nel sostegno ai care leavers?",
+            "What would you change in the support for care leavers?",
+        ),
     ];
     rows.shrink_to_fit();
     rows
@@ -109,35 +373,120 @@ fn survey() -> Vec<Q> {
 pub const CHOICES: &[(&str, &str, &str, &str)] = &[
     ("accordo5", "1", "Per niente d'accordo", "Strongly disagree"),
     ("accordo5", "2", "Poco d'accordo", "Disagree"),
-    ("accordo5", "3", "Né d'accordo né in disaccordo", "Neither agree nor disagree"),
+    (
+        "accordo5",
+        "3",
+        "Né d'accordo né in disaccordo",
+        "Neither agree nor disagree",
+    ),
     ("accordo5", "4", "Abbastanza d'accordo", "Agree"),
     ("accordo5", "5", "Molto d'accordo", "Strongly agree"),
     ("territorio", "Prato", "Prato", "Prato"),
     ("territorio", "Firenze", "Firenze", "Florence"),
     ("genere", "femmina", "Femmina", "Female"),
     ("genere", "maschio", "Maschio", "Male"),
-    ("genere", "altro", "Altro / non binario", "Other / non-binary"),
-    ("genere", "nr", "Preferisco non rispondere", "Prefer not to say"),
-    ("accoglienza", "affido", "Famiglia affidataria", "Foster family"),
-    ("accoglienza", "comunita", "Comunità residenziale", "Residential community"),
+    (
+        "genere",
+        "altro",
+        "Altro / non binario",
+        "Other / non-binary",
+    ),
+    (
+        "genere",
+        "nr",
+        "Preferisco non rispondere",
+        "Prefer not to say",
+    ),
+    (
+        "accoglienza",
+        "affido",
+        "Famiglia affidataria",
+        "Foster family",
+    ),
+    (
+        "accoglienza",
+        "comunita",
+        "Comunità residenziale",
+        "Residential community",
+    ),
     ("sino", "si", "Sì", "Yes"),
     ("sino", "no", "No", "No"),
     ("attivita", "studio", "Studio", "In education"),
-    ("attivita", "formazione", "Corso di formazione o tirocinio", "Training or traineeship"),
+    (
+        "attivita",
+        "formazione",
+        "Corso di formazione o tirocinio",
+        "Training or traineeship",
+    ),
     ("attivita", "lavoro", "Lavoro", "In work"),
-    ("attivita", "studio_lavoro", "Studio e lavoro", "Education and work"),
-    ("attivita", "nessuna", "Né studio né lavoro", "Neither in education nor in work"),
-    ("abitazione", "famiglia_affidataria", "Con la famiglia affidataria", "With the foster family"),
-    ("abitazione", "comunita", "In comunità", "In a residential community"),
-    ("abitazione", "semiautonomia", "In un appartamento per la semi-autonomia", "In a semi-independent flat"),
-    ("abitazione", "casa_propria", "In una casa mia (da solo/a o con altri)", "In my own home (alone or shared)"),
-    ("abitazione", "famiglia_origine", "Con la famiglia di origine o parenti", "With my birth family or relatives"),
+    (
+        "attivita",
+        "studio_lavoro",
+        "Studio e lavoro",
+        "Education and work",
+    ),
+    (
+        "attivita",
+        "nessuna",
+        "Né studio né lavoro",
+        "Neither in education nor in work",
+    ),
+    (
+        "abitazione",
+        "famiglia_affidataria",
+        "Con la famiglia affidataria",
+        "With the foster family",
+    ),
+    (
+        "abitazione",
+        "comunita",
+        "In comunità",
+        "In a residential community",
+    ),
+    (
+        "abitazione",
+        "semiautonomia",
+        "In un appartamento per la semi-autonomia",
+        "In a semi-independent flat",
+    ),
+    (
+        "abitazione",
+        "casa_propria",
+        "In una casa mia (da solo/a o con altri)",
+        "In my own home (alone or shared)",
+    ),
+    (
+        "abitazione",
+        "famiglia_origine",
+        "Con la famiglia di origine o parenti",
+        "With my birth family or relatives",
+    ),
     ("abitazione", "altro", "Altro", "Other"),
-    ("sostegno", "assistente_sociale", "Assistente sociale", "Social worker"),
+    (
+        "sostegno",
+        "assistente_sociale",
+        "Assistente sociale",
+        "Social worker",
+    ),
     ("sostegno", "educatore", "Educatore/educatrice", "Educator"),
-    ("sostegno", "tutor", "Tutor per l'autonomia", "Autonomy tutor"),
-    ("sostegno", "famiglia_affidataria", "Famiglia affidataria", "Foster family"),
-    ("sostegno", "famiglia_origine", "Famiglia di origine", "Birth family"),
+    (
+        "sostegno",
+        "tutor",
+        "Tutor per l'autonomia",
+        "Autonomy tutor",
+    ),
+    (
+        "sostegno",
+        "famiglia_affidataria",
+        "Famiglia affidataria",
+        "Foster family",
+    ),
+    (
+        "sostegno",
+        "famiglia_origine",
+        "Famiglia di origine",
+        "Birth family",
+    ),
     ("sostegno", "amici", "Amici", "Friends"),
     ("sostegno", "nessuno", "Nessuno", "Nobody"),
 ];
@@ -154,8 +503,16 @@ pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
     let bold = Format::new().set_bold();
 
     let survey_headers = [
-        "type", "name", "label::Italiano (it)", "label::English (en)", "required", "relevant",
-        "constraint", "scale", "reverse", "dimension",
+        "type",
+        "name",
+        "label::Italiano (it)",
+        "label::English (en)",
+        "required",
+        "relevant",
+        "constraint",
+        "scale",
+        "reverse",
+        "dimension",
     ];
     let sheet = book.add_worksheet().set_name("survey")?;
     for (j, h) in survey_headers.iter().enumerate() {
@@ -189,7 +546,15 @@ pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
     sheet.set_freeze_panes(1, 0)?;
 
     let sheet = book.add_worksheet().set_name("choices")?;
-    for (j, h) in ["list_name", "name", "label::Italiano (it)", "label::English (en)"].iter().enumerate() {
+    for (j, h) in [
+        "list_name",
+        "name",
+        "label::Italiano (it)",
+        "label::English (en)",
+    ]
+    .iter()
+    .enumerate()
+    {
         sheet.write_string_with_format(0, j as u16, *h, &bold)?;
     }
     for (i, (list, name, it, en)) in CHOICES.iter().enumerate() {
@@ -216,7 +581,15 @@ pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
     }
 
     let sheet = book.add_worksheet().set_name("scales")?;
-    for (j, h) in ["name", "label::Italiano (it)", "label::English (en)", "dimension"].iter().enumerate() {
+    for (j, h) in [
+        "name",
+        "label::Italiano (it)",
+        "label::English (en)",
+        "dimension",
+    ]
+    .iter()
+    .enumerate()
+    {
         sheet.write_string_with_format(0, j as u16, *h, &bold)?;
     }
     for (i, (name, it, en, dim)) in SCALES.iter().enumerate() {

@@ -18,15 +18,46 @@ pub const SEED: u64 = 20220718;
 
 /// Likert items per scale, in form order, and whether each is reverse-keyed.
 const ITEMS: &[(&str, &[(&str, bool)])] = &[
-    ("istruzione", &[("edu_1", false), ("edu_2", false), ("edu_3", true)]),
-    ("lavoro", &[("work_1", false), ("work_2", false), ("work_3", false)]),
-    ("casa", &[("house_1", false), ("house_2", false), ("house_3", true)]),
-    ("salute", &[("health_1", false), ("health_2", false), ("health_3", false)]),
-    ("relazioni", &[("rel_1", false), ("rel_2", false), ("rel_3", true)]),
-    ("partecipazione", &[("part_1", false), ("part_2", false), ("part_3", false)]),
-    ("autonomia", &[("aut_1", false), ("aut_2", false), ("aut_3", false)]),
-    ("economia", &[("econ_1", false), ("econ_2", false), ("econ_3", true)]),
-    ("rispetto", &[("resp_1", false), ("resp_2", true), ("resp_3", false)]),
+    (
+        "istruzione",
+        &[("edu_1", false), ("edu_2", false), ("edu_3", true)],
+    ),
+    (
+        "lavoro",
+        &[("work_1", false), ("work_2", false), ("work_3", false)],
+    ),
+    (
+        "casa",
+        &[("house_1", false), ("house_2", false), ("house_3", true)],
+    ),
+    (
+        "salute",
+        &[
+            ("health_1", false),
+            ("health_2", false),
+            ("health_3", false),
+        ],
+    ),
+    (
+        "relazioni",
+        &[("rel_1", false), ("rel_2", false), ("rel_3", true)],
+    ),
+    (
+        "partecipazione",
+        &[("part_1", false), ("part_2", false), ("part_3", false)],
+    ),
+    (
+        "autonomia",
+        &[("aut_1", false), ("aut_2", false), ("aut_3", false)],
+    ),
+    (
+        "economia",
+        &[("econ_1", false), ("econ_2", false), ("econ_3", true)],
+    ),
+    (
+        "rispetto",
+        &[("resp_1", false), ("resp_2", true), ("resp_3", false)],
+    ),
 ];
 
 /// Mean latent level of a scale: (baseline, shift for Prato, shift for Firenze).
@@ -66,7 +97,14 @@ fn pick<'a, R: Rng>(rng: &mut R, weighted: &[(&'a str, u32)]) -> &'a str {
 
 fn uuid<R: Rng>(rng: &mut R) -> String {
     let h = format!("{:032x}", rng.gen::<u128>());
-    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
 }
 
 /// Civil date `days` after 2022-05-02 (all within May–July 2022).
@@ -85,9 +123,19 @@ fn date(days: u32) -> String {
 fn header() -> Vec<String> {
     let mut h: Vec<String> = vec!["start".into(), "end".into()];
     for name in [
-        "respondent_id", "territory", "age", "gender", "care_setting", "years_in_care",
-        "migrant_background", "msna", "activity", "housing", "autonomy_tutor",
-        "individual_project", "support",
+        "respondent_id",
+        "territory",
+        "age",
+        "gender",
+        "care_setting",
+        "years_in_care",
+        "migrant_background",
+        "msna",
+        "activity",
+        "housing",
+        "autonomy_tutor",
+        "individual_project",
+        "support",
     ] {
         h.push(format!("anagrafica/{name}"));
     }
@@ -102,7 +150,14 @@ fn header() -> Vec<String> {
             h.push(format!("capacita/{name}"));
         }
     }
-    for m in ["suggestions", "_id", "_uuid", "_submission_time", "_validation_status", "_index"] {
+    for m in [
+        "suggestions",
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_validation_status",
+        "_index",
+    ] {
         h.push(m.into());
     }
     h
@@ -128,18 +183,67 @@ pub fn care_leavers_responses(seed: u64) -> String {
     let mut firenze_spellings = vec!["Florence", "Florence", "FIRENZE ", "FIRENZE ", "firenze"];
     for (territory, code, i) in plan {
         let prato = territory == "Prato";
-        let age: u32 = pick(&mut rng, &[("16", 6), ("17", 10), ("18", 18), ("19", 18), ("20", 14), ("21", 12), ("22", 8), ("23", 6), ("24", 4), ("25", 4)])
-            .parse()
-            .unwrap_or(18);
-        let setting = if rng.gen_bool(if prato { 0.45 } else { 0.35 }) { "affido" } else { "comunita" };
-        let migrant = rng.gen_bool(if prato { 0.4 } else { 0.5 });
-        let msna = if migrant { if rng.gen_bool(0.6) { "si" } else { "no" } } else { "" };
-        let years = rng.gen_range(1..=(age - 1).min(18));
-        let activity = pick(&mut rng, &[("studio", 30), ("formazione", 15), ("lavoro", 25), ("studio_lavoro", 12), ("nessuna", 18)]);
-        let housing = if age < 18 {
-            if setting == "affido" { "famiglia_affidataria" } else { "comunita" }
+        let age: u32 = pick(
+            &mut rng,
+            &[
+                ("16", 6),
+                ("17", 10),
+                ("18", 18),
+                ("19", 18),
+                ("20", 14),
+                ("21", 12),
+                ("22", 8),
+                ("23", 6),
+                ("24", 4),
+                ("25", 4),
+            ],
+        )
+        .parse()
+        .unwrap_or(18);
+        let setting = if rng.gen_bool(if prato { 0.45 } else { 0.35 }) {
+            "affido"
         } else {
-            pick(&mut rng, &[("famiglia_affidataria", 10), ("comunita", 15), ("semiautonomia", 25), ("casa_propria", 30), ("famiglia_origine", 15), ("altro", 5)])
+            "comunita"
+        };
+        let migrant = rng.gen_bool(if prato { 0.4 } else { 0.5 });
+        let msna = if migrant {
+            if rng.gen_bool(0.6) {
+                "si"
+            } else {
+                "no"
+            }
+        } else {
+            ""
+        };
+        let years = rng.gen_range(1..=(age - 1).min(18));
+        let activity = pick(
+            &mut rng,
+            &[
+                ("studio", 30),
+                ("formazione", 15),
+                ("lavoro", 25),
+                ("studio_lavoro", 12),
+                ("nessuna", 18),
+            ],
+        );
+        let housing = if age < 18 {
+            if setting == "affido" {
+                "famiglia_affidataria"
+            } else {
+                "comunita"
+            }
+        } else {
+            pick(
+                &mut rng,
+                &[
+                    ("famiglia_affidataria", 10),
+                    ("comunita", 15),
+                    ("semiautonomia", 25),
+                    ("casa_propria", 30),
+                    ("famiglia_origine", 15),
+                    ("altro", 5),
+                ],
+            )
         };
         let chosen: Vec<&str> = if rng.gen_bool(0.05) {
             vec!["nessuno"]
@@ -159,11 +263,19 @@ pub fn care_leavers_responses(seed: u64) -> String {
 
         let mut row: Vec<String> = vec![
             format!("{}T{hh:02}:{mm:02}:00.000+02:00", date(day)),
-            format!("{}T{hh:02}:{:02}:00.000+02:00", date(day), (mm + 20).min(59)),
+            format!(
+                "{}T{hh:02}:{:02}:00.000+02:00",
+                date(day),
+                (mm + 20).min(59)
+            ),
             format!("CL-{code}-{i:03}"),
             spelled.to_string(),
             age.to_string(),
-            pick(&mut rng, &[("femmina", 44), ("maschio", 50), ("altro", 3), ("nr", 3)]).to_string(),
+            pick(
+                &mut rng,
+                &[("femmina", 44), ("maschio", 50), ("altro", 3), ("nr", 3)],
+            )
+            .to_string(),
             setting.to_string(),
             years.to_string(),
             if migrant { "si" } else { "no" }.to_string(),
@@ -182,12 +294,22 @@ pub fn care_leavers_responses(seed: u64) -> String {
         row.push(date(day));
         for (scale, items) in ITEMS {
             let (base, po, fi) = level(scale);
-            let foster = if setting == "affido" && *scale == "relazioni" { 0.25 } else { 0.0 };
+            let foster = if setting == "affido" && *scale == "relazioni" {
+                0.25
+            } else {
+                0.0
+            };
             let theta = base + if prato { po } else { fi } + foster + person.sample(&mut rng);
             for (_, reverse) in *items {
-                let x = (3.0 + theta + noise.sample(&mut rng)).round().clamp(1.0, 5.0);
+                let x = (3.0 + theta + noise.sample(&mut rng))
+                    .round()
+                    .clamp(1.0, 5.0);
                 let x = if *reverse { 6.0 - x } else { x };
-                row.push(if rng.gen_bool(0.05) { String::new() } else { format!("{x}") });
+                row.push(if rng.gen_bool(0.05) {
+                    String::new()
+                } else {
+                    format!("{x}")
+                });
             }
         }
         row.push(if rng.gen_bool(0.3) {
@@ -208,14 +330,19 @@ pub fn care_leavers_responses(seed: u64) -> String {
     let mut again = rows[41].1.clone();
     let n = again.len();
     again[n - 4] = uuid(&mut rng);
-    let likert_start = header().iter().position(|h| h == "capacita/edu_1").unwrap_or(0);
+    let likert_start = header()
+        .iter()
+        .position(|h| h == "capacita/edu_1")
+        .unwrap_or(0);
     again[likert_start] = "2".into();
     again[likert_start + 4] = "4".into();
     rows.push((u32::MAX, again));
 
     let mut out = Vec::new();
     {
-        let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(&mut out);
         let _ = w.write_record(header());
         for (k, (_, mut row)) in rows.into_iter().enumerate() {
             let n = row.len();

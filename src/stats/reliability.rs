@@ -127,7 +127,10 @@ mod tests {
         let a = [4., 5., 3., 4., 2., 5., 4., 3., 4., 5., 1., 3.];
         let b = [3., 5., 3., 4., 2., 4., 4., 2., 5., 5., 2., 3.];
         let c = [4., 4., 2., 5., 1., 5., 3., 3., 4., 4., 2., 2.];
-        let d: Vec<f64> = [2., 1., 3., 2., 4., 1., 2., 3., 2., 1., 5., 3.].iter().map(|v| 6.0 - v).collect();
+        let d: Vec<f64> = [2., 1., 3., 2., 4., 1., 2., 3., 2., 1., 5., 3.]
+            .iter()
+            .map(|v| 6.0 - v)
+            .collect();
         let names: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
         let r = cronbach_alpha(&names, &[&a, &b, &c, &d]).unwrap();
         assert_eq!((r.n, r.k), (12, 4));

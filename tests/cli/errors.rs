@@ -5,19 +5,29 @@ use crate::common::{capakit, csv_study, instrument, HEADER};
 fn run_err(args: &[&str]) -> (i32, String) {
     let out = capakit().args(args).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
     (out.status.code().unwrap_or(-1), err)
 }
 
 #[test]
 fn corrupt_workbook_is_one_line_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("data.xlsx"), b"PK\x03\x04 this is not really a zip").unwrap();
+    std::fs::write(
+        dir.path().join("data.xlsx"),
+        b"PK\x03\x04 this is not really a zip",
+    )
+    .unwrap();
     crate::common::study(dir.path(), "data.xlsx", "");
     let (code, err) = run_err(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("capakit: error: data.xlsx: not a readable workbook ("), "{err}");
+    assert!(
+        err.starts_with("capakit: error: data.xlsx: not a readable workbook ("),
+        "{err}"
+    );
 }
 
 #[test]
@@ -25,16 +35,26 @@ fn missing_study_file() {
     let dir = tempfile::tempdir().unwrap();
     let (code, err) = run_err(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("study.toml: No such file or directory"), "{err}");
+    assert!(
+        err.contains("study.toml: No such file or directory"),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_key_in_study_toml_shows_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("study.toml"), "title = \"x\"\nlanguage = [\"it\"]\n").unwrap();
+    std::fs::write(
+        dir.path().join("study.toml"),
+        "title = \"x\"\nlanguage = [\"it\"]\n",
+    )
+    .unwrap();
     let (code, err) = run_err(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("study.toml, line 2, column 1: unknown field `language`"), "{err}");
+    assert!(
+        err.contains("study.toml, line 2, column 1: unknown field `language`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -43,7 +63,10 @@ fn missing_data_file_points_at_its_line() {
     let study = crate::common::study(dir.path(), "nowhere.csv", "");
     let (code, err) = run_err(&["run", study.to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("study.toml, line 13, column 8: data file 'nowhere.csv' not found"), "{err}");
+    assert!(
+        err.contains("study.toml, line 13, column 8: data file 'nowhere.csv' not found"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -63,35 +86,75 @@ fn unsupported_file_type() {
     crate::common::study(dir.path(), "data.sav", "");
     let (code, err) = run_err(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2);
-    assert!(err.contains("data.sav: cannot read files of type '.sav'"), "{err}");
+    assert!(
+        err.contains("data.sav: cannot read files of type '.sav'"),
+        "{err}"
+    );
 }
 
 #[test]
 fn analysis_naming_an_unknown_item_shows_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let study = csv_study(dir.path(), &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-2;Firenze;18;affido;2;2;3\n"));
+    let study = csv_study(
+        dir.path(),
+        &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-2;Firenze;18;affido;2;2;3\n"),
+    );
     std::fs::write(
         dir.path().join("analyses.toml"),
         "[[analysis]]\nid = \"l\"\nkind = \"likert\"\nitems = [\"edu_1\", \"edu_9\"]\n",
     )
     .unwrap();
     let text = std::fs::read_to_string(study.join("study.toml")).unwrap();
-    let text = text.replace(&crate::common::repo().join("analyses/care-leavers-core.toml").display().to_string(), "analyses.toml");
+    let text = text.replace(
+        &crate::common::repo()
+            .join("analyses/care-leavers-core.toml")
+            .display()
+            .to_string(),
+        "analyses.toml",
+    );
     std::fs::write(study.join("study.toml"), text).unwrap();
-    let (code, err) = run_err(&["run", study.to_str().unwrap(), "--out", dir.path().join("out").to_str().unwrap()]);
+    let (code, err) = run_err(&[
+        "run",
+        study.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("analyses.toml, line 4, column 19: 'edu_9' is neither a Likert item nor a scale"), "{err}");
+    assert!(
+        err.contains(
+            "analyses.toml, line 4, column 19: 'edu_9' is neither a Likert item nor a scale"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn parameter_of_another_kind_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let study = csv_study(dir.path(), &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"));
-    std::fs::write(dir.path().join("analyses.toml"), "[[analysis]]\nid = \"s\"\nkind = \"scales\"\ngroups = [\"Prato\"]\n").unwrap();
+    let study = csv_study(
+        dir.path(),
+        &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"),
+    );
+    std::fs::write(
+        dir.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"s\"\nkind = \"scales\"\ngroups = [\"Prato\"]\n",
+    )
+    .unwrap();
     let text = std::fs::read_to_string(study.join("study.toml")).unwrap();
-    let text = text.replace(&crate::common::repo().join("analyses/care-leavers-core.toml").display().to_string(), "analyses.toml");
+    let text = text.replace(
+        &crate::common::repo()
+            .join("analyses/care-leavers-core.toml")
+            .display()
+            .to_string(),
+        "analyses.toml",
+    );
     std::fs::write(study.join("study.toml"), text).unwrap();
-    let (code, err) = run_err(&["run", study.to_str().unwrap(), "--out", dir.path().join("out").to_str().unwrap()]);
+    let (code, err) = run_err(&[
+        "run",
+        study.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("analyses.toml, line 4, column 10: `groups` does not apply to an analysis of kind 'scales'"), "{err}");
 }
@@ -102,17 +165,34 @@ fn data_errors_stop_run_and_keep_previous_output() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("report.html"), "previous").unwrap();
-    let study = csv_study(dir.path(), &format!("{HEADER}\nCL-1;Prato;18;affido;9;2;3\n"));
-    let (code, err) = run_err(&["run", study.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let study = csv_study(
+        dir.path(),
+        &format!("{HEADER}\nCL-1;Prato;18;affido;9;2;3\n"),
+    );
+    let (code, err) = run_err(&[
+        "run",
+        study.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
-    assert!(err.contains("capakit: 1 error in the data; nothing was written."), "{err}");
-    assert_eq!(std::fs::read_to_string(out.join("report.html")).unwrap(), "previous");
+    assert!(
+        err.contains("capakit: 1 error in the data; nothing was written."),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.html")).unwrap(),
+        "previous"
+    );
 }
 
 #[test]
 fn language_not_in_study() {
     let dir = tempfile::tempdir().unwrap();
-    let study = csv_study(dir.path(), &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"));
+    let study = csv_study(
+        dir.path(),
+        &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"),
+    );
     let (code, err) = run_err(&["run", study.to_str().unwrap(), "--lang", "fr"]);
     assert_eq!(code, 2);
     assert!(err.contains("--lang fr: the study is in it, en"), "{err}");

@@ -10,7 +10,13 @@ use crate::common::{capakit, repo};
 
 fn run_example(out: &Path, lang: &str) -> Value {
     capakit()
-        .args(["run", "examples/caring-prato-firenze", "--lang", lang, "--out"])
+        .args([
+            "run",
+            "examples/caring-prato-firenze",
+            "--lang",
+            lang,
+            "--out",
+        ])
         .arg(out)
         .current_dir(repo())
         .assert()
@@ -19,7 +25,12 @@ fn run_example(out: &Path, lang: &str) -> Value {
 }
 
 fn analysis<'a>(r: &'a Value, id: &str) -> &'a Value {
-    r["analyses"].as_array().unwrap().iter().find(|a| a["id"] == id).unwrap()
+    r["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()
 }
 
 fn close(a: &Value, b: f64, tol: f64) {
@@ -32,13 +43,25 @@ fn example_runs_and_matches_an_independent_computation() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("caring");
     let r = run_example(&out, "it");
-    for f in ["report.html", "report.md", "results.json", "charts/scales.svg", "charts/likert-casa.svg"] {
+    for f in [
+        "report.html",
+        "report.md",
+        "results.json",
+        "charts/scales.svg",
+        "charts/likert-casa.svg",
+    ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     let src = &r["sources"][0];
     assert_eq!(src["n"], 200);
-    assert_eq!(src["territories"], serde_json::json!([{"group": "Prato", "n": 90}, {"group": "Firenze", "n": 110}]));
-    assert_eq!(src["dropped"], serde_json::json!([{"row": 202, "reason": "duplicate-id", "kept_row": 43}]));
+    assert_eq!(
+        src["territories"],
+        serde_json::json!([{"group": "Prato", "n": 90}, {"group": "Firenze", "n": 110}])
+    );
+    assert_eq!(
+        src["dropped"],
+        serde_json::json!([{"row": 202, "reason": "duplicate-id", "kept_row": 43}])
+    );
 
     // Reference: pandas + scipy 1.17.1 + pingouin 0.7.0 on the same CSV, duplicates dropped
     // (keep='first'), territory spellings folded, scale = row mean of items (house_3 and rel_3
@@ -49,7 +72,12 @@ fn example_runs_and_matches_an_independent_computation() {
     //   → 0.8330640212722438. relazioni: U = 6942.5, p = 3.5629825217130097e-07, alpha
     //   0.8080619487032186. Item edu_1: U = 3863.5, p = 0.0907105211693472.
     let scales = analysis(&r, "scales");
-    let casa = scales["scales"].as_array().unwrap().iter().find(|s| s["scale"] == "casa").unwrap();
+    let casa = scales["scales"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["scale"] == "casa")
+        .unwrap();
     assert_eq!(casa["groups"][0]["n"], 89);
     close(&casa["groups"][0]["mean"], 2.6161048689138573, 1e-12);
     close(&casa["groups"][0]["sd"], 0.9236662833615578, 1e-12);
@@ -58,7 +86,15 @@ fn example_runs_and_matches_an_independent_computation() {
 
     let cmp = analysis(&r, "territories");
     assert_eq!(cmp["correction"], "holm");
-    let test = |v: &str| cmp["tests"].as_array().unwrap().iter().find(|t| t["variable"] == v).unwrap().clone();
+    let test = |v: &str| {
+        cmp["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["variable"] == v)
+            .unwrap()
+            .clone()
+    };
     close(&test("casa")["u"], 2543.0, 0.0);
     close(&test("casa")["p"], 1.1707932968308732e-08, 1e-6);
     close(&test("relazioni")["u"], 6942.5, 0.0);
@@ -73,8 +109,14 @@ fn example_runs_and_matches_an_independent_computation() {
     for s in ["istruzione", "salute", "autonomia", "rispetto"] {
         assert!(test(s)["p_adjusted"].as_f64().unwrap() > 0.05, "{s}");
     }
-    assert!(test("casa")["rank_biserial"].as_f64().unwrap() < 0.0, "Firenze higher on housing");
-    assert!(test("relazioni")["rank_biserial"].as_f64().unwrap() > 0.0, "Prato higher on relationships");
+    assert!(
+        test("casa")["rank_biserial"].as_f64().unwrap() < 0.0,
+        "Firenze higher on housing"
+    );
+    assert!(
+        test("relazioni")["rank_biserial"].as_f64().unwrap() > 0.0,
+        "Prato higher on relationships"
+    );
 }
 
 #[test]
@@ -90,10 +132,23 @@ fn report_shows_the_numbers_of_results_json_in_the_readers_language() {
     assert!(html.contains("45,0\u{a0}%"), "Prato's share of 200");
     assert!(html.contains("Prato più alto in: Relazioni e rete di sostegno; Firenze più alto in: Casa, Partecipazione"));
     assert!(html.contains("<svg") && html.contains("role=\"img\""));
-    for fetch in ["<script", "src=\"http", "href=\"http", "url(", "@import", "<link"] {
-        assert!(!html.contains(fetch), "self-contained, nothing fetched: found {fetch}");
+    for fetch in [
+        "<script",
+        "src=\"http",
+        "href=\"http",
+        "url(",
+        "@import",
+        "<link",
+    ] {
+        assert!(
+            !html.contains(fetch),
+            "self-contained, nothing fetched: found {fetch}"
+        );
     }
-    assert!(!html.contains("CL-PO-066"), "the report names rows, not participants");
+    assert!(
+        !html.contains("CL-PO-066"),
+        "the report names rows, not participants"
+    );
 
     let en = dir.path().join("en");
     run_example(&en, "en");
@@ -115,7 +170,12 @@ fn reruns_are_byte_identical() {
     let mut files = Vec::new();
     for entry in walk(&a) {
         let rel = entry.strip_prefix(&a).unwrap().to_path_buf();
-        assert_eq!(std::fs::read(&entry).unwrap(), std::fs::read(b.join(&rel)).unwrap(), "{}", rel.display());
+        assert_eq!(
+            std::fs::read(&entry).unwrap(),
+            std::fs::read(b.join(&rel)).unwrap(),
+            "{}",
+            rel.display()
+        );
         files.push(rel);
     }
     assert!(files.len() >= 13, "{files:?}");
@@ -139,7 +199,12 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 fn shipped_files_are_what_the_code_generates() {
     let dir = tempfile::tempdir().unwrap();
     let study = dir.path().join("new");
-    capakit().arg("init").arg(&study).arg("--synthetic").assert().success();
+    capakit()
+        .arg("init")
+        .arg(&study)
+        .arg("--synthetic")
+        .assert()
+        .success();
     assert_eq!(
         std::fs::read(study.join("instruments/care-leavers-capabilities.xlsx")).unwrap(),
         std::fs::read(repo().join("instruments/care-leavers-capabilities.xlsx")).unwrap(),
@@ -147,11 +212,18 @@ fn shipped_files_are_what_the_code_generates() {
     );
     assert_eq!(
         std::fs::read(study.join("data/risposte-care-leavers.csv")).unwrap(),
-        std::fs::read(repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv")).unwrap(),
+        std::fs::read(repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv"))
+            .unwrap(),
         "the example's data differs from src/scaffold: run scripts/regenerate-shipped.sh"
     );
     // A new study runs as it is.
-    capakit().arg("run").arg(&study).arg("--out").arg(study.join("out")).assert().success();
+    capakit()
+        .arg("run")
+        .arg(&study)
+        .arg("--out")
+        .arg(study.join("out"))
+        .assert()
+        .success();
     // init refuses to overwrite a study.
     let out = capakit().arg("init").arg(&study).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -163,13 +235,21 @@ fn data_cannot_become_markup_or_template_code() {
     // data-quality chapter (the unknown-column finding).
     let hostile = "<script>alert(1)</script>{{ 7*7 }}";
     let dir = tempfile::tempdir().unwrap();
-    let example = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv")).unwrap();
-    let data = example
-        .replacen("start;end;", &format!("start;end;{hostile}|x;"), 1);
+    let example = std::fs::read_to_string(
+        repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv"),
+    )
+    .unwrap();
+    let data = example.replacen("start;end;", &format!("start;end;{hostile}|x;"), 1);
     let data: String = data
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == 0 { format!("{l}\n") } else { l.replacen(";", ";;", 2).replacen(";;", ";", 1) + "\n" })
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                l.replacen(";", ";;", 2).replacen(";;", ";", 1) + "\n"
+            }
+        })
         .collect();
     std::fs::write(dir.path().join("data.csv"), data).unwrap();
     let toml = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
@@ -178,14 +258,30 @@ fn data_cannot_become_markup_or_template_code() {
         .replace("../../", &format!("{}/", repo().display()));
     std::fs::write(dir.path().join("study.toml"), toml).unwrap();
     let out = dir.path().join("out");
-    capakit().arg("run").arg(dir.path()).arg("--out").arg(&out).assert().success();
+    capakit()
+        .arg("run")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("<script"), "markup from the data is escaped");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;{{ 7*7 }}"), "shown literally, never evaluated");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;{{ 7*7 }}"),
+        "shown literally, never evaluated"
+    );
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(!md.contains("<script"));
-    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\{\\{ 7\\*7 \\}\\}\\|x"), "markdown-escaped");
+    assert!(
+        md.contains("&lt;script&gt;alert(1)&lt;/script&gt;\\{\\{ 7\\*7 \\}\\}\\|x"),
+        "markdown-escaped"
+    );
     for svg in walk(&out.join("charts")) {
-        assert!(!std::fs::read_to_string(&svg).unwrap().contains("<script"), "{}", svg.display());
+        assert!(
+            !std::fs::read_to_string(&svg).unwrap().contains("<script"),
+            "{}",
+            svg.display()
+        );
     }
 }

@@ -12,7 +12,10 @@ fn findings(csv: &str) -> (i32, String) {
 }
 
 fn assert_line(out: &str, line: &str) {
-    assert!(out.lines().any(|l| l == line), "missing line:\n{line}\nin:\n{out}");
+    assert!(
+        out.lines().any(|l| l == line),
+        "missing line:\n{line}\nin:\n{out}"
+    );
 }
 
 #[test]
@@ -24,16 +27,26 @@ fn value_not_in_choices() {
 
 #[test]
 fn choices_by_label_in_either_language_are_accepted() {
-    let (_, out) = findings(&format!("{HEADER}\nCL-1;Prato;18;Foster family;Molto d'accordo;strongly agree;3\n"));
+    let (_, out) = findings(&format!(
+        "{HEADER}\nCL-1;Prato;18;Foster family;Molto d'accordo;strongly agree;3\n"
+    ));
     assert!(!out.contains("value-not-in-choices"), "{out}");
 }
 
 #[test]
 fn not_a_number_and_not_an_integer() {
-    let (code, out) = findings(&format!("{HEADER}\nCL-1;Prato;diciotto;affido;1;2;3\nCL-2;Prato;18,5;affido;1;2;3\n"));
+    let (code, out) = findings(&format!(
+        "{HEADER}\nCL-1;Prato;diciotto;affido;1;2;3\nCL-2;Prato;18,5;affido;1;2;3\n"
+    ));
     assert_eq!(code, 1);
-    assert_line(&out, "error[not-a-number]: data.csv, row 2, column C (age): \"diciotto\" is not a number");
-    assert_line(&out, "error[not-an-integer]: data.csv, row 3, column C (age): 18.5 is not a whole number");
+    assert_line(
+        &out,
+        "error[not-a-number]: data.csv, row 2, column C (age): \"diciotto\" is not a number",
+    );
+    assert_line(
+        &out,
+        "error[not-an-integer]: data.csv, row 3, column C (age): 18.5 is not a whole number",
+    );
 }
 
 #[test]
@@ -52,7 +65,9 @@ fn required_missing() {
 
 #[test]
 fn unknown_territory_and_alias() {
-    let (code, out) = findings(&format!("{HEADER}\nCL-1;Pisa;18;affido;1;2;3\nCL-2; FLORENCE ;18;affido;1;2;3\n"));
+    let (code, out) = findings(&format!(
+        "{HEADER}\nCL-1;Pisa;18;affido;1;2;3\nCL-2; FLORENCE ;18;affido;1;2;3\n"
+    ));
     assert_eq!(code, 1);
     assert_line(&out, "error[unknown-territory]: data.csv, row 2, column B (territory): \"Pisa\" is not a territory of the study (Prato, Firenze); add it, or an alias, to study.toml");
     assert_line(&out, "note[territory-alias]: data.csv, row 3, column B (territory): \" FLORENCE \" read as Firenze (1 row, first here)");
@@ -63,7 +78,10 @@ fn duplicate_and_missing_ids() {
     let (code, out) = findings(&format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-1;Prato;19;affido;1;2;3\n;Prato;19;affido;1;2;3\n"));
     assert_eq!(code, 1);
     assert_line(&out, "warning[duplicate-id]: data.csv, row 3, column A (respondent_id): this respondent id was already used on row 2; this answer is left out, the first one is kept");
-    assert_line(&out, "error[missing-id]: data.csv, row 4, column A (respondent_id): the respondent id is empty");
+    assert_line(
+        &out,
+        "error[missing-id]: data.csv, row 4, column A (respondent_id): the respondent id is empty",
+    );
 }
 
 #[test]
@@ -79,7 +97,12 @@ fn unknown_missing_and_duplicated_columns() {
 fn missing_required_column_is_an_error() {
     let (code, out) = findings("respondent_id;territory;care_setting\nCL-1;Prato;affido\n");
     assert_eq!(code, 1);
-    assert!(out.contains("error[missing-column]: data.csv: no column for the question 'age' (survey sheet row"), "{out}");
+    assert!(
+        out.contains(
+            "error[missing-column]: data.csv: no column for the question 'age' (survey sheet row"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -93,7 +116,9 @@ fn select_multiple_as_0_1_columns() {
 
 #[test]
 fn select_multiple_with_unknown_choice() {
-    let (_, out) = findings(&format!("{HEADER};support\nCL-1;Prato;18;affido;1;2;3;amici cugini\n"));
+    let (_, out) = findings(&format!(
+        "{HEADER};support\nCL-1;Prato;18;affido;1;2;3;amici cugini\n"
+    ));
     assert!(out.contains("error[value-not-in-choices]: data.csv, row 2, column H (support): \"cugini\" is not a choice of the list 'sostegno'"), "{out}");
 }
 
@@ -107,14 +132,18 @@ fn not_a_date() {
 
 #[test]
 fn header_problems() {
-    let (_, out) = findings(&format!("{HEADER};;x\nCL-1;Prato;18;affido;1;2;3;;;extra\n"));
+    let (_, out) = findings(&format!(
+        "{HEADER};;x\nCL-1;Prato;18;affido;1;2;3;;;extra\n"
+    ));
     assert_line(&out, "warning[empty-header]: data.csv, row 1, column H: this column has no header; its values are ignored");
     assert_line(&out, "warning[cell-without-header]: data.csv, row 2, column J: a value stands beyond the last header column and is ignored");
 }
 
 #[test]
 fn title_rows_above_the_header_are_skipped() {
-    let (_, out) = findings(&format!("Indagine care leavers 2022\n\n{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"));
+    let (_, out) = findings(&format!(
+        "Indagine care leavers 2022\n\n{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"
+    ));
     assert_line(&out, "note[header-below-title]: data.csv, row 3: the header was found on row 3; the 2 row(s) above it were read as a title and skipped");
     assert!(!out.contains("row 4, column"), "{out}");
 }
@@ -122,12 +151,18 @@ fn title_rows_above_the_header_are_skipped() {
 #[test]
 fn clean_file_exits_zero() {
     // The example's answers without the questionnaire submitted twice (its last line).
-    let example = std::fs::read_to_string(crate::common::repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv")).unwrap();
+    let example = std::fs::read_to_string(
+        crate::common::repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv"),
+    )
+    .unwrap();
     let lines: Vec<&str> = example.lines().collect();
     let clean = lines[..lines.len() - 1].join("\n") + "\n";
     let dir = tempfile::tempdir().unwrap();
     let study = csv_study(dir.path(), &clean);
     let (code, out, _) = check(&study);
     assert_eq!(code, 0, "{out}");
-    assert!(out.ends_with("data.csv: 200 respondents, 0 errors, 0 warnings, 4 notes\n"), "{out}");
+    assert!(
+        out.ends_with("data.csv: 200 respondents, 0 errors, 0 warnings, 4 notes\n"),
+        "{out}"
+    );
 }

@@ -11,19 +11,34 @@ fn italian_excel_csv_in_windows_1252() {
     std::fs::write(dir.path().join("data.csv"), &bytes).unwrap();
     let study = crate::common::study(dir.path(), "data.csv", "");
     let (_, out, _) = check(&study);
-    assert!(out.contains("note[encoding]: data.csv: not valid UTF-8: read as Windows-1252"), "{out}");
-    assert!(out.contains("note[separator]: data.csv: fields are separated by semicolon (;)"), "{out}");
+    assert!(
+        out.contains("note[encoding]: data.csv: not valid UTF-8: read as Windows-1252"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note[separator]: data.csv: fields are separated by semicolon (;)"),
+        "{out}"
+    );
     assert!(!out.contains("error["), "18,0 is a whole number; {out}");
 }
 
 #[test]
 fn utf8_with_bom_and_commas() {
     let dir = tempfile::tempdir().unwrap();
-    let csv = format!("\u{feff}{}\nCL-1,Prato,18,affido,1,2,3\n", HEADER.replace(';', ","));
+    let csv = format!(
+        "\u{feff}{}\nCL-1,Prato,18,affido,1,2,3\n",
+        HEADER.replace(';', ",")
+    );
     let study = csv_study(dir.path(), &csv);
     let (_, out, _) = check(&study);
-    assert!(out.contains("note[encoding]: data.csv: read as UTF-8 (with a byte-order mark)"), "{out}");
-    assert!(!out.contains("unknown-column"), "the BOM is not part of the first header: {out}");
+    assert!(
+        out.contains("note[encoding]: data.csv: read as UTF-8 (with a byte-order mark)"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("unknown-column"),
+        "the BOM is not part of the first header: {out}"
+    );
 }
 
 #[test]
@@ -32,7 +47,15 @@ fn kobo_workbook_with_group_prefixes_labels_and_typed_cells() {
     let dir = tempfile::tempdir().unwrap();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet().set_name("risposte").unwrap();
-    let header = ["start", "anagrafica/respondent_id", "anagrafica/territory", "anagrafica/age", "anagrafica/care_setting", "capacita/edu_1", "_uuid"];
+    let header = [
+        "start",
+        "anagrafica/respondent_id",
+        "anagrafica/territory",
+        "anagrafica/age",
+        "anagrafica/care_setting",
+        "capacita/edu_1",
+        "_uuid",
+    ];
     for (j, h) in header.iter().enumerate() {
         sheet.write_string(2, j as u16, *h).unwrap();
     }
@@ -65,6 +88,12 @@ fn kobo_workbook_with_group_prefixes_labels_and_typed_cells() {
         ],
         "{out}"
     );
-    assert!(out.contains("note[header-below-title]: kobo.xlsx, sheet 'risposte', row 3:"), "{out}");
-    assert!(!out.contains("unknown-column"), "start and _uuid are Kobo meta columns: {out}");
+    assert!(
+        out.contains("note[header-below-title]: kobo.xlsx, sheet 'risposte', row 3:"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("unknown-column"),
+        "start and _uuid are Kobo meta columns: {out}"
+    );
 }
