@@ -32,8 +32,32 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
 }
 
+/// The file that marks a folder as capakit's output, safe to replace.
+const MARK: &str = "results.json";
+
+/// Refuses to replace a folder that is not a previous capakit output (a non-empty folder without
+/// results.json, such as a study or a home folder).
+fn check_replaceable(out: &Path) -> Result<()> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Error::Usage(format!("{} exists and is not a folder", out.display())));
+    }
+    let mut entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
+    if entries.next().is_some() && !out.join(MARK).is_file() {
+        return Err(Error::Usage(format!(
+            "{} is not empty and holds no capakit output (no {MARK}); choose another --out folder, capakit replaces it as a whole",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Replaces the folder `out` with exactly `files`. Paths are relative and never leave `out`.
+/// `out` must be missing, empty, or a previous capakit output.
 pub fn write_folder(out: &Path, files: &[OutputFile]) -> Result<()> {
+    check_replaceable(out)?;
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
