@@ -124,6 +124,8 @@ pub fn territory_column(
             }
         })
         .collect();
+    let mut aliases: Vec<_> = aliases.into_iter().collect();
+    aliases.sort_by(|a, b| a.1 .1.row.cmp(&b.1 .1.row));
     for ((spelled, canonical), (n, loc)) in aliases {
         diags.note(
             "territory-alias",
