@@ -69,8 +69,18 @@ fn choices_preview(list: &ChoiceList) -> String {
     format!("{}{more}", names.join(", "))
 }
 
+/// The trimmed text of a non-empty cell, borrowed when the cell holds text.
+fn cell_str(cell: &Cell) -> Option<std::borrow::Cow<'_, str>> {
+    let text = match cell {
+        Cell::Empty => return None,
+        Cell::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
+        other => std::borrow::Cow::Owned(other.as_text()),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
 fn cell_text(cell: &Cell) -> Option<String> {
-    (!cell.is_empty()).then(|| cell.as_text().trim().to_string())
+    cell_str(cell).map(|c| c.into_owned())
 }
 
 /// A text column copied as it is (ids, free text).
@@ -153,10 +163,11 @@ pub fn item_column(
     match (&item.kind, mapping, list) {
         (ItemKind::SelectOne, Mapping::Single(j), Some(list)) => {
             let cells = &table.columns[*j];
+            // The position of the chosen choice, or a located error.
             let resolve = |i: usize, cell: &Cell, diags: &mut Diagnostics| {
-                let raw = cell_text(cell)?;
-                match list.resolve(&raw) {
-                    Some(c) => Some(c.name.clone()),
+                let raw = cell_str(cell)?;
+                match list.position(&raw) {
+                    Some(k) => Some(k),
                     None => {
                         diags.error(
                             "value-not-in-choices",
@@ -173,17 +184,19 @@ pub fn item_column(
                 }
             };
             if list.is_numeric() {
+                let scores: Vec<Option<f64>> =
+                    list.choices.iter().map(|c| list.score(&c.name)).collect();
                 let v: Vec<Option<f64>> = cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| resolve(i, c, diags).and_then(|n| list.score(&n)))
+                    .map(|(i, c)| resolve(i, c, diags).and_then(|k| scores[k]))
                     .collect();
                 Column::new(name.into(), v)
             } else {
-                let v: Vec<Option<String>> = cells
+                let v: Vec<Option<&str>> = cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| resolve(i, c, diags))
+                    .map(|(i, c)| resolve(i, c, diags).map(|k| list.choices[k].name.as_str()))
                     .collect();
                 Column::new(name.into(), v)
             }

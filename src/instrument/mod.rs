@@ -131,17 +131,22 @@ impl ChoiceList {
     /// The choice a data value stands for: its name, or its label in any language, ignoring case
     /// and surrounding spaces.
     pub fn resolve(&self, value: &str) -> Option<&Choice> {
-        if let Some(c) = self.choices.iter().find(|c| c.name == value) {
-            return Some(c);
+        self.position(value).map(|k| &self.choices[k])
+    }
+
+    /// The index of the choice a data value stands for (see [`ChoiceList::resolve`]).
+    pub fn position(&self, value: &str) -> Option<usize> {
+        if let Some(k) = self.choices.iter().position(|c| c.name == value) {
+            return Some(k);
         }
         let key = fold(value);
         self.choices
             .iter()
-            .find(|c| fold(&c.name) == key)
+            .position(|c| fold(&c.name) == key)
             .or_else(|| {
                 self.choices
                     .iter()
-                    .find(|c| c.labels.values().any(|l| fold(l) == key))
+                    .position(|c| c.labels.values().any(|l| fold(l) == key))
             })
     }
 }
