@@ -127,7 +127,7 @@ pub fn check_table(
         let j = origins[id].index;
         let mut first: BTreeMap<String, u32> = BTreeMap::new();
         for (i, kept) in keep.iter_mut().enumerate() {
-            let value = table.columns[j][i].as_text().trim().to_string();
+            let value = table.cell(i, j).as_text().trim().to_string();
             if value.is_empty() {
                 diags.error(
                     "missing-id",

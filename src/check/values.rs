@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use polars::prelude::Column;
 
 use crate::diagnostics::{show_value, Diagnostics, Location};
-use crate::ingest::{format_number, Cell, RawTable};
+use crate::ingest::{format_number, Cell, RawColumn, RawTable};
 use crate::instrument::{ChoiceList, Instrument, Item, ItemKind};
 use crate::study::Study;
 
@@ -70,7 +70,7 @@ fn choices_preview(list: &ChoiceList) -> String {
 }
 
 /// The trimmed text of a non-empty cell, borrowed when the cell holds text.
-fn cell_str(cell: &Cell) -> Option<std::borrow::Cow<'_, str>> {
+fn cell_str<'a>(cell: &'a Cell<'_>) -> Option<std::borrow::Cow<'a, str>> {
     let text = match cell {
         Cell::Empty => return None,
         Cell::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
@@ -84,8 +84,8 @@ fn cell_text(cell: &Cell) -> Option<String> {
 }
 
 /// A text column copied as it is (ids, free text).
-pub fn text_column(name: &str, cells: &[Cell]) -> Column {
-    let values: Vec<Option<String>> = cells.iter().map(cell_text).collect();
+pub fn text_column(name: &str, cells: &RawColumn) -> Column {
+    let values: Vec<Option<String>> = cells.iter().map(|c| cell_text(&c)).collect();
     Column::new(name.into(), values)
 }
 
@@ -107,7 +107,7 @@ pub fn territory_column(
         .iter()
         .enumerate()
         .map(|(i, cell)| {
-            let raw = cell_text(cell)?;
+            let raw = cell_text(&cell)?;
             match study.resolve_territory(&raw) {
                 Some(t) => {
                     let spelled = cell.as_text();
@@ -135,7 +135,7 @@ pub fn territory_column(
         })
         .collect();
     let mut aliases: Vec<_> = aliases.into_iter().collect();
-    aliases.sort_by(|a, b| a.1 .1.row.cmp(&b.1 .1.row));
+    aliases.sort_by_key(|a| a.1 .1.row);
     for ((spelled, canonical), (n, loc)) in aliases {
         diags.note(
             "territory-alias",
@@ -164,7 +164,7 @@ pub fn item_column(
         (ItemKind::SelectOne, Mapping::Single(j), Some(list)) => {
             let cells = &table.columns[*j];
             // The position of the chosen choice, or a located error.
-            let resolve = |i: usize, cell: &Cell, diags: &mut Diagnostics| {
+            let resolve = |i: usize, cell: &Cell<'_>, diags: &mut Diagnostics| {
                 let raw = cell_str(cell)?;
                 match list.position(&raw) {
                     Some(k) => Some(k),
@@ -189,14 +189,14 @@ pub fn item_column(
                 let v: Vec<Option<f64>> = cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| resolve(i, c, diags).and_then(|k| scores[k]))
+                    .map(|(i, c)| resolve(i, &c, diags).and_then(|k| scores[k]))
                     .collect();
                 Column::new(name.into(), v)
             } else {
                 let v: Vec<Option<&str>> = cells
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| resolve(i, c, diags).map(|k| list.choices[k].name.as_str()))
+                    .map(|(i, c)| resolve(i, &c, diags).map(|k| list.choices[k].name.as_str()))
                     .collect();
                 Column::new(name.into(), v)
             }
@@ -208,7 +208,7 @@ pub fn item_column(
             let v: Vec<Option<f64>> = table.columns[*j]
                 .iter()
                 .enumerate()
-                .map(|(i, c)| number(table, item, i, *j, c, diags))
+                .map(|(i, c)| number(table, item, i, *j, &c, diags))
                 .collect();
             Column::new(name.into(), v)
         }
@@ -217,7 +217,7 @@ pub fn item_column(
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let raw = cell_text(c)?;
+                    let raw = cell_text(&c)?;
                     let parsed = parse_date(&raw);
                     if parsed.is_none() {
                         diags.error(
@@ -341,7 +341,7 @@ fn select_multiple(
             let mut answered = false;
             match mapping {
                 Mapping::Single(j) | Mapping::Options { main: Some(j), .. } => {
-                    let raw = cell_text(&table.columns[*j][i])?;
+                    let raw = cell_text(&table.cell(i, *j))?;
                     answered = true;
                     for token in raw.split_whitespace() {
                         match list.resolve(token) {
@@ -364,12 +364,12 @@ fn select_multiple(
                     options,
                 } => {
                     for (option, j) in options {
-                        let cell = &table.columns[*j][i];
+                        let cell = table.cell(i, *j);
                         if cell.is_empty() {
                             continue;
                         }
                         answered = true;
-                        let on = match cell {
+                        let on = match &cell {
                             Cell::Number(x) => Some(*x),
                             Cell::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
                             other => match other.as_text().trim().to_lowercase().as_str() {
@@ -411,7 +411,7 @@ pub fn check_required(
 ) {
     for i in 0..column.len() {
         let missing = column.get(i).map(|v| v.is_null()).unwrap_or(true);
-        if missing && table.columns[j][i].is_empty() {
+        if missing && table.cell(i, j).is_empty() {
             diags.error(
                 "required-missing",
                 table.cell_location(i, j),

@@ -96,12 +96,12 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
         .from_reader(text.as_bytes());
     // Excel shows one row per record and per blank line; the csv reader skips blank lines, so
     // they are put back: a record's position is where the reader started, before the blank lines.
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut records: Vec<(usize, ::csv::StringRecord)> = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let row = e
                 .position()
-                .map_or(rows.len() as u32 + 1, |p| p.line() as u32);
+                .map_or(records.len() as u32 + 1, |p| p.line() as u32);
             Error::input(location.clone().row(row), format!("unreadable CSV: {e}"))
         })?;
         let start = record
@@ -113,19 +113,12 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
             .take_while(|b| matches!(b, b'\n' | b'\r'))
             .filter(|b| **b == b'\n')
             .count();
-        rows.extend(std::iter::repeat_with(Vec::new).take(blank));
-        rows.push(
-            record
-                .iter()
-                .map(|s| {
-                    if s.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.to_string())
-                    }
-                })
-                .collect(),
-        );
+        records.push((blank, record));
+    }
+    let mut rows: Vec<Vec<Cell<'_>>> = Vec::with_capacity(records.len());
+    for (blank, record) in &records {
+        rows.extend(std::iter::repeat_with(Vec::new).take(*blank));
+        rows.push(record.iter().map(Cell::text).collect());
     }
     RawTable::from_rows(path, shown.to_string(), None, rows, 1, notes)
 }

@@ -9,6 +9,7 @@
 mod csv;
 mod workbook;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostics, Location};
@@ -16,32 +17,99 @@ use crate::error::{Error, Result};
 
 pub use self::workbook::{install_panic_hook, read_sheet, sheet_names};
 
-/// One cell as the file holds it.
+/// One cell as the file holds it; text is borrowed from the file or from a [`RawColumn`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Empty,
-    Text(String),
+    Text(Cow<'a, str>),
     Number(f64),
     Bool(bool),
 }
 
-impl Cell {
-    pub fn is_empty(&self) -> bool {
-        match self {
-            Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
-            _ => false,
+impl<'a> Cell<'a> {
+    /// A text cell, or an empty one when `s` is only white space.
+    pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
+        let s = s.into();
+        if s.trim().is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
         }
+    }
+
+    /// True for an empty cell (text cells are never blank: see [`Cell::text`]).
+    pub fn is_empty(&self) -> bool {
+        matches!(self, Cell::Empty)
     }
 
     /// The cell as text, as a user would see it (numbers without a trailing `.0`).
     pub fn as_text(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Number(x) => format_number(*x),
             Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         }
+    }
+}
+
+/// How a cell is stored in a column: text as a range of the column's one text buffer, so that
+/// reading a large file does not allocate a string per cell.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Empty,
+    Text(u32, u32),
+    Number(f64),
+    Bool(bool),
+}
+
+/// The cells of one column, stored compactly.
+#[derive(Debug, Clone, Default)]
+pub struct RawColumn {
+    slots: Vec<Slot>,
+    text: String,
+}
+
+impl RawColumn {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The cell of data row `i`.
+    pub fn get(&self, i: usize) -> Cell<'_> {
+        match self.slots[i] {
+            Slot::Empty => Cell::Empty,
+            Slot::Text(a, b) => Cell::Text(Cow::Borrowed(&self.text[a as usize..b as usize])),
+            Slot::Number(x) => Cell::Number(x),
+            Slot::Bool(b) => Cell::Bool(b),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Cell<'_>> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Appends a cell; `false` when the column's text would pass 4 GiB.
+    fn push(&mut self, cell: &Cell) -> bool {
+        let slot = match cell {
+            Cell::Empty => Slot::Empty,
+            Cell::Number(x) => Slot::Number(*x),
+            Cell::Bool(b) => Slot::Bool(*b),
+            Cell::Text(s) => {
+                let start = self.text.len();
+                self.text.push_str(s);
+                match (u32::try_from(start), u32::try_from(self.text.len())) {
+                    (Ok(a), Ok(b)) => Slot::Text(a, b),
+                    _ => return false,
+                }
+            }
+        };
+        self.slots.push(slot);
+        true
     }
 }
 
@@ -62,8 +130,8 @@ pub struct RawTable {
     pub file: String,
     pub sheet: Option<String>,
     pub headers: Vec<String>,
-    /// `columns[j][i]` is the cell of data row `i` in column `j`.
-    pub columns: Vec<Vec<Cell>>,
+    /// `columns[j].get(i)` is the cell of data row `i` in column `j`.
+    pub columns: Vec<RawColumn>,
     /// Excel row number (1-based) of each data row.
     pub row_numbers: Vec<u32>,
     /// How the file was read (encoding, separator, header row): notes for the user.
@@ -80,6 +148,11 @@ impl RawTable {
         Location::file(self.file.clone()).sheet(self.sheet.as_deref())
     }
 
+    /// The cell in data row `i`, column `j`.
+    pub fn cell(&self, i: usize, j: usize) -> Cell<'_> {
+        self.columns[j].get(i)
+    }
+
     /// The location of the cell in data row `i`, column `j`.
     pub fn cell_location(&self, i: usize, j: usize) -> Location {
         self.location()
@@ -93,12 +166,12 @@ impl RawTable {
         path: &Path,
         file: String,
         sheet: Option<String>,
-        rows: Vec<Vec<Cell>>,
+        rows: Vec<Vec<Cell<'_>>>,
         first_row: u32,
         mut notes: Diagnostics,
     ) -> Result<RawTable> {
         let location = Location::file(file.clone()).sheet(sheet.as_deref());
-        let nonempty = |r: &Vec<Cell>| r.iter().filter(|c| !c.is_empty()).count();
+        let nonempty = |r: &Vec<Cell<'_>>| r.iter().filter(|c| !c.is_empty()).count();
         let widest = rows.iter().take(20).map(nonempty).max().unwrap_or(0);
         let header_idx = rows
             .iter()
@@ -136,9 +209,9 @@ impl RawTable {
             }
             headers.push(h);
         }
-        let mut columns: Vec<Vec<Cell>> = vec![Vec::new(); width];
+        let mut columns: Vec<RawColumn> = vec![RawColumn::default(); width];
         let mut row_numbers = Vec::new();
-        for (offset, row) in rows.into_iter().enumerate().skip(header_idx + 1) {
+        for (offset, row) in rows.iter().enumerate().skip(header_idx + 1) {
             if row.iter().all(Cell::is_empty) {
                 continue;
             }
@@ -151,10 +224,13 @@ impl RawTable {
                     "a value stands beyond the last header column and is ignored",
                 );
             }
-            let mut row = row;
-            row.resize(width.max(row.len()), Cell::Empty);
-            for (j, cell) in row.into_iter().take(width).enumerate() {
-                columns[j].push(cell);
+            for (j, column) in columns.iter_mut().enumerate() {
+                if !column.push(row.get(j).unwrap_or(&Cell::Empty)) {
+                    return Err(Error::input(
+                        location.clone().column(j, &headers[j]),
+                        "this column holds more than 4 GiB of text: split the file",
+                    ));
+                }
             }
             row_numbers.push(row_number);
         }

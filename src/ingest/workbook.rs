@@ -99,7 +99,7 @@ pub(crate) fn table_from_range(
 ) -> Result<RawTable> {
     let (first_row, first_col) = range.start().unwrap_or((0, 0));
     let pad = first_col as usize;
-    let rows: Vec<Vec<Cell>> = range
+    let rows: Vec<Vec<Cell<'_>>> = range
         .rows()
         .map(|r| {
             let mut v = Vec::with_capacity(pad + r.len());
@@ -118,30 +118,24 @@ pub(crate) fn table_from_range(
     )
 }
 
-fn convert(d: &Data) -> Cell {
+fn convert(d: &Data) -> Cell<'_> {
     match d {
         Data::Empty => Cell::Empty,
         Data::Int(i) => Cell::Number(*i as f64),
         Data::Float(f) => Cell::Number(*f),
-        Data::String(s) => {
-            if s.trim().is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(s.clone())
-            }
-        }
+        Data::String(s) => Cell::text(s.as_str()),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => {
             let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
             if dt.is_duration() {
                 Cell::Number(dt.as_f64())
             } else if hh == 0 && mm == 0 && ss == 0 {
-                Cell::Text(format!("{y:04}-{m:02}-{d:02}"))
+                Cell::text(format!("{y:04}-{m:02}-{d:02}"))
             } else {
-                Cell::Text(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"))
+                Cell::text(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"))
             }
         }
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s.as_str()),
+        Data::Error(e) => Cell::text(format!("#{e:?}")),
     }
 }

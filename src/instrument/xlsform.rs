@@ -49,7 +49,7 @@ impl Sheet {
 
     fn text(&self, i: usize, key: &str) -> Option<String> {
         let j = *self.columns.get(key)?;
-        let cell = &self.table.columns[j][i];
+        let cell = self.table.cell(i, j);
         (!cell.is_empty()).then(|| cell.as_text().trim().to_string())
     }
 
@@ -58,7 +58,7 @@ impl Sheet {
         let mut labels = Labels::new();
         for (key, &j) in &self.columns {
             if let Some(lang) = label_language(key, prefix) {
-                let cell = &self.table.columns[j][i];
+                let cell = self.table.cell(i, j);
                 if !cell.is_empty() {
                     labels
                         .entry(lang)

@@ -42,7 +42,10 @@ fn check_replaceable(out: &Path) -> Result<()> {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Error::Usage(format!("{} exists and is not a folder", out.display())));
+        return Err(Error::Usage(format!(
+            "{} exists and is not a folder",
+            out.display()
+        )));
     }
     let mut entries = std::fs::read_dir(out).map_err(|e| Error::io(out, e))?;
     if entries.next().is_some() && !out.join(MARK).is_file() {

@@ -202,9 +202,17 @@ fn language_not_in_study() {
 #[test]
 fn refuses_to_replace_a_folder_that_is_not_capakit_output() {
     let dir = tempfile::tempdir().unwrap();
-    let study = csv_study(dir.path(), &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-2;Firenze;18;affido;2;2;3\n"));
+    let study = csv_study(
+        dir.path(),
+        &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-2;Firenze;18;affido;2;2;3\n"),
+    );
     // `--out` the study folder itself: it would be deleted.
-    let (code, err) = run_err(&["run", study.to_str().unwrap(), "--out", study.to_str().unwrap()]);
+    let (code, err) = run_err(&[
+        "run",
+        study.to_str().unwrap(),
+        "--out",
+        study.to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("is not empty and holds no capakit output (no results.json); choose another --out folder"), "{err}");
     assert!(study.join("study.toml").is_file());

@@ -79,5 +79,8 @@ fn shipped_questionnaire_codebook() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("house_3\tselect_one\tcasa ↺\tI am afraid of ending up without a home.\t1=Strongly disagree; 2=Disagree;"), "{text}");
-    assert!(text.lines().count() > 30, "a header line and at least 30 questions");
+    assert!(
+        text.lines().count() > 30,
+        "a header line and at least 30 questions"
+    );
 }
