@@ -97,3 +97,22 @@ fn kobo_workbook_with_group_prefixes_labels_and_typed_cells() {
         "start and _uuid are Kobo meta columns: {out}"
     );
 }
+
+#[test]
+fn ods_questionnaire_reads_like_the_xlsx() {
+    // tests/fixtures/ods/ is the shipped questionnaire saved as OpenDocument by
+    // scripts/make_ods_fixture.py (pandas + odfpy).
+    let codebook = |path: std::path::PathBuf| {
+        let out = crate::common::capakit()
+            .arg("codebook")
+            .arg(path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let ods =
+        codebook(crate::common::repo().join("tests/fixtures/ods/care-leavers-capabilities.ods"));
+    assert_eq!(ods, codebook(crate::common::instrument()));
+    assert!(ods.contains("house_3\tselect_one\tcasa ↺\tHo paura di rimanere senza casa."));
+}
