@@ -136,35 +136,28 @@ impl Templates {
                 minijinja::escape_formatter(out, state, value)
             }
         });
-        let l = lang.to_string();
-        let num = move |v: Value, d: Option<usize>| -> Value {
-            match f64::try_from(v) {
-                Ok(x) => Value::from_safe_string(format::number(x, d.unwrap_or(2), &l)),
-                Err(_) => Value::from_safe_string("–".into()),
+        type Format = fn(f64, Option<usize>, &str) -> String;
+        let number_filter = |format: Format| {
+            let lang = lang.to_string();
+            move |v: Value, decimals: Option<usize>| -> Value {
+                let text = match f64::try_from(v) {
+                    Ok(x) if x.is_finite() => format(x, decimals, &lang),
+                    _ => "–".to_string(),
+                };
+                Value::from_safe_string(text)
             }
         };
-        env.add_filter("num", num);
-        let l = lang.to_string();
-        env.add_filter("pct", move |v: Value, d: Option<usize>| -> Value {
-            match f64::try_from(v) {
-                Ok(x) => Value::from_safe_string(format::percent(x, d.unwrap_or(0), &l)),
-                Err(_) => Value::from_safe_string("–".into()),
-            }
-        });
-        let l = lang.to_string();
-        env.add_filter("pval", move |v: Value| -> Value {
-            match f64::try_from(v) {
-                Ok(x) => Value::from_safe_string(format::p_value(x, &l)),
-                Err(_) => Value::from_safe_string("–".into()),
-            }
-        });
-        let l = lang.to_string();
-        env.add_filter("int", move |v: Value| -> Value {
-            match f64::try_from(v) {
-                Ok(x) => Value::from_safe_string(format::integer(x, &l)),
-                Err(_) => Value::from_safe_string("–".into()),
-            }
-        });
+        // Numbers are markup-free, so their output is marked safe (no Markdown escaping of `.`).
+        env.add_filter(
+            "num",
+            number_filter(|x, d, l| format::number(x, d.unwrap_or(2), l)),
+        );
+        env.add_filter(
+            "pct",
+            number_filter(|x, d, l| format::percent(x, d.unwrap_or(0), l)),
+        );
+        env.add_filter("pval", number_filter(|x, _, l| format::p_value(x, l)));
+        env.add_filter("int", number_filter(|x, _, l| format::integer(x, l)));
         env.add_filter("slug", |s: String| super::figures::slug(&s));
         let l = lang.to_string();
         env.add_filter(

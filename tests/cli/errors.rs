@@ -92,33 +92,33 @@ fn unsupported_file_type() {
     );
 }
 
-#[test]
-fn analysis_naming_an_unknown_item_shows_line_and_column() {
+/// Runs a two-respondent study whose only analyses file is `analyses`.
+fn run_with_analyses(analyses: &str) -> (i32, String) {
     let dir = tempfile::tempdir().unwrap();
     let study = csv_study(
         dir.path(),
         &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-2;Firenze;18;affido;2;2;3\n"),
     );
-    std::fs::write(
-        dir.path().join("analyses.toml"),
-        "[[analysis]]\nid = \"l\"\nkind = \"likert\"\nitems = [\"edu_1\", \"edu_9\"]\n",
-    )
-    .unwrap();
-    let text = std::fs::read_to_string(study.join("study.toml")).unwrap();
-    let text = text.replace(
-        &crate::common::repo()
-            .join("analyses/care-leavers-core.toml")
-            .display()
-            .to_string(),
-        "analyses.toml",
-    );
+    std::fs::write(dir.path().join("analyses.toml"), analyses).unwrap();
+    let shipped = crate::common::repo().join("analyses/care-leavers-core.toml");
+    let text = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace(&shipped.display().to_string(), "analyses.toml");
     std::fs::write(study.join("study.toml"), text).unwrap();
-    let (code, err) = run_err(&[
+    let out = dir.path().join("out");
+    run_err(&[
         "run",
         study.to_str().unwrap(),
         "--out",
-        dir.path().join("out").to_str().unwrap(),
-    ]);
+        out.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn analysis_naming_an_unknown_item_shows_line_and_column() {
+    let (code, err) = run_with_analyses(
+        "[[analysis]]\nid = \"l\"\nkind = \"likert\"\nitems = [\"edu_1\", \"edu_9\"]\n",
+    );
     assert_eq!(code, 2);
     assert!(
         err.contains(
@@ -130,33 +130,28 @@ fn analysis_naming_an_unknown_item_shows_line_and_column() {
 
 #[test]
 fn parameter_of_another_kind_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let study = csv_study(
-        dir.path(),
-        &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"),
-    );
-    std::fs::write(
-        dir.path().join("analyses.toml"),
-        "[[analysis]]\nid = \"s\"\nkind = \"scales\"\ngroups = [\"Prato\"]\n",
-    )
-    .unwrap();
-    let text = std::fs::read_to_string(study.join("study.toml")).unwrap();
-    let text = text.replace(
-        &crate::common::repo()
-            .join("analyses/care-leavers-core.toml")
-            .display()
-            .to_string(),
-        "analyses.toml",
-    );
-    std::fs::write(study.join("study.toml"), text).unwrap();
-    let (code, err) = run_err(&[
-        "run",
-        study.to_str().unwrap(),
-        "--out",
-        dir.path().join("out").to_str().unwrap(),
-    ]);
+    let (code, err) =
+        run_with_analyses("[[analysis]]\nid = \"s\"\nkind = \"scales\"\ngroups = [\"Prato\"]\n");
     assert_eq!(code, 2);
     assert!(err.contains("analyses.toml, line 4, column 10: `groups` does not apply to an analysis of kind 'scales'"), "{err}");
+}
+
+#[test]
+fn duplicated_analysis_id_and_unknown_kind() {
+    let (code, err) = run_with_analyses(
+        "[[analysis]]\nid = \"a\"\nkind = \"scales\"\n\n[[analysis]]\nid = \"a\"\nkind = \"likert\"\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("analyses.toml, line 6, column 6: the analysis id 'a' is used twice"),
+        "{err}"
+    );
+    let (code, err) = run_with_analyses("[[analysis]]\nid = \"a\"\nkind = \"regression\"\n");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("analyses.toml, line 3, column 8: unknown variant `regression`"),
+        "{err}"
+    );
 }
 
 #[test]
