@@ -285,3 +285,76 @@ fn data_cannot_become_markup_or_template_code() {
         );
     }
 }
+
+/// A copy of the example study in a temporary folder, with absolute paths to the shared files.
+fn example_copy(dir: &Path) {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::copy(
+        repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv"),
+        dir.join("data/risposte-care-leavers.csv"),
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
+        .unwrap()
+        .replace("../../", &format!("{}/", repo().display()));
+    std::fs::write(dir.join("study.toml"), toml).unwrap();
+}
+
+#[test]
+fn a_study_can_override_words_and_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    example_copy(dir.path());
+    std::fs::create_dir_all(dir.path().join("reports")).unwrap();
+    let strings = std::fs::read_to_string(repo().join("reports/strings.toml"))
+        .unwrap()
+        .replace(
+            "report = \"Research report\"",
+            "report = \"Monitoring report for the steering committee\"",
+        );
+    std::fs::write(dir.path().join("reports/strings.toml"), strings).unwrap();
+    std::fs::write(
+        dir.path().join("reports/report.md.j2"),
+        "# {{ title }}\n{% for s in r.sources %}n = {{ s.n|int }}{% endfor %}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    capakit()
+        .arg("run")
+        .arg(dir.path())
+        .args(["--lang", "en", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Monitoring report for the steering committee"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("report.md")).unwrap(),
+        "# Care leavers' capabilities in Prato and Firenze\nn = 200"
+    );
+
+    // A broken template is an error naming the file and line, and nothing is written.
+    std::fs::write(
+        dir.path().join("reports/report.html.j2"),
+        "<h1>{{ title }}</h1>\n{% for x in %}\n",
+    )
+    .unwrap();
+    let before = std::fs::read(out.join("report.html")).unwrap();
+    let res = capakit()
+        .arg("run")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("reports/report.html.j2, line 2: syntax error"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(out.join("report.html")).unwrap(),
+        before,
+        "previous output untouched"
+    );
+}
