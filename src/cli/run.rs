@@ -43,12 +43,23 @@ pub fn execute(args: Args) -> Result<i32> {
         diagnostics.extend(checked.diagnostics);
         datasets.push(checked.dataset);
     }
-    for d in diagnostics
+    // Errors first, at most 30 lines: `capakit check` lists them all.
+    const SHOWN: usize = 30;
+    let mut findings: Vec<_> = diagnostics
         .items
         .iter()
         .filter(|d| d.severity != Severity::Note)
-    {
+        .collect();
+    findings.sort_by_key(|d| d.severity);
+    for d in findings.iter().take(SHOWN) {
         eprintln!("{d}");
+    }
+    if findings.len() > SHOWN {
+        eprintln!(
+            "… and {} more: `capakit check {}` lists them all",
+            findings.len() - SHOWN,
+            args.study.display()
+        );
     }
     if diagnostics.has_errors() {
         eprintln!(

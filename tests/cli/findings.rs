@@ -166,3 +166,47 @@ fn clean_file_exits_zero() {
         "{out}"
     );
 }
+
+#[test]
+fn check_as_json_and_run_output_is_capped() {
+    let rows: String = (0..40)
+        .map(|i| format!("CL-{i};Prato;18;affido;9;2;3\n"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let study = csv_study(dir.path(), &format!("{HEADER}\n{rows}"));
+    let out = crate::common::capakit()
+        .args(["check", "--json"])
+        .arg(&study)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "value-not-in-choices")
+        .unwrap();
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["location"]["row"], 2);
+    assert_eq!(first["location"]["column"], "edu_1");
+
+    let out = crate::common::capakit()
+        .arg("run")
+        .arg(&study)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .next()
+            .unwrap()
+            .starts_with("error[value-not-in-choices]"),
+        "errors first: {err}"
+    );
+    assert!(err.contains("… and "), "{err}");
+    assert!(err.lines().count() <= 32, "{err}");
+}
