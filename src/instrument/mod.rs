@@ -3,6 +3,7 @@
 //! Read from an XLSForm by [`xlsform`]; used by [`crate::check`] to type and validate answers, by
 //! [`crate::analysis`] to find scales and reverse-keyed items, and by [`crate::report`] for labels.
 
+mod syntax;
 pub mod xlsform;
 
 use std::collections::BTreeMap;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostics;
 use crate::study::fold;
 
+pub use syntax::label_language;
 pub use xlsform::read_xlsform;
 
 /// Labels keyed by language code (`""` for a plain `label` column).
