@@ -159,6 +159,13 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
+/// Draws the source line at the bottom and finishes the drawing.
+fn footer(area: &Area, texts: &Texts, lx: i32, height: u32) -> DrawResult {
+    let y = height as i32 - 14;
+    text(area, &texts.source, (lx, y), 11.0, &GREY, HPos::Left, false)?;
+    area.present().map_err(|e| e.to_string())
+}
+
 /// Draws the title (up to two lines), the subtitle; returns the y below them.
 fn heading(area: &Area, texts: &Texts, lx: i32) -> Result<i32, String> {
     let mut y = 20;
@@ -283,16 +290,7 @@ pub fn likert_chart(
             let label = super::format::percent(t.abs() as f64, 0, &texts.lang);
             text(&area, &label, (x, y + 20), 11.0, &GREY, HPos::Center, false)?;
         }
-        text(
-            &area,
-            &texts.source,
-            (lx, height as i32 - 14),
-            11.0,
-            &GREY,
-            HPos::Left,
-            false,
-        )?;
-        area.present().map_err(|e| e.to_string())?;
+        footer(&area, texts, lx, height)?;
     }
     Ok(accessible(svg, id, &texts.title, &texts.desc))
 }
@@ -381,16 +379,7 @@ pub fn means_chart(
                 marker(&area, p.group_index, (px(p.mean), y), &color)?;
             }
         }
-        text(
-            &area,
-            &texts.source,
-            (lx, height as i32 - 14),
-            11.0,
-            &GREY,
-            HPos::Left,
-            false,
-        )?;
-        area.present().map_err(|e| e.to_string())?;
+        footer(&area, texts, lx, height)?;
     }
     Ok(accessible(svg, id, &texts.title, &texts.desc))
 }
