@@ -22,11 +22,15 @@ pub struct Args {
 
 pub fn execute(args: Args) -> Result<i32> {
     scaffold::init(&args.dir, args.synthetic)?;
-    eprintln!(
-        "capakit: study written to {}. Next: capakit check {} && capakit run {} --out out",
-        args.dir.display(),
-        args.dir.display(),
-        args.dir.display()
-    );
+    let dir = args.dir.display();
+    if args.synthetic {
+        eprintln!(
+            "capakit: study written to {dir} (with synthetic answers). Next: capakit check {dir} && capakit run {dir} --out out"
+        );
+    } else {
+        eprintln!(
+            "capakit: study written to {dir}. Put your answers in {dir}/data/risposte.xlsx (or change `path` in {dir}/study.toml), then: capakit check {dir}"
+        );
+    }
     Ok(0)
 }
