@@ -212,3 +212,26 @@ fn refuses_to_replace_a_folder_that_is_not_capakit_output() {
     assert!(err.contains("is not empty and holds no capakit output (no results.json); choose another --out folder"), "{err}");
     assert!(study.join("study.toml").is_file());
 }
+
+#[test]
+fn workbook_saved_with_a_csv_name_and_truncated_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(instrument(), dir.path().join("data.csv")).unwrap();
+    crate::common::study(dir.path(), "data.csv", "");
+    let (code, err) = run_err(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("data.csv: this does not look like a CSV file: it contains NUL bytes"),
+        "{err}"
+    );
+
+    let bytes = std::fs::read(instrument()).unwrap();
+    crate::common::study(dir.path(), "data.xlsx", "");
+    for cut in [10, 1000, bytes.len() / 2, bytes.len() - 1] {
+        std::fs::write(dir.path().join("data.xlsx"), &bytes[..cut]).unwrap();
+        let (code, err) = run_err(&["check", dir.path().to_str().unwrap()]);
+        assert_eq!(code, 2, "cut at {cut}: {err}");
+        assert_eq!(err.lines().count(), 1, "cut at {cut}: {err}");
+        assert!(err.contains("data.xlsx: not a readable workbook"), "{err}");
+    }
+}
