@@ -126,9 +126,16 @@ pub fn check_table(
     if let Some(id) = &source.id_column {
         let j = origins[id].index;
         let mut first: BTreeMap<String, u32> = BTreeMap::new();
+        // A required id item already reports its empty cells as `required-missing`.
+        let reported = instrument
+            .item(id)
+            .is_some_and(|i| i.required && i.relevant.is_none());
         for (i, kept) in keep.iter_mut().enumerate() {
             let value = table.cell(i, j).as_text().trim().to_string();
             if value.is_empty() {
+                if reported {
+                    continue;
+                }
                 diags.error(
                     "missing-id",
                     table.cell_location(i, j),

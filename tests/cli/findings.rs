@@ -78,9 +78,31 @@ fn duplicate_and_missing_ids() {
     let (code, out) = findings(&format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-1;Prato;19;affido;1;2;3\n;Prato;19;affido;1;2;3\n"));
     assert_eq!(code, 1);
     assert_line(&out, "warning[duplicate-id]: data.csv, row 3, column A (respondent_id): this respondent id was already used on row 2; this answer is left out, the first one is kept");
+    // The shipped questionnaire marks respondent_id required: an empty id is reported once.
+    assert_line(&out, "error[required-missing]: data.csv, row 4, column A (respondent_id): 'respondent_id' is required but has no answer");
+    assert!(!out.contains("missing-id"), "{out}");
+}
+
+#[test]
+fn missing_id_in_an_id_column_outside_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = csv_study(
+        dir.path(),
+        &format!("codice;{HEADER}\nA1;CL-1;Prato;18;affido;1;2;3\n;CL-2;Prato;19;affido;1;2;3\n"),
+    );
+    let toml = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace("id_column = \"respondent_id\"", "id_column = \"codice\"");
+    std::fs::write(study.join("study.toml"), toml).unwrap();
+    let (code, out, _) = check(&study);
+    assert_eq!(code, 1);
     assert_line(
         &out,
-        "error[missing-id]: data.csv, row 4, column A (respondent_id): the respondent id is empty",
+        "error[missing-id]: data.csv, row 3, column A (codice): the respondent id is empty",
+    );
+    assert!(
+        !out.contains("unknown-column"),
+        "the id column is known: {out}"
     );
 }
 
