@@ -43,12 +43,13 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
             bytes: f.svg.clone().into_bytes(),
         });
     }
-    let html = templates.render_html(results, lang, &strings, &figures, study)?;
+    let html =
+        templates.render_report("report.html.j2", results, lang, &strings, &figures, study)?;
     files.push(OutputFile {
         path: "report.html".into(),
         bytes: html.into_bytes(),
     });
-    let md = templates.render_markdown(results, lang, &strings, &figures, study)?;
+    let md = templates.render_report("report.md.j2", results, lang, &strings, &figures, study)?;
     files.push(OutputFile {
         path: "report.md".into(),
         bytes: md.into_bytes(),

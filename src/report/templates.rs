@@ -243,28 +243,19 @@ impl Templates {
         tmpl.render(ctx).map_err(err)
     }
 
-    pub fn render_html(
+    /// Renders `report.html.j2` (charts inline) or `report.md.j2` (charts as files).
+    pub fn render_report(
         &self,
+        name: &'static str,
         results: &Results,
         lang: &str,
         strings: &Strings,
         figures: &[Figure],
         study: &Study,
     ) -> Result<String> {
-        let ctx = self.context(results, lang, strings, figures, study, true);
-        self.render("report.html.j2", lang, ctx)
-    }
-
-    pub fn render_markdown(
-        &self,
-        results: &Results,
-        lang: &str,
-        strings: &Strings,
-        figures: &[Figure],
-        study: &Study,
-    ) -> Result<String> {
-        let ctx = self.context(results, lang, strings, figures, study, false);
-        self.render("report.md.j2", lang, ctx)
+        let inline_svg = name.ends_with(".html.j2");
+        let ctx = self.context(results, lang, strings, figures, study, inline_svg);
+        self.render(name, lang, ctx)
     }
 }
 
