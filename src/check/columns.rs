@@ -9,7 +9,7 @@ use crate::ingest::RawTable;
 use crate::instrument::{Instrument, ItemKind};
 use crate::study::{fold, Source};
 
-use super::{exported, header_location, META_TYPES};
+use super::{exported, META_TYPES};
 
 /// The column(s) of one item.
 #[derive(Debug, Clone)]
@@ -129,7 +129,7 @@ pub fn map_columns(
                 Some(other) => {
                     diags.warning(
                         "duplicate-column",
-                        header_location(table, j),
+                        table.header_location(j),
                         format!(
                             "a second column for '{name}' (the first is column {}); it is ignored",
                             crate::diagnostics::column_letter(other.index() as u32)
@@ -143,7 +143,7 @@ pub fn map_columns(
             (None, _) if is_meta(h) => {}
             (None, _) => diags.warning(
                 "unknown-column",
-                header_location(table, j),
+                table.header_location(j),
                 "this column is not a question of the questionnaire; it is ignored",
             ),
         }

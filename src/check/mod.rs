@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use polars::prelude::{Column, DataFrame};
 
-use crate::diagnostics::{Diagnostics, Location};
+use crate::diagnostics::Diagnostics;
 use crate::error::{Error, Result};
 use crate::ingest::{read_table, RawTable};
 use crate::instrument::{read_xlsform, Instrument, ItemKind};
@@ -193,15 +193,6 @@ pub fn check_table(
         },
         diagnostics: diags,
     })
-}
-
-/// The location of a file's header cell for column `j`.
-pub(crate) fn header_location(table: &RawTable, j: usize) -> Location {
-    let row = table
-        .row_numbers
-        .first()
-        .map_or(1, |r| r.saturating_sub(1).max(1));
-    table.location().row(row).column(j, &table.headers[j])
 }
 
 /// True for item kinds that have their own answer column in an export.

@@ -130,6 +130,8 @@ pub struct RawTable {
     pub file: String,
     pub sheet: Option<String>,
     pub headers: Vec<String>,
+    /// Excel row number (1-based) of the header row.
+    pub header_row: u32,
     /// `columns[j].get(i)` is the cell of data row `i` in column `j`.
     pub columns: Vec<RawColumn>,
     /// Excel row number (1-based) of each data row.
@@ -146,6 +148,13 @@ impl RawTable {
     /// The location of a file-level finding.
     pub fn location(&self) -> Location {
         Location::file(self.file.clone()).sheet(self.sheet.as_deref())
+    }
+
+    /// The location of the header of column `j`.
+    pub fn header_location(&self, j: usize) -> Location {
+        self.location()
+            .row(self.header_row)
+            .column(j, &self.headers[j])
     }
 
     /// The cell in data row `i`, column `j`.
@@ -239,6 +248,7 @@ impl RawTable {
             file,
             sheet,
             headers,
+            header_row,
             columns,
             row_numbers,
             notes,

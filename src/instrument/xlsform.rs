@@ -34,10 +34,7 @@ impl Sheet {
             match columns.entry(key) {
                 std::collections::btree_map::Entry::Occupied(_) => notes.note(
                     "duplicate-column",
-                    table
-                        .location()
-                        .row(table.row_numbers.first().map_or(1, |r| r - 1))
-                        .column(j, h),
+                    table.header_location(j),
                     format!("the column '{h}' appears twice; the first one is used"),
                 ),
                 std::collections::btree_map::Entry::Vacant(v) => {
@@ -113,10 +110,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     for required in ["type", "name"] {
         if !survey.columns.contains_key(required) {
             return Err(Error::input(
-                survey
-                    .table
-                    .location()
-                    .row(survey.table.row_numbers.first().map_or(1, |r| r - 1)),
+                survey.table.location().row(survey.table.header_row),
                 format!("the survey sheet has no '{required}' column"),
             ));
         }
