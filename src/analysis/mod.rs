@@ -88,48 +88,54 @@ impl Spec {
     /// Refuses parameters that do not apply to the kind.
     fn check_parameters(&self, set: &SpecSet) -> Result<()> {
         let kind = *self.kind.get_ref();
-        type Misplaced<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
-        let misplaced: [Misplaced; 5] = [
-            (
-                "items",
-                self.items.as_ref().map(|x| x.span()),
-                &[Kind::Likert],
-            ),
+        let owned_by = [
+            ("items", self.items.as_ref().map(|x| x.span()), Kind::Likert),
             (
                 "scales",
                 self.scales.as_ref().map(|x| x.span()),
-                &[Kind::Scales],
+                Kind::Scales,
             ),
             (
                 "variables",
                 self.variables.as_ref().map(|x| x.span()),
-                &[Kind::Compare],
+                Kind::Compare,
             ),
             (
                 "groups",
                 self.groups.as_ref().map(|x| x.span()),
-                &[Kind::Compare],
+                Kind::Compare,
             ),
             (
                 "correction",
                 self.correction.as_ref().map(|x| x.span()),
-                &[Kind::Compare],
+                Kind::Compare,
             ),
         ];
-        for (name, span, kinds) in misplaced {
-            if let Some(span) = span {
-                if !kinds.contains(&kind) {
-                    return Err(Error::toml_at(
-                        &set.path,
-                        &set.text,
-                        span.start,
-                        format!("`{name}` does not apply to an analysis of kind '{kind:?}'")
-                            .to_lowercase(),
-                    ));
-                }
+        for (name, span, owner) in owned_by {
+            if let Some(span) = span.filter(|_| owner != kind) {
+                return Err(Error::toml_at(
+                    &set.path,
+                    &set.text,
+                    span.start,
+                    format!(
+                        "`{name}` does not apply to an analysis of kind '{}'",
+                        kind.name()
+                    ),
+                ));
             }
         }
         Ok(())
+    }
+}
+
+impl Kind {
+    /// The kind as written in an analyses file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Likert => "likert",
+            Kind::Scales => "scales",
+            Kind::Compare => "compare",
+        }
     }
 }
 
