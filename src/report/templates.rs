@@ -124,12 +124,14 @@ impl Templates {
         });
         env.set_formatter(|out, state, value| {
             if state.auto_escape() == AutoEscape::Custom("markdown") {
-                if value.is_safe() || value.is_none() || value.is_undefined() {
-                    if !(value.is_none() || value.is_undefined()) {
-                        out.write_str(&value.to_string())?;
-                    }
+                if value.is_none() || value.is_undefined() {
+                    return Ok(());
+                }
+                let text = value.to_string();
+                if value.is_safe() {
+                    out.write_str(&text)?;
                 } else {
-                    out.write_str(&escape_markdown(&value.to_string()))?;
+                    out.write_str(&escape_markdown(&text))?;
                 }
                 Ok(())
             } else {
@@ -163,6 +165,9 @@ impl Templates {
         env.add_filter(
             "tr",
             move |labels: Value, fallback: Option<String>| -> String {
+                if let Some(s) = labels.as_str() {
+                    return s.to_string();
+                }
                 let map: BTreeMap<String, String> = labels
                     .try_iter()
                     .map(|keys| {
@@ -173,9 +178,6 @@ impl Templates {
                         .collect()
                     })
                     .unwrap_or_default();
-                if let Some(s) = labels.as_str() {
-                    return s.to_string();
-                }
                 let fb = fallback.unwrap_or_default();
                 label_in(&map, &l, "en", &fb).to_string()
             },
