@@ -84,13 +84,20 @@ fn item_columns(
 /// The score of every respondent on a scale (`None` when fewer than half the items are answered).
 pub fn scale_scores(dataset: &Dataset, scale: &Scale) -> Vec<Option<f64>> {
     let (_, cols, _) = item_columns(dataset, scale);
+    scores_of(&cols, dataset.height())
+}
+
+/// Row means of the item columns, for rows with at least half of the items answered.
+fn scores_of(cols: &[Vec<Option<f64>>], height: usize) -> Vec<Option<f64>> {
     let k = cols.len();
     let need = k.div_ceil(2).max(1);
-    (0..dataset.height())
+    (0..height)
         .map(|i| {
-            let answered: Vec<f64> = cols.iter().filter_map(|c| c[i]).collect();
-            (k > 0 && answered.len() >= need)
-                .then(|| answered.iter().sum::<f64>() / answered.len() as f64)
+            let (sum, n) = cols
+                .iter()
+                .filter_map(|c| c[i])
+                .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+            (k > 0 && n >= need).then(|| sum / n as f64)
         })
         .collect()
 }
@@ -142,7 +149,7 @@ pub(super) fn run(
     let mut rows = Vec::new();
     for scale in select_scales(set, dataset, scales)? {
         let (names, cols, range) = item_columns(dataset, scale);
-        let scores = scale_scores(dataset, scale);
+        let scores = scores_of(&cols, dataset.height());
         let present: Vec<f64> = scores.iter().flatten().copied().collect();
         let complete: Vec<usize> = (0..dataset.height())
             .filter(|&i| cols.iter().all(|c| c[i].is_some()))
