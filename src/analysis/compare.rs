@@ -7,7 +7,7 @@ use toml::Spanned;
 use crate::check::Dataset;
 use crate::error::Result;
 use crate::instrument::Labels;
-use crate::stats::{benjamini_hochberg, holm, mann_whitney, median};
+use crate::stats::{adjust, mann_whitney, median};
 use crate::study::Study;
 
 use super::likert::select_items;
@@ -176,11 +176,7 @@ pub(super) fn run(
         }
     }
     let p: Vec<f64> = result.tests.iter().map(|t| t.p).collect();
-    let adjusted = match correction {
-        Correction::Holm => holm(&p),
-        Correction::BenjaminiHochberg => benjamini_hochberg(&p),
-        Correction::None => p,
-    };
+    let adjusted = adjust(&p, correction);
     for (t, a) in result.tests.iter_mut().zip(adjusted) {
         t.p_adjusted = a;
     }

@@ -20,21 +20,11 @@ use crate::error::{Error, Result};
 use crate::instrument::Labels;
 use crate::study::Study;
 
+pub use crate::stats::Correction;
 pub use compare::CompareResult;
 pub use groups::Groups;
 pub use likert::LikertResult;
 pub use scales::{scale_scores, ScalesResult};
-
-/// Which correction a family of tests uses.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Correction {
-    #[default]
-    Holm,
-    #[serde(rename = "bh")]
-    BenjaminiHochberg,
-    None,
-}
 
 /// The kinds of analysis.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]

@@ -1,6 +1,31 @@
 //! Adjusted p-values for a family of tests: Holm's step-down (controls the family-wise error rate)
 //! and Benjamini–Hochberg (controls the false discovery rate), as statsmodels' `multipletests`.
 
+use serde::{Deserialize, Serialize};
+
+/// Which correction a family of tests uses.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Correction {
+    /// Holm's step-down method (family-wise error rate).
+    #[default]
+    Holm,
+    /// Benjamini–Hochberg (false discovery rate).
+    #[serde(rename = "bh")]
+    BenjaminiHochberg,
+    /// No adjustment.
+    None,
+}
+
+/// The p-values of a family adjusted with `correction`, in the order given.
+pub fn adjust(p: &[f64], correction: Correction) -> Vec<f64> {
+    match correction {
+        Correction::Holm => holm(p),
+        Correction::BenjaminiHochberg => benjamini_hochberg(p),
+        Correction::None => p.to_vec(),
+    }
+}
+
 /// Holm-adjusted p-values, in the order given.
 pub fn holm(p: &[f64]) -> Vec<f64> {
     let m = p.len();

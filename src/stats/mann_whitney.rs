@@ -1,5 +1,6 @@
-//! Mann–Whitney U test (two-sided), tie-corrected normal approximation with continuity
-//! correction, as scipy's `mannwhitneyu(x, y, method='asymptotic')` computes it; rank-biserial
+//! Mann–Whitney U test (two-sided): tie-corrected normal approximation with continuity
+//! correction, as scipy's `mannwhitneyu(x, y, method='asymptotic')` computes it, and the exact
+//! null distribution of U for samples without ties (scipy's `method='exact'`); rank-biserial
 //! correlation as pingouin's `mwu` reports it.
 
 use serde::Serialize;
@@ -16,11 +17,18 @@ pub struct MannWhitney {
     pub u: f64,
     /// Signed normal deviate of U with continuity and tie corrections (positive: x tends higher).
     pub z: f64,
-    /// Two-sided p-value.
+    /// Two-sided p-value of the normal approximation.
     pub p: f64,
+    /// Two-sided p-value from the exact distribution of U; only without ties and for n1 + n2 ≤
+    /// [`EXACT_MAX_N`] (beyond that the normal approximation is accurate).
+    pub p_exact: Option<f64>,
     /// Rank-biserial correlation 2U/(n1·n2) − 1, in [−1, 1] (positive: x tends higher).
     pub rank_biserial: f64,
 }
+
+/// Largest total sample size for which the exact p-value is computed (the count of arrangements,
+/// C(n1 + n2, n1), stays exact in 128-bit integers).
+pub const EXACT_MAX_N: usize = 100;
 
 /// Two-sided Mann–Whitney U test; `None` when a sample is empty or every value is the same
 /// (the test is then undefined, and no number is presented).
@@ -51,8 +59,36 @@ pub fn mann_whitney(x: &[f64], y: &[f64]) -> Option<MannWhitney> {
         u,
         z,
         p,
+        p_exact: (tie_term == 0.0 && n1 + n2 <= EXACT_MAX_N).then(|| exact_p(u, n1, n2)),
         rank_biserial: 2.0 * u / (f1 * f2) - 1.0,
     })
+}
+
+/// Two-sided exact p-value of U without ties: 2·P(U ≥ max(U, n1·n2 − U)), at most 1.
+fn exact_p(u: f64, n1: usize, n2: usize) -> f64 {
+    let counts = u_distribution(n1, n2);
+    let total: i128 = counts.iter().sum();
+    let upper = u.max((n1 * n2) as f64 - u).round() as usize;
+    let tail: i128 = counts[upper.min(counts.len())..].iter().sum();
+    (2.0 * tail as f64 / total as f64).min(1.0)
+}
+
+/// Number of arrangements giving each value of U = 0..=n1·n2: the coefficients of the Gaussian
+/// binomial ∏ᵢ₌₁ⁿ¹ (1 − q^(n2+i)) / (1 − qⁱ), computed exactly in integers.
+fn u_distribution(n1: usize, n2: usize) -> Vec<i128> {
+    let len = n1 * n2 + 1;
+    let mut c = vec![0i128; len];
+    c[0] = 1;
+    for i in 1..=n1 {
+        let shift = n2 + i;
+        for k in (shift..len).rev() {
+            c[k] -= c[k - shift];
+        }
+        for k in i..len {
+            c[k] += c[k - i];
+        }
+    }
+    c
 }
 
 #[cfg(test)]
@@ -86,6 +122,41 @@ mod tests {
         let r = mann_whitney(&a, &b).unwrap();
         assert_eq!(r.u, 21.0);
         close(r.p, 0.0699543585800103, 1e-9);
+    }
+
+    #[test]
+    fn exact_against_scipy() {
+        // scipy 1.17.1: mannwhitneyu(a, b, method='exact') → U = 21.0, p = 0.06666666666666667;
+        //   mannwhitneyu(b, a, method='exact') → U = 3.0, same p
+        let a = [1.1, 2.3, 3.5, 4.2, 5.9, 6.1];
+        let b = [0.5, 0.9, 1.7, 2.8];
+        close(
+            mann_whitney(&a, &b).unwrap().p_exact.unwrap(),
+            0.06666666666666667,
+            1e-12,
+        );
+        close(
+            mann_whitney(&b, &a).unwrap().p_exact.unwrap(),
+            0.06666666666666667,
+            1e-12,
+        );
+        // The distribution sums to C(n1 + n2, n1) and is symmetric.
+        let d = u_distribution(7, 5);
+        assert_eq!(d.iter().sum::<i128>(), 792);
+        assert!(d.iter().eq(d.iter().rev()));
+        // C(100, 50) still counted exactly.
+        let big = u_distribution(50, 50);
+        assert_eq!(
+            big.iter().sum::<i128>(),
+            100_891_344_545_564_193_334_812_497_256
+        );
+    }
+
+    #[test]
+    fn no_exact_p_with_ties() {
+        let x = [3., 4., 2., 5., 4.];
+        let y = [2., 3., 2., 1.];
+        assert_eq!(mann_whitney(&x, &y).unwrap().p_exact, None);
     }
 
     #[test]

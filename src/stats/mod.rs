@@ -3,14 +3,28 @@
 //! implementation (scipy, pingouin, statsmodels), named in its tests.
 
 pub mod adjust;
+pub mod agreement;
+pub mod crosstab;
 pub mod descriptive;
 pub mod mann_whitney;
+pub mod paired;
+#[cfg(test)]
+mod properties;
+pub mod proportions;
 pub mod reliability;
+pub mod weights;
+pub mod welch;
 
-pub use adjust::{benjamini_hochberg, holm};
+pub use adjust::{adjust, benjamini_hochberg, holm, Correction};
+pub use agreement::{agreement, Agreement};
+pub use crosstab::{independence, Independence};
 pub use descriptive::{mean, mean_ci95, median, sd, Summary};
 pub use mann_whitney::{mann_whitney, MannWhitney};
+pub use paired::{mcnemar, wilcoxon, McNemar, Wilcoxon};
+pub use proportions::{wilson95, Proportion};
 pub use reliability::{cronbach_alpha, Alpha};
+pub use weights::{weighted_mean, Weighted};
+pub use welch::{welch, Welch};
 
 /// Average ranks (1-based) of `x`, ties sharing the mean of their positions, and the tie term
 /// Σ(t³ − t) over groups of tied values.
