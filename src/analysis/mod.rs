@@ -8,6 +8,7 @@ mod compare;
 mod groups;
 mod likert;
 mod scales;
+pub mod single;
 
 use std::path::{Path, PathBuf};
 

@@ -9,6 +9,7 @@
 
 mod columns;
 mod dataset;
+mod table;
 mod values;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ use crate::study::{Source, Study};
 
 pub use columns::{map_columns, ColumnMap, Mapping};
 pub use dataset::{ColumnOrigin, Dataset, Dropped};
+pub use table::{find_column, numbers, texts};
 
 /// The outcome of checking one source.
 pub struct Checked {

@@ -6,6 +6,7 @@ mod check;
 mod codebook;
 mod init;
 mod run;
+mod stats;
 
 use std::io::Write;
 
@@ -38,6 +39,7 @@ pub enum Command {
     Check(check::Args),
     Run(run::Args),
     Codebook(codebook::Args),
+    Stats(stats::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -47,6 +49,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Check(a) => check::execute(a),
         Command::Run(a) => run::execute(a),
         Command::Codebook(a) => codebook::execute(a),
+        Command::Stats(a) => stats::execute(a),
     }
 }
 

@@ -37,7 +37,10 @@ fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
 /// Picks the separator that splits a line into the most fields, outside quotes, over the first
 /// 20 non-empty lines (so that a title line above the header does not decide).
 fn sniff_separator(text: &str) -> u8 {
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    // Candidates in the order that wins a tie: a file split by tabs or semicolons may still hold
+    // commas (Italian decimal commas, "3,5"), while a comma-separated file rarely holds either.
+    const CANDIDATES: [u8; 3] = [b'\t', b';', b','];
+    let mut per_line: Vec<[usize; 3]> = Vec::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()).take(20) {
         let mut here = [0usize; 3];
         let mut quoted = false;
@@ -45,22 +48,26 @@ fn sniff_separator(text: &str) -> u8 {
             if b == b'"' {
                 quoted = !quoted;
             } else if !quoted {
-                for (k, (sep, _)) in counts.iter().enumerate() {
-                    if b == *sep {
-                        here[k] += 1;
-                    }
+                if let Some(k) = CANDIDATES.iter().position(|c| *c == b) {
+                    here[k] += 1;
                 }
             }
         }
-        for (k, c) in counts.iter_mut().enumerate() {
-            c.1 = c.1.max(here[k]);
-        }
+        per_line.push(here);
     }
-    // Stable: on a tie the earlier (comma) wins.
-    let mut best = counts[0];
-    for c in &counts[1..] {
-        if c.1 > best.1 {
-            best = *c;
+    // A separator splits (nearly) every line into the same number of fields: score each by how
+    // many lines share its most common non-zero count.
+    let mut best = (b',', 0usize);
+    for (k, sep) in CANDIDATES.iter().enumerate() {
+        let mut freq: std::collections::BTreeMap<usize, usize> = Default::default();
+        for here in &per_line {
+            if here[k] > 0 {
+                *freq.entry(here[k]).or_default() += 1;
+            }
+        }
+        let score = freq.values().copied().max().unwrap_or(0);
+        if score > best.1 {
+            best = (*sep, score);
         }
     }
     best.0
@@ -133,6 +140,12 @@ mod tests {
         assert_eq!(sniff_separator("id,age\n"), b',');
         assert_eq!(sniff_separator("id\tage\tx,y\n"), b'\t');
         assert_eq!(sniff_separator("Indagine 2022\n\nid;età\n1;2\n"), b';');
+        // Decimal commas in a two-column semicolon file.
+        assert_eq!(
+            sniff_separator("territorio;punteggio\nPrato;3,5\nPrato;4,0\nFirenze;2\n"),
+            b';'
+        );
+        assert_eq!(sniff_separator("a,b,c\n1,2,3\n4,5,6\n"), b',');
     }
 
     #[test]

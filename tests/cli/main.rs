@@ -7,3 +7,4 @@ mod example;
 mod findings;
 mod formats;
 mod real_world;
+mod stats;

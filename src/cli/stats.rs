@@ -1,0 +1,534 @@
+//! `capakit stats VERB FILE …`: one analysis on one file, for scripts and quick checks. Prints a
+//! readable summary, or with `--json` one JSON object (keys documented in each verb's help).
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::analysis::single::{self, Dropped};
+use crate::error::{Error, Result};
+use crate::ingest::read_table;
+use crate::stats::Correction;
+
+use super::print_lines;
+
+/// One statistic on one file (.csv, .xlsx, .xls, .ods), for scripts.
+///
+/// Each verb reads one table (the first sheet of a workbook, or --sheet), finds its columns by
+/// header, drops the rows it cannot use and says how many and why, and prints the result, or with
+/// --json one JSON object. Every method is the one scipy, statsmodels or pingouin computes, named
+/// in the output's "method". Exit code 2 when an argument cannot be used (an unknown column, text
+/// where a number is needed, a group with no values).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub verb: Verb,
+}
+
+/// The file every verb (but `adjust`) reads.
+#[derive(Debug, clap::Args)]
+pub struct Input {
+    /// The data file: .csv (any separator, UTF-8 or Windows-1252), .xlsx, .xls or .ods.
+    pub file: PathBuf,
+    /// The sheet of a workbook to read (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Print one JSON object instead of a readable summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Verb {
+    /// Reliability of a scale: Cronbach's alpha, raw and standardised, with Feldt's 95% CI, and
+    /// each item's corrected item–total correlation and alpha if dropped.
+    ///
+    /// Complete rows only (listwise deletion). JSON keys: n, k, raw_alpha, std_alpha, ci95, items
+    /// ([{item, r_drop, alpha_if_dropped}]), reverse, dropped, warnings, method.
+    Alpha {
+        #[command(flatten)]
+        input: Input,
+        /// The item columns, separated by commas (at least two).
+        #[arg(long, value_delimiter = ',', required = true)]
+        items: Vec<String>,
+        /// Items scored in reverse (min + max − answer); needs --min and --max.
+        #[arg(long, value_delimiter = ',')]
+        reverse: Vec<String>,
+        /// The lowest answer the scale allows (answers below it are an error).
+        #[arg(long, requires = "max")]
+        min: Option<f64>,
+        /// The highest answer the scale allows.
+        #[arg(long, requires = "min")]
+        max: Option<f64>,
+    },
+    /// Two groups compared on a number: Mann–Whitney U (asymptotic, and exact without ties),
+    /// rank-biserial correlation, Welch's t-test with Cohen's d and Hedges' g, and each group's
+    /// n, mean, SD, median and 95% CI.
+    ///
+    /// JSON keys: groups ([{name, n, mean, sd, median, ci95}]), mann_whitney ({u, z, p, p_exact,
+    /// rank_biserial, n1, n2}; u of the first group), welch ({t, df, p, cohen_d, hedges_g}),
+    /// dropped, warnings, method.
+    Compare {
+        #[command(flatten)]
+        input: Input,
+        /// The numeric column to compare.
+        #[arg(long)]
+        var: String,
+        /// The column whose values form the groups.
+        #[arg(long)]
+        by: String,
+        /// The two groups, in order (needed when the column has more than two values).
+        #[arg(long, value_delimiter = ',')]
+        groups: Option<Vec<String>>,
+    },
+    /// A cross-table with proportions within rows (Wilson 95% intervals), Pearson's χ² (and
+    /// Yates' correction for 2×2), Cramér's V, and Fisher's exact test for 2×2.
+    ///
+    /// JSON keys: rows, cols, counts (row-major), proportions ([{row, col, count, p, wilson95}]),
+    /// chi2 ({statistic, df, p}), chi2_yates (2×2, else null), cramers_v, fisher ({p,
+    /// odds_ratio}, 2×2, else null; odds_ratio null when infinite), min_expected, dropped,
+    /// warnings, method.
+    Crosstab {
+        #[command(flatten)]
+        input: Input,
+        /// The column whose values are the rows.
+        #[arg(long)]
+        row: String,
+        /// The column whose values are the columns.
+        #[arg(long)]
+        col: String,
+    },
+    /// Before/after on the same people (long table, one row per person and wave): Wilcoxon
+    /// signed-rank test, and McNemar's test when the variable is 0/1.
+    ///
+    /// JSON keys: n_pairs, mean_change, wilcoxon ({statistic, z, p, p_exact, r_plus, r_minus, n,
+    /// zeros_dropped}), mcnemar ({statistic, p, p_exact, b, c}, or null), dropped, warnings,
+    /// method.
+    Paired {
+        #[command(flatten)]
+        input: Input,
+        /// The numeric column measured twice.
+        #[arg(long)]
+        var: String,
+        /// The column identifying each person.
+        #[arg(long)]
+        id: String,
+        /// The column naming the wave.
+        #[arg(long)]
+        wave: String,
+        /// The value of --wave for "before".
+        #[arg(long)]
+        pre: String,
+        /// The value of --wave for "after".
+        #[arg(long)]
+        post: String,
+    },
+    /// Adjusted p-values for a family of tests: Holm (family-wise error) or Benjamini–Hochberg
+    /// (false discovery rate), as statsmodels' multipletests.
+    ///
+    /// JSON keys: method, p, adjusted.
+    Adjust {
+        /// The p-values, separated by commas.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            required = true,
+            allow_hyphen_values = true
+        )]
+        p: Vec<f64>,
+        /// holm or bh.
+        #[arg(long, value_enum, default_value = "holm")]
+        method: Method,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Weighted mean (for a 0/1 variable, the weighted proportion) with Kish's effective sample
+    /// size, overall and by group.
+    ///
+    /// JSON keys: mean, kish_ess, n, sum_weights, groups ([{name, mean, kish_ess, n,
+    /// sum_weights}] with --by, else null), dropped, warnings, method.
+    Weighted {
+        #[command(flatten)]
+        input: Input,
+        /// The numeric column.
+        #[arg(long)]
+        var: String,
+        /// The design-weight column (no negative weights).
+        #[arg(long)]
+        weight: String,
+        /// A column whose values form groups.
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Agreement between coders on nominal codes (long table, one row per unit and coder):
+    /// Cohen's kappa (2 coders), Fleiss' kappa (same number of codes per unit), Krippendorff's
+    /// alpha (missing codes allowed).
+    ///
+    /// JSON keys: n_units, n_coders, cohen_kappa, fleiss_kappa, krippendorff_alpha (each null
+    /// where it does not apply), coders, categories, units_unpairable, dropped, warnings, method.
+    Agreement {
+        #[command(flatten)]
+        input: Input,
+        /// The column identifying the unit coded (segment, excerpt, answer).
+        #[arg(long)]
+        unit: String,
+        /// The column naming the coder.
+        #[arg(long)]
+        coder: String,
+        /// The column holding the code given (empty: not coded).
+        #[arg(long)]
+        code: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Method {
+    Holm,
+    Bh,
+}
+
+pub fn execute(args: Args) -> Result<i32> {
+    match args.verb {
+        Verb::Alpha {
+            input,
+            items,
+            reverse,
+            min,
+            max,
+        } => {
+            let t = read(&input)?;
+            let range = min.zip(max);
+            if let Some((lo, hi)) = range {
+                if lo >= hi {
+                    return Err(Error::Usage(format!("--min {lo} must be below --max {hi}")));
+                }
+            }
+            let r = single::alpha(&t, &items, &reverse, range)?;
+            emit(input.json, &r, || alpha_lines(&r))
+        }
+        Verb::Compare {
+            input,
+            var,
+            by,
+            groups,
+        } => {
+            let t = read(&input)?;
+            let r = single::compare(&t, &var, &by, groups.as_deref())?;
+            emit(input.json, &r, || compare_lines(&r))
+        }
+        Verb::Crosstab { input, row, col } => {
+            let t = read(&input)?;
+            let r = single::crosstab(&t, &row, &col)?;
+            emit(input.json, &r, || crosstab_lines(&r))
+        }
+        Verb::Paired {
+            input,
+            var,
+            id,
+            wave,
+            pre,
+            post,
+        } => {
+            let t = read(&input)?;
+            let r = single::paired(&t, &var, &id, &wave, &pre, &post)?;
+            emit(input.json, &r, || paired_lines(&r))
+        }
+        Verb::Adjust { p, method, json } => {
+            let method = match method {
+                Method::Holm => Correction::Holm,
+                Method::Bh => Correction::BenjaminiHochberg,
+            };
+            let r = single::adjust_p(&p, method)?;
+            emit(json, &r, || {
+                let mut l = vec![format!("{:>12}  {:>12}", "p", "adjusted")];
+                l.extend(
+                    r.p.iter()
+                        .zip(&r.adjusted)
+                        .map(|(a, b)| format!("{:>12}  {:>12}", num(*a), num(*b))),
+                );
+                l
+            })
+        }
+        Verb::Weighted {
+            input,
+            var,
+            weight,
+            by,
+        } => {
+            let t = read(&input)?;
+            let r = single::weighted(&t, &var, &weight, by.as_deref())?;
+            emit(input.json, &r, || weighted_lines(&r))
+        }
+        Verb::Agreement {
+            input,
+            unit,
+            coder,
+            code,
+        } => {
+            let t = read(&input)?;
+            let r = single::agreement_of(&t, &unit, &coder, &code)?;
+            emit(input.json, &r, || agreement_lines(&r))
+        }
+    }
+}
+
+fn read(input: &Input) -> Result<crate::ingest::RawTable> {
+    let shown = input.file.display().to_string();
+    read_table(&input.file, &shown, input.sheet.as_deref())
+}
+
+fn emit<T: Serialize>(json: bool, value: &T, lines: impl FnOnce() -> Vec<String>) -> Result<i32> {
+    if json {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
+        print_lines([text]);
+    } else {
+        print_lines(lines());
+    }
+    Ok(0)
+}
+
+/// A number to four decimals, without a trailing "-0".
+fn num(x: f64) -> String {
+    let s = format!("{x:.4}");
+    if s == "-0.0000" {
+        "0.0000".into()
+    } else {
+        s
+    }
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or_else(|| "—".into(), num)
+}
+
+fn pval(p: f64) -> String {
+    if p < 0.0001 {
+        "< 0.0001".into()
+    } else {
+        num(p)
+    }
+}
+
+fn footer(dropped: &[Dropped], warnings: &[String], method: &str) -> Vec<String> {
+    let mut l = Vec::new();
+    for d in dropped {
+        l.push(format!("dropped: {} row(s): {}", d.rows, d.reason));
+    }
+    for w in warnings {
+        l.push(format!("warning: {w}"));
+    }
+    l.push(format!("method: {method}"));
+    l
+}
+
+fn alpha_lines(r: &single::AlphaReport) -> Vec<String> {
+    let a = &r.alpha;
+    let mut l = vec![
+        format!("Cronbach's alpha, {} items, n = {} complete rows", a.k, a.n),
+        format!(
+            "  raw alpha {}   standardised {}   95% CI {}",
+            num(a.raw_alpha),
+            opt(a.std_alpha),
+            a.ci95
+                .map_or_else(|| "—".into(), |c| format!("[{}, {}]", num(c[0]), num(c[1])))
+        ),
+        format!(
+            "  {:<24} {:>8} {:>17}",
+            "item", "r_drop", "alpha if dropped"
+        ),
+    ];
+    for i in &a.items {
+        let mark = if r.reverse.contains(&i.item) {
+            " ↺"
+        } else {
+            ""
+        };
+        l.push(format!(
+            "  {:<24} {:>8} {:>17}",
+            format!("{}{mark}", i.item),
+            opt(i.r_drop),
+            opt(i.alpha_if_dropped)
+        ));
+    }
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+fn compare_lines(r: &single::CompareReport) -> Vec<String> {
+    let mut l = vec![
+        format!("{} by {}", r.var, r.by),
+        format!(
+            "  {:<20} {:>5} {:>8} {:>8} {:>8}  95% CI",
+            "group", "n", "mean", "sd", "median"
+        ),
+    ];
+    for g in &r.groups {
+        let s = &g.summary;
+        l.push(format!(
+            "  {:<20} {:>5} {:>8} {:>8} {:>8}  {}",
+            g.name,
+            s.n,
+            opt(s.mean),
+            opt(s.sd),
+            opt(s.median),
+            s.ci95
+                .map_or_else(|| "—".into(), |c| format!("[{}, {}]", num(c[0]), num(c[1])))
+        ));
+    }
+    if let Some(m) = &r.mann_whitney {
+        l.push(format!(
+            "Mann–Whitney U = {} (first group), z = {}, p = {}{}, rank-biserial r = {}",
+            num(m.u),
+            num(m.z),
+            pval(m.p),
+            m.p_exact
+                .map_or_else(String::new, |p| format!(", exact p = {}", pval(p))),
+            num(m.rank_biserial)
+        ));
+    }
+    if let Some(w) = &r.welch {
+        l.push(format!(
+            "Welch t = {}, df = {}, p = {}, Cohen's d = {}, Hedges' g = {}",
+            num(w.t),
+            num(w.df),
+            pval(w.p),
+            num(w.cohen_d),
+            num(w.hedges_g)
+        ));
+    }
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+fn crosstab_lines(r: &single::CrosstabReport) -> Vec<String> {
+    let width = r
+        .rows
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut l = vec![format!("{} × {}", r.row_variable, r.col_variable)];
+    let mut head = format!("  {:<width$}", "");
+    for c in &r.cols {
+        head.push_str(&format!(" {:>16}", c));
+    }
+    l.push(head);
+    for (i, row) in r.rows.iter().enumerate() {
+        let mut line = format!("  {row:<width$}");
+        for j in 0..r.cols.len() {
+            let p = &r.proportions[i * r.cols.len() + j];
+            line.push_str(&format!(
+                " {:>16}",
+                format!("{} ({:.1}%)", p.count, p.p * 100.0)
+            ));
+        }
+        l.push(line);
+    }
+    let t = &r.tests;
+    l.push(format!(
+        "χ² = {}, df = {}, p = {}; Cramér's V = {}",
+        num(t.chi2.statistic),
+        t.chi2.df,
+        pval(t.chi2.p),
+        num(t.cramers_v)
+    ));
+    if let Some(y) = &t.chi2_yates {
+        l.push(format!(
+            "χ² with Yates' correction = {}, p = {}",
+            num(y.statistic),
+            pval(y.p)
+        ));
+    }
+    if let Some(f) = &t.fisher {
+        l.push(format!(
+            "Fisher's exact test p = {}, odds ratio = {}",
+            pval(f.p),
+            f.odds_ratio.map_or_else(|| "∞ (a zero cell)".into(), num)
+        ));
+    }
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+fn paired_lines(r: &single::PairedReport) -> Vec<String> {
+    let mut l = vec![format!(
+        "{}: {} → {}, {} pairs, mean change {}",
+        r.var,
+        r.pre,
+        r.post,
+        r.n_pairs,
+        opt(r.mean_change)
+    )];
+    if let Some(w) = &r.wilcoxon {
+        l.push(format!(
+            "Wilcoxon signed-rank: W = {} (R+ = {}, R− = {}), {} non-zero pairs ({} unchanged dropped), z = {}, p = {}{}",
+            num(w.statistic),
+            num(w.r_plus),
+            num(w.r_minus),
+            w.n,
+            w.zeros_dropped,
+            num(w.z),
+            pval(w.p),
+            w.p_exact.map_or_else(String::new, |p| format!(", exact p = {}", pval(p)))
+        ));
+    }
+    if let Some(m) = &r.mcnemar {
+        l.push(format!(
+            "McNemar: {} went 1 → 0, {} went 0 → 1; χ² = {}, p = {}, exact p = {}",
+            m.b,
+            m.c,
+            num(m.statistic),
+            pval(m.p),
+            pval(m.p_exact)
+        ));
+    }
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+fn weighted_lines(r: &single::WeightedReport) -> Vec<String> {
+    let mut l = vec![
+        format!("{} weighted by {}", r.var, r.weight),
+        format!(
+            "  {:<20} {:>6} {:>10} {:>10}",
+            "group", "n", "mean", "Kish ESS"
+        ),
+    ];
+    let row = |name: &str, w: &crate::stats::Weighted| {
+        format!(
+            "  {:<20} {:>6} {:>10} {:>10}",
+            name,
+            w.n,
+            num(w.mean),
+            format!("{:.1}", w.kish_ess)
+        )
+    };
+    l.push(row("all", &r.overall));
+    for g in r.groups.iter().flatten() {
+        l.push(row(&g.name, &g.weighted));
+    }
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+fn agreement_lines(r: &single::AgreementReport) -> Vec<String> {
+    let a = &r.agreement;
+    let mut l = vec![
+        format!(
+            "{} units, {} coders ({}), {} categories; {} unit(s) with fewer than two codes",
+            a.n_units,
+            a.n_coders,
+            r.coders.join(", "),
+            r.categories.len(),
+            a.units_unpairable
+        ),
+        format!("  Cohen's kappa        {}", opt(a.cohen_kappa)),
+        format!("  Fleiss' kappa        {}", opt(a.fleiss_kappa)),
+        format!("  Krippendorff's alpha {}", opt(a.krippendorff_alpha)),
+    ];
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
