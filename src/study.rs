@@ -77,6 +77,7 @@ struct SourceFile {
     sheet: Option<String>,
     id_column: Option<String>,
     territory_column: Option<String>,
+    weight_column: Option<String>,
 }
 
 /// Options for the report.
@@ -107,6 +108,8 @@ pub struct Source {
     pub sheet: Option<String>,
     pub id_column: Option<String>,
     pub territory_column: Option<String>,
+    /// A column of design weights: weighted means and percentages, with Kish's effective n.
+    pub weight_column: Option<String>,
 }
 
 /// A resolved study: absolute paths, checked languages and territories.
@@ -232,6 +235,7 @@ impl Study {
                 sheet: s.sheet.clone(),
                 id_column: s.id_column.clone(),
                 territory_column: s.territory_column.clone(),
+                weight_column: s.weight_column.clone(),
             });
         }
         let analyses = parsed

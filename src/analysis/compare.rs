@@ -1,5 +1,7 @@
 //! Two-group comparison (e.g. Prato against Firenze) of every Likert item and every scale score:
-//! Mann–Whitney U with rank-biserial correlation, and p-values adjusted across the family.
+//! Mann–Whitney U with rank-biserial correlation (exact p-value too when there are no ties),
+//! Welch's t-test with Cohen's d and Hedges' g beside it, and the Mann–Whitney p-values adjusted
+//! across the family.
 
 use serde::Serialize;
 use toml::Spanned;
@@ -7,7 +9,7 @@ use toml::Spanned;
 use crate::check::Dataset;
 use crate::error::Result;
 use crate::instrument::Labels;
-use crate::stats::{adjust, mann_whitney, median};
+use crate::stats::{adjust, mann_whitney, welch, Summary, Welch};
 use crate::study::Study;
 
 use super::likert::select_items;
@@ -15,7 +17,10 @@ use super::scales::{scale_scores, select_scales};
 use super::{labels_of, Correction, Groups, SpecSet};
 
 /// How the tests are computed, stated in every result.
-pub const METHOD: &str = "Mann–Whitney U test, two-sided, normal approximation with tie and continuity corrections (as scipy.stats.mannwhitneyu, method='asymptotic'); effect size: rank-biserial correlation 2U/(n1·n2) − 1, positive when the first group tends higher";
+pub const METHOD: &str = "Mann–Whitney U test, two-sided, normal approximation with tie and continuity corrections (as scipy.stats.mannwhitneyu, method='asymptotic'; the family correction applies to these p-values), and the exact p-value when there are no ties and n1 + n2 ≤ 100 (method='exact'); effect size: rank-biserial correlation 2U/(n1·n2) − 1, positive when the first group tends higher. Beside it Welch's t-test (scipy.stats.ttest_ind, equal_var=False) with Cohen's d (pooled SD) and Hedges' g";
+
+/// Below this many answers in a group, a test's approximation is flagged in the report.
+pub const SMALL_GROUP: usize = 10;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Test {
@@ -26,11 +31,19 @@ pub struct Test {
     pub n: [usize; 2],
     pub median: [Option<f64>; 2],
     pub mean: [Option<f64>; 2],
+    pub sd: [Option<f64>; 2],
+    pub ci95: [Option<[f64; 2]>; 2],
     pub u: f64,
     pub z: f64,
     pub p: f64,
+    /// Exact two-sided p-value (no ties, n1 + n2 ≤ 100), else null.
+    pub p_exact: Option<f64>,
     pub p_adjusted: f64,
     pub rank_biserial: f64,
+    /// Welch's t-test with Cohen's d and Hedges' g; null with fewer than two answers in a group.
+    pub welch: Option<Welch>,
+    /// A group has fewer than [`SMALL_GROUP`] answers: read the exact p-value where given.
+    pub small_group: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,19 +165,27 @@ pub(super) fn run(
         let split = groups.split(&values);
         let (x, y) = (&split[pair[0]], &split[pair[1]]);
         match mann_whitney(x, y) {
-            Some(mw) => result.tests.push(Test {
-                labels: labels_of(dataset, &name),
-                variable: name,
-                kind,
-                n: [x.len(), y.len()],
-                median: [median(x), median(y)],
-                mean: [crate::stats::mean(x), crate::stats::mean(y)],
-                u: mw.u,
-                z: mw.z,
-                p: mw.p,
-                p_adjusted: mw.p,
-                rank_biserial: mw.rank_biserial,
-            }),
+            Some(mw) => {
+                let (a, b) = (Summary::of(x), Summary::of(y));
+                result.tests.push(Test {
+                    labels: labels_of(dataset, &name),
+                    variable: name,
+                    kind,
+                    n: [a.n, b.n],
+                    median: [a.median, b.median],
+                    mean: [a.mean, b.mean],
+                    sd: [a.sd, b.sd],
+                    ci95: [a.ci95, b.ci95],
+                    u: mw.u,
+                    z: mw.z,
+                    p: mw.p,
+                    p_exact: mw.p_exact,
+                    p_adjusted: mw.p,
+                    rank_biserial: mw.rank_biserial,
+                    welch: welch(x, y),
+                    small_group: a.n.min(b.n) < SMALL_GROUP,
+                })
+            }
             None => result.skipped.push(Skipped {
                 variable: name,
                 reason: if x.is_empty() || y.is_empty() {

@@ -128,4 +128,29 @@ impl Groups {
         }
         out
     }
+
+    /// The non-missing values of each group with their design weights.
+    pub fn split_weighted(
+        &self,
+        values: &[Option<f64>],
+        weights: &[f64],
+    ) -> Vec<(Vec<f64>, Vec<f64>)> {
+        let mut out = vec![(Vec::new(), Vec::new()); self.names.len()];
+        for ((v, g), w) in values.iter().zip(&self.index).zip(weights) {
+            if let (Some(v), Some(g)) = (v, g) {
+                out[*g].0.push(*v);
+                out[*g].1.push(*w);
+            }
+        }
+        out
+    }
+}
+
+/// The non-missing values with their weights.
+pub fn present_weighted(values: &[Option<f64>], weights: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    values
+        .iter()
+        .zip(weights)
+        .filter_map(|(v, w)| Some(((*v)?, *w)))
+        .unzip()
 }

@@ -1,5 +1,6 @@
 //! Likert distributions: for every item and group, counts and percentages per answer category,
-//! missing answers, top-two-box share and mean score.
+//! missing answers, top-two-box share with its Wilson 95% interval, and mean score; with design
+//! weights also the weighted percentages, share and mean, and Kish's effective sample size.
 
 use serde::Serialize;
 use toml::Spanned;
@@ -7,6 +8,7 @@ use toml::Spanned;
 use crate::check::Dataset;
 use crate::error::Result;
 use crate::instrument::Labels;
+use crate::stats::{weighted_mean, wilson95};
 use crate::study::Study;
 
 use super::{labels_of, Groups, SpecSet};
@@ -30,7 +32,20 @@ pub struct LikertCounts {
     pub percent: Vec<f64>,
     /// Percent in the two highest categories.
     pub top2: Option<f64>,
+    /// Wilson 95% interval of `top2`, in percent.
+    pub top2_ci95: Option<[f64; 2]>,
     pub mean: Option<f64>,
+    /// With design weights: the same shares weighted.
+    pub weighted: Option<WeightedCounts>,
+}
+
+/// Weighted percentages of one group's answers (counts and n stay unweighted).
+#[derive(Debug, Clone, Serialize)]
+pub struct WeightedCounts {
+    pub percent: Vec<f64>,
+    pub top2: Option<f64>,
+    pub mean: f64,
+    pub kish_ess: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,15 +67,27 @@ pub struct LikertResult {
     pub items: Vec<LikertItem>,
 }
 
-fn counts(group: Option<String>, values: &[Option<f64>], categories: &[Category]) -> LikertCounts {
+fn counts(
+    group: Option<String>,
+    values: &[Option<f64>],
+    weights: Option<&[f64]>,
+    categories: &[Category],
+) -> LikertCounts {
     let mut counts = vec![0usize; categories.len()];
+    let mut weighted = vec![0.0; categories.len()];
+    let (mut scores, mut answered_weights) = (Vec::new(), Vec::new());
     let mut missing = 0;
     let mut sum = 0.0;
-    for v in values {
+    for (i, v) in values.iter().enumerate() {
         match v.and_then(|v| categories.iter().position(|c| c.score == v)) {
             Some(k) => {
                 counts[k] += 1;
                 sum += categories[k].score;
+                if let Some(w) = weights {
+                    weighted[k] += w[i];
+                    scores.push(categories[k].score);
+                    answered_weights.push(w[i]);
+                }
             }
             None => missing += 1,
         }
@@ -76,7 +103,20 @@ fn counts(group: Option<String>, values: &[Option<f64>], categories: &[Category]
             }
         })
         .collect();
-    let top2 = (n > 0 && categories.len() >= 3).then(|| percent[percent.len() - 2..].iter().sum());
+    let has_top2 = n > 0 && categories.len() >= 3;
+    let top2 = has_top2.then(|| percent[percent.len() - 2..].iter().sum());
+    let top2_count: usize = counts[counts.len().saturating_sub(2)..].iter().sum();
+    let weighted = weights
+        .and_then(|_| weighted_mean(&scores, &answered_weights))
+        .map(|w| {
+            let percent: Vec<f64> = weighted.iter().map(|x| 100.0 * x / w.sum_weights).collect();
+            WeightedCounts {
+                top2: has_top2.then(|| percent[percent.len() - 2..].iter().sum()),
+                percent,
+                mean: w.mean,
+                kish_ess: w.kish_ess,
+            }
+        });
     LikertCounts {
         group,
         n,
@@ -84,7 +124,13 @@ fn counts(group: Option<String>, values: &[Option<f64>], categories: &[Category]
         counts,
         percent,
         top2,
+        top2_ci95: if has_top2 {
+            wilson95(top2_count as f64, n as f64).map(|[lo, hi]| [100.0 * lo, 100.0 * hi])
+        } else {
+            None
+        },
         mean: (n > 0).then(|| sum / n as f64),
+        weighted,
     }
 }
 
@@ -130,6 +176,7 @@ pub(super) fn run(
     by: Option<&Spanned<String>>,
 ) -> Result<LikertResult> {
     let groups = Groups::for_spec(set, study, dataset, by)?;
+    let weights = dataset.weights();
     let ins = &dataset.instrument;
     let mut out = Vec::new();
     for name in select_items(set, dataset, items)? {
@@ -153,13 +200,14 @@ pub(super) fn run(
                 .iter()
                 .enumerate()
                 .map(|(k, gname)| {
-                    let vals: Vec<Option<f64>> = values
-                        .iter()
-                        .zip(&g.index)
-                        .filter(|(_, gi)| **gi == Some(k))
-                        .map(|(v, _)| *v)
+                    let rows: Vec<usize> = (0..values.len())
+                        .filter(|&i| g.index[i] == Some(k))
                         .collect();
-                    counts(Some(gname.clone()), &vals, &categories)
+                    let vals: Vec<Option<f64>> = rows.iter().map(|&i| values[i]).collect();
+                    let ws: Option<Vec<f64>> = weights
+                        .as_ref()
+                        .map(|w| rows.iter().map(|&i| w[i]).collect());
+                    counts(Some(gname.clone()), &vals, ws.as_deref(), &categories)
                 })
                 .collect(),
             None => Vec::new(),
@@ -169,7 +217,7 @@ pub(super) fn run(
             labels: labels_of(dataset, &name),
             scale: item.scale.clone(),
             reverse: item.reverse,
-            total: counts(None, &values, &categories),
+            total: counts(None, &values, weights.as_deref(), &categories),
             groups: group_counts,
             categories,
         });
@@ -196,11 +244,37 @@ mod tests {
             })
             .collect();
         let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
-        let c = counts(None, &v, &cats);
+        let c = counts(None, &v, None, &cats);
         assert_eq!(c.counts, vec![1, 0, 0, 2, 1]);
         assert_eq!((c.n, c.missing), (4, 1));
         assert_eq!(c.top2, Some(75.0));
         assert_eq!(c.mean, Some(3.5));
         assert!((c.percent.iter().sum::<f64>() - 100.0).abs() < 1e-9);
+        // statsmodels 0.15.0 proportion_confint(3, 4, method='wilson')
+        //   → (0.30064184258240184, 0.9544127391902995)
+        let [lo, hi] = c.top2_ci95.unwrap();
+        assert!((lo - 30.064184258240184).abs() < 1e-9 && (hi - 95.44127391902995).abs() < 1e-9);
+        assert!(c.weighted.is_none());
+    }
+
+    #[test]
+    fn weighted_shares() {
+        // numpy.average([1, 5, 4, 4], weights=[1, 2, 1, 4]) → 3.875; top two: (2 + 1 + 4) / 8;
+        // Kish (Σw)² / Σw² = 64 / 22
+        let cats: Vec<Category> = (1..=5)
+            .map(|s| Category {
+                score: s as f64,
+                name: s.to_string(),
+                labels: Labels::new(),
+            })
+            .collect();
+        let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
+        let w = [1.0, 2.0, 1.0, 9.0, 4.0];
+        let c = counts(None, &v, Some(&w), &cats);
+        let wc = c.weighted.unwrap();
+        assert!((wc.mean - 3.875).abs() < 1e-12);
+        assert!((wc.top2.unwrap() - 87.5).abs() < 1e-12);
+        assert!((wc.kish_ess - 64.0 / 22.0).abs() < 1e-12);
+        assert_eq!(c.counts, vec![1, 0, 0, 2, 1], "counts stay unweighted");
     }
 }

@@ -7,6 +7,7 @@
 mod compare;
 mod groups;
 mod likert;
+mod methods;
 mod scales;
 pub mod single;
 
@@ -25,6 +26,7 @@ pub use crate::stats::Correction;
 pub use compare::CompareResult;
 pub use groups::Groups;
 pub use likert::LikertResult;
+pub use methods::{Flag, MethodNote, Reference};
 pub use scales::{scale_scores, ScalesResult};
 
 /// The kinds of analysis.
@@ -185,6 +187,8 @@ pub struct SourceSummary {
     pub instrument: InstrumentSummary,
     /// Respondents analysed (after duplicates were left out).
     pub n: usize,
+    /// The column of design weights, when the source has one.
+    pub weight_column: Option<String>,
     pub dropped: Vec<Dropped>,
     /// Respondents per territory, in the study's order.
     pub territories: Vec<GroupCount>,
@@ -277,6 +281,12 @@ pub struct Results {
     pub sources: Vec<SourceSummary>,
     pub quality: QualitySummary,
     pub analyses: Vec<Entry>,
+    /// The methods the analyses used, with their options and references.
+    pub methods: Vec<MethodNote>,
+    /// Every reference cited in `methods`, once.
+    pub references: Vec<Reference>,
+    /// Numbers that rest on a weak assumption (small groups, few complete answers).
+    pub assumptions: Vec<Flag>,
 }
 
 /// One analysis result with its id and optional title.
@@ -388,11 +398,13 @@ pub fn run_analyses(
                     scales: d.instrument.scales.len(),
                 },
                 n: d.height(),
+                weight_column: d.weight_column.clone(),
                 dropped: d.dropped.clone(),
                 territories: groups.map(|g| g.counts()).unwrap_or_default(),
             }
         })
         .collect();
+    let (methods, assumptions) = methods::methods_and_flags(&entries);
     Ok(Results {
         capakit_version: env!("CARGO_PKG_VERSION"),
         title: study.title.clone(),
@@ -401,5 +413,8 @@ pub fn run_analyses(
         sources,
         quality: QualitySummary::of(diagnostics),
         analyses: entries,
+        references: methods::reference_list(&methods),
+        methods,
+        assumptions,
     })
 }

@@ -7,9 +7,10 @@ use toml::Spanned;
 use crate::check::Dataset;
 use crate::error::Result;
 use crate::instrument::{Labels, Scale};
-use crate::stats::{cronbach_alpha, Alpha, Summary};
+use crate::stats::{cronbach_alpha, weighted_mean, Alpha, Summary, Weighted};
 use crate::study::Study;
 
+use super::groups::present_weighted;
 use super::{Groups, SpecSet};
 
 /// How a score is computed, stated in every result.
@@ -20,6 +21,8 @@ pub struct GroupSummary {
     pub group: String,
     #[serde(flatten)]
     pub summary: Summary,
+    /// With design weights: the weighted mean and Kish's effective sample size.
+    pub weighted: Option<Weighted>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,6 +35,8 @@ pub struct ScaleRow {
     /// Lowest and highest possible score.
     pub range: [f64; 2],
     pub total: Summary,
+    /// With design weights: the weighted mean and Kish's effective sample size.
+    pub total_weighted: Option<Weighted>,
     /// Respondents without a score (too few items answered).
     pub missing: usize,
     pub alpha: Option<Alpha>,
@@ -146,6 +151,7 @@ pub(super) fn run(
     by: Option<&Spanned<String>>,
 ) -> Result<ScalesResult> {
     let groups = Groups::for_spec(set, study, dataset, by)?;
+    let weights = dataset.weights();
     let mut rows = Vec::new();
     for scale in select_scales(set, dataset, scales)? {
         let (names, cols, range) = item_columns(dataset, scale);
@@ -160,15 +166,21 @@ pub(super) fn run(
             .collect();
         let slices: Vec<&[f64]> = complete_cols.iter().map(Vec::as_slice).collect();
         let group_rows = match &groups {
-            Some(g) => g
-                .split(&scores)
-                .iter()
-                .zip(&g.names)
-                .map(|(vals, name)| GroupSummary {
-                    group: name.clone(),
-                    summary: Summary::of(vals),
-                })
-                .collect(),
+            Some(g) => {
+                let weighted_split = weights.as_ref().map(|w| g.split_weighted(&scores, w));
+                g.split(&scores)
+                    .iter()
+                    .zip(&g.names)
+                    .enumerate()
+                    .map(|(k, (vals, name))| GroupSummary {
+                        group: name.clone(),
+                        summary: Summary::of(vals),
+                        weighted: weighted_split
+                            .as_ref()
+                            .and_then(|s| weighted_mean(&s[k].0, &s[k].1)),
+                    })
+                    .collect()
+            }
             None => Vec::new(),
         };
         rows.push(ScaleRow {
@@ -185,6 +197,10 @@ pub(super) fn run(
             range,
             missing: scores.len() - present.len(),
             total: Summary::of(&present),
+            total_weighted: weights.as_ref().and_then(|w| {
+                let (v, w) = present_weighted(&scores, w);
+                weighted_mean(&v, &w)
+            }),
             groups: group_rows,
         });
     }

@@ -65,7 +65,13 @@ pub fn map_columns(
         .flat_map(|i| i.labels.values().map(move |l| (fold(l), i.name.as_str())))
         .collect();
     let special = |h: &str| {
-        source.id_column.as_deref() == Some(h) || source.territory_column.as_deref() == Some(h)
+        [
+            &source.id_column,
+            &source.territory_column,
+            &source.weight_column,
+        ]
+        .iter()
+        .any(|c| c.as_deref() == Some(h))
     };
 
     for (j, header) in table.headers.iter().enumerate() {

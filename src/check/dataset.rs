@@ -44,6 +44,8 @@ pub struct Dataset {
     /// The item holding the territory, when the source names one.
     pub territory_column: Option<String>,
     pub id_column: Option<String>,
+    /// The column of design weights, when the source names one.
+    pub weight_column: Option<String>,
     pub dropped: Vec<Dropped>,
 }
 
@@ -71,6 +73,18 @@ impl Dataset {
     pub fn texts(&self, name: &str) -> Option<Vec<Option<&str>>> {
         let c = self.column(name)?.str().ok()?;
         Some(c.iter().collect())
+    }
+
+    /// The design weight of every row (`None` when the source has no weights; a row whose weight
+    /// is missing or unusable was reported by `check` and weighs 0).
+    pub fn weights(&self) -> Option<Vec<f64>> {
+        let name = self.weight_column.as_deref()?;
+        Some(
+            self.numbers(name)?
+                .into_iter()
+                .map(|w| w.filter(|w| *w >= 0.0).unwrap_or(0.0))
+                .collect(),
+        )
     }
 
     /// The territory of every row (all `None` when the source has no territory column).

@@ -64,6 +64,7 @@ pub fn check_table(
     for (key, what) in [
         (&source.id_column, "id_column"),
         (&source.territory_column, "territory_column"),
+        (&source.weight_column, "weight_column"),
     ] {
         if let Some(name) = key {
             if !map.by_item.contains_key(name) && !map.extra.contains_key(name) {
@@ -104,11 +105,13 @@ pub fn check_table(
         );
         columns.push(column);
     }
-    // Id and territory columns that are not items of the form are kept as text.
+    // Id and territory columns that are not items of the form are kept as text; weights as numbers.
     for (name, &j) in &map.extra {
         let is_territory = source.territory_column.as_deref() == Some(name.as_str());
         let column = if is_territory {
             values::territory_column(name, &table, j, study, &mut diags)
+        } else if source.weight_column.as_deref() == Some(name.as_str()) {
+            values::weight_column(name, &table, j, &mut diags)
         } else {
             values::text_column(name, &table.columns[j])
         };
@@ -190,6 +193,7 @@ pub fn check_table(
             columns: origins,
             territory_column: source.territory_column.clone(),
             id_column: source.id_column.clone(),
+            weight_column: source.weight_column.clone(),
             instrument,
             dropped,
         },

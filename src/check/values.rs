@@ -89,6 +89,55 @@ pub fn text_column(name: &str, cells: &RawColumn) -> Column {
     Column::new(name.into(), values)
 }
 
+/// The design-weight column: non-negative numbers; an empty, non-numeric or negative weight is an
+/// error at its cell (the run stops rather than weigh a respondent wrongly).
+pub fn weight_column(name: &str, table: &RawTable, j: usize, diags: &mut Diagnostics) -> Column {
+    let values: Vec<Option<f64>> = (0..table.height())
+        .map(|i| {
+            let cell = table.cell(i, j);
+            let value = match &cell {
+                Cell::Number(x) => Some(*x),
+                Cell::Empty => None,
+                other => parse_number(&other.as_text()),
+            };
+            match value {
+                Some(w) if w >= 0.0 => Some(w),
+                Some(_) => {
+                    diags.error(
+                        "bad-weight",
+                        table.cell_location(i, j),
+                        format!(
+                            "{}: a design weight cannot be negative",
+                            show_value(&cell.as_text())
+                        ),
+                    );
+                    None
+                }
+                None if cell.is_empty() => {
+                    diags.error(
+                        "missing-weight",
+                        table.cell_location(i, j),
+                        "the design weight is empty",
+                    );
+                    None
+                }
+                None => {
+                    diags.error(
+                        "bad-weight",
+                        table.cell_location(i, j),
+                        format!(
+                            "{} is not a number: a design weight must be",
+                            show_value(&cell.as_text())
+                        ),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+    Column::new(name.into(), values)
+}
+
 /// The territory column: each spelling resolved to the study's canonical name.
 pub fn territory_column(
     name: &str,
