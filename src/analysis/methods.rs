@@ -50,6 +50,10 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("hedges1981", "Hedges (1981)", "Hedges, L. V. (1981). Distribution theory for Glass's estimator of effect size and related estimators. Journal of Educational Statistics, 6(2), 107–128."),
     ("holm1979", "Holm (1979)", "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics, 6(2), 65–70."),
     ("bh1995", "Benjamini & Hochberg (1995)", "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: A practical and powerful approach to multiple testing. Journal of the Royal Statistical Society: Series B, 57(1), 289–300."),
+    ("pearson1900", "Pearson (1900)", "Pearson, K. (1900). On the criterion that a given system of deviations from the probable in the case of a correlated system of variables is such that it can be reasonably supposed to have arisen from random sampling. Philosophical Magazine, 50(302), 157–175."),
+    ("yates1934", "Yates (1934)", "Yates, F. (1934). Contingency tables involving small numbers and the χ² test. Supplement to the Journal of the Royal Statistical Society, 1(2), 217–235."),
+    ("cramer1946", "Cramér (1946)", "Cramér, H. (1946). Mathematical Methods of Statistics. Princeton: Princeton University Press."),
+    ("fisher1922", "Fisher (1922)", "Fisher, R. A. (1922). On the interpretation of χ² from contingency tables, and the calculation of P. Journal of the Royal Statistical Society, 85(1), 87–94."),
     ("kish1965", "Kish (1965)", "Kish, L. (1965). Survey Sampling. New York: Wiley."),
 ];
 
@@ -115,15 +119,37 @@ pub fn methods_and_flags(entries: &[Entry]) -> (Vec<MethodNote>, Vec<Flag>) {
                     }
                 }
             }
+            AnalysisResult::Crosstab(c) => {
+                if c.not_run.is_some() {
+                    continue;
+                }
+                let refs: Vec<&str> = [
+                    "pearson1900",
+                    "cramer1946",
+                    "yates1934",
+                    "fisher1922",
+                    "wilson1927",
+                ]
+                .into_iter()
+                .chain(correction_refs(c.correction).iter().copied())
+                .collect();
+                add(note("crosstab", Some(c.correction), &refs));
+                for t in c.tables.iter().filter(|t| t.chi2_doubtful) {
+                    flags.push(Flag {
+                        code: "chi2_small_expected",
+                        analysis: e.id.clone(),
+                        variable: t.variable.clone(),
+                        labels: t.labels.clone(),
+                        group: None,
+                        n: t.tests.as_ref().map_or(0.0, |x| x.min_expected),
+                    });
+                }
+            }
             AnalysisResult::Compare(c) => {
                 if c.not_run.is_some() {
                     continue;
                 }
-                let correction_ref: &[&str] = match c.correction {
-                    Correction::Holm => &["holm1979"],
-                    Correction::BenjaminiHochberg => &["bh1995"],
-                    Correction::None => &[],
-                };
+                let correction_ref = correction_refs(c.correction);
                 let refs: Vec<&str> = ["mann1947", "kerby2014", "welch1947", "hedges1981"]
                     .into_iter()
                     .chain(correction_ref.iter().copied())
@@ -150,6 +176,14 @@ pub fn methods_and_flags(entries: &[Entry]) -> (Vec<MethodNote>, Vec<Flag>) {
         add(note("weights", None, &["kish1965"]));
     }
     (notes, flags)
+}
+
+fn correction_refs(c: Correction) -> &'static [&'static str] {
+    match c {
+        Correction::Holm => &["holm1979"],
+        Correction::BenjaminiHochberg => &["bh1995"],
+        Correction::None => &[],
+    }
 }
 
 fn note(key: &'static str, correction: Option<Correction>, refs: &[&str]) -> MethodNote {

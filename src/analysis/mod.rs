@@ -5,6 +5,7 @@
 //! these numbers; tests check them.
 
 mod compare;
+mod crosstab;
 mod groups;
 mod likert;
 mod methods;
@@ -24,6 +25,7 @@ use crate::study::Study;
 
 pub use crate::stats::Correction;
 pub use compare::CompareResult;
+pub use crosstab::CrosstabResult;
 pub use groups::Groups;
 pub use likert::LikertResult;
 pub use methods::{Flag, MethodNote, Reference};
@@ -39,6 +41,8 @@ pub enum Kind {
     Scales,
     /// Two-group comparison of every item and scale: Mann–Whitney U, adjusted p-values.
     Compare,
+    /// Single-choice questions crossed with the groups: shares, χ², Cramér's V, Fisher.
+    Crosstab,
 }
 
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
@@ -62,13 +66,13 @@ pub struct Spec {
     /// scales: the scales to score (all when omitted).
     #[serde(default)]
     pub scales: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare: items and scales to compare (all when omitted).
+    /// compare: items and scales to compare (all when omitted); crosstab: single-choice questions.
     #[serde(default)]
     pub variables: Option<Spanned<Vec<Spanned<String>>>>,
     /// compare: the two groups to compare.
     #[serde(default)]
     pub groups: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare: holm (default), bh or none.
+    /// compare, crosstab: holm (default), bh or none.
     #[serde(default)]
     pub correction: Option<Spanned<Correction>>,
 }
@@ -81,31 +85,35 @@ impl Spec {
     /// Refuses parameters that do not apply to the kind.
     fn check_parameters(&self, set: &SpecSet) -> Result<()> {
         let kind = *self.kind.get_ref();
-        let owned_by = [
-            ("items", self.items.as_ref().map(|x| x.span()), Kind::Likert),
+        let owned_by: [(&str, Option<std::ops::Range<usize>>, &[Kind]); 5] = [
+            (
+                "items",
+                self.items.as_ref().map(|x| x.span()),
+                &[Kind::Likert],
+            ),
             (
                 "scales",
                 self.scales.as_ref().map(|x| x.span()),
-                Kind::Scales,
+                &[Kind::Scales],
             ),
             (
                 "variables",
                 self.variables.as_ref().map(|x| x.span()),
-                Kind::Compare,
+                &[Kind::Compare, Kind::Crosstab],
             ),
             (
                 "groups",
                 self.groups.as_ref().map(|x| x.span()),
-                Kind::Compare,
+                &[Kind::Compare],
             ),
             (
                 "correction",
                 self.correction.as_ref().map(|x| x.span()),
-                Kind::Compare,
+                &[Kind::Compare, Kind::Crosstab],
             ),
         ];
-        for (name, span, owner) in owned_by {
-            if let Some(span) = span.filter(|_| owner != kind) {
+        for (name, span, owners) in owned_by {
+            if let Some(span) = span.filter(|_| !owners.contains(&kind)) {
                 return Err(Error::toml_at(
                     &set.path,
                     &set.text,
@@ -128,6 +136,7 @@ impl Kind {
             Kind::Likert => "likert",
             Kind::Scales => "scales",
             Kind::Compare => "compare",
+            Kind::Crosstab => "crosstab",
         }
     }
 }
@@ -175,6 +184,7 @@ pub enum AnalysisResult {
     Likert(LikertResult),
     Scales(ScalesResult),
     Compare(CompareResult),
+    Crosstab(CrosstabResult),
 }
 
 /// What a reader needs to know about one data source.
@@ -366,6 +376,17 @@ pub fn run_analyses(
                     names(&spec.variables),
                     by,
                     names(&spec.groups),
+                    spec.correction
+                        .as_ref()
+                        .map(|c| *c.get_ref())
+                        .unwrap_or_default(),
+                )?),
+                Kind::Crosstab => AnalysisResult::Crosstab(crosstab::run(
+                    &set,
+                    study,
+                    dataset,
+                    names(&spec.variables),
+                    by,
                     spec.correction
                         .as_ref()
                         .map(|c| *c.get_ref())

@@ -346,7 +346,7 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                     });
                 }
             }
-            AnalysisResult::Compare(_) => {}
+            AnalysisResult::Compare(_) | AnalysisResult::Crosstab(_) => {}
         }
     }
     Ok(figures)

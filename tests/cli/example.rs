@@ -102,6 +102,85 @@ fn example_runs_and_matches_an_independent_computation() {
     close(&test("edu_1")["u"], 3863.5, 0.0);
     close(&test("edu_1")["p"], 0.0907105211693472, 1e-6);
 
+    // Welch beside Mann–Whitney: scipy ttest_ind(prato, firenze, equal_var=False) on the casa
+    // scores → t = -6.0874296623834825, p = 6.263525677253536e-09, df = 189.04449726580566;
+    // pingouin compute_effsize(eftype='hedges') → -0.8666689270631875
+    let welch = &test("casa")["welch"];
+    close(&welch["t"], -6.0874296623834825, 1e-9);
+    close(&welch["p"], 6.263525677253536e-09, 1e-6);
+    close(&welch["df"], 189.04449726580566, 1e-9);
+    close(&welch["hedges_g"], -0.8666689270631875, 1e-9);
+    assert!(test("casa")["p_exact"].is_null(), "ties: no exact p");
+
+    // The profile: pandas crosstab + scipy chi2_contingency(correction=False) on autonomy_tutor ×
+    // territory ([[44, 77], [46, 33]]) → 9.231556066999108, p 0.0023787940076006845;
+    // association(method='cramer') → 0.21484361832504018; fisher_exact → odds ratio
+    // 0.40993788819875776, p 0.0035207968373156015; statsmodels proportion_confint(44, 90,
+    // method='wilson') → (0.388204916198729, 0.590482542147145). gender (4 × 2): 1.8533094290670065,
+    // dof 3, p 0.6034034777463635, smallest expected count 2.7 → flagged.
+    let profile = analysis(&r, "profile");
+    let table = |v: &str| {
+        profile["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["variable"] == v)
+            .unwrap()
+            .clone()
+    };
+    let tutor = table("autonomy_tutor");
+    assert_eq!(tutor["categories"], serde_json::json!(["si", "no"]));
+    assert_eq!(tutor["cells"][0][0]["count"], 44);
+    close(&tutor["cells"][0][0]["ci95"][0], 38.8204916198729, 1e-9);
+    close(&tutor["cells"][0][0]["ci95"][1], 59.0482542147145, 1e-9);
+    close(
+        &tutor["tests"]["chi2"]["statistic"],
+        9.231556066999108,
+        1e-9,
+    );
+    close(&tutor["tests"]["chi2"]["p"], 0.0023787940076006845, 1e-6);
+    close(&tutor["tests"]["cramers_v"], 0.21484361832504018, 1e-9);
+    close(
+        &tutor["tests"]["fisher"]["odds_ratio"],
+        0.40993788819875776,
+        1e-9,
+    );
+    close(&tutor["tests"]["fisher"]["p"], 0.0035207968373156015, 1e-6);
+    let gender = table("gender");
+    close(
+        &gender["tests"]["chi2"]["statistic"],
+        1.8533094290670065,
+        1e-9,
+    );
+    assert_eq!(gender["tests"]["chi2"]["df"], 3);
+    assert_eq!(gender["chi2_doubtful"], true);
+    let flags = r["assumptions"].as_array().unwrap();
+    assert!(flags
+        .iter()
+        .any(|f| f["code"] == "chi2_small_expected" && f["variable"] == "gender"));
+
+    // The methods appendix names what ran, with references.
+    let methods: Vec<&str> = r["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap())
+        .collect();
+    for m in ["alpha", "compare", "crosstab", "likert"] {
+        assert!(methods.contains(&m), "{methods:?}");
+    }
+    assert!(!methods.contains(&"weights"), "no weights in the example");
+    let refs = r["references"].to_string();
+    for cite in [
+        "Mann, H. B.",
+        "Welch, B. L.",
+        "Holm, S.",
+        "Cronbach, L. J.",
+        "Wilson, E. B.",
+    ] {
+        assert!(refs.contains(cite), "{cite}");
+    }
+
     // The designed differences are found, and no difference where none was designed.
     for s in ["casa", "relazioni", "partecipazione"] {
         assert!(test(s)["p_adjusted"].as_f64().unwrap() < 0.05, "{s}");

@@ -8,3 +8,4 @@ mod findings;
 mod formats;
 mod real_world;
 mod stats;
+mod weights;
