@@ -85,7 +85,9 @@ impl Spec {
     /// Refuses parameters that do not apply to the kind.
     fn check_parameters(&self, set: &SpecSet) -> Result<()> {
         let kind = *self.kind.get_ref();
-        let owned_by: [(&str, Option<std::ops::Range<usize>>, &[Kind]); 5] = [
+        // Each parameter, where it is written, and the kinds it applies to.
+        type Owned<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
+        let owned_by: [Owned; 5] = [
             (
                 "items",
                 self.items.as_ref().map(|x| x.span()),
