@@ -124,8 +124,7 @@ pub(super) fn run(
         tables: Vec::new(),
     };
     let Some(groups) = groups else {
-        result.not_run =
-            Some("the source has no territory column and the analysis names no `by` column".into());
+        result.not_run = Some(super::NO_GROUPS.into());
         return Ok(result);
     };
     result.groups = groups.names.clone();

@@ -234,15 +234,19 @@ pub(super) fn run(
 mod tests {
     use super::*;
 
-    #[test]
-    fn counts_percentages_and_top_two() {
-        let cats: Vec<Category> = (1..=5)
+    fn five_point() -> Vec<Category> {
+        (1..=5)
             .map(|s| Category {
                 score: s as f64,
                 name: s.to_string(),
                 labels: Labels::new(),
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn counts_percentages_and_top_two() {
+        let cats = five_point();
         let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
         let c = counts(None, &v, None, &cats);
         assert_eq!(c.counts, vec![1, 0, 0, 2, 1]);
@@ -261,13 +265,7 @@ mod tests {
     fn weighted_shares() {
         // numpy.average([1, 5, 4, 4], weights=[1, 2, 1, 4]) → 3.875; top two: (2 + 1 + 4) / 8;
         // Kish (Σw)² / Σw² = 64 / 22
-        let cats: Vec<Category> = (1..=5)
-            .map(|s| Category {
-                score: s as f64,
-                name: s.to_string(),
-                labels: Labels::new(),
-            })
-            .collect();
+        let cats = five_point();
         let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
         let w = [1.0, 2.0, 1.0, 9.0, 4.0];
         let c = counts(None, &v, Some(&w), &cats);

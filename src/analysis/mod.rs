@@ -77,9 +77,21 @@ pub struct Spec {
     pub correction: Option<Spanned<Correction>>,
 }
 
+/// Why an analysis over groups did not run when there is nothing to group by.
+pub(crate) const NO_GROUPS: &str =
+    "the source has no territory column and the analysis names no `by` column";
+
 impl Spec {
     pub fn id(&self) -> &str {
         self.id.get_ref()
+    }
+
+    /// The multiple-test correction written, or Holm's.
+    pub fn correction(&self) -> Correction {
+        self.correction
+            .as_ref()
+            .map(|c| *c.get_ref())
+            .unwrap_or_default()
     }
 
     /// Refuses parameters that do not apply to the kind.
@@ -378,10 +390,7 @@ pub fn run_analyses(
                     names(&spec.variables),
                     by,
                     names(&spec.groups),
-                    spec.correction
-                        .as_ref()
-                        .map(|c| *c.get_ref())
-                        .unwrap_or_default(),
+                    spec.correction(),
                 )?),
                 Kind::Crosstab => AnalysisResult::Crosstab(crosstab::run(
                     &set,
@@ -389,10 +398,7 @@ pub fn run_analyses(
                     dataset,
                     names(&spec.variables),
                     by,
-                    spec.correction
-                        .as_ref()
-                        .map(|c| *c.get_ref())
-                        .unwrap_or_default(),
+                    spec.correction(),
                 )?),
             };
             let title = spec.title.clone();

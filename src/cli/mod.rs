@@ -20,7 +20,7 @@ use crate::error::Result;
 /// A study is a folder with a study.toml naming its questionnaire (an XLSForm), its data files
 /// (.xlsx, .xls, .ods, .csv, KoboToolbox exports) and its analyses. Start with
 /// `capakit init my-study --synthetic`, then `capakit check my-study` and
-/// `capakit run my-study --out out`.
+/// `capakit run my-study --out out`. `capakit stats` runs one statistic on one file, for scripts.
 #[derive(Debug, Parser)]
 #[command(
     name = "capakit",

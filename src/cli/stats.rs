@@ -77,7 +77,8 @@ pub enum Verb {
         /// The column whose values form the groups.
         #[arg(long)]
         by: String,
-        /// The two groups, in order (needed when the column has more than two values).
+        /// The two groups, in order: U, t and effect sizes are of the first against the second
+        /// (needed when the column has more than two values; default: the two values, sorted).
         #[arg(long, value_delimiter = ',')]
         groups: Option<Vec<String>>,
     },
