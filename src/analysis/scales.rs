@@ -31,6 +31,8 @@ pub struct ScaleRow {
     pub labels: Labels,
     pub dimension: Option<String>,
     pub items: Vec<String>,
+    /// Labels of `items`, in the same order.
+    pub item_labels: Vec<Labels>,
     pub reversed: Vec<String>,
     /// Lowest and highest possible score.
     pub range: [f64; 2],
@@ -193,6 +195,7 @@ pub(super) fn run(
                 .cloned()
                 .collect(),
             alpha: cronbach_alpha(&names, &slices),
+            item_labels: names.iter().map(|n| super::labels_of(dataset, n)).collect(),
             items: names,
             range,
             missing: scores.len() - present.len(),
