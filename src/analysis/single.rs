@@ -266,6 +266,12 @@ pub fn compare(
     groups: Option<&[String]>,
 ) -> Result<CompareReport> {
     if let Some(g) = groups {
+        if g.len() == 2 && g[0].trim() == g[1].trim() {
+            return Err(Error::Usage(format!(
+                "--groups names '{}' twice: name two different groups",
+                g[0].trim()
+            )));
+        }
         if g.len() != 2 {
             return Err(Error::Usage(format!(
                 "--groups names {} group(s); a comparison needs exactly two, e.g. --groups Prato,Firenze",
@@ -579,6 +585,11 @@ pub fn paired(
     let ids = texts(table, ji);
     let waves = texts(table, find_column(table, wave)?);
     let (pre, post) = (pre.trim(), post.trim());
+    if pre == post {
+        return Err(Error::Usage(format!(
+            "--pre and --post are both '{pre}': name two different waves"
+        )));
+    }
     let mut at: [BTreeMap<String, (usize, Option<f64>)>; 2] = Default::default();
     let (mut no_id, mut other_wave) = (0, 0);
     for i in 0..table.height() {

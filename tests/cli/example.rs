@@ -235,9 +235,26 @@ fn report_shows_the_numbers_of_results_json_in_the_readers_language() {
     assert!(html.contains("<html lang=\"en\">") && html.contains("Research report"));
     assert!(html.contains("2.62 (0.92)") && html.contains("45.0%"));
     assert!(html.contains("Prato higher on: Relationships and support network; Firenze higher on: Housing, Participation"));
+    // The Methods appendix: methods with references, the weak assumption (gender: expected
+    // counts of 2.7), the reference list; the profile and the item analysis.
+    for text in [
+        "Two-group comparisons: two-sided Mann–Whitney U test",
+        "Multiple-comparison correction of the Mann–Whitney p-values: Holm.",
+        "(Mann &amp; Whitney (1947); Kerby (2014); Welch (1947); Hedges (1981); Holm (1979))",
+        "Where to read with care",
+        "Gender: more than one cell in five expects fewer than 5 answers (smallest 2.7)",
+        "<h3>References</h3>",
+        "Welch, B. L. (1947).",
+        "Reliability, statement by statement",
+        "Who answered, territory by territory",
+        "χ²(1) = 9.23, p = 0.002",
+    ] {
+        assert!(html.contains(text), "missing: {text}");
+    }
     let md = std::fs::read_to_string(en.join("report.md")).unwrap();
     assert!(md.starts_with("# Care leavers"));
     assert!(md.contains("![") && md.contains("](charts/scales.svg)"));
+    assert!(md.contains("### References") && md.contains("Kerby, D. S. (2014)."));
 }
 
 #[test]

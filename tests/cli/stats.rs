@@ -435,6 +435,33 @@ fn bad_arguments_are_located_errors() {
         err.contains("row 2, column A (territorio)") && err.contains("\"Prato\" is not a number"),
         "{err}"
     );
+    let err = fails(&[
+        "compare",
+        &compare,
+        "--var",
+        "punteggio",
+        "--by",
+        "territorio",
+        "--groups",
+        "Prato,Prato",
+    ]);
+    assert!(err.contains("names 'Prato' twice"), "{err}");
+    let paired = fixture("paired.csv");
+    let err = fails(&[
+        "paired",
+        &paired,
+        "--var",
+        "punteggio",
+        "--id",
+        "id",
+        "--wave",
+        "onda",
+        "--pre",
+        "T0",
+        "--post",
+        "T0",
+    ]);
+    assert!(err.contains("both 'T0'"), "{err}");
     let alpha = fixture("alpha.csv");
     let err = fails(&["alpha", &alpha, "--items", "a,b", "--reverse", "b"]);
     assert!(err.contains("--reverse needs --min and --max"), "{err}");
