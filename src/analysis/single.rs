@@ -69,8 +69,16 @@ pub fn alpha(
         ));
     }
     let mut columns = Vec::new();
+    let mut seen = Vec::new();
     for name in items {
         let j = find_column(table, name)?;
+        if seen.contains(&j) {
+            return Err(Error::Usage(format!(
+                "--items names the column '{}' twice",
+                table.headers[j]
+            )));
+        }
+        seen.push(j);
         let mut values = numbers(table, j)?;
         if let Some((lo, hi)) = range {
             if let Some(i) = values

@@ -463,6 +463,8 @@ fn bad_arguments_are_located_errors() {
     ]);
     assert!(err.contains("both 'T0'"), "{err}");
     let alpha = fixture("alpha.csv");
+    let err = fails(&["alpha", &alpha, "--items", "a,b,A"]);
+    assert!(err.contains("names the column 'a' twice"), "{err}");
     let err = fails(&["alpha", &alpha, "--items", "a,b", "--reverse", "b"]);
     assert!(err.contains("--reverse needs --min and --max"), "{err}");
     let err = fails(&[
