@@ -90,6 +90,9 @@ pub fn check_table(
         let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
         let column = if is_territory {
             values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
+        } else if source.weight_column.as_deref() == Some(item.name.as_str()) {
+            // A weight computed in the form (a `calculate`) is read as a weight, not as text.
+            values::weight_column(&item.name, &table, mapping.index(), &mut diags)
         } else {
             values::item_column(&table, item, mapping, &instrument, &mut diags)
         };

@@ -110,3 +110,45 @@ fn a_weight_column_that_is_not_there_is_named() {
     assert_eq!(code, 2);
     assert!(err.contains("weight_column = 'peso'"), "{err}");
 }
+
+#[test]
+fn a_weight_that_is_a_question_of_the_form_is_read_as_a_weight() {
+    // The weight column may be an item of the questionnaire (a Kobo `calculate`, here the
+    // integer `age`, for the test's sake): numpy.average([4, 2, 5, 3, 1, 4],
+    // weights=[18, 19, 20, 18, 21, 22]) → 3.1610169491525424
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("data.csv"),
+        format!(
+            "{HEADER}\nCL-1;Prato;18;affido;4;3;2\nCL-2;Prato;19;affido;2;3;2\nCL-3;Prato;20;affido;5;3;2\n\
+             CL-4;Firenze;18;comunita;3;2;2\nCL-5;Firenze;21;comunita;1;2;2\nCL-6;Firenze;22;comunita;4;2;2\n"
+        ),
+    )
+    .unwrap();
+    let s = study(dir.path(), "data.csv", "weight_column = \"age\"");
+    let out = dir.path().join("out");
+    let run = capakit()
+        .arg("run")
+        .arg(&s)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let likert = r["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "likert")
+        .unwrap();
+    let mean = likert["items"][0]["total"]["weighted"]["mean"]
+        .as_f64()
+        .unwrap();
+    assert!((mean - 3.1610169491525424).abs() < 1e-12, "{mean}");
+}
