@@ -153,6 +153,17 @@ mod tests {
     }
 
     #[test]
+    fn exact_at_the_largest_size_against_scipy() {
+        // scipy 1.17.1: mannwhitneyu([3i + 1 for i in range(50)], [3i + 32 for i in range(50)],
+        //   method='exact') → U = 780.0, p = 0.001055016471113667
+        let x: Vec<f64> = (0..50).map(|i| 3.0 * i as f64 + 1.0).collect();
+        let y: Vec<f64> = (0..50).map(|i| 3.0 * i as f64 + 32.0).collect();
+        let r = mann_whitney(&x, &y).unwrap();
+        assert_eq!(r.u, 780.0);
+        close(r.p_exact.unwrap(), 0.001055016471113667, 1e-9);
+    }
+
+    #[test]
     fn no_exact_p_with_ties() {
         let x = [3., 4., 2., 5., 4.];
         let y = [2., 3., 2., 1.];
