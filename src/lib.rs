@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
+pub mod disclosure;
 pub mod error;
 pub mod ingest;
 pub mod instrument;
