@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::disclosure::{DEFAULT_MIN_CELL, LOWEST_MIN_CELL};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
@@ -52,6 +53,15 @@ struct StudyFile {
     sources: Vec<SourceFile>,
     #[serde(default)]
     report: ReportOptions,
+    #[serde(default)]
+    disclosure: DisclosureFile,
+}
+
+/// `[disclosure]`: how small a published count may be.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DisclosureFile {
+    min_cell: Option<Spanned<u64>>,
 }
 
 fn default_languages() -> Vec<String> {
@@ -125,6 +135,9 @@ pub struct Study {
     pub sources: Vec<Source>,
     pub analyses: Vec<PathBuf>,
     pub report: ReportOptions,
+    /// The minimum cell size k: counts below it, and figures resting on fewer people, are not
+    /// published.
+    pub min_cell: u64,
 }
 
 /// Lower-cases, trims and collapses inner white space: `" FIRENZE "` → `"firenze"`.
@@ -244,7 +257,22 @@ impl Study {
             .map(|a| existing(a, "analysis file"))
             .collect::<Result<Vec<_>>>()?;
 
+        let min_cell = match &parsed.disclosure.min_cell {
+            Some(k) if *k.get_ref() < LOWEST_MIN_CELL => {
+                return Err(at(
+                    k.span().start,
+                    format!(
+                        "min_cell = {} is below {LOWEST_MIN_CELL}, the smallest cell size the rules for statistical and research processing accept",
+                        k.get_ref()
+                    ),
+                ))
+            }
+            Some(k) => *k.get_ref(),
+            None => DEFAULT_MIN_CELL,
+        };
+
         Ok(Study {
+            min_cell,
             dir,
             file,
             title: parsed.title,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
+use crate::disclosure::protect_list;
 use crate::error::Result;
 use crate::ingest::format_number;
 use crate::instrument::Labels;
@@ -102,18 +103,28 @@ impl Groups {
         }
     }
 
-    /// Respondents per group.
-    pub fn counts(&self) -> Vec<GroupCount> {
-        let mut n = vec![0usize; self.names.len()];
+    /// Respondents per group as published with the total `height`: counts below `min_cell`
+    /// hidden, and more if a hidden one could be recomputed from the total (respondents without a
+    /// group count as one more, unshown, group).
+    pub fn counts(&self, height: usize, min_cell: u64) -> Vec<GroupCount> {
+        let mut n = vec![0u64; self.names.len()];
         for g in self.index.iter().flatten() {
             n[*g] += 1;
         }
+        let without = height as u64 - n.iter().sum::<u64>();
+        let mut listed = n.clone();
+        if without > 0 {
+            listed.push(without);
+        }
+        let hidden = protect_list(&listed, min_cell);
         self.names
             .iter()
             .zip(n)
-            .map(|(g, n)| GroupCount {
+            .zip(hidden)
+            .map(|((g, n), h)| GroupCount {
                 group: g.clone(),
-                n,
+                n: h.is_none().then_some(n as usize),
+                suppressed: h,
             })
             .collect()
     }

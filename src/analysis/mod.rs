@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::instrument::Labels;
 use crate::study::Study;
 
+pub use crate::disclosure::Suppression;
 pub use crate::stats::Correction;
 pub use compare::CompareResult;
 pub use crosstab::CrosstabResult;
@@ -228,10 +229,12 @@ pub struct InstrumentSummary {
     pub scales: usize,
 }
 
+/// Respondents in one group, as published: `n` is null when it is hidden (`suppressed` says why).
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupCount {
     pub group: String,
-    pub n: usize,
+    pub n: Option<usize>,
+    pub suppressed: Option<Suppression>,
 }
 
 /// Counts of findings from `check`, for the data-quality section.
@@ -311,6 +314,8 @@ pub struct Results {
     pub references: Vec<Reference>,
     /// Numbers that rest on a weak assumption (small groups, few complete answers).
     pub assumptions: Vec<Flag>,
+    /// The minimum cell size: no published count is below it (hidden values are null).
+    pub min_cell: u64,
 }
 
 /// One analysis result with its id and optional title.
@@ -429,7 +434,9 @@ pub fn run_analyses(
                 n: d.height(),
                 weight_column: d.weight_column.clone(),
                 dropped: d.dropped.clone(),
-                territories: groups.map(|g| g.counts()).unwrap_or_default(),
+                territories: groups
+                    .map(|g| g.counts(d.height(), study.min_cell))
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -445,5 +452,6 @@ pub fn run_analyses(
         references: methods::reference_list(&methods),
         methods,
         assumptions,
+        min_cell: study.min_cell,
     })
 }

@@ -56,7 +56,10 @@ fn example_runs_and_matches_an_independent_computation() {
     assert_eq!(src["n"], 200);
     assert_eq!(
         src["territories"],
-        serde_json::json!([{"group": "Prato", "n": 90}, {"group": "Firenze", "n": 110}])
+        serde_json::json!([
+            {"group": "Prato", "n": 90, "suppressed": null},
+            {"group": "Firenze", "n": 110, "suppressed": null}
+        ])
     );
     assert_eq!(
         src["dropped"],
