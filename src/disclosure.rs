@@ -55,6 +55,12 @@ impl Protection {
 /// Protects a table of counts whose row totals, column totals and grand total are published with
 /// it (publishing fewer margins is only safer). Every row must have the same length.
 pub fn protect(counts: &[Vec<u64>], k: u64) -> Protection {
+    protect_with(counts, k, &[])
+}
+
+/// Like [`protect`], with some column totals already hidden elsewhere (group sizes hidden in
+/// another table of the same report must stay hidden here too).
+pub fn protect_with(counts: &[Vec<u64>], k: u64, hidden_cols: &[bool]) -> Protection {
     let r = counts.len();
     let c = counts.first().map_or(0, Vec::len);
     // The extended grid: inner cells, row totals in column c, column totals in row r.
@@ -76,6 +82,11 @@ pub fn protect(counts: &[Vec<u64>], k: u64) -> Protection {
                 .collect()
         })
         .collect();
+    for (j, &h) in hidden_cols.iter().enumerate().take(c) {
+        if h {
+            hidden[r][j].get_or_insert(Suppression::Secondary);
+        }
+    }
     // A single row or column: the inner cells and the margins repeat each other; protect the
     // one line against its total only.
     if r == 1 || c == 1 {
@@ -528,6 +539,21 @@ mod tests {
             }
             let leaks = recoverable(&t, &p);
             prop_assert!(leaks.is_empty(), "{:?} recoverable in {:?} ({:?})", leaks, t, p);
+        }
+
+        /// Column totals hidden in another table stay hidden, and nothing leaks around them.
+        #[test]
+        fn hidden_group_sizes_stay_hidden(
+            cells in prop::collection::vec(0u64..20, 6..=9),
+            forced in 0usize..3,
+        ) {
+            let t: Vec<Vec<u64>> = cells.chunks(3).filter(|c| c.len() == 3).map(<[u64]>::to_vec).collect();
+            let mut hidden_cols = vec![false; 3];
+            hidden_cols[forced] = true;
+            let p = protect_with(&t, 5, &hidden_cols);
+            prop_assert!(p.cols[forced].is_some());
+            let leaks = recoverable(&t, &p);
+            prop_assert!(leaks.is_empty(), "{:?} recoverable in {:?}", leaks, t);
         }
 
         #[test]

@@ -1,12 +1,19 @@
 //! Profiles of the groups compared (care setting, housing, activity … by territory): for every
-//! single-choice question a cross-table of answers × groups with the share of each answer within
-//! its group (Wilson 95% interval), Pearson's χ² test of independence with Cramér's V, Fisher's
-//! exact test for 2×2 tables, and the χ² p-values adjusted across the family.
+//! single-choice question a cross-table of answers (and "no answer") × groups with the share of
+//! each answer among the group's respondents (Wilson 95% interval), Pearson's χ² test of
+//! independence with Cramér's V, Fisher's exact test for 2×2 tables, and the χ² p-values adjusted
+//! across the family.
+//!
+//! Published as protected: counts below the study's minimum cell size are hidden with the cells
+//! that would give them away (see [`crate::disclosure`]), percentages follow their counts, group
+//! sizes hidden in the "who answered" table stay hidden, and a test is not shown for a table with
+//! hidden cells (its statistic and the margins would let a reader recompute them).
 
 use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
+use crate::disclosure::{protect_with, Suppression};
 use crate::error::Result;
 use crate::instrument::{ItemKind, Labels};
 use crate::stats::{adjust, independence, wilson95, Correction, Independence};
@@ -14,14 +21,31 @@ use crate::study::Study;
 
 use super::{labels_of, Groups, SpecSet};
 
-/// One answer category in one group.
+/// One answer category in one group, as published (null values are hidden).
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
-    pub count: u64,
-    /// Percent of the group's answers.
-    pub percent: f64,
+    pub count: Option<u64>,
+    /// Percent of the group's respondents.
+    pub percent: Option<f64>,
     /// Wilson 95% interval of `percent`.
-    pub ci95: [f64; 2],
+    pub ci95: Option<[f64; 2]>,
+    pub suppressed: Option<Suppression>,
+}
+
+impl Cell {
+    fn of(count: u64, of: u64, hidden: Option<Suppression>) -> Cell {
+        let shown = hidden.is_none() && of > 0;
+        Cell {
+            count: hidden.is_none().then_some(count),
+            percent: shown.then(|| 100.0 * count as f64 / of as f64),
+            ci95: if shown {
+                wilson95(count as f64, of as f64).map(|[lo, hi]| [100.0 * lo, 100.0 * hi])
+            } else {
+                None
+            },
+            suppressed: hidden,
+        }
+    }
 }
 
 /// One question crossed with the groups.
@@ -34,12 +58,15 @@ pub struct Table {
     pub category_labels: Vec<Labels>,
     /// `cells[i][j]`: category i in group j.
     pub cells: Vec<Vec<Cell>>,
-    /// Answers per group.
-    pub n: Vec<u64>,
-    /// Respondents in a group who did not answer.
-    pub missing: u64,
-    /// Tests of independence; null when there is a single category or group.
+    /// Respondents of each group who did not answer (null row when everyone answered).
+    pub no_answer: Option<Vec<Cell>>,
+    /// Respondents per group (the percentages' base); null where hidden.
+    pub n: Vec<Option<u64>>,
+    /// Tests of independence on the answers given; null when there is a single category or
+    /// group, or when they are withheld.
     pub tests: Option<Independence>,
+    /// Why the tests are not shown.
+    pub withheld: Option<&'static str>,
     /// The χ² p-value adjusted across the questions of this analysis.
     pub p_adjusted: Option<f64>,
     /// More than a fifth of cells expect fewer than 5, or one expects fewer than 1.
@@ -129,55 +156,68 @@ pub(super) fn run(
     };
     result.groups = groups.names.clone();
     result.group_labels = groups.labels.clone();
+    let min_cell = study.min_cell;
+    // Group sizes hidden in the list of respondents per group stay hidden in every table.
+    let hidden_groups: Vec<bool> = groups
+        .protected_sizes(dataset.height(), min_cell)
+        .1
+        .iter()
+        .map(Option::is_some)
+        .collect();
     for name in select(set, dataset, variables, &groups.by)? {
         let Some(rows) = Groups::of(study, dataset, Some(&name)) else {
             continue;
         };
         let (r, c) = (rows.names.len(), groups.names.len());
-        let mut counts = vec![vec![0u64; c]; r];
-        let mut missing = 0;
+        // Answers × groups, "no answer" as the last row.
+        let mut counts = vec![vec![0u64; c]; r + 1];
         for (ri, gi) in rows.index.iter().zip(&groups.index) {
-            match (ri, gi) {
-                (Some(i), Some(j)) => counts[*i][*j] += 1,
-                (None, Some(_)) => missing += 1,
-                _ => {}
+            if let Some(j) = gi {
+                counts[ri.unwrap_or(r)][*j] += 1;
             }
         }
-        let n: Vec<u64> = (0..c)
+        let answered_all = counts[r].iter().all(|&m| m == 0);
+        if answered_all {
+            counts.pop();
+        }
+        let size: Vec<u64> = (0..c)
             .map(|j| counts.iter().map(|row| row[j]).sum())
             .collect();
-        let cells = counts
+        let protection = protect_with(&counts, min_cell, &hidden_groups);
+        let mut cells: Vec<Vec<Cell>> = counts
             .iter()
-            .map(|row| {
+            .zip(&protection.cells)
+            .map(|(row, hidden)| {
                 row.iter()
-                    .zip(&n)
-                    .map(|(&k, &nj)| {
-                        let ci = wilson95(k as f64, nj as f64).unwrap_or([0.0, 0.0]);
-                        Cell {
-                            count: k,
-                            percent: if nj > 0 {
-                                100.0 * k as f64 / nj as f64
-                            } else {
-                                0.0
-                            },
-                            ci95: [100.0 * ci[0], 100.0 * ci[1]],
-                        }
-                    })
+                    .zip(&size)
+                    .zip(hidden)
+                    .map(|((&k, &nj), &h)| Cell::of(k, nj, h))
                     .collect()
             })
             .collect();
-        // Groups with no answer to this question are left out of the test.
-        let tested: Vec<Vec<f64>> = counts
+        let no_answer = (!answered_all).then(|| cells.pop()).flatten();
+        // Tests on the answers given, from groups that gave some.
+        let answered: Vec<u64> = (0..c)
+            .map(|j| counts[..r].iter().map(|row| row[j]).sum())
+            .collect();
+        let tested: Vec<Vec<f64>> = counts[..r]
             .iter()
             .map(|row| {
                 row.iter()
-                    .zip(&n)
+                    .zip(&answered)
                     .filter(|(_, nj)| **nj > 0)
                     .map(|(&k, _)| k as f64)
                     .collect()
             })
             .collect();
-        let tests = independence(&tested);
+        let withheld = (protection.hidden() > 0).then_some(
+            "some counts are hidden to protect respondents: the test and the published totals would let a reader recompute them",
+        );
+        let tests = if withheld.is_none() {
+            independence(&tested)
+        } else {
+            None
+        };
         let cells_total = tested.len() * tested.first().map_or(0, Vec::len);
         result.tables.push(Table {
             labels: labels_of(dataset, &name),
@@ -185,13 +225,18 @@ pub(super) fn run(
             categories: rows.names,
             category_labels: rows.labels,
             cells,
-            n,
-            missing,
+            no_answer,
+            n: size
+                .iter()
+                .zip(&protection.cols)
+                .map(|(&n, h)| h.is_none().then_some(n))
+                .collect(),
             chi2_doubtful: tests.as_ref().is_some_and(|t| {
                 t.cells_expected_below_5 * 5 > cells_total || t.min_expected < 1.0
             }),
             p_adjusted: None,
             tests,
+            withheld,
         });
     }
     let tested: Vec<usize> = (0..result.tables.len())

@@ -8,7 +8,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
-use crate::disclosure::protect_list;
+use crate::disclosure::{protect_list, Suppression};
 use crate::error::Result;
 use crate::ingest::format_number;
 use crate::instrument::Labels;
@@ -107,16 +107,7 @@ impl Groups {
     /// hidden, and more if a hidden one could be recomputed from the total (respondents without a
     /// group count as one more, unshown, group).
     pub fn counts(&self, height: usize, min_cell: u64) -> Vec<GroupCount> {
-        let mut n = vec![0u64; self.names.len()];
-        for g in self.index.iter().flatten() {
-            n[*g] += 1;
-        }
-        let without = height as u64 - n.iter().sum::<u64>();
-        let mut listed = n.clone();
-        if without > 0 {
-            listed.push(without);
-        }
-        let hidden = protect_list(&listed, min_cell);
+        let (n, hidden) = self.protected_sizes(height, min_cell);
         self.names
             .iter()
             .zip(n)
@@ -127,6 +118,27 @@ impl Groups {
                 suppressed: h,
             })
             .collect()
+    }
+
+    /// Respondents per group, and which of those sizes are hidden when published with the total
+    /// `height` (the same in every table of a report, so a size hidden once stays hidden).
+    pub fn protected_sizes(
+        &self,
+        height: usize,
+        min_cell: u64,
+    ) -> (Vec<u64>, Vec<Option<Suppression>>) {
+        let mut n = vec![0u64; self.names.len()];
+        for g in self.index.iter().flatten() {
+            n[*g] += 1;
+        }
+        let without = (height as u64).saturating_sub(n.iter().sum::<u64>());
+        let mut listed = n.clone();
+        if without > 0 {
+            listed.push(without);
+        }
+        let mut hidden = protect_list(&listed, min_cell);
+        hidden.truncate(n.len());
+        (n, hidden)
     }
 
     /// The non-missing values of each group.
