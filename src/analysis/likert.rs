@@ -6,6 +6,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
+use crate::disclosure::{protect_list, protect_with, Suppression};
 use crate::error::Result;
 use crate::instrument::Labels;
 use crate::stats::{weighted_mean, wilson95};
@@ -20,28 +21,35 @@ pub struct Category {
     pub labels: Labels,
 }
 
-/// Answers of one group to one item.
+/// Answers of one group to one item, as published: null values are hidden to protect
+/// respondents (`suppressed` says which and why).
 #[derive(Debug, Clone, Serialize)]
 pub struct LikertCounts {
     pub group: Option<String>,
+    /// Respondents in the group: the base of the percentages.
+    pub size: Option<usize>,
     /// Respondents who answered.
-    pub n: usize,
-    pub missing: usize,
-    pub counts: Vec<usize>,
-    /// Percent of those who answered, per category.
-    pub percent: Vec<f64>,
+    pub n: Option<usize>,
+    pub missing: Option<usize>,
+    pub counts: Vec<Option<usize>>,
+    /// Percent of the group's respondents, per category (no answer apart).
+    pub percent: Vec<Option<f64>>,
     /// Percent in the two highest categories.
     pub top2: Option<f64>,
     /// Wilson 95% interval of `top2`, in percent.
     pub top2_ci95: Option<[f64; 2]>,
+    /// Mean score of those who answered.
     pub mean: Option<f64>,
     /// With design weights: the same shares weighted.
     pub weighted: Option<WeightedCounts>,
+    /// Per category, then no answer: hidden values and why.
+    pub suppressed: Vec<Option<Suppression>>,
 }
 
 /// Weighted percentages of one group's answers (counts and n stay unweighted).
 #[derive(Debug, Clone, Serialize)]
 pub struct WeightedCounts {
+    /// Percent of the weighted answers, per category.
     pub percent: Vec<f64>,
     pub top2: Option<f64>,
     pub mean: f64,
@@ -67,70 +75,106 @@ pub struct LikertResult {
     pub items: Vec<LikertItem>,
 }
 
-fn counts(
-    group: Option<String>,
-    values: &[Option<f64>],
-    weights: Option<&[f64]>,
-    categories: &[Category],
-) -> LikertCounts {
-    let mut counts = vec![0usize; categories.len()];
-    let mut weighted = vec![0.0; categories.len()];
+/// The answers of one group, counted (before protection).
+#[derive(Debug, Clone)]
+struct Tally {
+    /// Per category, then no answer.
+    counts: Vec<u64>,
+    score_sum: f64,
+    weighted: Option<WeightedCounts>,
+}
+
+fn tally(values: &[Option<f64>], weights: Option<&[f64]>, categories: &[Category]) -> Tally {
+    let k = categories.len();
+    let mut counts = vec![0u64; k + 1];
+    let mut weighted = vec![0.0; k];
     let (mut scores, mut answered_weights) = (Vec::new(), Vec::new());
-    let mut missing = 0;
-    let mut sum = 0.0;
+    let mut score_sum = 0.0;
     for (i, v) in values.iter().enumerate() {
         match v.and_then(|v| categories.iter().position(|c| c.score == v)) {
-            Some(k) => {
-                counts[k] += 1;
-                sum += categories[k].score;
+            Some(c) => {
+                counts[c] += 1;
+                score_sum += categories[c].score;
                 if let Some(w) = weights {
-                    weighted[k] += w[i];
-                    scores.push(categories[k].score);
+                    weighted[c] += w[i];
+                    scores.push(categories[c].score);
                     answered_weights.push(w[i]);
                 }
             }
-            None => missing += 1,
+            None => counts[k] += 1,
         }
     }
-    let n: usize = counts.iter().sum();
-    let percent: Vec<f64> = counts
-        .iter()
-        .map(|&c| {
-            if n > 0 {
-                100.0 * c as f64 / n as f64
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let has_top2 = n > 0 && categories.len() >= 3;
-    let top2 = has_top2.then(|| percent[percent.len() - 2..].iter().sum());
-    let top2_count: usize = counts[counts.len().saturating_sub(2)..].iter().sum();
     let weighted = weights
         .and_then(|_| weighted_mean(&scores, &answered_weights))
         .map(|w| {
             let percent: Vec<f64> = weighted.iter().map(|x| 100.0 * x / w.sum_weights).collect();
             WeightedCounts {
-                top2: has_top2.then(|| percent[percent.len() - 2..].iter().sum()),
+                top2: (k >= 3).then(|| percent[k - 2..].iter().sum()),
                 percent,
                 mean: w.mean,
                 kish_ess: w.kish_ess,
             }
         });
+    Tally {
+        counts,
+        score_sum,
+        weighted,
+    }
+}
+
+/// What may be published of a tally, given which of its counts (categories, then no answer)
+/// and whether the group's size are hidden: percentages of hidden counts are hidden; the share
+/// agreeing only when it cannot reveal a hidden count; the mean and the weighted shares only
+/// when nothing in the row is hidden.
+fn publish(
+    group: Option<String>,
+    t: &Tally,
+    hidden: &[Option<Suppression>],
+    size_hidden: bool,
+) -> LikertCounts {
+    let k = t.counts.len() - 1;
+    let size: u64 = t.counts.iter().sum();
+    let answered = size - t.counts[k];
+    let shown = |c: usize| hidden[c].is_none();
+    let percent_of = |x: u64| (!size_hidden && size > 0).then(|| 100.0 * x as f64 / size as f64);
+    let top: Vec<usize> = if k >= 3 {
+        vec![k - 2, k - 1]
+    } else {
+        Vec::new()
+    };
+    let hidden_cells: Vec<usize> = (0..=k).filter(|&c| !shown(c)).collect();
+    let top_count: u64 = top.iter().map(|&c| t.counts[c]).sum();
+    let top_ok = !top.is_empty()
+        && !size_hidden
+        && size > 0
+        && (top.iter().all(|&c| shown(c)) || hidden_cells.iter().all(|c| top.contains(c)));
+    let clean = hidden_cells.is_empty() && !size_hidden;
     LikertCounts {
         group,
-        n,
-        missing,
-        counts,
-        percent,
-        top2,
-        top2_ci95: if has_top2 {
-            wilson95(top2_count as f64, n as f64).map(|[lo, hi]| [100.0 * lo, 100.0 * hi])
+        size: (!size_hidden).then_some(size as usize),
+        n: (!size_hidden && shown(k)).then_some(answered as usize),
+        missing: shown(k).then_some(t.counts[k] as usize),
+        counts: (0..k)
+            .map(|c| shown(c).then_some(t.counts[c] as usize))
+            .collect(),
+        percent: (0..k)
+            .map(|c| {
+                if shown(c) {
+                    percent_of(t.counts[c])
+                } else {
+                    None
+                }
+            })
+            .collect(),
+        top2: if top_ok { percent_of(top_count) } else { None },
+        top2_ci95: if top_ok {
+            wilson95(top_count as f64, size as f64).map(|[lo, hi]| [100.0 * lo, 100.0 * hi])
         } else {
             None
         },
-        mean: (n > 0).then(|| sum / n as f64),
-        weighted,
+        mean: (clean && answered > 0).then(|| t.score_sum / answered as f64),
+        weighted: if clean { t.weighted.clone() } else { None },
+        suppressed: hidden.to_vec(),
     }
 }
 
@@ -178,6 +222,17 @@ pub(super) fn run(
     let groups = Groups::for_spec(set, study, dataset, by)?;
     let weights = dataset.weights();
     let ins = &dataset.instrument;
+    // Group sizes hidden in the list of respondents per group stay hidden here.
+    let hidden_groups: Vec<bool> = groups
+        .as_ref()
+        .map(|g| {
+            g.protected_sizes(dataset.height(), study.min_cell)
+                .1
+                .iter()
+                .map(Option::is_some)
+                .collect()
+        })
+        .unwrap_or_default();
     let mut out = Vec::new();
     for name in select_items(set, dataset, items)? {
         let item = ins.item(&name).expect("selected items exist");
@@ -194,12 +249,10 @@ pub(super) fn run(
             })
             .collect();
         let values = dataset.numbers(&name).unwrap_or_default();
-        let group_counts = match &groups {
-            Some(g) => g
-                .names
-                .iter()
-                .enumerate()
-                .map(|(k, gname)| {
+        let total = tally(&values, weights.as_deref(), &categories);
+        let tallies: Vec<Tally> = match &groups {
+            Some(g) => (0..g.names.len())
+                .map(|k| {
                     let rows: Vec<usize> = (0..values.len())
                         .filter(|&i| g.index[i] == Some(k))
                         .collect();
@@ -207,18 +260,41 @@ pub(super) fn run(
                     let ws: Option<Vec<f64>> = weights
                         .as_ref()
                         .map(|w| rows.iter().map(|&i| w[i]).collect());
-                    counts(Some(gname.clone()), &vals, ws.as_deref(), &categories)
+                    tally(&vals, ws.as_deref(), &categories)
                 })
                 .collect(),
             None => Vec::new(),
+        };
+        // Categories and no answer (rows) × groups (columns), protected with its margins; the
+        // everyone row is the row totals.
+        let (group_rows, total_row) = if tallies.is_empty() {
+            let list: Vec<u64> = total.counts.clone();
+            let hidden = protect_list(&list, study.min_cell);
+            (Vec::new(), publish(None, &total, &hidden, false))
+        } else {
+            let table: Vec<Vec<u64>> = (0..total.counts.len())
+                .map(|c| tallies.iter().map(|t| t.counts[c]).collect())
+                .collect();
+            let p = protect_with(&table, study.min_cell, &hidden_groups);
+            let names = groups.as_ref().map(|g| g.names.clone()).unwrap_or_default();
+            let rows = tallies
+                .iter()
+                .enumerate()
+                .map(|(j, t)| {
+                    let hidden: Vec<Option<Suppression>> =
+                        p.cells.iter().map(|row| row[j]).collect();
+                    publish(Some(names[j].clone()), t, &hidden, p.cols[j].is_some())
+                })
+                .collect();
+            (rows, publish(None, &total, &p.rows, p.total.is_some()))
         };
         out.push(LikertItem {
             item: name.clone(),
             labels: labels_of(dataset, &name),
             scale: item.scale.clone(),
             reverse: item.reverse,
-            total: counts(None, &values, weights.as_deref(), &categories),
-            groups: group_counts,
+            total: total_row,
+            groups: group_rows,
             categories,
         });
     }
@@ -248,17 +324,47 @@ mod tests {
     fn counts_percentages_and_top_two() {
         let cats = five_point();
         let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
-        let c = counts(None, &v, None, &cats);
-        assert_eq!(c.counts, vec![1, 0, 0, 2, 1]);
-        assert_eq!((c.n, c.missing), (4, 1));
-        assert_eq!(c.top2, Some(75.0));
+        let t = tally(&v, None, &cats);
+        assert_eq!(t.counts, vec![1, 0, 0, 2, 1, 1]);
+        let c = publish(None, &t, &[None; 6], false);
+        assert_eq!((c.size, c.n, c.missing), (Some(5), Some(4), Some(1)));
+        assert_eq!(c.top2, Some(60.0), "3 of 5 respondents");
         assert_eq!(c.mean, Some(3.5));
-        assert!((c.percent.iter().sum::<f64>() - 100.0).abs() < 1e-9);
-        // statsmodels 0.15.0 proportion_confint(3, 4, method='wilson')
-        //   → (0.30064184258240184, 0.9544127391902995)
+        assert!((c.percent.iter().flatten().sum::<f64>() - 80.0).abs() < 1e-9);
+        // statsmodels 0.15.0 proportion_confint(3, 5, method='wilson')
+        //   → (0.2307242812760129, 0.8823792257673522)
         let [lo, hi] = c.top2_ci95.unwrap();
-        assert!((lo - 30.064184258240184).abs() < 1e-9 && (hi - 95.44127391902995).abs() < 1e-9);
+        assert!((lo - 23.07242812760129).abs() < 1e-9 && (hi - 88.23792257673522).abs() < 1e-9);
         assert!(c.weighted.is_none());
+    }
+
+    #[test]
+    fn hidden_counts_take_what_would_reveal_them() {
+        let cats = five_point();
+        let t = Tally {
+            counts: vec![2, 10, 20, 30, 8, 3],
+            score_sum: 0.0,
+            weighted: None,
+        };
+        let p = Some(Suppression::Primary);
+        let s = Some(Suppression::Secondary);
+        // Category 1 and no answer hidden: their percentages, n and the mean go; the share
+        // agreeing stays (it involves neither).
+        let c = publish(None, &t, &[p, None, None, None, None, p], false);
+        assert_eq!(c.counts[0], None);
+        assert_eq!(c.percent[0], None);
+        assert_eq!((c.n, c.missing, c.mean), (None, None, None));
+        assert!(c.top2.is_some() && c.size == Some(73));
+        let _ = cats;
+        // Category 5 hidden with category 1: the share agreeing would reveal category 5.
+        let c = publish(None, &t, &[s, None, None, None, p, None], false);
+        assert_eq!(c.top2, None);
+        // Hidden cells only among the top two: their sum is known anyway, the share stays.
+        let c = publish(None, &t, &[None, None, None, s, p, None], false);
+        assert!(c.top2.is_some());
+        // A hidden group size hides every percentage.
+        let c = publish(None, &t, &[None; 6], true);
+        assert!(c.percent.iter().all(Option::is_none) && c.size.is_none() && c.n.is_none());
     }
 
     #[test]
@@ -268,11 +374,11 @@ mod tests {
         let cats = five_point();
         let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
         let w = [1.0, 2.0, 1.0, 9.0, 4.0];
-        let c = counts(None, &v, Some(&w), &cats);
-        let wc = c.weighted.unwrap();
+        let t = tally(&v, Some(&w), &cats);
+        let wc = t.weighted.clone().unwrap();
         assert!((wc.mean - 3.875).abs() < 1e-12);
         assert!((wc.top2.unwrap() - 87.5).abs() < 1e-12);
         assert!((wc.kish_ess - 64.0 / 22.0).abs() < 1e-12);
-        assert_eq!(c.counts, vec![1, 0, 0, 2, 1], "counts stay unweighted");
+        assert_eq!(t.counts, vec![1, 0, 0, 2, 1, 1], "counts stay unweighted");
     }
 }

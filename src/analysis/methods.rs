@@ -79,7 +79,14 @@ pub fn methods_and_flags(entries: &[Entry]) -> (Vec<MethodNote>, Vec<Flag>) {
                     for g in &i.groups {
                         if let Some(w) = &g.weighted {
                             let var = (i.item.as_str(), &i.labels);
-                            flag_ess(&mut flags, e, var, g.group.clone(), g.n, w.kish_ess);
+                            flag_ess(
+                                &mut flags,
+                                e,
+                                var,
+                                g.group.clone(),
+                                g.n.unwrap_or(0),
+                                w.kish_ess,
+                            );
                         }
                     }
                 }

@@ -316,6 +316,8 @@ pub struct Results {
     pub assumptions: Vec<Flag>,
     /// The minimum cell size: no published count is below it (hidden values are null).
     pub min_cell: u64,
+    /// True only for `run --internal`: nothing is hidden, and the outputs say so.
+    pub internal: bool,
 }
 
 /// One analysis result with its id and optional title.
@@ -453,5 +455,6 @@ pub fn run_analyses(
         methods,
         assumptions,
         min_cell: study.min_cell,
+        internal: false,
     })
 }

@@ -26,10 +26,18 @@ pub struct Args {
     /// Language of the report: labels and text (default: the study's default_language).
     #[arg(long)]
     pub lang: Option<String>,
+    /// For the research team only: write the numbers without disclosure control, in files named
+    /// INTERNAL-…-unsuppressed (never publish them). By default every count below the study's
+    /// min_cell, and whatever would reveal one, is hidden.
+    #[arg(long)]
+    pub internal: bool,
 }
 
 pub fn execute(args: Args) -> Result<i32> {
-    let study = Study::load(&args.study)?;
+    let mut study = Study::load(&args.study)?;
+    if args.internal {
+        study.min_cell = 0;
+    }
     let lang = args.lang.unwrap_or_else(|| study.default_language.clone());
     if !study.languages.contains(&lang) {
         return Err(Error::Usage(format!(
@@ -69,8 +77,21 @@ pub fn execute(args: Args) -> Result<i32> {
         );
         return Ok(1);
     }
-    let results = run_analyses(&study, &datasets, &diagnostics)?;
-    let files = render(&study, &results, &lang)?;
+    let mut results = run_analyses(&study, &datasets, &diagnostics)?;
+    results.internal = args.internal;
+    let mut files = render(&study, &results, &lang)?;
+    if args.internal {
+        for f in &mut files {
+            if !f.path.contains('/') {
+                let (stem, ext) = f.path.rsplit_once('.').unwrap_or((&f.path, ""));
+                f.path = format!("INTERNAL-{stem}-unsuppressed.{ext}");
+            }
+        }
+    }
+    let main = files
+        .iter()
+        .find(|f| f.path.ends_with(".html"))
+        .map_or_else(|| "report.html".to_string(), |f| f.path.clone());
     write_folder(&args.out, &files)?;
     let n: usize = results.sources.iter().map(|s| s.n).sum();
     eprintln!(
@@ -78,7 +99,7 @@ pub fn execute(args: Args) -> Result<i32> {
         n,
         count_noun(results.analyses.len(), "analysis"),
         count_noun(diagnostics.count(Severity::Warning), "warning"),
-        args.out.join("report.html").display()
+        args.out.join(main).display()
     );
     Ok(0)
 }

@@ -118,9 +118,10 @@ pub struct LikertBar {
     pub item_label: String,
     pub group: String,
     pub group_index: usize,
-    pub n: usize,
-    /// Percent per category, lowest category first.
-    pub percent: Vec<f64>,
+    /// The group's size as shown ("90", or the mark of a hidden value).
+    pub n: String,
+    /// Percent per category, lowest category first; hidden ones are not drawn.
+    pub percent: Vec<Option<f64>>,
 }
 
 /// Texts of a chart.
@@ -246,7 +247,7 @@ pub fn likert_chart(
                 HPos::Right,
                 false,
             )?;
-            let p = &bar.percent;
+            let p: Vec<f64> = bar.percent.iter().map(|v| v.unwrap_or(0.0)).collect();
             let left = if p.len() == 5 {
                 p[0] + p[1] + p[2] / 2.0
             } else {
@@ -426,8 +427,8 @@ mod tests {
             item_label: "<script>alert(1)</script>".into(),
             group: "Prato".into(),
             group_index: 0,
-            n: 40,
-            percent: vec![10.0, 20.0, 30.0, 25.0, 15.0],
+            n: "40".into(),
+            percent: vec![Some(10.0), Some(20.0), Some(30.0), Some(25.0), Some(15.0)],
         }];
         let cats: Vec<String> = (1..=5).map(|k| k.to_string()).collect();
         let svg = likert_chart("c1", &texts(), &cats, &bars).unwrap();

@@ -270,7 +270,8 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                                 },
                                 group: g.group.clone().unwrap_or_else(|| s.get("everyone")),
                                 group_index: k,
-                                n: g.n,
+                                n: g.size
+                                    .map_or_else(|| s.get("suppressed_mark"), |n| n.to_string()),
                                 percent: g.percent.clone(),
                             });
                         }
@@ -313,7 +314,7 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                                         "{} {} (n={})",
                                         g.group.clone().unwrap_or_else(|| s.get("everyone")),
                                         percent(g.top2?, 0, lang),
-                                        g.n
+                                        g.size?
                                     ))
                                 })
                                 .collect();

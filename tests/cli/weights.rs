@@ -22,21 +22,26 @@ fn weighted_shares_and_kish_n() {
         "CL-1;Prato;18;affido;4;3;2;1\nCL-2;Prato;19;affido;2;3;2;2,5\nCL-3;Prato;20;affido;5;3;2;0.5\n\
          CL-4;Firenze;18;comunita;3;2;2;1\nCL-5;Firenze;21;comunita;1;2;2;3\nCL-6;Firenze;22;comunita;4;2;2;1\n",
     );
-    let out = dir.path().join("out");
-    let run = capakit()
-        .arg("run")
-        .arg(&s)
-        .arg("--out")
-        .arg(&out)
-        .output()
+    // Three people per territory: everything is below the minimum cell size, so the published
+    // report hides it; the research team's internal output has the numbers.
+    let public = run(&s, dir.path().join("public"), false);
+    let likert = public["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "likert")
         .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let r: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let edu1 = &likert["items"][0];
+    assert_eq!(edu1["item"], "edu_1");
+    assert!(edu1["total"]["weighted"].is_null() && edu1["groups"][0]["size"].is_null());
+    assert!(edu1["groups"][0]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(Value::is_null));
+    let r = run(&s, dir.path().join("out"), true);
+    let out = dir.path().join("out");
+    assert_eq!(r["internal"], true);
     assert_eq!(r["sources"][0]["weight_column"], "peso");
     let likert = r["analyses"]
         .as_array()
@@ -64,6 +69,7 @@ fn weighted_shares_and_kish_n() {
         "{w}"
     );
     assert_eq!(edu1["total"]["n"], 6, "n stays unweighted");
+    assert!(!out.join("results.json").exists() && !out.join("report.html").exists());
     let prato = &edu1["groups"][0]["weighted"];
     assert!((prato["mean"].as_f64().unwrap() - 2.875).abs() < 1e-12);
     assert!((prato["kish_ess"].as_f64().unwrap() - 2.1333333333333333).abs() < 1e-12);
@@ -72,11 +78,33 @@ fn weighted_shares_and_kish_n() {
         methods.contains("\"weights\"") && methods.contains("Kish"),
         "{methods}"
     );
-    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = std::fs::read_to_string(out.join("INTERNAL-report-unsuppressed.html")).unwrap();
     assert!(
         html.contains("«peso»"),
         "the report says the shares are weighted"
     );
+    assert!(html.contains("INTERNAL USE") || html.contains("USO INTERNO"));
+}
+
+/// Runs `capakit run` (with `--internal` when asked) and returns its results.
+fn run(study: &std::path::Path, out: std::path::PathBuf, internal: bool) -> Value {
+    let mut cmd = capakit();
+    cmd.arg("run").arg(study).arg("--out").arg(&out);
+    if internal {
+        cmd.arg("--internal");
+    }
+    let done = cmd.output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let file = if internal {
+        "INTERNAL-results-unsuppressed.json"
+    } else {
+        "results.json"
+    };
+    serde_json::from_str(&std::fs::read_to_string(out.join(file)).unwrap()).unwrap()
 }
 
 #[test]
@@ -126,21 +154,7 @@ fn a_weight_that_is_a_question_of_the_form_is_read_as_a_weight() {
     )
     .unwrap();
     let s = study(dir.path(), "data.csv", "weight_column = \"age\"");
-    let out = dir.path().join("out");
-    let run = capakit()
-        .arg("run")
-        .arg(&s)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let r: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let r = run(&s, dir.path().join("out"), true);
     let likert = r["analyses"]
         .as_array()
         .unwrap()
