@@ -163,6 +163,16 @@ pub(super) fn run(
     for (name, kind, values) in vars {
         let split = groups.split(&values);
         let (x, y) = (&split[pair[0]], &split[pair[1]]);
+        if (x.len().min(y.len()) as u64) < study.min_cell {
+            result.skipped.push(Skipped {
+                variable: name,
+                reason: format!(
+                    "a group has fewer than {} answers: not compared, to protect respondents",
+                    study.min_cell
+                ),
+            });
+            continue;
+        }
         match mann_whitney(x, y) {
             Some(mw) => {
                 let (a, b) = (Summary::of(x), Summary::of(y));

@@ -131,6 +131,7 @@ fn publish(
     t: &Tally,
     hidden: &[Option<Suppression>],
     size_hidden: bool,
+    min_cell: u64,
 ) -> LikertCounts {
     let k = t.counts.len() - 1;
     let size: u64 = t.counts.iter().sum();
@@ -152,7 +153,8 @@ fn publish(
     LikertCounts {
         group,
         size: (!size_hidden).then_some(size as usize),
-        n: (!size_hidden && shown(k)).then_some(answered as usize),
+        // Not below the minimum cell size either (it is a count of its own).
+        n: (!size_hidden && shown(k) && answered >= min_cell).then_some(answered as usize),
         missing: shown(k).then_some(t.counts[k] as usize),
         counts: (0..k)
             .map(|c| shown(c).then_some(t.counts[c] as usize))
@@ -270,7 +272,10 @@ pub(super) fn run(
         let (group_rows, total_row) = if tallies.is_empty() {
             let list: Vec<u64> = total.counts.clone();
             let hidden = protect_list(&list, study.min_cell);
-            (Vec::new(), publish(None, &total, &hidden, false))
+            (
+                Vec::new(),
+                publish(None, &total, &hidden, false, study.min_cell),
+            )
         } else {
             let table: Vec<Vec<u64>> = (0..total.counts.len())
                 .map(|c| tallies.iter().map(|t| t.counts[c]).collect())
@@ -283,10 +288,19 @@ pub(super) fn run(
                 .map(|(j, t)| {
                     let hidden: Vec<Option<Suppression>> =
                         p.cells.iter().map(|row| row[j]).collect();
-                    publish(Some(names[j].clone()), t, &hidden, p.cols[j].is_some())
+                    publish(
+                        Some(names[j].clone()),
+                        t,
+                        &hidden,
+                        p.cols[j].is_some(),
+                        study.min_cell,
+                    )
                 })
                 .collect();
-            (rows, publish(None, &total, &p.rows, p.total.is_some()))
+            (
+                rows,
+                publish(None, &total, &p.rows, p.total.is_some(), study.min_cell),
+            )
         };
         out.push(LikertItem {
             item: name.clone(),
@@ -326,7 +340,7 @@ mod tests {
         let v = [Some(1.0), Some(5.0), Some(4.0), None, Some(4.0)];
         let t = tally(&v, None, &cats);
         assert_eq!(t.counts, vec![1, 0, 0, 2, 1, 1]);
-        let c = publish(None, &t, &[None; 6], false);
+        let c = publish(None, &t, &[None; 6], false, 3);
         assert_eq!((c.size, c.n, c.missing), (Some(5), Some(4), Some(1)));
         assert_eq!(c.top2, Some(60.0), "3 of 5 respondents");
         assert_eq!(c.mean, Some(3.5));
@@ -350,20 +364,20 @@ mod tests {
         let s = Some(Suppression::Secondary);
         // Category 1 and no answer hidden: their percentages, n and the mean go; the share
         // agreeing stays (it involves neither).
-        let c = publish(None, &t, &[p, None, None, None, None, p], false);
+        let c = publish(None, &t, &[p, None, None, None, None, p], false, 5);
         assert_eq!(c.counts[0], None);
         assert_eq!(c.percent[0], None);
         assert_eq!((c.n, c.missing, c.mean), (None, None, None));
         assert!(c.top2.is_some() && c.size == Some(73));
         let _ = cats;
         // Category 5 hidden with category 1: the share agreeing would reveal category 5.
-        let c = publish(None, &t, &[s, None, None, None, p, None], false);
+        let c = publish(None, &t, &[s, None, None, None, p, None], false, 5);
         assert_eq!(c.top2, None);
         // Hidden cells only among the top two: their sum is known anyway, the share stays.
-        let c = publish(None, &t, &[None, None, None, s, p, None], false);
+        let c = publish(None, &t, &[None, None, None, s, p, None], false, 5);
         assert!(c.top2.is_some());
         // A hidden group size hides every percentage.
-        let c = publish(None, &t, &[None; 6], true);
+        let c = publish(None, &t, &[None; 6], true, 5);
         assert!(c.percent.iter().all(Option::is_none) && c.size.is_none() && c.n.is_none());
     }
 

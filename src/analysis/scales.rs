@@ -5,6 +5,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
+use crate::disclosure::Suppression;
 use crate::error::Result;
 use crate::instrument::{Labels, Scale};
 use crate::stats::{cronbach_alpha, weighted_mean, Alpha, Summary, Weighted};
@@ -16,11 +17,46 @@ use super::{Groups, SpecSet};
 /// How a score is computed, stated in every result.
 pub const SCORING: &str = "mean of the answered items, when at least half of the scale's items are answered; reverse-keyed items scored as min + max − answer; Cronbach's alpha on respondents who answered every item (listwise deletion)";
 
+/// n, mean, SD, median and 95% CI of the scores of a group, as published: all hidden (null) when
+/// fewer than the study's minimum cell size have a score.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScoreSummary {
+    pub n: Option<usize>,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub median: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    pub suppressed: Option<Suppression>,
+}
+
+impl ScoreSummary {
+    pub fn publish(s: Summary, min_cell: u64) -> ScoreSummary {
+        if (s.n as u64) < min_cell {
+            return ScoreSummary {
+                n: None,
+                mean: None,
+                sd: None,
+                median: None,
+                ci95: None,
+                suppressed: Some(Suppression::Primary),
+            };
+        }
+        ScoreSummary {
+            n: Some(s.n),
+            mean: s.mean,
+            sd: s.sd,
+            median: s.median,
+            ci95: s.ci95,
+            suppressed: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupSummary {
     pub group: String,
     #[serde(flatten)]
-    pub summary: Summary,
+    pub summary: ScoreSummary,
     /// With design weights: the weighted mean and Kish's effective sample size.
     pub weighted: Option<Weighted>,
 }
@@ -36,7 +72,7 @@ pub struct ScaleRow {
     pub reversed: Vec<String>,
     /// Lowest and highest possible score.
     pub range: [f64; 2],
-    pub total: Summary,
+    pub total: ScoreSummary,
     /// With design weights: the weighted mean and Kish's effective sample size.
     pub total_weighted: Option<Weighted>,
     /// Respondents without a score (too few items answered).
@@ -154,6 +190,7 @@ pub(super) fn run(
 ) -> Result<ScalesResult> {
     let groups = Groups::for_spec(set, study, dataset, by)?;
     let weights = dataset.weights();
+    let k_min = study.min_cell;
     let mut rows = Vec::new();
     for scale in select_scales(set, dataset, scales)? {
         let (names, cols, range) = item_columns(dataset, scale);
@@ -176,9 +213,10 @@ pub(super) fn run(
                     .enumerate()
                     .map(|(k, (vals, name))| GroupSummary {
                         group: name.clone(),
-                        summary: Summary::of(vals),
+                        summary: ScoreSummary::publish(Summary::of(vals), k_min),
                         weighted: weighted_split
                             .as_ref()
+                            .filter(|_| vals.len() as u64 >= k_min)
                             .and_then(|s| weighted_mean(&s[k].0, &s[k].1)),
                     })
                     .collect()
@@ -194,12 +232,13 @@ pub(super) fn run(
                 .filter(|n| dataset.instrument.item(n).is_some_and(|i| i.reverse))
                 .cloned()
                 .collect(),
-            alpha: cronbach_alpha(&names, &slices),
+            // Alpha rests on the complete answers: not published on fewer than k of them.
+            alpha: cronbach_alpha(&names, &slices).filter(|a| a.n as u64 >= k_min),
             item_labels: names.iter().map(|n| super::labels_of(dataset, n)).collect(),
             items: names,
             range,
             missing: scores.len() - present.len(),
-            total: Summary::of(&present),
+            total: ScoreSummary::publish(Summary::of(&present), k_min),
             total_weighted: weights.as_ref().and_then(|w| {
                 let (v, w) = present_weighted(&scores, w);
                 weighted_mean(&v, &w)

@@ -318,7 +318,7 @@ pub struct MeanRow {
 pub fn means_chart(
     id: &str,
     texts: &Texts,
-    groups: &[(String, usize)],
+    groups: &[(String, String)],
     range: [f64; 2],
     rows: &[MeanRow],
 ) -> Result<String, String> {

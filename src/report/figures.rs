@@ -132,20 +132,22 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                         ),
                     ],
                 );
-                let groups: Vec<(String, usize)> = if r.groups.is_empty() {
-                    vec![(s.get("everyone"), r.scales.first().map_or(0, |x| x.total.n))]
+                // The largest n shown for the group, or the mark of a hidden value.
+                let n_label = |n: Option<usize>| {
+                    n.map_or_else(|| s.get("suppressed_mark"), |n| n.to_string())
+                };
+                let groups: Vec<(String, String)> = if r.groups.is_empty() {
+                    vec![(
+                        s.get("everyone"),
+                        n_label(r.scales.first().and_then(|x| x.total.n)),
+                    )]
                 } else {
                     r.groups
                         .iter()
                         .enumerate()
                         .map(|(k, g)| {
-                            let n = r
-                                .scales
-                                .iter()
-                                .map(|x| x.groups[k].summary.n)
-                                .max()
-                                .unwrap_or(0);
-                            (g.clone(), n)
+                            let n = r.scales.iter().filter_map(|x| x.groups[k].summary.n).max();
+                            (g.clone(), n_label(n))
                         })
                         .collect()
                 };
@@ -186,7 +188,7 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                                     "{} {} (n={})",
                                     g.group,
                                     number(g.summary.mean?, 2, lang),
-                                    g.summary.n
+                                    g.summary.n?
                                 ))
                             })
                             .collect();

@@ -2,6 +2,7 @@
 //! fixture studies. Modules by subject.
 
 mod common;
+mod disclosure;
 mod errors;
 mod example;
 mod findings;

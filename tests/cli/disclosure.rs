@@ -1,0 +1,167 @@
+//! Disclosure control end to end: no published count below the minimum cell size, hidden values
+//! marked in the report, comparisons with a small group not run, the threshold refused below 3.
+
+use serde_json::Value;
+
+use crate::common::{capakit, check, csv_study, repo, study, HEADER};
+
+fn run(study: &std::path::Path, out: &std::path::Path) -> Value {
+    let done = capakit()
+        .arg("run")
+        .arg(study)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
+}
+
+/// Every count of a protected table in results.json, with where it is.
+fn published_counts(r: &Value) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut push = |at: String, v: &Value| {
+        if let Some(n) = v.as_u64() {
+            out.push((at, n));
+        }
+    };
+    for s in r["sources"].as_array().unwrap() {
+        for g in s["territories"].as_array().unwrap() {
+            push(format!("territory {}", g["group"]), &g["n"]);
+        }
+    }
+    for a in r["analyses"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        for item in a["items"].as_array().into_iter().flatten() {
+            let rows = item["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain([&item["total"]]);
+            for g in rows {
+                let at = format!("{id} {} {}", item["item"], g["group"]);
+                for c in g["counts"].as_array().unwrap() {
+                    push(at.clone(), c);
+                }
+                push(format!("{at} missing"), &g["missing"]);
+                push(format!("{at} n"), &g["n"]);
+                push(format!("{at} size"), &g["size"]);
+            }
+        }
+        for t in a["tables"].as_array().into_iter().flatten() {
+            let at = format!("{id} {}", t["variable"]);
+            let no_answer = [t["no_answer"].clone()];
+            let rows = t["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain(no_answer.iter().filter(|v| !v.is_null()));
+            for row in rows {
+                for c in row.as_array().unwrap() {
+                    push(at.clone(), &c["count"]);
+                }
+            }
+            for n in t["n"].as_array().unwrap() {
+                push(format!("{at} n"), n);
+            }
+        }
+        for s in a["scales"].as_array().into_iter().flatten() {
+            for g in s["groups"].as_array().unwrap() {
+                push(format!("{id} {} {}", s["scale"], g["group"]), &g["n"]);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_example_publishes_no_count_below_five_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = run(&repo().join("examples/caring-prato-firenze"), &out);
+    let counts = published_counts(&r);
+    assert!(
+        counts.len() > 500,
+        "the scan sees the tables: {}",
+        counts.len()
+    );
+    let small: Vec<_> = counts.iter().filter(|(_, n)| *n < 5).collect();
+    assert!(small.is_empty(), "published counts below 5: {small:?}");
+    // The example has small cells: some values are hidden, and the report marks them.
+    let hidden = r.to_string().matches("\"primary\"").count();
+    assert!(hidden > 10, "{hidden}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("class=\"supp\""));
+    assert!(html.contains("non pubblicato") || html.contains("not published"));
+}
+
+#[test]
+fn small_groups_are_hidden_and_not_compared() {
+    // Prato has 3 respondents, Firenze 12: Prato's count is hidden, and Firenze's too (the total
+    // would give Prato's away); Prato's scale scores are not published; nothing is compared.
+    let mut rows = String::new();
+    for i in 0..15 {
+        let t = if i < 3 { "Prato" } else { "Firenze" };
+        rows.push_str(&format!(
+            "CL-{i};{t};18;affido;{};{};3\n",
+            1 + i % 5,
+            1 + (i * 2) % 5
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = csv_study(dir.path(), &format!("{HEADER}\n{rows}"));
+    let r = run(&s, &dir.path().join("out"));
+    let t = &r["sources"][0]["territories"];
+    assert!(t[0]["n"].is_null() && t[1]["n"].is_null(), "{t}");
+    assert_eq!(t[0]["suppressed"], "primary");
+    assert_eq!(t[1]["suppressed"], "secondary");
+    let analyses = r["analyses"].as_array().unwrap();
+    let cmp = analyses.iter().find(|a| a["kind"] == "compare").unwrap();
+    assert!(cmp["tests"].as_array().unwrap().is_empty());
+    assert!(cmp["skipped"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("fewer than 5 answers"));
+    let scales = analyses.iter().find(|a| a["kind"] == "scales").unwrap();
+    let istruzione = &scales["scales"][0];
+    assert!(istruzione["groups"][0]["mean"].is_null());
+    assert_eq!(istruzione["groups"][0]["suppressed"], "primary");
+    assert!(
+        istruzione["groups"][1]["mean"].is_number(),
+        "Firenze's 12 scores are published"
+    );
+}
+
+#[test]
+fn the_threshold_can_be_raised_not_lowered_below_three() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("data.csv"),
+        format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\nCL-2;Firenze;19;affido;2;2;3\n"),
+    )
+    .unwrap();
+    let s = study(dir.path(), "data.csv", "");
+    let toml = std::fs::read_to_string(&s.join("study.toml")).unwrap();
+    std::fs::write(
+        s.join("study.toml"),
+        format!("{toml}\n[disclosure]\nmin_cell = 2\n"),
+    )
+    .unwrap();
+    let (code, _, err) = check(&s);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("study.toml, line") && err.contains("min_cell = 2 is below 3"),
+        "{err}"
+    );
+    std::fs::write(
+        s.join("study.toml"),
+        format!("{toml}\n[disclosure]\nmin_cell = 10\n"),
+    )
+    .unwrap();
+    let r = run(&s, &dir.path().join("out"));
+    assert_eq!(r["min_cell"], 10);
+}
