@@ -145,7 +145,7 @@ fn the_threshold_can_be_raised_not_lowered_below_three() {
     )
     .unwrap();
     let s = study(dir.path(), "data.csv", "");
-    let toml = std::fs::read_to_string(&s.join("study.toml")).unwrap();
+    let toml = std::fs::read_to_string(s.join("study.toml")).unwrap();
     std::fs::write(
         s.join("study.toml"),
         format!("{toml}\n[disclosure]\nmin_cell = 2\n"),
