@@ -264,6 +264,24 @@ pub struct CodeCount {
     pub count: usize,
 }
 
+/// A finding's message as a report shows it: quoted cell values (`"…"`, as findings quote them)
+/// are left out, so no answer — an e-mail typed in the wrong column, a name — reaches a report.
+fn without_cell_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
 impl QualitySummary {
     pub fn of(d: &Diagnostics) -> QualitySummary {
         use crate::diagnostics::Severity;
@@ -276,7 +294,7 @@ impl QualitySummary {
                 severity: x.severity,
                 code: x.code,
                 location: x.location.to_string(),
-                message: x.message.clone(),
+                message: without_cell_values(&x.message),
             })
             .collect();
         QualitySummary {
@@ -457,4 +475,22 @@ pub fn run_analyses(
         min_cell: study.min_cell,
         internal: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_cell_values;
+
+    #[test]
+    fn reports_leave_cell_values_out_of_findings() {
+        assert_eq!(
+            without_cell_values("\" FLORENCE \" read as Firenze (1 row, first here)"),
+            "\"…\" read as Firenze (1 row, first here)"
+        );
+        assert_eq!(
+            without_cell_values("\"a@b.it\" is not a number"),
+            "\"…\" is not a number"
+        );
+        assert_eq!(without_cell_values("no value here"), "no value here");
+    }
 }

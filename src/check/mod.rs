@@ -9,6 +9,7 @@
 
 mod columns;
 mod dataset;
+mod identifying;
 mod table;
 mod values;
 
@@ -61,6 +62,7 @@ pub fn check_table(
     diags.extend(std::mem::take(&mut table.notes));
 
     let map = map_columns(&table, &instrument, source, &mut diags);
+    identifying::warn_identifying(&table, &mut diags);
     for (key, what) in [
         (&source.id_column, "id_column"),
         (&source.territory_column, "territory_column"),

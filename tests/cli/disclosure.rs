@@ -165,3 +165,28 @@ fn the_threshold_can_be_raised_not_lowered_below_three() {
     let r = run(&s, &dir.path().join("out"));
     assert_eq!(r["min_cell"], 10);
 }
+
+#[test]
+fn no_output_shows_an_identifying_value() {
+    // An e-mail column and a territory spelled oddly (a note that quotes the cell): no output
+    // holds the e-mail addresses or any cell value of a finding.
+    let mut rows = String::new();
+    for i in 0..12 {
+        let t = if i % 2 == 0 { "Prato" } else { " FLORENCE " };
+        rows.push_str(&format!(
+            "CL-{i};{t};18;affido;{};3;3;persona{i}@example.org\n",
+            1 + i % 5
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = csv_study(dir.path(), &format!("{HEADER};email\n{rows}"));
+    let out = dir.path().join("out");
+    let r = run(&s, &out);
+    let codes = r["quality"]["by_code"].to_string();
+    assert!(codes.contains("identifying-column"), "{codes}");
+    for f in ["results.json", "report.html", "report.md"] {
+        let text = std::fs::read_to_string(out.join(f)).unwrap();
+        assert!(!text.contains("example.org"), "{f} shows an e-mail address");
+        assert!(!text.contains("FLORENCE"), "{f} shows a cell value");
+    }
+}

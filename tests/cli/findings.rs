@@ -238,3 +238,13 @@ fn check_as_json_and_run_output_is_capped() {
     assert!(err.contains("… and "), "{err}");
     assert!(err.lines().count() <= 32, "{err}");
 }
+
+#[test]
+fn identifying_columns_are_named() {
+    let (code, out) = findings(&format!(
+        "{HEADER};nome;contatto\nCL-1;Prato;18;affido;1;2;3;Giulia;giulia.b@example.org\nCL-2;Prato;19;affido;1;2;3;Sara;+39 333 1234567\nCL-3;Prato;19;affido;1;2;3;Anna;anna@example.org\n"
+    ));
+    assert_eq!(code, 1);
+    assert_line(&out, "warning[identifying-column]: data.csv, row 1, column H (nome): this column looks directly identifying (its header suggests names): keep it out of the research data; capakit never shows it in a report");
+    assert_line(&out, "warning[identifying-column]: data.csv, row 1, column I (contatto): this column looks directly identifying (2 of the 3 filled cells look like e-mail addresses): keep it out of the research data; capakit never shows it in a report");
+}
