@@ -112,7 +112,8 @@ fn by_values(table: &RawTable, j: usize) -> Option<(&'static str, usize, usize)>
     if values.is_empty() {
         return None;
     }
-    let checks: [(fn(&str) -> bool, &str); 3] = [
+    type Check = (fn(&str) -> bool, &'static str);
+    let checks: [Check; 3] = [
         (is_email, "e-mail addresses"),
         (is_phone, "phone numbers"),
         (is_codice_fiscale, "codici fiscali"),
