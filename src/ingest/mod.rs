@@ -7,6 +7,7 @@
 //! is returned as a note.
 
 mod csv;
+pub mod limits;
 mod workbook;
 
 use std::borrow::Cow;

@@ -1,14 +1,17 @@
-//! Workbooks (.xlsx, .xls, .ods) through calamine. Calamine is treated as untrusted: a panic inside
-//! it becomes a located error, never a crash.
+//! Workbooks (.xlsx, .xls, .ods) through calamine. Calamine is treated as untrusted: archives are
+//! bounded before it opens them ([`super::limits`]), .xlsx sheets are streamed cell by cell rather
+//! than allocated as their whole declared rectangle, and a panic inside it becomes a located
+//! error, never a crash.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use calamine::{open_workbook_auto, Data, Range, Reader, Sheets};
+use calamine::{open_workbook_auto, Data, DataRef, Range, Reader, Sheets};
 
 use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 
+use super::limits::{check_archive, Limits};
 use super::{Cell, RawTable};
 
 type Book = Sheets<std::io::BufReader<std::fs::File>>;
@@ -41,6 +44,14 @@ fn guarded<T>(shown: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 }
 
 fn open(path: &Path, shown: &str) -> Result<Book> {
+    let zipped = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["xlsx", "xlsm", "xlsb", "ods"]
+            .iter()
+            .any(|z| e.eq_ignore_ascii_case(z))
+    });
+    if zipped {
+        check_archive(path, shown, Limits::from_env())?;
+    }
     open_workbook_auto(path).map_err(|e| {
         Error::input(
             Location::file(shown),
@@ -79,12 +90,16 @@ pub fn read_sheet(path: &Path, shown: &str, sheet: Option<&str>) -> Result<RawTa
                 .cloned()
                 .ok_or_else(|| Error::input(Location::file(shown), "the workbook has no sheets"))?,
         };
-        let range = book.worksheet_range(&name).map_err(|e| {
+        let cannot = |e: &dyn std::fmt::Display| {
             Error::input(
                 Location::file(shown).sheet(Some(&name)),
                 format!("the sheet cannot be read: {e}"),
             )
-        })?;
+        };
+        if let Sheets::Xlsx(xlsx) = &mut book {
+            return table_from_cells(path, shown, &name, xlsx, Limits::from_env().cells);
+        }
+        let range = book.worksheet_range(&name).map_err(|e| cannot(&e))?;
         table_from_range(path, shown, &name, &range)
     })
 }
@@ -118,6 +133,85 @@ pub(crate) fn table_from_range(
     )
 }
 
+/// Streams an .xlsx sheet's cells into rows, without allocating the rectangle its cells span (two
+/// cells at A1 and XFD1048576 would otherwise ask for 17 billion); refuses more than `max_cells`.
+fn table_from_cells(
+    path: &Path,
+    shown: &str,
+    sheet: &str,
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    max_cells: u64,
+) -> Result<RawTable> {
+    let located = |message: String| Error::input(Location::file(shown).sheet(Some(sheet)), message);
+    let mut reader = xlsx
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| located(format!("the sheet cannot be read: {e}")))?;
+    let mut cells: Vec<(u32, u32, Cell<'static>)> = Vec::new();
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| located(format!("the sheet cannot be read: {e}")))?
+    {
+        let (row, col) = cell.get_position();
+        let value = convert_ref(cell.get_value());
+        if value.is_empty() {
+            continue;
+        }
+        if cells.len() as u64 >= max_cells {
+            return Err(located(format!(
+                "the sheet holds more than {max_cells} cells: it is refused (set CAPAKIT_MAX_CELLS to allow more)"
+            )));
+        }
+        cells.push((row, col, value));
+    }
+    drop(reader);
+    cells.sort_by_key(|c| (c.0, c.1));
+    let first_row = cells.first().map_or(0, |c| c.0);
+    let last_row = cells.last().map_or(0, |c| c.0);
+    let mut rows: Vec<Vec<Cell<'static>>> = Vec::new();
+    rows.resize_with((last_row - first_row) as usize + 1, Vec::new);
+    for (r, c, value) in cells {
+        let row = &mut rows[(r - first_row) as usize];
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, Cell::Empty);
+        }
+        row[c as usize] = value;
+    }
+    RawTable::from_rows(
+        path,
+        shown.to_string(),
+        Some(sheet.to_string()),
+        rows,
+        first_row + 1,
+        Diagnostics::default(),
+    )
+}
+
+fn convert_ref(d: &DataRef<'_>) -> Cell<'static> {
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Cell::text(s.clone())
+        }
+        DataRef::SharedString(s) => Cell::text(s.to_string()),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) => date_time(dt),
+        DataRef::Error(e) => Cell::text(format!("#{e:?}")),
+    }
+}
+
+fn date_time(dt: &calamine::ExcelDateTime) -> Cell<'static> {
+    let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+    if dt.is_duration() {
+        Cell::Number(dt.as_f64())
+    } else if hh == 0 && mm == 0 && ss == 0 {
+        Cell::text(format!("{y:04}-{m:02}-{d:02}"))
+    } else {
+        Cell::text(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"))
+    }
+}
+
 fn convert(d: &Data) -> Cell<'_> {
     match d {
         Data::Empty => Cell::Empty,
@@ -125,16 +219,7 @@ fn convert(d: &Data) -> Cell<'_> {
         Data::Float(f) => Cell::Number(*f),
         Data::String(s) => Cell::text(s.as_str()),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => {
-            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
-            if dt.is_duration() {
-                Cell::Number(dt.as_f64())
-            } else if hh == 0 && mm == 0 && ss == 0 {
-                Cell::text(format!("{y:04}-{m:02}-{d:02}"))
-            } else {
-                Cell::text(format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}"))
-            }
-        }
+        Data::DateTime(dt) => date_time(dt),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s.as_str()),
         Data::Error(e) => Cell::text(format!("#{e:?}")),
     }

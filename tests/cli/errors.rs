@@ -25,7 +25,7 @@ fn corrupt_workbook_is_one_line_and_exit_2() {
     assert_eq!(code, 2);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.starts_with("capakit: error: data.xlsx: not a readable workbook ("),
+        err.starts_with("capakit: error: data.xlsx: this workbook is damaged or truncated ("),
         "{err}"
     );
 }
@@ -232,6 +232,9 @@ fn workbook_saved_with_a_csv_name_and_truncated_workbooks() {
         let (code, err) = run_err(&["check", dir.path().to_str().unwrap()]);
         assert_eq!(code, 2, "cut at {cut}: {err}");
         assert_eq!(err.lines().count(), 1, "cut at {cut}: {err}");
-        assert!(err.contains("data.xlsx: not a readable workbook"), "{err}");
+        assert!(
+            err.contains("data.xlsx: this workbook is damaged or truncated"),
+            "{err}"
+        );
     }
 }

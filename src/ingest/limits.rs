@@ -1,0 +1,248 @@
+//! Bounds on what a spreadsheet may make capakit decompress and hold, checked before any parser
+//! sees the file: a workbook is a zip archive, and a small one can expand to gigabytes (a
+//! "decompression bomb") or declare repeated rows and columns by the million. The defaults suit
+//! the largest national exports; a user can raise them with environment variables.
+
+use std::io::Read;
+use std::path::Path;
+
+use quick_xml::events::Event;
+
+use crate::diagnostics::Location;
+use crate::error::{Error, Result};
+
+/// Limits on one workbook.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Total uncompressed bytes of the archive (`CAPAKIT_MAX_UNZIPPED_MB`, default 1024).
+    pub unzipped: u64,
+    /// Largest ratio of uncompressed to compressed size of one sizeable entry.
+    pub ratio: u64,
+    /// Entries in the archive.
+    pub entries: usize,
+    /// Cells held for one workbook (`CAPAKIT_MAX_CELLS`, default 50 million).
+    pub cells: u64,
+}
+
+impl Limits {
+    /// The defaults, raised by `CAPAKIT_MAX_UNZIPPED_MB` and `CAPAKIT_MAX_CELLS` when set.
+    pub fn from_env() -> Limits {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        Limits {
+            unzipped: var("CAPAKIT_MAX_UNZIPPED_MB").unwrap_or(1024) * 1024 * 1024,
+            ratio: 1000,
+            entries: 10_000,
+            cells: var("CAPAKIT_MAX_CELLS").unwrap_or(50_000_000),
+        }
+    }
+}
+
+fn refuse(shown: &str, message: String) -> Error {
+    Error::input(Location::file(shown), message)
+}
+
+/// Checks a zip-based workbook (.xlsx, .xlsm, .xlsb, .ods) against `limits` by reading its
+/// directory and then decompressing every entry into nothing, stopping at the limit: a damaged
+/// or truncated archive, too many entries, or more data than allowed is refused before a parser
+/// opens it. For .ods, also refuses sheets whose repeated rows and columns would expand beyond
+/// the cell limit.
+pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| {
+        refuse(
+            shown,
+            format!("this workbook is damaged or truncated (not a readable zip archive: {e}); save it again from Excel or LibreOffice"),
+        )
+    })?;
+    if zip.len() > limits.entries {
+        return Err(refuse(
+            shown,
+            format!(
+                "this workbook holds {} parts, more than the {} a spreadsheet needs: it is not a normal workbook",
+                zip.len(),
+                limits.entries
+            ),
+        ));
+    }
+    let too_big = || {
+        refuse(
+            shown,
+            format!(
+                "this workbook expands to more than {} MB: it is refused as a possible decompression bomb (set CAPAKIT_MAX_UNZIPPED_MB to allow more)",
+                limits.unzipped / (1024 * 1024)
+            ),
+        )
+    };
+    let mut total: u64 = 0;
+    let mut ods_content = None;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| {
+            refuse(
+                shown,
+                format!("part {i} of this workbook cannot be read: {e}"),
+            )
+        })?;
+        let (declared, compressed) = (entry.size(), entry.compressed_size());
+        if total.saturating_add(declared) > limits.unzipped {
+            return Err(too_big());
+        }
+        if declared > 1024 * 1024 && declared / compressed.max(1) > limits.ratio {
+            return Err(refuse(
+                shown,
+                format!(
+                    "part '{}' of this workbook expands {}-fold: it is refused as a possible decompression bomb",
+                    entry.name().unwrap_or_default(),
+                    declared / compressed.max(1)
+                ),
+            ));
+        }
+        let name = entry.name().unwrap_or_default().to_string();
+        // Decompress for real: a declared size can lie.
+        let budget = limits.unzipped - total;
+        let mut counted = std::io::sink();
+        let read =
+            std::io::copy(&mut (&mut entry).take(budget + 1), &mut counted).map_err(|e| {
+                refuse(
+                    shown,
+                    format!("part '{name}' of this workbook is damaged: {e}"),
+                )
+            })?;
+        if read > budget {
+            return Err(too_big());
+        }
+        total += read;
+        if name == "content.xml" {
+            ods_content = Some(i);
+        }
+    }
+    let is_ods = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
+    if let (true, Some(i)) = (is_ods, ods_content) {
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| refuse(shown, format!("content.xml cannot be read: {e}")))?;
+        let cells = ods_expanded_cells(std::io::BufReader::new(entry), limits.cells);
+        if cells > limits.cells {
+            return Err(refuse(
+                shown,
+                format!(
+                    "this spreadsheet's repeated rows and columns expand to more than {} cells: it is refused (set CAPAKIT_MAX_CELLS to allow more)",
+                    limits.cells
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// How many cells an OpenDocument spreadsheet's content expands to once repeated rows and columns
+/// are written out, as a reader would hold them (trailing empty rows and cells, which readers
+/// drop, are not counted); stops counting past `stop`. A malformed document counts as what was
+/// read so far (the parser will report it).
+pub fn ods_expanded_cells<R: std::io::BufRead>(reader: R, stop: u64) -> u64 {
+    let mut xml = quick_xml::Reader::from_reader(reader);
+    let mut buf = Vec::new();
+    let mut total: u64 = 0;
+    let (mut row_rep, mut width, mut pending_cols, mut row_has_value) = (1u64, 0u64, 0u64, false);
+    let mut widest: u64 = 0;
+    let mut pending_rows: u64 = 0;
+    let repeat = |e: &quick_xml::events::BytesStart, key: &str| -> u64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.0 == key)
+            .and_then(|a| a.value.trim().parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    loop {
+        let event = match xml.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(e) => e,
+        };
+        match event {
+            Event::Start(e) | Event::Empty(e) => match e.name().0 {
+                "table:table" => {
+                    pending_rows = 0;
+                    widest = 0;
+                }
+                "table:table-row" => {
+                    row_rep = repeat(&e, "table:number-rows-repeated");
+                    width = 0;
+                    pending_cols = 0;
+                    row_has_value = false;
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let cols = repeat(&e, "table:number-columns-repeated").min(16_384);
+                    let valued = e
+                        .attributes()
+                        .flatten()
+                        .any(|a| a.key.0 == "office:value-type");
+                    if valued {
+                        width += pending_cols + cols;
+                        pending_cols = 0;
+                        row_has_value = true;
+                    } else {
+                        pending_cols += cols;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(e) if e.name().0 == "table:table-row" => {
+                if row_has_value {
+                    widest = widest.max(width);
+                    // Empty rows between filled ones are written out too.
+                    total = total
+                        .saturating_add(pending_rows.saturating_mul(widest))
+                        .saturating_add(row_rep.saturating_mul(width));
+                    pending_rows = 0;
+                } else {
+                    pending_rows = pending_rows.saturating_add(row_rep);
+                }
+                if total > stop {
+                    return total;
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_rows_and_columns_are_counted_as_written_out() {
+        let row = |rep: u64, cells: &str| {
+            format!(
+                "<table:table-row table:number-rows-repeated=\"{rep}\">{cells}</table:table-row>"
+            )
+        };
+        let valued = "<table:table-cell office:value-type=\"float\" office:value=\"1\"/>";
+        let wide = format!(
+            "<table:table-cell table:number-columns-repeated=\"3\"/>{valued}<table:table-cell table:number-columns-repeated=\"1000\"/>"
+        );
+        let doc = format!(
+            "<office:document-content><table:table>{}{}{}{}</table:table></office:document-content>",
+            row(1, &wide),                   // 4 cells (trailing empties dropped)
+            row(5, "<table:table-cell/>"),   // empty rows between: 5 × 4
+            row(10, &format!("{valued}{valued}")), // 10 × 2
+            row(1_000_000, "<table:table-cell/>"), // trailing empty rows: none
+        );
+        assert_eq!(ods_expanded_cells(doc.as_bytes(), u64::MAX), 4 + 20 + 20);
+        // A bomb: a filled row repeated a million times, 16,384 wide.
+        let bomb = format!(
+            "<table:table>{}</table:table>",
+            row(1_000_000, &format!("<table:table-cell office:value-type=\"string\" table:number-columns-repeated=\"16384\"/>"))
+        );
+        assert!(ods_expanded_cells(bomb.as_bytes(), 50_000_000) > 50_000_000);
+    }
+}
