@@ -115,11 +115,7 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
             .position()
             .map_or(0, |p| p.byte() as usize)
             .min(text.len());
-        let blank = text.as_bytes()[start..]
-            .iter()
-            .take_while(|b| matches!(b, b'\n' | b'\r'))
-            .filter(|b| **b == b'\n')
-            .count();
+        let blank = blank_lines_before(text.as_bytes(), start);
         records.push((blank, record));
     }
     let mut rows: Vec<Vec<Cell<'_>>> = Vec::with_capacity(records.len());
@@ -130,9 +126,47 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
     RawTable::from_rows(path, shown.to_string(), None, rows, 1, notes)
 }
 
+/// How many blank lines stand at `start`, before the record that begins after them: line breaks
+/// counted as Excel does (CR LF once, a lone CR or LF once), and a LF that ends the previous line's
+/// CR LF not counted.
+fn blank_lines_before(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    if i > 0 && bytes.get(i) == Some(&b'\n') && bytes[i - 1] == b'\r' {
+        i += 1;
+    }
+    let mut count = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' => {
+                count += 1;
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+            }
+            b'\n' => {
+                count += 1;
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_lines_with_any_line_ending() {
+        assert_eq!(blank_lines_before(b"a\r\nb", 2), 0, "the LF of CR LF");
+        assert_eq!(blank_lines_before(b"a\r\n\r\nb", 2), 1);
+        assert_eq!(blank_lines_before(b"a\n\n\nb", 2), 2);
+        assert_eq!(blank_lines_before(b"a\r\rb", 2), 1);
+        assert_eq!(blank_lines_before(b"b", 0), 0);
+    }
 
     #[test]
     fn sniffs_italian_excel_separator() {

@@ -8,6 +8,8 @@
 
 mod csv;
 pub mod limits;
+#[cfg(test)]
+mod properties;
 mod workbook;
 
 use std::borrow::Cow;
