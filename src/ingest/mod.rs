@@ -7,6 +7,8 @@
 //! is returned as a note.
 
 mod csv;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod limits;
 #[cfg(test)]
 mod properties;

@@ -190,3 +190,88 @@ fn no_output_shows_an_identifying_value() {
         assert!(!text.contains("FLORENCE"), "{f} shows a cell value");
     }
 }
+
+#[test]
+fn no_output_of_the_example_holds_an_id_a_formula_or_live_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run(&repo().join("examples/caring-prato-firenze"), &out);
+    let mut files = Vec::new();
+    let mut stack = vec![out.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                files.push(e.path());
+            }
+        }
+    }
+    assert!(files.len() > 5);
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let name = f.display();
+        // Respondent ids of the example look like CL-PO-001 and CL-FI-038.
+        assert!(
+            !text.contains("CL-PO-") && !text.contains("CL-FI-"),
+            "{name} holds an id"
+        );
+        for live in ["<script", "javascript:", "onerror=", "{{", "{%"] {
+            assert!(!text.contains(live), "{name} holds {live}");
+        }
+        // No line of a text output starts like a spreadsheet formula.
+        if f.extension().is_some_and(|e| e == "csv" || e == "md") {
+            for line in text.lines() {
+                assert!(!line.starts_with(['=', '+', '@']), "{name}: {line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn output_paths_are_never_built_from_names() {
+    // An analysis id that tries to leave the output folder, or names a Windows device, is a
+    // slug inside it.
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = String::new();
+    for i in 0..12 {
+        let t = if i % 2 == 0 { "Prato" } else { "Firenze" };
+        rows.push_str(&format!("CL-{i};{t};18;affido;{};3;3\n", 1 + i % 5));
+    }
+    let s = csv_study(dir.path(), &format!("{HEADER}\n{rows}"));
+    let analyses = dir.path().join("hostile.toml");
+    std::fs::write(
+        &analyses,
+        "[[analysis]]\nid = \"../../../escaped\"\nkind = \"scales\"\n\n[[analysis]]\nid = \"CON\"\nkind = \"scales\"\n",
+    )
+    .unwrap();
+    let toml = std::fs::read_to_string(s.join("study.toml")).unwrap();
+    let toml = toml.replace(
+        &format!(
+            "analyses = [\"{}\"]",
+            repo().join("analyses/care-leavers-core.toml").display()
+        ),
+        "analyses = [\"hostile.toml\"]",
+    );
+    std::fs::write(s.join("study.toml"), toml).unwrap();
+    let out = dir.path().join("nested/out");
+    run(&s, &out);
+    assert!(
+        !dir.path().join("escaped.svg").exists() && !dir.path().join("nested/escaped.svg").exists()
+    );
+    let charts: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!charts.is_empty());
+    for c in &charts {
+        assert!(
+            c.chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '.'),
+            "{c}"
+        );
+        assert!(!c.eq_ignore_ascii_case("con.svg"), "{c}");
+    }
+    assert!(charts.contains(&"con-x.svg".to_string()), "{charts:?}");
+}
