@@ -265,6 +265,62 @@ impl Templates {
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
+    fn render(name: &str, value: &str) -> String {
+        let templates = Templates {
+            files: BTreeMap::new(),
+        };
+        let mut env = templates.environment("it");
+        env.add_template_owned(name.to_string(), "{{ v }}".to_string())
+            .unwrap();
+        env.get_template(name)
+            .unwrap()
+            .render(minijinja::context! { v => value })
+            .unwrap()
+    }
+
+    /// Undoes HTML's five escapes (what a browser shows).
+    fn unescape_html(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#x2f;", "/")
+            .replace("&amp;", "&")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever an answer holds, and whatever a template file is called, HTML output shows it
+        /// as text: no tag, no attribute break, no template code run.
+        #[test]
+        fn html_escaping_is_forced_for_every_template_name(
+            value in "(\\PC|<|>|&|\"|'|\\{\\{|\\}\\}){0,40}",
+            name in prop_oneof![Just("report.html.j2"), Just("x.txt"), Just("evil"), Just("a.HTML")],
+        ) {
+            let out = render(name, &value);
+            prop_assert!(!out.contains('<') && !out.contains('>') && !out.contains('"'));
+            prop_assert_eq!(unescape_html(&out), value);
+        }
+
+        /// Markdown output has no raw HTML, no line break and no unescaped Markdown syntax.
+        #[test]
+        fn markdown_escaping_leaves_no_syntax(value in "(\\PC|\n|<|\\[|\\]|\\||\\*|_|`|#|!|\\{|\\}){0,40}") {
+            let out = render("report.md.j2", &value);
+            prop_assert!(!out.contains('<') && !out.contains('\n'));
+            let mut chars = out.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    chars.next();
+                } else {
+                    prop_assert!(!"`*_[]|#!{}~".contains(c), "unescaped {} in {}", c, out);
+                }
+            }
+        }
+    }
+
     #[test]
     fn markdown_escaping() {
         assert_eq!(escape_markdown("a|b <script>"), "a\\|b &lt;script&gt;");
