@@ -62,6 +62,7 @@ struct StudyFile {
 #[serde(deny_unknown_fields)]
 struct DisclosureFile {
     min_cell: Option<Spanned<u64>>,
+    key_file: Option<Spanned<String>>,
 }
 
 fn default_languages() -> Vec<String> {
@@ -138,6 +139,8 @@ pub struct Study {
     /// The minimum cell size k: counts below it, and figures resting on fewer people, are not
     /// published.
     pub min_cell: u64,
+    /// The file holding the secret key of respondent pseudonyms (outside the data folders).
+    pub key_file: Option<PathBuf>,
 }
 
 /// Lower-cases, trims and collapses inner white space: `" FIRENZE "` → `"firenze"`.
@@ -271,7 +274,29 @@ impl Study {
             None => DEFAULT_MIN_CELL,
         };
 
+        let key_file = match &parsed.disclosure.key_file {
+            Some(k) => {
+                let path = dir.join(k.get_ref());
+                let inside = sources
+                    .iter()
+                    .filter_map(|s: &Source| s.path.parent())
+                    .any(|data| path.starts_with(data));
+                if inside {
+                    return Err(at(
+                        k.span().start,
+                        format!(
+                            "key_file '{}' is in a data folder: keep the pseudonym key apart from the data it protects",
+                            k.get_ref()
+                        ),
+                    ));
+                }
+                Some(path)
+            }
+            None => None,
+        };
+
         Ok(Study {
+            key_file,
             min_cell,
             dir,
             file,

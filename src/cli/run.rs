@@ -7,6 +7,8 @@ use crate::analysis::run_analyses;
 use crate::check::check_study;
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::{Error, Result};
+use crate::report::pseudonym::Pseudonymiser;
+use crate::report::respondents::scores_csv;
 use crate::report::{render, write_folder};
 use crate::study::Study;
 
@@ -81,6 +83,14 @@ pub fn execute(args: Args) -> Result<i32> {
     results.internal = args.internal;
     let mut files = render(&study, &results, &lang)?;
     if args.internal {
+        // Respondent-level scores for the research team, with keyed pseudonyms (or no ids).
+        let pseudo = Pseudonymiser::of_study(&study, &args.out)?;
+        if pseudo.is_none() {
+            eprintln!(
+                "capakit: no pseudonym key (CAPAKIT_PSEUDONYM_KEY or [disclosure] key_file): respondent ids are left out of the scores file"
+            );
+        }
+        files.push(scores_csv(&datasets, pseudo.as_ref(), &lang));
         for f in &mut files {
             if !f.path.contains('/') {
                 let (stem, ext) = f.path.rsplit_once('.').unwrap_or((&f.path, ""));

@@ -5,9 +5,12 @@
 //! always auto-escaped, Markdown output escapes Markdown and HTML syntax; data is never compiled as
 //! a template. Outputs are built in a temporary folder and moved into place only when complete.
 
+pub mod cells;
 pub mod charts;
 pub mod figures;
 pub mod format;
+pub mod pseudonym;
+pub mod respondents;
 mod templates;
 mod write;
 

@@ -275,3 +275,90 @@ fn output_paths_are_never_built_from_names() {
     }
     assert!(charts.contains(&"con-x.svg".to_string()), "{charts:?}");
 }
+
+#[test]
+fn internal_scores_carry_keyed_pseudonyms_never_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = repo().join("examples/caring-prato-firenze");
+    // With a key: HMAC-SHA256 pseudonyms (Python: hmac.new(b'capakit-test-key-0123456789',
+    // b'CL-FI-038', hashlib.sha256).hexdigest()[:16] → 68e6a8b735f0525f for the first row).
+    let out = dir.path().join("internal");
+    let done = capakit()
+        .args([
+            "run",
+            example.to_str().unwrap(),
+            "--internal",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("CAPAKIT_PSEUDONYM_KEY", "capakit-test-key-0123456789")
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("INTERNAL-scores-unsuppressed.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .unwrap()
+        .starts_with("source;pseudonym;territory;istruzione;"));
+    let first = lines.next().unwrap();
+    assert!(
+        first.starts_with("care-leavers;P-68e6a8b735f0525f;Firenze;"),
+        "{first}"
+    );
+    assert!(
+        first.contains(','),
+        "decimal commas for Italian Excel: {first}"
+    );
+    assert!(!csv.contains("CL-"), "no raw id");
+    assert_eq!(csv.lines().count(), 201);
+    // Without a key: no ids at all, and a word on standard error.
+    let out = dir.path().join("nokey");
+    let done = capakit()
+        .args([
+            "run",
+            example.to_str().unwrap(),
+            "--internal",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env_remove("CAPAKIT_PSEUDONYM_KEY")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&done.stderr).contains("no pseudonym key"));
+    let csv = std::fs::read_to_string(out.join("INTERNAL-scores-unsuppressed.csv")).unwrap();
+    assert!(csv.starts_with("source;territory;") && !csv.contains("P-"));
+    // The published run writes no respondent-level file.
+    let public = dir.path().join("public");
+    run(&example, &public);
+    assert!(std::fs::read_dir(&public)
+        .unwrap()
+        .flatten()
+        .all(|e| !e.file_name().to_string_lossy().contains("scores")));
+}
+
+#[test]
+fn a_key_file_beside_the_data_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = csv_study(
+        dir.path(),
+        &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"),
+    );
+    std::fs::write(dir.path().join("key.txt"), "a-secret-key-of-enough-length").unwrap();
+    let toml = std::fs::read_to_string(s.join("study.toml")).unwrap();
+    std::fs::write(
+        s.join("study.toml"),
+        format!("{toml}\n[disclosure]\nkey_file = \"key.txt\"\n"),
+    )
+    .unwrap();
+    let (code, _, err) = check(&s);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("line") && err.contains("key_file 'key.txt' is in a data folder"),
+        "{err}"
+    );
+}
