@@ -26,6 +26,9 @@ const HEADER_WORDS: &[(&[&str], &str)] = &[
     (&["tel"], "phone numbers"),
     (&["phone"], "phone numbers"),
     (&["mobile"], "phone numbers"),
+    (&["phonenumber"], "phone numbers"),
+    (&["username"], "names"),
+    (&["cognome", "nome"], "names"),
     (&["codice", "fiscale"], "codici fiscali"),
     (&["codicefiscale"], "codici fiscali"),
     (&["cf"], "codici fiscali"),
@@ -157,6 +160,7 @@ mod tests {
         assert_eq!(by_header("Data di nascita"), Some("birth dates"));
         assert_eq!(by_header("E-mail"), Some("e-mail addresses"));
         assert_eq!(by_header("codice_fiscale"), Some("codici fiscali"));
+        assert_eq!(by_header("phonenumber"), Some("phone numbers"), "KoboToolbox metadata");
         assert_eq!(by_header("respondent_id"), None);
         assert_eq!(by_header("territory"), None);
         assert_eq!(by_header("interview_date"), None);
