@@ -160,7 +160,11 @@ mod tests {
         assert_eq!(by_header("Data di nascita"), Some("birth dates"));
         assert_eq!(by_header("E-mail"), Some("e-mail addresses"));
         assert_eq!(by_header("codice_fiscale"), Some("codici fiscali"));
-        assert_eq!(by_header("phonenumber"), Some("phone numbers"), "KoboToolbox metadata");
+        assert_eq!(
+            by_header("phonenumber"),
+            Some("phone numbers"),
+            "KoboToolbox metadata"
+        );
         assert_eq!(by_header("respondent_id"), None);
         assert_eq!(by_header("territory"), None);
         assert_eq!(by_header("interview_date"), None);

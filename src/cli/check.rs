@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::check::check_study;
+use crate::check::check_source;
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::Result;
 use crate::study::Study;
@@ -28,7 +28,17 @@ pub fn execute(args: Args) -> Result<i32> {
     let study = Study::load(&args.study)?;
     let mut all = Diagnostics::default();
     let mut summary = Vec::new();
-    for checked in check_study(&study)? {
+    // Every source is checked, even after one cannot be read: each unusable file gets its own
+    // located line, and the exit code is 2 at the end.
+    let mut unusable = Vec::new();
+    let mut checked_sources = Vec::new();
+    for source in &study.sources {
+        match check_source(&study, source) {
+            Ok(c) => checked_sources.push(c),
+            Err(e) => unusable.push(e),
+        }
+    }
+    for checked in checked_sources {
         let d = &checked.diagnostics;
         summary.push(format!(
             "{}: {} respondents, {}, {}, {}",
@@ -46,5 +56,14 @@ pub fn execute(args: Args) -> Result<i32> {
     } else {
         print_lines(all.items.iter().map(|d| d.to_string()).chain(summary));
     }
-    Ok(if all.has_findings() { 1 } else { 0 })
+    for e in &unusable {
+        eprintln!("capakit: error: {e}");
+    }
+    Ok(if !unusable.is_empty() {
+        2
+    } else if all.has_findings() {
+        1
+    } else {
+        0
+    })
 }

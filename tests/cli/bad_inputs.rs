@@ -80,3 +80,44 @@ fn a_folder_where_a_file_should_be() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("data.csv"), "{err}");
 }
+
+#[test]
+fn a_study_of_broken_files_reports_each_and_goes_on() {
+    // Four sources: three broken in different ways, one fine. `check` names each broken file on
+    // its own line, still checks the good one, and ends with exit code 2.
+    let fixtures = repo().join("tests/fixtures/bad");
+    let dir = tempfile::tempdir().unwrap();
+    let names = [
+        "xlsx-truncated-half.xlsx",
+        "csv-nul-bytes.csv",
+        "ods-repeat-bomb.ods",
+        "xlsx-good.xlsx",
+    ];
+    let mut toml = "title = \"Broken\"\nlanguages = [\"it\", \"en\"]\n".to_string();
+    for (k, n) in names.iter().enumerate() {
+        std::fs::copy(fixtures.join(n), dir.path().join(n)).unwrap();
+        toml.push_str(&format!(
+            "\n[[sources]]\nname = \"s{k}\"\npath = \"{n}\"\ninstrument = \"{}\"\n",
+            instrument().display()
+        ));
+    }
+    std::fs::write(dir.path().join("study.toml"), toml).unwrap();
+    let out = crate::common::capakit()
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for n in &names[..3] {
+        assert_eq!(
+            err.lines()
+                .filter(|l| l.starts_with(&format!("capakit: error: {n}")))
+                .count(),
+            1,
+            "{n}: {err}"
+        );
+    }
+    assert!(stdout.contains("xlsx-good.xlsx: 1 respondents"), "{stdout}");
+}
