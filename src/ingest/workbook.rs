@@ -16,6 +16,10 @@ use super::{Cell, RawTable};
 
 type Book = Sheets<std::io::BufReader<std::fs::File>>;
 
+/// Excel's grid: 1,048,576 rows by 16,384 columns (A to XFD).
+const EXCEL_ROWS: u32 = 1_048_576;
+const EXCEL_COLUMNS: u32 = 16_384;
+
 thread_local! {
     static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -152,6 +156,15 @@ fn table_from_cells(
         .map_err(|e| located(format!("the sheet cannot be read: {e}")))?
     {
         let (row, col) = cell.get_position();
+        // Excel's grid ends at row 1,048,576 and column XFD: a cell beyond is a damaged file, and
+        // must not make a row of billions of cells.
+        if row >= EXCEL_ROWS || col >= EXCEL_COLUMNS {
+            return Err(located(format!(
+                "a cell lies beyond Excel's last row or column (row {}, column {}): the sheet is damaged",
+                row as u64 + 1,
+                col as u64 + 1
+            )));
+        }
         let value = convert_ref(cell.get_value());
         if value.is_empty() {
             continue;
