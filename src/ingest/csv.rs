@@ -84,8 +84,13 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
     }
     let (text, how) = decode(&bytes);
     let mut notes = Diagnostics::default();
-    if let Some(how) = how {
-        notes.note("encoding", location.clone(), how);
+    match how {
+        // A guessed encoding can garble letters: the user should look.
+        Some(how) if how.contains("Windows-1252") => {
+            notes.warning("encoding", location.clone(), how)
+        }
+        Some(how) => notes.note("encoding", location.clone(), how),
+        None => {}
     }
     let sep = sniff_separator(&text);
     if sep != b',' {

@@ -197,7 +197,8 @@ impl RawTable {
             .ok_or_else(|| Error::input(location.clone(), "no header row: the table is empty"))?;
         let header_row = first_row + header_idx as u32;
         if header_idx > 0 && rows[..header_idx].iter().any(|r| nonempty(r) > 0) {
-            notes.note(
+            // A guess about the file's layout: a warning, so the user checks it.
+            notes.warning(
                 "header-below-title",
                 location.clone().row(header_row),
                 format!(

@@ -166,7 +166,7 @@ fn title_rows_above_the_header_are_skipped() {
     let (_, out) = findings(&format!(
         "Indagine care leavers 2022\n\n{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"
     ));
-    assert_line(&out, "note[header-below-title]: data.csv, row 3: the header was found on row 3; the 2 row(s) above it were read as a title and skipped");
+    assert_line(&out, "warning[header-below-title]: data.csv, row 3: the header was found on row 3; the 2 row(s) above it were read as a title and skipped");
     assert!(!out.contains("row 4, column"), "{out}");
 
     // Header findings point at the header row, even with blank rows below it.

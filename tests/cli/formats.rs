@@ -12,7 +12,7 @@ fn italian_excel_csv_in_windows_1252() {
     let study = crate::common::study(dir.path(), "data.csv", "");
     let (_, out, _) = check(&study);
     assert!(
-        out.contains("note[encoding]: data.csv: not valid UTF-8: read as Windows-1252"),
+        out.contains("warning[encoding]: data.csv: not valid UTF-8: read as Windows-1252"),
         "{out}"
     );
     assert!(
@@ -89,7 +89,7 @@ fn kobo_workbook_with_group_prefixes_labels_and_typed_cells() {
         "{out}"
     );
     assert!(
-        out.contains("note[header-below-title]: kobo.xlsx, sheet 'risposte', row 3:"),
+        out.contains("warning[header-below-title]: kobo.xlsx, sheet 'risposte', row 3:"),
         "{out}"
     );
     assert!(
