@@ -18,7 +18,8 @@ use super::print_lines;
 /// header, drops the rows it cannot use and says how many and why, and prints the result, or with
 /// --json one JSON object. Every method is the one scipy, statsmodels or pingouin computes, named
 /// in the output's "method". Exit code 2 when an argument cannot be used (an unknown column, text
-/// where a number is needed, a group with no values).
+/// where a number is needed, a group with no values). These are the analyst's numbers, without
+/// disclosure control: publish through `capakit run`, which hides small cells.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(subcommand)]
