@@ -141,6 +141,104 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
     Ok(())
 }
 
+/// Checks a legacy .xls workbook before calamine opens it: calamine reads every sheet at once
+/// into a rectangle spanning its cells, and a BIFF cell record may name any of 65,536 × 65,536
+/// positions, so a tiny crafted file could ask for 137 GB. Refuses workbooks whose sheets would
+/// span more than the cell limit. A file that is not a readable compound document is left to
+/// calamine, which reports it.
+pub fn check_xls(path: &Path, shown: &str, limits: Limits) -> Result<()> {
+    let Ok(mut doc) = cfb::open(path) else {
+        return Ok(());
+    };
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| doc.is_stream(n));
+    let Some(name) = name else {
+        return Ok(());
+    };
+    let Ok(stream) = doc.open_stream(name) else {
+        return Ok(());
+    };
+    let mut data = Vec::new();
+    if stream
+        .take(limits.unzipped + 1)
+        .read_to_end(&mut data)
+        .is_err()
+    {
+        return Ok(());
+    }
+    if data.len() as u64 > limits.unzipped {
+        return Err(refuse(
+            shown,
+            format!(
+                "this workbook holds more than {} MB of data (set CAPAKIT_MAX_UNZIPPED_MB to allow more)",
+                limits.unzipped / (1024 * 1024)
+            ),
+        ));
+    }
+    let cells = biff_spanned_cells(&data);
+    if cells > limits.cells {
+        return Err(refuse(
+            shown,
+            format!(
+                "this workbook's sheets span more than {} cells (a cell far from the others makes a reader hold the whole rectangle): it is refused (set CAPAKIT_MAX_CELLS to allow more)",
+                limits.cells
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The cells of the rectangles spanned by each sheet's cell records in a BIFF workbook stream.
+pub fn biff_spanned_cells(data: &[u8]) -> u64 {
+    let u16_at = |b: &[u8], i: usize| -> Option<u64> {
+        Some(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?]) as u64)
+    };
+    let mut total: u64 = 0;
+    let mut bounds: Option<(u64, u64, u64, u64)> = None;
+    let span = |b: Option<(u64, u64, u64, u64)>| {
+        b.map_or(0, |(r0, r1, c0, c1)| {
+            (r1 - r0 + 1).saturating_mul(c1 - c0 + 1)
+        })
+    };
+    let mut pos = 0;
+    while let (Some(kind), Some(len)) = (u16_at(data, pos), u16_at(data, pos + 2)) {
+        let body = &data[(pos + 4).min(data.len())..(pos + 4 + len as usize).min(data.len())];
+        pos += 4 + len as usize;
+        let cells: Option<(u64, u64, u64)> = match kind {
+            // BOF: a new sheet (or chart) substream.
+            0x0809 => {
+                total = total.saturating_add(span(bounds.take()));
+                None
+            }
+            // NUMBER, RK, LABELSST, LABEL, BOOLERR, BLANK, FORMULA, RSTRING: row, column.
+            0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0205 | 0x0201 | 0x0006 | 0x00D6 => {
+                match (u16_at(body, 0), u16_at(body, 2)) {
+                    (Some(r), Some(c)) => Some((r, c, c)),
+                    _ => None,
+                }
+            }
+            // MULRK, MULBLANK: row, first column, …, last column.
+            0x00BD | 0x00BE => match (
+                u16_at(body, 0),
+                u16_at(body, 2),
+                body.len().checked_sub(2).and_then(|i| u16_at(body, i)),
+            ) {
+                (Some(r), Some(c0), Some(c1)) => Some((r, c0.min(c1), c0.max(c1))),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((r, c0, c1)) = cells {
+            bounds = Some(match bounds {
+                None => (r, r, c0, c1),
+                Some((r0, r1, a, b)) => (r0.min(r), r1.max(r), a.min(c0), b.max(c1)),
+            });
+        }
+    }
+    total.saturating_add(span(bounds))
+}
+
 /// How many cells an OpenDocument spreadsheet's content expands to once repeated rows and columns
 /// are written out, as a reader would hold them (trailing empty rows and cells, which readers
 /// drop, are not counted); stops counting past `stop`. A malformed document counts as what was
@@ -218,6 +316,38 @@ pub fn ods_expanded_cells<R: std::io::BufRead>(reader: R, stop: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn biff_cell_records_span_their_rectangle() {
+        let record = |kind: u16, body: &[u8]| {
+            let mut r = kind.to_le_bytes().to_vec();
+            r.extend((body.len() as u16).to_le_bytes());
+            r.extend(body);
+            r
+        };
+        let number = |row: u16, col: u16| {
+            let mut b = row.to_le_bytes().to_vec();
+            b.extend(col.to_le_bytes());
+            b.extend([0, 0]);
+            b.extend(1.5f64.to_le_bytes());
+            record(0x0203, &b)
+        };
+        let mut stream = record(0x0809, &[0; 16]);
+        stream.extend(number(0, 0));
+        stream.extend(number(9, 4));
+        stream.extend(record(0x000A, &[]));
+        assert_eq!(biff_spanned_cells(&stream), 10 * 5);
+        // Two sheets add up; a far cell spans the whole grid.
+        stream.extend(record(0x0809, &[0; 16]));
+        stream.extend(number(0, 0));
+        stream.extend(number(65535, 65535));
+        assert_eq!(biff_spanned_cells(&stream), 50 + 65536 * 65536);
+        // Without the far cell; and a truncated record ends the scan without a panic.
+        assert_eq!(biff_spanned_cells(&stream[..stream.len() - 18]), 50 + 1);
+        for cut in 0..stream.len() {
+            biff_spanned_cells(&stream[..cut]);
+        }
+    }
 
     #[test]
     fn repeated_rows_and_columns_are_counted_as_written_out() {

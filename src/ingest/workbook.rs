@@ -11,7 +11,7 @@ use calamine::{open_workbook_auto, Data, DataRef, Range, Reader, Sheets};
 use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 
-use super::limits::{check_archive, Limits};
+use super::limits::{check_archive, check_xls, Limits};
 use super::{Cell, RawTable};
 
 type Book = Sheets<std::io::BufReader<std::fs::File>>;
@@ -55,6 +55,8 @@ fn open(path: &Path, shown: &str) -> Result<Book> {
     });
     if zipped {
         check_archive(path, shown, Limits::from_env())?;
+    } else {
+        check_xls(path, shown, Limits::from_env())?;
     }
     open_workbook_auto(path).map_err(|e| {
         Error::input(
