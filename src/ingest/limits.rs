@@ -141,32 +141,33 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
     Ok(())
 }
 
-/// Checks a legacy .xls workbook before calamine opens it: calamine reads every sheet at once
-/// into a rectangle spanning its cells, and a BIFF cell record may name any of 65,536 × 65,536
-/// positions, so a tiny crafted file could ask for 137 GB. Refuses workbooks whose sheets would
-/// span more than the cell limit. A file that is not a readable compound document is left to
-/// calamine, which reports it.
+/// Checks a legacy .xls workbook before calamine opens it. Its compound-document structure is
+/// read by the `cfb` crate, which validates sector chains: calamine's own reader follows a
+/// looping chain until memory runs out (found by fuzzing), so a file `cfb` cannot read is refused
+/// here. Then calamine reads every sheet at once into a rectangle spanning its cells, and a BIFF
+/// cell record may name any of 65,536 × 65,536 positions, so a tiny crafted file could ask for
+/// 137 GB: workbooks whose sheets would span more than the cell limit are refused.
 pub fn check_xls(path: &Path, shown: &str, limits: Limits) -> Result<()> {
-    let Ok(mut doc) = cfb::open(path) else {
-        return Ok(());
+    let damaged = |why: String| {
+        refuse(
+            shown,
+            format!("this .xls workbook is damaged ({why}); save it again as .xlsx or .ods"),
+        )
     };
+    let mut doc =
+        cfb::open(path).map_err(|e| damaged(format!("not a readable Office document: {e}")))?;
     let name = ["/Workbook", "/Book"]
         .into_iter()
-        .find(|n| doc.is_stream(n));
-    let Some(name) = name else {
-        return Ok(());
-    };
-    let Ok(stream) = doc.open_stream(name) else {
-        return Ok(());
-    };
+        .find(|n| doc.is_stream(n))
+        .ok_or_else(|| damaged("it holds no workbook".into()))?;
+    let stream = doc
+        .open_stream(name)
+        .map_err(|e| damaged(format!("its workbook cannot be read: {e}")))?;
     let mut data = Vec::new();
-    if stream
+    stream
         .take(limits.unzipped + 1)
         .read_to_end(&mut data)
-        .is_err()
-    {
-        return Ok(());
-    }
+        .map_err(|e| damaged(format!("its workbook cannot be read: {e}")))?;
     if data.len() as u64 > limits.unzipped {
         return Err(refuse(
             shown,
