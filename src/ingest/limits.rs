@@ -182,7 +182,7 @@ pub fn check_xls(path: &Path, shown: &str, limits: Limits) -> Result<()> {
         return Err(refuse(
             shown,
             format!(
-                "this workbook's sheets span more than {} cells (a cell far from the others makes a reader hold the whole rectangle): it is refused (set CAPAKIT_MAX_CELLS to allow more)",
+                "this workbook's sheets span more than {} cells (where its cells lie, or the size it declares, would make a reader hold that whole rectangle): it is refused (set CAPAKIT_MAX_CELLS to allow more)",
                 limits.cells
             ),
         ));
@@ -190,13 +190,25 @@ pub fn check_xls(path: &Path, shown: &str, limits: Limits) -> Result<()> {
     Ok(())
 }
 
-/// The cells of the rectangles spanned by each sheet's cell records in a BIFF workbook stream.
+/// The cells of the rectangles each sheet of a BIFF workbook stream makes a reader hold: the span
+/// of its cell records, or what its DIMENSIONS record declares (calamine reserves that much
+/// room, with its own arithmetic, mirrored here), whichever is larger.
 pub fn biff_spanned_cells(data: &[u8]) -> u64 {
     let u16_at = |b: &[u8], i: usize| -> Option<u64> {
         Some(u16::from_le_bytes([*b.get(i)?, *b.get(i + 1)?]) as u64)
     };
+    let u32_at = |b: &[u8], i: usize| -> Option<u32> {
+        Some(u32::from_le_bytes([
+            *b.get(i)?,
+            *b.get(i + 1)?,
+            *b.get(i + 2)?,
+            *b.get(i + 3)?,
+        ]))
+    };
+    let small = |b: &[u8], i: usize| u16_at(b, i).map(|v| v as u32);
     let mut total: u64 = 0;
     let mut bounds: Option<(u64, u64, u64, u64)> = None;
+    let mut declared: u64 = 0;
     let span = |b: Option<(u64, u64, u64, u64)>| {
         b.map_or(0, |(r0, r1, c0, c1)| {
             (r1 - r0 + 1).saturating_mul(c1 - c0 + 1)
@@ -209,7 +221,37 @@ pub fn biff_spanned_cells(data: &[u8]) -> u64 {
         let cells: Option<(u64, u64, u64)> = match kind {
             // BOF: a new sheet (or chart) substream.
             0x0809 => {
-                total = total.saturating_add(span(bounds.take()));
+                total = total.saturating_add(span(bounds.take()).max(declared));
+                declared = 0;
+                None
+            }
+            // DIMENSIONS: first row, last row + 1, first column, last column + 1.
+            0x0200 => {
+                let dims = match body.len() {
+                    10 => Some((
+                        small(body, 0),
+                        small(body, 2),
+                        small(body, 4),
+                        small(body, 6),
+                    )),
+                    14 | 16 => Some((
+                        u32_at(body, 0),
+                        u32_at(body, 4),
+                        small(body, 8),
+                        small(body, 10),
+                    )),
+                    _ => None,
+                };
+                if let Some((Some(rf), Some(rl), Some(mut cf), Some(cl))) = dims {
+                    if cf > 0xFF || cl < cf {
+                        cf = 0;
+                    }
+                    if rl >= 1 && cl >= 1 {
+                        let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1) as u64;
+                        let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1) as u64;
+                        declared = declared.max(rows.saturating_mul(cols));
+                    }
+                }
                 None
             }
             // NUMBER, RK, LABELSST, LABEL, BOOLERR, BLANK, FORMULA, RSTRING: row, column.
@@ -237,7 +279,7 @@ pub fn biff_spanned_cells(data: &[u8]) -> u64 {
             });
         }
     }
-    total.saturating_add(span(bounds))
+    total.saturating_add(span(bounds).max(declared))
 }
 
 /// How many cells an OpenDocument spreadsheet's content expands to once repeated rows and columns
@@ -343,6 +385,15 @@ mod tests {
         stream.extend(number(0, 0));
         stream.extend(number(65535, 65535));
         assert_eq!(biff_spanned_cells(&stream), 50 + 65536 * 65536);
+        // A DIMENSIONS record declaring the whole BIFF8 grid (rows 0..65,536, columns 0..256).
+        let mut dims = record(0x0809, &[0; 16]);
+        let mut body = 0u32.to_le_bytes().to_vec();
+        body.extend(65_536u32.to_le_bytes());
+        body.extend(0u16.to_le_bytes());
+        body.extend(256u16.to_le_bytes());
+        body.extend([0, 0]);
+        dims.extend(record(0x0200, &body));
+        assert_eq!(biff_spanned_cells(&dims), 65_536 * 256);
         // Without the far cell; and a truncated record ends the scan without a panic.
         assert_eq!(biff_spanned_cells(&stream[..stream.len() - 18]), 50 + 1);
         for cut in 0..stream.len() {
