@@ -235,29 +235,34 @@ fn cheapest_cycle(
 /// Secondary suppression on the extended grid: until every hidden value lies on a fully hidden
 /// four-cell cycle it can move along, hide the cheapest cells completing one.
 fn protect_grid(hidden: &mut [Vec<Option<Suppression>>], value: &[Vec<u64>]) {
-    let cells: Vec<(usize, usize)> = (0..value.len())
+    // A hidden cell once on a fully hidden movable cycle stays so (hiding more only adds
+    // cycles), so each hidden cell is settled once, newly hidden ones joining the work list:
+    // quadratic in the table's size, fine for hundreds of groups.
+    let mut work: Vec<(usize, usize)> = (0..value.len())
         .flat_map(|i| (0..value[0].len()).map(move |j| (i, j)))
+        .filter(|&(i, j)| hidden[i][j].is_some())
         .collect();
-    let limit = cells.len() + 1;
-    for _ in 0..limit {
-        let stuck = cells.iter().copied().find(|&(i, j)| {
-            hidden[i][j].is_some() && cheapest_cycle(hidden, value, i, j).is_none_or(|(c, _)| c > 0)
-        });
-        let Some((i, j)) = stuck else {
-            return;
-        };
+    while let Some((i, j)) = work.pop() {
         match cheapest_cycle(hidden, value, i, j) {
+            Some((0, _)) => {}
             Some((_, others)) => {
                 for (a, b) in others {
-                    hidden[a][b].get_or_insert(Suppression::Secondary);
+                    if hidden[a][b].is_none() {
+                        hidden[a][b] = Some(Suppression::Secondary);
+                        work.push((a, b));
+                    }
                 }
             }
-            None => break,
+            None => {
+                // No cycle can free this cell (a table of zeros, say): hide everything.
+                for row in hidden.iter_mut() {
+                    for h in row.iter_mut() {
+                        h.get_or_insert(Suppression::Secondary);
+                    }
+                }
+                return;
+            }
         }
-    }
-    // No cycle can free what is left (a table of zeros, say): hide everything.
-    for (i, j) in cells {
-        hidden[i][j].get_or_insert(Suppression::Secondary);
     }
 }
 
