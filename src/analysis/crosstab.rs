@@ -158,12 +158,7 @@ pub(super) fn run(
     result.group_labels = groups.labels.clone();
     let min_cell = study.min_cell;
     // Group sizes hidden in the list of respondents per group stay hidden in every table.
-    let hidden_groups: Vec<bool> = groups
-        .protected_sizes(dataset.height(), min_cell)
-        .1
-        .iter()
-        .map(Option::is_some)
-        .collect();
+    let hidden_groups = groups.hidden_sizes(dataset.height(), min_cell);
     for name in select(set, dataset, variables, &groups.by)? {
         let Some(rows) = Groups::of(study, dataset, Some(&name)) else {
             continue;

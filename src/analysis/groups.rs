@@ -141,6 +141,13 @@ impl Groups {
         (n, hidden)
     }
 
+    /// Which group sizes are hidden where they are published (so every table of the report keeps
+    /// them hidden too).
+    pub fn hidden_sizes(&self, height: usize, min_cell: u64) -> Vec<bool> {
+        let (_, hidden) = self.protected_sizes(height, min_cell);
+        hidden.iter().map(Option::is_some).collect()
+    }
+
     /// The non-missing values of each group.
     pub fn split(&self, values: &[Option<f64>]) -> Vec<Vec<f64>> {
         let mut out = vec![Vec::new(); self.names.len()];

@@ -225,15 +225,9 @@ pub(super) fn run(
     let weights = dataset.weights();
     let ins = &dataset.instrument;
     // Group sizes hidden in the list of respondents per group stay hidden here.
-    let hidden_groups: Vec<bool> = groups
+    let hidden_groups = groups
         .as_ref()
-        .map(|g| {
-            g.protected_sizes(dataset.height(), study.min_cell)
-                .1
-                .iter()
-                .map(Option::is_some)
-                .collect()
-        })
+        .map(|g| g.hidden_sizes(dataset.height(), study.min_cell))
         .unwrap_or_default();
     let mut out = Vec::new();
     for name in select_items(set, dataset, items)? {
