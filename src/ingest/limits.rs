@@ -77,8 +77,11 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
             ),
         )
     };
+    let is_ods = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
     let mut total: u64 = 0;
-    let mut ods_content = None;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| {
             refuse(
@@ -101,42 +104,33 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
             ));
         }
         let name = entry.name().unwrap_or_default().to_string();
-        // Decompress for real: a declared size can lie.
+        // Decompress for real (a declared size can lie), once: an .ods sheet's repeated rows and
+        // columns are counted on the way.
         let budget = limits.unzipped - total;
-        let mut counted = std::io::sink();
-        let read =
-            std::io::copy(&mut (&mut entry).take(budget + 1), &mut counted).map_err(|e| {
-                refuse(
+        let mut bounded = (&mut entry).take(budget + 1);
+        if is_ods && name == "content.xml" {
+            let cells = ods_expanded_cells(std::io::BufReader::new(&mut bounded), limits.cells);
+            if cells > limits.cells {
+                return Err(refuse(
                     shown,
-                    format!("part '{name}' of this workbook is damaged: {e}"),
-                )
-            })?;
+                    format!(
+                        "this spreadsheet's repeated rows and columns expand to more than {} cells: it is refused (set CAPAKIT_MAX_CELLS to allow more)",
+                        limits.cells
+                    ),
+                ));
+            }
+        }
+        std::io::copy(&mut bounded, &mut std::io::sink()).map_err(|e| {
+            refuse(
+                shown,
+                format!("part '{name}' of this workbook is damaged: {e}"),
+            )
+        })?;
+        let read = budget + 1 - bounded.limit();
         if read > budget {
             return Err(too_big());
         }
         total += read;
-        if name == "content.xml" {
-            ods_content = Some(i);
-        }
-    }
-    let is_ods = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
-    if let (true, Some(i)) = (is_ods, ods_content) {
-        let entry = zip
-            .by_index(i)
-            .map_err(|e| refuse(shown, format!("content.xml cannot be read: {e}")))?;
-        let cells = ods_expanded_cells(std::io::BufReader::new(entry), limits.cells);
-        if cells > limits.cells {
-            return Err(refuse(
-                shown,
-                format!(
-                    "this spreadsheet's repeated rows and columns expand to more than {} cells: it is refused (set CAPAKIT_MAX_CELLS to allow more)",
-                    limits.cells
-                ),
-            ));
-        }
     }
     Ok(())
 }
