@@ -60,3 +60,41 @@ pub fn check(study: &Path) -> (i32, String, String) {
 
 /// The header and Likert columns every fixture row needs, then `rest`.
 pub const HEADER: &str = "respondent_id;territory;age;care_setting;edu_1;edu_2;edu_3";
+
+/// Runs `capakit run STUDY --out OUT` (with `--internal` when asked), which must succeed, and
+/// returns its results (`INTERNAL-results-unsuppressed.json` for an internal run).
+pub fn run_study(study: &Path, out: &Path, internal: bool) -> serde_json::Value {
+    let mut cmd = capakit();
+    cmd.arg("run").arg(study).arg("--out").arg(out);
+    if internal {
+        cmd.arg("--internal");
+    }
+    let done = cmd.output().unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let file = if internal {
+        "INTERNAL-results-unsuppressed.json"
+    } else {
+        "results.json"
+    };
+    serde_json::from_str(&std::fs::read_to_string(out.join(file)).unwrap()).unwrap()
+}
+
+/// The first analysis of `kind` in a run's results.
+pub fn analysis_of_kind<'a>(results: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
+    results["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} analysis"))
+}
+
+/// Appends `text` to a study's study.toml.
+pub fn append_to_study(study: &Path, text: &str) {
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    std::fs::write(study.join("study.toml"), format!("{toml}\n{text}")).unwrap();
+}

@@ -3,23 +3,9 @@
 
 use serde_json::Value;
 
-use crate::common::{capakit, check, csv_study, repo, study, HEADER};
-
-fn run(study: &std::path::Path, out: &std::path::Path) -> Value {
-    let done = capakit()
-        .arg("run")
-        .arg(study)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
-    serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap()
-}
+use crate::common::{
+    analysis_of_kind, append_to_study, capakit, check, csv_study, repo, run_study, study, HEADER,
+};
 
 /// Every count of a protected table in results.json, with where it is.
 fn published_counts(r: &Value) -> Vec<(String, u64)> {
@@ -82,7 +68,7 @@ fn published_counts(r: &Value) -> Vec<(String, u64)> {
 fn the_example_publishes_no_count_below_five_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let r = run(&repo().join("examples/caring-prato-firenze"), &out);
+    let r = run_study(&repo().join("examples/caring-prato-firenze"), &out, false);
     let counts = published_counts(&r);
     assert!(
         counts.len() > 500,
@@ -114,19 +100,18 @@ fn small_groups_are_hidden_and_not_compared() {
     }
     let dir = tempfile::tempdir().unwrap();
     let s = csv_study(dir.path(), &format!("{HEADER}\n{rows}"));
-    let r = run(&s, &dir.path().join("out"));
+    let r = run_study(&s, &dir.path().join("out"), false);
     let t = &r["sources"][0]["territories"];
     assert!(t[0]["n"].is_null() && t[1]["n"].is_null(), "{t}");
     assert_eq!(t[0]["suppressed"], "primary");
     assert_eq!(t[1]["suppressed"], "secondary");
-    let analyses = r["analyses"].as_array().unwrap();
-    let cmp = analyses.iter().find(|a| a["kind"] == "compare").unwrap();
+    let cmp = analysis_of_kind(&r, "compare");
     assert!(cmp["tests"].as_array().unwrap().is_empty());
     assert!(cmp["skipped"][0]["reason"]
         .as_str()
         .unwrap()
         .contains("fewer than 5 answers"));
-    let scales = analyses.iter().find(|a| a["kind"] == "scales").unwrap();
+    let scales = analysis_of_kind(&r, "scales");
     let istruzione = &scales["scales"][0];
     assert!(istruzione["groups"][0]["mean"].is_null());
     assert_eq!(istruzione["groups"][0]["suppressed"], "primary");
@@ -162,7 +147,7 @@ fn the_threshold_can_be_raised_not_lowered_below_three() {
         format!("{toml}\n[disclosure]\nmin_cell = 10\n"),
     )
     .unwrap();
-    let r = run(&s, &dir.path().join("out"));
+    let r = run_study(&s, &dir.path().join("out"), false);
     assert_eq!(r["min_cell"], 10);
 }
 
@@ -181,7 +166,7 @@ fn no_output_shows_an_identifying_value() {
     let dir = tempfile::tempdir().unwrap();
     let s = csv_study(dir.path(), &format!("{HEADER};email\n{rows}"));
     let out = dir.path().join("out");
-    let r = run(&s, &out);
+    let r = run_study(&s, &out, false);
     let codes = r["quality"]["by_code"].to_string();
     assert!(codes.contains("identifying-column"), "{codes}");
     for f in ["results.json", "report.html", "report.md"] {
@@ -195,7 +180,7 @@ fn no_output_shows_an_identifying_value() {
 fn no_output_of_the_example_holds_an_id_a_formula_or_live_markup() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    run(&repo().join("examples/caring-prato-firenze"), &out);
+    run_study(&repo().join("examples/caring-prato-firenze"), &out, false);
     let mut files = Vec::new();
     let mut stack = vec![out.clone()];
     while let Some(d) = stack.pop() {
@@ -255,7 +240,7 @@ fn output_paths_are_never_built_from_names() {
     );
     std::fs::write(s.join("study.toml"), toml).unwrap();
     let out = dir.path().join("nested/out");
-    run(&s, &out);
+    run_study(&s, &out, false);
     assert!(
         !dir.path().join("escaped.svg").exists() && !dir.path().join("nested/escaped.svg").exists()
     );
@@ -334,7 +319,7 @@ fn internal_scores_carry_keyed_pseudonyms_never_ids() {
     assert!(csv.starts_with("source;territory;") && !csv.contains("P-"));
     // The published run writes no respondent-level file.
     let public = dir.path().join("public");
-    run(&example, &public);
+    run_study(&example, &public, false);
     assert!(std::fs::read_dir(&public)
         .unwrap()
         .flatten()
@@ -349,12 +334,7 @@ fn a_key_file_beside_the_data_is_refused() {
         &format!("{HEADER}\nCL-1;Prato;18;affido;1;2;3\n"),
     );
     std::fs::write(dir.path().join("key.txt"), "a-secret-key-of-enough-length").unwrap();
-    let toml = std::fs::read_to_string(s.join("study.toml")).unwrap();
-    std::fs::write(
-        s.join("study.toml"),
-        format!("{toml}\n[disclosure]\nkey_file = \"key.txt\"\n"),
-    )
-    .unwrap();
+    append_to_study(&s, "[disclosure]\nkey_file = \"key.txt\"\n");
     let (code, _, err) = check(&s);
     assert_eq!(code, 2);
     assert!(

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{capakit, check, study, HEADER};
+use crate::common::{analysis_of_kind, check, run_study, study, HEADER};
 
 fn weighted_study(dir: &std::path::Path, rows: &str) -> std::path::PathBuf {
     std::fs::write(dir.join("data.csv"), format!("{HEADER};peso\n{rows}")).unwrap();
@@ -24,13 +24,8 @@ fn weighted_shares_and_kish_n() {
     );
     // Three people per territory: everything is below the minimum cell size, so the published
     // report hides it; the research team's internal output has the numbers.
-    let public = run(&s, dir.path().join("public"), false);
-    let likert = public["analyses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["kind"] == "likert")
-        .unwrap();
+    let public = run_study(&s, &dir.path().join("public"), false);
+    let likert = analysis_of_kind(&public, "likert");
     let edu1 = &likert["items"][0];
     assert_eq!(edu1["item"], "edu_1");
     assert!(edu1["total"]["weighted"].is_null() && edu1["groups"][0]["size"].is_null());
@@ -39,16 +34,11 @@ fn weighted_shares_and_kish_n() {
         .unwrap()
         .iter()
         .all(Value::is_null));
-    let r = run(&s, dir.path().join("out"), true);
+    let r = run_study(&s, &dir.path().join("out"), true);
     let out = dir.path().join("out");
     assert_eq!(r["internal"], true);
     assert_eq!(r["sources"][0]["weight_column"], "peso");
-    let likert = r["analyses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["kind"] == "likert")
-        .unwrap();
+    let likert = analysis_of_kind(&r, "likert");
     let edu1 = likert["items"]
         .as_array()
         .unwrap()
@@ -84,27 +74,6 @@ fn weighted_shares_and_kish_n() {
         "the report says the shares are weighted"
     );
     assert!(html.contains("INTERNAL USE") || html.contains("USO INTERNO"));
-}
-
-/// Runs `capakit run` (with `--internal` when asked) and returns its results.
-fn run(study: &std::path::Path, out: std::path::PathBuf, internal: bool) -> Value {
-    let mut cmd = capakit();
-    cmd.arg("run").arg(study).arg("--out").arg(&out);
-    if internal {
-        cmd.arg("--internal");
-    }
-    let done = cmd.output().unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
-    let file = if internal {
-        "INTERNAL-results-unsuppressed.json"
-    } else {
-        "results.json"
-    };
-    serde_json::from_str(&std::fs::read_to_string(out.join(file)).unwrap()).unwrap()
 }
 
 #[test]
@@ -154,13 +123,8 @@ fn a_weight_that_is_a_question_of_the_form_is_read_as_a_weight() {
     )
     .unwrap();
     let s = study(dir.path(), "data.csv", "weight_column = \"age\"");
-    let r = run(&s, dir.path().join("out"), true);
-    let likert = r["analyses"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["kind"] == "likert")
-        .unwrap();
+    let r = run_study(&s, &dir.path().join("out"), true);
+    let likert = analysis_of_kind(&r, "likert");
     let mean = likert["items"][0]["total"]["weighted"]["mean"]
         .as_f64()
         .unwrap();
