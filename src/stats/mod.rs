@@ -4,6 +4,7 @@
 
 pub mod adjust;
 pub mod agreement;
+pub mod counting;
 pub mod crosstab;
 pub mod descriptive;
 pub mod mann_whitney;
@@ -17,6 +18,10 @@ pub mod welch;
 
 pub use adjust::{adjust, benjamini_hochberg, holm, Correction};
 pub use agreement::{agreement, Agreement};
+pub use counting::{
+    bootstrap, deprivation_scores, headline, is_deprived, m0_difference, measure,
+    score_distribution, Difference, Headline, Intervals, Measure,
+};
 pub use crosstab::{independence, Independence};
 pub use descriptive::{mean, mean_ci95, median, sd, Summary};
 pub use mann_whitney::{mann_whitney, MannWhitney};

@@ -160,4 +160,43 @@ proptest! {
             prop_assert!(r.kish_ess >= 1.0 - 1e-9 && r.kish_ess <= x.len() as f64 + 1e-9);
         }
     }
+
+    #[test]
+    fn alkire_foster_invariants(
+        people in prop::collection::vec((prop::collection::vec(any::<bool>(), 5), 0usize..3), 1..=40),
+        raw in prop::collection::vec(1u32..10, 5),
+        k in 0.01f64..1.0,
+    ) {
+        let total: u32 = raw.iter().sum();
+        let w: Vec<f64> = raw.iter().map(|&r| f64::from(r) / f64::from(total)).collect();
+        let g: Vec<Vec<bool>> = (0..5).map(|j| people.iter().map(|p| p.0[j]).collect()).collect();
+        let scores = deprivation_scores(&g, &w);
+        let all: Vec<usize> = (0..people.len()).collect();
+        let m = measure(&g, &w, &scores, k, &all).unwrap();
+        let x = m.headline;
+        // M0 = H × A.
+        prop_assert!((x.m0 - x.h * x.a.unwrap_or(0.0)).abs() < 1e-12);
+        prop_assert!((0.0..=1.0).contains(&x.h) && (0.0..=1.0 + 1e-12).contains(&x.m0));
+        // Contributions of the indicators sum to 100%.
+        if let Some(c) = &m.contribution {
+            prop_assert!((c.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        }
+        // Censored ≤ uncensored headcounts; M0 = Σ w_j · censored headcount ratio.
+        let n = people.len() as f64;
+        let from_indicators: f64 = m.censored.iter().zip(&w).map(|(&c, w)| w * c as f64 / n).sum();
+        prop_assert!((from_indicators - x.m0).abs() < 1e-12);
+        prop_assert!(m.censored.iter().zip(&m.uncensored).all(|(c, u)| c <= u));
+        // Subgroup decomposition: Σ share_g · M0_g = M0.
+        let mut sum = 0.0;
+        for group in 0..3 {
+            let rows: Vec<usize> = all.iter().copied().filter(|&i| people[i].1 == group).collect();
+            if let Some(mg) = measure(&g, &w, &scores, k, &rows) {
+                sum += rows.len() as f64 / n * mg.headline.m0;
+            }
+        }
+        prop_assert!((sum - x.m0).abs() < 1e-12);
+        // M0 and H do not rise as k rises.
+        let higher = headline(scores.iter().copied(), (k + 0.1).min(1.0)).unwrap();
+        prop_assert!(higher.m0 <= x.m0 + 1e-12 && higher.h <= x.h + 1e-12);
+    }
 }
