@@ -22,6 +22,14 @@ pub enum Text {
 }
 
 impl Text {
+    /// The text as labels keyed by language (`""` for a text in one language).
+    pub fn labels(&self) -> crate::instrument::Labels {
+        match self {
+            Text::One(s) => crate::instrument::Labels::from([(String::new(), s.clone())]),
+            Text::PerLanguage(m) => m.clone(),
+        }
+    }
+
     /// The text in `lang`, else in English, else any.
     pub fn get(&self, lang: &str) -> &str {
         match self {

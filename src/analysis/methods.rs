@@ -55,6 +55,9 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("cramer1946", "Cramér (1946)", "Cramér, H. (1946). Mathematical Methods of Statistics. Princeton: Princeton University Press."),
     ("fisher1922", "Fisher (1922)", "Fisher, R. A. (1922). On the interpretation of χ² from contingency tables, and the calculation of P. Journal of the Royal Statistical Society, 85(1), 87–94."),
     ("kish1965", "Kish (1965)", "Kish, L. (1965). Survey Sampling. New York: Wiley."),
+    ("alkire2011", "Alkire & Foster (2011)", "Alkire, S., & Foster, J. (2011). Counting and multidimensional poverty measurement. Journal of Public Economics, 95(7–8), 476–487."),
+    ("alkire2015", "Alkire et al. (2015)", "Alkire, S., Foster, J. E., Seth, S., Santos, M. E., Roche, J. M., & Ballon, P. (2015). Multidimensional Poverty Measurement and Analysis. Oxford: Oxford University Press."),
+    ("efron1993", "Efron & Tibshirani (1993)", "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. New York: Chapman & Hall."),
 ];
 
 /// Fewer complete answers than this make alpha's interval wide.
@@ -150,6 +153,30 @@ pub fn methods_and_flags(entries: &[Entry]) -> (Vec<MethodNote>, Vec<Flag>) {
                         group: None,
                         n: t.tests.as_ref().map_or(0.0, |x| x.min_expected),
                     });
+                }
+            }
+            AnalysisResult::Capability(c) => {
+                let mut refs = vec!["alkire2011", "alkire2015", "efron1993"];
+                if c.results.iter().any(|r| r.differences.len() > 1) {
+                    refs.push("holm1979");
+                }
+                add(note("capability", None, &refs));
+                // More than a fifth of the respondents left out of the index for missing answers.
+                if let (Some(n), Some(x)) = (c.n, c.n_excluded) {
+                    if x * 5 > n + x {
+                        flags.push(Flag {
+                            code: "capability_excluded",
+                            analysis: e.id.clone(),
+                            variable: e.id.clone(),
+                            labels: e
+                                .title
+                                .as_ref()
+                                .map(crate::study::Text::labels)
+                                .unwrap_or_default(),
+                            group: None,
+                            n: x as f64,
+                        });
+                    }
                 }
             }
             AnalysisResult::Compare(c) => {

@@ -4,6 +4,7 @@
 //! functions of [`crate::stats`], and returns plain serialisable results. Templates only format
 //! these numbers; tests check them.
 
+pub mod capability;
 mod compare;
 mod crosstab;
 mod groups;
@@ -25,6 +26,7 @@ use crate::study::Study;
 
 pub use crate::disclosure::Suppression;
 pub use crate::stats::Correction;
+pub use capability::CapabilityResult;
 pub use compare::CompareResult;
 pub use crosstab::CrosstabResult;
 pub use groups::Groups;
@@ -44,6 +46,8 @@ pub enum Kind {
     Compare,
     /// Single-choice questions crossed with the groups: shares, χ², Cramér's V, Fisher.
     Crosstab,
+    /// Capability deprivations counted across dimensions (Alkire–Foster): H, A, M0.
+    Capability,
 }
 
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
@@ -76,6 +80,30 @@ pub struct Spec {
     /// compare, crosstab: holm (default), bh or none.
     #[serde(default)]
     pub correction: Option<Spanned<Correction>>,
+    /// capability: the dimensions and their indicators.
+    #[serde(default)]
+    pub dimensions: Option<Spanned<Vec<capability::spec::DimensionSpec>>>,
+    /// capability: the cross-dimensional cutoff(s), `"1/3"` or `[0.25, "1/3"]`.
+    #[serde(default)]
+    pub k: Option<Spanned<capability::spec::OneOrMany>>,
+    /// capability: the cutoffs of the robustness analysis (10% to 90% when omitted).
+    #[serde(default)]
+    pub k_range: Option<Spanned<Vec<capability::spec::Fraction>>>,
+    /// capability: "equal", "explicit" or "participatory" (inferred from the weights written).
+    #[serde(default)]
+    pub weights: Option<Spanned<capability::spec::Weighting>>,
+    /// capability: how a missing answer counts unless an indicator says otherwise.
+    #[serde(default)]
+    pub missing: Option<Spanned<capability::spec::Missing>>,
+    /// capability: further grouping columns (care setting, gender, …) for the decomposition.
+    #[serde(default)]
+    pub also_by: Option<Spanned<Vec<Spanned<String>>>>,
+    /// capability: bootstrap replications (1000 when omitted; 0 for none).
+    #[serde(default)]
+    pub bootstrap: Option<Spanned<u32>>,
+    /// capability: the bootstrap's seed.
+    #[serde(default)]
+    pub seed: Option<Spanned<u64>>,
 }
 
 /// Why an analysis over groups did not run when there is nothing to group by.
@@ -100,7 +128,16 @@ impl Spec {
         let kind = *self.kind.get_ref();
         // Each parameter, where it is written, and the kinds it applies to.
         type Owned<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
-        let owned_by: [Owned; 5] = [
+        let cap: &[Kind] = &[Kind::Capability];
+        let owned_by: [Owned; 13] = [
+            ("dimensions", self.dimensions.as_ref().map(|x| x.span()), cap),
+            ("k", self.k.as_ref().map(|x| x.span()), cap),
+            ("k_range", self.k_range.as_ref().map(|x| x.span()), cap),
+            ("weights", self.weights.as_ref().map(|x| x.span()), cap),
+            ("missing", self.missing.as_ref().map(|x| x.span()), cap),
+            ("also_by", self.also_by.as_ref().map(|x| x.span()), cap),
+            ("bootstrap", self.bootstrap.as_ref().map(|x| x.span()), cap),
+            ("seed", self.seed.as_ref().map(|x| x.span()), cap),
             (
                 "items",
                 self.items.as_ref().map(|x| x.span()),
@@ -152,6 +189,7 @@ impl Kind {
             Kind::Scales => "scales",
             Kind::Compare => "compare",
             Kind::Crosstab => "crosstab",
+            Kind::Capability => "capability",
         }
     }
 }
@@ -190,6 +228,15 @@ impl SpecSet {
     pub(crate) fn error_at(&self, at: &Spanned<String>, message: impl Into<String>) -> Error {
         Error::toml_at(&self.path, &self.text, at.span().start, message)
     }
+
+    /// An error pointing at a span of this file.
+    pub(crate) fn error_span(
+        &self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::toml_at(&self.path, &self.text, span.start, message)
+    }
 }
 
 /// The result of one analysis.
@@ -200,6 +247,7 @@ pub enum AnalysisResult {
     Scales(ScalesResult),
     Compare(CompareResult),
     Crosstab(CrosstabResult),
+    Capability(Box<CapabilityResult>),
 }
 
 /// What a reader needs to know about one data source.
@@ -425,6 +473,29 @@ pub fn run_analyses(
                     by,
                     spec.correction(),
                 )?),
+                Kind::Capability => {
+                    let Some(dimensions) = &spec.dimensions else {
+                        return Err(set.error_at(
+                            &spec.id,
+                            "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
+                        ));
+                    };
+                    let p = capability::Parameters {
+                        written: capability::design::Written {
+                            dimensions,
+                            k: spec.k.as_ref(),
+                            k_range: spec.k_range.as_ref(),
+                            weights: spec.weights.as_ref(),
+                            missing: spec.missing.as_ref(),
+                        },
+                        also_by: names(&spec.also_by),
+                        bootstrap: spec.bootstrap.as_ref(),
+                        seed: spec.seed.as_ref().map(|s| *s.get_ref()),
+                    };
+                    AnalysisResult::Capability(Box::new(capability::run(
+                        &set, study, dataset, by, &p,
+                    )?))
+                }
             };
             let title = spec.title.clone();
             entries.push(Entry {

@@ -26,6 +26,7 @@ use crate::study::{Source, Study};
 pub use columns::{map_columns, ColumnMap, Mapping};
 pub use dataset::{ColumnOrigin, Dataset, Dropped};
 pub use table::{find_column, numbers, texts};
+pub use values::parse_number;
 
 /// The outcome of checking one source.
 pub struct Checked {

@@ -134,6 +134,7 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
     let mut figures = Vec::new();
     for entry in &results.analyses {
         match &entry.result {
+            AnalysisResult::Capability(_) => {}
             AnalysisResult::Scales(r) => {
                 let id = slug(&entry.id);
                 let compare = results.analyses.iter().find_map(|e| match &e.result {

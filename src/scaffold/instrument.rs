@@ -359,18 +359,109 @@ fn survey() -> Vec<Q> {
         ),
         q("end_group", "", "", ""),
         q(
+            "begin_group",
+            "priorita",
+            "Che cosa conta per te",
+            "What matters to you",
+        ),
+        q(
+            "note",
+            "intro_importance",
+            "Quanto è importante per te … ? 1 = per niente, 5 = moltissimo.",
+            "How important is it for you … ? 1 = not at all, 5 = very much.",
+        ),
+    ];
+    for (scale, it, en) in IMPORTANCE {
+        let mut item = q("select_one importanza5", "", it, en);
+        item.name = IMPORTANCE_ITEMS
+            .iter()
+            .find(|(s, _)| s == scale)
+            .map_or("", |x| x.1);
+        rows.push(item);
+    }
+    rows.extend([
+        q("end_group", "", "", ""),
+        q(
             "text",
             "suggestions",
             "Che cosa cambieresti nel sostegno ai care leavers?",
             "What would you change in the support for care leavers?",
         ),
-    ];
+    ]);
     rows.shrink_to_fit();
     rows
 }
 
+/// The item where respondents rate the importance of each capability dimension (the source of
+/// participatory weights).
+pub const IMPORTANCE_ITEMS: &[(&str, &str)] = &[
+    ("istruzione", "imp_istruzione"),
+    ("lavoro", "imp_lavoro"),
+    ("casa", "imp_casa"),
+    ("salute", "imp_salute"),
+    ("relazioni", "imp_relazioni"),
+    ("partecipazione", "imp_partecipazione"),
+    ("autonomia", "imp_autonomia"),
+    ("economia", "imp_economia"),
+    ("rispetto", "imp_rispetto"),
+];
+
+/// The importance questions: scale, Italian and English label.
+const IMPORTANCE: &[(&str, &str, &str)] = &[
+    (
+        "istruzione",
+        "Quanto è importante per te poter studiare o formarti come desideri?",
+        "How important is it for you to study or train as you wish?",
+    ),
+    (
+        "lavoro",
+        "Quanto è importante per te trovare un lavoro che ti piace?",
+        "How important is it for you to find a job you like?",
+    ),
+    (
+        "casa",
+        "Quanto è importante per te avere una casa sicura e stabile?",
+        "How important is it for you to have a safe and stable home?",
+    ),
+    (
+        "salute",
+        "Quanto è importante per te stare bene e sapere dove farti curare?",
+        "How important is it for you to be well and know where to get care?",
+    ),
+    (
+        "relazioni",
+        "Quanto è importante per te avere persone su cui contare?",
+        "How important is it for you to have people to count on?",
+    ),
+    (
+        "partecipazione",
+        "Quanto è importante per te essere ascoltato/a nelle decisioni che ti riguardano?",
+        "How important is it for you to be heard in the decisions about you?",
+    ),
+    (
+        "autonomia",
+        "Quanto è importante per te saper gestire da solo/a la vita di ogni giorno?",
+        "How important is it for you to manage everyday life on your own?",
+    ),
+    (
+        "economia",
+        "Quanto è importante per te avere abbastanza soldi per vivere?",
+        "How important is it for you to have enough money to live on?",
+    ),
+    (
+        "rispetto",
+        "Quanto è importante per te essere rispettato/a per chi sei?",
+        "How important is it for you to be respected for who you are?",
+    ),
+];
+
 /// Choice lists: list name, choice name, Italian label, English label.
 pub const CHOICES: &[(&str, &str, &str, &str)] = &[
+    ("importanza5", "1", "Per niente importante", "Not at all important"),
+    ("importanza5", "2", "Poco importante", "Slightly important"),
+    ("importanza5", "3", "Abbastanza importante", "Moderately important"),
+    ("importanza5", "4", "Molto importante", "Very important"),
+    ("importanza5", "5", "Moltissimo importante", "Extremely important"),
     ("accordo5", "1", "Per niente d'accordo", "Strongly disagree"),
     ("accordo5", "2", "Poco d'accordo", "Disagree"),
     (

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
-use super::instrument::{CHOICES, SCALES};
+use super::instrument::{CHOICES, IMPORTANCE_ITEMS, SCALES};
 
 /// The seed of the shipped example (18 July 2022, the Prato peer-to-peer session).
 pub const SEED: u64 = 20220718;
@@ -69,6 +69,20 @@ fn level(scale: &str) -> (f64, f64, f64) {
         "economia" => (-0.5, 0.0, 0.0),
         "autonomia" => (0.3, 0.0, 0.0),
         _ => (0.0, 0.0, 0.0),
+    }
+}
+
+/// Mean importance respondents give a dimension (1–5): housing, work and money first.
+fn importance(scale: &str) -> f64 {
+    match scale {
+        "casa" => 4.5,
+        "lavoro" => 4.4,
+        "economia" => 4.3,
+        "relazioni" => 4.2,
+        "salute" => 4.0,
+        "istruzione" => 3.9,
+        "partecipazione" => 3.4,
+        _ => 3.8,
     }
 }
 
@@ -150,6 +164,9 @@ fn header() -> Vec<String> {
             h.push(format!("capacita/{name}"));
         }
     }
+    for (_, name) in IMPORTANCE_ITEMS {
+        h.push(format!("priorita/{name}"));
+    }
     for m in [
         "suggestions",
         "_id",
@@ -167,6 +184,9 @@ fn header() -> Vec<String> {
 pub fn care_leavers_responses(seed: u64) -> String {
     assert_eq!(ITEMS.len(), SCALES.len());
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // The importance ratings draw from their own generator, so the other answers stay as they
+    // were before the ratings were added to the questionnaire.
+    let mut rng_importance = ChaCha8Rng::seed_from_u64(seed ^ 0x1A7E_0000);
     let noise = Normal::new(0.0, 0.75).expect("valid normal");
     let person = Normal::new(0.0, 0.9).expect("valid normal");
     let support: Vec<&str> = CHOICES
@@ -311,6 +331,16 @@ pub fn care_leavers_responses(seed: u64) -> String {
                     format!("{x}")
                 });
             }
+        }
+        for (scale, _) in IMPORTANCE_ITEMS {
+            let x = (importance(scale) + noise.sample(&mut rng_importance))
+                .round()
+                .clamp(1.0, 5.0);
+            row.push(if rng_importance.gen_bool(0.04) {
+                String::new()
+            } else {
+                format!("{x}")
+            });
         }
         row.push(if rng.gen_bool(0.3) {
             SUGGESTIONS[rng.gen_range(0..SUGGESTIONS.len())].to_string()
