@@ -124,13 +124,17 @@ impl Spec {
     }
 
     /// Refuses parameters that do not apply to the kind.
-    fn check_parameters(&self, set: &SpecSet) -> Result<()> {
+    pub(crate) fn check_parameters(&self, set: &SpecSet) -> Result<()> {
         let kind = *self.kind.get_ref();
         // Each parameter, where it is written, and the kinds it applies to.
         type Owned<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
         let cap: &[Kind] = &[Kind::Capability];
         let owned_by: [Owned; 13] = [
-            ("dimensions", self.dimensions.as_ref().map(|x| x.span()), cap),
+            (
+                "dimensions",
+                self.dimensions.as_ref().map(|x| x.span()),
+                cap,
+            ),
             ("k", self.k.as_ref().map(|x| x.span()), cap),
             ("k_range", self.k_range.as_ref().map(|x| x.span()), cap),
             ("weights", self.weights.as_ref().map(|x| x.span()), cap),

@@ -182,6 +182,39 @@ pub enum Verb {
         #[arg(long)]
         code: String,
     },
+    /// Capability deprivations counted across dimensions (Alkire–Foster): H, A and M0, each
+    /// indicator's headcounts and contribution, and with --by each group's share of M0.
+    ///
+    /// Two forms. With --spec, the cutoffs, weights and k of the first capability analysis of an
+    /// analyses file are applied to the file's columns (named as the spec's items). With
+    /// --indicators, the columns already hold deprivations (1 = deprived, 0 = not), weighted
+    /// equally unless --weights says otherwise. Weights and k are decimals, fractions (1/12) or
+    /// percentages; weights must sum to 1; a score equal to k counts as deprived. A missing answer
+    /// leaves the row out (n_excluded).
+    ///
+    /// JSON keys: k, n, n_excluded, H, A, M0, weighting, indicators ([{id, dimension, weight,
+    /// uncensored_headcount, censored_headcount, contribution}]), dimensions ([{id, weight,
+    /// contribution}]), groups ([{name, n, population_share, H, A, M0, contribution}] with --by,
+    /// else null), dropped, warnings, method.
+    Capability {
+        #[command(flatten)]
+        input: Input,
+        /// An analyses file (.toml) with a capability analysis.
+        #[arg(long, conflicts_with_all = ["indicators", "weights"], required_unless_present = "indicators")]
+        spec: Option<PathBuf>,
+        /// Columns of 0/1 deprivations, separated by commas.
+        #[arg(long, value_delimiter = ',')]
+        indicators: Option<Vec<String>>,
+        /// The weight of each indicator, in the same order (equal when omitted).
+        #[arg(long, value_delimiter = ',', requires = "indicators")]
+        weights: Option<Vec<String>>,
+        /// The cutoff across dimensions, such as 1/3 (with --spec: the spec's first k by default).
+        #[arg(long, required_unless_present = "spec")]
+        k: Option<String>,
+        /// A column whose values form groups (territory, care setting …).
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -261,6 +294,33 @@ pub fn execute(args: Args) -> Result<i32> {
             let t = read(&input)?;
             let r = single::weighted(&t, &var, &weight, by.as_deref())?;
             emit(input.json, &r, || weighted_lines(&r))
+        }
+        Verb::Capability {
+            input,
+            spec,
+            indicators,
+            weights,
+            k,
+            by,
+        } => {
+            use crate::analysis::capability::single as cap;
+            let t = read(&input)?;
+            let r = match (&spec, &indicators) {
+                (Some(spec), _) => cap::from_spec(&t, spec, k.as_deref(), by.as_deref())?,
+                (None, Some(ind)) => cap::from_indicators(
+                    &t,
+                    ind,
+                    weights.as_deref(),
+                    k.as_deref().unwrap_or_default(),
+                    by.as_deref(),
+                )?,
+                (None, None) => {
+                    return Err(Error::Usage(
+                        "give --spec FILE.toml or --indicators COLUMNS".into(),
+                    ))
+                }
+            };
+            emit(input.json, &r, || capability_lines(&r))
         }
         Verb::Agreement {
             input,
@@ -531,6 +591,56 @@ fn agreement_lines(r: &single::AgreementReport) -> Vec<String> {
         format!("  Fleiss' kappa        {}", opt(a.fleiss_kappa)),
         format!("  Krippendorff's alpha {}", opt(a.krippendorff_alpha)),
     ];
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+fn capability_lines(r: &crate::analysis::capability::single::CapabilityReport) -> Vec<String> {
+    let mut l = vec![
+        format!(
+            "k = {}   n = {}   left out = {}   weights: {:?}",
+            num(r.k),
+            r.n,
+            r.n_excluded,
+            r.weighting
+        ),
+        format!("H = {}   A = {}   M0 = {}", num(r.h), opt(r.a), num(r.m0)),
+        String::new(),
+        format!(
+            "{:<24} {:<16} {:>8} {:>11} {:>9} {:>12}",
+            "indicator", "dimension", "weight", "uncensored", "censored", "contribution"
+        ),
+    ];
+    for i in &r.indicators {
+        l.push(format!(
+            "{:<24} {:<16} {:>8} {:>11} {:>9} {:>12}",
+            i.id,
+            i.dimension,
+            num(i.weight),
+            num(i.uncensored_headcount),
+            num(i.censored_headcount),
+            opt(i.contribution)
+        ));
+    }
+    if let Some(groups) = &r.groups {
+        l.push(String::new());
+        l.push(format!(
+            "{:<20} {:>6} {:>7} {:>8} {:>8} {:>8} {:>12}",
+            "group", "n", "share", "H", "A", "M0", "contribution"
+        ));
+        for g in groups {
+            l.push(format!(
+                "{:<20} {:>6} {:>7} {:>8} {:>8} {:>8} {:>12}",
+                g.name,
+                g.n,
+                num(g.population_share),
+                num(g.h),
+                opt(g.a),
+                num(g.m0),
+                opt(g.contribution)
+            ));
+        }
+    }
     l.extend(footer(&r.dropped, &r.warnings, r.method));
     l
 }

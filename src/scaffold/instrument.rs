@@ -457,11 +457,26 @@ const IMPORTANCE: &[(&str, &str, &str)] = &[
 
 /// Choice lists: list name, choice name, Italian label, English label.
 pub const CHOICES: &[(&str, &str, &str, &str)] = &[
-    ("importanza5", "1", "Per niente importante", "Not at all important"),
+    (
+        "importanza5",
+        "1",
+        "Per niente importante",
+        "Not at all important",
+    ),
     ("importanza5", "2", "Poco importante", "Slightly important"),
-    ("importanza5", "3", "Abbastanza importante", "Moderately important"),
+    (
+        "importanza5",
+        "3",
+        "Abbastanza importante",
+        "Moderately important",
+    ),
     ("importanza5", "4", "Molto importante", "Very important"),
-    ("importanza5", "5", "Moltissimo importante", "Extremely important"),
+    (
+        "importanza5",
+        "5",
+        "Moltissimo importante",
+        "Extremely important",
+    ),
     ("accordo5", "1", "Per niente d'accordo", "Strongly disagree"),
     ("accordo5", "2", "Poco d'accordo", "Disagree"),
     (

@@ -2,6 +2,7 @@
 //! fixture studies. Modules by subject.
 
 mod bad_inputs;
+mod capability;
 mod common;
 mod disclosure;
 mod errors;

@@ -15,8 +15,8 @@ use crate::study::Text;
 
 use super::super::SpecSet;
 use super::spec::{
-    check_sum, parse_comparison, share, DimensionSpec, Fraction, IndicatorSpec, Missing,
-    OneOrMany, Rule, Weighting,
+    check_sum, parse_comparison, share, DimensionSpec, Fraction, IndicatorSpec, Missing, OneOrMany,
+    Rule, Weighting,
 };
 
 /// What the design needs to know of a column to check a cutoff on it.
@@ -190,7 +190,11 @@ pub fn resolve(
                 attainment: labels_of(ind.attainment.as_ref()).unwrap_or_default(),
                 cutoff: rule.describe(),
                 rule,
-                missing: ind.missing.as_ref().map(|m| *m.get_ref()).unwrap_or(default_missing),
+                missing: ind
+                    .missing
+                    .as_ref()
+                    .map(|m| *m.get_ref())
+                    .unwrap_or(default_missing),
                 weight: 0.0,
                 equal_weight: 1.0 / dims.len() as f64 / dim.indicators.len() as f64,
             });
@@ -364,7 +368,11 @@ fn set_weights(
 /// Shares each dimension's weight equally among its indicators.
 pub fn spread(dimensions: &[Dimension], indicators: &mut [Indicator]) {
     for (d, dim) in dimensions.iter().enumerate() {
-        let count = indicators.iter().filter(|i| i.dimension == d).count().max(1);
+        let count = indicators
+            .iter()
+            .filter(|i| i.dimension == d)
+            .count()
+            .max(1);
         for i in indicators.iter_mut().filter(|i| i.dimension == d) {
             i.weight = dim.weight / count as f64;
         }
@@ -379,7 +387,12 @@ fn rule_of(set: &SpecSet, ind: &IndicatorSpec, col: &Column) -> Result<Rule> {
         span_of(&ind.deprived_contains),
     ];
     if written.iter().flatten().count() != 1 {
-        let at = written.iter().flatten().nth(1).cloned().unwrap_or(ind.item.span());
+        let at = written
+            .iter()
+            .flatten()
+            .nth(1)
+            .cloned()
+            .unwrap_or(ind.item.span());
         return Err(set.error_span(
             at,
             format!(
@@ -390,7 +403,9 @@ fn rule_of(set: &SpecSet, ind: &IndicatorSpec, col: &Column) -> Result<Rule> {
     if col.kind == ColumnKind::Text {
         return Err(set.error_at(
             &ind.item,
-            format!("'{item}' is a free-text question: a deprivation cutoff needs numbers or choices"),
+            format!(
+                "'{item}' is a free-text question: a deprivation cutoff needs numbers or choices"
+            ),
         ));
     }
     if let Some(c) = &ind.deprived {
@@ -418,6 +433,19 @@ fn rule_of(set: &SpecSet, ind: &IndicatorSpec, col: &Column) -> Result<Rule> {
         let names = match &col.kind {
             ColumnKind::Choice { names, .. } => Some(names),
             ColumnKind::Answers => None,
+            ColumnKind::Numeric => {
+                if let Some(v) = list
+                    .get_ref()
+                    .iter()
+                    .find(|v| crate::check::parse_number(v.get_ref()).is_none())
+                {
+                    return Err(set.error_at(
+                        v,
+                        format!("'{item}' holds numbers: '{}' is not one", v.get_ref()),
+                    ));
+                }
+                None
+            }
             _ => {
                 return Err(set.error_span(
                     list.span(),
@@ -472,7 +500,11 @@ pub fn deprivations(rule: &Rule, values: &Values) -> Vec<Option<bool>> {
         Values::Numbers(v) => v.iter().map(|x| x.map(|x| rule.number(x))).collect(),
         Values::Texts(v) => v
             .iter()
-            .map(|x| x.as_deref().filter(|s| !s.trim().is_empty()).map(|s| rule.text(s)))
+            .map(|x| {
+                x.as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                    .map(|s| rule.text(s))
+            })
             .collect(),
     }
 }
@@ -531,7 +563,9 @@ pub fn participatory(
 ) -> Result<()> {
     let mut means = Vec::new();
     for (spec, dim) in dims.iter().zip(design.dimensions.iter_mut()) {
-        let Some(item) = &spec.importance else { continue };
+        let Some(item) = &spec.importance else {
+            continue;
+        };
         let values = ratings(item.get_ref()).ok_or_else(|| {
             set.error_at(
                 item,
@@ -541,13 +575,18 @@ pub fn participatory(
                 ),
             )
         })?;
-        let given: Vec<f64> = kept.iter().filter_map(|&r| values.get(r).copied().flatten()).collect();
-        let mean = crate::stats::mean(&given).filter(|m| *m > 0.0).ok_or_else(|| {
-            set.error_at(
-                item,
-                format!("nobody in the index rated '{}' above 0", item.get_ref()),
-            )
-        })?;
+        let given: Vec<f64> = kept
+            .iter()
+            .filter_map(|&r| values.get(r).copied().flatten())
+            .collect();
+        let mean = crate::stats::mean(&given)
+            .filter(|m| *m > 0.0)
+            .ok_or_else(|| {
+                set.error_at(
+                    item,
+                    format!("nobody in the index rated '{}' above 0", item.get_ref()),
+                )
+            })?;
         means.push(mean);
         dim.importance = Some(Importance {
             item: item.get_ref().clone(),

@@ -129,6 +129,9 @@ fn share(count: u64, of: Option<u64>, hidden: Option<Suppression>) -> Share {
     }
 }
 
+/// An indicator's contribution to M0: of the whole sample, and of each group.
+type Contributions = (Option<f64>, Vec<Option<f64>>);
+
 /// The measures of `split` at cutoff `k`, protected at `min_cell`.
 pub fn measures(
     design: &Design,
@@ -150,7 +153,11 @@ pub fn measures(
         counts[usize::from(!is_deprived(scores[r], k))][j] += 1;
     }
     for (j, e) in split.excluded.iter().enumerate() {
-        let j = if j < split.names.len() { j } else { split.names.len() };
+        let j = if j < split.names.len() {
+            j
+        } else {
+            split.names.len()
+        };
         if j < c {
             counts[2][j] += e;
         }
@@ -224,7 +231,8 @@ pub fn measures(
         })
         .collect();
     let mut indicators = Vec::new();
-    let mut contributions: Vec<(Option<f64>, Vec<Option<f64>>)> = Vec::new();
+    // Each indicator's contribution to the whole sample's M0 and to each group's.
+    let mut contributions: Vec<Contributions> = Vec::new();
     for (ind, column) in design.indicators.iter().zip(&m.deprived) {
         let mut unc = vec![vec![0u64; c]; 2];
         let mut cen = vec![vec![0u64; c]; 2];
@@ -277,7 +285,7 @@ pub fn measures(
             groups: cells,
         });
     }
-    let sum_of = |d: usize, pick: &dyn Fn(&(Option<f64>, Vec<Option<f64>>)) -> Option<f64>| {
+    let sum_of = |d: usize, pick: &dyn Fn(&Contributions) -> Option<f64>| {
         design
             .indicators
             .iter()

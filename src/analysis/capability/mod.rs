@@ -11,6 +11,7 @@
 
 pub mod design;
 mod measures;
+pub mod single;
 pub mod spec;
 
 use serde::Serialize;
@@ -20,13 +21,15 @@ use crate::check::Dataset;
 use crate::disclosure::{protect_with, Suppression};
 use crate::error::Result;
 use crate::instrument::{ItemKind, Labels};
-use crate::stats::{adjust, deprivation_scores, m0_difference, score_distribution, Correction, Difference};
+use crate::stats::{
+    adjust, deprivation_scores, m0_difference, score_distribution, Correction, Difference,
+};
 use crate::study::Study;
 
 use super::{Groups, SpecSet};
 use design::{Column, ColumnKind, Design, Dimension, Indicator, Matrix, Values, Written};
-pub use measures::{GroupMeasure, Measures};
 use measures::{headlines, measures, Resampling, Split};
+pub use measures::{GroupMeasure, Measures};
 use spec::Weighting;
 
 /// How the index is computed, stated in every result.
@@ -180,24 +183,24 @@ fn column_of(dataset: &Dataset, name: &str) -> Option<Column> {
 }
 
 /// The design and the deprivation matrix of a dataset.
-pub fn design_of(
-    set: &SpecSet,
-    dataset: &Dataset,
-    p: &Parameters,
-) -> Result<(Design, Matrix)> {
+pub fn design_of(set: &SpecSet, dataset: &Dataset, p: &Parameters) -> Result<(Design, Matrix)> {
     let unknown = |name: &str| {
         format!(
             "'{name}' is not an item or a scale of {} present in {}",
             dataset.instrument.file, dataset.file
         )
     };
-    let (mut design, values) = design::resolve(set, &p.written, &|n| column_of(dataset, n), &unknown)?;
+    let (mut design, values) =
+        design::resolve(set, &p.written, &|n| column_of(dataset, n), &unknown)?;
     let matrix = design::matrix(&design, &values, dataset.height());
     if design.weighting == Weighting::Participatory {
         let ratings = |name: &str| {
             let item = dataset.instrument.item(name)?;
             let numeric = item.kind.is_numeric()
-                || dataset.instrument.list_of(item).is_some_and(|l| l.is_numeric());
+                || dataset
+                    .instrument
+                    .list_of(item)
+                    .is_some_and(|l| l.is_numeric());
             numeric.then(|| dataset.numbers(name)).flatten()
         };
         design::participatory(
@@ -244,9 +247,7 @@ pub(super) fn run(
     let weights: Vec<f64> = design.indicators.iter().map(|i| i.weight).collect();
     let scores = deprivation_scores(&matrix.deprived, &weights);
     let resampling = Resampling {
-        replications: p
-            .bootstrap
-            .map_or(REPLICATIONS, |b| *b.get_ref() as usize),
+        replications: p.bootstrap.map_or(REPLICATIONS, |b| *b.get_ref() as usize),
         seed: p.seed.unwrap_or(SEED),
     };
     // Without a grouping column the whole sample is one group-less split.

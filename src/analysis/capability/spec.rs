@@ -299,32 +299,36 @@ pub fn check_sum(
     weights: &[(&Fraction, Range<usize>)],
     what: &str,
 ) -> Result<Vec<f64>> {
-    let mut values = Vec::new();
+    let parsed = weights
+        .iter()
+        .map(|(f, span)| share_exact(set, f, span.clone(), what))
+        .collect::<Result<Vec<_>>>()?;
+    sums_to_one(&parsed).map_err(|sum| {
+        let at = weights.first().map(|w| w.1.clone()).unwrap_or(0..0);
+        set.error_span(at, format!("the {what}s must sum to 1; they sum to {sum}"))
+    })
+}
+
+/// The values of parsed weights when they sum to 1 — exactly where every one is an exact
+/// fraction, within 1e-9 otherwise — else their sum as a reader would write it.
+pub fn sums_to_one(parsed: &[(f64, Option<Rational>)]) -> std::result::Result<Vec<f64>, String> {
     let mut exact = Rational::new(0, 1);
-    for (f, span) in weights {
-        let (v, r) = share_exact(set, f, span.clone(), what)?;
-        values.push(v);
+    for (_, r) in parsed {
         exact = match (exact, r) {
-            (Some(a), Some(b)) => a.add(b),
+            (Some(a), Some(b)) => a.add(*b),
             _ => None,
         };
     }
-    let sum: f64 = values.iter().sum();
+    let sum: f64 = parsed.iter().map(|x| x.0).sum();
     let ok = match exact {
         Some(r) => r.num == r.den,
         None => (sum - 1.0).abs() < 1e-9,
     };
-    if !ok {
-        let at = weights.first().map(|w| w.1.clone()).unwrap_or(0..0);
-        return Err(set.error_span(
-            at,
-            format!(
-                "the {what}s must sum to 1; they sum to {}",
-                crate::ingest::format_number((sum * 1e9).round() / 1e9)
-            ),
-        ));
+    if ok {
+        Ok(parsed.iter().map(|x| x.0).collect())
+    } else {
+        Err(crate::ingest::format_number((sum * 1e9).round() / 1e9))
     }
-    Ok(values)
 }
 
 #[cfg(test)]
