@@ -27,19 +27,19 @@ pub const OKABE_ITO: [(u8, u8, u8); 7] = [
 ];
 
 const FONT: &str = "sans-serif";
-const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const GREY: RGBColor = RGBColor(0x77, 0x77, 0x77);
-const RULE: RGBColor = RGBColor(0xcc, 0xcc, 0xcc);
+pub(super) const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(super) const GREY: RGBColor = RGBColor(0x77, 0x77, 0x77);
+pub(super) const RULE: RGBColor = RGBColor(0xcc, 0xcc, 0xcc);
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
-type DrawResult = Result<(), String>;
+pub(super) type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+pub(super) type DrawResult = Result<(), String>;
 
-fn rgb(c: (u8, u8, u8)) -> RGBColor {
+pub(super) fn rgb(c: (u8, u8, u8)) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
 /// Text at pixel position; `px` is the rendered font size in CSS pixels.
-fn text(
+pub(super) fn text(
     area: &Area,
     s: &str,
     (x, y): (i32, i32),
@@ -61,7 +61,7 @@ fn text(
         .map_err(|e| e.to_string())
 }
 
-fn rect(
+pub(super) fn rect(
     area: &Area,
     (x0, y0): (i32, i32),
     (x1, y1): (i32, i32),
@@ -77,7 +77,13 @@ fn rect(
     Ok(())
 }
 
-fn line(area: &Area, from: (i32, i32), to: (i32, i32), color: &RGBColor, width: u32) -> DrawResult {
+pub(super) fn line(
+    area: &Area,
+    from: (i32, i32),
+    to: (i32, i32),
+    color: &RGBColor,
+    width: u32,
+) -> DrawResult {
     area.draw(&PathElement::new(vec![from, to], color.stroke_width(width)))
         .map_err(|e| e.to_string())
 }
@@ -102,7 +108,7 @@ fn xml_escape(s: &str) -> String {
 }
 
 /// Adds `role="img"`, `<title>` and `<desc>` to plotters' SVG.
-fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
+pub(super) fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
     let Some(end) = svg.find('>') else { return svg };
     let (head, rest) = svg.split_at(end);
     format!(
@@ -161,14 +167,14 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
 }
 
 /// Draws the source line at the bottom and finishes the drawing.
-fn footer(area: &Area, texts: &Texts, lx: i32, height: u32) -> DrawResult {
+pub(super) fn footer(area: &Area, texts: &Texts, lx: i32, height: u32) -> DrawResult {
     let y = height as i32 - 14;
     text(area, &texts.source, (lx, y), 11.0, &GREY, HPos::Left, false)?;
     area.present().map_err(|e| e.to_string())
 }
 
 /// Draws the title (up to two lines), the subtitle; returns the y below them.
-fn heading(area: &Area, texts: &Texts, lx: i32) -> Result<i32, String> {
+pub(super) fn heading(area: &Area, texts: &Texts, lx: i32) -> Result<i32, String> {
     let mut y = 20;
     for l in wrap(&texts.title, 95, 2) {
         text(area, &l, (lx, y), 17.0, &INK, HPos::Left, true)?;
@@ -186,7 +192,7 @@ fn heading(area: &Area, texts: &Texts, lx: i32) -> Result<i32, String> {
     Ok(y + 22)
 }
 
-const WIDTH: u32 = 960;
+pub(super) const WIDTH: u32 = 960;
 
 /// Diverging stacked bars: disagreement to the left of zero, agreement to the right, the middle
 /// category split across zero. Expects five categories (other counts are drawn from the left).
@@ -296,7 +302,7 @@ pub fn likert_chart(
     Ok(accessible(svg, id, &texts.title, &texts.desc))
 }
 
-fn color_dark(c: RGBColor) -> RGBColor {
+pub(super) fn color_dark(c: RGBColor) -> RGBColor {
     // Group names are written in their colour, darkened enough to read on white.
     RGBColor(c.0 / 3 * 2, c.1 / 3 * 2, c.2 / 3 * 2)
 }
@@ -386,7 +392,7 @@ pub fn means_chart(
 }
 
 /// A filled marker whose shape also tells the group: circle, square, triangle, diamond…
-fn marker(area: &Area, k: usize, (x, y): (i32, i32), color: &RGBColor) -> DrawResult {
+pub(super) fn marker(area: &Area, k: usize, (x, y): (i32, i32), color: &RGBColor) -> DrawResult {
     let r = 6;
     let style = ShapeStyle::from(color).filled();
     let result = match k % 4 {

@@ -134,7 +134,11 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
     let mut figures = Vec::new();
     for entry in &results.analyses {
         match &entry.result {
-            AnalysisResult::Capability(_) => {}
+            AnalysisResult::Capability(c) => {
+                let made = super::capability::figures(&entry.id, c, lang, s, &source)
+                    .map_err(|e| chart_err(&entry.id, e))?;
+                figures.extend(made);
+            }
             AnalysisResult::Scales(r) => {
                 let id = slug(&entry.id);
                 let compare = results.analyses.iter().find_map(|e| match &e.result {

@@ -5,6 +5,7 @@
 //! always auto-escaped, Markdown output escapes Markdown and HTML syntax; data is never compiled as
 //! a template. Outputs are built in a temporary folder and moved into place only when complete.
 
+mod capability;
 pub mod cells;
 pub mod charts;
 pub mod figures;

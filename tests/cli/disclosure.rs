@@ -55,6 +55,9 @@ fn published_counts(r: &Value) -> Vec<(String, u64)> {
                 push(format!("{at} n"), n);
             }
         }
+        if a["kind"] == "capability" {
+            capability_counts(id, a, &mut push);
+        }
         for s in a["scales"].as_array().into_iter().flatten() {
             for g in s["groups"].as_array().unwrap() {
                 push(format!("{id} {} {}", s["scale"], g["group"]), &g["n"]);
@@ -62,6 +65,40 @@ fn published_counts(r: &Value) -> Vec<(String, u64)> {
         }
     }
     out
+}
+
+/// Every count a capability result publishes: group sizes, the deprived, indicator headcounts,
+/// the distribution of scores (at every k, in every grouping).
+fn capability_counts(at: &str, v: &Value, push: &mut dyn FnMut(String, &Value)) {
+    match v {
+        Value::Object(map) => {
+            for (key, x) in map {
+                let here = format!("{at}.{key}");
+                if ["n", "deprived", "count", "n_excluded"].contains(&key.as_str()) {
+                    push(here.clone(), x);
+                }
+                if key == "distribution" {
+                    for list in [&x["overall"]]
+                        .into_iter()
+                        .chain(x["groups"].as_array().into_iter().flatten())
+                    {
+                        for c in list.as_array().into_iter().flatten() {
+                            push(format!("{here} bin"), c);
+                        }
+                    }
+                }
+                if key != "importance" {
+                    capability_counts(&here, x, push);
+                }
+            }
+        }
+        Value::Array(list) => {
+            for (i, x) in list.iter().enumerate() {
+                capability_counts(&format!("{at}[{i}]"), x, push);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[test]

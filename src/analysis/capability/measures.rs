@@ -57,6 +57,8 @@ pub struct IndicatorCell {
     pub censored: Share,
     /// The indicator's share of the group's M0.
     pub contribution: Option<f64>,
+    /// How many in ten are not deprived in the indicator (the attainment read to young people).
+    pub attained_in_ten: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -231,8 +233,6 @@ pub fn measures(
         })
         .collect();
     let mut indicators = Vec::new();
-    // Each indicator's contribution to the whole sample's M0 and to each group's.
-    let mut contributions: Vec<Contributions> = Vec::new();
     for (ind, column) in design.indicators.iter().zip(&m.deprived) {
         let mut unc = vec![vec![0u64; c]; 2];
         let mut cen = vec![vec![0u64; c]; 2];
@@ -251,6 +251,7 @@ pub fn measures(
         };
         let overall_n = overall_shown.then_some(n_all);
         let overall_cell = IndicatorCell {
+            attained_in_ten: None,
             uncensored: share(unc[0].iter().sum(), overall_n, pu.rows[0].or(pu.rows[1])),
             censored: share(cen[0].iter().sum(), overall_n, pc.rows[0].or(pc.rows[1])),
             contribution: contribution(
@@ -264,6 +265,7 @@ pub fn measures(
             .map(|j| {
                 let hidden_c = pc.cells[0][j].or(pc.cells[1][j]);
                 IndicatorCell {
+                    attained_in_ten: None,
                     uncensored: share(unc[0][j], n_col[j], pu.cells[0][j].or(pu.cells[1][j])),
                     censored: share(cen[0][j], n_col[j], hidden_c),
                     contribution: contribution(
@@ -275,16 +277,34 @@ pub fn measures(
                 }
             })
             .collect();
-        contributions.push((
-            overall_cell.contribution,
-            cells.iter().map(|x| x.contribution).collect(),
-        ));
+        let mut overall_cell = overall_cell;
+        let mut cells = cells;
+        for cell in std::iter::once(&mut overall_cell).chain(cells.iter_mut()) {
+            cell.attained_in_ten = cell
+                .uncensored
+                .percent
+                .map(|p| ((100.0 - p) / 10.0).round() as u64);
+        }
         indicators.push(IndicatorRow {
             id: ind.id.clone(),
             overall: overall_cell,
             groups: cells,
         });
     }
+    // M0 × n = Σ weight × censored count: one hidden censored count in a column could be
+    // recomputed from M0 and the others, so a column with one hidden hides them all (and the
+    // contributions, which sum to 100%).
+    hide_columns_with_a_hidden_censored_count(&mut indicators);
+    // Each indicator's contribution to the whole sample's M0 and to each group's.
+    let contributions: Vec<Contributions> = indicators
+        .iter()
+        .map(|row| {
+            (
+                row.overall.contribution,
+                row.groups.iter().map(|x| x.contribution).collect(),
+            )
+        })
+        .collect();
     let sum_of = |d: usize, pick: &dyn Fn(&Contributions) -> Option<f64>| {
         design
             .indicators
@@ -311,6 +331,31 @@ pub fn measures(
         groups,
         indicators,
         dimensions,
+    }
+}
+
+/// Hides every censored count and contribution of a column (a group, or the whole sample) where
+/// one censored count is hidden.
+fn hide_columns_with_a_hidden_censored_count(rows: &mut [IndicatorRow]) {
+    let groups = rows.first().map_or(0, |r| r.groups.len());
+    let hide = |cell: &mut IndicatorCell| {
+        cell.censored.count = None;
+        cell.censored.percent = None;
+        cell.censored
+            .suppressed
+            .get_or_insert(Suppression::Secondary);
+        cell.contribution = None;
+    };
+    if rows.iter().any(|r| r.overall.censored.suppressed.is_some()) {
+        rows.iter_mut().for_each(|r| hide(&mut r.overall));
+    }
+    for g in 0..groups {
+        if rows
+            .iter()
+            .any(|r| r.groups[g].censored.suppressed.is_some())
+        {
+            rows.iter_mut().for_each(|r| hide(&mut r.groups[g]));
+        }
     }
 }
 
@@ -348,4 +393,110 @@ pub fn headlines(
         },
     );
     (x.overall, x.groups)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::capability::design::Indicator;
+    use crate::analysis::capability::spec::{Missing, Rule, Weighting};
+    use crate::stats::deprivation_scores;
+
+    fn indicator(id: &str, weight: f64) -> Indicator {
+        Indicator {
+            id: id.into(),
+            item: id.into(),
+            dimension: 0,
+            labels: Default::default(),
+            attainment: Default::default(),
+            cutoff: String::new(),
+            rule: Rule::Compare(super::super::spec::Op::Eq, 1.0),
+            missing: Missing::Exclude,
+            weight,
+            equal_weight: weight,
+        }
+    }
+
+    /// Two groups of 30; in group A indicator `c` has only 2 people deprived, so its censored
+    /// count is hidden: with M0 × n = Σ w × censored count, every censored count of group A must
+    /// then be hidden too, and the contributions (they sum to 100%).
+    #[test]
+    fn one_hidden_censored_count_hides_its_column() {
+        let n = 60;
+        let group = |r: usize| usize::from(r >= 30);
+        let a: Vec<bool> = (0..n).map(|r| r % 3 == 0).collect();
+        let b: Vec<bool> = (0..n).map(|r| r % 2 == 0).collect();
+        let c: Vec<bool> = (0..n)
+            .map(|r| if group(r) == 0 { r < 2 } else { r % 4 == 0 })
+            .collect();
+        let deprived = vec![a, b, c];
+        let w = [1.0 / 3.0; 3];
+        let scores = deprivation_scores(&deprived, &w);
+        let design = Design {
+            weighting: Weighting::Equal,
+            dimensions: vec![super::super::design::Dimension {
+                id: "d".into(),
+                labels: Default::default(),
+                weight: 1.0,
+                importance: None,
+            }],
+            indicators: vec![
+                indicator("a", w[0]),
+                indicator("b", w[1]),
+                indicator("c", w[2]),
+            ],
+            ks: vec![1.0 / 3.0],
+            k_range: vec![1.0 / 3.0],
+        };
+        let m = Matrix {
+            deprived,
+            rows: (0..n).collect(),
+            excluded: 0,
+            excluded_by: vec![0; 3],
+        };
+        let names = ["A".to_string(), "B".to_string()];
+        let split = Split {
+            names: &names,
+            of_kept: (0..n).map(|r| Some(group(r))).collect(),
+            excluded: vec![0, 0, 0],
+            hidden: vec![false, false],
+        };
+        let r = Resampling {
+            replications: 0,
+            seed: 1,
+        };
+        let x = measures(&design, &m, &scores, &split, 1.0 / 3.0, 5, r);
+        // Group A: every censored count and contribution hidden; its M0 is still shown.
+        assert!(x.groups[0].m0.is_some());
+        for row in &x.indicators {
+            assert_eq!(row.groups[0].censored.count, None, "{}", row.id);
+            assert_eq!(row.groups[0].contribution, None);
+            assert!(row.groups[0].uncensored.count.is_some() || row.id == "c");
+        }
+        // Group B's column stands on its own only if its cells are all safe: the row totals
+        // (the whole sample) would otherwise give A's away, so the protection hides a second
+        // group or the total in that row.
+        let c_row = &x.indicators[2];
+        let shown_in_row = [&c_row.groups[0], &c_row.groups[1], &c_row.overall]
+            .iter()
+            .filter(|cell| cell.censored.count.is_some())
+            .count();
+        assert!(
+            shown_in_row <= 1,
+            "one hidden value in a row with its total is recoverable"
+        );
+        // The dimension contributions of A are hidden too.
+        assert_eq!(x.dimensions.len(), 1);
+        assert!(x.dimensions[0].groups[0].is_none());
+        assert!(
+            x.dimensions[0].groups[1].is_some()
+                || x.indicators[2].groups[1].censored.count.is_none()
+        );
+        // With k = 0 nothing is hidden.
+        let open = measures(&design, &m, &scores, &split, 1.0 / 3.0, 0, r);
+        assert!(open
+            .indicators
+            .iter()
+            .all(|row| row.groups[0].censored.count.is_some()));
+    }
 }

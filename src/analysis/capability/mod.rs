@@ -69,6 +69,8 @@ pub struct DifferenceRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Breakdown {
     pub by: String,
+    /// The grouping question's labels.
+    pub by_labels: Labels,
     pub group_labels: Vec<Labels>,
     pub overall: GroupMeasure,
     pub groups: Vec<GroupMeasure>,
@@ -282,6 +284,7 @@ pub(super) fn run(
         let s = split_of(&g, &matrix, height, min_cell);
         let m = measures(&design, &matrix, &scores, &s, k0, min_cell, resampling);
         breakdowns.push(Breakdown {
+            by_labels: super::labels_of(dataset, &g.by),
             by: g.by.clone(),
             group_labels: g.labels.clone(),
             overall: m.overall,
