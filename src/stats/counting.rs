@@ -9,8 +9,9 @@
 //! interval), and the difference in M0 between two independent groups as a z-test on the
 //! censored scores, whose mean is M0 (Alkire et al. 2015, ch. 8).
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rand_distr::{Binomial, Distribution};
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal};
 
@@ -168,23 +169,55 @@ fn interval(mut values: Vec<f64>) -> Option<[f64; 2]> {
 
 /// Resamples `scores` with replacement `replications` times (a generator seeded with `seed`)
 /// and returns the 2.5th and 97.5th percentiles of H, A and M0; `None` for no people.
+///
+/// A resample of n people is drawn as multinomial counts over the distinct scores (sequential
+/// binomial draws): the same distribution as drawing n people one by one, in time that grows
+/// with the number of distinct scores rather than with n.
 pub fn bootstrap(scores: &[f64], k: f64, replications: usize, seed: u64) -> Option<Intervals> {
     if scores.is_empty() || replications == 0 {
         return None;
     }
+    let mut sorted = scores.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut distinct: Vec<(f64, u64)> = Vec::new();
+    for s in sorted {
+        match distinct.last_mut() {
+            Some((v, c)) if *v == s => *c += 1,
+            _ => distinct.push((s, 1)),
+        }
+    }
+    let n = scores.len() as u64;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n = scores.len();
     let (mut h, mut a, mut m0) = (
         Vec::with_capacity(replications),
         Vec::with_capacity(replications),
         Vec::with_capacity(replications),
     );
     for _ in 0..replications {
-        let x = headline((0..n).map(|_| scores[rng.gen_range(0..n)]), k)?;
-        h.push(x.h);
-        m0.push(x.m0);
-        if let Some(v) = x.a {
-            a.push(v);
+        let (mut left, mut left_p) = (n, n);
+        let (mut q, mut sum) = (0u64, 0.0);
+        for &(value, count) in &distinct {
+            if left == 0 {
+                break;
+            }
+            let drawn = if count >= left_p {
+                left
+            } else {
+                Binomial::new(left, count as f64 / left_p as f64)
+                    .ok()?
+                    .sample(&mut rng)
+            };
+            left -= drawn;
+            left_p -= count;
+            if is_deprived(value, k) {
+                q += drawn;
+                sum += value * drawn as f64;
+            }
+        }
+        h.push(q as f64 / n as f64);
+        m0.push(sum / n as f64);
+        if q > 0 {
+            a.push(sum / q as f64);
         }
     }
     let a = (2 * a.len() >= replications).then(|| interval(a)).flatten();
@@ -378,6 +411,22 @@ mod tests {
         let ai = a.a.unwrap();
         assert!(ai[0] <= x.a.unwrap() && x.a.unwrap() <= ai[1]);
         assert!(bootstrap(&[], 0.5, 10, 1).is_none());
+    }
+
+    #[test]
+    fn bootstrap_spread_matches_the_binomial() {
+        // 400 people, 40% deprived: H's resampling distribution is Binomial(400, 0.4) / 400, so
+        // its 95% interval is close to 0.4 ± 1.96 × √(0.4 × 0.6 / 400) = [0.352, 0.448].
+        let scores: Vec<f64> = (0..400)
+            .map(|i| if i % 5 < 2 { 0.5 } else { 0.0 })
+            .collect();
+        let b = bootstrap(&scores, 0.5, 4000, 11).unwrap();
+        let half = 1.959964 * (0.4f64 * 0.6 / 400.0).sqrt();
+        assert!((b.h[0] - (0.4 - half)).abs() < 0.006, "{:?}", b.h);
+        assert!((b.h[1] - (0.4 + half)).abs() < 0.006, "{:?}", b.h);
+        // Everyone deprived has the same score: A does not vary, M0 = H / 2.
+        assert_eq!(b.a, Some([0.5, 0.5]));
+        assert!((b.m0[1] - b.h[1] / 2.0).abs() < 1e-12);
     }
 
     #[test]
