@@ -5,29 +5,14 @@
 
 use serde_json::Value;
 
-use crate::common::{analysis_of_kind, capakit, repo, run_study};
+use crate::common::{self, analysis_of_kind, capakit, repo, run_study};
 
 fn fixture(name: &str) -> String {
-    repo()
-        .join("tests/fixtures/capability")
-        .join(name)
-        .display()
-        .to_string()
+    common::fixture("capability", name)
 }
 
 fn stats(args: &[&str]) -> Value {
-    let out = capakit()
-        .args(["stats", "capability"])
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::stats_json(&[&["capability"], args].concat())
 }
 
 fn close(v: &Value, want: f64) {
@@ -130,15 +115,7 @@ fn groups_decompose_m0() {
 }
 
 fn stats_fails(args: &[&str]) -> String {
-    let out = capakit()
-        .args(["stats", "capability"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!err.contains("panicked") && !err.contains("NaN"), "{err}");
-    err
+    common::stats_fails(&[&["capability"], args].concat())
 }
 
 #[test]

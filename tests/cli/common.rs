@@ -98,3 +98,38 @@ pub fn append_to_study(study: &Path, text: &str) {
     let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
     std::fs::write(study.join("study.toml"), format!("{toml}\n{text}")).unwrap();
 }
+
+/// A file of tests/fixtures/<dir>.
+pub fn fixture(dir: &str, name: &str) -> String {
+    repo()
+        .join("tests/fixtures")
+        .join(dir)
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Runs `capakit stats … --json`, which must succeed, and parses its JSON.
+pub fn stats_json(args: &[&str]) -> serde_json::Value {
+    let out = capakit()
+        .arg("stats")
+        .args(args)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+/// Runs `capakit stats …`, expects exit 2 without a panic or a NaN, returns standard error.
+pub fn stats_fails(args: &[&str]) -> String {
+    let out = capakit().arg("stats").args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!err.contains("panicked") && !err.contains("NaN"), "{err}");
+    err
+}

@@ -5,40 +5,13 @@
 
 use serde_json::Value;
 
-use crate::common::{capakit, repo};
+use crate::common::{self, capakit};
 
 fn fixture(name: &str) -> String {
-    repo()
-        .join("tests/fixtures/stats")
-        .join(name)
-        .display()
-        .to_string()
+    common::fixture("stats", name)
 }
 
-/// Runs `capakit stats …` and parses its JSON (the command must succeed).
-fn json(args: &[&str]) -> Value {
-    let out = capakit()
-        .arg("stats")
-        .args(args)
-        .arg("--json")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
-}
-
-/// Runs `capakit stats …`, expects exit 2, returns standard error.
-fn fails(args: &[&str]) -> String {
-    let out = capakit().arg("stats").args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!err.contains("panicked") && !err.contains("NaN"), "{err}");
-    err
-}
+use common::{stats_fails as fails, stats_json as json};
 
 fn close(v: &Value, expected: f64) {
     let x = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
