@@ -12,6 +12,8 @@ use crate::report::write_atomic;
 
 /// The shipped analyses, as in the repository's `analyses/` folder.
 pub const CORE_ANALYSES: &str = include_str!("../../analyses/care-leavers-core.toml");
+/// The shipped capability index, as in the repository's `analyses/` folder.
+pub const CAPABILITY_ANALYSES: &str = include_str!("../../analyses/care-leavers-capabilities.toml");
 
 /// The study.toml of a new study.
 fn study_toml(with_data: bool) -> String {
@@ -26,7 +28,7 @@ fn study_toml(with_data: bool) -> String {
 title = {{ it = "Capabilities dei care leavers", en = "Care leavers' capabilities" }}
 languages = ["it", "en"]
 default_language = "it"
-analyses = ["analyses/care-leavers-core.toml"]
+analyses = ["analyses/care-leavers-core.toml", "analyses/care-leavers-capabilities.toml"]
 
 [[territories]]
 name = "Prato"
@@ -76,6 +78,10 @@ pub fn init(dir: &Path, with_data: bool) -> Result<()> {
     write_atomic(
         &dir.join("analyses/care-leavers-core.toml"),
         CORE_ANALYSES.as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("analyses/care-leavers-capabilities.toml"),
+        CAPABILITY_ANALYSES.as_bytes(),
     )?;
     if with_data {
         let csv = synthetic::care_leavers_responses(synthetic::SEED);
