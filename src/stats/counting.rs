@@ -274,14 +274,18 @@ pub fn m0_difference(x: &[f64], y: &[f64], k: f64) -> Option<Difference> {
 pub fn score_distribution(scores: &[f64], indicators: usize) -> Vec<u64> {
     let mut bins = vec![0u64; indicators + 1];
     for &s in scores {
-        let b = if s <= TOLERANCE {
-            0
-        } else {
-            ((s * indicators as f64 - TOLERANCE).ceil() as usize).clamp(1, indicators)
-        };
-        bins[b] += 1;
+        bins[score_bin(s, indicators)] += 1;
     }
     bins
+}
+
+/// The bin of [`score_distribution`] a score falls in.
+pub fn score_bin(score: f64, indicators: usize) -> usize {
+    if score <= TOLERANCE {
+        0
+    } else {
+        ((score * indicators as f64 - TOLERANCE).ceil() as usize).clamp(1, indicators.max(1))
+    }
 }
 
 #[cfg(test)]

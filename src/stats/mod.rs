@@ -19,7 +19,7 @@ pub mod welch;
 pub use adjust::{adjust, benjamini_hochberg, holm, Correction};
 pub use agreement::{agreement, Agreement};
 pub use counting::{
-    bootstrap, deprivation_scores, headline, is_deprived, m0_difference, measure,
+    bootstrap, deprivation_scores, headline, is_deprived, m0_difference, measure, score_bin,
     score_distribution, Difference, Headline, Intervals, Measure,
 };
 pub use crosstab::{independence, Independence};

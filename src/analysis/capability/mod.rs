@@ -21,9 +21,7 @@ use crate::check::Dataset;
 use crate::disclosure::{protect_with, Suppression};
 use crate::error::Result;
 use crate::instrument::{ItemKind, Labels};
-use crate::stats::{
-    adjust, deprivation_scores, m0_difference, score_distribution, Correction, Difference,
-};
+use crate::stats::{adjust, deprivation_scores, m0_difference, score_bin, Correction, Difference};
 use crate::study::Study;
 
 use super::{Groups, SpecSet};
@@ -415,9 +413,7 @@ fn distribution(
     let g = split.names.len();
     let mut table = vec![vec![0u64; g + 1]; d + 1];
     for (s, grp) in scores.iter().zip(&split.of_kept) {
-        let bins = score_distribution(&[*s], d);
-        let b = bins.iter().position(|&x| x > 0).unwrap_or(0);
-        table[b][grp.unwrap_or(g)] += 1;
+        table[score_bin(*s, d)][grp.unwrap_or(g)] += 1;
     }
     // The column of those without a group is never published.
     let without = table.iter().any(|row| row[g] > 0);
