@@ -88,6 +88,49 @@ fn a_spec_applies_its_cutoffs_to_the_achievements() {
 }
 
 #[test]
+fn explicit_indicator_weights() {
+    // The same example with every indicator weighted "1/4" (exactly 1 in sum) gives the same
+    // measures; unequal weights 1/2, 1/6, 1/6, 1/6 are hand-checked: scores (0, 1/3, 1, 1/6),
+    // at k = 1/3 H = 1/2, A = 2/3, M0 = 1/3.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("af2011.toml")).unwrap();
+    let spec = dir.path().join("w.toml");
+    let weighted = |w: [&str; 4]| {
+        let mut t = text.clone();
+        for (cut, w) in ["\"< 13\"", "\"< 12\"", "\"< 3\"", "\"< 1\""].iter().zip(w) {
+            t = t.replace(
+                &format!("deprived = {cut}"),
+                &format!("deprived = {cut}\nweight = \"{w}\""),
+            );
+        }
+        std::fs::write(&spec, t).unwrap();
+    };
+    weighted(["1/4", "1/4", "1/4", "1/4"]);
+    let r = stats(&[&fixture("af2011.csv"), "--spec", spec.to_str().unwrap()]);
+    assert_eq!(r["weighting"], "explicit");
+    assert_alkire_foster_2011(&r);
+    weighted(["1/2", "1/6", "1/6", "1/6"]);
+    let r = stats(&[
+        &fixture("af2011.csv"),
+        "--spec",
+        spec.to_str().unwrap(),
+        "--k",
+        "1/3",
+    ]);
+    close(&r["H"], 0.5);
+    close(&r["A"], 2.0 / 3.0);
+    close(&r["M0"], 1.0 / 3.0);
+    // One indicator without a weight while the others have one.
+    weighted(["1/2", "1/6", "1/6", "1/6"]);
+    let t = std::fs::read_to_string(&spec)
+        .unwrap()
+        .replacen("weight = \"1/2\"\n", "", 1);
+    std::fs::write(&spec, t).unwrap();
+    let e = stats_fails(&[&fixture("af2011.csv"), "--spec", spec.to_str().unwrap()]);
+    assert!(e.contains("give every indicator one"), "{e}");
+}
+
+#[test]
 fn groups_decompose_m0() {
     // Hand-checked: X = {a, b} with scores 0 and 1/2 → H = 1/2, A = 1/2, M0 = 1/4;
     // Y = {c, d} with scores 1 and 1/4 → H = 1/2, A = 1, M0 = 1/2. Shares 1/2 each, so
@@ -344,4 +387,21 @@ fn the_example_study_has_its_capability_index() {
     // The report has the chapter.
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains("id=\"capability\""), "no capability chapter");
+    for part in [
+        "capability-contributions-title",
+        "capability-k-title",
+        "class=\"capability-indicators\"",
+        "7 su 10",
+    ] {
+        assert!(html.contains(part), "the chapter lacks {part}");
+    }
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("charts/capability-k.svg"), "Markdown chapter");
+    for placeholder in ["{n}", "{k}", "{x}", "{group}", "{other}", "{d}", "{p}"] {
+        let escaped = placeholder.replace('{', "\\{").replace('}', "\\}");
+        assert!(
+            !md.contains(placeholder) && !md.contains(&escaped),
+            "unfilled {placeholder} in report.md"
+        );
+    }
 }
