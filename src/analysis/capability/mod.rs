@@ -31,7 +31,7 @@ pub use measures::{GroupMeasure, Measures};
 use spec::Weighting;
 
 /// How the index is computed, stated in every result.
-pub const METHOD: &str = "Alkire–Foster counting method: a respondent is deprived in an indicator below its cutoff, has a weighted deprivation score, and is deprived across dimensions when the score reaches k (a score equal to k up to 1e-9 counts); H = share deprived, A = mean score of the deprived, M0 = H × A; contributions = weight × censored headcount ratio / M0; 95% intervals by percentile bootstrap within each group (seeded); difference in M0 between two groups by a z-test on the censored scores";
+pub const METHOD: &str = "Alkire–Foster counting method: a respondent is deprived in an indicator below its cutoff, has a weighted deprivation score, and is deprived across dimensions when the score reaches k (a score equal to k up to 1e-9 counts); H = share deprived, A = mean score of the deprived, M0 = H × A; contributions = weight × censored headcount ratio / M0; 95% intervals by percentile bootstrap within each group (seeded); difference in M0 between two groups by a z-test on the censored scores; unweighted (a source's design weights are not applied)";
 
 /// Default bootstrap replications and seed.
 pub const REPLICATIONS: usize = 1000;
