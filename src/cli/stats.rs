@@ -598,11 +598,14 @@ fn agreement_lines(r: &single::AgreementReport) -> Vec<String> {
 fn capability_lines(r: &crate::analysis::capability::single::CapabilityReport) -> Vec<String> {
     let mut l = vec![
         format!(
-            "k = {}   n = {}   left out = {}   weights: {:?}",
+            "k = {}   n = {}   left out = {}   weights: {}",
             num(r.k),
             r.n,
             r.n_excluded,
-            r.weighting
+            serde_json::to_value(r.weighting)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
         ),
         format!("H = {}   A = {}   M0 = {}", num(r.h), opt(r.a), num(r.m0)),
         String::new(),
