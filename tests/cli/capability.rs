@@ -57,6 +57,7 @@ fn deprivation_columns_reproduce_alkire_and_foster_2011() {
         "1/2",
     ]);
     assert_alkire_foster_2011(&r);
+    assert_eq!(r["weighting"], "equal");
     // The same with weights written as fractions that sum to 1 exactly.
     let w = stats(&[
         &fixture("af2011.csv"),
@@ -68,6 +69,7 @@ fn deprivation_columns_reproduce_alkire_and_foster_2011() {
         "50%",
     ]);
     assert_alkire_foster_2011(&w);
+    assert_eq!(w["weighting"], "explicit");
 }
 
 #[test]

@@ -167,6 +167,7 @@ pub fn from_indicators(
         return Err(Error::Usage("--indicators names no column".into()));
     }
     let k = parse_k(k)?;
+    let written = weights.is_some();
     let weights: Vec<f64> = match weights {
         None => vec![1.0 / indicators.len() as f64; indicators.len()],
         Some(w) => {
@@ -204,10 +205,10 @@ pub fn from_indicators(
         columns.push(Values::Numbers(col));
     }
     let design = Design {
-        weighting: if weights.is_empty() {
-            Weighting::Equal
-        } else {
+        weighting: if written {
             Weighting::Explicit
+        } else {
+            Weighting::Equal
         },
         dimensions: indicators
             .iter()
