@@ -71,6 +71,9 @@ struct StudyFile {
 struct DisclosureFile {
     min_cell: Option<Spanned<u64>>,
     key_file: Option<Spanned<String>>,
+    /// Names (participants, staff, places) replaced by `[name]` in every quote.
+    #[serde(default)]
+    names: Vec<String>,
 }
 
 fn default_languages() -> Vec<String> {
@@ -90,13 +93,51 @@ struct TerritoryFile {
 struct SourceFile {
     #[serde(default)]
     name: Option<String>,
+    /// "survey" (the default) or "segments" (coded focus-group transcripts).
+    #[serde(default)]
+    kind: Option<Spanned<String>>,
     path: Spanned<String>,
-    instrument: Spanned<String>,
+    #[serde(default)]
+    instrument: Option<Spanned<String>>,
+    /// segments: the spreadsheet of document metadata (document → territory, session, role …).
+    #[serde(default)]
+    metadata: Option<Spanned<String>>,
+    /// segments: the codebook spreadsheet (codes, hierarchy, labels, capability dimension).
+    #[serde(default)]
+    codebook: Option<Spanned<String>>,
+    /// segments: the column names of a long table when they differ from the defaults.
+    #[serde(default)]
+    columns: Option<SegmentColumnsFile>,
     #[serde(default)]
     sheet: Option<String>,
     id_column: Option<String>,
     territory_column: Option<String>,
     weight_column: Option<String>,
+}
+
+/// `[sources.columns]` of a segments source: the long table's column names.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SegmentColumnsFile {
+    document: Option<String>,
+    segment: Option<String>,
+    text: Option<String>,
+    code: Option<String>,
+    coder: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    memo: Option<String>,
+}
+
+/// A file of coded focus-group segments with its document metadata and codebook.
+#[derive(Debug, Clone)]
+pub struct SegmentSource {
+    pub name: String,
+    pub path: PathBuf,
+    pub sheet: Option<String>,
+    pub metadata: Option<PathBuf>,
+    pub codebook: Option<PathBuf>,
+    pub columns: crate::ingest::segments::LongColumns,
 }
 
 /// Options for the report.
@@ -142,6 +183,8 @@ pub struct Study {
     pub default_language: String,
     pub territories: Vec<Territory>,
     pub sources: Vec<Source>,
+    /// Coded focus-group transcripts (`kind = "segments"`).
+    pub segment_sources: Vec<SegmentSource>,
     pub analyses: Vec<PathBuf>,
     pub report: ReportOptions,
     /// The minimum cell size k: counts below it, and figures resting on fewer people, are not
@@ -149,6 +192,8 @@ pub struct Study {
     pub min_cell: u64,
     /// The file holding the secret key of respondent pseudonyms (outside the data folders).
     pub key_file: Option<PathBuf>,
+    /// Names replaced by `[name]` in quotes.
+    pub names: Vec<String>,
 }
 
 /// Lower-cases, trims and collapses inner white space: `" FIRENZE "` → `"firenze"`.
@@ -245,17 +290,87 @@ impl Study {
             ));
         }
         let mut sources = Vec::new();
+        let mut segment_sources = Vec::new();
         for (i, s) in parsed.sources.iter().enumerate() {
-            sources.push(Source {
-                name: s.name.clone().unwrap_or_else(|| {
-                    if i == 0 {
-                        "main".to_string()
-                    } else {
-                        format!("source{}", i + 1)
+            let name = s.name.clone().unwrap_or_else(|| {
+                if i == 0 {
+                    "main".to_string()
+                } else {
+                    format!("source{}", i + 1)
+                }
+            });
+            let kind = s.kind.as_ref().map_or("survey", |k| k.get_ref().as_str());
+            let only_segments = [
+                ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
+                ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
+            ];
+            match kind {
+                "segments" => {
+                    if let Some(i) = &s.instrument {
+                        return Err(at(
+                            i.span().start,
+                            "a source of kind \"segments\" has no instrument (give its codebook = \"…\")".into(),
+                        ));
                     }
-                }),
+                    let c = s.columns.as_ref();
+                    let d = crate::ingest::segments::LongColumns::default();
+                    let pick = |x: Option<&Option<String>>, default: String| {
+                        x.and_then(Clone::clone).unwrap_or(default)
+                    };
+                    segment_sources.push(SegmentSource {
+                        name,
+                        path: existing(&s.path, "coded segments file")?,
+                        sheet: s.sheet.clone(),
+                        metadata: s
+                            .metadata
+                            .as_ref()
+                            .map(|m| existing(m, "document metadata"))
+                            .transpose()?,
+                        codebook: s
+                            .codebook
+                            .as_ref()
+                            .map(|m| existing(m, "codebook"))
+                            .transpose()?,
+                        columns: crate::ingest::segments::LongColumns {
+                            document: pick(c.map(|c| &c.document), d.document),
+                            segment: pick(c.map(|c| &c.segment), d.segment),
+                            text: pick(c.map(|c| &c.text), d.text),
+                            code: pick(c.map(|c| &c.code), d.code),
+                            coder: pick(c.map(|c| &c.coder), d.coder),
+                            start: pick(c.map(|c| &c.start), d.start),
+                            end: pick(c.map(|c| &c.end), d.end),
+                            memo: pick(c.map(|c| &c.memo), d.memo),
+                        },
+                    });
+                    continue;
+                }
+                "survey" => {}
+                other => {
+                    let start = s.kind.as_ref().map_or(0, |k| k.span().start);
+                    return Err(at(
+                        start,
+                        format!("kind = \"{other}\": a source is \"survey\" (the default) or \"segments\""),
+                    ));
+                }
+            }
+            for (what, start) in only_segments {
+                if let Some(start) = start {
+                    return Err(at(
+                        start,
+                        format!("`{what}` belongs to a source of kind \"segments\""),
+                    ));
+                }
+            }
+            let Some(instrument) = &s.instrument else {
+                return Err(at(
+                    s.path.span().start,
+                    "this source names no instrument = \"…\" (the questionnaire it answers)".into(),
+                ));
+            };
+            sources.push(Source {
+                name,
                 path: existing(&s.path, "data file")?,
-                instrument: existing(&s.instrument, "instrument")?,
+                instrument: existing(instrument, "instrument")?,
                 sheet: s.sheet.clone(),
                 id_column: s.id_column.clone(),
                 territory_column: s.territory_column.clone(),
@@ -304,6 +419,7 @@ impl Study {
         };
 
         Ok(Study {
+            names: parsed.disclosure.names,
             key_file,
             min_cell,
             dir,
@@ -314,6 +430,7 @@ impl Study {
             default_language,
             territories,
             sources,
+            segment_sources,
             analyses,
             report: parsed.report,
         })

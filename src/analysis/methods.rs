@@ -57,6 +57,9 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("kish1965", "Kish (1965)", "Kish, L. (1965). Survey Sampling. New York: Wiley."),
     ("alkire2011", "Alkire & Foster (2011)", "Alkire, S., & Foster, J. (2011). Counting and multidimensional poverty measurement. Journal of Public Economics, 95(7–8), 476–487."),
     ("alkire2015", "Alkire et al. (2015)", "Alkire, S., Foster, J. E., Seth, S., Santos, M. E., Roche, J. M., & Ballon, P. (2015). Multidimensional Poverty Measurement and Analysis. Oxford: Oxford University Press."),
+    ("jaccard1912", "Jaccard (1912)", "Jaccard, P. (1912). The distribution of the flora in the alpine zone. New Phytologist, 11(2), 37–50."),
+    ("cohen1960", "Cohen (1960)", "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20(1), 37–46."),
+    ("krippendorff2011", "Krippendorff (2011)", "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for Communication Departmental Papers, University of Pennsylvania."),
     ("efron1993", "Efron & Tibshirani (1993)", "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. New York: Chapman & Hall."),
 ];
 
@@ -178,6 +181,13 @@ pub fn methods_and_flags(entries: &[Entry]) -> (Vec<MethodNote>, Vec<Flag>) {
                         });
                     }
                 }
+            }
+            AnalysisResult::Codes(c) => {
+                let mut refs = vec!["jaccard1912"];
+                if c.agreement.is_some() {
+                    refs.extend(["cohen1960", "krippendorff2011"]);
+                }
+                add(note("codes", None, &refs));
             }
             AnalysisResult::Compare(c) => {
                 if c.not_run.is_some() {

@@ -5,6 +5,7 @@
 //! these numbers; tests check them.
 
 pub mod capability;
+pub mod codes;
 mod compare;
 mod crosstab;
 mod groups;
@@ -48,6 +49,8 @@ pub enum Kind {
     Crosstab,
     /// Capability deprivations counted across dimensions (Alkire–Foster): H, A, M0.
     Capability,
+    /// Focus-group codes: frequencies, the two-level matrix, co-occurrence, coder agreement.
+    Codes,
 }
 
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
@@ -194,6 +197,7 @@ impl Kind {
             Kind::Compare => "compare",
             Kind::Crosstab => "crosstab",
             Kind::Capability => "capability",
+            Kind::Codes => "codes",
         }
     }
 }
@@ -252,6 +256,7 @@ pub enum AnalysisResult {
     Compare(CompareResult),
     Crosstab(CrosstabResult),
     Capability(Box<CapabilityResult>),
+    Codes(Box<codes::CodesResult>),
 }
 
 /// What a reader needs to know about one data source.
@@ -416,6 +421,7 @@ pub(crate) fn labels_of(dataset: &Dataset, name: &str) -> Labels {
 pub fn run_analyses(
     study: &Study,
     datasets: &[Dataset],
+    codings: &[crate::check::segments::Coding],
     diagnostics: &Diagnostics,
 ) -> Result<Results> {
     let mut entries = Vec::new();
@@ -430,6 +436,45 @@ pub fn run_analyses(
                 ));
             }
             spec.check_parameters(&set)?;
+            if *spec.kind.get_ref() == Kind::Codes {
+                let coding = match &spec.source {
+                    Some(s) => codings.iter().find(|c| &c.source == s.get_ref()),
+                    None => codings.first(),
+                }
+                .ok_or_else(|| {
+                    set.error_at(
+                        spec.source.as_ref().unwrap_or(&spec.id),
+                        "a codes analysis needs a source of kind \"segments\" in study.toml",
+                    )
+                })?;
+                let by = spec
+                    .by
+                    .as_ref()
+                    .map_or("territory", |b| b.get_ref().as_str());
+                if !["territory", "session", "role", "care_setting"].contains(&by) {
+                    let at = spec.by.as_ref().unwrap_or(&spec.id);
+                    return Err(set.error_at(
+                        at,
+                        format!("by = '{by}': a codes analysis groups by territory, session, role or care_setting (columns of the document metadata)"),
+                    ));
+                }
+                entries.push(Entry {
+                    id: spec.id().to_string(),
+                    title: spec.title.clone(),
+                    source: coding.source.clone(),
+                    result: AnalysisResult::Codes(Box::new(codes::run(
+                        coding,
+                        by,
+                        &study.names,
+                        &study
+                            .territories
+                            .iter()
+                            .map(|t| t.name.clone())
+                            .collect::<Vec<_>>(),
+                    ))),
+                });
+                continue;
+            }
             let dataset = match &spec.source {
                 Some(s) => datasets
                     .iter()
@@ -446,6 +491,8 @@ pub fn run_analyses(
             };
             let by = spec.by.as_ref();
             let result = match spec.kind.get_ref() {
+                // Run above, on a segments source.
+                Kind::Codes => continue,
                 Kind::Likert => AnalysisResult::Likert(likert::run(
                     &set,
                     study,

@@ -10,6 +10,7 @@
 mod columns;
 mod dataset;
 mod identifying;
+pub mod segments;
 mod table;
 mod values;
 

@@ -38,6 +38,28 @@ pub fn execute(args: Args) -> Result<i32> {
             Err(e) => unusable.push(e),
         }
     }
+    for source in &study.segment_sources {
+        match crate::check::segments::check_segments(&study, source) {
+            Ok((coding, d)) => {
+                let documents: std::collections::BTreeSet<&str> = coding
+                    .segments
+                    .iter()
+                    .map(|s| s.document.as_str())
+                    .collect();
+                summary.push(format!(
+                    "{}: {} coded segments in {}, {}, {}, {}",
+                    coding.file,
+                    coding.segments.len(),
+                    count_noun(documents.len(), "document"),
+                    count_noun(d.count(Severity::Error), "error"),
+                    count_noun(d.count(Severity::Warning), "warning"),
+                    count_noun(d.count(Severity::Note), "note")
+                ));
+                all.extend(d);
+            }
+            Err(e) => unusable.push(e),
+        }
+    }
     for checked in checked_sources {
         let d = &checked.diagnostics;
         summary.push(format!(

@@ -53,6 +53,12 @@ pub fn execute(args: Args) -> Result<i32> {
         diagnostics.extend(checked.diagnostics);
         datasets.push(checked.dataset);
     }
+    let mut codings = Vec::new();
+    for source in &study.segment_sources {
+        let (coding, d) = crate::check::segments::check_segments(&study, source)?;
+        diagnostics.extend(d);
+        codings.push(coding);
+    }
     // Errors first, at most 30 lines: `capakit check` lists them all.
     const SHOWN: usize = 30;
     let mut findings: Vec<_> = diagnostics
@@ -79,7 +85,7 @@ pub fn execute(args: Args) -> Result<i32> {
         );
         return Ok(1);
     }
-    let mut results = run_analyses(&study, &datasets, &diagnostics)?;
+    let mut results = run_analyses(&study, &datasets, &codings, &diagnostics)?;
     results.internal = args.internal;
     let mut files = render(&study, &results, &lang)?;
     if args.internal {

@@ -134,6 +134,8 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
     let mut figures = Vec::new();
     for entry in &results.analyses {
         match &entry.result {
+            // Its heatmap is a shaded table in the template.
+            AnalysisResult::Codes(_) => {}
             AnalysisResult::Capability(c) => {
                 let made = super::capability::figures(&entry.id, c, lang, s, &source)
                     .map_err(|e| chart_err(&entry.id, e))?;

@@ -2,6 +2,7 @@
 //! analyses and report templates to adapt, and (with `--synthetic`) synthetic answers to try it
 //! with. The repository's example study and instrument are regenerated from this same code.
 
+pub mod focus_groups;
 pub mod instrument;
 pub mod synthetic;
 
@@ -12,6 +13,9 @@ use crate::report::write_atomic;
 
 /// The shipped analyses, as in the repository's `analyses/` folder.
 pub const CORE_ANALYSES: &str = include_str!("../../analyses/care-leavers-core.toml");
+/// The shipped focus-group analysis, as in the repository's `analyses/` folder.
+pub const FOCUS_GROUP_ANALYSES: &str =
+    include_str!("../../analyses/care-leavers-focus-groups.toml");
 /// The shipped capability index, as in the repository's `analyses/` folder.
 pub const CAPABILITY_ANALYSES: &str = include_str!("../../analyses/care-leavers-capabilities.toml");
 
@@ -28,7 +32,7 @@ fn study_toml(with_data: bool) -> String {
 title = {{ it = "Capabilities dei care leavers", en = "Care leavers' capabilities" }}
 languages = ["it", "en"]
 default_language = "it"
-analyses = ["analyses/care-leavers-core.toml", "analyses/care-leavers-capabilities.toml"]
+analyses = ["analyses/care-leavers-core.toml", "analyses/care-leavers-capabilities.toml"{focus}]
 
 [[territories]]
 name = "Prato"
@@ -45,9 +49,32 @@ instrument = "instruments/care-leavers-capabilities.xlsx"
 id_column = "respondent_id"
 territory_column = "territory"
 
+{segments}
 [report]
 source_note = {{ it = "{note_it}", en = "{note_en}" }}
 "#,
+        focus = if with_data {
+            ", \"analyses/care-leavers-focus-groups.toml\""
+        } else {
+            ""
+        },
+        segments = if with_data {
+            r#"
+# Coded transcripts of the peer-to-peer focus groups (synthetic), with their document metadata and
+# the codebook (phase of the care workflow × element discussed).
+[[sources]]
+name = "focus-groups"
+kind = "segments"
+path = "data/focus-groups-coding.csv"
+metadata = "data/focus-groups-documents.csv"
+codebook = "instruments/peer-to-peer-codebook.xlsx"
+
+[disclosure]
+names = ["Marta", "Luca"]   # replaced by [name] in every quote
+"#
+        } else {
+            ""
+        },
         note_it = if with_data {
             "Dati sintetici generati da capakit"
         } else {
@@ -86,6 +113,24 @@ pub fn init(dir: &Path, with_data: bool) -> Result<()> {
     if with_data {
         let csv = synthetic::care_leavers_responses(synthetic::SEED);
         write_atomic(&dir.join("data/risposte-care-leavers.csv"), csv.as_bytes())?;
+        let codebook = focus_groups::codebook_xlsx()
+            .map_err(|e| Error::Usage(format!("could not build the codebook: {e}")))?;
+        write_atomic(
+            &dir.join("instruments/peer-to-peer-codebook.xlsx"),
+            &codebook,
+        )?;
+        write_atomic(
+            &dir.join("data/focus-groups-coding.csv"),
+            focus_groups::segments_csv(focus_groups::SEED).as_bytes(),
+        )?;
+        write_atomic(
+            &dir.join("data/focus-groups-documents.csv"),
+            focus_groups::metadata_csv().as_bytes(),
+        )?;
+        write_atomic(
+            &dir.join("analyses/care-leavers-focus-groups.toml"),
+            FOCUS_GROUP_ANALYSES.as_bytes(),
+        )?;
     }
     write_atomic(&dir.join("study.toml"), study_toml(with_data).as_bytes())?;
     Ok(())

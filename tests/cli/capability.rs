@@ -279,6 +279,17 @@ fn instrument_mistakes_in_the_example_study() {
         .replace(
             "../../instruments",
             &format!("{}/instruments", repo().display()),
+        )
+        .replace(
+            "\"data/focus-groups",
+            &format!("\"{}/data/focus-groups", study.display()),
+        )
+        .replace(
+            "../../analyses/care-leavers-focus-groups.toml",
+            &repo()
+                .join("analyses/care-leavers-focus-groups.toml")
+                .display()
+                .to_string(),
         );
     std::fs::write(dir.path().join("study.toml"), toml).unwrap();
     let run = |spec_text: &str| {

@@ -356,7 +356,14 @@ fn data_cannot_become_markup_or_template_code() {
     let toml = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
         .unwrap()
         .replace("data/risposte-care-leavers.csv", "data.csv")
-        .replace("../../", &format!("{}/", repo().display()));
+        .replace("../../", &format!("{}/", repo().display()))
+        .replace(
+            "\"data/focus-groups",
+            &format!(
+                "\"{}/examples/caring-prato-firenze/data/focus-groups",
+                repo().display()
+            ),
+        );
     std::fs::write(dir.path().join("study.toml"), toml).unwrap();
     let out = dir.path().join("out");
     capakit()
@@ -397,7 +404,14 @@ fn example_copy(dir: &Path) {
     .unwrap();
     let toml = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
         .unwrap()
-        .replace("../../", &format!("{}/", repo().display()));
+        .replace("../../", &format!("{}/", repo().display()))
+        .replace(
+            "\"data/focus-groups",
+            &format!(
+                "\"{}/examples/caring-prato-firenze/data/focus-groups",
+                repo().display()
+            ),
+        );
     std::fs::write(dir.join("study.toml"), toml).unwrap();
 }
 

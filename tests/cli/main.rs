@@ -8,6 +8,7 @@ mod disclosure;
 mod errors;
 mod example;
 mod findings;
+mod focus_groups;
 mod formats;
 mod real_world;
 mod stats;

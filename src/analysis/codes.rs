@@ -1,0 +1,601 @@
+//! Focus-group codes (kind `codes`): on a segments source, the coded units (a segment id, or
+//! overlapping spans, or the same text, within a document), code frequencies by territory (or
+//! session, role, care setting: any metadata field), the two-level matrix (phase × element) per
+//! group and the difference between the first two groups, code co-occurrence in the same unit
+//! with Jaccard similarity, inter-coder agreement per code (Cohen's kappa for two coders and
+//! Krippendorff's alpha, on presence/absence of the code in each unit, with the units where coders
+//! disagree), and representative quotes with the participants' role, names redacted.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::check::segments::Coding;
+use crate::instrument::Labels;
+use crate::stats::{agreement, Agreement};
+
+/// A unit of text: a document and the unit's key in it.
+type Unit = (String, String);
+
+pub const METHOD: &str = "units: a segment id, else overlapping character spans, else the same text, within a document; a code is counted once per unit whoever coded it; co-occurrence: two codes on the same unit, Jaccard = units with both / units with either; agreement: presence or absence of each code in each unit coded by two or more coders, Cohen's kappa (two coders, as scikit-learn cohen_kappa_score) and Krippendorff's alpha (nominal), per code and over all unit × code decisions";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeCount {
+    /// Units with the code.
+    pub units: usize,
+    /// Documents with the code.
+    pub documents: usize,
+    /// Percent of the group's coded units that carry the code.
+    pub percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeRow {
+    /// `parent/child`.
+    pub code: String,
+    pub path: Vec<String>,
+    pub labels: Labels,
+    pub dimension: Option<String>,
+    pub total: CodeCount,
+    pub groups: Vec<CodeCount>,
+}
+
+/// The two-level frame (phase × element) per group.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    pub rows: Vec<String>,
+    pub row_labels: Vec<Labels>,
+    pub cols: Vec<String>,
+    pub col_labels: Vec<Labels>,
+    /// `units[g][r][c]`: units coded row/col in group g.
+    pub units: Vec<Vec<Vec<usize>>>,
+    /// Percentage points, first group minus second (percent of each group's coded units).
+    pub difference: Option<Vec<Vec<f64>>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    pub a: String,
+    pub b: String,
+    pub units: usize,
+    pub jaccard: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeAgreement {
+    pub code: String,
+    /// Units where at least one coder applied the code.
+    pub units_with_code: usize,
+    #[serde(flatten)]
+    pub agreement: Agreement,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub document: String,
+    pub unit: String,
+    pub code: String,
+    pub with: Vec<String>,
+    pub without: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementResult {
+    pub coders: Vec<String>,
+    /// Units coded by two or more coders.
+    pub units: usize,
+    pub overall: Agreement,
+    pub codes: Vec<CodeAgreement>,
+    pub disagreements: Vec<Disagreement>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    pub text: String,
+    pub document: String,
+    pub role: Option<String>,
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeQuotes {
+    pub code: String,
+    pub labels: Labels,
+    pub dimension: Option<String>,
+    pub quotes: Vec<Quote>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CodesResult {
+    pub by: String,
+    pub groups: Vec<String>,
+    pub method: &'static str,
+    pub layout: crate::ingest::segments::Layout,
+    pub n_units: usize,
+    pub n_documents: usize,
+    pub coders: Vec<String>,
+    pub codes: Vec<CodeRow>,
+    pub matrix: Option<Matrix>,
+    pub cooccurrence: Vec<Pair>,
+    pub agreement: Option<AgreementResult>,
+    pub quotes: Vec<CodeQuotes>,
+}
+
+/// The key of each segment's unit within its document.
+fn unit_keys(c: &Coding) -> Vec<String> {
+    let mut keys = vec![String::new(); c.segments.len()];
+    let mut by_doc: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in c.segments.iter().enumerate() {
+        by_doc.entry(&s.document).or_default().push(i);
+    }
+    for idx in by_doc.values() {
+        // Overlapping spans form one unit: merge the intervals in order of their start.
+        let mut spans: Vec<(u64, u64, usize)> = idx
+            .iter()
+            .filter_map(|&i| {
+                let s = &c.segments[i];
+                (s.id.is_none()).then_some(())?;
+                Some((s.start?, s.end?, i))
+            })
+            .collect();
+        spans.sort();
+        let mut current: Option<(u64, u64)> = None;
+        for (a, b, i) in spans {
+            current = match current {
+                Some((s, e)) if a < e.max(s + 1) => Some((s, e.max(b))),
+                _ => Some((a, b)),
+            };
+            if let Some((s, _)) = current {
+                keys[i] = format!("@{s}");
+            }
+        }
+        for &i in idx {
+            let s = &c.segments[i];
+            if let Some(id) = &s.id {
+                keys[i] = id.clone();
+            } else if keys[i].is_empty() {
+                keys[i] = s.text.clone();
+            }
+        }
+    }
+    keys
+}
+
+/// Replaces each listed name (whole words, any case) with `[name]`.
+pub fn redact(text: &str, names: &[String]) -> String {
+    let mut out = text.to_string();
+    for name in names.iter().filter(|n| !n.trim().is_empty()) {
+        let lower = out.to_lowercase();
+        let needle = name.trim().to_lowercase();
+        let mut result = String::new();
+        let mut last = 0;
+        let mut from = 0;
+        while let Some(pos) = lower[from..].find(&needle) {
+            let start = from + pos;
+            let end = start + needle.len();
+            let before = lower[..start].chars().next_back();
+            let after = lower[end..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if !word(before)
+                && !word(after)
+                && out.is_char_boundary(start)
+                && out.is_char_boundary(end)
+            {
+                result.push_str(&out[last..start]);
+                result.push_str("[name]");
+                last = end;
+            }
+            from = end.max(start + 1);
+            while from < lower.len() && !lower.is_char_boundary(from) {
+                from += 1;
+            }
+        }
+        result.push_str(&out[last..]);
+        out = result;
+    }
+    out
+}
+
+/// Runs the analysis on a checked segments source, grouped by the metadata field `by` (groups in
+/// the order of `order`, the study's territories, then sorted).
+pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesResult {
+    let keys = unit_keys(c);
+    let group_of = |doc: &str| -> Option<String> {
+        let m = c.documents.get(doc)?;
+        match by {
+            "session" => m.session.clone(),
+            "role" => m.role.clone(),
+            "care_setting" => m.care_setting.clone(),
+            _ => m.territory.clone(),
+        }
+    };
+    // Codes in codebook order (categories that only group other codes left out), then those
+    // found only in the data.
+    let is_category = |p: &Vec<String>| {
+        c.codebook
+            .iter()
+            .any(|e| e.path.len() > p.len() && e.path.starts_with(p))
+    };
+    let mut codes: Vec<Vec<String>> = c
+        .codebook
+        .iter()
+        .map(|e| e.path.clone())
+        .filter(|p| !is_category(p))
+        .collect();
+    for s in &c.segments {
+        if !codes.contains(&s.code) {
+            codes.push(s.code.clone());
+        }
+    }
+    let mut groups: Vec<String> = Vec::new();
+    for d in c.documents.values() {
+        let g = match by {
+            "session" => d.session.clone(),
+            "role" => d.role.clone(),
+            "care_setting" => d.care_setting.clone(),
+            _ => d.territory.clone(),
+        };
+        if let Some(g) = g {
+            if !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+    }
+    // Units (with the union of their codes) and their group.
+    let mut unit_codes: BTreeMap<Unit, BTreeSet<usize>> = BTreeMap::new();
+    for (s, k) in c.segments.iter().zip(&keys) {
+        let code = codes.iter().position(|x| *x == s.code).unwrap_or(0);
+        unit_codes
+            .entry((s.document.clone(), k.clone()))
+            .or_default()
+            .insert(code);
+    }
+    groups.sort_by_key(|g| {
+        (
+            order.iter().position(|o| o == g).unwrap_or(usize::MAX),
+            g.clone(),
+        )
+    });
+    let group_index = |u: &Unit| group_of(&u.0).and_then(|g| groups.iter().position(|x| *x == g));
+    let units_in_group: Vec<usize> = (0..groups.len())
+        .map(|g| {
+            unit_codes
+                .keys()
+                .filter(|u| group_index(u) == Some(g))
+                .count()
+        })
+        .collect();
+    let count = |code: usize, g: Option<usize>| -> CodeCount {
+        let units: Vec<&Unit> = unit_codes
+            .iter()
+            .filter(|(u, cs)| cs.contains(&code) && (g.is_none() || group_index(u) == g))
+            .map(|(u, _)| u)
+            .collect();
+        let docs: BTreeSet<&str> = units.iter().map(|u| u.0.as_str()).collect();
+        let base = match g {
+            Some(g) => units_in_group[g],
+            None => unit_codes.len(),
+        };
+        CodeCount {
+            units: units.len(),
+            documents: docs.len(),
+            percent: (base > 0).then(|| 100.0 * units.len() as f64 / base as f64),
+        }
+    };
+    let entry = |path: &Vec<String>| c.codebook.iter().find(|e| e.path == *path);
+    let rows: Vec<CodeRow> = codes
+        .iter()
+        .enumerate()
+        .map(|(k, path)| CodeRow {
+            code: path.join("/"),
+            path: path.clone(),
+            labels: entry(path).map(|e| e.labels.clone()).unwrap_or_default(),
+            dimension: entry(path).and_then(|e| e.dimension.clone()),
+            total: count(k, None),
+            groups: (0..groups.len()).map(|g| count(k, Some(g))).collect(),
+        })
+        .collect();
+
+    // The two-level frame.
+    let mut parents: Vec<String> = Vec::new();
+    let mut children: Vec<String> = Vec::new();
+    for p in codes.iter().filter(|p| p.len() == 2) {
+        if !parents.contains(&p[0]) {
+            parents.push(p[0].clone());
+        }
+        if !children.contains(&p[1]) {
+            children.push(p[1].clone());
+        }
+    }
+    let label_of = |path: Vec<String>| entry(&path).map(|e| e.labels.clone()).unwrap_or_default();
+    let matrix = (parents.len() > 1 && children.len() > 1).then(|| {
+        let cell = |g: usize, r: &str, col: &str| {
+            codes
+                .iter()
+                .position(|p| p.len() == 2 && p[0] == r && p[1] == col)
+                .map_or(0, |k| count(k, Some(g)).units)
+        };
+        let units: Vec<Vec<Vec<usize>>> = (0..groups.len())
+            .map(|g| {
+                parents
+                    .iter()
+                    .map(|r| children.iter().map(|col| cell(g, r, col)).collect())
+                    .collect()
+            })
+            .collect();
+        let difference = (groups.len() >= 2 && units_in_group[0] > 0 && units_in_group[1] > 0)
+            .then(|| {
+                (0..parents.len())
+                    .map(|r| {
+                        (0..children.len())
+                            .map(|col| {
+                                100.0 * units[0][r][col] as f64 / units_in_group[0] as f64
+                                    - 100.0 * units[1][r][col] as f64 / units_in_group[1] as f64
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
+        Matrix {
+            row_labels: parents.iter().map(|p| label_of(vec![p.clone()])).collect(),
+            // An element's label: the part after ": " in the labels of a code that uses it.
+            col_labels: children
+                .iter()
+                .map(|ch| {
+                    c.codebook
+                        .iter()
+                        .find(|e| e.path.len() == 2 && e.path[1] == *ch)
+                        .map(|e| {
+                            e.labels
+                                .iter()
+                                .map(|(l, t)| {
+                                    (l.clone(), t.rsplit(": ").next().unwrap_or(t).to_string())
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                })
+                .collect(),
+            rows: parents.clone(),
+            cols: children.clone(),
+            units,
+            difference,
+        }
+    });
+
+    // Co-occurrence in the same unit.
+    let mut cooccurrence = Vec::new();
+    for a in 0..codes.len() {
+        for b in a + 1..codes.len() {
+            let (mut both, mut either) = (0usize, 0usize);
+            for cs in unit_codes.values() {
+                let (x, y) = (cs.contains(&a), cs.contains(&b));
+                both += usize::from(x && y);
+                either += usize::from(x || y);
+            }
+            if both > 0 {
+                cooccurrence.push(Pair {
+                    a: codes[a].join("/"),
+                    b: codes[b].join("/"),
+                    units: both,
+                    jaccard: both as f64 / either as f64,
+                });
+            }
+        }
+    }
+    cooccurrence.sort_by(|x, y| {
+        y.units
+            .cmp(&x.units)
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+
+    let coders: Vec<String> = c
+        .segments
+        .iter()
+        .filter_map(|s| s.coder.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let agreement = agreement_of(c, &keys, &codes, &coders, names);
+    let quotes = quotes_of(c, &keys, &codes, names, &group_of);
+    CodesResult {
+        by: by.to_string(),
+        groups,
+        method: METHOD,
+        layout: c.layout,
+        n_units: unit_codes.len(),
+        n_documents: unit_codes
+            .keys()
+            .map(|u| &u.0)
+            .collect::<BTreeSet<_>>()
+            .len(),
+        coders,
+        codes: rows,
+        matrix,
+        cooccurrence,
+        agreement,
+        quotes,
+    }
+}
+
+/// Presence of every code in every unit of the documents two or more coders coded.
+fn agreement_of(
+    c: &Coding,
+    keys: &[String],
+    codes: &[Vec<String>],
+    coders: &[String],
+    names: &[String],
+) -> Option<AgreementResult> {
+    if coders.len() < 2 {
+        return None;
+    }
+    // Who coded each document, and what each coder put on each unit.
+    let mut doc_coders: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    let mut given: BTreeMap<Unit, BTreeMap<usize, BTreeSet<usize>>> = BTreeMap::new();
+    let mut text: BTreeMap<Unit, &str> = BTreeMap::new();
+    for (s, k) in c.segments.iter().zip(keys) {
+        let Some(coder) = s
+            .coder
+            .as_ref()
+            .and_then(|x| coders.iter().position(|y| y == x))
+        else {
+            continue;
+        };
+        doc_coders.entry(&s.document).or_default().insert(coder);
+        let unit = (s.document.clone(), k.clone());
+        text.entry(unit.clone()).or_insert(&s.text);
+        let code = codes.iter().position(|x| *x == s.code).unwrap_or(0);
+        given
+            .entry(unit)
+            .or_default()
+            .entry(coder)
+            .or_default()
+            .insert(code);
+    }
+    // Units of documents coded by two or more coders; a coder who coded the document but not the
+    // unit gave it no code (absence), one who did not code the document is missing.
+    let units: Vec<(&Unit, Vec<Option<&BTreeSet<usize>>>)> = given
+        .iter()
+        .filter(|(u, _)| doc_coders.get(u.0.as_str()).is_some_and(|s| s.len() >= 2))
+        .map(|(u, by)| {
+            let who = &doc_coders[u.0.as_str()];
+            let row = (0..coders.len())
+                .map(|k| {
+                    who.contains(&k)
+                        .then(|| by.get(&k))
+                        .map(|x| x.unwrap_or(&EMPTY))
+                })
+                .collect();
+            (u, row)
+        })
+        .collect();
+    if units.is_empty() {
+        return None;
+    }
+    let presence = |code: usize, row: &[Option<&BTreeSet<usize>>]| -> Vec<Option<usize>> {
+        row.iter()
+            .map(|x| x.map(|set| usize::from(set.contains(&code))))
+            .collect()
+    };
+    let mut all = Vec::new();
+    let mut per_code = Vec::new();
+    let mut disagreements = Vec::new();
+    for (k, path) in codes.iter().enumerate() {
+        let ratings: Vec<Vec<Option<usize>>> =
+            units.iter().map(|(_, row)| presence(k, row)).collect();
+        let with_code = ratings.iter().filter(|r| r.contains(&Some(1))).count();
+        if with_code == 0 {
+            continue;
+        }
+        for ((u, _), r) in units.iter().zip(&ratings) {
+            let yes: Vec<String> = (0..coders.len())
+                .filter(|&i| r[i] == Some(1))
+                .map(|i| coders[i].clone())
+                .collect();
+            let no: Vec<String> = (0..coders.len())
+                .filter(|&i| r[i] == Some(0))
+                .map(|i| coders[i].clone())
+                .collect();
+            if !yes.is_empty() && !no.is_empty() {
+                disagreements.push(Disagreement {
+                    document: u.0.clone(),
+                    unit: u.1.clone(),
+                    code: path.join("/"),
+                    with: yes,
+                    without: no,
+                    text: text.get(*u).map_or(String::new(), |t| {
+                        redact(&t.chars().take(160).collect::<String>(), names)
+                    }),
+                });
+            }
+        }
+        per_code.push(CodeAgreement {
+            code: path.join("/"),
+            units_with_code: with_code,
+            agreement: agreement(&ratings),
+        });
+        all.extend(ratings);
+    }
+    Some(AgreementResult {
+        coders: coders.to_vec(),
+        units: units.len(),
+        overall: agreement(&all),
+        codes: per_code,
+        disagreements,
+    })
+}
+
+static EMPTY: BTreeSet<usize> = BTreeSet::new();
+
+/// Up to two quotes per code: units on which the most coders agree, shortest first, from
+/// different documents where possible; names redacted.
+fn quotes_of(
+    c: &Coding,
+    keys: &[String],
+    codes: &[Vec<String>],
+    names: &[String],
+    group_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<CodeQuotes> {
+    let mut out = Vec::new();
+    for path in codes {
+        let mut seen: BTreeMap<Unit, (usize, &str)> = BTreeMap::new();
+        for (s, k) in c.segments.iter().zip(keys) {
+            if s.code == *path && !s.text.is_empty() {
+                let e = seen
+                    .entry((s.document.clone(), k.clone()))
+                    .or_insert((0, &s.text));
+                e.0 += 1;
+            }
+        }
+        let mut candidates: Vec<(&Unit, usize, &str)> =
+            seen.iter().map(|(u, (n, t))| (u, *n, *t)).collect();
+        candidates.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(a.2.chars().count().cmp(&b.2.chars().count()))
+                .then(a.0.cmp(b.0))
+        });
+        let mut quotes: Vec<Quote> = Vec::new();
+        for (u, _, t) in &candidates {
+            if quotes.len() == 2 {
+                break;
+            }
+            if quotes.iter().any(|q| q.document == u.0) && candidates.len() > 2 {
+                continue;
+            }
+            quotes.push(Quote {
+                text: redact(t, names),
+                document: u.0.clone(),
+                role: c.documents.get(&u.0).and_then(|m| m.role.clone()),
+                group: group_of(&u.0),
+            });
+        }
+        let entry = c.codebook.iter().find(|e| e.path == *path);
+        out.push(CodeQuotes {
+            code: path.join("/"),
+            labels: entry.map(|e| e.labels.clone()).unwrap_or_default(),
+            dimension: entry.and_then(|e| e.dimension.clone()),
+            quotes,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn names_are_redacted_as_whole_words() {
+        let names = vec!["Giulia".to_string(), "Via Roma".to_string()];
+        assert_eq!(
+            redact(
+                "Giulia mi ha detto, e giulia lo sa. Giuliano no. Abita in via Roma 3.",
+                &names
+            ),
+            "[name] mi ha detto, e [name] lo sa. Giuliano no. Abita in [name] 3."
+        );
+        assert_eq!(redact("Niente da togliere", &names), "Niente da togliere");
+    }
+}
