@@ -25,6 +25,8 @@ pub struct CodeCount {
     pub units: usize,
     /// Documents with the code.
     pub documents: usize,
+    /// Speakers (cases) with the code, where the export names them.
+    pub speakers: usize,
     /// Percent of the group's coded units that carry the code.
     pub percent: Option<f64>,
 }
@@ -106,6 +108,15 @@ pub struct CodeQuotes {
     pub quotes: Vec<Quote>,
 }
 
+/// One document's row of the code-by-document 0/1 matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRow {
+    pub document: String,
+    pub group: Option<String>,
+    /// 1 where the code appears in the document, in the order of `codes`.
+    pub codes: Vec<u8>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CodesResult {
     pub by: String,
@@ -120,6 +131,8 @@ pub struct CodesResult {
     pub cooccurrence: Vec<Pair>,
     pub agreement: Option<AgreementResult>,
     pub quotes: Vec<CodeQuotes>,
+    /// The code-by-document 0/1 matrix (also written as a CSV file for R or SPSS).
+    pub by_document: Vec<DocumentRow>,
 }
 
 /// The key of each segment's unit within its document.
@@ -273,6 +286,16 @@ pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesRes
             .map(|(u, _)| u)
             .collect();
         let docs: BTreeSet<&str> = units.iter().map(|u| u.0.as_str()).collect();
+        let unit_set: BTreeSet<&Unit> = units.iter().copied().collect();
+        let speakers: BTreeSet<&str> = c
+            .segments
+            .iter()
+            .zip(&keys)
+            .filter(|(s, k)| {
+                s.code == codes[code] && unit_set.contains(&(s.document.clone(), (*k).clone()))
+            })
+            .filter_map(|(s, _)| s.case.as_deref())
+            .collect();
         let base = match g {
             Some(g) => units_in_group[g],
             None => unit_codes.len(),
@@ -280,6 +303,7 @@ pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesRes
         CodeCount {
             units: units.len(),
             documents: docs.len(),
+            speakers: speakers.len(),
             percent: (base > 0).then(|| 100.0 * units.len() as f64 / base as f64),
         }
     };
@@ -400,6 +424,23 @@ pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesRes
         .collect();
     let agreement = agreement_of(c, &keys, &codes, &coders, names);
     let quotes = quotes_of(c, &keys, &codes, names, &group_of);
+    let documents: BTreeSet<&String> = unit_codes.keys().map(|u| &u.0).collect();
+    let by_document = documents
+        .into_iter()
+        .map(|d| DocumentRow {
+            document: d.clone(),
+            group: group_of(d),
+            codes: (0..codes.len())
+                .map(|k| {
+                    u8::from(
+                        unit_codes
+                            .iter()
+                            .any(|(u, cs)| &u.0 == d && cs.contains(&k)),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
     CodesResult {
         by: by.to_string(),
         groups,
@@ -417,6 +458,7 @@ pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesRes
         cooccurrence,
         agreement,
         quotes,
+        by_document,
     }
 }
 

@@ -28,6 +28,28 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// The code-by-document 0/1 matrix as CSV (`;` and decimal comma in Italian, as Excel reads it).
+fn codes_by_document_csv(c: &crate::analysis::codes::CodesResult, lang: &str) -> String {
+    use cells::{csv_line, Field};
+    let (sep, comma) = if lang == "it" {
+        (';', true)
+    } else {
+        (',', false)
+    };
+    let mut header = vec![Field::Text("document"), Field::Text(&c.by)];
+    header.extend(c.codes.iter().map(|x| Field::Text(&x.code)));
+    let mut out = csv_line(&header, sep, comma);
+    for row in &c.by_document {
+        let mut fields = vec![
+            Field::Text(&row.document),
+            row.group.as_deref().map_or(Field::Empty, Field::Text),
+        ];
+        fields.extend(row.codes.iter().map(|&x| Field::Number(f64::from(x))));
+        out.push_str(&csv_line(&fields, sep, comma));
+    }
+    out
+}
+
 /// Renders every output of a run in `lang`.
 pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<OutputFile>> {
     let templates = Templates::load(study)?;
@@ -46,6 +68,14 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
             path: f.file.clone(),
             bytes: f.svg.clone().into_bytes(),
         });
+    }
+    for entry in &results.analyses {
+        if let crate::analysis::AnalysisResult::Codes(c) = &entry.result {
+            files.push(OutputFile {
+                path: format!("codes-{}-by-document.csv", figures::slug(&entry.id)),
+                bytes: codes_by_document_csv(c, lang).into_bytes(),
+            });
+        }
     }
     let html =
         templates.render_report("report.html.j2", results, lang, &strings, &figures, study)?;
