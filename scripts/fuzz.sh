@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes capakit's readers with cargo-fuzz (libFuzzer): `csv` (any bytes as a CSV data file) and
-# `workbook` (any bytes as .xlsx, .ods or .xls). Seeds the corpora from the bad-input fixtures and
+# Fuzzes capakit's readers with cargo-fuzz (libFuzzer): `csv` (any bytes as a CSV data file),
+# `workbook` (any bytes as .xlsx, .ods or .xls) and `segments` (any bytes as a .qdpx project or a
+# coding export in every layout). Seeds the corpora from the bad-input fixtures and
 # the example study, then runs each target for SECONDS (default 600). A crash is saved under
 # fuzz/artifacts/<target>/; copy it into fuzz/regressions/<target>/ and `cargo test` replays it.
 #
@@ -24,9 +25,14 @@ for ext in xlsx ods xls; do
   done
   kind=$((kind + 1))
 done
+mkdir -p fuzz/corpus/segments
+for f in tests/fixtures/segments/*.csv examples/caring-prato-firenze/data/focus-groups-coding.csv; do
+  { printf "\\x01"; cat "$f"; } > "fuzz/corpus/segments/$(basename "$f")"
+done
+{ printf "\\x00"; cat tests/fixtures/segments/refi.qdpx; } > fuzz/corpus/segments/refi.qdpx
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build -s none --release
-for target in csv workbook; do
+for target in csv workbook segments; do
   echo "== fuzzing $target for $secs s"
   cargo fuzz run -s none --release "$target" "fuzz/corpus/$target" -- \
     -max_total_time="$secs" -rss_limit_mb=4096 -timeout=30 -max_len=1048576 -print_final_stats=1

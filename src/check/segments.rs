@@ -146,7 +146,27 @@ fn read_codebook(t: &RawTable) -> Result<Vec<CodeEntry>> {
 pub fn check_segments(study: &Study, source: &SegmentSource) -> Result<(Coding, Diagnostics)> {
     let mut d = Diagnostics::default();
     let shown = study.display_path(&source.path);
-    let mut t = read_table(&source.path, &shown, source.sheet.as_deref())?;
+    let qdpx = source
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
+    let (segments, layout) = if qdpx {
+        let (segments, found) = crate::ingest::qdpx::read_qdpx(&source.path, &shown)?;
+        d.extend(found);
+        (segments, Layout::RefiQda)
+    } else {
+        read_table_segments(source, &shown, &mut d)?
+    };
+    finish(study, source, shown, layout, segments, d)
+}
+
+/// The segments of a spreadsheet or CSV export.
+fn read_table_segments(
+    source: &SegmentSource,
+    shown: &str,
+    d: &mut Diagnostics,
+) -> Result<(Vec<Segment>, Layout)> {
+    let mut t = read_table(&source.path, shown, source.sheet.as_deref())?;
     d.extend(std::mem::take(&mut t.notes));
     let layout = layout(&t, &source.columns).ok_or_else(|| {
         Error::input(
@@ -159,6 +179,18 @@ pub fn check_segments(study: &Study, source: &SegmentSource) -> Result<(Coding, 
     })?;
     let (segments, found) = read_segments(&t, layout, &source.columns);
     d.extend(found);
+    Ok((segments, layout))
+}
+
+/// Adds the metadata and the codebook, and the findings of what does not fit them.
+fn finish(
+    study: &Study,
+    source: &SegmentSource,
+    shown: String,
+    layout: Layout,
+    segments: Vec<Segment>,
+    mut d: Diagnostics,
+) -> Result<(Coding, Diagnostics)> {
     let documents = match &source.metadata {
         Some(p) => {
             let mut m = read_table(p, &study.display_path(p), None)?;
@@ -179,9 +211,9 @@ pub fn check_segments(study: &Study, source: &SegmentSource) -> Result<(Coding, 
     let mut seen_docs = std::collections::BTreeSet::new();
     let mut seen_codes = std::collections::BTreeSet::new();
     for s in &segments {
-        let at = Location::file(shown.clone())
-            .sheet(source.sheet.as_deref())
-            .row(s.row);
+        // Segments of a .qdpx project have no row: the file is the place.
+        let file = Location::file(shown.clone()).sheet(source.sheet.as_deref());
+        let at = if s.row > 0 { file.row(s.row) } else { file };
         if source.metadata.is_some()
             && !documents.contains_key(&s.document)
             && seen_docs.insert(s.document.clone())

@@ -12,6 +12,7 @@ pub mod fuzz;
 pub mod limits;
 #[cfg(test)]
 mod properties;
+pub mod qdpx;
 pub mod segments;
 mod workbook;
 

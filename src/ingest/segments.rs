@@ -48,6 +48,8 @@ pub enum Layout {
     Taguette,
     /// One row per excerpt, one 0/1 column per code.
     Wide,
+    /// A REFI-QDA project exchange file (.qdpx).
+    RefiQda,
 }
 
 /// The column names of a long table (the defaults, or as mapped in study.toml).
@@ -273,6 +275,8 @@ pub fn read_segments(
                 });
             }
         }
+        // Read from the archive by [`super::qdpx::read_qdpx`], never from a table.
+        Layout::RefiQda => {}
         Layout::Wide => {
             let (doc, seg, txt, coder) = (
                 col(&long.document),
@@ -382,6 +386,13 @@ mod tests {
             assert!(!d.has_findings(), "{name}: {d:?}");
             assert_eq!(key(&s), key(&long), "{name}");
         }
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/segments/refi.qdpx");
+        let (refi, d) = crate::ingest::qdpx::read_qdpx(&path, "refi.qdpx").unwrap();
+        assert!(!d.has_findings(), "{d:?}");
+        assert_eq!(key(&refi), key(&long), "refi.qdpx");
+        assert_eq!(refi[0].coder.as_deref(), Some("coder_a"));
+        assert!(refi.iter().all(|s| s.start.is_some() && s.end.is_some()));
         let (q, _) = read("qualcoder.csv");
         assert_eq!(q[0].document, "PO-FG1");
         assert_eq!(

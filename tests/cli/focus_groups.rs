@@ -252,3 +252,27 @@ fn the_example_has_its_focus_group_chapter_and_joint_display() {
         );
     }
 }
+
+#[test]
+fn a_refi_qda_project_is_a_segments_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = two_coder_study(dir.path(), "");
+    let toml = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace(
+            &fixture("segments/study", "coding.csv"),
+            &fixture("segments", "refi.qdpx"),
+        );
+    std::fs::write(study.join("study.toml"), toml).unwrap();
+    let out = capakit().arg("check").arg(&study).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The fixture's codes are not in this study's codebook: located warnings, not a failure.
+    assert!(
+        text.contains("refi.qdpx: 4 coded segments in 2 documents"),
+        "{text}"
+    );
+    assert!(
+        text.contains("'uscita/criticità' is not in the codebook"),
+        "{text}"
+    );
+}
