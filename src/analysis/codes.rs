@@ -128,7 +128,10 @@ pub struct CodesResult {
     pub coders: Vec<String>,
     pub codes: Vec<CodeRow>,
     pub matrix: Option<Matrix>,
+    /// Codes on the same unit (`units`: units with both).
     pub cooccurrence: Vec<Pair>,
+    /// Codes in the same document (`units`: documents with both; Jaccard over documents).
+    pub cooccurrence_documents: Vec<Pair>,
     pub agreement: Option<AgreementResult>,
     pub quotes: Vec<CodeQuotes>,
     /// The code-by-document 0/1 matrix (also written as a CSV file for R or SPSS).
@@ -388,32 +391,13 @@ pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesRes
         }
     });
 
-    // Co-occurrence in the same unit.
-    let mut cooccurrence = Vec::new();
-    for a in 0..codes.len() {
-        for b in a + 1..codes.len() {
-            let (mut both, mut either) = (0usize, 0usize);
-            for cs in unit_codes.values() {
-                let (x, y) = (cs.contains(&a), cs.contains(&b));
-                both += usize::from(x && y);
-                either += usize::from(x || y);
-            }
-            if both > 0 {
-                cooccurrence.push(Pair {
-                    a: codes[a].join("/"),
-                    b: codes[b].join("/"),
-                    units: both,
-                    jaccard: both as f64 / either as f64,
-                });
-            }
-        }
+    // Co-occurrence in the same unit, and in the same document.
+    let mut doc_codes: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
+    for (u, cs) in &unit_codes {
+        doc_codes.entry(&u.0).or_default().extend(cs);
     }
-    cooccurrence.sort_by(|x, y| {
-        y.units
-            .cmp(&x.units)
-            .then(x.a.cmp(&y.a))
-            .then(x.b.cmp(&y.b))
-    });
+    let cooccurrence = pairs(&codes, unit_codes.values());
+    let cooccurrence_documents = pairs(&codes, doc_codes.values());
 
     let coders: Vec<String> = c
         .segments
@@ -456,10 +440,45 @@ pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesRes
         codes: rows,
         matrix,
         cooccurrence,
+        cooccurrence_documents,
         agreement,
         quotes,
         by_document,
     }
+}
+
+/// The pairs of codes found together in the same set (a unit, a document), most frequent first,
+/// with Jaccard's index (sets with both / sets with either).
+fn pairs<'a>(
+    codes: &[Vec<String>],
+    sets: impl Iterator<Item = &'a BTreeSet<usize>> + Clone,
+) -> Vec<Pair> {
+    let mut out = Vec::new();
+    for a in 0..codes.len() {
+        for b in a + 1..codes.len() {
+            let (mut both, mut either) = (0usize, 0usize);
+            for cs in sets.clone() {
+                let (x, y) = (cs.contains(&a), cs.contains(&b));
+                both += usize::from(x && y);
+                either += usize::from(x || y);
+            }
+            if both > 0 {
+                out.push(Pair {
+                    a: codes[a].join("/"),
+                    b: codes[b].join("/"),
+                    units: both,
+                    jaccard: both as f64 / either as f64,
+                });
+            }
+        }
+    }
+    out.sort_by(|x, y| {
+        y.units
+            .cmp(&x.units)
+            .then(x.a.cmp(&y.a))
+            .then(x.b.cmp(&y.b))
+    });
+    out
 }
 
 /// Presence of every code in every unit of the documents two or more coders coded.

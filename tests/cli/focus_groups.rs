@@ -101,6 +101,22 @@ fn agreement_matches_scikit_learn_and_krippendorff() {
     assert_eq!(ax["groups"][0]["units"], 3);
     assert_eq!(ax["groups"][1]["units"], 3);
     assert_eq!(ax["total"]["documents"], 3);
+    // Co-occurrence, hand-checked from the fixture: a/x and b/x share one unit (D1 u3); a/x is on
+    // D1 u1–u3, D2 u1, u5 and D3 u1, b/x on D1 u3, u4 and D2 u2, u3: 9 units with either.
+    let pair = |list: &str| {
+        c[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["a"] == "a/x" && p["b"] == "b/x")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(pair("cooccurrence")["units"], 1);
+    close(&pair("cooccurrence")["jaccard"], 1.0 / 9.0);
+    // In the same document: a/x is in D1, D2, D3 and b/x in D1, D2 → 2 of 3 documents.
+    assert_eq!(pair("cooccurrence_documents")["units"], 2);
+    close(&pair("cooccurrence_documents")["jaccard"], 2.0 / 3.0);
     // The category "a" only groups codes: it is not counted as a code.
     assert!(c["codes"]
         .as_array()
