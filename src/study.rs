@@ -353,6 +353,12 @@ impl Study {
                     ));
                 }
             }
+            if s.columns.is_some() {
+                return Err(at(
+                    s.path.span().start,
+                    "[sources.columns] belongs to a source of kind \"segments\" (the column names of a coding export)".into(),
+                ));
+            }
             for (what, start) in only_segments {
                 if let Some(start) = start {
                     return Err(at(

@@ -225,6 +225,20 @@ fn study_toml_mistakes_about_segments_are_located() {
         err.contains("line 12, column 8") && err.contains("\"segments\""),
         "{err}"
     );
+    // Without the kind, the source is a survey: its metadata is out of place.
+    std::fs::write(
+        study.join("study.toml"),
+        toml.replace("kind = \"segments\"\n", ""),
+    )
+    .unwrap();
+    let out = capakit().arg("check").arg(&study).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("line 13, column 12")
+            && err.contains("`metadata` belongs to a source of kind"),
+        "{err}"
+    );
 }
 
 #[test]
