@@ -353,17 +353,7 @@ fn data_cannot_become_markup_or_template_code() {
         })
         .collect();
     std::fs::write(dir.path().join("data.csv"), data).unwrap();
-    let toml = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
-        .unwrap()
-        .replace("data/risposte-care-leavers.csv", "data.csv")
-        .replace("../../", &format!("{}/", repo().display()))
-        .replace(
-            "\"data/focus-groups",
-            &format!(
-                "\"{}/examples/caring-prato-firenze/data/focus-groups",
-                repo().display()
-            ),
-        );
+    let toml = example_toml().replace("data/risposte-care-leavers.csv", "data.csv");
     std::fs::write(dir.path().join("study.toml"), toml).unwrap();
     let out = dir.path().join("out");
     capakit()
@@ -402,7 +392,13 @@ fn example_copy(dir: &Path) {
         dir.join("data/risposte-care-leavers.csv"),
     )
     .unwrap();
-    let toml = std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
+    std::fs::write(dir.join("study.toml"), example_toml()).unwrap();
+}
+
+/// The example's study.toml with absolute paths to the shared files and the focus groups (the
+/// survey answers stay relative, for the copy to hold).
+fn example_toml() -> String {
+    std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
         .unwrap()
         .replace("../../", &format!("{}/", repo().display()))
         .replace(
@@ -411,8 +407,7 @@ fn example_copy(dir: &Path) {
                 "\"{}/examples/caring-prato-firenze/data/focus-groups",
                 repo().display()
             ),
-        );
-    std::fs::write(dir.join("study.toml"), toml).unwrap();
+        )
 }
 
 #[test]
