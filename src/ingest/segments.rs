@@ -240,6 +240,14 @@ pub fn read_segments(
                 } else {
                     path.extend(own);
                 }
+                if path.is_empty() {
+                    d.warning(
+                        "segment-code",
+                        here(code),
+                        format!("\"{code_text}\" names no code; the segment is left out"),
+                    );
+                    continue;
+                }
                 let (s, e) = (offset(t, i, start, &mut d), offset(t, i, end, &mut d));
                 if let (Some(s), Some(e)) = (s, e) {
                     if e < s {
@@ -286,7 +294,7 @@ pub fn read_segments(
             );
             let fixed: Vec<Option<usize>> = vec![doc, seg, txt, coder, col(&long.memo)];
             let codes: Vec<usize> = (0..t.headers.len())
-                .filter(|j| !fixed.contains(&Some(*j)) && !t.headers[*j].trim().is_empty())
+                .filter(|j| !fixed.contains(&Some(*j)) && !code_path(&t.headers[*j]).is_empty())
                 .collect();
             for i in 0..t.height() {
                 let Some(document) = text(t, i, doc) else {
