@@ -10,7 +10,19 @@ bin="${CARGO_TARGET_DIR:-target}/release/capakit"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-seconds() { local s e; s=$EPOCHREALTIME; "$@" >/dev/null 2>&1 || true; e=$EPOCHREALTIME; awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }'; }
+# Wall-clock seconds of a command; "failed" when it could not use its input (exit 2): an error
+# is not a measurement. (`check` exits 1 when it has findings: that is a full run.)
+seconds() {
+  local s e rc=0
+  s=$EPOCHREALTIME
+  "$@" >/dev/null 2>"$tmp/stderr" || rc=$?
+  e=$EPOCHREALTIME
+  if [ "$rc" -ge 2 ]; then
+    printf "failed (%s)" "$(tail -1 "$tmp/stderr")"
+  else
+    awk -v s="$s" -v e="$e" 'BEGIN { printf "%.3f", e - s }'
+  fi
+}
 
 echo "example study (200 respondents)"
 echo "  check: $(seconds "$bin" check examples/caring-prato-firenze) s"
@@ -30,6 +42,7 @@ with open(out, "w", encoding="utf-8") as f:
         f.write(";".join(fields) + "\n")
 PY
 sed -e "s#../../#$PWD/#g" examples/caring-prato-firenze/study.toml > "$tmp/big/study.toml"
+cp examples/caring-prato-firenze/data/focus-groups-*.csv "$tmp/big/data/"
 size=$(du -h "$tmp/big/data/risposte-care-leavers.csv" | cut -f1)
 echo "large export ($rows respondents, $size CSV)"
 echo "  check: $(seconds "$bin" check "$tmp/big") s"
