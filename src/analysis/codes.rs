@@ -217,15 +217,7 @@ pub fn redact(text: &str, names: &[String]) -> String {
 /// the order of `order`, the study's territories, then sorted).
 pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesResult {
     let keys = unit_keys(c);
-    let group_of = |doc: &str| -> Option<String> {
-        let m = c.documents.get(doc)?;
-        match by {
-            "session" => m.session.clone(),
-            "role" => m.role.clone(),
-            "care_setting" => m.care_setting.clone(),
-            _ => m.territory.clone(),
-        }
-    };
+    let group_of = |doc: &str| -> Option<String> { c.documents.get(doc)?.field(by).cloned() };
     // Codes in codebook order (categories that only group other codes left out), then those
     // found only in the data.
     let is_category = |p: &Vec<String>| {
@@ -246,13 +238,7 @@ pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesRes
     }
     let mut groups: Vec<String> = Vec::new();
     for d in c.documents.values() {
-        let g = match by {
-            "session" => d.session.clone(),
-            "role" => d.role.clone(),
-            "care_setting" => d.care_setting.clone(),
-            _ => d.territory.clone(),
-        };
-        if let Some(g) = g {
+        if let Some(g) = d.field(by).cloned() {
             if !groups.contains(&g) {
                 groups.push(g);
             }

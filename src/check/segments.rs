@@ -26,6 +26,19 @@ pub struct DocumentMeta {
     pub care_setting: Option<String>,
 }
 
+impl DocumentMeta {
+    /// The metadata field a codes analysis groups by: `session`, `role`, `care_setting`, or
+    /// (any other name) the territory.
+    pub fn field(&self, by: &str) -> Option<&String> {
+        match by {
+            "session" => self.session.as_ref(),
+            "role" => self.role.as_ref(),
+            "care_setting" => self.care_setting.as_ref(),
+            _ => self.territory.as_ref(),
+        }
+    }
+}
+
 /// One code of the codebook.
 #[derive(Debug, Clone, Serialize)]
 pub struct CodeEntry {

@@ -225,13 +225,6 @@ pub fn measures(
         .map(|j| shown[j].then_some(members[j].len() as u64))
         .collect();
     let hidden_ind: Vec<bool> = (0..c).map(|j| !shown[j]).collect();
-    let group_m0: Vec<Option<f64>> = (0..c)
-        .map(|j| {
-            headline(members[j].iter().map(|&r| scores[r]), k)
-                .filter(|_| shown[j])
-                .map(|x| x.m0)
-        })
-        .collect();
     let mut indicators = Vec::new();
     for (ind, column) in design.indicators.iter().zip(&m.deprived) {
         let mut unc = vec![vec![0u64; c]; 2];
@@ -250,7 +243,7 @@ pub fn measures(
                 .map(|m| ind.weight * count as f64 / n as f64 / m)
         };
         let overall_n = overall_shown.then_some(n_all);
-        let overall_cell = IndicatorCell {
+        let mut overall_cell = IndicatorCell {
             attained_in_ten: None,
             uncensored: share(unc[0].iter().sum(), overall_n, pu.rows[0].or(pu.rows[1])),
             censored: share(cen[0].iter().sum(), overall_n, pc.rows[0].or(pc.rows[1])),
@@ -261,7 +254,7 @@ pub fn measures(
                 pc.rows[0].or(pc.rows[1]),
             ),
         };
-        let cells: Vec<IndicatorCell> = (0..split.names.len())
+        let mut cells: Vec<IndicatorCell> = (0..split.names.len())
             .map(|j| {
                 let hidden_c = pc.cells[0][j].or(pc.cells[1][j]);
                 IndicatorCell {
@@ -271,14 +264,13 @@ pub fn measures(
                     contribution: contribution(
                         cen[0][j],
                         members[j].len() as u64,
-                        group_m0[j],
+                        // The group's M0 as published (null where hidden).
+                        groups[j].m0,
                         hidden_c,
                     ),
                 }
             })
             .collect();
-        let mut overall_cell = overall_cell;
-        let mut cells = cells;
         for cell in std::iter::once(&mut overall_cell).chain(cells.iter_mut()) {
             cell.attained_in_ten = cell
                 .uncensored
