@@ -273,7 +273,10 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
                                 .map(|x| label(&x.labels, lang, &x.scale)),
                             _ => None,
                         })
-                        .unwrap_or_else(|| scale_name.clone());
+                        .unwrap_or_else(|| match &scale {
+                            Some(name) => name.clone(),
+                            None => s.get("other_items"),
+                        });
                     let id = format!("{}-{}", slug(&entry.id), slug(&scale_name));
                     let categories: Vec<String> = items[0]
                         .categories
