@@ -61,6 +61,18 @@ pub fn protect(counts: &[Vec<u64>], k: u64) -> Protection {
 /// Like [`protect`], with some column totals already hidden elsewhere (group sizes hidden in
 /// another table of the same report must stay hidden here too).
 pub fn protect_with(counts: &[Vec<u64>], k: u64, hidden_cols: &[bool]) -> Protection {
+    protect_table(counts, k, hidden_cols, &[])
+}
+
+/// Like [`protect_with`], with some rows published as they are: their counts are never hidden
+/// for being small (they may still be hidden to protect another cell). Used for the "no answer"
+/// row when the study publishes item non-response (see [`crate::study::Nonresponse`]).
+pub fn protect_table(
+    counts: &[Vec<u64>],
+    k: u64,
+    hidden_cols: &[bool],
+    exempt_rows: &[bool],
+) -> Protection {
     let r = counts.len();
     let c = counts.first().map_or(0, Vec::len);
     // The extended grid: inner cells, row totals in column c, column totals in row r.
@@ -74,11 +86,13 @@ pub fn protect_with(counts: &[Vec<u64>], k: u64, hidden_cols: &[bool]) -> Protec
             value[r][c] += v;
         }
     }
+    let exempt = |i: usize| exempt_rows.get(i).copied().unwrap_or(false);
     let mut hidden: Vec<Vec<Option<Suppression>>> = value
         .iter()
-        .map(|row| {
+        .enumerate()
+        .map(|(i, row)| {
             row.iter()
-                .map(|&v| (v < k).then_some(Suppression::Primary))
+                .map(|&v| (v < k && !exempt(i)).then_some(Suppression::Primary))
                 .collect()
         })
         .collect();
@@ -113,8 +127,13 @@ pub fn protect_with(counts: &[Vec<u64>], k: u64, hidden_cols: &[bool]) -> Protec
 
 /// Protects a list of counts published with their total (a one-way table).
 pub fn protect_list(counts: &[u64], k: u64) -> Vec<Option<Suppression>> {
+    protect_list_with(counts, k, &[])
+}
+
+/// Like [`protect_list`], with some entries published as they are (see [`protect_table`]).
+pub fn protect_list_with(counts: &[u64], k: u64, exempt: &[bool]) -> Vec<Option<Suppression>> {
     let column: Vec<Vec<u64>> = counts.iter().map(|&v| vec![v]).collect();
-    protect(&column, k).rows
+    protect_table(&column, k, &[], exempt).rows
 }
 
 /// A one-way table: a hidden cell is recoverable from the total when it is the only one hidden,
@@ -559,6 +578,33 @@ mod tests {
             prop_assert!(p.cols[forced].is_some());
             let leaks = recoverable(&t, &p);
             prop_assert!(leaks.is_empty(), "{:?} recoverable in {:?}", leaks, t);
+        }
+
+        /// Rows published as they are (item non-response) are never hidden for being small, and
+        /// still nothing hidden elsewhere can be recomputed through them.
+        #[test]
+        fn exempt_rows_are_shown_and_leak_nothing(
+            cells in prop::collection::vec(prop_oneof![0u64..6, 0u64..30], 6..=12),
+            exempt_row in 0usize..4,
+            k in 3u64..=5,
+        ) {
+            let cols = 3;
+            let t: Vec<Vec<u64>> =
+                cells.chunks(cols).filter(|c| c.len() == cols).map(<[u64]>::to_vec).collect();
+            prop_assume!(t.len() >= 2 && exempt_row < t.len());
+            let mut exempt = vec![false; t.len()];
+            exempt[exempt_row] = true;
+            let p = protect_table(&t, k, &[], &exempt);
+            for (i, (row, hidden)) in t.iter().zip(&p.cells).enumerate() {
+                for (v, h) in row.iter().zip(hidden) {
+                    prop_assert!(*v >= k || h.is_some() || i == exempt_row);
+                    if i == exempt_row {
+                        prop_assert_ne!(*h, Some(Suppression::Primary));
+                    }
+                }
+            }
+            let leaks = recoverable(&t, &p);
+            prop_assert!(leaks.is_empty(), "{:?} recoverable in {:?} ({:?})", leaks, t, p);
         }
 
         #[test]

@@ -71,9 +71,42 @@ struct StudyFile {
 struct DisclosureFile {
     min_cell: Option<Spanned<u64>>,
     key_file: Option<Spanned<String>>,
-    /// Names (participants, staff, places) replaced by `[name]` in every quote.
+    /// Names (participants, staff, places) replaced in every quote: by `[name]`, or by the role
+    /// given with them.
     #[serde(default)]
-    names: Vec<String>,
+    names: Vec<NameFile>,
+    #[serde(default)]
+    nonresponse: Nonresponse,
+}
+
+/// One entry of `[disclosure] names`: `"Marta"` or `{ name = "Marta", role = "educatrice" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum NameFile {
+    Plain(String),
+    WithRole { name: String, role: String },
+}
+
+/// A name to take out of quotes and what to put in its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redaction {
+    pub name: String,
+    /// The placeholder, brackets included: `[name]` or `[educatrice]`.
+    pub placeholder: String,
+}
+
+/// Whether counts of missing answers are published (`[disclosure] nonresponse`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Nonresponse {
+    /// Counts of missing answers are shown as they are: a skipped question says nothing about
+    /// what its author would have answered. Questions asked only under a condition (an XLSForm
+    /// `relevant`) are still protected, because there a missing answer is itself an answer.
+    #[default]
+    Publish,
+    /// Counts of missing answers are protected like any other count, and every figure from which
+    /// one could be worked out (the number of answers beside a published group size) with them.
+    Protect,
 }
 
 fn default_languages() -> Vec<String> {
@@ -192,8 +225,21 @@ pub struct Study {
     pub min_cell: u64,
     /// The file holding the secret key of respondent pseudonyms (outside the data folders).
     pub key_file: Option<PathBuf>,
-    /// Names replaced by `[name]` in quotes.
-    pub names: Vec<String>,
+    /// Names taken out of quotes.
+    pub names: Vec<Redaction>,
+    /// Whether counts of missing answers are published or protected.
+    pub nonresponse: Nonresponse,
+}
+
+impl Study {
+    /// Whether the missing answers to these items must be protected: the study protects
+    /// non-response, or an item is asked only under a condition.
+    pub fn protects_missing<'a>(
+        &self,
+        items: impl IntoIterator<Item = &'a crate::instrument::Item>,
+    ) -> bool {
+        self.nonresponse == Nonresponse::Protect || items.into_iter().any(|i| i.relevant.is_some())
+    }
 }
 
 /// Lower-cases, trims and collapses inner white space: `" FIRENZE "` → `"firenze"`.
@@ -425,7 +471,23 @@ impl Study {
         };
 
         Ok(Study {
-            names: parsed.disclosure.names,
+            names: parsed
+                .disclosure
+                .names
+                .into_iter()
+                .map(|n| match n {
+                    NameFile::Plain(name) => Redaction {
+                        name,
+                        placeholder: "[name]".into(),
+                    },
+                    NameFile::WithRole { name, role } => Redaction {
+                        name,
+                        placeholder: format!("[{}]", role.trim()),
+                    },
+                })
+                .filter(|r| !r.name.trim().is_empty())
+                .collect(),
+            nonresponse: parsed.disclosure.nonresponse,
             key_file,
             min_cell,
             dir,

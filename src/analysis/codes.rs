@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::study::Redaction;
+
 use crate::check::segments::Coding;
 use crate::instrument::Labels;
 use crate::stats::{agreement, Agreement};
@@ -178,44 +180,79 @@ fn unit_keys(c: &Coding) -> Vec<String> {
     keys
 }
 
-/// Replaces each listed name (whole words, any case) with `[name]`.
-pub fn redact(text: &str, names: &[String]) -> String {
-    let mut out = text.to_string();
-    for name in names.iter().filter(|n| !n.trim().is_empty()) {
-        let lower = out.to_lowercase();
-        let needle = name.trim().to_lowercase();
-        let mut result = String::new();
-        let mut last = 0;
-        let mut from = 0;
-        while let Some(pos) = lower[from..].find(&needle) {
-            let start = from + pos;
-            let end = start + needle.len();
-            let before = lower[..start].chars().next_back();
-            let after = lower[end..].chars().next();
-            let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-            if !word(before)
-                && !word(after)
-                && out.is_char_boundary(start)
-                && out.is_char_boundary(end)
-            {
-                result.push_str(&out[last..start]);
-                result.push_str("[name]");
-                last = end;
+/// Replaces each listed name (whole words, any case; longer names first, so "Marta Rossi" is not
+/// left as "[name] Rossi") with its placeholder, in one pass over the text: a placeholder is
+/// never searched again.
+pub fn redact(text: &str, names: &[Redaction]) -> String {
+    let mut names: Vec<(Vec<char>, &str)> = names
+        .iter()
+        .map(|r| (fold_chars(r.name.trim()), r.placeholder.as_str()))
+        .filter(|(n, _)| !n.is_empty())
+        .collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+        let hit = starts_word
+            .then(|| {
+                names.iter().find_map(|(name, placeholder)| {
+                    let len = match_folded(&chars[i..], name)?;
+                    let ends_word = chars.get(i + len).is_none_or(|c| !c.is_alphanumeric());
+                    ends_word.then_some((len, *placeholder))
+                })
+            })
+            .flatten();
+        match hit {
+            Some((len, placeholder)) => {
+                out.push_str(placeholder);
+                i += len;
             }
-            from = end.max(start + 1);
-            while from < lower.len() && !lower.is_char_boundary(from) {
-                from += 1;
+            None => {
+                out.push(chars[i]);
+                i += 1;
             }
         }
-        result.push_str(&out[last..]);
-        out = result;
     }
     out
 }
 
+/// A name as lower-case characters (white space as one space).
+fn fold_chars(s: &str) -> Vec<char> {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// How many characters of `text` spell `name` (folded), if its start does; a space in the name
+/// stands for any white space.
+fn match_folded(text: &[char], name: &[char]) -> Option<usize> {
+    let mut at = 0;
+    for (used, c) in text.iter().enumerate() {
+        if at == name.len() {
+            return Some(used);
+        }
+        if c.is_whitespace() && name[at] == ' ' {
+            at += 1;
+            continue;
+        }
+        for l in c.to_lowercase() {
+            if name.get(at) != Some(&l) {
+                return None;
+            }
+            at += 1;
+        }
+    }
+    (at == name.len()).then_some(text.len())
+}
+
 /// Runs the analysis on a checked segments source, grouped by the metadata field `by` (groups in
 /// the order of `order`, the study's territories, then sorted).
-pub fn run(c: &Coding, by: &str, names: &[String], order: &[String]) -> CodesResult {
+pub fn run(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> CodesResult {
     let keys = unit_keys(c);
     let group_of = |doc: &str| -> Option<String> { c.documents.get(doc)?.field(by).cloned() };
     // Codes in codebook order (categories that only group other codes left out), then those
@@ -473,7 +510,7 @@ fn agreement_of(
     keys: &[String],
     codes: &[Vec<String>],
     coders: &[String],
-    names: &[String],
+    names: &[Redaction],
 ) -> Option<AgreementResult> {
     if coders.len() < 2 {
         return None;
@@ -582,7 +619,7 @@ fn quotes_of(
     c: &Coding,
     keys: &[String],
     codes: &[Vec<String>],
-    names: &[String],
+    names: &[Redaction],
     group_of: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<CodeQuotes> {
     let mut out = Vec::new();
@@ -632,7 +669,18 @@ fn quotes_of(
 #[cfg(test)]
 mod tests {
     use super::redact;
+    use crate::study::Redaction;
     use proptest::prelude::*;
+
+    fn plain(names: &[&str]) -> Vec<Redaction> {
+        names
+            .iter()
+            .map(|n| Redaction {
+                name: n.to_string(),
+                placeholder: "[name]".into(),
+            })
+            .collect()
+    }
 
     proptest! {
         /// Any text and names: no panic (case folding can change byte lengths), and a listed
@@ -643,23 +691,49 @@ mod tests {
             words in prop::collection::vec("[A-Za-z]{1,8}", 0..4),
             name in "[A-Z][a-z]{2,6}",
         ) {
-            let _ = redact(&text, &[text.clone(), "İ".into()]);
+            let _ = redact(&text, &plain(&[&text, "İ"]));
             let sentence = format!("{} {name}, {}", words.join(" "), words.join(" "));
-            let out = redact(&sentence, std::slice::from_ref(&name));
+            let out = redact(&sentence, &plain(&[&name]));
             prop_assert!(!out.split(|c: char| !c.is_alphanumeric()).any(|w| w == name));
         }
     }
 
     #[test]
     fn names_are_redacted_as_whole_words() {
-        let names = vec!["Giulia".to_string(), "Via Roma".to_string()];
+        let names = plain(&["Giulia", "Via Roma"]);
         assert_eq!(
             redact(
-                "Giulia mi ha detto, e giulia lo sa. Giuliano no. Abita in via Roma 3.",
+                "Giulia mi ha detto, e GIULIA lo sa. Giuliano no. Abita in via\nRoma 3.",
                 &names
             ),
             "[name] mi ha detto, e [name] lo sa. Giuliano no. Abita in [name] 3."
         );
         assert_eq!(redact("Niente da togliere", &names), "Niente da togliere");
+    }
+
+    #[test]
+    fn roles_replace_names_longest_first_and_placeholders_are_not_searched_again() {
+        let names = vec![
+            Redaction {
+                name: "Marta".into(),
+                placeholder: "[educatrice]".into(),
+            },
+            Redaction {
+                name: "Marta Rossi".into(),
+                placeholder: "[assistente sociale]".into(),
+            },
+            Redaction {
+                name: "sociale".into(),
+                placeholder: "[name]".into(),
+            },
+            Redaction {
+                name: "Ayşe".into(),
+                placeholder: "[name]".into(),
+            },
+        ];
+        assert_eq!(
+            redact("Marta Rossi e Marta, con AYŞE, al centro sociale.", &names),
+            "[assistente sociale] e [educatrice], con [name], al centro [name]."
+        );
     }
 }

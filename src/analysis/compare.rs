@@ -125,7 +125,7 @@ pub(super) fn run(
     result.group_labels = pair.iter().map(|&k| groups.labels[k].clone()).collect();
 
     // Variables: Likert items and scales (all of them when not named).
-    let mut vars: Vec<(String, &'static str, Vec<Option<f64>>)> = Vec::new();
+    let mut vars: Vec<(String, &'static str, Vec<Option<f64>>, bool)> = Vec::new();
     let (item_names, scale_names): (Vec<Spanned<String>>, Vec<Spanned<String>>) = match variables {
         Some(v) => v
             .iter()
@@ -152,17 +152,34 @@ pub(super) fn run(
             select_scales(set, dataset, None)?,
         )
     };
+    let ins = &dataset.instrument;
     for s in scales {
-        vars.push((s.name.clone(), "scale", scale_scores(dataset, s)));
+        let protect = study.protects_missing(s.items.iter().filter_map(|i| ins.item(i)));
+        vars.push((s.name.clone(), "scale", scale_scores(dataset, s), protect));
     }
     for i in items {
         let v = dataset.numbers(&i).unwrap_or_default();
-        vars.push((i, "item", v));
+        let protect = study.protects_missing(ins.item(&i));
+        vars.push((i, "item", v, protect));
     }
 
-    for (name, kind, values) in vars {
+    for (name, kind, values, protect) in vars {
         let split = groups.split(&values);
         let (x, y) = (&split[pair[0]], &split[pair[1]]);
+        if protect {
+            let answered: Vec<bool> = values.iter().map(Option::is_some).collect();
+            let shown = groups.answered_shown(&answered, study.min_cell);
+            if !(shown.groups[pair[0]] && shown.groups[pair[1]]) {
+                result.skipped.push(Skipped {
+                    variable: name,
+                    reason: format!(
+                        "the number of answers would show how few in a group left it unanswered (missing answers are protected, fewer than {}): not compared",
+                        study.min_cell
+                    ),
+                });
+                continue;
+            }
+        }
         if (x.len().min(y.len()) as u64) < study.min_cell {
             result.skipped.push(Skipped {
                 variable: name,

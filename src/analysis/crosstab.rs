@@ -13,7 +13,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
-use crate::disclosure::{protect_with, Suppression};
+use crate::disclosure::{protect_table, Suppression};
 use crate::error::Result;
 use crate::instrument::{ItemKind, Labels};
 use crate::stats::{adjust, independence, wilson95, Correction, Independence};
@@ -178,7 +178,12 @@ pub(super) fn run(
         let size: Vec<u64> = (0..c)
             .map(|j| counts.iter().map(|row| row[j]).sum())
             .collect();
-        let protection = protect_with(&counts, min_cell, &hidden_groups);
+        // The no-answer row is published as it is unless the study protects non-response.
+        let mut exempt = vec![false; counts.len()];
+        if !answered_all {
+            exempt[r] = !study.protects_missing(dataset.instrument.item(&name));
+        }
+        let protection = protect_table(&counts, min_cell, &hidden_groups, &exempt);
         let mut cells: Vec<Vec<Cell>> = counts
             .iter()
             .zip(&protection.cells)

@@ -8,13 +8,32 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
-use crate::disclosure::{protect_list, Suppression};
+use crate::disclosure::{protect_list, protect_with, Suppression};
 use crate::error::Result;
 use crate::ingest::format_number;
 use crate::instrument::Labels;
 use crate::study::Study;
 
 use super::{GroupCount, SpecSet};
+
+/// Which numbers of answers may be published (see [`Groups::answered_shown`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnsweredShown {
+    pub groups: Vec<bool>,
+    pub total: bool,
+    pub missing: bool,
+}
+
+impl AnsweredShown {
+    /// Everything shown (missing answers published).
+    pub fn all(groups: usize) -> AnsweredShown {
+        AnsweredShown {
+            groups: vec![true; groups],
+            total: true,
+            missing: true,
+        }
+    }
+}
 
 /// The groups of one grouping column.
 #[derive(Debug, Clone, Serialize)]
@@ -146,6 +165,34 @@ impl Groups {
     pub fn hidden_sizes(&self, height: usize, min_cell: u64) -> Vec<bool> {
         let (_, hidden) = self.protected_sizes(height, min_cell);
         hidden.iter().map(Option::is_some).collect()
+    }
+
+    /// When missing answers are protected: which groups' numbers of answers to a variable may be
+    /// published beside their sizes (answered and missing × groups, protected like any table,
+    /// with the sizes hidden elsewhere kept hidden), then whether everyone's number of answers
+    /// and everyone's number of missing answers may. `answered[i]`: row i has an answer.
+    pub fn answered_shown(&self, answered: &[bool], min_cell: u64) -> AnsweredShown {
+        let c = self.names.len();
+        let mut counts = vec![vec![0u64; c + 1]; 2];
+        for (a, g) in answered.iter().zip(&self.index) {
+            counts[usize::from(!a)][g.unwrap_or(c)] += 1;
+        }
+        // Rows without a group are an unpublished column (their count is never shown).
+        let without = counts[0][c] + counts[1][c] > 0;
+        let mut hidden_cols = self.hidden_sizes(answered.len(), min_cell);
+        if without {
+            hidden_cols.push(true);
+        } else {
+            counts.iter_mut().for_each(|row| {
+                row.pop();
+            });
+        }
+        let p = protect_with(&counts, min_cell, &hidden_cols);
+        AnsweredShown {
+            groups: (0..c).map(|j| p.cells[0][j].is_none()).collect(),
+            total: p.rows[0].is_none(),
+            missing: p.rows[1].is_none(),
+        }
     }
 
     /// The non-missing values of each group.

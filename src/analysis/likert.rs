@@ -6,7 +6,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
-use crate::disclosure::{protect_list, protect_with, Suppression};
+use crate::disclosure::{protect_list_with, protect_table, Suppression};
 use crate::error::Result;
 use crate::instrument::Labels;
 use crate::stats::{weighted_mean, wilson95};
@@ -263,9 +263,14 @@ pub(super) fn run(
         };
         // Categories and no answer (rows) × groups (columns), protected with its margins; the
         // everyone row is the row totals.
+        // The no-answer row is published as it is unless the study protects non-response.
+        let mut exempt = vec![false; total.counts.len()];
+        if let Some(last) = exempt.last_mut() {
+            *last = !study.protects_missing(dataset.instrument.item(&name));
+        }
         let (group_rows, total_row) = if tallies.is_empty() {
             let list: Vec<u64> = total.counts.clone();
-            let hidden = protect_list(&list, study.min_cell);
+            let hidden = protect_list_with(&list, study.min_cell, &exempt);
             (
                 Vec::new(),
                 publish(None, &total, &hidden, false, study.min_cell),
@@ -274,7 +279,7 @@ pub(super) fn run(
             let table: Vec<Vec<u64>> = (0..total.counts.len())
                 .map(|c| tallies.iter().map(|t| t.counts[c]).collect())
                 .collect();
-            let p = protect_with(&table, study.min_cell, &hidden_groups);
+            let p = protect_table(&table, study.min_cell, &hidden_groups, &exempt);
             let names = groups.as_ref().map(|g| g.names.clone()).unwrap_or_default();
             let rows = tallies
                 .iter()

@@ -391,6 +391,8 @@ pub struct Results {
     pub assumptions: Vec<Flag>,
     /// The minimum cell size: no published count is below it (hidden values are null).
     pub min_cell: u64,
+    /// Whether counts of missing answers are published or protected.
+    pub nonresponse: crate::study::Nonresponse,
     /// True only for `run --internal`: nothing is hidden, and the outputs say so.
     pub internal: bool,
 }
@@ -595,6 +597,7 @@ pub fn run_analyses(
         methods,
         assumptions,
         min_cell: study.min_cell,
+        nonresponse: study.nonresponse,
         internal: false,
     })
 }

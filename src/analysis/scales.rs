@@ -5,13 +5,13 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
-use crate::disclosure::Suppression;
+use crate::disclosure::{protect_list, Suppression};
 use crate::error::Result;
 use crate::instrument::{Labels, Scale};
 use crate::stats::{cronbach_alpha, weighted_mean, Alpha, Summary, Weighted};
 use crate::study::Study;
 
-use super::groups::present_weighted;
+use super::groups::{present_weighted, AnsweredShown};
 use super::{Groups, SpecSet};
 
 /// How a score is computed, stated in every result.
@@ -30,16 +30,21 @@ pub struct ScoreSummary {
 }
 
 impl ScoreSummary {
+    /// Nothing published, for the reason given.
+    pub fn withheld(why: Suppression) -> ScoreSummary {
+        ScoreSummary {
+            n: None,
+            mean: None,
+            sd: None,
+            median: None,
+            ci95: None,
+            suppressed: Some(why),
+        }
+    }
+
     pub fn publish(s: Summary, min_cell: u64) -> ScoreSummary {
         if (s.n as u64) < min_cell {
-            return ScoreSummary {
-                n: None,
-                mean: None,
-                sd: None,
-                median: None,
-                ci95: None,
-                suppressed: Some(Suppression::Primary),
-            };
+            return ScoreSummary::withheld(Suppression::Primary);
         }
         ScoreSummary {
             n: Some(s.n),
@@ -75,8 +80,9 @@ pub struct ScaleRow {
     pub total: ScoreSummary,
     /// With design weights: the weighted mean and Kish's effective sample size.
     pub total_weighted: Option<Weighted>,
-    /// Respondents without a score (too few items answered).
-    pub missing: usize,
+    /// Respondents without a score (too few items answered); hidden when the study protects
+    /// missing answers and it is small.
+    pub missing: Option<usize>,
     pub alpha: Option<Alpha>,
     pub groups: Vec<GroupSummary>,
 }
@@ -204,6 +210,31 @@ pub(super) fn run(
             .map(|c| complete.iter().map(|&i| c[i].unwrap_or_default()).collect())
             .collect();
         let slices: Vec<&[f64]> = complete_cols.iter().map(Vec::as_slice).collect();
+        // With missing answers protected, a number of scores beside a published group size must
+        // not give away a small number without one (nor alpha's complete cases the incomplete).
+        let protect =
+            study.protects_missing(names.iter().filter_map(|n| dataset.instrument.item(n)));
+        let answered: Vec<bool> = scores.iter().map(Option::is_some).collect();
+        let shown = match (&groups, protect) {
+            (_, false) => AnsweredShown::all(groups.as_ref().map_or(0, |g| g.names.len())),
+            (Some(g), true) => g.answered_shown(&answered, k_min),
+            (None, true) => {
+                let n = [present.len() as u64, (scores.len() - present.len()) as u64];
+                let hidden = protect_list(&n, k_min);
+                AnsweredShown {
+                    groups: Vec::new(),
+                    total: hidden[0].is_none(),
+                    missing: hidden[1].is_none(),
+                }
+            }
+        };
+        let alpha_shown = !protect || {
+            let n = [
+                complete.len() as u64,
+                (scores.len() - complete.len()) as u64,
+            ];
+            protect_list(&n, k_min).iter().all(Option::is_none)
+        };
         let group_rows = match &groups {
             Some(g) => {
                 let weighted_split = weights.as_ref().map(|w| g.split_weighted(&scores, w));
@@ -213,10 +244,14 @@ pub(super) fn run(
                     .enumerate()
                     .map(|(k, (vals, name))| GroupSummary {
                         group: name.clone(),
-                        summary: ScoreSummary::publish(Summary::of(vals), k_min),
+                        summary: if shown.groups[k] {
+                            ScoreSummary::publish(Summary::of(vals), k_min)
+                        } else {
+                            ScoreSummary::withheld(Suppression::Secondary)
+                        },
                         weighted: weighted_split
                             .as_ref()
-                            .filter(|_| vals.len() as u64 >= k_min)
+                            .filter(|_| vals.len() as u64 >= k_min && shown.groups[k])
                             .and_then(|s| weighted_mean(&s[k].0, &s[k].1)),
                     })
                     .collect()
@@ -233,13 +268,17 @@ pub(super) fn run(
                 .cloned()
                 .collect(),
             // Alpha rests on the complete answers: not published on fewer than k of them.
-            alpha: cronbach_alpha(&names, &slices).filter(|a| a.n as u64 >= k_min),
+            alpha: cronbach_alpha(&names, &slices).filter(|a| a.n as u64 >= k_min && alpha_shown),
             item_labels: names.iter().map(|n| super::labels_of(dataset, n)).collect(),
             items: names,
             range,
-            missing: scores.len() - present.len(),
-            total: ScoreSummary::publish(Summary::of(&present), k_min),
-            total_weighted: weights.as_ref().and_then(|w| {
+            missing: shown.missing.then_some(scores.len() - present.len()),
+            total: if shown.total {
+                ScoreSummary::publish(Summary::of(&present), k_min)
+            } else {
+                ScoreSummary::withheld(Suppression::Secondary)
+            },
+            total_weighted: weights.as_ref().filter(|_| shown.total).and_then(|w| {
                 let (v, w) = present_weighted(&scores, w);
                 weighted_mean(&v, &w)
             }),

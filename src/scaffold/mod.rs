@@ -70,7 +70,11 @@ metadata = "data/focus-groups-documents.csv"
 codebook = "instruments/peer-to-peer-codebook.xlsx"
 
 [disclosure]
-names = ["Marta", "Luca"]   # replaced by [name] in every quote
+# Names taken out of every quote: "Name" becomes [name], { name, role } becomes [role].
+names = [{ name = "Marta", role = "una ragazza" }, { name = "Luca", role = "un ragazzo" }]
+# Counts of missing answers: "publish" (a skipped question is not a characteristic of anyone;
+# questions with an XLSForm `relevant` are still protected) or "protect" (hidden like any count).
+nonresponse = "publish"
 "#
         } else {
             ""

@@ -133,3 +133,30 @@ pub fn stats_fails(args: &[&str]) -> String {
     assert!(!err.contains("panicked") && !err.contains("NaN"), "{err}");
     err
 }
+
+/// A copy of the example study in `dir`: its answers, and its study.toml pointing at the
+/// shared files.
+pub fn example_copy(dir: &Path) {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::copy(
+        repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv"),
+        dir.join("data/risposte-care-leavers.csv"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("study.toml"), example_toml()).unwrap();
+}
+
+/// The example's study.toml with absolute paths to the shared files and the focus groups (the
+/// survey answers stay relative, for the copy to hold).
+pub fn example_toml() -> String {
+    std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
+        .unwrap()
+        .replace("../../", &format!("{}/", repo().display()))
+        .replace(
+            "\"data/focus-groups",
+            &format!(
+                "\"{}/examples/caring-prato-firenze/data/focus-groups",
+                repo().display()
+            ),
+        )
+}

@@ -7,8 +7,9 @@ use crate::common::{
     analysis_of_kind, append_to_study, capakit, check, csv_study, repo, run_study, study, HEADER,
 };
 
-/// Every count of a protected table in results.json, with where it is.
-fn published_counts(r: &Value) -> Vec<(String, u64)> {
+/// Every count of a protected table in results.json, with where it is; with `nonresponse`, the
+/// counts of missing answers too (published as they are unless the study protects them).
+fn published_counts(r: &Value, nonresponse: bool) -> Vec<(String, u64)> {
     let mut out = Vec::new();
     let mut push = |at: String, v: &Value| {
         if let Some(n) = v.as_u64() {
@@ -33,7 +34,9 @@ fn published_counts(r: &Value) -> Vec<(String, u64)> {
                 for c in g["counts"].as_array().unwrap() {
                     push(at.clone(), c);
                 }
-                push(format!("{at} missing"), &g["missing"]);
+                if nonresponse {
+                    push(format!("{at} missing"), &g["missing"]);
+                }
                 push(format!("{at} n"), &g["n"]);
                 push(format!("{at} size"), &g["size"]);
             }
@@ -45,7 +48,7 @@ fn published_counts(r: &Value) -> Vec<(String, u64)> {
                 .as_array()
                 .unwrap()
                 .iter()
-                .chain(no_answer.iter().filter(|v| !v.is_null()));
+                .chain(no_answer.iter().filter(|v| !v.is_null() && nonresponse));
             for row in rows {
                 for c in row.as_array().unwrap() {
                     push(at.clone(), &c["count"]);
@@ -57,10 +60,16 @@ fn published_counts(r: &Value) -> Vec<(String, u64)> {
         }
         if a["kind"] == "capability" {
             capability_counts(id, a, &mut push);
+            if nonresponse {
+                push(format!("{id} n_excluded"), &a["n_excluded"]);
+            }
         }
         for s in a["scales"].as_array().into_iter().flatten() {
             for g in s["groups"].as_array().unwrap() {
                 push(format!("{id} {} {}", s["scale"], g["group"]), &g["n"]);
+            }
+            if nonresponse {
+                push(format!("{id} {} missing", s["scale"]), &s["missing"]);
             }
         }
     }
@@ -74,7 +83,7 @@ fn capability_counts(at: &str, v: &Value, push: &mut dyn FnMut(String, &Value)) 
         Value::Object(map) => {
             for (key, x) in map {
                 let here = format!("{at}.{key}");
-                if ["n", "deprived", "count", "n_excluded"].contains(&key.as_str()) {
+                if ["n", "deprived", "count"].contains(&key.as_str()) {
                     push(here.clone(), x);
                 }
                 if key == "distribution" {
@@ -106,7 +115,7 @@ fn the_example_publishes_no_count_below_five_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let r = run_study(&repo().join("examples/caring-prato-firenze"), &out, false);
-    let counts = published_counts(&r);
+    let counts = published_counts(&r, false);
     assert!(
         counts.len() > 500,
         "the scan sees the tables: {}",
@@ -120,6 +129,159 @@ fn the_example_publishes_no_count_below_five_and_says_so() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("class=\"supp\""));
     assert!(html.contains("non pubblicato") || html.contains("not published"));
+}
+
+/// Differences a reader can take: a territory's published size minus a number of answers (or of
+/// respondents in the index) published for it — each is a count of missing answers.
+fn derived_nonresponse(r: &Value) -> Vec<(String, i64)> {
+    let mut size = std::collections::HashMap::new();
+    for g in r["sources"][0]["territories"].as_array().unwrap() {
+        if let Some(n) = g["n"].as_i64() {
+            size.insert(g["group"].as_str().unwrap().to_string(), n);
+        }
+    }
+    let mut out = Vec::new();
+    let mut gap = |at: String, group: &Value, n: &Value| {
+        if let (Some(s), Some(n)) = (group.as_str().and_then(|g| size.get(g)), n.as_i64()) {
+            out.push((at, s - n));
+        }
+    };
+    for a in r["analyses"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        for s in a["scales"].as_array().into_iter().flatten() {
+            for g in s["groups"].as_array().unwrap() {
+                gap(format!("{id} {}", s["scale"]), &g["group"], &g["n"]);
+            }
+        }
+        for i in a["items"].as_array().into_iter().flatten() {
+            for g in i["groups"].as_array().unwrap() {
+                gap(format!("{id} {}", i["item"]), &g["group"], &g["n"]);
+            }
+        }
+        for t in a["tests"].as_array().into_iter().flatten() {
+            for (g, n) in a["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .zip(t["n"].as_array().unwrap())
+            {
+                gap(format!("{id} {}", t["variable"]), g, n);
+            }
+        }
+        for res in a["results"].as_array().into_iter().flatten() {
+            for g in res["groups"].as_array().unwrap() {
+                gap(format!("{id} k={}", res["k"]), &g["group"], &g["n"]);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn nonresponse_is_published_by_default_and_protected_on_request() {
+    // By default the example publishes its few missing answers as they are (a skipped question
+    // is not a characteristic of anyone) ...
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = run_study(&repo().join("examples/caring-prato-firenze"), &out, false);
+    let shown_small = published_counts(&r, true)
+        .into_iter()
+        .filter(|(_, n)| *n < 5)
+        .count();
+    assert!(
+        shown_small > 0,
+        "the example has small counts of missing answers"
+    );
+    let gaps = derived_nonresponse(&r);
+    assert!(gaps.iter().any(|(_, g)| (1..5).contains(g)), "{gaps:?}");
+    // The methods say so.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("Il numero di risposte mancanti è invece pubblicato"));
+
+    // ... and with nonresponse = "protect" nothing below 5 is left: not as a count, not as the
+    // difference between a published group size and a published number of answers.
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::example_copy(dir.path());
+    let toml = std::fs::read_to_string(dir.path().join("study.toml"))
+        .unwrap()
+        .replace("nonresponse = \"publish\"", "nonresponse = \"protect\"");
+    assert!(toml.contains("nonresponse = \"protect\""));
+    std::fs::write(dir.path().join("study.toml"), toml).unwrap();
+    let r = run_study(dir.path(), &dir.path().join("out"), false);
+    let counts = published_counts(&r, true);
+    assert!(counts.len() > 400, "{}", counts.len());
+    let small: Vec<_> = counts.iter().filter(|(_, n)| *n < 5).collect();
+    assert!(small.is_empty(), "published counts below 5: {small:?}");
+    let gaps = derived_nonresponse(&r);
+    assert!(
+        gaps.len() > 20,
+        "the attacker has differences to take: {gaps:?}"
+    );
+    let leaks: Vec<_> = gaps.iter().filter(|(_, g)| *g < 5).collect();
+    assert!(leaks.is_empty(), "missing answers recoverable: {leaks:?}");
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(html.contains("e questo vale anche per le risposte mancanti"));
+    // What was withheld says so.
+    let compare = analysis_of_kind(&r, "compare");
+    assert!(compare["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["reason"]
+            .as_str()
+            .unwrap()
+            .contains("missing answers are protected")));
+}
+
+#[test]
+fn missing_answers_to_a_conditional_question_are_protected() {
+    // 20 per territory. `msna` is asked only of those born abroad (relevant in the shipped
+    // questionnaire): Prato's 3 born in Italy have no msna answer, and that 3 tells who is not a
+    // migrant, so it is hidden. Firenze's 2 without an education score (two of its three items
+    // left blank) are plain non-response: shown.
+    let mut rows = String::new();
+    for i in 0..40 {
+        let prato = i < 20;
+        let t = if prato { "Prato" } else { "Firenze" };
+        let abroad = if prato { i >= 3 } else { i % 2 == 0 };
+        let msna = match (abroad, i % 3) {
+            (false, _) => "",
+            (true, 0) => "si",
+            (true, _) => "no",
+        };
+        let (edu_1, edu_2) = if i >= 38 {
+            (String::new(), String::new())
+        } else {
+            ((1 + i % 5).to_string(), (1 + (i * 2) % 5).to_string())
+        };
+        rows.push_str(&format!(
+            "CL-{i};{t};18;affido;{edu_1};{edu_2};3;{};{msna}\n",
+            if abroad { "si" } else { "no" }
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = csv_study(
+        dir.path(),
+        &format!("{HEADER};migrant_background;msna\n{rows}"),
+    );
+    let r = run_study(&s, &dir.path().join("out"), false);
+    let profile = analysis_of_kind(&r, "crosstab");
+    let table = |v: &str| {
+        profile["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["variable"] == v)
+            .unwrap_or_else(|| panic!("no table of {v}: {profile}"))
+            .clone()
+    };
+    let msna = table("msna");
+    assert!(msna["no_answer"][0]["count"].is_null(), "{msna}");
+    assert_eq!(msna["no_answer"][0]["suppressed"], "primary");
+    let scales = analysis_of_kind(&r, "scales");
+    let istruzione = &scales["scales"][0];
+    assert_eq!(istruzione["missing"], 2, "{istruzione}");
+    assert_eq!(istruzione["groups"][1]["n"], 18, "{istruzione}");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{capakit, repo};
+use crate::common::{capakit, example_copy, example_toml, repo};
 
 fn run_example(out: &Path, lang: &str) -> Value {
     capakit()
@@ -385,31 +385,6 @@ fn data_cannot_become_markup_or_template_code() {
 }
 
 /// A copy of the example study in a temporary folder, with absolute paths to the shared files.
-fn example_copy(dir: &Path) {
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::copy(
-        repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv"),
-        dir.join("data/risposte-care-leavers.csv"),
-    )
-    .unwrap();
-    std::fs::write(dir.join("study.toml"), example_toml()).unwrap();
-}
-
-/// The example's study.toml with absolute paths to the shared files and the focus groups (the
-/// survey answers stay relative, for the copy to hold).
-fn example_toml() -> String {
-    std::fs::read_to_string(repo().join("examples/caring-prato-firenze/study.toml"))
-        .unwrap()
-        .replace("../../", &format!("{}/", repo().display()))
-        .replace(
-            "\"data/focus-groups",
-            &format!(
-                "\"{}/examples/caring-prato-firenze/data/focus-groups",
-                repo().display()
-            ),
-        )
-}
-
 #[test]
 fn a_study_can_override_words_and_templates() {
     let dir = tempfile::tempdir().unwrap();

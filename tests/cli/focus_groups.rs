@@ -271,7 +271,7 @@ fn the_example_has_its_focus_group_chapter_and_joint_display() {
         "class=\"heatmap\"",
         "class=\"joint\"",
         "<blockquote>",
-        "[name]",
+        "[una ragazza]",
     ] {
         assert!(html.contains(part), "the report lacks {part}");
     }

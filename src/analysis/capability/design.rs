@@ -73,8 +73,9 @@ pub struct Dimension {
 pub struct Importance {
     pub item: String,
     pub mean: f64,
-    /// Respondents (of those in the index) who rated it.
-    pub n: usize,
+    /// Respondents (of those in the index) who rated it; hidden when the study protects missing
+    /// answers and it would show how few did not.
+    pub n: Option<usize>,
 }
 
 /// An indicator as resolved.
@@ -591,7 +592,7 @@ pub fn participatory(
         dim.importance = Some(Importance {
             item: item.get_ref().clone(),
             mean,
-            n: given.len(),
+            n: Some(given.len()),
         });
     }
     let total: f64 = means.iter().sum();

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::disclosure::{protect_with, Suppression};
+use crate::disclosure::{protect_table, protect_with, Suppression};
 use crate::stats::{bootstrap, headline, is_deprived, Intervals};
 
 use super::design::{Design, Matrix};
@@ -92,6 +92,8 @@ pub struct Split<'a> {
     pub of_kept: Vec<Option<usize>>,
     pub excluded: Vec<u64>,
     pub hidden: Vec<bool>,
+    /// Whether the numbers left out are published as they are (missing answers not protected).
+    pub publish_left_out: bool,
 }
 
 impl Split<'_> {
@@ -167,7 +169,8 @@ pub fn measures(
     if counts[2].iter().all(|&x| x == 0) {
         counts.pop();
     }
-    let p = protect_with(&counts, min_cell, &hidden_cols);
+    let exempt = [false, false, split.publish_left_out];
+    let p = protect_table(&counts, min_cell, &hidden_cols, &exempt[..counts.len()]);
     let shown: Vec<bool> = (0..c)
         .map(|j| p.cells[0][j].is_none() && p.cells[1][j].is_none())
         .collect();
@@ -452,6 +455,7 @@ mod tests {
             of_kept: (0..n).map(|r| Some(group(r))).collect(),
             excluded: vec![0, 0, 0],
             hidden: vec![false, false],
+            publish_left_out: false,
         };
         let r = Resampling {
             replications: 0,

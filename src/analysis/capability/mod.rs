@@ -215,7 +215,13 @@ pub fn design_of(set: &SpecSet, dataset: &Dataset, p: &Parameters) -> Result<(De
 }
 
 /// The split of the respondents in the index by `groups`.
-fn split_of<'a>(groups: &'a Groups, matrix: &Matrix, height: usize, min_cell: u64) -> Split<'a> {
+fn split_of<'a>(
+    groups: &'a Groups,
+    matrix: &Matrix,
+    height: usize,
+    min_cell: u64,
+    publish_left_out: bool,
+) -> Split<'a> {
     let mut excluded = vec![0u64; groups.names.len() + 1];
     let mut kept = vec![false; height];
     for &r in &matrix.rows {
@@ -231,6 +237,7 @@ fn split_of<'a>(groups: &'a Groups, matrix: &Matrix, height: usize, min_cell: u6
         of_kept: matrix.rows.iter().map(|&r| groups.index[r]).collect(),
         excluded,
         hidden: groups.hidden_sizes(height, min_cell),
+        publish_left_out,
     }
 }
 
@@ -241,8 +248,35 @@ pub(super) fn run(
     by: Option<&Spanned<String>>,
     p: &Parameters,
 ) -> Result<CapabilityResult> {
-    let (design, matrix) = design_of(set, dataset, p)?;
+    let (mut design, matrix) = design_of(set, dataset, p)?;
     let min_cell = study.min_cell;
+    for imp in design
+        .dimensions
+        .iter_mut()
+        .filter_map(|d| d.importance.as_mut())
+    {
+        let Some(n) = imp.n else { continue };
+        let counts = [n as u64, (matrix.rows.len() - n) as u64];
+        let hidden = crate::disclosure::protect_list(&counts, min_cell);
+        if study.protects_missing(dataset.instrument.item(&imp.item))
+            && hidden.iter().any(Option::is_some)
+        {
+            imp.n = None;
+        }
+    }
+    // Those left out for a missing answer are counted openly unless missing answers to an
+    // indicator (or to a scale's items) are protected.
+    let ins = &dataset.instrument;
+    let publish_left_out =
+        !study.protects_missing(
+            design
+                .indicators
+                .iter()
+                .flat_map(|i| match ins.scale(&i.item) {
+                    Some(s) => s.items.iter().filter_map(|n| ins.item(n)).collect(),
+                    None => ins.item(&i.item).into_iter().collect::<Vec<_>>(),
+                }),
+        );
     let height = dataset.height();
     let weights: Vec<f64> = design.indicators.iter().map(|i| i.weight).collect();
     let scores = deprivation_scores(&matrix.deprived, &weights);
@@ -257,7 +291,7 @@ pub(super) fn run(
         labels: Vec::new(),
         index: vec![None; height],
     });
-    let split = split_of(&groups, &matrix, height, min_cell);
+    let split = split_of(&groups, &matrix, height, min_cell, publish_left_out);
 
     let results: Vec<AtK> = design
         .ks
@@ -279,7 +313,7 @@ pub(super) fn run(
         let Some(g) = Groups::for_spec(set, study, dataset, Some(b))? else {
             continue;
         };
-        let s = split_of(&g, &matrix, height, min_cell);
+        let s = split_of(&g, &matrix, height, min_cell, publish_left_out);
         let m = measures(&design, &matrix, &scores, &s, k0, min_cell, resampling);
         breakdowns.push(Breakdown {
             by_labels: super::labels_of(dataset, &g.by),
@@ -300,7 +334,8 @@ pub(super) fn run(
     });
     // The numbers kept and left out: a list with its total, protected like any other.
     let counts = [matrix.rows.len() as u64, matrix.excluded as u64];
-    let hidden = crate::disclosure::protect_list(&counts, min_cell);
+    let hidden =
+        crate::disclosure::protect_list_with(&counts, min_cell, &[false, publish_left_out]);
     Ok(CapabilityResult {
         by: (!groups.by.is_empty()).then(|| groups.by.clone()),
         groups: groups.names.clone(),
