@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes capakit's readers with cargo-fuzz (libFuzzer): `csv` (any bytes as a CSV data file),
-# `workbook` (any bytes as .xlsx, .ods or .xls) and `segments` (any bytes as a .qdpx project or a
+# `workbook` (any bytes as .xlsx, .ods, .xls or .xlsb) and `segments` (any bytes as a .qdpx project or a
 # coding export in every layout). Seeds the corpora from the bad-input fixtures and
 # the example study, then runs each target for SECONDS (default 600). A crash is saved under
 # fuzz/artifacts/<target>/; copy it into fuzz/regressions/<target>/ and `cargo test` replays it.
@@ -18,7 +18,7 @@ mkdir -p fuzz/corpus/csv fuzz/corpus/workbook
 cp tests/fixtures/bad/*.csv tests/fixtures/bad/data.txt fuzz/corpus/csv/
 cp examples/caring-prato-firenze/data/risposte-care-leavers.csv fuzz/corpus/csv/example.csv
 kind=0
-for ext in xlsx ods xls; do
+for ext in xlsx ods xls xlsb; do
   for f in tests/fixtures/bad/*."$ext"; do
     [ "$(stat -c %s "$f")" -gt 200000 ] && continue
     { printf "\\x0$kind"; cat "$f"; } > "fuzz/corpus/workbook/$(basename "$f")"

@@ -264,6 +264,72 @@ w("ods-actually-xlsx.ods", good)
 # ---- XLS --------------------------------------------------------------------------------------
 w("xls-random-bytes.xls", bytes(rng.randrange(256) for _ in range(4096)))
 w("xls-ole-header-only.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+
+
+# .xlsb (BIFF12 records, MS-XLSB): written by hand, no Python library writes them.
+def rec(typ, body=b""):
+    """A record: its type and length as 7-bit varints, then the body."""
+    out = bytearray()
+    for value, most in ((typ, 2), (len(body), 4)):
+        for _ in range(most):
+            byte = value & 0x7F
+            value >>= 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                break
+    return bytes(out) + body
+
+
+def wide(text):
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb_sheet(rows, dimension):
+    """rows: (row, [(col, value)]); dimension: (first row, last row, first col, last col)."""
+    body = rec(0x81) + rec(0x94, struct.pack("<4I", *dimension)) + rec(0x91)
+    for r, cells in rows:
+        body += rec(0x00, struct.pack("<I", r) + bytes(13))
+        for c, v in cells:
+            head = struct.pack("<I", c) + bytes(4)
+            if isinstance(v, (int, float)):
+                body += rec(0x05, head + struct.pack("<d", float(v)))
+            else:
+                body += rec(0x06, head + wide(v))
+    return body + rec(0x92) + rec(0x82)
+
+
+def xlsb(name, sheet_rows, dimension):
+    workbook = rec(0x83) + rec(0x8F) + rec(0x9C, struct.pack("<II", 0, 1) + wide("rId1") + wide("Foglio1"))
+    workbook += rec(0x90) + rec(0x9D, bytes(20)) + rec(0x84)
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/>'
+        "</Relationships>"
+    )
+    zipped(
+        name,
+        [
+            ("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'),
+            ("xl/workbook.bin", workbook),
+            ("xl/_rels/workbook.bin.rels", rels),
+            ("xl/worksheets/sheet1.bin", xlsb_sheet(sheet_rows, dimension)),
+        ],
+    )
+
+
+def typed(values):
+    return [(j, int(v) if v.isdigit() else v) for j, v in enumerate(values)]
+
+
+import struct  # noqa: E402
+
+XLSB_ROWS = [(0, typed(HEADER.split(";"))), (1, typed(ROW.split(";")))]
+xlsb("xlsb-good.xlsb", XLSB_ROWS, (0, 1, 0, 6))
+# Declares the whole grid (17 billion cells) and holds two rows: read cell by cell, not allocated.
+xlsb("xlsb-huge-declared-dimension.xlsb", XLSB_ROWS, (0, 1048575, 0, 16383))
+# A cell far away: one cell, not a row of 16,384.
+xlsb("xlsb-far-apart-cells.xlsb", XLSB_ROWS + [(1048575, [(16383, "lontano")])], (0, 1048575, 0, 16383))
 w("xls-csv-text.xls", HEADER + "\n" + ROW + "\n")
 try:
     import struct

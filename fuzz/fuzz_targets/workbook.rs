@@ -1,4 +1,4 @@
-//! Any bytes read as a workbook (.xlsx, .ods or .xls, chosen by the first byte): a table or a
+//! Any bytes read as a workbook (.xlsx, .ods, .xls or .xlsb, chosen by the first byte): a table or a
 //! located error, never a panic, an abort or runaway memory.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +10,6 @@ fuzz_target!(init: capakit::ingest::install_panic_hook(), |data: &[u8]| {
     let Some((&kind, bytes)) = data.split_first() else {
         return;
     };
-    let ext = ["xlsx", "ods", "xls"][kind as usize % 3];
+    let ext = ["xlsx", "ods", "xls", "xlsb"][kind as usize % 4];
     capakit::ingest::fuzz::read(bytes, ext);
 });

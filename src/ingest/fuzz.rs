@@ -71,8 +71,8 @@ mod tests {
         let mut replayed = 0;
         for (target, ext) in [
             ("csv", None),
-            ("workbook", Some(["xlsx", "ods", "xls"])),
-            ("segments", Some(["", "", ""])),
+            ("workbook", Some(["xlsx", "ods", "xls", "xlsb"])),
+            ("segments", Some(["", "", "", ""])),
         ] {
             let Ok(entries) = std::fs::read_dir(root.join(target)) else {
                 continue;
@@ -84,7 +84,7 @@ mod tests {
                     Some(_) if target == "segments" => super::segments(&data),
                     Some(exts) => {
                         if let Some((&kind, bytes)) = data.split_first() {
-                            super::read(bytes, exts[kind as usize % 3]);
+                            super::read(bytes, exts[kind as usize % exts.len()]);
                         }
                     }
                 }

@@ -102,8 +102,21 @@ pub fn read_sheet(path: &Path, shown: &str, sheet: Option<&str>) -> Result<RawTa
                 format!("the sheet cannot be read: {e}"),
             )
         };
+        // .xlsx and .xlsb are streamed cell by cell: a declared range is never allocated.
+        let max_cells = Limits::from_env().cells;
         if let Sheets::Xlsx(xlsx) = &mut book {
-            return table_from_cells(path, shown, &name, xlsx, Limits::from_env().cells);
+            let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
+            return table_from_cells(path, shown, &name, max_cells, || {
+                let cell = reader.next_cell().map_err(|e| e.to_string())?;
+                Ok(cell.map(|c| (c.get_position(), convert_ref(c.get_value()))))
+            });
+        }
+        if let Sheets::Xlsb(xlsb) = &mut book {
+            let mut reader = xlsb.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
+            return table_from_cells(path, shown, &name, max_cells, || {
+                let cell = reader.next_cell().map_err(|e| e.to_string())?;
+                Ok(cell.map(|c| (c.get_position(), convert_ref(c.get_value()))))
+            });
         }
         let range = book.worksheet_range(&name).map_err(|e| cannot(&e))?;
         table_from_range(path, shown, &name, &range)
@@ -141,23 +154,22 @@ pub(crate) fn table_from_range(
 
 /// Streams an .xlsx sheet's cells into rows, without allocating the rectangle its cells span (two
 /// cells at A1 and XFD1048576 would otherwise ask for 17 billion); refuses more than `max_cells`.
+type NextCell = std::result::Result<Option<((u32, u32), Cell<'static>)>, String>;
+
+/// Builds a sheet's table from its cells, read one by one by `next` (position, value), refusing
+/// a cell beyond Excel's grid and more than `max_cells` cells.
 fn table_from_cells(
     path: &Path,
     shown: &str,
     sheet: &str,
-    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
     max_cells: u64,
+    mut next: impl FnMut() -> NextCell,
 ) -> Result<RawTable> {
     let located = |message: String| Error::input(Location::file(shown).sheet(Some(sheet)), message);
-    let mut reader = xlsx
-        .worksheet_cells_reader(sheet)
-        .map_err(|e| located(format!("the sheet cannot be read: {e}")))?;
     let mut cells: Vec<(u32, u32, Cell<'static>)> = Vec::new();
-    while let Some(cell) = reader
-        .next_cell()
-        .map_err(|e| located(format!("the sheet cannot be read: {e}")))?
+    while let Some(((row, col), value)) =
+        next().map_err(|e| located(format!("the sheet cannot be read: {e}")))?
     {
-        let (row, col) = cell.get_position();
         // Excel's grid ends at row 1,048,576 and column XFD: a cell beyond is a damaged file, and
         // must not make a row of billions of cells.
         if row >= EXCEL_ROWS || col >= EXCEL_COLUMNS {
@@ -167,7 +179,6 @@ fn table_from_cells(
                 col as u64 + 1
             )));
         }
-        let value = convert_ref(cell.get_value());
         if value.is_empty() {
             continue;
         }
@@ -178,7 +189,6 @@ fn table_from_cells(
         }
         cells.push((row, col, value));
     }
-    drop(reader);
     cells.sort_by_key(|c| (c.0, c.1));
     let first_row = cells.first().map_or(0, |c| c.0);
     let last_row = cells.last().map_or(0, |c| c.0);
