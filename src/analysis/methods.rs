@@ -189,6 +189,7 @@ pub fn methods_and_flags(entries: &[Entry]) -> (Vec<MethodNote>, Vec<Flag>) {
                 }
                 add(note("codes", None, &refs));
             }
+            AnalysisResult::Recommendations(_) => add(note("recommendations", None, &[])),
             AnalysisResult::Compare(c) => {
                 if c.not_run.is_some() {
                     continue;

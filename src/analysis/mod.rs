@@ -11,6 +11,7 @@ mod crosstab;
 mod groups;
 mod likert;
 mod methods;
+pub mod recommendations;
 mod scales;
 pub mod single;
 
@@ -51,6 +52,8 @@ pub enum Kind {
     Capability,
     /// Focus-group codes: frequencies, the two-level matrix, co-occurrence, coder agreement.
     Codes,
+    /// Recommendation rules over the other analyses' published results.
+    Recommendations,
 }
 
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
@@ -107,6 +110,9 @@ pub struct Spec {
     /// capability: the bootstrap's seed.
     #[serde(default)]
     pub seed: Option<Spanned<u64>>,
+    /// recommendations: the rules (`[[analysis.rules]]`).
+    #[serde(default)]
+    pub rules: Option<Spanned<Vec<recommendations::RuleSpec>>>,
 }
 
 /// Why an analysis over groups did not run when there is nothing to group by.
@@ -132,7 +138,7 @@ impl Spec {
         // Each parameter, where it is written, and the kinds it applies to.
         type Owned<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
         let cap: &[Kind] = &[Kind::Capability];
-        let owned_by: [Owned; 13] = [
+        let owned_by: [Owned; 14] = [
             (
                 "dimensions",
                 self.dimensions.as_ref().map(|x| x.span()),
@@ -170,6 +176,11 @@ impl Spec {
                 self.correction.as_ref().map(|x| x.span()),
                 &[Kind::Compare, Kind::Crosstab],
             ),
+            (
+                "rules",
+                self.rules.as_ref().map(|x| x.span()),
+                &[Kind::Recommendations],
+            ),
         ];
         for (name, span, owners) in owned_by {
             if let Some(span) = span.filter(|_| !owners.contains(&kind)) {
@@ -198,6 +209,7 @@ impl Kind {
             Kind::Crosstab => "crosstab",
             Kind::Capability => "capability",
             Kind::Codes => "codes",
+            Kind::Recommendations => "recommendations",
         }
     }
 }
@@ -257,6 +269,7 @@ pub enum AnalysisResult {
     Crosstab(CrosstabResult),
     Capability(Box<CapabilityResult>),
     Codes(Box<codes::CodesResult>),
+    Recommendations(Box<recommendations::RecommendationsResult>),
 }
 
 /// What a reader needs to know about one data source.
@@ -428,9 +441,11 @@ pub fn run_analyses(
 ) -> Result<Results> {
     let mut entries = Vec::new();
     let mut seen_ids = std::collections::BTreeSet::new();
+    // Recommendation rules read every other result: evaluated last.
+    let mut rule_sets: Vec<(SpecSet, usize)> = Vec::new();
     for path in &study.analyses {
         let set = SpecSet::load(path)?;
-        for spec in &set.specs {
+        for (index, spec) in set.specs.iter().enumerate() {
             if !seen_ids.insert(spec.id().to_string()) {
                 return Err(set.error_at(
                     &spec.id,
@@ -438,6 +453,10 @@ pub fn run_analyses(
                 ));
             }
             spec.check_parameters(&set)?;
+            if *spec.kind.get_ref() == Kind::Recommendations {
+                rule_sets.push((set.clone(), index));
+                continue;
+            }
             if *spec.kind.get_ref() == Kind::Codes {
                 let coding = match &spec.source {
                     Some(s) => codings.iter().find(|c| &c.source == s.get_ref()),
@@ -493,8 +512,8 @@ pub fn run_analyses(
             };
             let by = spec.by.as_ref();
             let result = match spec.kind.get_ref() {
-                // Run above, on a segments source.
-                Kind::Codes => continue,
+                // Run above (codes, on a segments source) or below (recommendations).
+                Kind::Codes | Kind::Recommendations => continue,
                 Kind::Likert => AnalysisResult::Likert(likert::run(
                     &set,
                     study,
@@ -558,6 +577,22 @@ pub fn run_analyses(
                 result,
             });
         }
+    }
+    for (set, index) in &rule_sets {
+        let spec = &set.specs[*index];
+        let Some(rules) = &spec.rules else {
+            return Err(set.error_at(
+                &spec.id,
+                "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
+            ));
+        };
+        let result = recommendations::run(set, rules.get_ref(), &entries, &study.languages)?;
+        entries.push(Entry {
+            id: spec.id().to_string(),
+            title: spec.title.clone(),
+            source: String::new(),
+            result: AnalysisResult::Recommendations(Box::new(result)),
+        });
     }
     let sources = datasets
         .iter()

@@ -134,8 +134,9 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
     let mut figures = Vec::new();
     for entry in &results.analyses {
         match &entry.result {
-            // Its heatmap is a shaded table in the template.
-            AnalysisResult::Codes(_) => {}
+            // Its heatmap is a shaded table in the template; recommendations have no chart of
+            // their own (they link to the evidence's).
+            AnalysisResult::Codes(_) | AnalysisResult::Recommendations(_) => {}
             AnalysisResult::Capability(c) => {
                 let made = super::capability::figures(&entry.id, c, lang, s, &source)
                     .map_err(|e| chart_err(&entry.id, e))?;

@@ -18,6 +18,8 @@ pub const FOCUS_GROUP_ANALYSES: &str =
     include_str!("../../analyses/care-leavers-focus-groups.toml");
 /// The shipped capability index, as in the repository's `analyses/` folder.
 pub const CAPABILITY_ANALYSES: &str = include_str!("../../analyses/care-leavers-capabilities.toml");
+/// The shipped recommendation rules (they read the focus groups too), as in `analyses/`.
+pub const RECOMMENDATIONS: &str = include_str!("../../analyses/care-leavers-recommendations.toml");
 
 /// The study.toml of a new study.
 fn study_toml(with_data: bool) -> String {
@@ -54,7 +56,7 @@ territory_column = "territory"
 source_note = {{ it = "{note_it}", en = "{note_en}" }}
 "#,
         focus = if with_data {
-            ", \"analyses/care-leavers-focus-groups.toml\""
+            ", \"analyses/care-leavers-focus-groups.toml\", \"analyses/care-leavers-recommendations.toml\""
         } else {
             ""
         },
@@ -134,6 +136,10 @@ pub fn init(dir: &Path, with_data: bool) -> Result<()> {
         write_atomic(
             &dir.join("analyses/care-leavers-focus-groups.toml"),
             FOCUS_GROUP_ANALYSES.as_bytes(),
+        )?;
+        write_atomic(
+            &dir.join("analyses/care-leavers-recommendations.toml"),
+            RECOMMENDATIONS.as_bytes(),
         )?;
     }
     write_atomic(&dir.join("study.toml"), study_toml(with_data).as_bytes())?;

@@ -268,6 +268,7 @@ fn instrument_mistakes_in_the_example_study() {
     let spec = dir.path().join("cap.toml");
     let toml = text
         .replace("\"../../analyses/care-leavers-core.toml\", ", "")
+        .replace(", \"../../analyses/care-leavers-recommendations.toml\"", "")
         .replace(
             "../../analyses/care-leavers-capabilities.toml",
             spec.to_str().unwrap(),

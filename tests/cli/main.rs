@@ -11,5 +11,6 @@ mod findings;
 mod focus_groups;
 mod formats;
 mod real_world;
+mod recommendations;
 mod stats;
 mod weights;

@@ -1,0 +1,950 @@
+//! Recommendation rules (`kind = "recommendations"`): conditions over the published results of the
+//! other analyses — an indicator's censored headcount above a level in a territory, a territory
+//! gap that survives the multiple-test correction, a scale's mean below a level, a focus-group
+//! code frequent in a territory, combined with `all` or `any` — each addressed to an actor with a
+//! priority and a text in every language of the study, whose placeholders take the numbers that
+//! triggered it.
+//!
+//! Rules read the results as they are published (after disclosure control), so a hidden value
+//! never triggers a rule and a recommendation can never reveal one. A rule naming an analysis,
+//! indicator, scale, item, code or group that does not exist is an error with its line and column.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::instrument::Labels;
+use crate::report::format;
+
+use super::{Entry, Kind, SpecSet};
+
+/// The level below which an adjusted p-value makes a gap "significant".
+pub const ALPHA: f64 = 0.05;
+
+pub const METHOD: &str = "rules evaluated on the published results (after disclosure control): a hidden value never triggers a rule; a gap between territories counts when its p-value adjusted for multiple tests is below 0.05";
+
+/// Who a recommendation is addressed to.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Ministry,
+    Region,
+    Ambito,
+    Municipality,
+    SocialServices,
+    AutonomyTutors,
+    CareCommunities,
+    FosterFamilies,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+/// One rule as written (`[[analysis.rules]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub actor: Spanned<Actor>,
+    pub priority: Spanned<Priority>,
+    /// The recommendation in every language of the study, with placeholders `{where}`,
+    /// `{value}` (the first condition's numbers), `{value2}`, … and `{threshold}`, `{threshold2}`, ….
+    pub text: BTreeMap<String, String>,
+    #[serde(default)]
+    pub when: Option<Spanned<ConditionSpec>>,
+    #[serde(default)]
+    pub all: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
+    #[serde(default)]
+    pub any: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
+}
+
+/// One condition as written: the analysis, what in it, and the test.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSpec {
+    pub analysis: Spanned<String>,
+    #[serde(default)]
+    pub indicator: Option<Spanned<String>>,
+    #[serde(default)]
+    pub scale: Option<Spanned<String>>,
+    #[serde(default)]
+    pub item: Option<Spanned<String>>,
+    #[serde(default)]
+    pub variable: Option<Spanned<String>>,
+    #[serde(default)]
+    pub code: Option<Spanned<String>>,
+    /// Only these groups (territories); every group of the analysis when omitted.
+    #[serde(default, rename = "in")]
+    pub within: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub censored_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub uncensored_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub mean_below: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub mean_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub agree_below: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub agree_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub share_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub significant: Option<Spanned<bool>>,
+}
+
+/// What a condition measures (a key of the report's words: `rec_measure_<key>`).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Percent deprived and poor (capability).
+    Censored,
+    /// Percent deprived (capability).
+    Uncensored,
+    /// A scale's mean score.
+    Mean,
+    /// Percent agreeing with a Likert statement (top two answers).
+    Agree,
+    /// Percent of a group's coded units with a code (focus groups).
+    Share,
+    /// A gap between the two compared groups, adjusted p < 0.05.
+    Gap,
+}
+
+impl Measure {
+    fn unit_is_percent(self) -> bool {
+        matches!(
+            self,
+            Measure::Censored | Measure::Uncensored | Measure::Agree | Measure::Share
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Above,
+    Below,
+    Significant,
+}
+
+/// One group's published value and whether the condition holds there.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupValue {
+    pub group: String,
+    /// Null when the value is not published (hidden to protect respondents).
+    pub value: Option<f64>,
+    pub holds: bool,
+}
+
+/// A condition with the numbers it was checked on: the evidence of a recommendation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub analysis: String,
+    /// The report chapter to link to (`#anchor`).
+    pub anchor: String,
+    pub source: &'static str,
+    pub subject: String,
+    pub subject_labels: Labels,
+    pub measure: Measure,
+    /// Whether the values and the threshold are percentages (0–100).
+    pub percent: bool,
+    pub op: Op,
+    pub threshold: Option<f64>,
+    pub values: Vec<GroupValue>,
+    /// Gaps: the adjusted p-value and the two groups' means.
+    pub p_adjusted: Option<f64>,
+    pub holds: bool,
+}
+
+/// A quote shown beside a recommendation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    pub code: String,
+    pub code_labels: Labels,
+    pub text: String,
+    pub role: Option<String>,
+    pub group: Option<String>,
+}
+
+/// A rule that fired.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    pub id: String,
+    pub actor: Actor,
+    pub priority: Priority,
+    /// The text in every language, placeholders filled.
+    pub text: Labels,
+    /// The groups (territories) where it holds; empty when it holds for the study as a whole.
+    #[serde(rename = "where")]
+    pub groups: Vec<String>,
+    /// "survey", "focus_groups" or "both".
+    pub evidence_kind: &'static str,
+    pub evidence: Vec<Evidence>,
+    pub quotes: Vec<Quote>,
+}
+
+/// A rule that did not fire, with the numbers it was checked on.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotTriggered {
+    pub id: String,
+    pub actor: Actor,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationsResult {
+    pub method: &'static str,
+    pub recommendations: Vec<Recommendation>,
+    pub not_triggered: Vec<NotTriggered>,
+}
+
+/// The kind of analysis each subject key belongs to.
+const SUBJECTS: [(&str, Kind); 5] = [
+    ("indicator", Kind::Capability),
+    ("scale", Kind::Scales),
+    ("item", Kind::Likert),
+    ("variable", Kind::Compare),
+    ("code", Kind::Codes),
+];
+
+/// A test as written: its key, where, the kind of analysis it applies to, what it measures, how
+/// it compares and the level.
+type WrittenTest = (
+    &'static str,
+    std::ops::Range<usize>,
+    Kind,
+    Measure,
+    Op,
+    Option<f64>,
+);
+
+impl ConditionSpec {
+    fn subjects(&self) -> [(&'static str, Option<&Spanned<String>>); 5] {
+        [
+            ("indicator", self.indicator.as_ref()),
+            ("scale", self.scale.as_ref()),
+            ("item", self.item.as_ref()),
+            ("variable", self.variable.as_ref()),
+            ("code", self.code.as_ref()),
+        ]
+    }
+
+    /// The tests written.
+    fn tests(&self) -> Vec<WrittenTest> {
+        let mut out = Vec::new();
+        let mut level = |key, v: &Option<Spanned<f64>>, kind, measure, op| {
+            if let Some(v) = v {
+                out.push((key, v.span(), kind, measure, op, Some(*v.get_ref())));
+            }
+        };
+        use Measure::*;
+        level(
+            "censored_above",
+            &self.censored_above,
+            Kind::Capability,
+            Censored,
+            Op::Above,
+        );
+        level(
+            "uncensored_above",
+            &self.uncensored_above,
+            Kind::Capability,
+            Uncensored,
+            Op::Above,
+        );
+        level(
+            "mean_below",
+            &self.mean_below,
+            Kind::Scales,
+            Mean,
+            Op::Below,
+        );
+        level(
+            "mean_above",
+            &self.mean_above,
+            Kind::Scales,
+            Mean,
+            Op::Above,
+        );
+        level(
+            "agree_below",
+            &self.agree_below,
+            Kind::Likert,
+            Agree,
+            Op::Below,
+        );
+        level(
+            "agree_above",
+            &self.agree_above,
+            Kind::Likert,
+            Agree,
+            Op::Above,
+        );
+        level(
+            "share_above",
+            &self.share_above,
+            Kind::Codes,
+            Share,
+            Op::Above,
+        );
+        if let Some(s) = &self.significant {
+            out.push((
+                "significant",
+                s.span(),
+                Kind::Compare,
+                Gap,
+                Op::Significant,
+                None,
+            ));
+        }
+        out
+    }
+}
+
+/// A condition resolved against the results.
+struct Condition<'a> {
+    entry: &'a Entry,
+    json: Value,
+    subject: String,
+    measure: Measure,
+    op: Op,
+    threshold: Option<f64>,
+    within: Option<Vec<String>>,
+    /// Whether it is checked group by group (else for the study as a whole).
+    per_group: bool,
+}
+
+fn kinds_list(kind: Kind) -> String {
+    SUBJECTS
+        .iter()
+        .filter(|(_, k)| *k == kind)
+        .map(|(s, _)| *s)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Resolves a written condition: the analysis exists, the subject key and the test fit its kind,
+/// the subject and the groups named exist.
+fn resolve<'a>(
+    set: &SpecSet,
+    c: &Spanned<ConditionSpec>,
+    entries: &'a [Entry],
+) -> Result<Condition<'a>> {
+    let spec = c.get_ref();
+    let id = spec.analysis.get_ref();
+    let entry = entries.iter().find(|e| &e.id == id).ok_or_else(|| {
+        set.error_at(
+            &spec.analysis,
+            format!(
+                "there is no analysis '{id}' (analyses: {})",
+                entries
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    })?;
+    let json = serde_json::to_value(entry)
+        .map_err(|e| Error::Usage(format!("results could not be read: {e}")))?;
+    let kind_name = json["kind"].as_str().unwrap_or_default().to_string();
+    let kind = SUBJECTS
+        .iter()
+        .map(|(_, k)| *k)
+        .find(|k| k.name() == kind_name)
+        .ok_or_else(|| {
+            set.error_at(
+                &spec.analysis,
+                format!("'{id}' is an analysis of kind '{kind_name}': rules read capability, scales, likert, compare and codes analyses"),
+            )
+        })?;
+    let written: Vec<(&str, &Spanned<String>)> = spec
+        .subjects()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    let (key, subject) = match written.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(set.error_span(
+                c.span(),
+                format!(
+                    "this condition names nothing in '{id}': add {} = \"…\"",
+                    kinds_list(kind)
+                ),
+            ))
+        }
+        [_, (k, v), ..] => {
+            return Err(set.error_at(
+                v,
+                format!("a condition names one thing: `{k}` is one too many"),
+            ))
+        }
+    };
+    let owner = SUBJECTS.iter().find(|(k, _)| *k == key).map(|(_, k)| *k);
+    if owner != Some(kind) {
+        return Err(set.error_at(
+            subject,
+            format!(
+                "`{key}` does not apply to '{id}', an analysis of kind '{kind_name}' (use {})",
+                kinds_list(kind)
+            ),
+        ));
+    }
+    let tests = spec.tests();
+    let (test_key, span, test_kind, measure, op, threshold) = match tests.as_slice() {
+        [one] => one.clone(),
+        [] => {
+            return Err(set.error_span(
+                c.span(),
+                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above or significant = true)",
+            ))
+        }
+        [_, second, ..] => {
+            return Err(set.error_span(
+                second.1.clone(),
+                format!("a condition has one test: `{}` is one too many (combine conditions with all = [...])", second.0),
+            ))
+        }
+    };
+    if test_kind != kind {
+        return Err(set.error_span(
+            span,
+            format!("`{test_key}` does not apply to '{id}', an analysis of kind '{kind_name}'"),
+        ));
+    }
+    if spec.significant.as_ref().is_some_and(|s| !s.get_ref()) {
+        return Err(set.error_span(
+            span,
+            "write significant = true (a rule fires on a gap, not on its absence)",
+        ));
+    }
+    if let Some(t) = threshold {
+        if !t.is_finite() || (measure.unit_is_percent() && !(0.0..=100.0).contains(&t)) {
+            return Err(set.error_span(
+                span,
+                format!("`{test_key}` is a percentage: a number from 0 to 100"),
+            ));
+        }
+    }
+    // The subject exists in the result.
+    let names: Vec<String> = match kind {
+        Kind::Capability => list(&json["indicators"], "id"),
+        Kind::Scales => list(&json["scales"], "scale"),
+        Kind::Likert => list(&json["items"], "item"),
+        Kind::Compare => {
+            let mut v = list(&json["tests"], "variable");
+            v.extend(list(&json["skipped"], "variable"));
+            v
+        }
+        _ => list(&json["codes"], "code"),
+    };
+    if !names.contains(subject.get_ref()) {
+        return Err(set.error_at(
+            subject,
+            format!(
+                "'{id}' has no {key} '{}' ({key}s: {})",
+                subject.get_ref(),
+                names.join(", ")
+            ),
+        ));
+    }
+    let groups = list_strings(&json["groups"]);
+    let within = match &spec.within {
+        Some(w) => {
+            for g in w.get_ref() {
+                if !groups.contains(g.get_ref()) {
+                    return Err(set.error_at(
+                        g,
+                        format!(
+                            "'{id}' has no group '{}' (groups: {})",
+                            g.get_ref(),
+                            groups.join(", ")
+                        ),
+                    ));
+                }
+            }
+            Some(w.get_ref().iter().map(|g| g.get_ref().clone()).collect())
+        }
+        None => None,
+    };
+    Ok(Condition {
+        entry,
+        subject: subject.get_ref().clone(),
+        measure,
+        op,
+        threshold,
+        within,
+        per_group: kind != Kind::Compare,
+        json,
+    })
+}
+
+fn list(v: &Value, key: &str) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x[key].as_str().map(str::to_string))
+        .collect()
+}
+
+fn list_strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+fn labels(v: &Value) -> Labels {
+    serde_json::from_value(v.clone()).unwrap_or_default()
+}
+
+/// The published values of a condition per group (or, for an analysis without groups, the whole
+/// sample as one unnamed group), and the subject's labels.
+fn values_of(c: &Condition) -> (Vec<(String, Option<f64>)>, Labels) {
+    let j = &c.json;
+    let groups = list_strings(&j["groups"]);
+    let find = |key: &str, field: &str| -> Value {
+        j[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|x| x[field] == c.subject.as_str())
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let per = |row: &Value, pick: &dyn Fn(&Value) -> Option<f64>| -> Vec<(String, Option<f64>)> {
+        if groups.is_empty() {
+            return vec![(
+                String::new(),
+                pick(&row["total"]).or_else(|| pick(&row["overall"])),
+            )];
+        }
+        groups
+            .iter()
+            .zip(row["groups"].as_array().into_iter().flatten())
+            .map(|(g, x)| (g.clone(), pick(x)))
+            .collect()
+    };
+    match c.measure {
+        Measure::Censored | Measure::Uncensored => {
+            // At the headline cutoff (the first k).
+            let field = if c.measure == Measure::Censored {
+                "censored"
+            } else {
+                "uncensored"
+            };
+            let row = j["results"][0]["indicators"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["id"] == c.subject.as_str())
+                .cloned()
+                .unwrap_or(Value::Null);
+            let label = find("indicators", "id");
+            (
+                per(&row, &|x| x[field]["percent"].as_f64()),
+                labels(&label["labels"]),
+            )
+        }
+        Measure::Mean => {
+            let row = find("scales", "scale");
+            (per(&row, &|x| x["mean"].as_f64()), labels(&row["labels"]))
+        }
+        Measure::Agree => {
+            let row = find("items", "item");
+            (per(&row, &|x| x["top2"].as_f64()), labels(&row["labels"]))
+        }
+        Measure::Share => {
+            let row = find("codes", "code");
+            (
+                per(&row, &|x| x["percent"].as_f64()),
+                labels(&row["labels"]),
+            )
+        }
+        Measure::Gap => {
+            let row = find("tests", "variable");
+            let means = row["mean"].as_array().cloned().unwrap_or_default();
+            let v = groups
+                .iter()
+                .zip(
+                    means
+                        .iter()
+                        .map(Value::as_f64)
+                        .chain(std::iter::repeat(None)),
+                )
+                .map(|(g, m)| (g.clone(), m))
+                .collect();
+            let l = if row.is_null() {
+                find("skipped", "variable")
+            } else {
+                row.clone()
+            };
+            (v, labels(&l["labels"]))
+        }
+    }
+}
+
+/// Checks a condition on the published numbers.
+fn evaluate(c: &Condition) -> Evidence {
+    let (values, subject_labels) = values_of(c);
+    let in_scope = |g: &str| c.within.as_ref().is_none_or(|w| w.iter().any(|x| x == g));
+    let p_adjusted = (c.measure == Measure::Gap)
+        .then(|| {
+            c.json["tests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["variable"] == c.subject.as_str())
+                .and_then(|x| x["p_adjusted"].as_f64())
+        })
+        .flatten();
+    let values: Vec<GroupValue> = values
+        .into_iter()
+        .map(|(group, value)| {
+            let holds = in_scope(&group)
+                && match (c.op, value, c.threshold) {
+                    (Op::Above, Some(v), Some(t)) => v > t,
+                    (Op::Below, Some(v), Some(t)) => v < t,
+                    (Op::Significant, Some(_), _) => p_adjusted.is_some_and(|p| p < ALPHA),
+                    _ => false,
+                };
+            GroupValue {
+                group,
+                value,
+                holds,
+            }
+        })
+        .collect();
+    let holds = if c.per_group {
+        values.iter().any(|v| v.holds)
+    } else {
+        p_adjusted.is_some_and(|p| p < ALPHA)
+    };
+    Evidence {
+        analysis: c.entry.id.clone(),
+        anchor: crate::report::figures::slug(&c.entry.id),
+        source: if c.measure == Measure::Share {
+            "focus_groups"
+        } else {
+            "survey"
+        },
+        subject: c.subject.clone(),
+        subject_labels,
+        measure: c.measure,
+        percent: c.measure.unit_is_percent(),
+        op: c.op,
+        threshold: c.threshold,
+        values,
+        p_adjusted,
+        holds,
+    }
+}
+
+/// A number as a placeholder shows it.
+fn shown(x: f64, percent: bool, lang: &str) -> String {
+    if percent {
+        format::percent(x, 0, lang)
+    } else {
+        format::number(x, 2, lang)
+    }
+}
+
+fn join_words(items: &[String], lang: &str) -> String {
+    let and = if lang == "it" { " e " } else { " and " };
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    }
+}
+
+/// The numbers of one piece of evidence in the groups where the rule holds.
+fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
+    let percent = e.measure.unit_is_percent();
+    let picked: Vec<&GroupValue> = if e.measure == Measure::Gap {
+        e.values.iter().collect()
+    } else {
+        e.values
+            .iter()
+            .filter(|v| v.holds && (groups.is_empty() || groups.contains(&v.group)))
+            .collect()
+    };
+    let parts: Vec<String> = picked
+        .iter()
+        .filter_map(|v| {
+            let x = shown(v.value?, percent, lang);
+            Some(if picked.len() > 1 && !v.group.is_empty() {
+                if e.measure == Measure::Gap {
+                    format!("{x} {} {}", if lang == "it" { "a" } else { "in" }, v.group)
+                } else {
+                    format!("{x} ({})", v.group)
+                }
+            } else {
+                x
+            })
+        })
+        .collect();
+    if e.measure == Measure::Gap {
+        parts.join(if lang == "it" { " contro " } else { " vs " })
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Fills `{where}`, `{value}`, `{valueN}`, `{threshold}`, `{thresholdN}`.
+fn fill(text: &str, evidence: &[Evidence], groups: &[String], lang: &str) -> String {
+    let mut out = text.replace("{where}", &join_words(groups, lang));
+    for (i, e) in evidence.iter().enumerate().rev() {
+        let n = i + 1;
+        let value = value_text(e, groups, lang);
+        let threshold = e
+            .threshold
+            .map(|t| shown(t, e.measure.unit_is_percent(), lang))
+            .unwrap_or_default();
+        out = out
+            .replace(&format!("{{value{n}}}"), &value)
+            .replace(&format!("{{threshold{n}}}"), &threshold);
+        if n == 1 {
+            out = out
+                .replace("{value}", &value)
+                .replace("{threshold}", &threshold);
+        }
+    }
+    out
+}
+
+/// Refuses a text without one of the study's languages or with a placeholder it does not know.
+fn check_text(
+    set: &SpecSet,
+    rule: &RuleSpec,
+    conditions: usize,
+    languages: &[String],
+) -> Result<()> {
+    let text = &rule.text;
+    for lang in languages {
+        if !text.contains_key(lang) {
+            return Err(set.error_span(
+                rule.id.span(),
+                format!(
+                    "the text of rule '{}' has no '{lang}' version (the study's languages: {})",
+                    rule.id.get_ref(),
+                    languages.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut known = vec!["where".to_string(), "value".into(), "threshold".into()];
+    for n in 1..=conditions {
+        known.push(format!("value{n}"));
+        known.push(format!("threshold{n}"));
+    }
+    for (lang, t) in text {
+        let mut rest = t.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            let name = &after[..close];
+            if !known.iter().any(|k| k == name) {
+                return Err(set.error_span(
+                    rule.id.span(),
+                    format!("the '{lang}' text of rule '{}' has a placeholder {{{name}}} it cannot fill (it can: {})", rule.id.get_ref(), known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")),
+                ));
+            }
+            rest = &after[close + 1..];
+        }
+    }
+    Ok(())
+}
+
+/// Quotes beside a recommendation: those of the codes its conditions name, and of the codes
+/// mapped to the capability dimension of an indicator it names.
+fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) -> Vec<Quote> {
+    let mut wanted_codes: Vec<String> = Vec::new();
+    let mut wanted_dimensions: Vec<String> = Vec::new();
+    for c in conditions {
+        match c.measure {
+            Measure::Share => wanted_codes.push(c.subject.clone()),
+            Measure::Censored | Measure::Uncensored => {
+                let j = &c.json;
+                let dim = j["indicators"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|x| x["id"] == c.subject.as_str())
+                    .and_then(|x| x["dimension"].as_u64());
+                if let Some(id) = dim.and_then(|d| j["dimensions"][d as usize]["id"].as_str()) {
+                    wanted_dimensions.push(id.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for e in entries {
+        let super::AnalysisResult::Codes(codes) = &e.result else {
+            continue;
+        };
+        for q in &codes.quotes {
+            let by_code = wanted_codes.contains(&q.code);
+            let by_dimension = q
+                .dimension
+                .as_ref()
+                .is_some_and(|d| wanted_dimensions.contains(d));
+            if !(by_code || by_dimension) {
+                continue;
+            }
+            // One quote per code, from a territory where the rule holds when there is one.
+            let here =
+                |x: &&super::codes::Quote| x.group.as_ref().is_some_and(|g| groups.contains(g));
+            let pick = q.quotes.iter().find(here).or(q.quotes.first());
+            if let Some(quote) = pick {
+                out.push(Quote {
+                    code: q.code.clone(),
+                    code_labels: q.labels.clone(),
+                    text: quote.text.clone(),
+                    role: quote.role.clone(),
+                    group: quote.group.clone(),
+                });
+            }
+        }
+    }
+    out.truncate(3);
+    out
+}
+
+/// Evaluates the rules of one analysis against the results of all the others.
+pub fn run(
+    set: &SpecSet,
+    rules: &[RuleSpec],
+    entries: &[Entry],
+    languages: &[String],
+) -> Result<RecommendationsResult> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut recommendations = Vec::new();
+    let mut not_triggered = Vec::new();
+    for rule in rules {
+        if !seen.insert(rule.id.get_ref().clone()) {
+            return Err(set.error_at(
+                &rule.id,
+                format!("the rule id '{}' is used twice", rule.id.get_ref()),
+            ));
+        }
+        let (written, any): (Vec<&Spanned<ConditionSpec>>, bool) =
+            match (&rule.when, &rule.all, &rule.any) {
+                (Some(w), None, None) => (vec![w], false),
+                (None, Some(a), None) => (a.get_ref().iter().collect(), false),
+                (None, None, Some(a)) => (a.get_ref().iter().collect(), true),
+                _ => {
+                    return Err(set.error_at(
+                        &rule.id,
+                        format!("rule '{}' needs exactly one of when = {{…}}, all = [{{…}}, …] or any = [{{…}}, …]", rule.id.get_ref()),
+                    ))
+                }
+            };
+        if written.is_empty() {
+            return Err(set.error_at(
+                &rule.id,
+                format!("rule '{}' has no condition", rule.id.get_ref()),
+            ));
+        }
+        let conditions = written
+            .iter()
+            .map(|c| resolve(set, c, entries))
+            .collect::<Result<Vec<_>>>()?;
+        check_text(set, rule, conditions.len(), languages)?;
+        let evidence: Vec<Evidence> = conditions.iter().map(evaluate).collect();
+        // Where it holds: group by group for the conditions checked per group (every one of
+        // them with `all`, any with `any`); conditions on the study as a whole hold or not.
+        let holding = |e: &Evidence| -> Vec<String> {
+            e.values
+                .iter()
+                .filter(|v| v.holds)
+                .map(|v| v.group.clone())
+                .collect()
+        };
+        let per_group: Vec<(&Evidence, bool)> = evidence
+            .iter()
+            .zip(&conditions)
+            .map(|(e, c)| (e, c.per_group))
+            .collect();
+        let (fires, mut groups) = if any {
+            let mut g: Vec<String> = Vec::new();
+            for (e, pg) in &per_group {
+                if *pg {
+                    for x in holding(e) {
+                        if !g.contains(&x) {
+                            g.push(x);
+                        }
+                    }
+                }
+            }
+            (evidence.iter().any(|e| e.holds), g)
+        } else {
+            let globals_hold = per_group.iter().filter(|(_, pg)| !pg).all(|(e, _)| e.holds);
+            let mut g: Option<Vec<String>> = None;
+            for (e, pg) in &per_group {
+                if *pg {
+                    let h = holding(e);
+                    g = Some(match g {
+                        None => h,
+                        Some(prev) => prev.into_iter().filter(|x| h.contains(x)).collect(),
+                    });
+                }
+            }
+            match g {
+                Some(g) => (globals_hold && !g.is_empty(), g),
+                None => (globals_hold, Vec::new()),
+            }
+        };
+        groups.retain(|g| !g.is_empty());
+        if !fires {
+            not_triggered.push(NotTriggered {
+                id: rule.id.get_ref().clone(),
+                actor: *rule.actor.get_ref(),
+                evidence,
+            });
+            continue;
+        }
+        let survey = evidence.iter().any(|e| e.source == "survey");
+        let groups_fg = evidence.iter().any(|e| e.source == "focus_groups");
+        let quotes = quotes_for(&conditions, entries, &groups);
+        let text: Labels = rule
+            .text
+            .iter()
+            .map(|(lang, t)| (lang.clone(), fill(t, &evidence, &groups, lang)))
+            .collect();
+        recommendations.push(Recommendation {
+            id: rule.id.get_ref().clone(),
+            actor: *rule.actor.get_ref(),
+            priority: *rule.priority.get_ref(),
+            text,
+            groups,
+            evidence_kind: match (survey, groups_fg || !quotes.is_empty()) {
+                (true, true) => "both",
+                (false, _) => "focus_groups",
+                (true, false) => "survey",
+            },
+            evidence,
+            quotes,
+        });
+    }
+    // Highest priority first, then by actor, in the order written.
+    recommendations.sort_by_key(|r| (r.priority, r.actor));
+    Ok(RecommendationsResult {
+        method: METHOD,
+        recommendations,
+        not_triggered,
+    })
+}
