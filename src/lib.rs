@@ -13,6 +13,7 @@ pub mod disclosure;
 pub mod error;
 pub mod ingest;
 pub mod instrument;
+pub mod provenance;
 pub mod report;
 pub mod scaffold;
 pub mod stats;

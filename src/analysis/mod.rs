@@ -408,6 +408,8 @@ pub struct Results {
     pub nonresponse: crate::study::Nonresponse,
     /// True only for `run --internal`: nothing is hidden, and the outputs say so.
     pub internal: bool,
+    /// Every input file's SHA-256, the instruments' versions, the settings, capakit's version.
+    pub provenance: crate::provenance::Provenance,
 }
 
 /// One analysis result with its id and optional title.
@@ -634,6 +636,20 @@ pub fn run_analyses(
         min_cell: study.min_cell,
         nonresponse: study.nonresponse,
         internal: false,
+        provenance: crate::provenance::of(
+            study,
+            &datasets
+                .iter()
+                .filter_map(|d| {
+                    let s = study.sources.iter().find(|s| s.name == d.source)?;
+                    Some((
+                        s.instrument.clone(),
+                        d.instrument.form_id.clone(),
+                        d.instrument.version.clone(),
+                    ))
+                })
+                .collect::<Vec<_>>(),
+        )?,
     })
 }
 

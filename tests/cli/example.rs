@@ -443,3 +443,49 @@ fn a_study_can_override_words_and_templates() {
         "previous output untouched"
     );
 }
+
+#[test]
+fn provenance_lists_every_input_with_its_sha256() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let study = repo().join("examples/caring-prato-firenze");
+    let r = crate::common::run_study(&study, &out, false);
+    let p = &r["provenance"];
+    let inputs = p["inputs"].as_array().unwrap();
+    let roles: Vec<&str> = inputs.iter().map(|f| f["role"].as_str().unwrap()).collect();
+    for role in [
+        "study",
+        "data",
+        "instrument",
+        "segments",
+        "metadata",
+        "codebook",
+        "analyses",
+    ] {
+        assert!(roles.contains(&role), "{role} missing: {roles:?}");
+    }
+    assert_eq!(roles.iter().filter(|r| **r == "analyses").count(), 4);
+    for f in inputs {
+        let path = f["path"].as_str().unwrap();
+        assert!(!path.starts_with('/'), "{path}");
+        let bytes = std::fs::read(study.join(path)).unwrap();
+        // The fingerprint is the file's SHA-256, as coreutils' `sha256sum` prints it.
+        let sum = std::process::Command::new("sha256sum")
+            .arg(study.join(path))
+            .output()
+            .unwrap();
+        let sum = String::from_utf8(sum.stdout).unwrap();
+        assert_eq!(
+            f["sha256"],
+            sum.split_whitespace().next().unwrap(),
+            "{path}"
+        );
+        assert_eq!(f["bytes"], bytes.len());
+    }
+    assert_eq!(p["capakit_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(p["min_cell"], 5);
+    assert_eq!(p["territories"], serde_json::json!(["Prato", "Firenze"]));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("id=\"provenance\""));
+    assert!(html.contains(inputs[1]["sha256"].as_str().unwrap()));
+}

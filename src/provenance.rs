@@ -1,0 +1,181 @@
+//! Provenance of a run: the SHA-256 of every input file, the instruments' versions, the settings
+//! that shape what is published, and capakit's version — so a reader can tell whether two reports
+//! rest on the same data, and a researcher can show which files a number came from. Nothing here
+//! depends on the time or the machine: two runs on the same inputs give the same provenance.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::study::{Nonresponse, Study};
+
+/// One input file.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct InputFile {
+    /// What the file is: "study", "data", "instrument", "segments", "metadata", "codebook",
+    /// "analyses".
+    pub role: &'static str,
+    /// The path relative to the study's folder (never absolute, so no user name shows).
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// An instrument's identity as its settings sheet gives it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct InstrumentVersion {
+    pub path: String,
+    pub form_id: Option<String>,
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Provenance {
+    pub capakit_version: &'static str,
+    pub inputs: Vec<InputFile>,
+    pub instruments: Vec<InstrumentVersion>,
+    pub min_cell: u64,
+    pub nonresponse: Nonresponse,
+    pub languages: Vec<String>,
+    pub territories: Vec<String>,
+}
+
+/// `path` as lexical components, `.` and `..` resolved where they can be.
+fn normalise(path: &Path) -> Vec<Component<'_>> {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base` (both as written, relative to the same working folder or both
+/// absolute), e.g. `../../instruments/x.xlsx`; the file name alone when they share no root.
+pub fn relative(path: &Path, base: &Path) -> String {
+    let (p, b) = (normalise(path), normalise(base));
+    if p.first()
+        .map(|c| matches!(c, Component::RootDir | Component::Prefix(_)))
+        != b.first()
+            .map(|c| matches!(c, Component::RootDir | Component::Prefix(_)))
+    {
+        return path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    }
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    out.to_string_lossy().replace('\\', "/")
+}
+
+fn hash(role: &'static str, path: &Path, study: &Study) -> Result<InputFile> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(InputFile {
+        role,
+        path: relative(path, &study.dir),
+        bytes: bytes.len() as u64,
+        sha256: format!("{:x}", Sha256::digest(&bytes)),
+    })
+}
+
+/// The provenance of a run of `study`; `instruments` are (path, form id, version) of the
+/// instruments read.
+pub fn of(
+    study: &Study,
+    instruments: &[(PathBuf, Option<String>, Option<String>)],
+) -> Result<Provenance> {
+    let mut inputs = vec![hash("study", &study.file, study)?];
+    let mut add = |role, path: &Path| -> Result<()> {
+        let file = hash(role, path, study)?;
+        if !inputs.iter().any(|x| x.path == file.path) {
+            inputs.push(file);
+        }
+        Ok(())
+    };
+    for s in &study.sources {
+        add("data", &s.path)?;
+        add("instrument", &s.instrument)?;
+    }
+    for s in &study.segment_sources {
+        add("segments", &s.path)?;
+        if let Some(m) = &s.metadata {
+            add("metadata", m)?;
+        }
+        if let Some(c) = &s.codebook {
+            add("codebook", c)?;
+        }
+    }
+    for a in &study.analyses {
+        add("analyses", a)?;
+    }
+    // The pseudonym key is never hashed: its fingerprint is no one's business.
+    let mut versions: Vec<InstrumentVersion> = Vec::new();
+    for (path, form_id, version) in instruments {
+        let v = InstrumentVersion {
+            path: relative(path, &study.dir),
+            form_id: form_id.clone(),
+            version: version.clone(),
+        };
+        if !versions.contains(&v) {
+            versions.push(v);
+        }
+    }
+    Ok(Provenance {
+        capakit_version: env!("CARGO_PKG_VERSION"),
+        inputs,
+        instruments: versions,
+        min_cell: study.min_cell,
+        nonresponse: study.nonresponse,
+        languages: study.languages.clone(),
+        territories: study.territories.iter().map(|t| t.name.clone()).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_relative_to_the_study() {
+        let study = Path::new("examples/caring-prato-firenze");
+        assert_eq!(
+            relative(
+                Path::new("examples/caring-prato-firenze/../../instruments/q.xlsx"),
+                study
+            ),
+            "../../instruments/q.xlsx"
+        );
+        assert_eq!(
+            relative(
+                Path::new("examples/caring-prato-firenze/./data/a.csv"),
+                study
+            ),
+            "data/a.csv"
+        );
+        assert_eq!(
+            relative(
+                Path::new("/home/ada/secret/q.xlsx"),
+                Path::new("/home/ada/study")
+            ),
+            "../secret/q.xlsx"
+        );
+        // No common root: the file name only, never an absolute path with a user name.
+        assert_eq!(
+            relative(Path::new("/home/ada/q.xlsx"), Path::new("study")),
+            "q.xlsx"
+        );
+    }
+}
