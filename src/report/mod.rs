@@ -13,6 +13,7 @@ pub mod format;
 pub mod pseudonym;
 pub mod respondents;
 mod templates;
+pub mod workbook;
 mod write;
 
 use crate::analysis::Results;
@@ -77,6 +78,26 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
             });
         }
     }
+    // Every table as a sheet, and the data dictionary from the questionnaires.
+    let mut instruments = Vec::new();
+    for s in &study.sources {
+        let shown = crate::provenance::relative(&s.instrument, &study.dir);
+        if let Ok(ins) = crate::instrument::xlsform::read_xlsform(&s.instrument, &shown) {
+            if !instruments
+                .iter()
+                .any(|i: &crate::instrument::Instrument| i.path == ins.path)
+            {
+                instruments.push(ins);
+            }
+        }
+    }
+    let mut tables = workbook::tables(results, lang);
+    tables.push(workbook::dictionary(&instruments, &study.languages));
+    files.push(OutputFile {
+        path: "tables.xlsx".into(),
+        bytes: workbook::workbook(&tables, &strings, results.min_cell)
+            .map_err(|e| Error::Usage(format!("tables.xlsx could not be written: {e}")))?,
+    });
     let html =
         templates.render_report("report.html.j2", results, lang, &strings, &figures, study)?;
     files.push(OutputFile {

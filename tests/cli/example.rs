@@ -489,3 +489,89 @@ fn provenance_lists_every_input_with_its_sha256() {
     assert!(html.contains("id=\"provenance\""));
     assert!(html.contains(inputs[1]["sha256"].as_str().unwrap()));
 }
+
+#[test]
+fn the_tables_workbook_holds_every_table_as_published_and_a_dictionary() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let r = crate::common::run_study(&repo().join("examples/caring-prato-firenze"), &out, false);
+    let mut book: Xlsx<_> = open_workbook(out.join("tables.xlsx")).unwrap();
+    let names = book.sheet_names();
+    for sheet in [
+        "care-leavers respondents",
+        "scales",
+        "scales alpha",
+        "profile",
+        "territories",
+        "likert",
+        "capability",
+        "capability indicators",
+        "focus-groups",
+        "recommendations",
+        "dictionary",
+    ] {
+        assert!(
+            names.iter().any(|n| n == sheet),
+            "no sheet {sheet}: {names:?}"
+        );
+    }
+    // The Likert sheet: one row per item × group (and everyone), each count as results.json
+    // publishes it — a typed number, or the mark where it is hidden.
+    let likert = book.worksheet_range("likert").unwrap();
+    let header: Vec<String> = likert
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let first_count = header.iter().position(|h| h == "count 1").unwrap();
+    let items = crate::common::analysis_of_kind(&r, "likert")["items"]
+        .as_array()
+        .unwrap();
+    let mut row = 1;
+    let mut hidden = 0;
+    for item in items {
+        for g in item["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain([&item["total"]])
+        {
+            let cells: Vec<&Data> = likert.rows().nth(row).unwrap().iter().collect();
+            assert_eq!(cells[0].to_string(), item["item"].as_str().unwrap());
+            for (k, c) in g["counts"].as_array().unwrap().iter().enumerate() {
+                match (c.as_f64(), cells[first_count + k]) {
+                    (Some(x), Data::Float(y)) => assert_eq!(x, *y),
+                    (None, Data::String(m)) => {
+                        assert_eq!(m, "x");
+                        hidden += 1;
+                    }
+                    (a, b) => panic!("row {row}: {a:?} shown as {b:?}"),
+                }
+            }
+            row += 1;
+        }
+    }
+    assert!(hidden > 0, "the example's small cells are marked");
+    // The dictionary: variable and value labels from the questionnaire, in both languages.
+    let dict = book.worksheet_range("dictionary").unwrap();
+    let edu = dict
+        .rows()
+        .find(|r| r[0] == "edu_3")
+        .expect("edu_3 in the dictionary");
+    let text: Vec<String> = edu.iter().map(|c| c.to_string()).collect();
+    assert_eq!(text[1], "select_one");
+    assert!(
+        text[2].starts_with("Ho dovuto lasciare la scuola"),
+        "{text:?}"
+    );
+    assert!(text[3].starts_with("I had to leave school"), "{text:?}");
+    assert!(
+        text[5].contains("1 = ") && text[5].contains("5 = "),
+        "{text:?}"
+    );
+    assert_eq!(text[6], "istruzione");
+    assert_eq!(text[7], "yes", "reverse-keyed");
+}
