@@ -58,6 +58,9 @@ pub struct RuleSpec {
     /// The recommendation in every language of the study, with placeholders `{where}`,
     /// `{value}` (the first condition's numbers), `{value2}`, … and `{threshold}`, `{threshold2}`, ….
     pub text: BTreeMap<String, String>,
+    /// The same in plain words for the young people's summary (optional; same placeholders).
+    #[serde(default)]
+    pub easy: BTreeMap<String, String>,
     #[serde(default)]
     pub when: Option<Spanned<ConditionSpec>>,
     #[serde(default)]
@@ -184,6 +187,8 @@ pub struct Recommendation {
     pub priority: Priority,
     /// The text in every language, placeholders filled.
     pub text: Labels,
+    /// The plain-words text, when the rule has one.
+    pub easy: Labels,
     /// The groups (territories) where it holds; empty when it holds for the study as a whole.
     #[serde(rename = "where")]
     pub groups: Vec<String>,
@@ -732,13 +737,28 @@ fn check_text(
     conditions: usize,
     languages: &[String],
 ) -> Result<()> {
-    let text = &rule.text;
-    for lang in languages {
+    check_one_text(set, rule, &rule.text, "text", conditions, languages, true)?;
+    let every = !rule.easy.is_empty();
+    check_one_text(set, rule, &rule.easy, "easy", conditions, languages, every)
+}
+
+/// Checks one of a rule's texts (`text` or `easy`); `every_language`: each of the study's
+/// languages must be there.
+fn check_one_text(
+    set: &SpecSet,
+    rule: &RuleSpec,
+    text: &BTreeMap<String, String>,
+    key: &str,
+    conditions: usize,
+    languages: &[String],
+    every_language: bool,
+) -> Result<()> {
+    for lang in languages.iter().filter(|_| every_language) {
         if !text.contains_key(lang) {
             return Err(set.error_span(
                 rule.id.span(),
                 format!(
-                    "the text of rule '{}' has no '{lang}' version (the study's languages: {})",
+                    "the {key} of rule '{}' has no '{lang}' version (the study's languages: {})",
                     rule.id.get_ref(),
                     languages.join(", ")
                 ),
@@ -759,7 +779,7 @@ fn check_text(
             if !known.iter().any(|k| k == name) {
                 return Err(set.error_span(
                     rule.id.span(),
-                    format!("the '{lang}' text of rule '{}' has a placeholder {{{name}}} it cannot fill (it can: {})", rule.id.get_ref(), known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")),
+                    format!("the '{lang}' {key} of rule '{}' has a placeholder {{{name}}} it cannot fill (it can: {})", rule.id.get_ref(), known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")),
                 ));
             }
             rest = &after[close + 1..];
@@ -920,16 +940,19 @@ pub fn run(
         let survey = evidence.iter().any(|e| e.source == "survey");
         let groups_fg = evidence.iter().any(|e| e.source == "focus_groups");
         let quotes = quotes_for(&conditions, entries, &groups);
-        let text: Labels = rule
-            .text
-            .iter()
-            .map(|(lang, t)| (lang.clone(), fill(t, &evidence, &groups, lang)))
-            .collect();
+        let filled = |texts: &BTreeMap<String, String>| -> Labels {
+            texts
+                .iter()
+                .map(|(lang, t)| (lang.clone(), fill(t, &evidence, &groups, lang)))
+                .collect()
+        };
+        let (text, easy) = (filled(&rule.text), filled(&rule.easy));
         recommendations.push(Recommendation {
             id: rule.id.get_ref().clone(),
             actor: *rule.actor.get_ref(),
             priority: *rule.priority.get_ref(),
             text,
+            easy,
             groups,
             evidence_kind: match (survey, groups_fg || !quotes.is_empty()) {
                 (true, true) => "both",

@@ -5,6 +5,7 @@
 //! always auto-escaped, Markdown output escapes Markdown and HTML syntax; data is never compiled as
 //! a template. Outputs are built in a temporary folder and moved into place only when complete.
 
+pub mod audiences;
 mod capability;
 pub mod cells;
 pub mod charts;
@@ -109,5 +110,18 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
         path: "report.md".into(),
         bytes: md.into_bytes(),
     });
+    // The policy brief and the easy-read summary, each as .html and .md.
+    for (template, path) in [
+        ("brief.html.j2", "brief.html"),
+        ("brief.md.j2", "brief.md"),
+        ("easy-read.html.j2", "easy-read.html"),
+        ("easy-read.md.j2", "easy-read.md"),
+    ] {
+        let text = templates.render_report(template, results, lang, &strings, &figures, study)?;
+        files.push(OutputFile {
+            path: path.into(),
+            bytes: text.into_bytes(),
+        });
+    }
     Ok(files)
 }

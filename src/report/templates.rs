@@ -22,6 +22,16 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../reports/report.html.j2"),
     ),
     ("report.md.j2", include_str!("../../reports/report.md.j2")),
+    ("brief.html.j2", include_str!("../../reports/brief.html.j2")),
+    ("brief.md.j2", include_str!("../../reports/brief.md.j2")),
+    (
+        "easy-read.html.j2",
+        include_str!("../../reports/easy-read.html.j2"),
+    ),
+    (
+        "easy-read.md.j2",
+        include_str!("../../reports/easy-read.md.j2"),
+    ),
     ("style.css", include_str!("../../reports/style.css")),
     ("strings.toml", include_str!("../../reports/strings.toml")),
 ];
@@ -216,6 +226,7 @@ impl Templates {
             .collect();
         minijinja::context! {
             r => Value::from_serialize(results),
+            aud => Value::from_serialize(super::audiences::build(results, lang, strings)),
             lang => lang,
             t => Value::from_serialize(&strings.map),
             figures => figs,

@@ -1,0 +1,211 @@
+//! The reports for each audience, as a reader gets them: the policy brief and the easy-read
+//! summary in both languages, and — where Chromium is installed (CI installs it) — the research
+//! report opened in a real browser with no console error and every chart drawn, the brief and the
+//! easy-read summary printed to PDF within their page budgets.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{analysis_of_kind, capakit, repo, run_study};
+
+fn run_in(lang: &str, out: &Path) -> serde_json::Value {
+    let status = capakit()
+        .arg("run")
+        .arg(repo().join("examples/caring-prato-firenze"))
+        .arg("--out")
+        .arg(out)
+        .arg("--lang")
+        .arg(lang)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap()
+}
+
+/// The visible text of an HTML page (after its style sheet).
+fn body(html: &str) -> &str {
+    html.split("</style>").nth(1).unwrap_or(html)
+}
+
+#[test]
+fn the_brief_and_the_easy_read_summary_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, brief_title, easy_title) in [
+        ("it", "Sintesi per le politiche", "Cosa ci avete detto"),
+        ("en", "Policy brief", "What you told us"),
+    ] {
+        let out = dir.path().join(lang);
+        let r = run_in(lang, &out);
+        let recs = analysis_of_kind(&r, "recommendations")["recommendations"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let brief = std::fs::read_to_string(out.join("brief.html")).unwrap();
+        let brief_md = std::fs::read_to_string(out.join("brief.md")).unwrap();
+        assert!(brief.contains(brief_title) && brief_md.contains(brief_title));
+        // Five findings, the first on the capability index, charts drawn inline.
+        let findings = brief.split("<ol class=\"findings\">").nth(1).unwrap();
+        let findings = findings.split("</ol>").next().unwrap();
+        assert_eq!(findings.matches("<li>").count(), 5, "{findings}");
+        assert!(brief.matches("<svg").count() >= 2);
+        // Every recommendation, under its actor, in the reader's language.
+        for x in &recs {
+            let text = x["text"][lang].as_str().unwrap();
+            let first_words: String = text.chars().take(40).collect();
+            assert!(brief_md.contains(&first_words), "{first_words}");
+        }
+        assert!(
+            !brief.contains('{') || brief.contains("{ "),
+            "an unfilled placeholder"
+        );
+
+        let easy = std::fs::read_to_string(out.join("easy-read.html")).unwrap();
+        let easy_md = std::fs::read_to_string(out.join("easy-read.md")).unwrap();
+        assert!(easy.contains(easy_title) && easy_md.contains(easy_title));
+        // Plain words: "7 in 10", no p-values, no percentages, no index letters.
+        let text = body(&easy);
+        for jargon in [
+            "p =",
+            "p corretto",
+            "adjusted p",
+            "%",
+            "M0",
+            "<\u{a0}0",
+            "Holm",
+        ] {
+            assert!(!text.contains(jargon), "easy read says {jargon:?}");
+            assert!(!easy_md.contains(jargon), "easy read (md) says {jargon:?}");
+        }
+        let in_ten = if lang == "it" { " su 10 " } else { " in 10 " };
+        assert!(text.matches(in_ten).count() >= 4, "{text}");
+        assert!(text.contains("class=\"dot on\""));
+        // What will be done: the plain-words version of each recommendation.
+        for x in &recs {
+            let easy_text = x["easy"][lang].as_str().unwrap();
+            let words: String = easy_text.chars().take(30).collect();
+            assert!(easy_md.contains(&words), "{words}");
+        }
+    }
+}
+
+/// Chromium, where it is installed; CI sets CAPAKIT_REQUIRE_CHROMIUM so a missing browser fails
+/// there instead of skipping.
+fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CAPAKIT_REQUIRE_CHROMIUM").is_none(),
+            "Chromium is required here (apt-get install chromium)"
+        );
+        eprintln!("skipped: Chromium is not installed (apt-get install chromium)");
+    }
+    found
+}
+
+/// Runs headless Chromium with the flags this machine's closed network needs; (stdout, stderr).
+fn headless(chrome: &Path, profile: &Path, args: &[&str]) -> (String, String) {
+    let out = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Pages of a PDF Chromium printed: its `/Type /Page` objects (not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut pages = 0;
+    for (i, w) in pdf.windows(5).enumerate() {
+        if w != b"/Type" {
+            continue;
+        }
+        let rest = &pdf[i + 5..];
+        let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+        if rest.starts_with(b"/Page") && !rest[5..].starts_with(b"s") {
+            pages += 1;
+        }
+    }
+    pages
+}
+
+#[test]
+fn in_a_real_browser_the_reports_render_and_fit_their_pages() {
+    let Some(chrome) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_study(&repo().join("examples/caring-prato-firenze"), &out, false);
+    let profile = dir.path().join("profile");
+    let url = |f: &str| format!("file://{}", out.join(f).display());
+
+    // The research report: the DOM Chromium built holds every chart, and nothing went wrong in
+    // the page's console.
+    let (dom, log) = headless(&chrome, &profile, &["--dump-dom", &url("report.html")]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let charts = html.matches("<svg").count();
+    assert!(charts >= 10, "{charts} charts");
+    assert_eq!(
+        dom.matches("<svg").count(),
+        charts,
+        "every chart is in the page"
+    );
+    for bad in ["CONSOLE", "Uncaught", "Failed to load resource"] {
+        assert!(!log.contains(bad), "{bad} in Chromium's log:\n{log}");
+    }
+    // A screenshot: a PNG of the width asked for.
+    let png = dir.path().join("report.png");
+    headless(
+        &chrome,
+        &profile,
+        &[
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1280,4000",
+            &url("report.html"),
+        ],
+    );
+    let bytes = std::fs::read(&png).expect("Chromium wrote the screenshot");
+    assert_eq!(&bytes[1..4], b"PNG");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    assert_eq!(width, 1280);
+    assert!(bytes.len() > 100_000, "a page with charts, not a blank one");
+
+    // Page budgets when printed: the brief two A4 pages, the easy-read summary four.
+    for (file, budget) in [("brief.html", 2), ("easy-read.html", 4)] {
+        let pdf = dir.path().join(format!("{file}.pdf"));
+        headless(
+            &chrome,
+            &profile,
+            &[
+                "--no-pdf-header-footer",
+                &format!("--print-to-pdf={}", pdf.display()),
+                &url(file),
+            ],
+        );
+        let pages = pdf_pages(&std::fs::read(&pdf).expect("Chromium printed the PDF"));
+        assert!(
+            (1..=budget).contains(&pages),
+            "{file}: {pages} pages (budget {budget})"
+        );
+    }
+}
