@@ -588,7 +588,7 @@ pub fn run_analyses(
                 "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
             ));
         };
-        let result = recommendations::run(set, rules.get_ref(), &entries, &study.languages)?;
+        let result = recommendations::run(set, rules.get_ref(), &entries, study, datasets)?;
         entries.push(Entry {
             id: spec.id().to_string(),
             title: spec.title.clone(),

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use toml::Spanned;
 
+use crate::check::Dataset;
 use crate::error::{Error, Result};
 use crate::instrument::Labels;
 use crate::report::format;
@@ -179,6 +180,67 @@ pub struct Quote {
     pub group: Option<String>,
 }
 
+/// The name of the feedback form's "how much do you agree" item of a recommendation.
+pub fn agree_item(id: &str) -> String {
+    format!(
+        "agree_{}",
+        crate::report::figures::slug(id).replace('-', "_")
+    )
+}
+
+/// The name of the feedback form's "how important is this for you" item of a recommendation.
+pub fn importance_item(id: &str) -> String {
+    format!(
+        "importance_{}",
+        crate::report::figures::slug(id).replace('-', "_")
+    )
+}
+
+/// How the young people rated a recommendation on the feedback form (`capakit feedback-form`),
+/// as published: a share or mean resting on fewer than the minimum cell size is hidden.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ratings {
+    /// The source that holds the answers.
+    pub source: String,
+    /// Respondents who rated it.
+    pub n: Option<usize>,
+    /// Percent agreeing (4 or 5 of 5).
+    pub agree_percent: Option<f64>,
+    /// Mean agreement (1–5) and mean importance (1–4).
+    pub agree_mean: Option<f64>,
+    pub importance_mean: Option<f64>,
+    pub importance_n: Option<usize>,
+}
+
+/// The ratings of recommendation `id` in the first dataset that has its items.
+fn ratings_of(id: &str, datasets: &[Dataset], min_cell: u64) -> Option<Ratings> {
+    let agree_name = agree_item(id);
+    let d = datasets.iter().find(|d| d.has(&agree_name))?;
+    let agree: Vec<f64> = d.numbers(&agree_name)?.into_iter().flatten().collect();
+    let importance: Vec<f64> = d
+        .numbers(&importance_item(id))
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect();
+    let n = agree.len();
+    let agreeing = agree.iter().filter(|&&x| x >= 4.0).count() as u64;
+    // Agreeing and not, with the number who rated: protected like any list with its total.
+    let hidden = crate::disclosure::protect_list(&[agreeing, n as u64 - agreeing], min_cell);
+    let shown = (n as u64) >= min_cell;
+    let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    let importance_shown = importance.len() as u64 >= min_cell;
+    Some(Ratings {
+        source: d.source.clone(),
+        n: shown.then_some(n),
+        agree_percent: (shown && hidden.iter().all(Option::is_none))
+            .then(|| 100.0 * agreeing as f64 / n as f64),
+        agree_mean: mean(&agree).filter(|_| shown),
+        importance_mean: mean(&importance).filter(|_| importance_shown),
+        importance_n: importance_shown.then_some(importance.len()),
+    })
+}
+
 /// A rule that fired.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recommendation {
@@ -196,6 +258,8 @@ pub struct Recommendation {
     pub evidence_kind: &'static str,
     pub evidence: Vec<Evidence>,
     pub quotes: Vec<Quote>,
+    /// The young people's ratings, when the feedback form's answers are a source of the study.
+    pub ratings: Option<Ratings>,
 }
 
 /// A rule that did not fire, with the numbers it was checked on.
@@ -849,8 +913,10 @@ pub fn run(
     set: &SpecSet,
     rules: &[RuleSpec],
     entries: &[Entry],
-    languages: &[String],
+    study: &crate::study::Study,
+    datasets: &[Dataset],
 ) -> Result<RecommendationsResult> {
+    let languages = &study.languages;
     let mut seen = std::collections::BTreeSet::new();
     let mut recommendations = Vec::new();
     let mut not_triggered = Vec::new();
@@ -959,6 +1025,7 @@ pub fn run(
                 (false, _) => "focus_groups",
                 (true, false) => "survey",
             },
+            ratings: ratings_of(rule.id.get_ref(), datasets, study.min_cell),
             evidence,
             quotes,
         });

@@ -4,6 +4,7 @@
 
 mod check;
 mod codebook;
+mod feedback_form;
 mod init;
 mod run;
 mod stats;
@@ -40,6 +41,7 @@ pub enum Command {
     Run(run::Args),
     Codebook(codebook::Args),
     Stats(stats::Args),
+    FeedbackForm(feedback_form::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -50,6 +52,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Run(a) => run::execute(a),
         Command::Codebook(a) => codebook::execute(a),
         Command::Stats(a) => stats::execute(a),
+        Command::FeedbackForm(a) => feedback_form::execute(a),
     }
 }
 

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use crate::analysis::run_analyses;
-use crate::check::check_study;
+use crate::check::segments::Coding;
+use crate::check::{check_study, Dataset};
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::report::pseudonym::Pseudonymiser;
@@ -47,44 +48,9 @@ pub fn execute(args: Args) -> Result<i32> {
             study.languages.join(", ")
         )));
     }
-    let mut diagnostics = Diagnostics::default();
-    let mut datasets = Vec::new();
-    for checked in check_study(&study)? {
-        diagnostics.extend(checked.diagnostics);
-        datasets.push(checked.dataset);
-    }
-    let mut codings = Vec::new();
-    for source in &study.segment_sources {
-        let (coding, d) = crate::check::segments::check_segments(&study, source)?;
-        diagnostics.extend(d);
-        codings.push(coding);
-    }
-    // Errors first, at most 30 lines: `capakit check` lists them all.
-    const SHOWN: usize = 30;
-    let mut findings: Vec<_> = diagnostics
-        .items
-        .iter()
-        .filter(|d| d.severity != Severity::Note)
-        .collect();
-    findings.sort_by_key(|d| d.severity);
-    for d in findings.iter().take(SHOWN) {
-        eprintln!("{d}");
-    }
-    if findings.len() > SHOWN {
-        eprintln!(
-            "… and {} more: `capakit check {}` lists them all",
-            findings.len() - SHOWN,
-            args.study.display()
-        );
-    }
-    if diagnostics.has_errors() {
-        eprintln!(
-            "capakit: {} in the data; nothing was written. Fix them (see `capakit check {}`) and run again.",
-            count_noun(diagnostics.count(Severity::Error), "error"),
-            args.study.display()
-        );
+    let Some((datasets, codings, diagnostics)) = checked_inputs(&study, &args.study)? else {
         return Ok(1);
-    }
+    };
     let mut results = run_analyses(&study, &datasets, &codings, &diagnostics)?;
     results.internal = args.internal;
     let mut files = render(&study, &results, &lang)?;
@@ -118,4 +84,51 @@ pub fn execute(args: Args) -> Result<i32> {
         args.out.join(main).display()
     );
     Ok(0)
+}
+
+/// A study's checked survey data, coded focus groups and every finding about them.
+pub(crate) type Inputs = (Vec<Dataset>, Vec<Coding>, Diagnostics);
+
+/// Reads and checks every source of the study, printing its findings (errors first, at most 30);
+/// `None` when the data has errors (nothing can be analysed: the caller exits with 1).
+pub(crate) fn checked_inputs(study: &Study, shown: &std::path::Path) -> Result<Option<Inputs>> {
+    let mut diagnostics = Diagnostics::default();
+    let mut datasets = Vec::new();
+    for checked in check_study(study)? {
+        diagnostics.extend(checked.diagnostics);
+        datasets.push(checked.dataset);
+    }
+    let mut codings = Vec::new();
+    for source in &study.segment_sources {
+        let (coding, d) = crate::check::segments::check_segments(study, source)?;
+        diagnostics.extend(d);
+        codings.push(coding);
+    }
+    // Errors first, at most 30 lines: `capakit check` lists them all.
+    const SHOWN: usize = 30;
+    let mut findings: Vec<_> = diagnostics
+        .items
+        .iter()
+        .filter(|d| d.severity != Severity::Note)
+        .collect();
+    findings.sort_by_key(|d| d.severity);
+    for d in findings.iter().take(SHOWN) {
+        eprintln!("{d}");
+    }
+    if findings.len() > SHOWN {
+        eprintln!(
+            "… and {} more: `capakit check {}` lists them all",
+            findings.len() - SHOWN,
+            shown.display()
+        );
+    }
+    if diagnostics.has_errors() {
+        eprintln!(
+            "capakit: {} in the data; nothing was written. Fix them (see `capakit check {}`) and run again.",
+            count_noun(diagnostics.count(Severity::Error), "error"),
+            shown.display()
+        );
+        return Ok(None);
+    }
+    Ok(Some((datasets, codings, diagnostics)))
 }

@@ -9,6 +9,7 @@ pub mod audiences;
 mod capability;
 pub mod cells;
 pub mod charts;
+pub mod feedback_form;
 pub mod figures;
 pub mod format;
 pub mod pseudonym;

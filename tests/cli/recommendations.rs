@@ -274,3 +274,123 @@ fn mistakes_in_rules_are_located_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn the_feedback_form_closes_the_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let form = dir.path().join("feedback.xlsx");
+    let out = capakit()
+        .args(["feedback-form"])
+        .arg(repo().join("examples/caring-prato-firenze"))
+        .arg("--out")
+        .arg(&form)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // XLSForm structure rules: the three sheets and their columns, unique names, every select's
+    // list present, labels in both languages (pyxform validates it too, in CI).
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(&form).unwrap();
+    assert_eq!(book.sheet_names(), ["survey", "choices", "settings"]);
+    let survey = book.worksheet_range("survey").unwrap();
+    let header: Vec<String> = survey
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "type",
+            "name",
+            "label::Italiano (it)",
+            "label::English (en)",
+            "required"
+        ]
+    );
+    let choices = book.worksheet_range("choices").unwrap();
+    let lists: Vec<String> = choices.rows().skip(1).map(|r| r[0].to_string()).collect();
+    let mut names = std::collections::BTreeSet::new();
+    let mut agree_items = Vec::new();
+    for row in survey.rows().skip(1) {
+        let (kind, name) = (row[0].to_string(), row[1].to_string());
+        if kind != "end_group" {
+            assert!(names.insert(name.clone()), "{name} twice");
+            assert!(name.chars().next().unwrap().is_ascii_alphabetic(), "{name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{name}"
+            );
+        }
+        if let Some(list) = kind.strip_prefix("select_one ") {
+            assert!(lists.iter().any(|l| l == list), "no list {list}");
+            assert!(!row[2].to_string().is_empty() && !row[3].to_string().is_empty());
+        }
+        if name.starts_with("agree_") {
+            agree_items.push(name);
+        }
+    }
+    let r0 = run_study(
+        &repo().join("examples/caring-prato-firenze"),
+        &dir.path().join("o0"),
+        false,
+    );
+    let recs = analysis_of_kind(&r0, "recommendations")["recommendations"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        agree_items.len(),
+        recs.len(),
+        "one block per recommendation"
+    );
+
+    // Synthetic answers come back as a source: 12 young people rate every recommendation.
+    let mut csv = String::from("territory");
+    for a in &agree_items {
+        csv.push_str(&format!(";{a};{}", a.replacen("agree_", "importance_", 1)));
+    }
+    csv.push('\n');
+    for i in 0..12 {
+        csv.push_str(if i % 2 == 0 { "Prato" } else { "Firenze" });
+        for _ in &agree_items {
+            // 1, 2, 3, 4, 5, 5, 4, 5, 3, 4, 5, 2: 7 of 12 agree (4 or 5), 5 do not; mean 43/12.
+            let agree = [1, 2, 3, 4, 5, 5, 4, 5, 3, 4, 5, 2][i];
+            csv.push_str(&format!(";{agree};{}", 1 + i % 4));
+        }
+        csv.push('\n');
+    }
+    let study = dir.path().join("study");
+    crate::common::example_copy(&study);
+    std::fs::write(study.join("feedback.csv"), csv).unwrap();
+    crate::common::append_to_study(
+        &study,
+        &format!(
+            "\n[[sources]]\nname = \"feedback\"\npath = \"feedback.csv\"\ninstrument = \"{}\"\nterritory_column = \"territory\"\n",
+            form.display()
+        ),
+    );
+    let r = run_study(&study, &dir.path().join("o1"), false);
+    let rec = analysis_of_kind(&r, "recommendations");
+    for x in rec["recommendations"].as_array().unwrap() {
+        let g = &x["ratings"];
+        assert_eq!(g["source"], "feedback");
+        assert_eq!(g["n"], 12);
+        assert!((g["agree_percent"].as_f64().unwrap() - 100.0 * 7.0 / 12.0).abs() < 1e-9);
+        assert!((g["agree_mean"].as_f64().unwrap() - 43.0 / 12.0).abs() < 1e-9);
+        // Importance 1, 2, 3, 4 three times: mean 2.5.
+        assert!((g["importance_mean"].as_f64().unwrap() - 2.5).abs() < 1e-9);
+    }
+    let html = std::fs::read_to_string(dir.path().join("o1/report.html")).unwrap();
+    assert!(
+        html.contains("Il voto dei ragazzi") && html.contains("58\u{a0}%"),
+        "ratings shown"
+    );
+}
