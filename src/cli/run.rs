@@ -15,9 +15,11 @@ use crate::study::Study;
 
 /// Run a study: check the data, run the analyses, write the report.
 ///
-/// Writes into the output folder: report.html (one self-contained file, charts inline),
-/// report.md with charts/*.svg, and results.json with every number the report shows. The folder
-/// is replaced only when everything has been produced. Stops with exit code 1 when the data has
+/// Writes into the output folder: the research report as report.html (one self-contained file,
+/// charts inline), report.md with charts/*.svg and report.docx; the policy brief (brief.html,
+/// brief.md); the easy-read summary for the young people (easy-read.html, easy-read.md);
+/// tables.xlsx (every table, and the questionnaire's data dictionary); results.json with every
+/// number the reports show. The folder is replaced only when everything has been produced. Stops with exit code 1 when the data has
 /// errors (see `capakit check`); warnings are listed in the report's data-quality chapter.
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -9,6 +9,7 @@ pub mod audiences;
 mod capability;
 pub mod cells;
 pub mod charts;
+pub mod docx;
 pub mod feedback_form;
 pub mod figures;
 pub mod format;
@@ -107,6 +108,12 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
         bytes: html.into_bytes(),
     });
     let md = templates.render_report("report.md.j2", results, lang, &strings, &figures, study)?;
+    // The research report in Word, from the same Markdown.
+    files.push(OutputFile {
+        path: "report.docx".into(),
+        bytes: docx::from_markdown(&md, lang)
+            .map_err(|e| Error::Usage(format!("report.docx could not be written: {e}")))?,
+    });
     files.push(OutputFile {
         path: "report.md".into(),
         bytes: md.into_bytes(),

@@ -575,3 +575,29 @@ fn the_tables_workbook_holds_every_table_as_published_and_a_dictionary() {
     assert_eq!(text[6], "istruzione");
     assert_eq!(text[7], "yes", "reverse-keyed");
 }
+
+#[test]
+fn the_research_report_in_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    crate::common::run_study(&repo().join("examples/caring-prato-firenze"), &out, false);
+    let file = std::fs::File::open(out.join("report.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).expect("a .docx is a zip archive");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    // Headings, tables and the recommendations, with Markdown's escapes undone.
+    assert!(
+        xml.matches("w:val=\"Heading2\"").count() >= 8,
+        "chapters as headings"
+    );
+    assert!(
+        xml.matches("<w:tbl>").count() >= 10,
+        "tables as Word tables"
+    );
+    assert!(xml.contains("Raccomandazioni per le politiche"));
+    assert!(xml.contains("Provenienza"));
+    assert!(!xml.contains("\\*") && !xml.contains("\\_") && !xml.contains("&amp;lt;"));
+    // No id, no live markup leaks into Word either.
+    assert!(!xml.contains("CL-PO-") && !xml.contains("<script"));
+}
