@@ -11,6 +11,7 @@ mod example;
 mod findings;
 mod focus_groups;
 mod formats;
+mod golden;
 mod real_world;
 mod recommendations;
 mod stats;
