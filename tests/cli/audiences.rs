@@ -62,6 +62,20 @@ fn the_brief_and_the_easy_read_summary_in_both_languages() {
             !brief.contains('{') || brief.contains("{ "),
             "an unfilled placeholder"
         );
+        // Provenance in every report: each input's SHA-256.
+        for f in r["provenance"]["inputs"].as_array().unwrap() {
+            let hash = f["sha256"].as_str().unwrap();
+            for file in [
+                "brief.html",
+                "brief.md",
+                "easy-read.html",
+                "easy-read.md",
+                "report.md",
+            ] {
+                let text = std::fs::read_to_string(out.join(file)).unwrap();
+                assert!(text.contains(hash), "{file} lacks {}", f["path"]);
+            }
+        }
 
         let easy = std::fs::read_to_string(out.join("easy-read.html")).unwrap();
         let easy_md = std::fs::read_to_string(out.join("easy-read.md")).unwrap();
