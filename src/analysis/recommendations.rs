@@ -730,15 +730,6 @@ fn shown(x: f64, percent: bool, lang: &str) -> String {
     }
 }
 
-fn join_words(items: &[String], lang: &str) -> String {
-    let and = if lang == "it" { " e " } else { " and " };
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
-    }
-}
-
 /// The numbers of one piece of evidence in the groups where the rule holds.
 fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
     let percent = e.measure.unit_is_percent();
@@ -774,7 +765,7 @@ fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
 
 /// Fills `{where}`, `{value}`, `{valueN}`, `{threshold}`, `{thresholdN}`.
 fn fill(text: &str, evidence: &[Evidence], groups: &[String], lang: &str) -> String {
-    let mut out = text.replace("{where}", &join_words(groups, lang));
+    let mut out = text.replace("{where}", &format::join_words(groups, lang));
     for (i, e) in evidence.iter().enumerate().rev() {
         let n = i + 1;
         let value = value_text(e, groups, lang);

@@ -48,15 +48,6 @@ fn tr(labels: &Labels, lang: &str, fallback: &str) -> String {
     label_in(labels, lang, "en", fallback).to_string()
 }
 
-fn join(items: &[String], lang: &str) -> String {
-    let and = if lang == "it" { " e " } else { " and " };
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
-    }
-}
-
 /// The key findings and the easy-read lines of `results`.
 pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
     let mut findings = Vec::new();
@@ -87,7 +78,7 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
                         .get("kf_capability")
                         .replace("{h}", &pct(100.0 * h))
                         .replace("{k}", &pct(100.0 * at.k))
-                        .replace("{groups}", &join(&groups, lang))
+                        .replace("{groups}", &format::join_words(&groups, lang))
                         .replace("{diff}", &diff.unwrap_or_default());
                     findings.push(KeyFinding {
                         text,
@@ -113,7 +104,9 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
                 if !rows.is_empty() {
                     let top: Vec<String> = rows.iter().take(3).map(|r| r.1.clone()).collect();
                     findings.push(KeyFinding {
-                        text: s.get("kf_indicators").replace("{list}", &join(&top, lang)),
+                        text: s
+                            .get("kf_indicators")
+                            .replace("{list}", &format::join_words(&top, lang)),
                         figure: None,
                         rank: 1,
                     });
@@ -168,7 +161,9 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
                         _ => None,
                     });
                     findings.push(KeyFinding {
-                        text: s.get("kf_gaps").replace("{list}", &join(&gaps, lang)),
+                        text: s
+                            .get("kf_gaps")
+                            .replace("{list}", &format::join_words(&gaps, lang)),
                         figure: scales,
                         rank: 2,
                     });
@@ -224,7 +219,7 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
                         .get("kf_recommendations")
                         .replace("{n}", &r.recommendations.len().to_string())
                         .replace("{high}", &high.to_string())
-                        .replace("{actors}", &join(&actors, lang)),
+                        .replace("{actors}", &format::join_words(&actors, lang)),
                     figure: None,
                     rank: 4,
                 });
@@ -243,7 +238,7 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
         going_well,
         hardest,
         respondents: source.map(|s| s.n),
-        territories_text: join(&territories, lang),
+        territories_text: format::join_words(&territories, lang),
         territories,
     }
 }

@@ -5,7 +5,7 @@
 //! When the answers come back as a source of the study, the report shows their ratings beside
 //! each recommendation (see [`crate::analysis::recommendations`]).
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, XlsxError};
 use sha2::{Digest, Sha256};
 
 use crate::analysis::recommendations::{agree_item, importance_item, Recommendation};
@@ -168,13 +168,7 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
     }
     let version = format!("{:x}", digest.finalize())[..10].to_string();
 
-    let mut book = Workbook::new();
-    book.set_properties(
-        &DocProperties::new()
-            .set_title("capakit feedback form")
-            .set_author("capakit")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 1, 1)?),
-    );
+    let mut book = super::workbook::new_book("capakit feedback form")?;
     let bold = Format::new().set_bold();
     let label_headers: Vec<String> = langs
         .iter()

@@ -73,6 +73,16 @@ fn group_digits(digits: &str, sep: char) -> String {
     out
 }
 
+/// A list as words: `Prato e Firenze`, `a, b and c`.
+pub fn join_words(items: &[String], lang: &str) -> String {
+    let and = if lang == "it" { " e " } else { " and " };
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{}{and}{last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

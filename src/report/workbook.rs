@@ -529,15 +529,22 @@ fn sheet_name(name: &str, taken: &mut Vec<String>) -> String {
     candidate
 }
 
-/// Writes the tables (and the dictionary) as one workbook.
-pub fn workbook(tables: &[Table], s: &Strings, min_cell: u64) -> Result<Vec<u8>, XlsxError> {
+/// An empty workbook whose document properties are fixed (title, author "capakit", a constant
+/// creation date), so the same content gives the same bytes on every run.
+pub fn new_book(title: &str) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     book.set_properties(
         &DocProperties::new()
-            .set_title("capakit tables")
+            .set_title(title)
             .set_author("capakit")
             .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 1, 1)?),
     );
+    Ok(book)
+}
+
+/// Writes the tables (and the dictionary) as one workbook.
+pub fn workbook(tables: &[Table], s: &Strings, min_cell: u64) -> Result<Vec<u8>, XlsxError> {
+    let mut book = new_book("capakit tables")?;
     let bold = Format::new().set_bold();
     let hidden = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
     let mark = s.get("suppressed_mark");

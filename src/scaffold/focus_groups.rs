@@ -9,7 +9,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, XlsxError};
 
 /// Phases of the care workflow: code, Italian, English.
 pub const PHASES: &[(&str, &str, &str)] = &[
@@ -192,13 +192,8 @@ pub const SEED: u64 = 20_220_718;
 /// The codebook as an .xlsx: `code` (phase/element, or a phase alone), `label::Italiano (it)`,
 /// `label::English (en)`, `description`, `dimension`.
 pub fn codebook_xlsx() -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    book.set_properties(
-        &DocProperties::new()
-            .set_title("Peer-to-peer focus groups: codebook (capakit)")
-            .set_author("capakit")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 1, 1)?),
-    );
+    let mut book =
+        crate::report::workbook::new_book("Peer-to-peer focus groups: codebook (capakit)")?;
     let bold = Format::new().set_bold();
     let sheet = book.add_worksheet().set_name("codebook")?;
     let headers = [

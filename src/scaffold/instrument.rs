@@ -3,7 +3,7 @@
 //! and `dimension` columns and a `scales` sheet. `capakit init` writes it; the repository's copy is
 //! regenerated from here, never edited by hand.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, XlsxError};
 
 /// One row of the survey sheet.
 struct Q {
@@ -599,13 +599,8 @@ pub const CHOICES: &[(&str, &str, &str, &str)] = &[
 
 /// The XLSForm as .xlsx bytes. Deterministic: a fixed creation date, so two calls give the same file.
 pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    book.set_properties(
-        &DocProperties::new()
-            .set_title("Care leavers: capabilities questionnaire (capakit)")
-            .set_author("capakit")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2026, 1, 1)?),
-    );
+    let mut book =
+        crate::report::workbook::new_book("Care leavers: capabilities questionnaire (capakit)")?;
     let bold = Format::new().set_bold();
 
     let survey_headers = [
