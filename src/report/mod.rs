@@ -98,7 +98,7 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
     tables.push(workbook::dictionary(&instruments, &study.languages));
     files.push(OutputFile {
         path: "tables.xlsx".into(),
-        bytes: workbook::workbook(&tables, &strings, results.min_cell)
+        bytes: workbook::workbook(&tables, &strings, results.min_cell, results.internal)
             .map_err(|e| Error::Usage(format!("tables.xlsx could not be written: {e}")))?,
     });
     let html =

@@ -543,7 +543,12 @@ pub fn new_book(title: &str) -> Result<Workbook, XlsxError> {
 }
 
 /// Writes the tables (and the dictionary) as one workbook.
-pub fn workbook(tables: &[Table], s: &Strings, min_cell: u64) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(
+    tables: &[Table],
+    s: &Strings,
+    min_cell: u64,
+    internal: bool,
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = new_book("capakit tables")?;
     let bold = Format::new().set_bold();
     let hidden = Format::new().set_align(rust_xlsxwriter::FormatAlign::Right);
@@ -583,5 +588,8 @@ pub fn workbook(tables: &[Table], s: &Strings, min_cell: u64) -> Result<Vec<u8>,
         .replace("{k}", &min_cell.to_string());
     sheet.write_string(0, 0, neutralise(&format!("{mark} {note}")).as_ref())?;
     sheet.write_string(1, 0, s.get("workbook_note"))?;
+    if internal {
+        sheet.write_string_with_format(2, 0, s.get("internal_banner"), &bold)?;
+    }
     book.save_to_buffer()
 }

@@ -74,6 +74,23 @@ fn weighted_shares_and_kish_n() {
         "the report says the shares are weighted"
     );
     assert!(html.contains("INTERNAL USE") || html.contains("USO INTERNO"));
+    // Every report of an internal run says so, in whatever form it is read.
+    for file in [
+        "INTERNAL-report-unsuppressed.md",
+        "INTERNAL-brief-unsuppressed.html",
+        "INTERNAL-brief-unsuppressed.md",
+        "INTERNAL-easy-read-unsuppressed.html",
+        "INTERNAL-easy-read-unsuppressed.md",
+    ] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(text.contains("USO INTERNO"), "{file} has no banner");
+    }
+    use calamine::{open_workbook, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(out.join("INTERNAL-tables-unsuppressed.xlsx")).unwrap();
+    let readme = book.worksheet_range("README").unwrap();
+    assert!(readme
+        .rows()
+        .any(|r| r[0].to_string().contains("USO INTERNO")));
 }
 
 #[test]
