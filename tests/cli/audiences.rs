@@ -125,7 +125,10 @@ fn chromium() -> Option<PathBuf> {
 
 /// Runs headless Chromium with the flags this machine's closed network needs; (stdout, stderr).
 fn headless(chrome: &Path, profile: &Path, args: &[&str]) -> (String, String) {
-    let out = Command::new(chrome)
+    // Bounded: a browser that hangs fails the test instead of holding CI.
+    let out = Command::new("timeout")
+        .arg("120")
+        .arg(chrome)
         .args([
             "--headless",
             "--no-sandbox",
