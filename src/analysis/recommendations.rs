@@ -383,7 +383,7 @@ impl ConditionSpec {
 /// A condition resolved against the results.
 struct Condition<'a> {
     entry: &'a Entry,
-    json: Value,
+    json: &'a Value,
     subject: String,
     measure: Measure,
     op: Op,
@@ -404,28 +404,27 @@ fn kinds_list(kind: Kind) -> String {
 
 /// Resolves a written condition: the analysis exists, the subject key and the test fit its kind,
 /// the subject and the groups named exist.
+/// `entries` come with their results as published (serialised once per run).
 fn resolve<'a>(
     set: &SpecSet,
     c: &Spanned<ConditionSpec>,
-    entries: &'a [Entry],
+    entries: &'a [(&'a Entry, Value)],
 ) -> Result<Condition<'a>> {
     let spec = c.get_ref();
     let id = spec.analysis.get_ref();
-    let entry = entries.iter().find(|e| &e.id == id).ok_or_else(|| {
+    let (entry, json) = entries.iter().find(|e| &e.0.id == id).ok_or_else(|| {
         set.error_at(
             &spec.analysis,
             format!(
                 "there is no analysis '{id}' (analyses: {})",
                 entries
                     .iter()
-                    .map(|e| e.id.as_str())
+                    .map(|e| e.0.id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
         )
     })?;
-    let json = serde_json::to_value(entry)
-        .map_err(|e| Error::Usage(format!("results could not be read: {e}")))?;
     let kind_name = json["kind"].as_str().unwrap_or_default().to_string();
     let kind = SUBJECTS
         .iter()
@@ -911,6 +910,12 @@ pub fn run(
     let mut seen = std::collections::BTreeSet::new();
     let mut recommendations = Vec::new();
     let mut not_triggered = Vec::new();
+    // Every analysis's results as published, read by the conditions.
+    let published = entries
+        .iter()
+        .map(|e| Ok((e, serde_json::to_value(e)?)))
+        .collect::<std::result::Result<Vec<_>, serde_json::Error>>()
+        .map_err(|e| Error::Usage(format!("results could not be read: {e}")))?;
     for rule in rules {
         if !seen.insert(rule.id.get_ref().clone()) {
             return Err(set.error_at(
@@ -938,7 +943,7 @@ pub fn run(
         }
         let conditions = written
             .iter()
-            .map(|c| resolve(set, c, entries))
+            .map(|c| resolve(set, c, &published))
             .collect::<Result<Vec<_>>>()?;
         check_text(set, rule, conditions.len(), languages)?;
         let evidence: Vec<Evidence> = conditions.iter().map(evaluate).collect();
