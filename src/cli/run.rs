@@ -55,7 +55,8 @@ pub fn execute(args: Args) -> Result<i32> {
     };
     let mut results = run_analyses(&study, &datasets, &codings, &diagnostics)?;
     results.internal = args.internal;
-    let mut files = render(&study, &results, &lang)?;
+    let instruments: Vec<_> = datasets.iter().map(|d| &d.instrument).collect();
+    let mut files = render(&study, &results, &instruments, &lang)?;
     if args.internal {
         // Respondent-level scores for the research team, with keyed pseudonyms (or no ids).
         let pseudo = Pseudonymiser::of_study(&study, &args.out)?;

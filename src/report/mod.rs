@@ -54,8 +54,14 @@ fn codes_by_document_csv(c: &crate::analysis::codes::CodesResult, lang: &str) ->
     out
 }
 
-/// Renders every output of a run in `lang`.
-pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<OutputFile>> {
+/// Renders every output of a run in `lang`; `instruments` are the questionnaires of the study's
+/// sources, as check read them (for the data dictionary).
+pub fn render(
+    study: &Study,
+    results: &Results,
+    instruments: &[&crate::instrument::Instrument],
+    lang: &str,
+) -> Result<Vec<OutputFile>> {
     let templates = Templates::load(study)?;
     let strings = templates.strings(lang)?;
     let figures = figures::build(study, results, lang, &strings)?;
@@ -81,53 +87,36 @@ pub fn render(study: &Study, results: &Results, lang: &str) -> Result<Vec<Output
             });
         }
     }
-    // Every table as a sheet, and the data dictionary from the questionnaires.
-    let mut instruments = Vec::new();
-    for s in &study.sources {
-        let shown = crate::provenance::relative(&s.instrument, &study.dir);
-        if let Ok(ins) = crate::instrument::xlsform::read_xlsform(&s.instrument, &shown) {
-            if !instruments
-                .iter()
-                .any(|i: &crate::instrument::Instrument| i.path == ins.path)
-            {
-                instruments.push(ins);
-            }
-        }
-    }
+    // Every table as a sheet, and the data dictionary from the questionnaires read by check.
     let mut tables = workbook::tables(results, lang);
-    tables.push(workbook::dictionary(&instruments, &study.languages));
+    tables.push(workbook::dictionary(instruments, &study.languages));
     files.push(OutputFile {
         path: "tables.xlsx".into(),
         bytes: workbook::workbook(&tables, &strings, results.min_cell, results.internal)
             .map_err(|e| Error::Usage(format!("tables.xlsx could not be written: {e}")))?,
     });
-    let html =
-        templates.render_report("report.html.j2", results, lang, &strings, &figures, study)?;
-    files.push(OutputFile {
-        path: "report.html".into(),
-        bytes: html.into_bytes(),
-    });
-    let md = templates.render_report("report.md.j2", results, lang, &strings, &figures, study)?;
-    // The research report in Word, from the same Markdown.
-    files.push(OutputFile {
-        path: "report.docx".into(),
-        bytes: docx::from_markdown(&md, lang)
-            .map_err(|e| Error::Usage(format!("report.docx could not be written: {e}")))?,
-    });
-    files.push(OutputFile {
-        path: "report.md".into(),
-        bytes: md.into_bytes(),
-    });
-    // The policy brief and the easy-read summary, each as .html and .md.
-    for (template, path) in [
+    // The research report (HTML, Markdown and, from the same Markdown, Word), the policy brief
+    // and the easy-read summary.
+    const REPORTS: [(&str, &str); 6] = [
+        ("report.html.j2", "report.html"),
+        ("report.md.j2", "report.md"),
         ("brief.html.j2", "brief.html"),
         ("brief.md.j2", "brief.md"),
         ("easy-read.html.j2", "easy-read.html"),
         ("easy-read.md.j2", "easy-read.md"),
-    ] {
-        let text = templates.render_report(template, results, lang, &strings, &figures, study)?;
+    ];
+    let names = REPORTS.map(|r| r.0);
+    let texts = templates.render_reports(&names, results, lang, &strings, &figures, study)?;
+    for ((_, path), text) in REPORTS.iter().zip(texts) {
+        if *path == "report.md" {
+            files.push(OutputFile {
+                path: "report.docx".into(),
+                bytes: docx::from_markdown(&text, lang)
+                    .map_err(|e| Error::Usage(format!("report.docx could not be written: {e}")))?,
+            });
+        }
         files.push(OutputFile {
-            path: path.into(),
+            path: (*path).into(),
             bytes: text.into_bytes(),
         });
     }

@@ -256,19 +256,30 @@ impl Templates {
         tmpl.render(ctx).map_err(err)
     }
 
-    /// Renders `report.html.j2` (charts inline) or `report.md.j2` (charts as files).
-    pub fn render_report(
+    /// Renders each of `names` (HTML templates with charts inline, Markdown ones with charts as
+    /// files); the two contexts are built once for all of them.
+    pub fn render_reports(
         &self,
-        name: &'static str,
+        names: &[&'static str],
         results: &Results,
         lang: &str,
         strings: &Strings,
         figures: &[Figure],
         study: &Study,
-    ) -> Result<String> {
-        let inline_svg = name.ends_with(".html.j2");
-        let ctx = self.context(results, lang, strings, figures, study, inline_svg);
-        self.render(name, lang, ctx)
+    ) -> Result<Vec<String>> {
+        let html = self.context(results, lang, strings, figures, study, true);
+        let md = self.context(results, lang, strings, figures, study, false);
+        names
+            .iter()
+            .map(|name| {
+                let ctx = if name.ends_with(".html.j2") {
+                    &html
+                } else {
+                    &md
+                };
+                self.render(name, lang, ctx.clone())
+            })
+            .collect()
     }
 }
 

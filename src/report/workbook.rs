@@ -433,7 +433,7 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
 
 /// The data dictionary: one row per question (name, type, label per language, list, the values
 /// and their labels, scale, reverse key, condition, constraint).
-pub fn dictionary(instruments: &[Instrument], languages: &[String]) -> Table {
+pub fn dictionary(instruments: &[&Instrument], languages: &[String]) -> Table {
     let mut header: Vec<String> = vec!["variable".into(), "type".into()];
     header.extend(languages.iter().map(|l| format!("label {l}")));
     header.extend(
@@ -455,7 +455,13 @@ pub fn dictionary(instruments: &[Instrument], languages: &[String]) -> Table {
         header,
         rows: Vec::new(),
     };
+    let mut seen: Vec<&std::path::Path> = Vec::new();
     for ins in instruments {
+        // A questionnaire shared by several sources is described once.
+        if seen.contains(&ins.path.as_path()) {
+            continue;
+        }
+        seen.push(&ins.path);
         for item in &ins.items {
             let kind = serde_json::to_value(&item.kind)
                 .ok()
