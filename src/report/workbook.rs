@@ -58,11 +58,13 @@ fn num(v: &Value, hidden_when_null: bool) -> Cell {
     }
 }
 
+/// A label in `lang` as the instrument picks one ([`label_in`]), else `fallback` (a name).
 fn label(labels: &Value, lang: &str, fallback: &Value) -> Cell {
-    labels[lang]
-        .as_str()
-        .or_else(|| labels.as_object()?.values().next()?.as_str())
-        .map_or_else(|| text(fallback), |s| Cell::Text(s.to_string()))
+    let map: crate::instrument::Labels = serde_json::from_value(labels.clone()).unwrap_or_default();
+    match label_in(&map, lang, "en", fallback.as_str().unwrap_or("")) {
+        "" => Cell::Empty,
+        s => Cell::Text(s.to_string()),
+    }
 }
 
 fn arr(v: &Value) -> &[Value] {
