@@ -228,15 +228,14 @@ fn ratings_of(id: &str, datasets: &[Dataset], min_cell: u64) -> Option<Ratings> 
     // Agreeing and not, with the number who rated: protected like any list with its total.
     let hidden = crate::disclosure::protect_list(&[agreeing, n as u64 - agreeing], min_cell);
     let shown = (n as u64) >= min_cell;
-    let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
     let importance_shown = importance.len() as u64 >= min_cell;
     Some(Ratings {
         source: d.source.clone(),
         n: shown.then_some(n),
         agree_percent: (shown && hidden.iter().all(Option::is_none))
             .then(|| 100.0 * agreeing as f64 / n as f64),
-        agree_mean: mean(&agree).filter(|_| shown),
-        importance_mean: mean(&importance).filter(|_| importance_shown),
+        agree_mean: crate::stats::mean(&agree).filter(|_| shown),
+        importance_mean: crate::stats::mean(&importance).filter(|_| importance_shown),
         importance_n: importance_shown.then_some(importance.len()),
     })
 }
