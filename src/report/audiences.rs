@@ -82,7 +82,7 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
                         .replace("{diff}", &diff.unwrap_or_default());
                     findings.push(KeyFinding {
                         text,
-                        figure: Some(format!("{}-contributions", slug(&e.id))),
+                        figure: Some(super::capability::contributions_figure(&e.id)),
                         rank: 0,
                     });
                 }

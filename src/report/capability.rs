@@ -231,6 +231,11 @@ fn k_chart(
     Ok(accessible(svg, id, &texts.title, &texts.desc))
 }
 
+/// The id of a capability analysis's chart of contributions by dimension (the brief shows it).
+pub fn contributions_figure(id: &str) -> String {
+    format!("{}-contributions", slug(id))
+}
+
 /// The capability chapter's figures for the analysis `id`.
 pub fn figures(
     id: &str,
@@ -304,7 +309,7 @@ pub fn figures(
             .join(". "),
         lang: lang.to_string(),
     };
-    let contrib_id = format!("{}-contributions", slug(id));
+    let contrib_id = contributions_figure(id);
     let svg = contributions_chart(
         &contrib_id,
         &texts,
