@@ -31,6 +31,8 @@ for f in tests/fixtures/segments/*.csv examples/caring-prato-firenze/data/focus-
 done
 { printf "\\x00"; cat tests/fixtures/segments/refi.qdpx; } > fuzz/corpus/segments/refi.qdpx
 export RUSTC_BOOTSTRAP=1
+# Readers take at most 2 GB here, within libFuzzer's 4 GB limit (by default: half the memory available).
+export CAPAKIT_MAX_MEMORY_MB=2048
 cargo fuzz build -s none --release
 for target in csv workbook segments; do
   echo "== fuzzing $target for $secs s"

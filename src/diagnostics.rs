@@ -87,7 +87,7 @@ impl fmt::Display for Location {
 }
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Stops `run`; makes `check` exit 1.
@@ -128,10 +128,97 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The findings of one check, in the order they were found.
+/// How many findings of one kind in one column are kept with their row; the rest are counted.
+pub const SHOWN_PER_COLUMN: usize = 5;
+
+/// Findings of one code in one column beyond the first [`SHOWN_PER_COLUMN`]: counted, not kept,
+/// so that one recoded choice list in a million-row file is a few lines and a count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct More {
+    pub severity: Severity,
+    pub code: &'static str,
+    /// The file, sheet and column (no row).
+    pub location: Location,
+    /// How many more rows have this finding.
+    pub more: usize,
+}
+
+impl fmt::Display for More {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}]: {}: … and {} more {} like this",
+            self.severity,
+            self.code,
+            self.location,
+            thousands(self.more),
+            if self.more == 1 { "row" } else { "rows" }
+        )
+    }
+}
+
+/// `999990` → `999,990`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A line of findings as printed: one finding, or the count of those like it not shown.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(untagged)]
+pub enum Line<'a> {
+    Finding(&'a Diagnostic),
+    More(&'a More),
+}
+
+impl Line<'_> {
+    pub fn severity(&self) -> Severity {
+        match self {
+            Line::Finding(d) => d.severity,
+            Line::More(m) => m.severity,
+        }
+    }
+}
+
+impl fmt::Display for Line<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Line::Finding(d) => d.fmt(f),
+            Line::More(m) => m.fmt(f),
+        }
+    }
+}
+
+/// What makes findings "alike": the same code in the same column of the same sheet.
+type Key = (Severity, &'static str, String, Option<String>, Option<u32>);
+
+fn key_of(severity: Severity, code: &'static str, l: &Location) -> Key {
+    (
+        severity,
+        code,
+        l.file.clone(),
+        l.sheet.clone(),
+        l.column_index,
+    )
+}
+
+/// The findings of one check, in the order they were found: every finding about a file, and the
+/// first few of each code in each column with their row ([`SHOWN_PER_COLUMN`]); the others are
+/// counted in [`Diagnostics::more`]. Counts include them all.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
+    /// Counts of the findings not kept, one per code and column, in the order first met.
+    pub more: Vec<More>,
+    #[serde(skip)]
+    seen: std::collections::HashMap<Key, usize>,
 }
 
 impl Diagnostics {
@@ -142,6 +229,41 @@ impl Diagnostics {
         location: Location,
         message: impl Into<String>,
     ) {
+        if location.row.is_some() && location.column_index.is_some() {
+            let key = key_of(severity, code, &location);
+            let seen = self.seen.entry(key).or_insert(0);
+            *seen += 1;
+            if *seen > SHOWN_PER_COLUMN {
+                let Location {
+                    file,
+                    sheet,
+                    column_index,
+                    column,
+                    ..
+                } = location;
+                let place = Location {
+                    file,
+                    sheet,
+                    row: None,
+                    column_index,
+                    column,
+                };
+                match self
+                    .more
+                    .iter_mut()
+                    .find(|m| m.severity == severity && m.code == code && m.location == place)
+                {
+                    Some(m) => m.more += 1,
+                    None => self.more.push(More {
+                        severity,
+                        code,
+                        location: place,
+                        more: 1,
+                    }),
+                }
+                return;
+            }
+        }
         self.items.push(Diagnostic {
             severity,
             code,
@@ -163,11 +285,31 @@ impl Diagnostics {
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d.severity, d.code, d.location, d.message);
+        }
+        for m in other.more {
+            let key = key_of(m.severity, m.code, &m.location);
+            *self.seen.entry(key).or_insert(0) += m.more;
+            match self
+                .more
+                .iter_mut()
+                .find(|x| x.severity == m.severity && x.code == m.code && x.location == m.location)
+            {
+                Some(x) => x.more += m.more,
+                None => self.more.push(m),
+            }
+        }
     }
 
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
+            + self
+                .more
+                .iter()
+                .filter(|m| m.severity == severity)
+                .map(|m| m.more)
+                .sum::<usize>()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -185,7 +327,33 @@ impl Diagnostics {
         for d in &self.items {
             *map.entry((d.severity, d.code)).or_insert(0usize) += 1;
         }
+        for m in &self.more {
+            *map.entry((m.severity, m.code)).or_insert(0usize) += m.more;
+        }
         map.into_iter().map(|((s, c), n)| (s, c, n)).collect()
+    }
+
+    /// The lines to print, in the order found: each count of findings not shown comes right
+    /// after the last one shown of its code and column.
+    pub fn lines(&self) -> Vec<Line<'_>> {
+        let mut after: std::collections::HashMap<usize, Vec<&More>> = Default::default();
+        for m in &self.more {
+            let last = self.items.iter().rposition(|d| {
+                d.severity == m.severity
+                    && d.code == m.code
+                    && d.location.file == m.location.file
+                    && d.location.sheet == m.location.sheet
+                    && d.location.column_index == m.location.column_index
+            });
+            after.entry(last.unwrap_or(usize::MAX)).or_default().push(m);
+        }
+        let mut out = Vec::with_capacity(self.items.len() + self.more.len());
+        for (i, d) in self.items.iter().enumerate() {
+            out.push(Line::Finding(d));
+            out.extend(after.remove(&i).into_iter().flatten().map(Line::More));
+        }
+        out.extend(after.into_values().flatten().map(Line::More));
+        out
     }
 }
 
@@ -216,6 +384,41 @@ pub fn show_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alike_findings_are_counted_past_the_first_few() {
+        let mut d = Diagnostics::default();
+        d.note("encoding", Location::file("a.csv"), "read as Windows-1252");
+        for row in 2..1_000_002u32 {
+            let at = Location::file("a.csv").row(row).column(3, "edu_1");
+            d.error("not-in-choices", at, "\"x\" is not a choice");
+        }
+        let other = Location::file("a.csv").row(7).column(4, "edu_2");
+        d.error("not-in-choices", other, "\"y\" is not a choice");
+        assert_eq!(d.count(Severity::Error), 1_000_001);
+        assert_eq!(d.items.len(), 1 + SHOWN_PER_COLUMN + 1);
+        let lines: Vec<String> = d.lines().iter().map(|l| l.to_string()).collect();
+        assert_eq!(lines.len(), 1 + SHOWN_PER_COLUMN + 1 + 1);
+        assert_eq!(
+            lines[1 + SHOWN_PER_COLUMN],
+            "error[not-in-choices]: a.csv, column D (edu_1): … and 999,995 more rows like this"
+        );
+        assert!(lines[2 + SHOWN_PER_COLUMN].contains("row 7, column E (edu_2)"));
+        assert_eq!(
+            d.summary(),
+            vec![
+                (Severity::Error, "not-in-choices", 1_000_001),
+                (Severity::Note, "encoding", 1)
+            ]
+        );
+        // Merging keeps the cap and the counts.
+        let mut all = Diagnostics::default();
+        all.extend(d.clone());
+        all.extend(d);
+        assert_eq!(all.count(Severity::Error), 2_000_002);
+        // Two notes, the first few of edu_1 and their count, edu_2 twice.
+        assert_eq!(all.lines().len(), 2 + SHOWN_PER_COLUMN + 1 + 2);
+    }
 
     #[test]
     fn letters_follow_excel() {

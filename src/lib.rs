@@ -11,12 +11,15 @@ pub mod cli;
 pub mod diagnostics;
 pub mod disclosure;
 pub mod error;
+pub mod format;
 pub mod ingest;
 pub mod instrument;
+pub mod plan;
 pub mod provenance;
 pub mod report;
 pub mod scaffold;
 pub mod stats;
 pub mod study;
+pub mod text;
 
 pub use error::{Error, Result};

@@ -170,7 +170,7 @@ pub struct SegmentSource {
     pub sheet: Option<String>,
     pub metadata: Option<PathBuf>,
     pub codebook: Option<PathBuf>,
-    pub columns: crate::ingest::segments::LongColumns,
+    pub columns: LongColumns,
 }
 
 /// Options for the report.
@@ -203,6 +203,34 @@ pub struct Source {
     pub territory_column: Option<String>,
     /// A column of design weights: weighted means and percentages, with Kish's effective n.
     pub weight_column: Option<String>,
+}
+
+/// The column names of a long table (the defaults, or as mapped in study.toml).
+#[derive(Debug, Clone)]
+pub struct LongColumns {
+    pub document: String,
+    pub segment: String,
+    pub text: String,
+    pub code: String,
+    pub coder: String,
+    pub start: String,
+    pub end: String,
+    pub memo: String,
+}
+
+impl Default for LongColumns {
+    fn default() -> Self {
+        LongColumns {
+            document: "document".into(),
+            segment: "segment".into(),
+            text: "text".into(),
+            code: "code".into(),
+            coder: "coder".into(),
+            start: "start".into(),
+            end: "end".into(),
+            memo: "memo".into(),
+        }
+    }
 }
 
 /// A resolved study: absolute paths, checked languages and territories.
@@ -242,13 +270,7 @@ impl Study {
     }
 }
 
-/// Lower-cases, trims and collapses inner white space: `" FIRENZE "` → `"firenze"`.
-pub fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
+pub use crate::text::fold;
 
 impl Study {
     /// Reads `study.toml` from `path` (the file, or the folder that holds it).
@@ -359,7 +381,7 @@ impl Study {
                         ));
                     }
                     let c = s.columns.as_ref();
-                    let d = crate::ingest::segments::LongColumns::default();
+                    let d = LongColumns::default();
                     let pick = |x: Option<&Option<String>>, default: String| {
                         x.and_then(Clone::clone).unwrap_or(default)
                     };
@@ -377,7 +399,7 @@ impl Study {
                             .as_ref()
                             .map(|m| existing(m, "codebook"))
                             .transpose()?,
-                        columns: crate::ingest::segments::LongColumns {
+                        columns: LongColumns {
                             document: pick(c.map(|c| &c.document), d.document),
                             segment: pick(c.map(|c| &c.segment), d.segment),
                             text: pick(c.map(|c| &c.text), d.text),

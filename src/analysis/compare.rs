@@ -89,6 +89,33 @@ pub(super) fn run(
         result.not_run = Some(super::NO_GROUPS.into());
         return Ok(result);
     };
+    // A group named in the spec that the study knows (a territory, an answer of the grouping
+    // question) but no respondent belongs to leaves the comparison not run, with the reason: a
+    // wave without one territory is data, not a typo. An unknown name is an error at its place.
+    let known = |name: &str| {
+        let by = groups.by.as_str();
+        if dataset.territory_column.as_deref() == Some(by) {
+            study.territories.iter().any(|t| t.name == name)
+        } else {
+            let ins = &dataset.instrument;
+            ins.item(by)
+                .and_then(|i| ins.list_of(i))
+                .is_some_and(|l| l.choices.iter().any(|c| c.name == name))
+        }
+    };
+    if let Some(absent) = wanted
+        .into_iter()
+        .flatten()
+        .find(|g| !groups.names.contains(g.get_ref()) && known(g.get_ref()))
+    {
+        result.not_run = Some(format!(
+            "no respondent of the data belongs to the group '{}' of '{}' (groups with respondents: {})",
+            absent.get_ref(),
+            groups.by,
+            groups.names.join(", ")
+        ));
+        return Ok(result);
+    }
     let pair: Vec<usize> = match wanted {
         Some(w) => w
             .iter()

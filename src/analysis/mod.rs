@@ -15,18 +15,17 @@ pub mod recommendations;
 mod scales;
 pub mod single;
 
-use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
-use toml::Spanned;
+use serde::Serialize;
 
 use crate::check::{Dataset, Dropped};
 use crate::diagnostics::Diagnostics;
 use crate::error::{Error, Result};
 use crate::instrument::Labels;
-use crate::study::Study;
+use crate::plan::Plan;
 
 pub use crate::disclosure::Suppression;
+use crate::plan::analyses::names;
+pub use crate::plan::{Kind, Spec, SpecSet};
 pub use crate::stats::Correction;
 pub use capability::CapabilityResult;
 pub use compare::CompareResult;
@@ -36,228 +35,9 @@ pub use likert::LikertResult;
 pub use methods::{Flag, MethodNote, Reference};
 pub use scales::{scale_scores, ScalesResult};
 
-/// The kinds of analysis.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Distribution of Likert answers per item and group.
-    Likert,
-    /// Scale scores (mean of items, reverse keys applied) with Cronbach's alpha.
-    Scales,
-    /// Two-group comparison of every item and scale: Mann–Whitney U, adjusted p-values.
-    Compare,
-    /// Single-choice questions crossed with the groups: shares, χ², Cramér's V, Fisher.
-    Crosstab,
-    /// Capability deprivations counted across dimensions (Alkire–Foster): H, A, M0.
-    Capability,
-    /// Focus-group codes: frequencies, the two-level matrix, co-occurrence, coder agreement.
-    Codes,
-    /// Recommendation rules over the other analyses' published results.
-    Recommendations,
-}
-
-/// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
-/// not apply to the kind are refused with their line and column.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Spec {
-    pub id: Spanned<String>,
-    pub kind: Spanned<Kind>,
-    #[serde(default)]
-    pub title: Option<crate::study::Text>,
-    /// The source (by name in study.toml) to analyse; the first when omitted.
-    #[serde(default)]
-    pub source: Option<Spanned<String>>,
-    /// The column to group by; the source's territory column when omitted.
-    #[serde(default)]
-    pub by: Option<Spanned<String>>,
-    /// likert: items or scales to show (all Likert items when omitted).
-    #[serde(default)]
-    pub items: Option<Spanned<Vec<Spanned<String>>>>,
-    /// scales: the scales to score (all when omitted).
-    #[serde(default)]
-    pub scales: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare: items and scales to compare (all when omitted); crosstab: single-choice questions.
-    #[serde(default)]
-    pub variables: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare: the two groups to compare.
-    #[serde(default)]
-    pub groups: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare, crosstab: holm (default), bh or none.
-    #[serde(default)]
-    pub correction: Option<Spanned<Correction>>,
-    /// capability: the dimensions and their indicators.
-    #[serde(default)]
-    pub dimensions: Option<Spanned<Vec<capability::spec::DimensionSpec>>>,
-    /// capability: the cross-dimensional cutoff(s), `"1/3"` or `[0.25, "1/3"]`.
-    #[serde(default)]
-    pub k: Option<Spanned<capability::spec::OneOrMany>>,
-    /// capability: the cutoffs of the robustness analysis (10% to 90% when omitted).
-    #[serde(default)]
-    pub k_range: Option<Spanned<Vec<capability::spec::Fraction>>>,
-    /// capability: "equal", "explicit" or "participatory" (inferred from the weights written).
-    #[serde(default)]
-    pub weights: Option<Spanned<capability::spec::Weighting>>,
-    /// capability: how a missing answer counts unless an indicator says otherwise.
-    #[serde(default)]
-    pub missing: Option<Spanned<capability::spec::Missing>>,
-    /// capability: further grouping columns (care setting, gender, …) for the decomposition.
-    #[serde(default)]
-    pub also_by: Option<Spanned<Vec<Spanned<String>>>>,
-    /// capability: bootstrap replications (1000 when omitted; 0 for none).
-    #[serde(default)]
-    pub bootstrap: Option<Spanned<u32>>,
-    /// capability: the bootstrap's seed.
-    #[serde(default)]
-    pub seed: Option<Spanned<u64>>,
-    /// recommendations: the rules (`[[analysis.rules]]`).
-    #[serde(default)]
-    pub rules: Option<Spanned<Vec<recommendations::RuleSpec>>>,
-}
-
 /// Why an analysis over groups did not run when there is nothing to group by.
 pub(crate) const NO_GROUPS: &str =
     "the source has no territory column and the analysis names no `by` column";
-
-impl Spec {
-    pub fn id(&self) -> &str {
-        self.id.get_ref()
-    }
-
-    /// The multiple-test correction written, or Holm's.
-    pub fn correction(&self) -> Correction {
-        self.correction
-            .as_ref()
-            .map(|c| *c.get_ref())
-            .unwrap_or_default()
-    }
-
-    /// Refuses parameters that do not apply to the kind.
-    pub(crate) fn check_parameters(&self, set: &SpecSet) -> Result<()> {
-        let kind = *self.kind.get_ref();
-        // Each parameter, where it is written, and the kinds it applies to.
-        type Owned<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
-        let cap: &[Kind] = &[Kind::Capability];
-        let owned_by: [Owned; 14] = [
-            (
-                "dimensions",
-                self.dimensions.as_ref().map(|x| x.span()),
-                cap,
-            ),
-            ("k", self.k.as_ref().map(|x| x.span()), cap),
-            ("k_range", self.k_range.as_ref().map(|x| x.span()), cap),
-            ("weights", self.weights.as_ref().map(|x| x.span()), cap),
-            ("missing", self.missing.as_ref().map(|x| x.span()), cap),
-            ("also_by", self.also_by.as_ref().map(|x| x.span()), cap),
-            ("bootstrap", self.bootstrap.as_ref().map(|x| x.span()), cap),
-            ("seed", self.seed.as_ref().map(|x| x.span()), cap),
-            (
-                "items",
-                self.items.as_ref().map(|x| x.span()),
-                &[Kind::Likert],
-            ),
-            (
-                "scales",
-                self.scales.as_ref().map(|x| x.span()),
-                &[Kind::Scales],
-            ),
-            (
-                "variables",
-                self.variables.as_ref().map(|x| x.span()),
-                &[Kind::Compare, Kind::Crosstab],
-            ),
-            (
-                "groups",
-                self.groups.as_ref().map(|x| x.span()),
-                &[Kind::Compare],
-            ),
-            (
-                "correction",
-                self.correction.as_ref().map(|x| x.span()),
-                &[Kind::Compare, Kind::Crosstab],
-            ),
-            (
-                "rules",
-                self.rules.as_ref().map(|x| x.span()),
-                &[Kind::Recommendations],
-            ),
-        ];
-        for (name, span, owners) in owned_by {
-            if let Some(span) = span.filter(|_| !owners.contains(&kind)) {
-                return Err(Error::toml_at(
-                    &set.path,
-                    &set.text,
-                    span.start,
-                    format!(
-                        "`{name}` does not apply to an analysis of kind '{}'",
-                        kind.name()
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Kind {
-    /// The kind as written in an analyses file.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Likert => "likert",
-            Kind::Scales => "scales",
-            Kind::Compare => "compare",
-            Kind::Crosstab => "crosstab",
-            Kind::Capability => "capability",
-            Kind::Codes => "codes",
-            Kind::Recommendations => "recommendations",
-        }
-    }
-}
-
-fn names(v: &Option<Spanned<Vec<Spanned<String>>>>) -> Option<&[Spanned<String>]> {
-    v.as_ref().map(|x| x.get_ref().as_slice())
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SpecFile {
-    #[serde(default)]
-    analysis: Vec<Spec>,
-}
-
-/// A file of analysis specifications, with its text kept for located errors.
-#[derive(Debug, Clone)]
-pub struct SpecSet {
-    pub path: PathBuf,
-    pub text: String,
-    pub specs: Vec<Spec>,
-}
-
-impl SpecSet {
-    pub fn load(path: &Path) -> Result<SpecSet> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let file: SpecFile = toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
-        Ok(SpecSet {
-            path: path.to_path_buf(),
-            text,
-            specs: file.analysis,
-        })
-    }
-
-    /// An error pointing at a value of this file.
-    pub(crate) fn error_at(&self, at: &Spanned<String>, message: impl Into<String>) -> Error {
-        Error::toml_at(&self.path, &self.text, at.span().start, message)
-    }
-
-    /// An error pointing at a span of this file.
-    pub(crate) fn error_span(
-        &self,
-        span: std::ops::Range<usize>,
-        message: impl Into<String>,
-    ) -> Error {
-        Error::toml_at(&self.path, &self.text, span.start, message)
-    }
-}
 
 /// The result of one analysis.
 #[derive(Debug, Clone, Serialize)]
@@ -434,39 +214,33 @@ pub(crate) fn labels_of(dataset: &Dataset, name: &str) -> Labels {
     }
 }
 
-/// Runs every analysis of the study on the checked datasets.
+/// Runs every analysis of the plan on the checked datasets.
 pub fn run_analyses(
-    study: &Study,
+    plan: &Plan,
     datasets: &[Dataset],
     codings: &[crate::check::segments::Coding],
     diagnostics: &Diagnostics,
 ) -> Result<Results> {
+    let study = &plan.study;
     let mut entries = Vec::new();
-    let mut seen_ids = std::collections::BTreeSet::new();
     // Recommendation rules read every other result: evaluated last.
-    let mut rule_sets: Vec<(SpecSet, usize)> = Vec::new();
-    for path in &study.analyses {
-        let set = SpecSet::load(path)?;
-        for (index, spec) in set.specs.iter().enumerate() {
-            if !seen_ids.insert(spec.id().to_string()) {
-                return Err(set.error_at(
-                    &spec.id,
-                    format!("the analysis id '{}' is used twice", spec.id()),
-                ));
-            }
-            spec.check_parameters(&set)?;
-            if *spec.kind.get_ref() == Kind::Recommendations {
-                rule_sets.push((set.clone(), index));
+    let mut rule_sets: Vec<(&SpecSet, &Spec)> = Vec::new();
+    for (set, spec) in plan.specs() {
+        let source = spec.source.as_ref();
+        let result = match spec.kind.get_ref() {
+            Kind::Recommendations => {
+                rule_sets.push((set, spec));
                 continue;
             }
-            if *spec.kind.get_ref() == Kind::Codes {
-                let coding = match &spec.source {
+            Kind::Codes => {
+                // The plan checked that the source exists and `by` is a metadata column.
+                let coding = match source {
                     Some(s) => codings.iter().find(|c| &c.source == s.get_ref()),
                     None => codings.first(),
                 }
                 .ok_or_else(|| {
                     set.error_at(
-                        spec.source.as_ref().unwrap_or(&spec.id),
+                        source.unwrap_or(&spec.id),
                         "a codes analysis needs a source of kind \"segments\" in study.toml",
                     )
                 })?;
@@ -474,13 +248,7 @@ pub fn run_analyses(
                     .by
                     .as_ref()
                     .map_or("territory", |b| b.get_ref().as_str());
-                if !["territory", "session", "role", "care_setting"].contains(&by) {
-                    let at = spec.by.as_ref().unwrap_or(&spec.id);
-                    return Err(set.error_at(
-                        at,
-                        format!("by = '{by}': a codes analysis groups by territory, session, role or care_setting (columns of the document metadata)"),
-                    ));
-                }
+                let order: Vec<String> = study.territories.iter().map(|t| t.name.clone()).collect();
                 entries.push(Entry {
                     id: spec.id().to_string(),
                     title: spec.title.clone(),
@@ -489,99 +257,38 @@ pub fn run_analyses(
                         coding,
                         by,
                         &study.names,
-                        &study
-                            .territories
-                            .iter()
-                            .map(|t| t.name.clone())
-                            .collect::<Vec<_>>(),
+                        &order,
                     ))),
                 });
                 continue;
             }
-            let dataset = match &spec.source {
-                Some(s) => datasets
-                    .iter()
-                    .find(|d| &d.source == s.get_ref())
-                    .ok_or_else(|| {
-                        set.error_at(
-                            s,
-                            format!("there is no source named '{}' in study.toml", s.get_ref()),
-                        )
-                    })?,
-                None => datasets
-                    .first()
-                    .ok_or_else(|| Error::Usage("the study has no data".into()))?,
-            };
-            let by = spec.by.as_ref();
-            let result = match spec.kind.get_ref() {
-                // Run above (codes, on a segments source) or below (recommendations).
-                Kind::Codes | Kind::Recommendations => continue,
-                Kind::Likert => AnalysisResult::Likert(likert::run(
-                    &set,
-                    study,
-                    dataset,
-                    names(&spec.items),
-                    by,
-                )?),
-                Kind::Scales => AnalysisResult::Scales(scales::run(
-                    &set,
-                    study,
-                    dataset,
-                    names(&spec.scales),
-                    by,
-                )?),
-                Kind::Compare => AnalysisResult::Compare(compare::run(
-                    &set,
-                    study,
-                    dataset,
-                    names(&spec.variables),
-                    by,
-                    names(&spec.groups),
-                    spec.correction(),
-                )?),
-                Kind::Crosstab => AnalysisResult::Crosstab(crosstab::run(
-                    &set,
-                    study,
-                    dataset,
-                    names(&spec.variables),
-                    by,
-                    spec.correction(),
-                )?),
-                Kind::Capability => {
-                    let Some(dimensions) = &spec.dimensions else {
-                        return Err(set.error_at(
-                            &spec.id,
-                            "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
-                        ));
-                    };
-                    let p = capability::Parameters {
-                        written: capability::design::Written {
-                            dimensions,
-                            k: spec.k.as_ref(),
-                            k_range: spec.k_range.as_ref(),
-                            weights: spec.weights.as_ref(),
-                            missing: spec.missing.as_ref(),
-                        },
-                        also_by: names(&spec.also_by),
-                        bootstrap: spec.bootstrap.as_ref(),
-                        seed: spec.seed.as_ref().map(|s| *s.get_ref()),
-                    };
-                    AnalysisResult::Capability(Box::new(capability::run(
-                        &set, study, dataset, by, &p,
-                    )?))
-                }
-            };
-            let title = spec.title.clone();
-            entries.push(Entry {
-                id: spec.id().to_string(),
-                title,
-                source: dataset.source.clone(),
-                result,
-            });
-        }
+            kind => {
+                let dataset = match source {
+                    Some(s) => datasets
+                        .iter()
+                        .find(|d| &d.source == s.get_ref())
+                        .ok_or_else(|| {
+                            set.error_at(
+                                s,
+                                format!("there is no source named '{}' in study.toml", s.get_ref()),
+                            )
+                        })?,
+                    None => datasets
+                        .first()
+                        .ok_or_else(|| Error::Usage("the study has no data".into()))?,
+                };
+                (dataset, run_one(*kind, set, spec, plan, dataset)?)
+            }
+        };
+        let (dataset, result) = result;
+        entries.push(Entry {
+            id: spec.id().to_string(),
+            title: spec.title.clone(),
+            source: dataset.source.clone(),
+            result,
+        });
     }
-    for (set, index) in &rule_sets {
-        let spec = &set.specs[*index];
+    for (set, spec) in rule_sets {
         let Some(rules) = &spec.rules else {
             return Err(set.error_at(
                 &spec.id,
@@ -651,6 +358,87 @@ pub fn run_analyses(
                 .collect::<Vec<_>>(),
         )?,
     })
+}
+
+/// Runs one analysis of a kind that reads a survey source.
+fn run_one(
+    kind: Kind,
+    set: &SpecSet,
+    spec: &Spec,
+    plan: &Plan,
+    dataset: &Dataset,
+) -> Result<AnalysisResult> {
+    let study = &plan.study;
+    let by = spec.by.as_ref();
+    Ok(match kind {
+        Kind::Likert => {
+            AnalysisResult::Likert(likert::run(set, study, dataset, names(&spec.items), by)?)
+        }
+        Kind::Scales => {
+            AnalysisResult::Scales(scales::run(set, study, dataset, names(&spec.scales), by)?)
+        }
+        Kind::Compare => AnalysisResult::Compare(compare::run(
+            set,
+            study,
+            dataset,
+            names(&spec.variables),
+            by,
+            names(&spec.groups),
+            spec.correction(),
+        )?),
+        Kind::Crosstab => AnalysisResult::Crosstab(crosstab::run(
+            set,
+            study,
+            dataset,
+            names(&spec.variables),
+            by,
+            spec.correction(),
+        )?),
+        Kind::Capability => {
+            let Some(dimensions) = &spec.dimensions else {
+                return Err(set.error_at(
+                    &spec.id,
+                    "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
+                ));
+            };
+            let p = capability::Parameters {
+                written: capability::design::Written {
+                    dimensions,
+                    k: spec.k.as_ref(),
+                    k_range: spec.k_range.as_ref(),
+                    weights: spec.weights.as_ref(),
+                    missing: spec.missing.as_ref(),
+                },
+                also_by: names(&spec.also_by),
+                bootstrap: spec.bootstrap.as_ref(),
+                seed: spec.seed.as_ref().map(|s| *s.get_ref()),
+                resample: !plan.checking,
+            };
+            AnalysisResult::Capability(Box::new(capability::run(set, study, dataset, by, &p)?))
+        }
+        Kind::Codes | Kind::Recommendations => {
+            return Err(Error::Usage(format!(
+                "analysis '{}': a {} analysis does not read a survey source",
+                spec.id(),
+                kind.name()
+            )))
+        }
+    })
+}
+
+impl AnalysisResult {
+    /// The kind of analysis that made this result.
+    pub fn kind(&self) -> Kind {
+        match self {
+            AnalysisResult::Likert(_) => Kind::Likert,
+            AnalysisResult::Scales(_) => Kind::Scales,
+            AnalysisResult::Compare(_) => Kind::Compare,
+            AnalysisResult::Crosstab(_) => Kind::Crosstab,
+            AnalysisResult::Capability(_) => Kind::Capability,
+            AnalysisResult::Codes(_) => Kind::Codes,
+            AnalysisResult::Recommendations(_) => Kind::Recommendations,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,135 +11,23 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use toml::Spanned;
 
 use crate::check::Dataset;
 use crate::error::{Error, Result};
+use crate::format;
 use crate::instrument::Labels;
-use crate::report::format;
 
 use super::{Entry, Kind, SpecSet};
+use crate::plan::rules::{check_condition, check_rules, conditions_of, Written};
+pub use crate::plan::rules::{Actor, ConditionSpec, Measure, Op, Priority, RuleSpec};
 
 /// The level below which an adjusted p-value makes a gap "significant".
 pub const ALPHA: f64 = 0.05;
 
 pub const METHOD: &str = "rules evaluated on the published results (after disclosure control): a hidden value never triggers a rule; a gap between territories counts when its p-value adjusted for multiple tests is below 0.05";
-
-/// Who a recommendation is addressed to.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Actor {
-    Ministry,
-    Region,
-    Ambito,
-    Municipality,
-    SocialServices,
-    AutonomyTutors,
-    CareCommunities,
-    FosterFamilies,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Priority {
-    High,
-    Medium,
-    Low,
-}
-
-/// One rule as written (`[[analysis.rules]]`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: Spanned<String>,
-    pub actor: Spanned<Actor>,
-    pub priority: Spanned<Priority>,
-    /// The recommendation in every language of the study, with placeholders `{where}`,
-    /// `{value}` (the first condition's numbers), `{value2}`, … and `{threshold}`, `{threshold2}`, ….
-    pub text: BTreeMap<String, String>,
-    /// The same in plain words for the young people's summary (optional; same placeholders).
-    #[serde(default)]
-    pub easy: BTreeMap<String, String>,
-    #[serde(default)]
-    pub when: Option<Spanned<ConditionSpec>>,
-    #[serde(default)]
-    pub all: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
-    #[serde(default)]
-    pub any: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
-}
-
-/// One condition as written: the analysis, what in it, and the test.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConditionSpec {
-    pub analysis: Spanned<String>,
-    #[serde(default)]
-    pub indicator: Option<Spanned<String>>,
-    #[serde(default)]
-    pub scale: Option<Spanned<String>>,
-    #[serde(default)]
-    pub item: Option<Spanned<String>>,
-    #[serde(default)]
-    pub variable: Option<Spanned<String>>,
-    #[serde(default)]
-    pub code: Option<Spanned<String>>,
-    /// Only these groups (territories); every group of the analysis when omitted.
-    #[serde(default, rename = "in")]
-    pub within: Option<Spanned<Vec<Spanned<String>>>>,
-    #[serde(default)]
-    pub censored_above: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub uncensored_above: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub mean_below: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub mean_above: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub agree_below: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub agree_above: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub share_above: Option<Spanned<f64>>,
-    #[serde(default)]
-    pub significant: Option<Spanned<bool>>,
-}
-
-/// What a condition measures (a key of the report's words: `rec_measure_<key>`).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Measure {
-    /// Percent deprived and poor (capability).
-    Censored,
-    /// Percent deprived (capability).
-    Uncensored,
-    /// A scale's mean score.
-    Mean,
-    /// Percent agreeing with a Likert statement (top two answers).
-    Agree,
-    /// Percent of a group's coded units with a code (focus groups).
-    Share,
-    /// A gap between the two compared groups, adjusted p < 0.05.
-    Gap,
-}
-
-impl Measure {
-    fn unit_is_percent(self) -> bool {
-        matches!(
-            self,
-            Measure::Censored | Measure::Uncensored | Measure::Agree | Measure::Share
-        )
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Op {
-    Above,
-    Below,
-    Significant,
-}
 
 /// One group's published value and whether the condition holds there.
 #[derive(Debug, Clone, Serialize)]
@@ -182,18 +70,12 @@ pub struct Quote {
 
 /// The name of the feedback form's "how much do you agree" item of a recommendation.
 pub fn agree_item(id: &str) -> String {
-    format!(
-        "agree_{}",
-        crate::report::figures::slug(id).replace('-', "_")
-    )
+    format!("agree_{}", crate::text::slug(id).replace('-', "_"))
 }
 
 /// The name of the feedback form's "how important is this for you" item of a recommendation.
 pub fn importance_item(id: &str) -> String {
-    format!(
-        "importance_{}",
-        crate::report::figures::slug(id).replace('-', "_")
-    )
+    format!("importance_{}", crate::text::slug(id).replace('-', "_"))
 }
 
 /// How the young people rated a recommendation on the feedback form (`capakit feedback-form`),
@@ -276,109 +158,6 @@ pub struct RecommendationsResult {
     pub not_triggered: Vec<NotTriggered>,
 }
 
-/// The kind of analysis each subject key belongs to.
-const SUBJECTS: [(&str, Kind); 5] = [
-    ("indicator", Kind::Capability),
-    ("scale", Kind::Scales),
-    ("item", Kind::Likert),
-    ("variable", Kind::Compare),
-    ("code", Kind::Codes),
-];
-
-/// A test as written: its key, where, the kind of analysis it applies to, what it measures, how
-/// it compares and the level.
-type WrittenTest = (
-    &'static str,
-    std::ops::Range<usize>,
-    Kind,
-    Measure,
-    Op,
-    Option<f64>,
-);
-
-impl ConditionSpec {
-    fn subjects(&self) -> [(&'static str, Option<&Spanned<String>>); 5] {
-        [
-            ("indicator", self.indicator.as_ref()),
-            ("scale", self.scale.as_ref()),
-            ("item", self.item.as_ref()),
-            ("variable", self.variable.as_ref()),
-            ("code", self.code.as_ref()),
-        ]
-    }
-
-    /// The tests written.
-    fn tests(&self) -> Vec<WrittenTest> {
-        let mut out = Vec::new();
-        let mut level = |key, v: &Option<Spanned<f64>>, kind, measure, op| {
-            if let Some(v) = v {
-                out.push((key, v.span(), kind, measure, op, Some(*v.get_ref())));
-            }
-        };
-        use Measure::*;
-        level(
-            "censored_above",
-            &self.censored_above,
-            Kind::Capability,
-            Censored,
-            Op::Above,
-        );
-        level(
-            "uncensored_above",
-            &self.uncensored_above,
-            Kind::Capability,
-            Uncensored,
-            Op::Above,
-        );
-        level(
-            "mean_below",
-            &self.mean_below,
-            Kind::Scales,
-            Mean,
-            Op::Below,
-        );
-        level(
-            "mean_above",
-            &self.mean_above,
-            Kind::Scales,
-            Mean,
-            Op::Above,
-        );
-        level(
-            "agree_below",
-            &self.agree_below,
-            Kind::Likert,
-            Agree,
-            Op::Below,
-        );
-        level(
-            "agree_above",
-            &self.agree_above,
-            Kind::Likert,
-            Agree,
-            Op::Above,
-        );
-        level(
-            "share_above",
-            &self.share_above,
-            Kind::Codes,
-            Share,
-            Op::Above,
-        );
-        if let Some(s) = &self.significant {
-            out.push((
-                "significant",
-                s.span(),
-                Kind::Compare,
-                Gap,
-                Op::Significant,
-                None,
-            ));
-        }
-        out
-    }
-}
-
 /// A condition resolved against the results.
 struct Condition<'a> {
     entry: &'a Entry,
@@ -392,17 +171,8 @@ struct Condition<'a> {
     per_group: bool,
 }
 
-fn kinds_list(kind: Kind) -> String {
-    SUBJECTS
-        .iter()
-        .filter(|(_, k)| *k == kind)
-        .map(|(s, _)| *s)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Resolves a written condition: the analysis exists, the subject key and the test fit its kind,
-/// the subject and the groups named exist.
+/// Resolves a written condition against the results: what [`check_condition`] checks before the
+/// data, then that the subject and the groups named exist.
 /// `entries` come with their results as published (serialised once per run).
 fn resolve<'a>(
     set: &SpecSet,
@@ -410,100 +180,22 @@ fn resolve<'a>(
     entries: &'a [(&'a Entry, Value)],
 ) -> Result<Condition<'a>> {
     let spec = c.get_ref();
-    let id = spec.analysis.get_ref();
-    let (entry, json) = entries.iter().find(|e| &e.0.id == id).ok_or_else(|| {
-        set.error_at(
-            &spec.analysis,
-            format!(
-                "there is no analysis '{id}' (analyses: {})",
-                entries
-                    .iter()
-                    .map(|e| e.0.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )
-    })?;
-    let kind_name = json["kind"].as_str().unwrap_or_default().to_string();
-    let kind = SUBJECTS
+    let analyses: Vec<(&str, Kind)> = entries
         .iter()
-        .map(|(_, k)| *k)
-        .find(|k| k.name() == kind_name)
-        .ok_or_else(|| {
-            set.error_at(
-                &spec.analysis,
-                format!("'{id}' is an analysis of kind '{kind_name}': rules read capability, scales, likert, compare and codes analyses"),
-            )
-        })?;
-    let written: Vec<(&str, &Spanned<String>)> = spec
-        .subjects()
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .map(|(e, _)| (e.id.as_str(), e.result.kind()))
         .collect();
-    let (key, subject) = match written.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(set.error_span(
-                c.span(),
-                format!(
-                    "this condition names nothing in '{id}': add {} = \"…\"",
-                    kinds_list(kind)
-                ),
-            ))
-        }
-        [_, (k, v), ..] => {
-            return Err(set.error_at(
-                v,
-                format!("a condition names one thing: `{k}` is one too many"),
-            ))
-        }
+    let Written {
+        id,
+        kind,
+        key,
+        subject,
+        measure,
+        op,
+        threshold,
+    } = check_condition(set, c, &analyses)?;
+    let Some((entry, json)) = entries.iter().find(|e| e.0.id == id) else {
+        return Err(set.error_at(&spec.analysis, format!("there is no analysis '{id}'")));
     };
-    let owner = SUBJECTS.iter().find(|(k, _)| *k == key).map(|(_, k)| *k);
-    if owner != Some(kind) {
-        return Err(set.error_at(
-            subject,
-            format!(
-                "`{key}` does not apply to '{id}', an analysis of kind '{kind_name}' (use {})",
-                kinds_list(kind)
-            ),
-        ));
-    }
-    let tests = spec.tests();
-    let (test_key, span, test_kind, measure, op, threshold) = match tests.as_slice() {
-        [one] => one.clone(),
-        [] => {
-            return Err(set.error_span(
-                c.span(),
-                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above or significant = true)",
-            ))
-        }
-        [_, second, ..] => {
-            return Err(set.error_span(
-                second.1.clone(),
-                format!("a condition has one test: `{}` is one too many (combine conditions with all = [...])", second.0),
-            ))
-        }
-    };
-    if test_kind != kind {
-        return Err(set.error_span(
-            span,
-            format!("`{test_key}` does not apply to '{id}', an analysis of kind '{kind_name}'"),
-        ));
-    }
-    if spec.significant.as_ref().is_some_and(|s| !s.get_ref()) {
-        return Err(set.error_span(
-            span,
-            "write significant = true (a rule fires on a gap, not on its absence)",
-        ));
-    }
-    if let Some(t) = threshold {
-        if !t.is_finite() || (measure.unit_is_percent() && !(0.0..=100.0).contains(&t)) {
-            return Err(set.error_span(
-                span,
-                format!("`{test_key}` is a percentage: a number from 0 to 100"),
-            ));
-        }
-    }
     // The subject exists in the result.
     let names: Vec<String> = match kind {
         Kind::Capability => list(&json["indicators"], "id"),
@@ -701,7 +393,7 @@ fn evaluate(c: &Condition) -> Evidence {
     };
     Evidence {
         analysis: c.entry.id.clone(),
-        anchor: crate::report::figures::slug(&c.entry.id),
+        anchor: crate::text::slug(&c.entry.id),
         source: if c.measure == Measure::Share {
             "focus_groups"
         } else {
@@ -783,64 +475,6 @@ fn fill(text: &str, evidence: &[Evidence], groups: &[String], lang: &str) -> Str
     out
 }
 
-/// Refuses a text without one of the study's languages or with a placeholder it does not know.
-fn check_text(
-    set: &SpecSet,
-    rule: &RuleSpec,
-    conditions: usize,
-    languages: &[String],
-) -> Result<()> {
-    check_one_text(set, rule, &rule.text, "text", conditions, languages, true)?;
-    let every = !rule.easy.is_empty();
-    check_one_text(set, rule, &rule.easy, "easy", conditions, languages, every)
-}
-
-/// Checks one of a rule's texts (`text` or `easy`); `every_language`: each of the study's
-/// languages must be there.
-fn check_one_text(
-    set: &SpecSet,
-    rule: &RuleSpec,
-    text: &BTreeMap<String, String>,
-    key: &str,
-    conditions: usize,
-    languages: &[String],
-    every_language: bool,
-) -> Result<()> {
-    for lang in languages.iter().filter(|_| every_language) {
-        if !text.contains_key(lang) {
-            return Err(set.error_span(
-                rule.id.span(),
-                format!(
-                    "the {key} of rule '{}' has no '{lang}' version (the study's languages: {})",
-                    rule.id.get_ref(),
-                    languages.join(", ")
-                ),
-            ));
-        }
-    }
-    let mut known = vec!["where".to_string(), "value".into(), "threshold".into()];
-    for n in 1..=conditions {
-        known.push(format!("value{n}"));
-        known.push(format!("threshold{n}"));
-    }
-    for (lang, t) in text {
-        let mut rest = t.as_str();
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let Some(close) = after.find('}') else { break };
-            let name = &after[..close];
-            if !known.iter().any(|k| k == name) {
-                return Err(set.error_span(
-                    rule.id.span(),
-                    format!("the '{lang}' {key} of rule '{}' has a placeholder {{{name}}} it cannot fill (it can: {})", rule.id.get_ref(), known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")),
-                ));
-            }
-            rest = &after[close + 1..];
-        }
-    }
-    Ok(())
-}
-
 /// Quotes beside a recommendation: those of the codes its conditions name, and of the codes
 /// mapped to the capability dimension of an indicator it names.
 fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) -> Vec<Quote> {
@@ -905,8 +539,6 @@ pub fn run(
     study: &crate::study::Study,
     datasets: &[Dataset],
 ) -> Result<RecommendationsResult> {
-    let languages = &study.languages;
-    let mut seen = std::collections::BTreeSet::new();
     let mut recommendations = Vec::new();
     let mut not_triggered = Vec::new();
     // Every analysis's results as published, read by the conditions.
@@ -915,36 +547,17 @@ pub fn run(
         .map(|e| Ok((e, serde_json::to_value(e)?)))
         .collect::<std::result::Result<Vec<_>, serde_json::Error>>()
         .map_err(|e| Error::Usage(format!("results could not be read: {e}")))?;
+    let analyses: Vec<(&str, Kind)> = entries
+        .iter()
+        .map(|e| (e.id.as_str(), e.result.kind()))
+        .collect();
+    check_rules(set, rules, &analyses, &study.languages)?;
     for rule in rules {
-        if !seen.insert(rule.id.get_ref().clone()) {
-            return Err(set.error_at(
-                &rule.id,
-                format!("the rule id '{}' is used twice", rule.id.get_ref()),
-            ));
-        }
-        let (written, any): (Vec<&Spanned<ConditionSpec>>, bool) =
-            match (&rule.when, &rule.all, &rule.any) {
-                (Some(w), None, None) => (vec![w], false),
-                (None, Some(a), None) => (a.get_ref().iter().collect(), false),
-                (None, None, Some(a)) => (a.get_ref().iter().collect(), true),
-                _ => {
-                    return Err(set.error_at(
-                        &rule.id,
-                        format!("rule '{}' needs exactly one of when = {{…}}, all = [{{…}}, …] or any = [{{…}}, …]", rule.id.get_ref()),
-                    ))
-                }
-            };
-        if written.is_empty() {
-            return Err(set.error_at(
-                &rule.id,
-                format!("rule '{}' has no condition", rule.id.get_ref()),
-            ));
-        }
+        let (written, any) = conditions_of(set, rule)?;
         let conditions = written
             .iter()
             .map(|c| resolve(set, c, &published))
             .collect::<Result<Vec<_>>>()?;
-        check_text(set, rule, conditions.len(), languages)?;
         let evidence: Vec<Evidence> = conditions.iter().map(evaluate).collect();
         // Where it holds: group by group for the conditions checked per group (every one of
         // them with `all`, any with `any`); conditions on the study as a whole hold or not.

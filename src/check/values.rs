@@ -11,25 +11,7 @@ use crate::instrument::{ChoiceList, Instrument, Item, ItemKind};
 use crate::study::Study;
 
 use super::Mapping;
-
-/// A number as people type it: `3`, `3.5`, `3,5` (decimal comma), `1.250,5`, `1,250.5`.
-pub fn parse_number(s: &str) -> Option<f64> {
-    let t: String = s
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\''))
-        .collect();
-    if t.is_empty() {
-        return None;
-    }
-    let normal = match (t.rfind(','), t.rfind('.')) {
-        (Some(c), Some(d)) if c > d => t.replace('.', "").replace(',', "."),
-        (Some(_), Some(_)) => t.replace(',', ""),
-        (Some(_), None) if t.matches(',').count() == 1 => t.replace(',', "."),
-        _ => t,
-    };
-    normal.parse::<f64>().ok().filter(|x| x.is_finite())
-}
+pub use crate::text::parse_number;
 
 /// A date as `YYYY-MM-DD` from ISO (`2024-03-05`, with or without a time) or Italian
 /// (`05/03/2024`) writing; `None` when it is not a valid date.

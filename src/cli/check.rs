@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
+use crate::analysis::run_analyses;
 use crate::check::check_source;
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::Result;
-use crate::study::Study;
+use crate::plan::Plan;
 
 use super::print_lines;
 
@@ -25,21 +26,25 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> Result<i32> {
-    let study = Study::load(&args.study)?;
+    // The analyses files and rules are checked before any data is read: a typo there stops here.
+    let mut plan = Plan::load(&args.study)?;
+    plan.checking = true;
+    let study = &plan.study;
     let mut all = Diagnostics::default();
     let mut summary = Vec::new();
     // Every source is checked, even after one cannot be read: each unusable file gets its own
     // located line, and the exit code is 2 at the end.
     let mut unusable = Vec::new();
     let mut checked_sources = Vec::new();
+    let mut codings = Vec::new();
     for source in &study.sources {
-        match check_source(&study, source) {
+        match check_source(study, source) {
             Ok(c) => checked_sources.push(c),
             Err(e) => unusable.push(e),
         }
     }
     for source in &study.segment_sources {
-        match crate::check::segments::check_segments(&study, source) {
+        match crate::check::segments::check_segments(study, source) {
             Ok((coding, d)) => {
                 let documents: std::collections::BTreeSet<&str> = coding
                     .segments
@@ -56,10 +61,12 @@ pub fn execute(args: Args) -> Result<i32> {
                     count_noun(d.count(Severity::Note), "note")
                 ));
                 all.extend(d);
+                codings.push(coding);
             }
             Err(e) => unusable.push(e),
         }
     }
+    let mut datasets = Vec::new();
     for checked in checked_sources {
         let d = &checked.diagnostics;
         summary.push(format!(
@@ -71,12 +78,20 @@ pub fn execute(args: Args) -> Result<i32> {
             count_noun(d.count(Severity::Note), "note")
         ));
         all.extend(checked.diagnostics);
+        datasets.push(checked.dataset);
+    }
+    // What the analyses name in the data (an item, a scale, a group, a rule's indicator) is
+    // checked by running them in memory, as `run` would.
+    if unusable.is_empty() {
+        if let Err(e) = run_analyses(&plan, &datasets, &codings, &all) {
+            unusable.push(e);
+        }
     }
     if args.json {
-        let json = serde_json::to_string_pretty(&all.items).unwrap_or_else(|_| "[]".into());
+        let json = serde_json::to_string_pretty(&all.lines()).unwrap_or_else(|_| "[]".into());
         print_lines([json]);
     } else {
-        print_lines(all.items.iter().map(|d| d.to_string()).chain(summary));
+        print_lines(all.lines().iter().map(|d| d.to_string()).chain(summary));
     }
     for e in &unusable {
         eprintln!("capakit: error: {e}");

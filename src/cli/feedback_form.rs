@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use crate::analysis::{run_analyses, AnalysisResult};
 use crate::error::{Error, Result};
+use crate::plan::Plan;
 use crate::report::feedback_form::feedback_form;
 use crate::report::write_atomic;
-use crate::study::Study;
 
 /// Write an XLSForm for the young people to rate the study's recommendations.
 ///
@@ -36,12 +36,13 @@ pub fn execute(args: Args) -> Result<i32> {
             args.out.display()
         )));
     }
-    let study = Study::load(&args.study)?;
-    let Some((datasets, codings, diagnostics)) = super::run::checked_inputs(&study, &args.study)?
+    let plan = Plan::load(&args.study)?;
+    let study = &plan.study;
+    let Some((datasets, codings, diagnostics)) = super::run::checked_inputs(study, &args.study)?
     else {
         return Ok(1);
     };
-    let results = run_analyses(&study, &datasets, &codings, &diagnostics)?;
+    let results = run_analyses(&plan, &datasets, &codings, &diagnostics)?;
     let recs: Vec<_> = results
         .analyses
         .iter()
@@ -57,7 +58,7 @@ pub fn execute(args: Args) -> Result<i32> {
             args.study.display()
         )));
     }
-    let bytes = feedback_form(&study, &recs)
+    let bytes = feedback_form(study, &recs)
         .map_err(|e| Error::Usage(format!("the feedback form could not be written: {e}")))?;
     write_atomic(&args.out, &bytes)?;
     eprintln!(

@@ -8,6 +8,7 @@ use crate::check::segments::Coding;
 use crate::check::{check_study, Dataset};
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::{Error, Result};
+use crate::plan::Plan;
 use crate::report::pseudonym::Pseudonymiser;
 use crate::report::respondents::scores_csv;
 use crate::report::{render, write_folder};
@@ -39,10 +40,12 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> Result<i32> {
-    let mut study = Study::load(&args.study)?;
+    // Every analyses file and rule is checked before any data is read.
+    let mut plan = Plan::load(&args.study)?;
     if args.internal {
-        study.min_cell = 0;
+        plan.study.min_cell = 0;
     }
+    let study = &plan.study;
     let lang = args.lang.unwrap_or_else(|| study.default_language.clone());
     if !study.languages.contains(&lang) {
         return Err(Error::Usage(format!(
@@ -50,16 +53,16 @@ pub fn execute(args: Args) -> Result<i32> {
             study.languages.join(", ")
         )));
     }
-    let Some((datasets, codings, diagnostics)) = checked_inputs(&study, &args.study)? else {
+    let Some((datasets, codings, diagnostics)) = checked_inputs(study, &args.study)? else {
         return Ok(1);
     };
-    let mut results = run_analyses(&study, &datasets, &codings, &diagnostics)?;
+    let mut results = run_analyses(&plan, &datasets, &codings, &diagnostics)?;
     results.internal = args.internal;
     let instruments: Vec<_> = datasets.iter().map(|d| &d.instrument).collect();
-    let mut files = render(&study, &results, &instruments, &lang)?;
+    let mut files = render(study, &results, &instruments, &lang)?;
     if args.internal {
         // Respondent-level scores for the research team, with keyed pseudonyms (or no ids).
-        let pseudo = Pseudonymiser::of_study(&study, &args.out)?;
+        let pseudo = Pseudonymiser::of_study(study, &args.out)?;
         if pseudo.is_none() {
             eprintln!(
                 "capakit: no pseudonym key (CAPAKIT_PSEUDONYM_KEY or [disclosure] key_file): respondent ids are left out of the scores file"
@@ -110,17 +113,17 @@ pub(crate) fn checked_inputs(study: &Study, shown: &std::path::Path) -> Result<O
     // Errors first, at most 30 lines: `capakit check` lists them all.
     const SHOWN: usize = 30;
     let mut findings: Vec<_> = diagnostics
-        .items
-        .iter()
-        .filter(|d| d.severity != Severity::Note)
+        .lines()
+        .into_iter()
+        .filter(|d| d.severity() != Severity::Note)
         .collect();
-    findings.sort_by_key(|d| d.severity);
+    findings.sort_by_key(|d| d.severity());
     for d in findings.iter().take(SHOWN) {
         eprintln!("{d}");
     }
     if findings.len() > SHOWN {
         eprintln!(
-            "… and {} more: `capakit check {}` lists them all",
+            "… and {} more lines: `capakit check {}` lists them all",
             findings.len() - SHOWN,
             shown.display()
         );

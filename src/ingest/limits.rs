@@ -1,7 +1,14 @@
 //! Bounds on what a spreadsheet may make capakit decompress and hold, checked before any parser
 //! sees the file: a workbook is a zip archive, and a small one can expand to gigabytes (a
-//! "decompression bomb") or declare repeated rows and columns by the million. The defaults suit
-//! the largest national exports; a user can raise them with environment variables.
+//! "decompression bomb") or declare repeated rows and columns by the million.
+//!
+//! The bounds follow the file, not fixed totals, so that a national export of a million
+//! respondents reads with no setting while a bomb does not: an archive may expand to at most
+//! [`ARCHIVE_RATIO`] times its own size (real sheets compress 5 to 20 times; bombs thousands),
+//! one sizeable part at most [`PART_RATIO`] times, and the cells a sheet makes a reader hold are
+//! bounded by the memory they need ([`BYTES_PER_CELL`] each) against a budget: half the memory
+//! the machine has available, or `CAPAKIT_MAX_MEMORY_MB`. `CAPAKIT_MAX_UNZIPPED_MB` and
+//! `CAPAKIT_MAX_CELLS` still set explicit totals.
 
 use std::io::Read;
 use std::path::Path;
@@ -11,34 +18,91 @@ use quick_xml::events::Event;
 use crate::diagnostics::Location;
 use crate::error::{Error, Result};
 
+/// How many times its own size a whole workbook archive may expand.
+pub const ARCHIVE_RATIO: u64 = 100;
+/// How many times a sizeable part (over 1 MB once expanded) may expand.
+pub const PART_RATIO: u64 = 1000;
+/// Bytes an archive may always expand to, whatever its size (small workbooks).
+pub const UNZIPPED_FLOOR: u64 = 256 * 1024 * 1024;
+/// Memory a cell held by a reader takes, with its share of the row and the table built from it.
+pub const BYTES_PER_CELL: u64 = 48;
+
 /// Limits on one workbook.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Total uncompressed bytes of the archive (`CAPAKIT_MAX_UNZIPPED_MB`, default 1024).
-    pub unzipped: u64,
+    /// Explicit total of uncompressed bytes (`CAPAKIT_MAX_UNZIPPED_MB`); otherwise
+    /// [`ARCHIVE_RATIO`] times the archive's size, and at least [`UNZIPPED_FLOOR`].
+    pub unzipped: Option<u64>,
     /// Largest ratio of uncompressed to compressed size of one sizeable entry.
     pub ratio: u64,
     /// Entries in the archive.
     pub entries: usize,
-    /// Cells held for one workbook (`CAPAKIT_MAX_CELLS`, default 50 million).
+    /// Cells a reader may hold for one workbook: `CAPAKIT_MAX_CELLS`, or the memory budget
+    /// divided by [`BYTES_PER_CELL`].
     pub cells: u64,
 }
 
+/// Half the memory this process may use: what the machine has available (Linux's
+/// MemAvailable), or less where an address-space limit (`ulimit -v`) or a control group's
+/// memory limit says so; 8 GB where none can be read.
+fn available_memory() -> u64 {
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    let mut bytes: Vec<u64> = Vec::new();
+    if let Some(m) = read("/proc/meminfo") {
+        bytes.extend(
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemAvailable:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .map(|kb| kb * 1024),
+        );
+    }
+    if let Some(l) = read("/proc/self/limits") {
+        bytes.extend(
+            l.lines()
+                .find_map(|l| l.strip_prefix("Max address space"))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse::<u64>().ok()),
+        );
+    }
+    if let Some(c) = read("/sys/fs/cgroup/memory.max") {
+        bytes.extend(c.trim().parse::<u64>().ok());
+    }
+    bytes.into_iter().min().unwrap_or(16 * 1024 * 1024 * 1024) / 2
+}
+
 impl Limits {
-    /// The defaults, raised by `CAPAKIT_MAX_UNZIPPED_MB` and `CAPAKIT_MAX_CELLS` when set.
+    /// The limits for this machine, or as set by `CAPAKIT_MAX_MEMORY_MB`,
+    /// `CAPAKIT_MAX_UNZIPPED_MB` and `CAPAKIT_MAX_CELLS`.
     pub fn from_env() -> Limits {
         let var = |name: &str| {
             std::env::var(name)
                 .ok()
                 .and_then(|v| v.trim().parse::<u64>().ok())
         };
+        let memory = var("CAPAKIT_MAX_MEMORY_MB")
+            .map(|mb| mb * 1024 * 1024)
+            .unwrap_or_else(available_memory);
         Limits {
-            unzipped: var("CAPAKIT_MAX_UNZIPPED_MB").unwrap_or(1024) * 1024 * 1024,
-            ratio: 1000,
+            unzipped: var("CAPAKIT_MAX_UNZIPPED_MB").map(|mb| mb * 1024 * 1024),
+            ratio: PART_RATIO,
             entries: 10_000,
-            cells: var("CAPAKIT_MAX_CELLS").unwrap_or(50_000_000),
+            cells: var("CAPAKIT_MAX_CELLS").unwrap_or(memory / BYTES_PER_CELL),
         }
     }
+
+    /// The uncompressed bytes allowed for an archive of `compressed` bytes.
+    pub fn unzipped_for(&self, compressed: u64) -> u64 {
+        self.unzipped
+            .unwrap_or_else(|| UNZIPPED_FLOOR.max(compressed.saturating_mul(ARCHIVE_RATIO)))
+    }
+}
+
+/// Why `limit` cells are refused, in words: the end of a message that names them.
+pub fn refused_for_memory(limit: u64) -> String {
+    format!(
+        "it is refused, as a reader would take more than {} MB of memory here (set CAPAKIT_MAX_MEMORY_MB or CAPAKIT_MAX_CELLS to allow more)",
+        limit.saturating_mul(BYTES_PER_CELL) / (1024 * 1024)
+    )
 }
 
 fn refuse(shown: &str, message: String) -> Error {
@@ -52,6 +116,8 @@ fn refuse(shown: &str, message: String) -> Error {
 /// the cell limit.
 pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let unzipped = limits.unzipped_for(size);
     let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| {
         refuse(
             shown,
@@ -72,8 +138,9 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
         refuse(
             shown,
             format!(
-                "this workbook expands to more than {} MB: it is refused as a possible decompression bomb (set CAPAKIT_MAX_UNZIPPED_MB to allow more)",
-                limits.unzipped / (1024 * 1024)
+                "this workbook expands to more than {} MB ({}): it is refused as a possible decompression bomb (set CAPAKIT_MAX_UNZIPPED_MB to allow more)",
+                unzipped / (1024 * 1024),
+                if limits.unzipped.is_some() { "CAPAKIT_MAX_UNZIPPED_MB".to_string() } else { format!("over {ARCHIVE_RATIO} times its size") }
             ),
         )
     };
@@ -90,7 +157,7 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
             )
         })?;
         let (declared, compressed) = (entry.size(), entry.compressed_size());
-        if total.saturating_add(declared) > limits.unzipped {
+        if total.saturating_add(declared) > unzipped {
             return Err(too_big());
         }
         if declared > 1024 * 1024 && declared / compressed.max(1) > limits.ratio {
@@ -106,7 +173,7 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
         let name = entry.name().unwrap_or_default().to_string();
         // Decompress for real (a declared size can lie), once: an .ods sheet's repeated rows and
         // columns are counted on the way.
-        let budget = limits.unzipped - total;
+        let budget = unzipped - total;
         let mut bounded = (&mut entry).take(budget + 1);
         if is_ods && name == "content.xml" {
             let cells = ods_expanded_cells(std::io::BufReader::new(&mut bounded), limits.cells);
@@ -114,8 +181,9 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
                 return Err(refuse(
                     shown,
                     format!(
-                        "this spreadsheet's repeated rows and columns expand to more than {} cells: it is refused (set CAPAKIT_MAX_CELLS to allow more)",
-                        limits.cells
+                        "this spreadsheet's repeated rows and columns expand to more than {} cells: {}",
+                        limits.cells,
+                        refused_for_memory(limits.cells)
                     ),
                 ));
             }
@@ -157,17 +225,21 @@ pub fn check_xls(path: &Path, shown: &str, limits: Limits) -> Result<()> {
     let stream = doc
         .open_stream(name)
         .map_err(|e| damaged(format!("its workbook cannot be read: {e}")))?;
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    let unzipped = limits.unzipped_for(size);
     let mut data = Vec::new();
     stream
-        .take(limits.unzipped + 1)
+        .take(unzipped + 1)
         .read_to_end(&mut data)
         .map_err(|e| damaged(format!("its workbook cannot be read: {e}")))?;
-    if data.len() as u64 > limits.unzipped {
+    if data.len() as u64 > unzipped {
         return Err(refuse(
             shown,
             format!(
                 "this workbook holds more than {} MB of data (set CAPAKIT_MAX_UNZIPPED_MB to allow more)",
-                limits.unzipped / (1024 * 1024)
+                unzipped / (1024 * 1024)
             ),
         ));
     }
@@ -176,8 +248,9 @@ pub fn check_xls(path: &Path, shown: &str, limits: Limits) -> Result<()> {
         return Err(refuse(
             shown,
             format!(
-                "this workbook's sheets span more than {} cells (where its cells lie, or the size it declares, would make a reader hold that whole rectangle): it is refused (set CAPAKIT_MAX_CELLS to allow more)",
-                limits.cells
+                "this workbook's sheets span more than {} cells (where its cells lie, or the size it declares, would make a reader hold that whole rectangle): {}",
+                limits.cells,
+                refused_for_memory(limits.cells)
             ),
         ));
     }
@@ -353,6 +426,25 @@ pub fn ods_expanded_cells<R: std::io::BufRead>(reader: R, stop: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_archive_may_expand_in_proportion_to_its_size() {
+        let limits = Limits {
+            unzipped: None,
+            ratio: PART_RATIO,
+            entries: 10_000,
+            cells: 1_000,
+        };
+        // A small workbook: the floor. A 259 MB export of a million respondents: 25.9 GB.
+        assert_eq!(limits.unzipped_for(10_000), UNZIPPED_FLOOR);
+        assert_eq!(limits.unzipped_for(259_000_000), 25_900_000_000);
+        let set = Limits {
+            unzipped: Some(5),
+            ..limits
+        };
+        assert_eq!(set.unzipped_for(259_000_000), 5);
+        assert!(refused_for_memory(1_000_000).contains("more than 45 MB of memory"));
+    }
 
     #[test]
     fn biff_cell_records_span_their_rectangle() {

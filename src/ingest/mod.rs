@@ -120,14 +120,7 @@ impl RawColumn {
     }
 }
 
-/// A number as a spreadsheet shows it: `3` not `3.0`, `2.5` as is.
-pub fn format_number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
+pub use crate::text::format_number;
 
 /// A table read from one file (and one sheet), column by column.
 #[derive(Debug, Clone)]

@@ -52,33 +52,7 @@ pub enum Layout {
     RefiQda,
 }
 
-/// The column names of a long table (the defaults, or as mapped in study.toml).
-#[derive(Debug, Clone)]
-pub struct LongColumns {
-    pub document: String,
-    pub segment: String,
-    pub text: String,
-    pub code: String,
-    pub coder: String,
-    pub start: String,
-    pub end: String,
-    pub memo: String,
-}
-
-impl Default for LongColumns {
-    fn default() -> Self {
-        LongColumns {
-            document: "document".into(),
-            segment: "segment".into(),
-            text: "text".into(),
-            code: "code".into(),
-            coder: "coder".into(),
-            start: "start".into(),
-            end: "end".into(),
-            memo: "memo".into(),
-        }
-    }
-}
+pub use crate::study::LongColumns;
 
 fn find(t: &RawTable, name: &str) -> Option<usize> {
     let lower = name.trim().to_lowercase();
@@ -114,7 +88,7 @@ fn text(t: &RawTable, i: usize, j: Option<usize>) -> Option<String> {
 fn offset(t: &RawTable, i: usize, j: Option<usize>, d: &mut Diagnostics) -> Option<u64> {
     let v = text(t, i, j)?;
     let j = j?;
-    match crate::check::parse_number(&v).filter(|x| *x >= 0.0 && x.fract() == 0.0) {
+    match crate::text::parse_number(&v).filter(|x| *x >= 0.0 && x.fract() == 0.0) {
         Some(x) => Some(x as u64),
         None => {
             d.warning(

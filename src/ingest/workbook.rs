@@ -11,7 +11,7 @@ use calamine::{open_workbook_auto, Data, DataRef, Range, Reader, Sheets};
 use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 
-use super::limits::{check_archive, check_xls, Limits};
+use super::limits::{check_archive, check_xls, refused_for_memory, Limits};
 use super::{Cell, RawTable};
 
 type Book = Sheets<std::io::BufReader<std::fs::File>>;
@@ -184,12 +184,27 @@ fn table_from_cells(
         }
         if cells.len() as u64 >= max_cells {
             return Err(located(format!(
-                "the sheet holds more than {max_cells} cells: it is refused (set CAPAKIT_MAX_CELLS to allow more)"
+                "the sheet holds more than {max_cells} cells: {}",
+                refused_for_memory(max_cells)
             )));
         }
         cells.push((row, col, value));
     }
     cells.sort_by_key(|c| (c.0, c.1));
+    // Each row is held as wide as its last cell: many rows ending far to the right would take
+    // their whole width.
+    let held: u64 = cells
+        .windows(2)
+        .filter(|w| w[0].0 != w[1].0)
+        .map(|w| w[0].1 as u64 + 1)
+        .chain(cells.last().map(|c| c.1 as u64 + 1))
+        .sum();
+    if held > max_cells {
+        return Err(located(format!(
+            "the sheet's rows span more than {max_cells} cells (cells far to the right of the others): {}",
+            refused_for_memory(max_cells)
+        )));
+    }
     let first_row = cells.first().map_or(0, |c| c.0);
     let last_row = cells.last().map_or(0, |c| c.0);
     let mut rows: Vec<Vec<Cell<'static>>> = Vec::new();
@@ -247,5 +262,40 @@ fn convert(d: &Data) -> Cell<'_> {
         Data::DateTime(dt) => date_time(dt),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s.as_str()),
         Data::Error(e) => Cell::text(format!("#{e:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds `cells` to [`table_from_cells`] with a budget of `max_cells`.
+    fn read(cells: Vec<(u32, u32)>, max_cells: u64) -> Result<RawTable> {
+        let mut it = cells.into_iter();
+        table_from_cells(Path::new("x.xlsx"), "x.xlsx", "s", max_cells, || {
+            Ok(it.next().map(|p| (p, Cell::Number(1.0))))
+        })
+    }
+
+    #[test]
+    fn rows_ending_far_to_the_right_are_refused_by_the_memory_they_would_take() {
+        // A header and ten rows of three cells: 33 cells held.
+        let mut plain: Vec<(u32, u32)> =
+            (0..11).flat_map(|r| (0..3).map(move |c| (r, c))).collect();
+        assert!(read(plain.clone(), 40).is_ok());
+        // One far cell is one row of 16,384: refused under a budget of 10,000 cells, read above.
+        plain.push((11, 16_383));
+        let err = read(plain.clone(), 10_000).unwrap_err().to_string();
+        assert!(
+            err.contains("x.xlsx, sheet 's'") && err.contains("more than 10000 cells"),
+            "{err}"
+        );
+        assert!(read(plain, 20_000).is_ok());
+        // Too many cells at all.
+        let many: Vec<(u32, u32)> = (0..100).map(|r| (r, 0)).collect();
+        assert!(read(many, 50)
+            .unwrap_err()
+            .to_string()
+            .contains("more than 50 cells"));
     }
 }

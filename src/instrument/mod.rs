@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostics;
-use crate::study::fold;
+use crate::text::fold;
 
 pub use syntax::label_language;
 pub use xlsform::read_xlsform;

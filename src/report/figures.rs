@@ -32,47 +32,7 @@ fn label(labels: &Labels, lang: &str, fallback: &str) -> String {
     label_in(labels, lang, "en", fallback).to_string()
 }
 
-/// A file-name-safe slug: lower-case ASCII letters, digits and dashes only.
-pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_matches('-').to_string();
-    // Names Windows reserves for devices, with any extension, are never a file name.
-    const DEVICES: [&str; 4] = ["con", "prn", "aux", "nul"];
-    let device = DEVICES.contains(&out.as_str())
-        || (out.len() == 4
-            && (out.starts_with("com") || out.starts_with("lpt"))
-            && out.as_bytes()[3].is_ascii_digit());
-    if out.is_empty() {
-        "x".into()
-    } else if device {
-        format!("{out}-x")
-    } else {
-        out
-    }
-}
-
-#[cfg(test)]
-mod slug_tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_stay_inside_the_output_folder() {
-        assert_eq!(slug("../../x"), "x");
-        assert_eq!(slug("CON"), "con-x");
-        assert_eq!(slug("com1"), "com1-x");
-        assert_eq!(slug("Lpt9"), "lpt9-x");
-        assert_eq!(slug("console"), "console");
-        assert_eq!(slug("..."), "x");
-        assert_eq!(slug("Prato e Firenze"), "prato-e-firenze");
-    }
-}
+pub use crate::text::slug;
 
 /// "A higher on: x, y; B higher on: z", or that no difference survives the correction.
 pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -> Option<String> {

@@ -12,7 +12,7 @@ pub mod charts;
 pub mod docx;
 pub mod feedback_form;
 pub mod figures;
-pub mod format;
+pub use crate::format;
 pub mod pseudonym;
 pub mod respondents;
 mod templates;

@@ -106,12 +106,55 @@ fn run_with_analyses(analyses: &str) -> (i32, String) {
         .replace(&shipped.display().to_string(), "analyses.toml");
     std::fs::write(study.join("study.toml"), text).unwrap();
     let out = dir.path().join("out");
-    run_err(&[
+    let (code, err) = run_err(&[
         "run",
         study.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ])
+    ]);
+    // `capakit check` stops on the same mistake, with the same place, and exits 2.
+    let (check_code, stdout, check_err) = crate::common::check(&study);
+    let error_line = |e: &str| {
+        e.lines()
+            .filter(|l| l.starts_with("capakit: error"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    if code == 2 {
+        assert_eq!(check_code, 2, "check: {stdout}{check_err}");
+        assert_eq!(
+            error_line(&check_err),
+            error_line(&err),
+            "check: {check_err}"
+        );
+    }
+    (code, err)
+}
+
+#[test]
+fn check_reads_the_analyses_before_the_data() {
+    // A typo in an analyses file is found before the data is read: the data file here is not
+    // even a table, and check names only the analyses file.
+    let dir = tempfile::tempdir().unwrap();
+    let study = csv_study(dir.path(), "\u{0}\u{0}\u{0}");
+    std::fs::write(
+        dir.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"s\"\nkind = \"scales\"\nscale = [\"casa\"]\n",
+    )
+    .unwrap();
+    let shipped = crate::common::repo().join("analyses/care-leavers-core.toml");
+    let text = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace(&shipped.display().to_string(), "analyses.toml");
+    std::fs::write(study.join("study.toml"), text).unwrap();
+    let (code, stdout, err) = crate::common::check(&study);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("analyses.toml, line 4, column 1: unknown field `scale`"),
+        "{err}"
+    );
+    assert!(!stdout.contains("data.csv"), "{stdout}");
 }
 
 #[test]

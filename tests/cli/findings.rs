@@ -248,3 +248,27 @@ fn identifying_columns_are_named() {
     assert_line(&out, "warning[identifying-column]: data.csv, row 1, column H (nome): this column looks directly identifying (its header suggests names): keep it out of the research data; capakit never shows it in a report");
     assert_line(&out, "warning[identifying-column]: data.csv, row 1, column I (contatto): this column looks directly identifying (2 of the 3 filled cells look like e-mail addresses): keep it out of the research data; capakit never shows it in a report");
 }
+
+#[test]
+fn alike_findings_in_one_column_are_shown_a_few_then_counted() {
+    // One recoded answer in every row: the first few rows are listed with their place, then one
+    // line counts the rest, so check on a large file stays readable; the summary counts them all.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = format!("{HEADER}\n");
+    for k in 0..40 {
+        csv.push_str(&format!("CL-{k};Prato;18;affido;9;2;3\n"));
+    }
+    let study = csv_study(dir.path(), &csv);
+    let (code, out, err) = check(&study);
+    assert_eq!(code, 1, "{err}");
+    let edu_1: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("column E (edu_1)"))
+        .collect();
+    assert_eq!(edu_1.len(), 6, "{out}");
+    assert!(
+        edu_1[5].ends_with("column E (edu_1): … and 35 more rows like this"),
+        "{out}"
+    );
+    assert!(out.contains("data.csv: 40 respondents, 40 errors"), "{out}");
+}

@@ -257,6 +257,20 @@ fn mistakes_in_rules_are_located_errors() {
             "{rules}\nexpected {at} … {message}\ngot {err}"
         );
         assert!(!dir.path().join("out").exists(), "nothing written");
+        // `capakit check` finds the same mistake, with the same place, and exits 2.
+        let (code, _, err) = crate::common::check(dir.path());
+        assert_eq!(code, 2, "check: {rules}\n{err}");
+        let errors: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("capakit: error"))
+            .collect();
+        assert_eq!(errors.len(), 1, "check: {err}");
+        assert!(
+            errors[0].contains("rules.toml, ")
+                && errors[0].contains(at)
+                && errors[0].contains(message),
+            "check: {rules}\nexpected {at} … {message}\ngot {err}"
+        );
     }
     // An unknown actor is refused by name, with its place.
     let dir = tempfile::tempdir().unwrap();

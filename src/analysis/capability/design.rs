@@ -438,7 +438,7 @@ fn rule_of(set: &SpecSet, ind: &IndicatorSpec, col: &Column) -> Result<Rule> {
                 if let Some(v) = list
                     .get_ref()
                     .iter()
-                    .find(|v| crate::check::parse_number(v.get_ref()).is_none())
+                    .find(|v| crate::text::parse_number(v.get_ref()).is_none())
                 {
                     return Err(set.error_at(
                         v,

@@ -12,7 +12,7 @@
 pub mod design;
 mod measures;
 pub mod single;
-pub mod spec;
+pub use crate::plan::capability as spec;
 
 use serde::Serialize;
 use toml::Spanned;
@@ -43,6 +43,8 @@ pub struct Parameters<'a> {
     pub also_by: Option<&'a [Spanned<String>]>,
     pub bootstrap: Option<&'a Spanned<u32>>,
     pub seed: Option<u64>,
+    /// False when the results will not be shown (`capakit check`): no bootstrap replications.
+    pub resample: bool,
 }
 
 /// Everything at one k.
@@ -281,7 +283,11 @@ pub(super) fn run(
     let weights: Vec<f64> = design.indicators.iter().map(|i| i.weight).collect();
     let scores = deprivation_scores(&matrix.deprived, &weights);
     let resampling = Resampling {
-        replications: p.bootstrap.map_or(REPLICATIONS, |b| *b.get_ref() as usize),
+        replications: match (p.resample, p.bootstrap) {
+            (false, _) => 0,
+            (true, Some(b)) => *b.get_ref() as usize,
+            (true, None) => REPLICATIONS,
+        },
         seed: p.seed.unwrap_or(SEED),
     };
     // Without a grouping column the whole sample is one group-less split.

@@ -136,6 +136,7 @@ pub fn from_spec(
         also_by: None,
         bootstrap: None,
         seed: None,
+        resample: true,
     };
     let unknown = |name: &str| format!("'{name}' is not a column of {}", table.file);
     let (mut design, values) =
@@ -188,7 +189,7 @@ pub fn from_indicators(
         for i in 0..table.height() {
             col.push(match table.cell(i, j) {
                 Cell::Empty => None,
-                c => match crate::check::parse_number(&c.as_text()) {
+                c => match crate::text::parse_number(&c.as_text()) {
                     Some(x) if x == 0.0 || x == 1.0 => Some(x),
                     _ => {
                         return Err(Error::input(

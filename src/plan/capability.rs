@@ -12,7 +12,7 @@ use toml::Spanned;
 use crate::error::Result;
 use crate::study::Text;
 
-use super::super::SpecSet;
+use super::analyses::SpecSet;
 
 /// A number written as a decimal, a fraction (`"1/12"`) or a percentage (`"25%"`).
 #[derive(Debug, Clone, Deserialize)]
@@ -147,7 +147,7 @@ impl Rule {
     /// The cutoff as a reader sees it: `≤ 2`, `in {nessuna, altro}`, `contains nessuno`.
     pub fn describe(&self) -> String {
         match self {
-            Rule::Compare(op, v) => format!("{} {}", op.symbol(), crate::ingest::format_number(*v)),
+            Rule::Compare(op, v) => format!("{} {}", op.symbol(), crate::text::format_number(*v)),
             Rule::In(v) => format!("∈ {{{}}}", v.join(", ")),
             Rule::Contains(v) => format!("∋ {v}"),
         }
@@ -189,7 +189,7 @@ pub fn parse_comparison(s: &str) -> Option<Rule> {
     let (rest, op) = ops
         .iter()
         .find_map(|(p, op)| s.strip_prefix(p).map(|r| (r, *op)))?;
-    let v = crate::check::parse_number(rest.trim())?;
+    let v = crate::text::parse_number(rest.trim())?;
     v.is_finite().then_some(Rule::Compare(op, v))
 }
 
@@ -327,7 +327,7 @@ pub fn sums_to_one(parsed: &[(f64, Option<Rational>)]) -> std::result::Result<Ve
     if ok {
         Ok(parsed.iter().map(|x| x.0).collect())
     } else {
-        Err(crate::ingest::format_number((sum * 1e9).round() / 1e9))
+        Err(crate::text::format_number((sum * 1e9).round() / 1e9))
     }
 }
 

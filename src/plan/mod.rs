@@ -1,0 +1,139 @@
+//! study.toml + analyses/*.toml → [`Plan`]: everything that can be resolved and checked before a
+//! data cell is read.
+//!
+//! `check`, `run` and `feedback-form` start here, so a typo in an analyses file — an unknown key
+//! or kind, an id used twice, a parameter of another kind, a source that does not exist, a rule
+//! naming an analysis that is not there — is an error with its file, line and column before a
+//! million-row export is opened. What needs the data (an item absent from the file, a group no
+//! respondent belongs to) is checked when the analyses run, which `capakit check` also does in
+//! memory. Comes first in the flow: it reads only [`crate::study`] and the analysis files.
+
+pub mod analyses;
+pub mod capability;
+pub mod rules;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crate::error::Result;
+use crate::study::Study;
+
+pub use analyses::{Kind, Spec, SpecSet};
+
+/// The groupings a codes analysis may use: columns of the documents' metadata.
+pub const CODES_BY: [&str; 4] = ["territory", "session", "role", "care_setting"];
+
+/// A study and its analyses, read and checked.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub study: Study,
+    /// Every analyses file of the study, in the order study.toml lists them.
+    pub analyses: Vec<SpecSet>,
+    /// True for `capakit check`, which runs the analyses only to find what they name that the
+    /// data lacks: nothing is shown, so nothing is resampled.
+    pub checking: bool,
+}
+
+impl Plan {
+    /// Reads the study (a folder or its study.toml) and its analyses files, and checks them.
+    pub fn load(path: &Path) -> Result<Plan> {
+        Plan::of(Study::load(path)?)
+    }
+
+    /// Reads and checks the analyses files of a study already read.
+    pub fn of(study: Study) -> Result<Plan> {
+        let analyses = study
+            .analyses
+            .iter()
+            .map(|p| SpecSet::load(p))
+            .collect::<Result<Vec<_>>>()?;
+        let plan = Plan {
+            study,
+            analyses,
+            checking: false,
+        };
+        plan.check()?;
+        Ok(plan)
+    }
+
+    /// Every analysis with the file it is written in, in order.
+    pub fn specs(&self) -> impl Iterator<Item = (&SpecSet, &Spec)> {
+        self.analyses
+            .iter()
+            .flat_map(|set| set.specs.iter().map(move |spec| (set, spec)))
+    }
+
+    fn check(&self) -> Result<()> {
+        let study = &self.study;
+        let mut seen_ids = BTreeSet::new();
+        for (set, spec) in self.specs() {
+            if !seen_ids.insert(spec.id()) {
+                return Err(set.error_at(
+                    &spec.id,
+                    format!("the analysis id '{}' is used twice", spec.id()),
+                ));
+            }
+            spec.check_parameters(set)?;
+            match spec.kind.get_ref() {
+                Kind::Recommendations => {
+                    if spec.rules.is_none() {
+                        return Err(set.error_at(
+                            &spec.id,
+                            "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
+                        ));
+                    }
+                }
+                Kind::Codes => {
+                    let found = match &spec.source {
+                        Some(s) => study.segment_sources.iter().any(|x| &x.name == s.get_ref()),
+                        None => !study.segment_sources.is_empty(),
+                    };
+                    if !found {
+                        return Err(set.error_at(
+                            spec.source.as_ref().unwrap_or(&spec.id),
+                            "a codes analysis needs a source of kind \"segments\" in study.toml",
+                        ));
+                    }
+                    if let Some(by) = spec
+                        .by
+                        .as_ref()
+                        .filter(|b| !CODES_BY.contains(&b.get_ref().as_str()))
+                    {
+                        return Err(set.error_at(
+                            by,
+                            format!("by = '{}': a codes analysis groups by territory, session, role or care_setting (columns of the document metadata)", by.get_ref()),
+                        ));
+                    }
+                }
+                kind => {
+                    if let Some(s) = &spec.source {
+                        if !study.sources.iter().any(|x| &x.name == s.get_ref()) {
+                            return Err(set.error_at(
+                                s,
+                                format!("there is no source named '{}' in study.toml", s.get_ref()),
+                            ));
+                        }
+                    }
+                    if *kind == Kind::Capability && spec.dimensions.is_none() {
+                        return Err(set.error_at(
+                            &spec.id,
+                            "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
+                        ));
+                    }
+                }
+            }
+        }
+        // Rules read the other analyses' results: what they name is checked now.
+        let readable: Vec<(&str, Kind)> = self
+            .specs()
+            .filter(|(_, s)| *s.kind.get_ref() != Kind::Recommendations)
+            .map(|(_, s)| (s.id(), *s.kind.get_ref()))
+            .collect();
+        for (set, spec) in self.specs() {
+            if let Some(rules) = &spec.rules {
+                rules::check_rules(set, rules.get_ref(), &readable, &study.languages)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,480 @@
+//! Recommendation rules as written (`[[analysis.rules]]`): who a rule speaks to, its conditions
+//! over the published results of other analyses and its texts. Everything that can be known
+//! before the data is checked here, with line and column: the analyses named exist and are of a
+//! kind a rule reads, each condition names one thing and one test that fit that kind, levels are
+//! in range, every language is there and every placeholder can be filled. Whether the indicator,
+//! scale, item, code or group named exists is known once the analyses have run
+//! ([`crate::analysis::recommendations`]).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::Result;
+
+use super::analyses::{Kind, SpecSet};
+
+/// Who a recommendation is addressed to.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    Ministry,
+    Region,
+    Ambito,
+    Municipality,
+    SocialServices,
+    AutonomyTutors,
+    CareCommunities,
+    FosterFamilies,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+/// One rule as written (`[[analysis.rules]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: Spanned<String>,
+    pub actor: Spanned<Actor>,
+    pub priority: Spanned<Priority>,
+    /// The recommendation in every language of the study, with placeholders `{where}`,
+    /// `{value}` (the first condition's numbers), `{value2}`, … and `{threshold}`, `{threshold2}`, ….
+    pub text: BTreeMap<String, String>,
+    /// The same in plain words for the young people's summary (optional; same placeholders).
+    #[serde(default)]
+    pub easy: BTreeMap<String, String>,
+    #[serde(default)]
+    pub when: Option<Spanned<ConditionSpec>>,
+    #[serde(default)]
+    pub all: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
+    #[serde(default)]
+    pub any: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
+}
+
+/// One condition as written: the analysis, what in it, and the test.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionSpec {
+    pub analysis: Spanned<String>,
+    #[serde(default)]
+    pub indicator: Option<Spanned<String>>,
+    #[serde(default)]
+    pub scale: Option<Spanned<String>>,
+    #[serde(default)]
+    pub item: Option<Spanned<String>>,
+    #[serde(default)]
+    pub variable: Option<Spanned<String>>,
+    #[serde(default)]
+    pub code: Option<Spanned<String>>,
+    /// Only these groups (territories); every group of the analysis when omitted.
+    #[serde(default, rename = "in")]
+    pub within: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub censored_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub uncensored_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub mean_below: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub mean_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub agree_below: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub agree_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub share_above: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub significant: Option<Spanned<bool>>,
+}
+
+/// What a condition measures (a key of the report's words: `rec_measure_<key>`).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// Percent deprived and poor (capability).
+    Censored,
+    /// Percent deprived (capability).
+    Uncensored,
+    /// A scale's mean score.
+    Mean,
+    /// Percent agreeing with a Likert statement (top two answers).
+    Agree,
+    /// Percent of a group's coded units with a code (focus groups).
+    Share,
+    /// A gap between the two compared groups, adjusted p < 0.05.
+    Gap,
+}
+
+impl Measure {
+    pub(crate) fn unit_is_percent(self) -> bool {
+        matches!(
+            self,
+            Measure::Censored | Measure::Uncensored | Measure::Agree | Measure::Share
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Above,
+    Below,
+    Significant,
+}
+
+/// The kind of analysis each subject key belongs to.
+const SUBJECTS: [(&str, Kind); 5] = [
+    ("indicator", Kind::Capability),
+    ("scale", Kind::Scales),
+    ("item", Kind::Likert),
+    ("variable", Kind::Compare),
+    ("code", Kind::Codes),
+];
+
+/// A test as written: its key, where, the kind of analysis it applies to, what it measures, how
+/// it compares and the level.
+type WrittenTest = (
+    &'static str,
+    std::ops::Range<usize>,
+    Kind,
+    Measure,
+    Op,
+    Option<f64>,
+);
+
+impl ConditionSpec {
+    fn subjects(&self) -> [(&'static str, Option<&Spanned<String>>); 5] {
+        [
+            ("indicator", self.indicator.as_ref()),
+            ("scale", self.scale.as_ref()),
+            ("item", self.item.as_ref()),
+            ("variable", self.variable.as_ref()),
+            ("code", self.code.as_ref()),
+        ]
+    }
+
+    /// The tests written.
+    fn tests(&self) -> Vec<WrittenTest> {
+        let mut out = Vec::new();
+        let mut level = |key, v: &Option<Spanned<f64>>, kind, measure, op| {
+            if let Some(v) = v {
+                out.push((key, v.span(), kind, measure, op, Some(*v.get_ref())));
+            }
+        };
+        use Measure::*;
+        level(
+            "censored_above",
+            &self.censored_above,
+            Kind::Capability,
+            Censored,
+            Op::Above,
+        );
+        level(
+            "uncensored_above",
+            &self.uncensored_above,
+            Kind::Capability,
+            Uncensored,
+            Op::Above,
+        );
+        level(
+            "mean_below",
+            &self.mean_below,
+            Kind::Scales,
+            Mean,
+            Op::Below,
+        );
+        level(
+            "mean_above",
+            &self.mean_above,
+            Kind::Scales,
+            Mean,
+            Op::Above,
+        );
+        level(
+            "agree_below",
+            &self.agree_below,
+            Kind::Likert,
+            Agree,
+            Op::Below,
+        );
+        level(
+            "agree_above",
+            &self.agree_above,
+            Kind::Likert,
+            Agree,
+            Op::Above,
+        );
+        level(
+            "share_above",
+            &self.share_above,
+            Kind::Codes,
+            Share,
+            Op::Above,
+        );
+        if let Some(s) = &self.significant {
+            out.push((
+                "significant",
+                s.span(),
+                Kind::Compare,
+                Gap,
+                Op::Significant,
+                None,
+            ));
+        }
+        out
+    }
+}
+
+fn kinds_list(kind: Kind) -> String {
+    SUBJECTS
+        .iter()
+        .filter(|(_, k)| *k == kind)
+        .map(|(s, _)| *s)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Refuses a text without one of the study's languages or with a placeholder it does not know.
+fn check_text(
+    set: &SpecSet,
+    rule: &RuleSpec,
+    conditions: usize,
+    languages: &[String],
+) -> Result<()> {
+    check_one_text(set, rule, &rule.text, "text", conditions, languages, true)?;
+    let every = !rule.easy.is_empty();
+    check_one_text(set, rule, &rule.easy, "easy", conditions, languages, every)
+}
+
+/// Checks one of a rule's texts (`text` or `easy`); `every_language`: each of the study's
+/// languages must be there.
+fn check_one_text(
+    set: &SpecSet,
+    rule: &RuleSpec,
+    text: &BTreeMap<String, String>,
+    key: &str,
+    conditions: usize,
+    languages: &[String],
+    every_language: bool,
+) -> Result<()> {
+    for lang in languages.iter().filter(|_| every_language) {
+        if !text.contains_key(lang) {
+            return Err(set.error_span(
+                rule.id.span(),
+                format!(
+                    "the {key} of rule '{}' has no '{lang}' version (the study's languages: {})",
+                    rule.id.get_ref(),
+                    languages.join(", ")
+                ),
+            ));
+        }
+    }
+    let mut known = vec!["where".to_string(), "value".into(), "threshold".into()];
+    for n in 1..=conditions {
+        known.push(format!("value{n}"));
+        known.push(format!("threshold{n}"));
+    }
+    for (lang, t) in text {
+        let mut rest = t.as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else { break };
+            let name = &after[..close];
+            if !known.iter().any(|k| k == name) {
+                return Err(set.error_span(
+                    rule.id.span(),
+                    format!("the '{lang}' {key} of rule '{}' has a placeholder {{{name}}} it cannot fill (it can: {})", rule.id.get_ref(), known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")),
+                ));
+            }
+            rest = &after[close + 1..];
+        }
+    }
+    Ok(())
+}
+
+/// A condition as written, checked: the analysis it reads, the one subject and the one test.
+pub(crate) struct Written<'a> {
+    pub id: &'a str,
+    pub kind: Kind,
+    pub key: &'static str,
+    pub subject: &'a Spanned<String>,
+    pub measure: Measure,
+    pub op: Op,
+    pub threshold: Option<f64>,
+}
+
+/// Checks a written condition against the analyses a rule may read (id and kind, in the order
+/// written): the analysis exists and is of a kind rules read, the condition names one thing and
+/// has one test, both fitting that kind, and a percentage lies between 0 and 100.
+pub(crate) fn check_condition<'a>(
+    set: &SpecSet,
+    c: &'a Spanned<ConditionSpec>,
+    analyses: &[(&str, Kind)],
+) -> Result<Written<'a>> {
+    let spec = c.get_ref();
+    let id = spec.analysis.get_ref();
+    let kind = analyses
+        .iter()
+        .find(|(a, _)| a == id)
+        .map(|(_, k)| *k)
+        .ok_or_else(|| {
+            set.error_at(
+                &spec.analysis,
+                format!(
+                    "there is no analysis '{id}' (analyses: {})",
+                    analyses
+                        .iter()
+                        .map(|(a, _)| *a)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+    let kind_name = kind.name();
+    if !SUBJECTS.iter().any(|(_, k)| *k == kind) {
+        return Err(set.error_at(
+            &spec.analysis,
+            format!("'{id}' is an analysis of kind '{kind_name}': rules read capability, scales, likert, compare and codes analyses"),
+        ));
+    }
+    let written: Vec<(&str, &Spanned<String>)> = spec
+        .subjects()
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    let (key, subject) = match written.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(set.error_span(
+                c.span(),
+                format!(
+                    "this condition names nothing in '{id}': add {} = \"…\"",
+                    kinds_list(kind)
+                ),
+            ))
+        }
+        [_, (k, v), ..] => {
+            return Err(set.error_at(
+                v,
+                format!("a condition names one thing: `{k}` is one too many"),
+            ))
+        }
+    };
+    let owner = SUBJECTS.iter().find(|(k, _)| *k == key).map(|(_, k)| *k);
+    if owner != Some(kind) {
+        return Err(set.error_at(
+            subject,
+            format!(
+                "`{key}` does not apply to '{id}', an analysis of kind '{kind_name}' (use {})",
+                kinds_list(kind)
+            ),
+        ));
+    }
+    let tests = spec.tests();
+    let (test_key, span, test_kind, measure, op, threshold) = match tests.as_slice() {
+        [one] => one.clone(),
+        [] => {
+            return Err(set.error_span(
+                c.span(),
+                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above or significant = true)",
+            ))
+        }
+        [_, second, ..] => {
+            return Err(set.error_span(
+                second.1.clone(),
+                format!("a condition has one test: `{}` is one too many (combine conditions with all = [...])", second.0),
+            ))
+        }
+    };
+    if test_kind != kind {
+        return Err(set.error_span(
+            span,
+            format!("`{test_key}` does not apply to '{id}', an analysis of kind '{kind_name}'"),
+        ));
+    }
+    if spec.significant.as_ref().is_some_and(|s| !s.get_ref()) {
+        return Err(set.error_span(
+            span,
+            "write significant = true (a rule fires on a gap, not on its absence)",
+        ));
+    }
+    if let Some(t) = threshold {
+        if !t.is_finite() || (measure.unit_is_percent() && !(0.0..=100.0).contains(&t)) {
+            return Err(set.error_span(
+                span,
+                format!("`{test_key}` is a percentage: a number from 0 to 100"),
+            ));
+        }
+    }
+    Ok(Written {
+        id,
+        kind,
+        key,
+        subject,
+        measure,
+        op,
+        threshold,
+    })
+}
+
+/// A rule's conditions, and whether one of them is enough (`any`) rather than all.
+pub(crate) fn conditions_of<'r>(
+    set: &SpecSet,
+    rule: &'r RuleSpec,
+) -> Result<(Vec<&'r Spanned<ConditionSpec>>, bool)> {
+    let (written, any): (Vec<&Spanned<ConditionSpec>>, bool) =
+        match (&rule.when, &rule.all, &rule.any) {
+            (Some(w), None, None) => (vec![w], false),
+            (None, Some(a), None) => (a.get_ref().iter().collect(), false),
+            (None, None, Some(a)) => (a.get_ref().iter().collect(), true),
+            _ => {
+                return Err(set.error_at(
+                    &rule.id,
+                    format!(
+                "rule '{}' needs exactly one of when = {{…}}, all = [{{…}}, …] or any = [{{…}}, …]",
+                rule.id.get_ref()
+            ),
+                ))
+            }
+        };
+    if written.is_empty() {
+        return Err(set.error_at(
+            &rule.id,
+            format!("rule '{}' has no condition", rule.id.get_ref()),
+        ));
+    }
+    Ok((written, any))
+}
+
+/// Checks every rule of a recommendations analysis before any data is read: unique ids, the
+/// conditions (see [`check_condition`]) and the texts in every language with placeholders that
+/// can be filled.
+pub(crate) fn check_rules(
+    set: &SpecSet,
+    rules: &[RuleSpec],
+    analyses: &[(&str, Kind)],
+    languages: &[String],
+) -> Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for rule in rules {
+        if !seen.insert(rule.id.get_ref().as_str()) {
+            return Err(set.error_at(
+                &rule.id,
+                format!("the rule id '{}' is used twice", rule.id.get_ref()),
+            ));
+        }
+        let (written, _) = conditions_of(set, rule)?;
+        for c in &written {
+            check_condition(set, c, analyses)?;
+        }
+        check_text(set, rule, written.len(), languages)?;
+    }
+    Ok(())
+}
