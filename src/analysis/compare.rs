@@ -103,22 +103,24 @@ pub(super) fn run(
                 .is_some_and(|l| l.choices.iter().any(|c| c.name == name))
         }
     };
-    if let Some(absent) = wanted
+    let absent = wanted
         .into_iter()
         .flatten()
         .find(|g| !groups.names.contains(g.get_ref()) && known(g.get_ref()))
-    {
-        result.not_run = Some(format!(
-            "no respondent of the data belongs to the group '{}' of '{}' (groups with respondents: {})",
-            absent.get_ref(),
-            groups.by,
-            groups.names.join(", ")
-        ));
-        return Ok(result);
-    }
+        .map(|g| {
+            format!(
+                "no respondent of the data belongs to the group '{}' of '{}' (groups with respondents: {})",
+                g.get_ref(),
+                groups.by,
+                groups.names.join(", ")
+            )
+        });
     let pair: Vec<usize> = match wanted {
         Some(w) => w
             .iter()
+            .filter(|g| {
+                absent.is_none() || groups.names.contains(g.get_ref()) || !known(g.get_ref())
+            })
             .map(|g| {
                 groups
                     .names
@@ -139,7 +141,7 @@ pub(super) fn run(
             .collect::<Result<_>>()?,
         None => (0..groups.names.len()).collect(),
     };
-    if pair.len() != 2 {
+    if absent.is_none() && pair.len() != 2 {
         result.not_run = Some(format!(
             "a comparison needs exactly two groups; '{}' has {} ({}): name two with `groups = [\"A\", \"B\"]`",
             groups.by,
@@ -148,8 +150,10 @@ pub(super) fn run(
         ));
         return Ok(result);
     }
-    result.groups = pair.iter().map(|&k| groups.names[k].clone()).collect();
-    result.group_labels = pair.iter().map(|&k| groups.labels[k].clone()).collect();
+    if absent.is_none() {
+        result.groups = pair.iter().map(|&k| groups.names[k].clone()).collect();
+        result.group_labels = pair.iter().map(|&k| groups.labels[k].clone()).collect();
+    }
 
     // Variables: Likert items and scales (all of them when not named).
     let mut vars: Vec<(String, &'static str, Vec<Option<f64>>, bool)> = Vec::new();
@@ -188,6 +192,19 @@ pub(super) fn run(
         let v = dataset.numbers(&i).unwrap_or_default();
         let protect = study.protects_missing(ins.item(&i));
         vars.push((i, "item", v, protect));
+    }
+    // The variables are named (a typo is still an error) and listed as not compared, so a rule
+    // that reads one finds it and does not fire.
+    if let Some(reason) = absent {
+        result.skipped = vars
+            .into_iter()
+            .map(|(variable, ..)| Skipped {
+                variable,
+                reason: reason.clone(),
+            })
+            .collect();
+        result.not_run = Some(reason);
+        return Ok(result);
     }
 
     for (name, kind, values, protect) in vars {

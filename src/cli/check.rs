@@ -81,8 +81,8 @@ pub fn execute(args: Args) -> Result<i32> {
         datasets.push(checked.dataset);
     }
     // What the analyses name in the data (an item, a scale, a group, a rule's indicator) is
-    // checked by running them in memory, as `run` would.
-    if unusable.is_empty() {
+    // checked by running them in memory, as `run` would; like `run`, not on data with errors.
+    if unusable.is_empty() && !all.has_errors() {
         if let Err(e) = run_analyses(&plan, &datasets, &codings, &all) {
             unusable.push(e);
         }

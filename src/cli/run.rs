@@ -110,7 +110,7 @@ pub(crate) fn checked_inputs(study: &Study, shown: &std::path::Path) -> Result<O
         diagnostics.extend(d);
         codings.push(coding);
     }
-    // Errors first, at most 30 lines: `capakit check` lists them all.
+    // Errors first, at most 30 lines: `capakit check` lists more.
     const SHOWN: usize = 30;
     let mut findings: Vec<_> = diagnostics
         .lines()
@@ -123,7 +123,7 @@ pub(crate) fn checked_inputs(study: &Study, shown: &std::path::Path) -> Result<O
     }
     if findings.len() > SHOWN {
         eprintln!(
-            "… and {} more lines: `capakit check {}` lists them all",
+            "… and {} more lines: see `capakit check {}`",
             findings.len() - SHOWN,
             shown.display()
         );

@@ -128,7 +128,7 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
         rows.extend(std::iter::repeat_with(Vec::new).take(*blank));
         rows.push(record.iter().map(Cell::text).collect());
     }
-    RawTable::from_rows(path, shown.to_string(), None, rows, 1, notes)
+    RawTable::from_rows(path, shown.to_string(), None, rows, 1, notes, None)
 }
 
 /// How many blank lines stand at `start`, before the record that begins after them: line breaks

@@ -24,15 +24,19 @@ pub const ARCHIVE_RATIO: u64 = 100;
 pub const PART_RATIO: u64 = 1000;
 /// Bytes an archive may always expand to, whatever its size (small workbooks).
 pub const UNZIPPED_FLOOR: u64 = 256 * 1024 * 1024;
-/// Memory a cell held by a reader takes, with its share of the row and the table built from it.
-pub const BYTES_PER_CELL: u64 = 48;
+/// Memory a cell held by a reader takes, with its share of the row and the table built from it
+/// (calamine's dense ranges for .ods and .xls; the streamed .xlsx path takes somewhat less).
+pub const BYTES_PER_CELL: u64 = 128;
 
 /// Limits on one workbook.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Explicit total of uncompressed bytes (`CAPAKIT_MAX_UNZIPPED_MB`); otherwise
-    /// [`ARCHIVE_RATIO`] times the archive's size, and at least [`UNZIPPED_FLOOR`].
+    /// [`ARCHIVE_RATIO`] times the archive's size, at least [`UNZIPPED_FLOOR`], and at most the
+    /// memory budget (a reader may hold a whole part, such as the shared strings).
     pub unzipped: Option<u64>,
+    /// The memory a reader may take, in bytes.
+    pub memory: u64,
     /// Largest ratio of uncompressed to compressed size of one sizeable entry.
     pub ratio: u64,
     /// Entries in the archive.
@@ -44,7 +48,7 @@ pub struct Limits {
 
 /// Half the memory this process may use: what the machine has available (Linux's
 /// MemAvailable), or less where an address-space limit (`ulimit -v`) or a control group's
-/// memory limit says so; 8 GB where none can be read.
+/// memory limit says so; 4 GB where none can be read.
 fn available_memory() -> u64 {
     let read = |path: &str| std::fs::read_to_string(path).ok();
     let mut bytes: Vec<u64> = Vec::new();
@@ -67,7 +71,7 @@ fn available_memory() -> u64 {
     if let Some(c) = read("/sys/fs/cgroup/memory.max") {
         bytes.extend(c.trim().parse::<u64>().ok());
     }
-    bytes.into_iter().min().unwrap_or(16 * 1024 * 1024 * 1024) / 2
+    bytes.into_iter().min().unwrap_or(8 * 1024 * 1024 * 1024) / 2
 }
 
 impl Limits {
@@ -80,10 +84,11 @@ impl Limits {
                 .and_then(|v| v.trim().parse::<u64>().ok())
         };
         let memory = var("CAPAKIT_MAX_MEMORY_MB")
-            .map(|mb| mb * 1024 * 1024)
+            .map(|mb| mb.saturating_mul(1024 * 1024))
             .unwrap_or_else(available_memory);
         Limits {
-            unzipped: var("CAPAKIT_MAX_UNZIPPED_MB").map(|mb| mb * 1024 * 1024),
+            unzipped: var("CAPAKIT_MAX_UNZIPPED_MB").map(|mb| mb.saturating_mul(1024 * 1024)),
+            memory,
             ratio: PART_RATIO,
             entries: 10_000,
             cells: var("CAPAKIT_MAX_CELLS").unwrap_or(memory / BYTES_PER_CELL),
@@ -92,8 +97,11 @@ impl Limits {
 
     /// The uncompressed bytes allowed for an archive of `compressed` bytes.
     pub fn unzipped_for(&self, compressed: u64) -> u64 {
-        self.unzipped
-            .unwrap_or_else(|| UNZIPPED_FLOOR.max(compressed.saturating_mul(ARCHIVE_RATIO)))
+        self.unzipped.unwrap_or_else(|| {
+            UNZIPPED_FLOOR
+                .max(compressed.saturating_mul(ARCHIVE_RATIO))
+                .min(self.memory.max(UNZIPPED_FLOOR))
+        })
     }
 }
 
@@ -140,7 +148,13 @@ pub fn check_archive(path: &Path, shown: &str, limits: Limits) -> Result<()> {
             format!(
                 "this workbook expands to more than {} MB ({}): it is refused as a possible decompression bomb (set CAPAKIT_MAX_UNZIPPED_MB to allow more)",
                 unzipped / (1024 * 1024),
-                if limits.unzipped.is_some() { "CAPAKIT_MAX_UNZIPPED_MB".to_string() } else { format!("over {ARCHIVE_RATIO} times its size") }
+                if limits.unzipped.is_some() {
+                    "CAPAKIT_MAX_UNZIPPED_MB".to_string()
+                } else if unzipped < size.saturating_mul(ARCHIVE_RATIO) {
+                    "the memory a reader may take here".to_string()
+                } else {
+                    format!("over {ARCHIVE_RATIO} times its size")
+                }
             ),
         )
     };
@@ -431,6 +445,7 @@ mod tests {
     fn an_archive_may_expand_in_proportion_to_its_size() {
         let limits = Limits {
             unzipped: None,
+            memory: 30_000_000_000,
             ratio: PART_RATIO,
             entries: 10_000,
             cells: 1_000,
@@ -443,7 +458,13 @@ mod tests {
             ..limits
         };
         assert_eq!(set.unzipped_for(259_000_000), 5);
-        assert!(refused_for_memory(1_000_000).contains("more than 45 MB of memory"));
+        // Never more than the memory a reader may take.
+        let small = Limits {
+            memory: 2_000_000_000,
+            ..limits
+        };
+        assert_eq!(small.unzipped_for(259_000_000), 2_000_000_000);
+        assert!(refused_for_memory(1_000_000).contains("more than 122 MB of memory"));
     }
 
     #[test]

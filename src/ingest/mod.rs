@@ -170,7 +170,8 @@ impl RawTable {
     }
 
     /// Builds a table from rows of cells: finds the header row, drops empty rows.
-    /// `first_row` is the Excel row number of `rows[0]`.
+    /// `first_row` is the Excel row number of `rows[0]`. `max_cells` bounds the header's width
+    /// times the rows (for workbooks, where empty cells cost nothing in the file).
     pub(crate) fn from_rows(
         path: &Path,
         file: String,
@@ -178,6 +179,7 @@ impl RawTable {
         rows: Vec<Vec<Cell<'_>>>,
         first_row: u32,
         mut notes: Diagnostics,
+        max_cells: Option<u64>,
     ) -> Result<RawTable> {
         let location = Location::file(file.clone()).sheet(sheet.as_deref());
         let nonempty = |r: &Vec<Cell<'_>>| r.iter().filter(|c| !c.is_empty()).count();
@@ -218,6 +220,19 @@ impl RawTable {
                 );
             }
             headers.push(h);
+        }
+        // Every data row is held as wide as the header: one stray header cell far to the right
+        // would make a million rows of thousands of empty cells.
+        let held = (width as u64).saturating_mul(rows.len().saturating_sub(header_idx + 1) as u64);
+        if let Some(max_cells) = max_cells.filter(|&m| held > m) {
+            return Err(Error::input(
+                location.clone().row(header_row),
+                format!(
+                    "the header spans {width} columns over {} rows, more than {max_cells} cells: {}",
+                    rows.len().saturating_sub(header_idx + 1),
+                    limits::refused_for_memory(max_cells)
+                ),
+            ));
         }
         let mut columns: Vec<RawColumn> = vec![RawColumn::default(); width];
         let mut row_numbers = Vec::new();

@@ -149,6 +149,7 @@ pub(crate) fn table_from_range(
         rows,
         first_row + 1,
         Diagnostics::default(),
+        Some(Limits::from_env().cells),
     )
 }
 
@@ -223,6 +224,7 @@ fn table_from_cells(
         rows,
         first_row + 1,
         Diagnostics::default(),
+        Some(max_cells),
     )
 }
 
@@ -291,6 +293,16 @@ mod tests {
             "{err}"
         );
         assert!(read(plain, 20_000).is_ok());
+        // One stray header cell far to the right: every data row would be held that wide.
+        let mut stray: Vec<(u32, u32)> = (0..3).map(|c| (0, c)).collect();
+        stray.push((0, 16_383));
+        stray.extend((1..101).flat_map(|r| (0..3).map(move |c| (r, c))));
+        let err = read(stray.clone(), 20_000).unwrap_err().to_string();
+        assert!(
+            err.contains("the header spans 16384 columns over 100 rows"),
+            "{err}"
+        );
+        assert!(read(stray, 2_000_000).is_ok());
         // Too many cells at all.
         let many: Vec<(u32, u32)> = (0..100).map(|r| (r, 0)).collect();
         assert!(read(many, 50)

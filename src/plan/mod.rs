@@ -123,10 +123,10 @@ impl Plan {
                 }
             }
         }
-        // Rules read the other analyses' results: what they name is checked now.
+        // Rules read the other analyses' results: what they name is checked now (a rule naming
+        // a recommendations analysis is told that rules do not read that kind).
         let readable: Vec<(&str, Kind)> = self
             .specs()
-            .filter(|(_, s)| *s.kind.get_ref() != Kind::Recommendations)
             .map(|(_, s)| (s.id(), *s.kind.get_ref()))
             .collect();
         for (set, spec) in self.specs() {
