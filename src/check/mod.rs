@@ -137,13 +137,21 @@ pub fn check_table(
     let mut dropped = Vec::new();
     if let Some(id) = &source.id_column {
         let j = origins[id].index;
-        let mut first: BTreeMap<String, u32> = BTreeMap::new();
+        // Ids are looked up borrowed from the table: no string is made per row.
+        let column = &table.columns[j];
+        let mut first: std::collections::HashMap<std::borrow::Cow<'_, str>, u32> =
+            std::collections::HashMap::with_capacity(height);
         // A required id item already reports its empty cells as `required-missing`.
         let reported = instrument
             .item(id)
             .is_some_and(|i| i.required && i.relevant.is_none());
         for (i, kept) in keep.iter_mut().enumerate() {
-            let value = table.cell(i, j).as_text().trim().to_string();
+            let value = match column.get(i) {
+                crate::ingest::Cell::Text(std::borrow::Cow::Borrowed(s)) => {
+                    std::borrow::Cow::Borrowed(s.trim())
+                }
+                other => std::borrow::Cow::Owned(other.as_text().trim().to_string()),
+            };
             if value.is_empty() {
                 if reported {
                     continue;

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 
-use super::{Cell, RawTable};
+use super::{Cell, RawTable, TableBuilder};
 
 /// Decodes the bytes of a text file; returns the text and, when it was not plain UTF-8, a note.
 fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
@@ -108,27 +108,31 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
         .from_reader(text.as_bytes());
     // Excel shows one row per record and per blank line; the csv reader skips blank lines, so
     // they are put back: a record's position is where the reader started, before the blank lines.
-    let mut records: Vec<(usize, ::csv::StringRecord)> = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let row = e
-                .position()
-                .map_or(records.len() as u32 + 1, |p| p.line() as u32);
+    // Records are read one at a time into the table's columns: the file's rows are never held.
+    let mut table = TableBuilder::new(path, shown.to_string(), None, 1, notes, None);
+    let mut record = ::csv::StringRecord::new();
+    let mut width = 0;
+    loop {
+        let more = reader.read_record(&mut record).map_err(|e| {
+            let row = e.position().map_or(1, |p| p.line() as u32);
             Error::input(location.clone().row(row), format!("unreadable CSV: {e}"))
         })?;
+        if !more {
+            break;
+        }
         let start = record
             .position()
             .map_or(0, |p| p.byte() as usize)
             .min(text.len());
-        let blank = blank_lines_before(text.as_bytes(), start);
-        records.push((blank, record));
+        for _ in 0..blank_lines_before(text.as_bytes(), start) {
+            table.push(&[])?;
+        }
+        let mut row: Vec<Cell<'_>> = Vec::with_capacity(width);
+        row.extend(record.iter().map(Cell::text));
+        width = row.len();
+        table.push(&row)?;
     }
-    let mut rows: Vec<Vec<Cell<'_>>> = Vec::with_capacity(records.len());
-    for (blank, record) in &records {
-        rows.extend(std::iter::repeat_with(Vec::new).take(*blank));
-        rows.push(record.iter().map(Cell::text).collect());
-    }
-    RawTable::from_rows(path, shown.to_string(), None, rows, 1, notes, None)
+    table.finish()
 }
 
 /// How many blank lines stand at `start`, before the record that begins after them: line breaks

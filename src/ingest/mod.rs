@@ -178,33 +178,112 @@ impl RawTable {
         sheet: Option<String>,
         rows: Vec<Vec<Cell<'_>>>,
         first_row: u32,
-        mut notes: Diagnostics,
+        notes: Diagnostics,
         max_cells: Option<u64>,
     ) -> Result<RawTable> {
-        let location = Location::file(file.clone()).sheet(sheet.as_deref());
+        let mut builder = TableBuilder::new(path, file, sheet, first_row, notes, max_cells);
+        for row in &rows {
+            builder.push(row)?;
+        }
+        builder.finish()
+    }
+}
+
+/// How many rows at the top of a sheet may hold its header (a title and notes may stand above).
+const HEADER_SEARCH: usize = 20;
+
+/// Builds a [`RawTable`] from rows pushed one at a time, so that a reader streams a file into
+/// the table's columns without holding its rows: the first [`HEADER_SEARCH`] rows are kept until
+/// the header is found among them, then every row goes straight into the columns.
+pub(crate) struct TableBuilder {
+    path: PathBuf,
+    file: String,
+    sheet: Option<String>,
+    first_row: u32,
+    notes: Diagnostics,
+    max_cells: Option<u64>,
+    /// The rows seen so far while the header is not yet known.
+    head: Vec<Vec<Cell<'static>>>,
+    /// Once the header is known: headers, header row, columns, row numbers.
+    table: Option<Body>,
+    /// Rows pushed so far (empty ones included).
+    seen: usize,
+}
+
+struct Body {
+    headers: Vec<String>,
+    header_row: u32,
+    columns: Vec<RawColumn>,
+    row_numbers: Vec<u32>,
+}
+
+impl TableBuilder {
+    pub(crate) fn new(
+        path: &Path,
+        file: String,
+        sheet: Option<String>,
+        first_row: u32,
+        notes: Diagnostics,
+        max_cells: Option<u64>,
+    ) -> TableBuilder {
+        TableBuilder {
+            path: path.to_path_buf(),
+            file,
+            sheet,
+            first_row,
+            notes,
+            max_cells,
+            head: Vec::new(),
+            table: None,
+            seen: 0,
+        }
+    }
+
+    fn location(&self) -> Location {
+        Location::file(self.file.clone()).sheet(self.sheet.as_deref())
+    }
+
+    /// Adds the next row of the sheet (an empty slice for an empty row).
+    pub(crate) fn push(&mut self, row: &[Cell<'_>]) -> Result<()> {
+        let offset = self.seen;
+        self.seen += 1;
+        if self.table.is_none() {
+            self.head.push(row.iter().map(owned).collect());
+            if self.head.len() == HEADER_SEARCH {
+                self.find_header()?;
+            }
+            return Ok(());
+        }
+        self.data_row(offset, row)
+    }
+
+    /// Finds the header among the rows held, then moves the rows below it into the columns.
+    fn find_header(&mut self) -> Result<()> {
         let nonempty = |r: &Vec<Cell<'_>>| r.iter().filter(|c| !c.is_empty()).count();
-        let widest = rows.iter().take(20).map(nonempty).max().unwrap_or(0);
-        let header_idx = rows
+        let widest = self.head.iter().map(nonempty).max().unwrap_or(0);
+        let header_idx = self
+            .head
             .iter()
-            .take(20)
             .position(|r| {
                 let n = nonempty(r);
                 n > 0 && (n * 2 >= widest || n >= 2 && widest <= 2)
             })
-            .ok_or_else(|| Error::input(location.clone(), "no header row: the table is empty"))?;
-        let header_row = first_row + header_idx as u32;
-        if header_idx > 0 && rows[..header_idx].iter().any(|r| nonempty(r) > 0) {
+            .ok_or_else(|| Error::input(self.location(), "no header row: the table is empty"))?;
+        let header_row = self.first_row + header_idx as u32;
+        if header_idx > 0 && self.head[..header_idx].iter().any(|r| nonempty(r) > 0) {
             // A guess about the file's layout: a warning, so the user checks it.
-            notes.warning(
+            let at = self.location().row(header_row);
+            self.notes.warning(
                 "header-below-title",
-                location.clone().row(header_row),
+                at,
                 format!(
                     "the header was found on row {header_row}; the {} row(s) above it were read as a title and skipped",
                     header_idx
                 ),
             );
         }
-        let header_cells = &rows[header_idx];
+        let head = std::mem::take(&mut self.head);
+        let header_cells = &head[header_idx];
         let width = header_cells
             .iter()
             .rposition(|c| !c.is_empty())
@@ -213,62 +292,104 @@ impl RawTable {
         for (j, c) in header_cells.iter().take(width).enumerate() {
             let h = c.as_text().trim().to_string();
             if h.is_empty() {
-                notes.warning(
+                let at = self.location().row(header_row).column(j, "");
+                self.notes.warning(
                     "empty-header",
-                    location.clone().row(header_row).column(j, ""),
+                    at,
                     "this column has no header; its values are ignored",
                 );
             }
             headers.push(h);
         }
-        // Every data row is held as wide as the header: one stray header cell far to the right
-        // would make a million rows of thousands of empty cells.
-        let held = (width as u64).saturating_mul(rows.len().saturating_sub(header_idx + 1) as u64);
-        if let Some(max_cells) = max_cells.filter(|&m| held > m) {
-            return Err(Error::input(
-                location.clone().row(header_row),
-                format!(
-                    "the header spans {width} columns over {} rows, more than {max_cells} cells: {}",
-                    rows.len().saturating_sub(header_idx + 1),
-                    limits::refused_for_memory(max_cells)
-                ),
-            ));
-        }
-        let mut columns: Vec<RawColumn> = vec![RawColumn::default(); width];
-        let mut row_numbers = Vec::new();
-        for (offset, row) in rows.iter().enumerate().skip(header_idx + 1) {
-            if row.iter().all(Cell::is_empty) {
-                continue;
-            }
-            let row_number = first_row + offset as u32;
-            if let Some(extra) = row.iter().skip(width).position(|c| !c.is_empty()) {
-                let j = width + extra;
-                notes.warning(
-                    "cell-without-header",
-                    location.clone().row(row_number).column(j, ""),
-                    "a value stands beyond the last header column and is ignored",
-                );
-            }
-            for (j, column) in columns.iter_mut().enumerate() {
-                if !column.push(row.get(j).unwrap_or(&Cell::Empty)) {
-                    return Err(Error::input(
-                        location.clone().column(j, &headers[j]),
-                        "this column holds more than 4 GiB of text: split the file",
-                    ));
-                }
-            }
-            row_numbers.push(row_number);
-        }
-        Ok(RawTable {
-            path: path.to_path_buf(),
-            file,
-            sheet,
+        self.table = Some(Body {
             headers,
             header_row,
-            columns,
-            row_numbers,
-            notes,
+            columns: vec![RawColumn::default(); width],
+            row_numbers: Vec::new(),
+        });
+        for (offset, row) in head.iter().enumerate().skip(header_idx + 1) {
+            self.data_row(offset, row)?;
+        }
+        Ok(())
+    }
+
+    /// Puts a row below the header into the columns (an empty row is skipped).
+    fn data_row(&mut self, offset: usize, row: &[Cell<'_>]) -> Result<()> {
+        let location = self.location();
+        let Some(body) = self.table.as_mut() else {
+            return Ok(());
+        };
+        let width = body.columns.len();
+        // Every data row is held as wide as the header: one stray header cell far to the right
+        // would make a million rows of thousands of empty cells.
+        if let Some(max_cells) = self.max_cells {
+            let rows =
+                (offset as u64).saturating_sub(body.header_row as u64 - self.first_row as u64);
+            if (width as u64).saturating_mul(rows) > max_cells {
+                return Err(Error::input(
+                    location.row(body.header_row),
+                    format!(
+                        "the header spans {width} columns: the rows below it would hold more than {max_cells} cells: {}",
+                        limits::refused_for_memory(max_cells)
+                    ),
+                ));
+            }
+        }
+        if row.iter().all(Cell::is_empty) {
+            return Ok(());
+        }
+        let row_number = self.first_row + offset as u32;
+        if let Some(extra) = row.iter().skip(width).position(|c| !c.is_empty()) {
+            let j = width + extra;
+            self.notes.warning(
+                "cell-without-header",
+                location.clone().row(row_number).column(j, ""),
+                "a value stands beyond the last header column and is ignored",
+            );
+        }
+        for (j, column) in body.columns.iter_mut().enumerate() {
+            if !column.push(row.get(j).unwrap_or(&Cell::Empty)) {
+                return Err(Error::input(
+                    location.column(j, &body.headers[j]),
+                    "this column holds more than 4 GiB of text: split the file",
+                ));
+            }
+        }
+        body.row_numbers.push(row_number);
+        Ok(())
+    }
+
+    /// The table, once every row has been pushed.
+    pub(crate) fn finish(mut self) -> Result<RawTable> {
+        if self.table.is_none() {
+            self.find_header()?;
+        }
+        let Some(body) = self.table else {
+            return Err(Error::input(
+                Location::file(self.file).sheet(self.sheet.as_deref()),
+                "no header row: the table is empty",
+            ));
+        };
+        Ok(RawTable {
+            path: self.path,
+            file: self.file,
+            sheet: self.sheet,
+            headers: body.headers,
+            header_row: body.header_row,
+            columns: body.columns,
+            row_numbers: body.row_numbers,
+            notes: self.notes,
         })
+    }
+}
+
+/// A cell that owns its text.
+fn owned(c: &Cell<'_>) -> Cell<'static> {
+    match c {
+        Cell::Empty => Cell::Empty,
+        Cell::Text(s) => Cell::Text(Cow::Owned(s.to_string())),
+        Cell::Number(x) => Cell::Number(*x),
+        Cell::Bool(b) => Cell::Bool(*b),
     }
 }
 
