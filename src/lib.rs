@@ -14,6 +14,7 @@ pub mod error;
 pub mod format;
 pub mod ingest;
 pub mod instrument;
+pub mod parallel;
 pub mod plan;
 pub mod provenance;
 pub mod report;

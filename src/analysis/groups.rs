@@ -2,7 +2,7 @@
 //! stable order — the study's territory order, else the choice list's order, else sorted — and the
 //! group of every row.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 use toml::Spanned;
@@ -51,16 +51,37 @@ impl Groups {
     /// Groups by `by`, or by the source's territory column; `None` when there is no such column.
     pub fn of(study: &Study, dataset: &Dataset, by: Option<&str>) -> Option<Groups> {
         let by = by.or(dataset.territory_column.as_deref())?;
-        let values: Vec<Option<String>> = if let Some(t) = dataset.texts(by) {
-            t.into_iter().map(|v| v.map(str::to_string)).collect()
+        // Each row's value as the index of a distinct value: one string per distinct value,
+        // not one per row.
+        let mut distinct: Vec<String> = Vec::new();
+        let raw: Vec<Option<usize>> = if let Some(t) = dataset.texts(by) {
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            t.into_iter()
+                .map(|v| {
+                    v.map(|s| {
+                        *seen.entry(s).or_insert_with(|| {
+                            distinct.push(s.to_string());
+                            distinct.len() - 1
+                        })
+                    })
+                })
+                .collect()
         } else {
+            let mut seen: HashMap<u64, usize> = HashMap::new();
             dataset
                 .numbers(by)?
                 .into_iter()
-                .map(|v| v.map(format_number))
+                .map(|v| {
+                    v.map(|x| {
+                        *seen.entry(x.to_bits()).or_insert_with(|| {
+                            distinct.push(format_number(x));
+                            distinct.len() - 1
+                        })
+                    })
+                })
                 .collect()
         };
-        let present: BTreeSet<&str> = values.iter().flatten().map(String::as_str).collect();
+        let present: BTreeSet<&str> = distinct.iter().map(String::as_str).collect();
         let mut names: Vec<String> = Vec::new();
         let mut labels: Vec<Labels> = Vec::new();
         let item = dataset.instrument.item(by);
@@ -85,9 +106,13 @@ impl Groups {
                 labels.push(Labels::new());
             }
         }
-        let index = values
+        let position: Vec<Option<usize>> = distinct
             .iter()
-            .map(|v| v.as_ref().and_then(|v| names.iter().position(|n| n == v)))
+            .map(|d| names.iter().position(|n| n == d))
+            .collect();
+        let index = raw
+            .into_iter()
+            .map(|r| r.and_then(|k| position[k]))
             .collect();
         Some(Groups {
             by: by.to_string(),

@@ -222,71 +222,17 @@ pub fn run_analyses(
     diagnostics: &Diagnostics,
 ) -> Result<Results> {
     let study = &plan.study;
-    let mut entries = Vec::new();
-    // Recommendation rules read every other result: evaluated last.
-    let mut rule_sets: Vec<(&SpecSet, &Spec)> = Vec::new();
-    for (set, spec) in plan.specs() {
-        let source = spec.source.as_ref();
-        let result = match spec.kind.get_ref() {
-            Kind::Recommendations => {
-                rule_sets.push((set, spec));
-                continue;
-            }
-            Kind::Codes => {
-                // The plan checked that the source exists and `by` is a metadata column.
-                let coding = match source {
-                    Some(s) => codings.iter().find(|c| &c.source == s.get_ref()),
-                    None => codings.first(),
-                }
-                .ok_or_else(|| {
-                    set.error_at(
-                        source.unwrap_or(&spec.id),
-                        "a codes analysis needs a source of kind \"segments\" in study.toml",
-                    )
-                })?;
-                let by = spec
-                    .by
-                    .as_ref()
-                    .map_or("territory", |b| b.get_ref().as_str());
-                let order: Vec<String> = study.territories.iter().map(|t| t.name.clone()).collect();
-                entries.push(Entry {
-                    id: spec.id().to_string(),
-                    title: spec.title.clone(),
-                    source: coding.source.clone(),
-                    result: AnalysisResult::Codes(Box::new(codes::run(
-                        coding,
-                        by,
-                        &study.names,
-                        &order,
-                    ))),
-                });
-                continue;
-            }
-            kind => {
-                let dataset = match source {
-                    Some(s) => datasets
-                        .iter()
-                        .find(|d| &d.source == s.get_ref())
-                        .ok_or_else(|| {
-                            set.error_at(
-                                s,
-                                format!("there is no source named '{}' in study.toml", s.get_ref()),
-                            )
-                        })?,
-                    None => datasets
-                        .first()
-                        .ok_or_else(|| Error::Usage("the study has no data".into()))?,
-                };
-                (dataset, run_one(*kind, set, spec, plan, dataset)?)
-            }
-        };
-        let (dataset, result) = result;
-        entries.push(Entry {
-            id: spec.id().to_string(),
-            title: spec.title.clone(),
-            source: dataset.source.clone(),
-            result,
-        });
+    // Recommendation rules read every other result: evaluated last. The others are independent
+    // of each other: they run side by side on the machine's cores, and their results are put
+    // back in the order written (the first error in that order is the one reported).
+    let (rule_sets, others): (Vec<(&SpecSet, &Spec)>, Vec<(&SpecSet, &Spec)>) = plan
+        .specs()
+        .partition(|(_, spec)| *spec.kind.get_ref() == Kind::Recommendations);
+    let mut entries = Vec::with_capacity(others.len() + rule_sets.len());
+    for entry in crate::parallel::map(&others, |&(set, spec)| {
+        entry_of(plan, set, spec, datasets, codings)
+    }) {
+        entries.push(entry?);
     }
     for (set, spec) in rule_sets {
         let Some(rules) = &spec.rules else {
@@ -357,6 +303,62 @@ pub fn run_analyses(
                 })
                 .collect::<Vec<_>>(),
         )?,
+    })
+}
+
+/// Runs one analysis (of any kind but recommendations) into its entry.
+fn entry_of(
+    plan: &Plan,
+    set: &SpecSet,
+    spec: &Spec,
+    datasets: &[Dataset],
+    codings: &[crate::check::segments::Coding],
+) -> Result<Entry> {
+    let study = &plan.study;
+    let source = spec.source.as_ref();
+    if *spec.kind.get_ref() == Kind::Codes {
+        // The plan checked that the source exists and `by` is a metadata column.
+        let coding = match source {
+            Some(s) => codings.iter().find(|c| &c.source == s.get_ref()),
+            None => codings.first(),
+        }
+        .ok_or_else(|| {
+            set.error_at(
+                source.unwrap_or(&spec.id),
+                "a codes analysis needs a source of kind \"segments\" in study.toml",
+            )
+        })?;
+        let by = spec
+            .by
+            .as_ref()
+            .map_or("territory", |b| b.get_ref().as_str());
+        let order: Vec<String> = study.territories.iter().map(|t| t.name.clone()).collect();
+        return Ok(Entry {
+            id: spec.id().to_string(),
+            title: spec.title.clone(),
+            source: coding.source.clone(),
+            result: AnalysisResult::Codes(Box::new(codes::run(coding, by, &study.names, &order))),
+        });
+    }
+    let dataset = match source {
+        Some(s) => datasets
+            .iter()
+            .find(|d| &d.source == s.get_ref())
+            .ok_or_else(|| {
+                set.error_at(
+                    s,
+                    format!("there is no source named '{}' in study.toml", s.get_ref()),
+                )
+            })?,
+        None => datasets
+            .first()
+            .ok_or_else(|| Error::Usage("the study has no data".into()))?,
+    };
+    Ok(Entry {
+        id: spec.id().to_string(),
+        title: spec.title.clone(),
+        source: dataset.source.clone(),
+        result: run_one(*spec.kind.get_ref(), set, spec, plan, dataset)?,
     })
 }
 

@@ -87,10 +87,15 @@ pub fn check_table(
     let mut columns: Vec<Column> = Vec::new();
     let mut origins = BTreeMap::new();
 
-    for item in &instrument.items {
-        let Some(mapping) = map.by_item.get(&item.name) else {
-            continue;
-        };
+    // Each item's column is typed on its own (on every core); the findings are put back in the
+    // questionnaire's order.
+    let mapped: Vec<(&crate::instrument::Item, &Mapping)> = instrument
+        .items
+        .iter()
+        .filter_map(|item| Some((item, map.by_item.get(&item.name)?)))
+        .collect();
+    let typed = crate::parallel::map(&mapped, |&(item, mapping)| {
+        let mut diags = Diagnostics::default();
         let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
         let column = if is_territory {
             values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
@@ -103,6 +108,10 @@ pub fn check_table(
         if item.required && item.relevant.is_none() {
             values::check_required(&table, &column, item, mapping.index(), &mut diags);
         }
+        (column, diags)
+    });
+    for ((item, mapping), (column, found)) in mapped.iter().zip(typed) {
+        diags.extend(found);
         origins.insert(
             item.name.clone(),
             ColumnOrigin {

@@ -24,7 +24,7 @@ pub fn median(x: &[f64]) -> Option<f64> {
         return None;
     }
     let mut v = x.to_vec();
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp);
     let n = v.len();
     Some(if n % 2 == 1 {
         v[n / 2]

@@ -34,18 +34,19 @@ pub use welch::{welch, Welch};
 /// Average ranks (1-based) of `x`, ties sharing the mean of their positions, and the tie term
 /// Σ(t³ − t) over groups of tied values.
 pub fn rank_average(x: &[f64]) -> (Vec<f64>, f64) {
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    // Values sorted with their positions (the order within ties does not change a rank).
+    let mut order: Vec<(f64, usize)> = x.iter().copied().zip(0..).collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut ranks = vec![0.0; x.len()];
     let mut tie_term = 0.0;
     let mut i = 0;
     while i < order.len() {
         let mut j = i;
-        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+        while j + 1 < order.len() && order[j + 1].0 == order[i].0 {
             j += 1;
         }
         let rank = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &order[i..=j] {
+        for &(_, k) in &order[i..=j] {
             ranks[k] = rank;
         }
         let t = (j - i + 1) as f64;
