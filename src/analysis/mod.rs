@@ -225,7 +225,7 @@ pub fn run_analyses(
     // Recommendation rules read every other result: evaluated last. The others are independent
     // of each other: they run side by side on the machine's cores, and their results are put
     // back in the order written (the first error in that order is the one reported).
-    let (rule_sets, others): (Vec<(&SpecSet, &Spec)>, Vec<(&SpecSet, &Spec)>) = plan
+    let (rule_sets, others): (Vec<Planned>, Vec<Planned>) = plan
         .specs()
         .partition(|(_, spec)| *spec.kind.get_ref() == Kind::Recommendations);
     let mut entries = Vec::with_capacity(others.len() + rule_sets.len());
@@ -305,6 +305,9 @@ pub fn run_analyses(
         )?,
     })
 }
+
+/// One analysis as planned, with the file it is written in.
+type Planned<'a> = (&'a SpecSet, &'a Spec);
 
 /// Runs one analysis (of any kind but recommendations) into its entry.
 fn entry_of(
