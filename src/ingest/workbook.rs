@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 
 use super::limits::{check_archive, check_xls, refused_for_memory, Limits};
-use super::{Cell, RawTable};
+use super::{Cell, RawTable, TableBuilder};
 
 type Book = Sheets<std::io::BufReader<std::fs::File>>;
 
@@ -102,21 +102,38 @@ pub fn read_sheet(path: &Path, shown: &str, sheet: Option<&str>) -> Result<RawTa
                 format!("the sheet cannot be read: {e}"),
             )
         };
-        // .xlsx and .xlsb are streamed cell by cell: a declared range is never allocated.
+        // .xlsx and .xlsb are streamed cell by cell: a declared range is never allocated. Rows go
+        // straight into the table; a sheet whose cells are stored out of row order (no program
+        // writes one, but the format allows it) is read again, its cells gathered and sorted.
         let max_cells = Limits::from_env().cells;
+        macro_rules! streamed {
+            ($book:expr) => {{
+                {
+                    let mut reader = $book
+                        .worksheet_cells_reader(&name)
+                        .map_err(|e| cannot(&e))?;
+                    let next = || {
+                        let cell = reader.next_cell().map_err(|e| e.to_string())?;
+                        Ok(cell.map(|c| (c.get_position(), convert_ref(c.get_value()))))
+                    };
+                    if let Some(table) = stream_cells(path, shown, &name, max_cells, next)? {
+                        return Ok(table);
+                    }
+                }
+                let mut reader = $book
+                    .worksheet_cells_reader(&name)
+                    .map_err(|e| cannot(&e))?;
+                return sorted_cells(path, shown, &name, max_cells, || {
+                    let cell = reader.next_cell().map_err(|e| e.to_string())?;
+                    Ok(cell.map(|c| (c.get_position(), convert_ref(c.get_value()))))
+                });
+            }};
+        }
         if let Sheets::Xlsx(xlsx) = &mut book {
-            let mut reader = xlsx.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
-            return table_from_cells(path, shown, &name, max_cells, || {
-                let cell = reader.next_cell().map_err(|e| e.to_string())?;
-                Ok(cell.map(|c| (c.get_position(), convert_ref(c.get_value()))))
-            });
+            streamed!(xlsx);
         }
         if let Sheets::Xlsb(xlsb) = &mut book {
-            let mut reader = xlsb.worksheet_cells_reader(&name).map_err(|e| cannot(&e))?;
-            return table_from_cells(path, shown, &name, max_cells, || {
-                let cell = reader.next_cell().map_err(|e| e.to_string())?;
-                Ok(cell.map(|c| (c.get_position(), convert_ref(c.get_value()))))
-            });
+            streamed!(xlsb);
         }
         let range = book.worksheet_range(&name).map_err(|e| cannot(&e))?;
         table_from_range(path, shown, &name, &range)
@@ -157,9 +174,116 @@ pub(crate) fn table_from_range(
 /// cells at A1 and XFD1048576 would otherwise ask for 17 billion); refuses more than `max_cells`.
 type NextCell = std::result::Result<Option<((u32, u32), Cell<'static>)>, String>;
 
-/// Builds a sheet's table from its cells, read one by one by `next` (position, value), refusing
-/// a cell beyond Excel's grid and more than `max_cells` cells.
-fn table_from_cells(
+/// A cell's position refused when it lies beyond Excel's grid (row 1,048,576, column XFD): a
+/// damaged file, which must not make a row of billions of cells.
+fn beyond_grid(row: u32, col: u32) -> Option<String> {
+    (row >= EXCEL_ROWS || col >= EXCEL_COLUMNS).then(|| {
+        format!(
+            "a cell lies beyond Excel's last row or column (row {}, column {}): the sheet is damaged",
+            row as u64 + 1,
+            col as u64 + 1
+        )
+    })
+}
+
+fn too_many(max_cells: u64) -> String {
+    format!(
+        "the sheet holds more than {max_cells} cells: {}",
+        refused_for_memory(max_cells)
+    )
+}
+
+fn too_wide(max_cells: u64) -> String {
+    format!(
+        "the sheet's rows span more than {max_cells} cells (cells far to the right of the others): {}",
+        refused_for_memory(max_cells)
+    )
+}
+
+/// Builds a sheet's table from its cells as they come, read one by one by `next` (position,
+/// value), row after row straight into the table; `None` when a cell comes after one of a later
+/// row (the caller then reads the sheet with [`sorted_cells`]). Refuses a cell beyond Excel's
+/// grid, more than `max_cells` cells, and rows whose widths add up to more.
+fn stream_cells(
+    path: &Path,
+    shown: &str,
+    sheet: &str,
+    max_cells: u64,
+    mut next: impl FnMut() -> NextCell,
+) -> Result<Option<RawTable>> {
+    let located = |message: String| Error::input(Location::file(shown).sheet(Some(sheet)), message);
+    let mut table: Option<TableBuilder> = None;
+    let mut current: u32 = 0;
+    let mut row: Vec<Cell<'static>> = Vec::new();
+    let (mut cells, mut held) = (0u64, 0u64);
+    while let Some(((r, c), value)) =
+        next().map_err(|e| located(format!("the sheet cannot be read: {e}")))?
+    {
+        if let Some(why) = beyond_grid(r, c) {
+            return Err(located(why));
+        }
+        if value.is_empty() {
+            continue;
+        }
+        cells += 1;
+        if cells > max_cells {
+            return Err(located(too_many(max_cells)));
+        }
+        match table.as_mut() {
+            None => {
+                current = r;
+                table = Some(TableBuilder::new(
+                    path,
+                    shown.to_string(),
+                    Some(sheet.to_string()),
+                    r + 1,
+                    Diagnostics::default(),
+                    Some(max_cells),
+                ));
+            }
+            Some(_) if r < current => return Ok(None),
+            Some(t) if r > current => {
+                // Each row is held as wide as its last cell.
+                held += row.len() as u64;
+                if held > max_cells {
+                    return Err(located(too_wide(max_cells)));
+                }
+                t.push(&row)?;
+                row.clear();
+                for _ in current + 1..r {
+                    t.push(&[])?;
+                }
+                current = r;
+            }
+            Some(_) => {}
+        }
+        if row.len() <= c as usize {
+            row.resize(c as usize + 1, Cell::Empty);
+        }
+        row[c as usize] = value;
+    }
+    held += row.len() as u64;
+    if held > max_cells {
+        return Err(located(too_wide(max_cells)));
+    }
+    let mut table = table.unwrap_or_else(|| {
+        TableBuilder::new(
+            path,
+            shown.to_string(),
+            Some(sheet.to_string()),
+            1,
+            Diagnostics::default(),
+            Some(max_cells),
+        )
+    });
+    table.push(&row)?;
+    table.finish().map(Some)
+}
+
+/// Builds a sheet's table from its cells, read one by one by `next` (position, value), gathered
+/// and sorted first: for sheets whose cells are stored out of row order. The same refusals as
+/// [`stream_cells`].
+fn sorted_cells(
     path: &Path,
     shown: &str,
     sheet: &str,
@@ -171,23 +295,14 @@ fn table_from_cells(
     while let Some(((row, col), value)) =
         next().map_err(|e| located(format!("the sheet cannot be read: {e}")))?
     {
-        // Excel's grid ends at row 1,048,576 and column XFD: a cell beyond is a damaged file, and
-        // must not make a row of billions of cells.
-        if row >= EXCEL_ROWS || col >= EXCEL_COLUMNS {
-            return Err(located(format!(
-                "a cell lies beyond Excel's last row or column (row {}, column {}): the sheet is damaged",
-                row as u64 + 1,
-                col as u64 + 1
-            )));
+        if let Some(why) = beyond_grid(row, col) {
+            return Err(located(why));
         }
         if value.is_empty() {
             continue;
         }
         if cells.len() as u64 >= max_cells {
-            return Err(located(format!(
-                "the sheet holds more than {max_cells} cells: {}",
-                refused_for_memory(max_cells)
-            )));
+            return Err(located(too_many(max_cells)));
         }
         cells.push((row, col, value));
     }
@@ -201,10 +316,7 @@ fn table_from_cells(
         .chain(cells.last().map(|c| c.1 as u64 + 1))
         .sum();
     if held > max_cells {
-        return Err(located(format!(
-            "the sheet's rows span more than {max_cells} cells (cells far to the right of the others): {}",
-            refused_for_memory(max_cells)
-        )));
+        return Err(located(too_wide(max_cells)));
     }
     let first_row = cells.first().map_or(0, |c| c.0);
     let last_row = cells.last().map_or(0, |c| c.0);
@@ -273,10 +385,36 @@ mod tests {
 
     /// Feeds `cells` to [`table_from_cells`] with a budget of `max_cells`.
     fn read(cells: Vec<(u32, u32)>, max_cells: u64) -> Result<RawTable> {
+        let streamed = {
+            let mut it = cells.clone().into_iter();
+            stream_cells(Path::new("x.xlsx"), "x.xlsx", "s", max_cells, || {
+                Ok(it.next().map(|p| (p, Cell::Number(1.0))))
+            })?
+        };
         let mut it = cells.into_iter();
-        table_from_cells(Path::new("x.xlsx"), "x.xlsx", "s", max_cells, || {
+        let sorted = sorted_cells(Path::new("x.xlsx"), "x.xlsx", "s", max_cells, || {
+            Ok(it.next().map(|p| (p, Cell::Number(1.0))))
+        })?;
+        // Streamed in order or gathered and sorted: the same table.
+        if let Some(t) = streamed {
+            assert_eq!(t.headers, sorted.headers);
+            assert_eq!(t.row_numbers, sorted.row_numbers);
+            assert_eq!(t.columns.len(), sorted.columns.len());
+        }
+        Ok(sorted)
+    }
+
+    #[test]
+    fn cells_out_of_row_order_are_gathered_and_sorted() {
+        // Row 3 written before row 2: the stream gives up, the sorted read puts them in place.
+        let cells = vec![(0, 0), (0, 1), (2, 0), (2, 1), (1, 0), (1, 1)];
+        let mut it = cells.clone().into_iter();
+        let streamed = stream_cells(Path::new("x.xlsx"), "x.xlsx", "s", 100, || {
             Ok(it.next().map(|p| (p, Cell::Number(1.0))))
         })
+        .unwrap();
+        assert!(streamed.is_none());
+        assert_eq!(read(cells, 100).unwrap().row_numbers, vec![2, 3]);
     }
 
     #[test]
