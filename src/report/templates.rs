@@ -32,6 +32,63 @@ const BUILTIN: &[(&str, &str)] = &[
         "easy-read.md.j2",
         include_str!("../../reports/easy-read.md.j2"),
     ),
+    // Each analysis kind's chapter, included by the reports above by the kind's name.
+    (
+        "analyses/likert.html.j2",
+        include_str!("../../reports/analyses/likert.html.j2"),
+    ),
+    (
+        "analyses/likert.md.j2",
+        include_str!("../../reports/analyses/likert.md.j2"),
+    ),
+    (
+        "analyses/scales.html.j2",
+        include_str!("../../reports/analyses/scales.html.j2"),
+    ),
+    (
+        "analyses/scales.md.j2",
+        include_str!("../../reports/analyses/scales.md.j2"),
+    ),
+    (
+        "analyses/compare.html.j2",
+        include_str!("../../reports/analyses/compare.html.j2"),
+    ),
+    (
+        "analyses/compare.md.j2",
+        include_str!("../../reports/analyses/compare.md.j2"),
+    ),
+    (
+        "analyses/crosstab.html.j2",
+        include_str!("../../reports/analyses/crosstab.html.j2"),
+    ),
+    (
+        "analyses/crosstab.md.j2",
+        include_str!("../../reports/analyses/crosstab.md.j2"),
+    ),
+    (
+        "analyses/capability.html.j2",
+        include_str!("../../reports/analyses/capability.html.j2"),
+    ),
+    (
+        "analyses/capability.md.j2",
+        include_str!("../../reports/analyses/capability.md.j2"),
+    ),
+    (
+        "analyses/codes.html.j2",
+        include_str!("../../reports/analyses/codes.html.j2"),
+    ),
+    (
+        "analyses/codes.md.j2",
+        include_str!("../../reports/analyses/codes.md.j2"),
+    ),
+    (
+        "analyses/recommendations.html.j2",
+        include_str!("../../reports/analyses/recommendations.html.j2"),
+    ),
+    (
+        "analyses/recommendations.md.j2",
+        include_str!("../../reports/analyses/recommendations.md.j2"),
+    ),
     ("style.css", include_str!("../../reports/style.css")),
     ("strings.toml", include_str!("../../reports/strings.toml")),
 ];
@@ -240,20 +297,37 @@ impl Templates {
     }
 
     fn render(&self, name: &'static str, lang: &str, ctx: Value) -> Result<String> {
-        let (path, text) = &self.files[name];
-        let env = self.environment(lang);
-        let shown = path.display().to_string();
-        let err = |e: minijinja::Error| Error::Template {
-            name: match e.line() {
-                Some(line) => format!("{shown}, line {line}"),
-                None => shown.clone(),
-            },
-            message: e
-                .detail()
-                .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
+        let mut env = self.environment(lang);
+        // An error names the file it is in: the report's template or the chapter it includes.
+        let err = |path: &PathBuf| {
+            let shown = path.display().to_string();
+            move |e: minijinja::Error| Error::Template {
+                name: {
+                    let file = e
+                        .name()
+                        .and_then(|n| self.files.get(n))
+                        .map_or_else(|| shown.clone(), |f| f.0.display().to_string());
+                    match e.line() {
+                        Some(line) => format!("{file}, line {line}"),
+                        None => file,
+                    }
+                },
+                message: e
+                    .detail()
+                    .map_or_else(|| e.kind().to_string(), |d| format!("{}: {d}", e.kind())),
+            }
         };
-        let tmpl = env.template_from_named_str(name, text).map_err(err)?;
-        tmpl.render(ctx).map_err(err)
+        // The chapter of each kind of analysis, which the reports include by the kind's name
+        // (added after the escaping is set: it is fixed when a template is added).
+        for (fragment, (path, text)) in &self.files {
+            if fragment.starts_with("analyses/") {
+                env.add_template_owned(fragment.to_string(), text.clone())
+                    .map_err(err(path))?;
+            }
+        }
+        let (path, text) = &self.files[name];
+        let tmpl = env.template_from_named_str(name, text).map_err(err(path))?;
+        tmpl.render(ctx).map_err(err(path))
     }
 
     /// Renders each of `names` (HTML templates with charts inline, Markdown ones with charts as

@@ -442,6 +442,47 @@ fn a_study_can_override_words_and_templates() {
         before,
         "previous output untouched"
     );
+
+    // Each kind of analysis has its chapter in a file of its own, which a study overrides too:
+    // the research report includes it by the kind's name; a broken one is named with its line.
+    std::fs::remove_file(dir.path().join("reports/report.html.j2")).unwrap();
+    std::fs::create_dir_all(dir.path().join("reports/analyses")).unwrap();
+    std::fs::write(
+        dir.path().join("reports/analyses/likert.html.j2"),
+        "<p>Our own Likert chapter: {{ a.items|length }} statements.</p>\n",
+    )
+    .unwrap();
+    capakit()
+        .arg("run")
+        .arg(dir.path())
+        .args(["--lang", "en", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<p>Our own Likert chapter: "), "{html}");
+    assert!(
+        html.contains("Cronbach"),
+        "the other chapters are the built-in ones"
+    );
+    std::fs::write(
+        dir.path().join("reports/analyses/likert.html.j2"),
+        "<p>\n{% if %}\n",
+    )
+    .unwrap();
+    let res = capakit()
+        .arg("run")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("reports/analyses/likert.html.j2, line 2: syntax error"),
+        "{err}"
+    );
 }
 
 #[test]
