@@ -224,7 +224,11 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
                     rank: 4,
                 });
             }
-            _ => {}
+            // Every kind says whether it gives the brief a key finding: a new kind that does not
+            // is a compile error here, not a finding silently missing.
+            AnalysisResult::Compare(_) | AnalysisResult::Recommendations(_) => {}
+            AnalysisResult::Likert(_) | AnalysisResult::Scales(_) | AnalysisResult::Crosstab(_) => {
+            }
         }
     }
     findings.sort_by_key(|f| f.rank);

@@ -7,7 +7,7 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 use serde_json::Value;
 
-use crate::analysis::Results;
+use crate::analysis::{AnalysisResult, Results};
 use crate::instrument::{label_in, Instrument};
 
 use super::cells::neutralise;
@@ -87,10 +87,12 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
             .push(vec![Cell::Text("total".into()), num(&s["n"], true)]);
         out.push(t);
     }
-    for a in arr(&r["analyses"]) {
+    // Every kind has its sheets: the match is on the typed result, so a new kind without them
+    // does not compile. (The cells are still read from the serialised result.)
+    for (entry, a) in results.analyses.iter().zip(arr(&r["analyses"])) {
         let id = a["id"].as_str().unwrap_or("");
-        match a["kind"].as_str().unwrap_or("") {
-            "scales" => {
+        match &entry.result {
+            AnalysisResult::Scales(_) => {
                 let mut t = Table::new(
                     id,
                     &[
@@ -151,7 +153,7 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
                 out.push(t);
                 out.push(alpha);
             }
-            "compare" => {
+            AnalysisResult::Compare(_) => {
                 let g = arr(&a["groups"]);
                 let (g1, g2) = (
                     g.first().and_then(Value::as_str).unwrap_or("1"),
@@ -219,7 +221,7 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
                 }
                 out.push(t);
             }
-            "crosstab" => {
+            AnalysisResult::Crosstab(_) => {
                 let mut t = Table::new(
                     id,
                     &[
@@ -258,7 +260,7 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
                 }
                 out.push(t);
             }
-            "likert" => {
+            AnalysisResult::Likert(_) => {
                 let cats = arr(&a["items"])
                     .first()
                     .map(|i| arr(&i["categories"]).to_vec())
@@ -304,7 +306,7 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
                 }
                 out.push(t);
             }
-            "capability" => {
+            AnalysisResult::Capability(_) => {
                 let mut head = Table::new(
                     id,
                     &[
@@ -381,7 +383,7 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
                 out.push(head);
                 out.push(ind);
             }
-            "codes" => {
+            AnalysisResult::Codes(_) => {
                 let mut t = Table::new(
                     id,
                     &["code", "label", "group", "units", "documents", "percent"],
@@ -405,7 +407,7 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
                 }
                 out.push(t);
             }
-            "recommendations" => {
+            AnalysisResult::Recommendations(_) => {
                 let mut t = Table::new(
                     id,
                     &[
@@ -427,7 +429,6 @@ pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
                 }
                 out.push(t);
             }
-            _ => {}
         }
     }
     out
