@@ -1,11 +1,157 @@
-//! [`Dataset`]: the checked answers of one source, typed by the instrument, as a polars DataFrame,
-//! with the provenance of every row and column. The analysis stage reads only this.
+//! [`Dataset`]: the checked answers of one source, typed by the instrument, column by column —
+//! numbers with their validity, text (choice names, territories, ids, dates) as codes into a
+//! dictionary — with the provenance of every row and column. The analysis stage reads only this.
 
-use std::collections::BTreeMap;
-
-use polars::prelude::{Column, DataFrame};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::instrument::Instrument;
+
+/// A missing value in a text column's codes.
+const NO_CODE: u32 = u32::MAX;
+
+/// The values of one checked column.
+#[derive(Debug, Clone)]
+pub enum ColumnData {
+    /// Numbers, 8 bytes a row; NaN is no (usable) answer (no answer is ever NaN: numbers are
+    /// read finite).
+    Numbers(Vec<f64>),
+    /// Text as the index of each row's value in `dictionary` (in order of first appearance);
+    /// `u32::MAX` is no answer.
+    Texts {
+        codes: Vec<u32>,
+        dictionary: Vec<String>,
+    },
+    /// Text of many distinct values (ids, dates, free text): each row's range of `text`;
+    /// `(u32::MAX, 0)` is no answer.
+    Strings {
+        text: String,
+        spans: Vec<(u32, u32)>,
+    },
+}
+
+/// One checked column, named by its item.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    pub data: ColumnData,
+}
+
+/// Values a [`Column`] is made of: numbers, or texts owned or borrowed.
+pub trait IntoColumnData {
+    fn into_data(self) -> ColumnData;
+}
+
+impl IntoColumnData for Vec<Option<f64>> {
+    fn into_data(self) -> ColumnData {
+        ColumnData::Numbers(self.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    }
+}
+
+/// Most distinct values a text column is coded with a dictionary; past it (ids, dates, free
+/// text) its texts are kept one after the other in one buffer.
+const DICTIONARY_LIMIT: usize = 4096;
+
+/// Texts as codes into a dictionary when they repeat (choices, territories), else in one buffer.
+fn encode<S: AsRef<str>>(values: &[Option<S>]) -> ColumnData {
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut codes = Vec::with_capacity(values.len());
+    for v in values {
+        let code = match v {
+            None => NO_CODE,
+            Some(s) => {
+                let next = index.len() as u32;
+                *index.entry(s.as_ref()).or_insert(next)
+            }
+        };
+        if index.len() > DICTIONARY_LIMIT {
+            return strings(values);
+        }
+        codes.push(code);
+    }
+    let mut dictionary = vec![String::new(); index.len()];
+    for (s, k) in index {
+        dictionary[k as usize] = s.to_string();
+    }
+    ColumnData::Texts { codes, dictionary }
+}
+
+/// Texts one after the other in one buffer.
+fn strings<S: AsRef<str>>(values: &[Option<S>]) -> ColumnData {
+    let mut text = String::new();
+    let spans = values
+        .iter()
+        .map(|v| match v {
+            None => (NO_CODE, 0),
+            Some(s) => {
+                let start = text.len();
+                text.push_str(s.as_ref());
+                // A column past 4 GiB of text keeps its rows but not their text.
+                match (u32::try_from(start), u32::try_from(text.len())) {
+                    (Ok(a), Ok(b)) if a != NO_CODE && b != NO_CODE => (a, b),
+                    _ => (NO_CODE, 0),
+                }
+            }
+        })
+        .collect();
+    ColumnData::Strings { text, spans }
+}
+
+impl IntoColumnData for Vec<Option<String>> {
+    fn into_data(self) -> ColumnData {
+        encode(&self)
+    }
+}
+
+impl IntoColumnData for Vec<Option<&str>> {
+    fn into_data(self) -> ColumnData {
+        encode(&self)
+    }
+}
+
+impl Column {
+    pub fn new(name: String, values: impl IntoColumnData) -> Column {
+        Column {
+            name,
+            data: values.into_data(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.data {
+            ColumnData::Numbers(v) => v.len(),
+            ColumnData::Texts { codes, .. } => codes.len(),
+            ColumnData::Strings { spans, .. } => spans.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether row `i` has no value.
+    pub fn is_missing(&self, i: usize) -> bool {
+        match &self.data {
+            ColumnData::Numbers(v) => v.get(i).is_none_or(|x| x.is_nan()),
+            ColumnData::Texts { codes, .. } => codes.get(i).is_none_or(|&c| c == NO_CODE),
+            ColumnData::Strings { spans, .. } => spans.get(i).is_none_or(|s| s.0 == NO_CODE),
+        }
+    }
+
+    /// The rows where `keep` is true.
+    pub(crate) fn filter(&mut self, keep: &[bool]) {
+        fn kept<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {
+            v.iter()
+                .zip(keep)
+                .filter_map(|(x, k)| k.then_some(*x))
+                .collect()
+        }
+        match &mut self.data {
+            ColumnData::Numbers(v) => *v = kept(v, keep),
+            ColumnData::Texts { codes, .. } => *codes = kept(codes, keep),
+            ColumnData::Strings { spans, .. } => *spans = kept(spans, keep),
+        }
+    }
+}
 
 /// Where a dataset column came from.
 #[derive(Debug, Clone)]
@@ -36,8 +182,9 @@ pub struct Dataset {
     pub source: String,
     pub file: String,
     pub sheet: Option<String>,
-    pub frame: DataFrame,
-    /// Excel row of each frame row.
+    /// The checked columns, in the questionnaire's order (then ids, territories, weights not in it).
+    pub values: Vec<Column>,
+    /// Excel row of each row.
     pub row_numbers: Vec<u32>,
     pub columns: BTreeMap<String, ColumnOrigin>,
     pub instrument: Instrument,
@@ -51,28 +198,43 @@ pub struct Dataset {
 
 impl Dataset {
     pub fn height(&self) -> usize {
-        self.frame.height()
+        self.row_numbers.len()
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.frame.column(name).is_ok()
+        self.column(name).is_some()
     }
 
-    fn column(&self, name: &str) -> Option<&Column> {
-        self.frame.column(name).ok()
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.values.iter().find(|c| c.name == name)
     }
 
     /// A numeric column (Likert scores, integers, decimals) as options; `None` when it is absent
     /// or not numeric.
     pub fn numbers(&self, name: &str) -> Option<Vec<Option<f64>>> {
-        let c = self.column(name)?.f64().ok()?;
-        Some(c.iter().collect())
+        match &self.column(name)?.data {
+            ColumnData::Numbers(v) => Some(v.iter().map(|&x| (!x.is_nan()).then_some(x)).collect()),
+            ColumnData::Texts { .. } | ColumnData::Strings { .. } => None,
+        }
     }
 
-    /// A text column as options.
+    /// A text column as options; `None` when it is absent or numeric.
     pub fn texts(&self, name: &str) -> Option<Vec<Option<&str>>> {
-        let c = self.column(name)?.str().ok()?;
-        Some(c.iter().collect())
+        match &self.column(name)?.data {
+            ColumnData::Texts { codes, dictionary } => Some(
+                codes
+                    .iter()
+                    .map(|&c| dictionary.get(c as usize).map(String::as_str))
+                    .collect(),
+            ),
+            ColumnData::Strings { text, spans } => Some(
+                spans
+                    .iter()
+                    .map(|&(a, b)| text.get(a as usize..b as usize))
+                    .collect(),
+            ),
+            ColumnData::Numbers(_) => None,
+        }
     }
 
     /// The design weight of every row (`None` when the source has no weights; a row whose weight
@@ -93,5 +255,51 @@ impl Dataset {
             .as_deref()
             .and_then(|t| self.texts(t))
             .unwrap_or_else(|| vec![None; self.height()])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_are_coded_when_they_repeat_and_kept_in_a_buffer_when_not() {
+        let d = |values: Vec<Option<&str>>| Dataset {
+            source: "s".into(),
+            file: "f".into(),
+            sheet: None,
+            row_numbers: (2..2 + values.len() as u32).collect(),
+            values: vec![Column::new("x".into(), values)],
+            columns: BTreeMap::new(),
+            instrument: Instrument::default(),
+            territory_column: None,
+            id_column: None,
+            weight_column: None,
+            dropped: Vec::new(),
+        };
+        let choices = vec![Some("Prato"), None, Some("Firenze"), Some("Prato")];
+        let set = d(choices.clone());
+        assert!(
+            matches!(set.values[0].data, ColumnData::Texts { ref dictionary, .. } if dictionary.len() == 2)
+        );
+        assert_eq!(set.texts("x").unwrap(), choices);
+        assert!(set.values[0].is_missing(1) && !set.values[0].is_missing(0));
+        let ids: Vec<String> = (0..5000).map(|k| format!("CL-{k}")).collect();
+        let mut many: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+        many[7] = None;
+        let set = d(many.clone());
+        assert!(matches!(set.values[0].data, ColumnData::Strings { .. }));
+        assert_eq!(set.texts("x").unwrap(), many);
+        assert!(set.values[0].is_missing(7));
+        assert_eq!(set.numbers("x"), None);
+        let mut c = Column::new("n".into(), vec![Some(1.0), None, Some(3.0)]);
+        c.filter(&[true, false, true]);
+        assert!(matches!(c.data, ColumnData::Numbers(ref v) if v == &vec![1.0, 3.0]));
+        let set = Dataset {
+            values: vec![Column::new("n".into(), vec![Some(2.5), None])],
+            ..d(vec![None, None])
+        };
+        assert_eq!(set.numbers("n"), Some(vec![Some(2.5), None]));
+        assert!(set.values[0].is_missing(1));
     }
 }

@@ -16,8 +16,6 @@ mod values;
 
 use std::collections::BTreeMap;
 
-use polars::prelude::{Column, DataFrame};
-
 use crate::diagnostics::Diagnostics;
 use crate::error::{Error, Result};
 use crate::ingest::{read_table, RawTable};
@@ -25,7 +23,7 @@ use crate::instrument::{read_xlsform, Instrument, ItemKind};
 use crate::study::{Source, Study};
 
 pub use columns::{map_columns, ColumnMap, Mapping};
-pub use dataset::{ColumnOrigin, Dataset, Dropped};
+pub use dataset::{Column, ColumnData, ColumnOrigin, Dataset, Dropped};
 pub use table::{find_column, numbers, texts};
 pub use values::parse_number;
 
@@ -192,14 +190,22 @@ pub fn check_table(
         }
     }
 
-    let mut frame = DataFrame::new(height, columns)
-        .map_err(|e| Error::input(table.location(), format!("internal table error: {e}")))?;
+    for (k, c) in columns.iter().enumerate() {
+        if columns[..k].iter().any(|d| d.name == c.name) || c.len() != height {
+            return Err(Error::input(
+                table.location(),
+                format!(
+                    "internal table error: column '{}' twice or of another length",
+                    c.name
+                ),
+            ));
+        }
+    }
     let mut row_numbers = table.row_numbers.clone();
     if keep.iter().any(|k| !k) {
-        let mask: polars::prelude::BooleanChunked = keep.iter().copied().collect();
-        frame = frame
-            .filter(&mask)
-            .map_err(|e| Error::input(table.location(), format!("internal table error: {e}")))?;
+        for c in &mut columns {
+            c.filter(&keep);
+        }
         row_numbers = row_numbers
             .into_iter()
             .zip(&keep)
@@ -212,7 +218,7 @@ pub fn check_table(
             source: source.name.clone(),
             file: table.file.clone(),
             sheet: table.sheet.clone(),
-            frame,
+            values: columns,
             row_numbers,
             columns: origins,
             territory_column: source.territory_column.clone(),

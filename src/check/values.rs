@@ -3,13 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use polars::prelude::Column;
-
 use crate::diagnostics::{show_value, Diagnostics, Location};
 use crate::ingest::{format_number, Cell, RawColumn, RawTable};
 use crate::instrument::{ChoiceList, Instrument, Item, ItemKind};
 use crate::study::Study;
 
+use super::dataset::Column;
 use super::Mapping;
 pub use crate::text::parse_number;
 
@@ -441,7 +440,7 @@ pub fn check_required(
     diags: &mut Diagnostics,
 ) {
     for i in 0..column.len() {
-        let missing = column.get(i).map(|v| v.is_null()).unwrap_or(true);
+        let missing = column.is_missing(i);
         if missing && table.cell(i, j).is_empty() {
             diags.error(
                 "required-missing",

@@ -164,7 +164,7 @@ pub struct Scale {
 }
 
 /// A questionnaire read from an XLSForm.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Instrument {
     #[serde(skip)]
     pub path: PathBuf,
