@@ -22,10 +22,10 @@ pub enum ColumnData {
         dictionary: Vec<String>,
     },
     /// Text of many distinct values (ids, dates, free text): each row's range of `text`;
-    /// `(u32::MAX, 0)` is no answer.
+    /// `(usize::MAX, 0)` is no answer.
     Strings {
         text: String,
-        spans: Vec<(u32, u32)>,
+        spans: Vec<(usize, usize)>,
     },
 }
 
@@ -81,15 +81,11 @@ fn strings<S: AsRef<str>>(values: &[Option<S>]) -> ColumnData {
     let spans = values
         .iter()
         .map(|v| match v {
-            None => (NO_CODE, 0),
+            None => (usize::MAX, 0),
             Some(s) => {
                 let start = text.len();
                 text.push_str(s.as_ref());
-                // A column past 4 GiB of text keeps its rows but not their text.
-                match (u32::try_from(start), u32::try_from(text.len())) {
-                    (Ok(a), Ok(b)) if a != NO_CODE && b != NO_CODE => (a, b),
-                    _ => (NO_CODE, 0),
-                }
+                (start, text.len())
             }
         })
         .collect();
@@ -133,7 +129,7 @@ impl Column {
         match &self.data {
             ColumnData::Numbers(v) => v.get(i).is_none_or(|x| x.is_nan()),
             ColumnData::Texts { codes, .. } => codes.get(i).is_none_or(|&c| c == NO_CODE),
-            ColumnData::Strings { spans, .. } => spans.get(i).is_none_or(|s| s.0 == NO_CODE),
+            ColumnData::Strings { spans, .. } => spans.get(i).is_none_or(|s| s.0 == usize::MAX),
         }
     }
 
@@ -227,12 +223,9 @@ impl Dataset {
                     .map(|&c| dictionary.get(c as usize).map(String::as_str))
                     .collect(),
             ),
-            ColumnData::Strings { text, spans } => Some(
-                spans
-                    .iter()
-                    .map(|&(a, b)| text.get(a as usize..b as usize))
-                    .collect(),
-            ),
+            ColumnData::Strings { text, spans } => {
+                Some(spans.iter().map(|&(a, b)| text.get(a..b)).collect())
+            }
             ColumnData::Numbers(_) => None,
         }
     }

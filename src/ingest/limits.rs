@@ -24,6 +24,9 @@ pub const ARCHIVE_RATIO: u64 = 100;
 pub const PART_RATIO: u64 = 1000;
 /// Bytes an archive may always expand to, whatever its size (small workbooks).
 pub const UNZIPPED_FLOOR: u64 = 256 * 1024 * 1024;
+/// Memory a cell of a table read from a CSV file takes (its slot and a little text): a short
+/// record padded to a header of a million columns costs this much per column.
+pub const BYTES_PER_SLOT: u64 = 24;
 /// Memory a cell held by a reader takes, with its share of the row and the table built from it
 /// (calamine's dense ranges for .ods and .xls; the streamed .xlsx path takes somewhat less).
 pub const BYTES_PER_CELL: u64 = 128;
@@ -93,6 +96,15 @@ impl Limits {
             entries: 10_000,
             cells: var("CAPAKIT_MAX_CELLS").unwrap_or(memory / BYTES_PER_CELL),
         }
+    }
+
+    /// Cells a table streamed from a file may hold (16 bytes a slot and some text each):
+    /// `CAPAKIT_MAX_CELLS`, or the memory budget divided by [`BYTES_PER_SLOT`].
+    pub fn table_cells(&self) -> u64 {
+        std::env::var("CAPAKIT_MAX_CELLS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(self.memory / BYTES_PER_SLOT)
     }
 
     /// The uncompressed bytes allowed for an archive of `compressed` bytes.

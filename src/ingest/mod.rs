@@ -329,8 +329,7 @@ impl TableBuilder {
                 return Err(Error::input(
                     location.row(body.header_row),
                     format!(
-                        "the header spans {width} columns: the rows below it would hold more than {max_cells} cells: {}",
-                        limits::refused_for_memory(max_cells)
+                        "the header spans {width} columns: the rows below it would hold more than {max_cells} cells, more than the memory a reader may take here: it is refused (set CAPAKIT_MAX_MEMORY_MB or CAPAKIT_MAX_CELLS to allow more)"
                     ),
                 ));
             }

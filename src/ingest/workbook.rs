@@ -344,7 +344,7 @@ fn convert_ref(d: &DataRef<'_>) -> Cell<'static> {
     match d {
         DataRef::Empty => Cell::Empty,
         DataRef::Int(i) => Cell::Number(*i as f64),
-        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Float(f) => float(*f),
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
             Cell::text(s.clone())
         }
@@ -352,6 +352,16 @@ fn convert_ref(d: &DataRef<'_>) -> Cell<'static> {
         DataRef::Bool(b) => Cell::Bool(*b),
         DataRef::DateTime(dt) => date_time(dt),
         DataRef::Error(e) => Cell::text(format!("#{e:?}")),
+    }
+}
+
+/// A number as a cell; one that is not finite (`NaN`, `inf`, `1e999` in a hand-made file) is
+/// kept as its text, so that checking names it instead of reading it as a number or no answer.
+fn float(f: f64) -> Cell<'static> {
+    if f.is_finite() {
+        Cell::Number(f)
+    } else {
+        Cell::text(f.to_string())
     }
 }
 
@@ -370,7 +380,7 @@ fn convert(d: &Data) -> Cell<'_> {
     match d {
         Data::Empty => Cell::Empty,
         Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
+        Data::Float(f) => float(*f),
         Data::String(s) => Cell::text(s.as_str()),
         Data::Bool(b) => Cell::Bool(*b),
         Data::DateTime(dt) => date_time(dt),
@@ -402,6 +412,18 @@ mod tests {
             assert_eq!(t.columns.len(), sorted.columns.len());
         }
         Ok(sorted)
+    }
+
+    #[test]
+    fn numbers_that_are_not_finite_are_kept_as_text() {
+        assert_eq!(float(2.5), Cell::Number(2.5));
+        assert_eq!(float(f64::NAN), Cell::text("NaN"));
+        assert_eq!(float(f64::INFINITY), Cell::text("inf"));
+        assert_eq!(
+            crate::text::parse_number("inf"),
+            None,
+            "and so not a number"
+        );
     }
 
     #[test]

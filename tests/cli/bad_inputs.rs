@@ -125,3 +125,23 @@ fn a_study_of_broken_files_reports_each_and_goes_on() {
     }
     assert!(stdout.contains("xlsx-good.xlsx: 1 respondents"), "{stdout}");
 }
+
+#[test]
+fn a_csv_header_of_a_million_columns_over_short_lines_is_refused() {
+    // One header line of a million columns (2 MB) and 300 one-field lines: padded to the header,
+    // 300 million cells, far more than the file. Refused with one line under the 4 GB limit.
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = vec!["a"; 1_000_000].join(",");
+    csv.push('\n');
+    for _ in 0..300 {
+        csv.push_str("x\n");
+    }
+    std::fs::write(dir.path().join("wide.csv"), csv).unwrap();
+    let (code, _, err) = check_bounded(dir.path(), "wide.csv");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("capakit: error: wide.csv, row 1: the header spans 1000000 columns"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
