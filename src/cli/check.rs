@@ -11,11 +11,15 @@ use crate::plan::Plan;
 
 use super::print_lines;
 
-/// Validate a study's data against its questionnaire; write nothing.
+/// Validate a study: its analyses and rules, then its data against the questionnaire; write nothing.
 ///
-/// Lists every finding as `severity[code]: file, sheet, row, column (name): message`, rows and
-/// columns as Excel shows them. Exit code 0 when the data is clean, 1 when there are errors or
-/// warnings (notes, which say how a file was read, do not count), 2 when an input cannot be used.
+/// Reads study.toml and every analyses file first: a mistake there (an unknown key or kind, a rule
+/// naming an analysis that is not there, …) stops with its file, line and column before any data
+/// is read. Then lists every finding in the data as `severity[code]: file, sheet, row, column
+/// (name): message`, rows and columns as Excel shows them (five of a kind per column, then a count
+/// of the rest), and, when the data has no errors, runs the analyses in memory to check what they
+/// name in it. Exit code 0 when the data is clean, 1 when there are errors or warnings (notes,
+/// which say how a file was read, do not count), 2 when an input or an analysis cannot be used.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The study folder (or its study.toml).
