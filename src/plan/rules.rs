@@ -328,9 +328,10 @@ pub(crate) fn check_condition<'a>(
             set.error_at(
                 &spec.analysis,
                 format!(
-                    "there is no analysis '{id}' (analyses: {})",
+                    "there is no analysis '{id}' (analyses rules read: {})",
                     analyses
                         .iter()
+                        .filter(|(_, k)| SUBJECTS.iter().any(|(_, s)| s == k))
                         .map(|(a, _)| *a)
                         .collect::<Vec<_>>()
                         .join(", ")
