@@ -2,9 +2,9 @@
 //! data cell is read.
 //!
 //! `check`, `run` and `feedback-form` start here, so a typo in an analyses file — an unknown key
-//! or kind, an id used twice, a parameter of another kind, a source that does not exist, a rule
-//! naming an analysis that is not there — is an error with its file, line and column before a
-//! million-row export is opened. What needs the data (an item absent from the file, a group no
+//! or kind, an id used twice, a parameter of another kind, a source that does not exist, an item,
+//! scale or grouping question its questionnaire does not have, a rule naming an analysis that is
+//! not there — is an error with its file, line and column before a million-row export is opened. What needs the data (an item absent from the file, a group no
 //! respondent belongs to) is checked when the analyses run, which `capakit check` also does in
 //! memory. Comes first in the flow: it reads only [`crate::study`] and the analysis files.
 
@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::error::Result;
+use crate::instrument::{read_xlsform, Instrument, ItemKind};
 use crate::study::Study;
 
 pub use analyses::{Kind, Spec, SpecSet};
@@ -123,6 +124,32 @@ impl Plan {
                 }
             }
         }
+        // What the analyses name in a questionnaire is checked against it now; what needs the
+        // data (an item the file lacks, a group no one belongs to) when they run.
+        let instruments: Vec<(&str, Option<Instrument>)> = study
+            .sources
+            .iter()
+            .map(|s| {
+                // A questionnaire that cannot be read is reported by the check of its source.
+                let read = read_xlsform(&s.instrument, &study.display_path(&s.instrument)).ok();
+                (s.name.as_str(), read)
+            })
+            .collect();
+        for (set, spec) in self.specs() {
+            let kind = *spec.kind.get_ref();
+            if matches!(kind, Kind::Codes | Kind::Recommendations) {
+                continue;
+            }
+            let source = match &spec.source {
+                Some(s) => study.sources.iter().find(|x| &x.name == s.get_ref()),
+                None => study.sources.first(),
+            };
+            let Some(source) = source else { continue };
+            let Some((_, Some(ins))) = instruments.iter().find(|(n, _)| *n == source.name) else {
+                continue;
+            };
+            names_in_questionnaire(set, spec, ins, source.territory_column.as_deref())?;
+        }
         // Rules read the other analyses' results: what they name is checked now (a rule naming
         // a recommendations analysis is told that rules do not read that kind).
         let readable: Vec<(&str, Kind)> = self
@@ -136,4 +163,93 @@ impl Plan {
         }
         Ok(())
     }
+}
+
+/// Checks that what an analysis names — items, scales, grouping columns — is in its
+/// questionnaire, with the place in the analyses file.
+fn names_in_questionnaire(
+    set: &SpecSet,
+    spec: &Spec,
+    ins: &Instrument,
+    territory_column: Option<&str>,
+) -> Result<()> {
+    let kind = *spec.kind.get_ref();
+    let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
+    match kind {
+        Kind::Likert | Kind::Compare => {
+            let list = if kind == Kind::Likert {
+                &spec.items
+            } else {
+                &spec.variables
+            };
+            for n in named(list) {
+                if ins.scale(n.get_ref()).is_none() && !likert(n.get_ref()) {
+                    return Err(set.error_at(
+                        n,
+                        format!(
+                            "'{}' is neither a Likert item nor a scale of the questionnaire ({})",
+                            n.get_ref(),
+                            ins.file
+                        ),
+                    ));
+                }
+            }
+        }
+        Kind::Scales => {
+            for n in named(&spec.scales) {
+                if ins.scale(n.get_ref()).is_none() {
+                    return Err(set.error_at(
+                        n,
+                        format!(
+                            "'{}' is not a scale of {} (scales: {})",
+                            n.get_ref(),
+                            ins.file,
+                            ins.scales
+                                .iter()
+                                .map(|s| s.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        Kind::Crosstab => {
+            for n in named(&spec.variables) {
+                let single = ins.item(n.get_ref()).is_some_and(|i| {
+                    i.kind == ItemKind::SelectOne && !ins.list_of(i).is_some_and(|l| l.is_numeric())
+                });
+                if !single {
+                    return Err(set.error_at(
+                        n,
+                        format!(
+                            "'{}' is not a single-choice (select_one) question with named answers in {}",
+                            n.get_ref(),
+                            ins.file
+                        ),
+                    ));
+                }
+            }
+        }
+        Kind::Capability | Kind::Codes | Kind::Recommendations => {}
+    }
+    let by = spec.by.iter().chain(named(&spec.also_by));
+    for b in by {
+        let name = b.get_ref();
+        if ins.item(name).is_none() && Some(name.as_str()) != territory_column {
+            return Err(set.error_at(
+                b,
+                format!(
+                    "'{name}' is not a question of {} (a grouping names a question, or the territory column)",
+                    ins.file
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The names written in a list parameter (none when it is not written).
+fn named(list: &Option<toml::Spanned<Vec<toml::Spanned<String>>>>) -> Vec<&toml::Spanned<String>> {
+    list.iter().flat_map(|l| l.get_ref().iter()).collect()
 }

@@ -281,3 +281,49 @@ fn workbook_saved_with_a_csv_name_and_truncated_workbooks() {
         );
     }
 }
+
+#[test]
+fn names_missing_from_the_questionnaire_are_found_before_the_data() {
+    // An item, a scale, a crosstab question or a grouping that the questionnaire does not have is
+    // an error of the analyses file, found before the data is read (here not even a table).
+    let cases = [
+        (
+            "kind = \"likert\"\nitems = [\"edu_1\", \"edu_9\"]",
+            "line 4, column 19: 'edu_9' is neither a Likert item nor a scale of the questionnaire",
+        ),
+        (
+            "kind = \"scales\"\nscales = [\"castle\"]",
+            "line 4, column 11: 'castle' is not a scale of",
+        ),
+        (
+            "kind = \"crosstab\"\nvariables = [\"edu_1\"]",
+            "line 4, column 14: 'edu_1' is not a single-choice (select_one) question with named answers",
+        ),
+        (
+            "kind = \"likert\"\nby = \"genre\"",
+            "line 4, column 6: 'genre' is not a question of",
+        ),
+    ];
+    for (spec, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let study = csv_study(dir.path(), "\u{0}\u{0}\u{0}");
+        std::fs::write(
+            dir.path().join("analyses.toml"),
+            format!("[[analysis]]\nid = \"a\"\n{spec}\n"),
+        )
+        .unwrap();
+        let shipped = crate::common::repo().join("analyses/care-leavers-core.toml");
+        let text = std::fs::read_to_string(study.join("study.toml"))
+            .unwrap()
+            .replace(&shipped.display().to_string(), "analyses.toml");
+        std::fs::write(study.join("study.toml"), text).unwrap();
+        let (code, stdout, err) = crate::common::check(&study);
+        assert_eq!(code, 2, "{spec}: {err}");
+        assert_eq!(err.lines().count(), 1, "{spec}: {err}");
+        assert!(
+            err.contains(&format!("analyses.toml, {expected}")),
+            "{spec}: {err}"
+        );
+        assert!(!stdout.contains("data.csv"), "{stdout}");
+    }
+}
