@@ -77,5 +77,7 @@ mod tests {
         assert_eq!(slug("console"), "console");
         assert_eq!(slug("..."), "x");
         assert_eq!(slug("Prato e Firenze"), "prato-e-firenze");
+        assert_eq!(slug("città"), "citt");
+        assert_eq!(slug("///"), "x");
     }
 }

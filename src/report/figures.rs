@@ -349,16 +349,3 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
     }
     Ok(figures)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_stay_inside_the_folder() {
-        assert_eq!(slug("../../x"), "x");
-        assert_eq!(slug("Casa e Lavoro"), "casa-e-lavoro");
-        assert_eq!(slug("città"), "citt");
-        assert_eq!(slug("///"), "x");
-    }
-}

@@ -131,22 +131,27 @@ fn run_with_analyses(analyses: &str) -> (i32, String) {
     (code, err)
 }
 
-#[test]
-fn check_reads_the_analyses_before_the_data() {
-    // A typo in an analyses file is found before the data is read: the data file here is not
-    // even a table, and check names only the analyses file.
-    let dir = tempfile::tempdir().unwrap();
-    let study = csv_study(dir.path(), "\u{0}\u{0}\u{0}");
-    std::fs::write(
-        dir.path().join("analyses.toml"),
-        "[[analysis]]\nid = \"s\"\nkind = \"scales\"\nscale = [\"casa\"]\n",
-    )
-    .unwrap();
+/// A study whose only analyses file is `analyses` and whose data file is not even a table.
+fn unreadable_data_with_analyses(dir: &std::path::Path, analyses: &str) -> std::path::PathBuf {
+    let study = csv_study(dir, "\u{0}\u{0}\u{0}");
+    std::fs::write(dir.join("analyses.toml"), analyses).unwrap();
     let shipped = crate::common::repo().join("analyses/care-leavers-core.toml");
     let text = std::fs::read_to_string(study.join("study.toml"))
         .unwrap()
         .replace(&shipped.display().to_string(), "analyses.toml");
     std::fs::write(study.join("study.toml"), text).unwrap();
+    study
+}
+
+#[test]
+fn check_reads_the_analyses_before_the_data() {
+    // A typo in an analyses file is found before the data is read: the data file here is not
+    // even a table, and check names only the analyses file.
+    let dir = tempfile::tempdir().unwrap();
+    let study = unreadable_data_with_analyses(
+        dir.path(),
+        "[[analysis]]\nid = \"s\"\nkind = \"scales\"\nscale = [\"casa\"]\n",
+    );
     let (code, stdout, err) = crate::common::check(&study);
     assert_eq!(code, 2, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -306,17 +311,10 @@ fn names_missing_from_the_questionnaire_are_found_before_the_data() {
     ];
     for (spec, expected) in cases {
         let dir = tempfile::tempdir().unwrap();
-        let study = csv_study(dir.path(), "\u{0}\u{0}\u{0}");
-        std::fs::write(
-            dir.path().join("analyses.toml"),
-            format!("[[analysis]]\nid = \"a\"\n{spec}\n"),
-        )
-        .unwrap();
-        let shipped = crate::common::repo().join("analyses/care-leavers-core.toml");
-        let text = std::fs::read_to_string(study.join("study.toml"))
-            .unwrap()
-            .replace(&shipped.display().to_string(), "analyses.toml");
-        std::fs::write(study.join("study.toml"), text).unwrap();
+        let study = unreadable_data_with_analyses(
+            dir.path(),
+            &format!("[[analysis]]\nid = \"a\"\n{spec}\n"),
+        );
         let (code, stdout, err) = crate::common::check(&study);
         assert_eq!(code, 2, "{spec}: {err}");
         assert_eq!(err.lines().count(), 1, "{spec}: {err}");
