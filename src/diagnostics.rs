@@ -196,6 +196,13 @@ impl fmt::Display for Line<'_> {
     }
 }
 
+/// Findings of one kind in one column so far: how many are kept, and where their count is.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    shown: usize,
+    more: Option<usize>,
+}
+
 /// What makes findings "alike": the same code in the same column of the same sheet.
 type Key = (Severity, &'static str, String, Option<String>, Option<u32>);
 
@@ -218,7 +225,7 @@ pub struct Diagnostics {
     /// Counts of the findings not kept, one per code and column, in the order first met.
     pub more: Vec<More>,
     #[serde(skip)]
-    seen: std::collections::HashMap<Key, usize>,
+    seen: std::collections::HashMap<Key, Seen>,
 }
 
 impl Diagnostics {
@@ -230,39 +237,29 @@ impl Diagnostics {
         message: impl Into<String>,
     ) {
         if location.row.is_some() && location.column_index.is_some() {
-            let key = key_of(severity, code, &location);
-            let seen = self.seen.entry(key).or_insert(0);
-            *seen += 1;
-            if *seen > SHOWN_PER_COLUMN {
-                let Location {
-                    file,
-                    sheet,
-                    column_index,
-                    column,
-                    ..
-                } = location;
-                let place = Location {
-                    file,
-                    sheet,
-                    row: None,
-                    column_index,
-                    column,
-                };
-                match self
-                    .more
-                    .iter_mut()
-                    .find(|m| m.severity == severity && m.code == code && m.location == place)
-                {
-                    Some(m) => m.more += 1,
-                    None => self.more.push(More {
-                        severity,
-                        code,
-                        location: place,
-                        more: 1,
-                    }),
+            let seen = self
+                .seen
+                .entry(key_of(severity, code, &location))
+                .or_default();
+            if seen.shown == SHOWN_PER_COLUMN {
+                match seen.more {
+                    Some(k) => self.more[k].more += 1,
+                    None => {
+                        seen.more = Some(self.more.len());
+                        self.more.push(More {
+                            severity,
+                            code,
+                            location: Location {
+                                row: None,
+                                ..location
+                            },
+                            more: 1,
+                        });
+                    }
                 }
                 return;
             }
+            seen.shown += 1;
         }
         self.items.push(Diagnostic {
             severity,
@@ -289,15 +286,16 @@ impl Diagnostics {
             self.push(d.severity, d.code, d.location, d.message);
         }
         for m in other.more {
-            let key = key_of(m.severity, m.code, &m.location);
-            *self.seen.entry(key).or_insert(0) += m.more;
-            match self
-                .more
-                .iter_mut()
-                .find(|x| x.severity == m.severity && x.code == m.code && x.location == m.location)
-            {
-                Some(x) => x.more += m.more,
-                None => self.more.push(m),
+            let seen = self
+                .seen
+                .entry(key_of(m.severity, m.code, &m.location))
+                .or_default();
+            match seen.more {
+                Some(k) => self.more[k].more += m.more,
+                None => {
+                    seen.more = Some(self.more.len());
+                    self.more.push(m);
+                }
             }
         }
     }

@@ -214,13 +214,14 @@ pub(crate) fn labels_of(dataset: &Dataset, name: &str) -> Labels {
     }
 }
 
-/// Runs every analysis of the plan on the checked datasets.
-pub fn run_analyses(
+/// The result of every analysis of the plan, in the order written, without what a report adds
+/// around them (sources, methods, provenance): what `capakit check` runs to find what the
+/// analyses name in the data, and what the feedback form reads.
+pub fn run_entries(
     plan: &Plan,
     datasets: &[Dataset],
     codings: &[crate::check::segments::Coding],
-    diagnostics: &Diagnostics,
-) -> Result<Results> {
+) -> Result<Vec<Entry>> {
     let study = &plan.study;
     // Recommendation rules read every other result: evaluated last. The others are independent
     // of each other: they run side by side on the machine's cores, and their results are put
@@ -249,6 +250,18 @@ pub fn run_analyses(
             result: AnalysisResult::Recommendations(Box::new(result)),
         });
     }
+    Ok(entries)
+}
+
+/// Runs every analysis of the plan on the checked datasets.
+pub fn run_analyses(
+    plan: &Plan,
+    datasets: &[Dataset],
+    codings: &[crate::check::segments::Coding],
+    diagnostics: &Diagnostics,
+) -> Result<Results> {
+    let study = &plan.study;
+    let entries = run_entries(plan, datasets, codings)?;
     let sources = datasets
         .iter()
         .map(|d| {

@@ -167,21 +167,8 @@ pub(crate) fn select_scales<'a>(
         Some(names) => names
             .iter()
             .map(|n| {
-                ins.scale(n.get_ref()).ok_or_else(|| {
-                    set.error_at(
-                        n,
-                        format!(
-                            "'{}' is not a scale of {} (scales: {})",
-                            n.get_ref(),
-                            ins.file,
-                            ins.scales
-                                .iter()
-                                .map(|s| s.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    )
-                })
+                ins.scale(n.get_ref())
+                    .ok_or_else(|| set.error_at(n, crate::plan::not_a_scale(n.get_ref(), ins)))
             })
             .collect(),
     }

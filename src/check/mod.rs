@@ -20,6 +20,7 @@ use crate::diagnostics::Diagnostics;
 use crate::error::{Error, Result};
 use crate::ingest::{read_table, RawTable};
 use crate::instrument::{read_xlsform, Instrument, ItemKind};
+use crate::plan::Plan;
 use crate::study::{Source, Study};
 
 pub use columns::{map_columns, ColumnMap, Mapping};
@@ -34,17 +35,22 @@ pub struct Checked {
 }
 
 /// Reads and checks every source of a study, in order.
-pub fn check_study(study: &Study) -> Result<Vec<Checked>> {
-    study
+pub fn check_study(plan: &Plan) -> Result<Vec<Checked>> {
+    plan.study
         .sources
         .iter()
-        .map(|s| check_source(study, s))
+        .map(|s| check_source(plan, s))
         .collect()
 }
 
-/// Reads one source's instrument and data file and checks the answers.
-pub fn check_source(study: &Study, source: &Source) -> Result<Checked> {
-    let instrument = read_xlsform(&source.instrument, &study.display_path(&source.instrument))?;
+/// Reads one source's data file and checks the answers against its questionnaire (read once by
+/// the plan; read again here only to report why it cannot be).
+pub fn check_source(plan: &Plan, source: &Source) -> Result<Checked> {
+    let study = &plan.study;
+    let instrument = match plan.instrument(&source.name) {
+        Some(ins) => ins.clone(),
+        None => read_xlsform(&source.instrument, &study.display_path(&source.instrument))?,
+    };
     let shown = study.display_path(&source.path);
     let table = read_table(&source.path, &shown, source.sheet.as_deref())?;
     check_table(study, source, table, instrument)

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::analysis::run_analyses;
+use crate::analysis::run_entries;
 use crate::check::check_source;
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::Result;
@@ -42,7 +42,7 @@ pub fn execute(args: Args) -> Result<i32> {
     let mut checked_sources = Vec::new();
     let mut codings = Vec::new();
     for source in &study.sources {
-        match check_source(study, source) {
+        match check_source(&plan, source) {
             Ok(c) => checked_sources.push(c),
             Err(e) => unusable.push(e),
         }
@@ -87,7 +87,7 @@ pub fn execute(args: Args) -> Result<i32> {
     // What the analyses name in the data (an item, a scale, a group, a rule's indicator) is
     // checked by running them in memory, as `run` would; like `run`, not on data with errors.
     if unusable.is_empty() && !all.has_errors() {
-        if let Err(e) = run_analyses(&plan, &datasets, &codings, &all) {
+        if let Err(e) = run_entries(&plan, &datasets, &codings) {
             unusable.push(e);
         }
     }

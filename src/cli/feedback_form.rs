@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::analysis::{run_analyses, AnalysisResult};
+use crate::analysis::{run_entries, AnalysisResult};
 use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::report::feedback_form::feedback_form;
@@ -38,13 +38,11 @@ pub fn execute(args: Args) -> Result<i32> {
     }
     let plan = Plan::load(&args.study)?;
     let study = &plan.study;
-    let Some((datasets, codings, diagnostics)) = super::run::checked_inputs(study, &args.study)?
-    else {
+    let Some((datasets, codings, _)) = super::run::checked_inputs(&plan, &args.study)? else {
         return Ok(1);
     };
-    let results = run_analyses(&plan, &datasets, &codings, &diagnostics)?;
-    let recs: Vec<_> = results
-        .analyses
+    let entries = run_entries(&plan, &datasets, &codings)?;
+    let recs: Vec<_> = entries
         .iter()
         .filter_map(|e| match &e.result {
             AnalysisResult::Recommendations(r) => Some(r.recommendations.clone()),

@@ -12,7 +12,6 @@ use crate::plan::Plan;
 use crate::report::pseudonym::Pseudonymiser;
 use crate::report::respondents::scores_csv;
 use crate::report::{render, write_folder};
-use crate::study::Study;
 
 /// Run a study: check the data, run the analyses, write the report.
 ///
@@ -53,7 +52,7 @@ pub fn execute(args: Args) -> Result<i32> {
             study.languages.join(", ")
         )));
     }
-    let Some((datasets, codings, diagnostics)) = checked_inputs(study, &args.study)? else {
+    let Some((datasets, codings, diagnostics)) = checked_inputs(&plan, &args.study)? else {
         return Ok(1);
     };
     let mut results = run_analyses(&plan, &datasets, &codings, &diagnostics)?;
@@ -97,10 +96,11 @@ pub(crate) type Inputs = (Vec<Dataset>, Vec<Coding>, Diagnostics);
 
 /// Reads and checks every source of the study, printing its findings (errors first, at most 30);
 /// `None` when the data has errors (nothing can be analysed: the caller exits with 1).
-pub(crate) fn checked_inputs(study: &Study, shown: &std::path::Path) -> Result<Option<Inputs>> {
+pub(crate) fn checked_inputs(plan: &Plan, shown: &std::path::Path) -> Result<Option<Inputs>> {
+    let study = &plan.study;
     let mut diagnostics = Diagnostics::default();
     let mut datasets = Vec::new();
-    for checked in check_study(study)? {
+    for checked in check_study(plan)? {
         diagnostics.extend(checked.diagnostics);
         datasets.push(checked.dataset);
     }

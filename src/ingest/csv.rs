@@ -111,7 +111,7 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
     // Records are read one at a time into the table's columns: the file's rows are never held.
     // Short records are padded to the header's width: a header of a million columns over many
     // short lines would cost far more than the file, so the cells are bounded by memory too.
-    let max_cells = super::limits::Limits::from_env().table_cells();
+    let max_cells = super::limits::Limits::from_env().table_cells;
     let mut table = TableBuilder::new(path, shown.to_string(), None, 1, notes, Some(max_cells));
     let mut record = ::csv::StringRecord::new();
     let mut width = 0;

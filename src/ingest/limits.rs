@@ -47,6 +47,9 @@ pub struct Limits {
     /// Cells a reader may hold for one workbook: `CAPAKIT_MAX_CELLS`, or the memory budget
     /// divided by [`BYTES_PER_CELL`].
     pub cells: u64,
+    /// Cells a table read from a CSV file may hold (a slot and a little text each):
+    /// `CAPAKIT_MAX_CELLS`, or the memory budget divided by [`BYTES_PER_SLOT`].
+    pub table_cells: u64,
 }
 
 /// Half the memory this process may use: what the machine has available (Linux's
@@ -89,22 +92,15 @@ impl Limits {
         let memory = var("CAPAKIT_MAX_MEMORY_MB")
             .map(|mb| mb.saturating_mul(1024 * 1024))
             .unwrap_or_else(available_memory);
+        let cells = var("CAPAKIT_MAX_CELLS");
         Limits {
             unzipped: var("CAPAKIT_MAX_UNZIPPED_MB").map(|mb| mb.saturating_mul(1024 * 1024)),
             memory,
             ratio: PART_RATIO,
             entries: 10_000,
-            cells: var("CAPAKIT_MAX_CELLS").unwrap_or(memory / BYTES_PER_CELL),
+            cells: cells.unwrap_or(memory / BYTES_PER_CELL),
+            table_cells: cells.unwrap_or(memory / BYTES_PER_SLOT),
         }
-    }
-
-    /// Cells a table streamed from a file may hold (16 bytes a slot and some text each):
-    /// `CAPAKIT_MAX_CELLS`, or the memory budget divided by [`BYTES_PER_SLOT`].
-    pub fn table_cells(&self) -> u64 {
-        std::env::var("CAPAKIT_MAX_CELLS")
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(self.memory / BYTES_PER_SLOT)
     }
 
     /// The uncompressed bytes allowed for an archive of `compressed` bytes.
@@ -461,6 +457,7 @@ mod tests {
             ratio: PART_RATIO,
             entries: 10_000,
             cells: 1_000,
+            table_cells: 1_000,
         };
         // A small workbook: the floor. A 259 MB export of a million respondents: 25.9 GB.
         assert_eq!(limits.unzipped_for(10_000), UNZIPPED_FLOOR);

@@ -212,6 +212,17 @@ fn stream_cells(
     mut next: impl FnMut() -> NextCell,
 ) -> Result<Option<RawTable>> {
     let located = |message: String| Error::input(Location::file(shown).sheet(Some(sheet)), message);
+    // The table starts at the row of the first cell (Excel's number).
+    let new_table = |first_row: u32| {
+        TableBuilder::new(
+            path,
+            shown.to_string(),
+            Some(sheet.to_string()),
+            first_row,
+            Diagnostics::default(),
+            Some(max_cells),
+        )
+    };
     let mut table: Option<TableBuilder> = None;
     let mut current: u32 = 0;
     let mut row: Vec<Cell<'static>> = Vec::new();
@@ -232,14 +243,7 @@ fn stream_cells(
         match table.as_mut() {
             None => {
                 current = r;
-                table = Some(TableBuilder::new(
-                    path,
-                    shown.to_string(),
-                    Some(sheet.to_string()),
-                    r + 1,
-                    Diagnostics::default(),
-                    Some(max_cells),
-                ));
+                table = Some(new_table(r + 1));
             }
             Some(_) if r < current => return Ok(None),
             Some(t) if r > current => {
@@ -266,16 +270,7 @@ fn stream_cells(
     if held > max_cells {
         return Err(located(too_wide(max_cells)));
     }
-    let mut table = table.unwrap_or_else(|| {
-        TableBuilder::new(
-            path,
-            shown.to_string(),
-            Some(sheet.to_string()),
-            1,
-            Diagnostics::default(),
-            Some(max_cells),
-        )
-    });
+    let mut table = table.unwrap_or_else(|| new_table(1));
     table.push(&row)?;
     table.finish().map(Some)
 }

@@ -30,6 +30,9 @@ pub struct Plan {
     pub study: Study,
     /// Every analyses file of the study, in the order study.toml lists them.
     pub analyses: Vec<SpecSet>,
+    /// Each survey source's questionnaire (by source name), read once here; `None` when it
+    /// cannot be read, which the check of that source reports.
+    instruments: Vec<(String, Option<Instrument>)>,
     /// True for `capakit check`, which runs the analyses only to find what they name that the
     /// data lacks: nothing is shown, so nothing is resampled.
     pub checking: bool,
@@ -48,13 +51,30 @@ impl Plan {
             .iter()
             .map(|p| SpecSet::load(p))
             .collect::<Result<Vec<_>>>()?;
+        let instruments = study
+            .sources
+            .iter()
+            .map(|s| {
+                let read = read_xlsform(&s.instrument, &study.display_path(&s.instrument)).ok();
+                (s.name.clone(), read)
+            })
+            .collect();
         let plan = Plan {
             study,
             analyses,
+            instruments,
             checking: false,
         };
         plan.check()?;
         Ok(plan)
+    }
+
+    /// The questionnaire of the survey source named `source`, when it could be read.
+    pub fn instrument(&self, source: &str) -> Option<&Instrument> {
+        self.instruments
+            .iter()
+            .find(|(name, _)| name == source)
+            .and_then(|(_, ins)| ins.as_ref())
     }
 
     /// Every analysis with the file it is written in, in order.
@@ -126,15 +146,6 @@ impl Plan {
         }
         // What the analyses name in a questionnaire is checked against it now; what needs the
         // data (an item the file lacks, a group no one belongs to) when they run.
-        let instruments: Vec<(&str, Option<Instrument>)> = study
-            .sources
-            .iter()
-            .map(|s| {
-                // A questionnaire that cannot be read is reported by the check of its source.
-                let read = read_xlsform(&s.instrument, &study.display_path(&s.instrument)).ok();
-                (s.name.as_str(), read)
-            })
-            .collect();
         for (set, spec) in self.specs() {
             let kind = *spec.kind.get_ref();
             if matches!(kind, Kind::Codes | Kind::Recommendations) {
@@ -145,7 +156,8 @@ impl Plan {
                 None => study.sources.first(),
             };
             let Some(source) = source else { continue };
-            let Some((_, Some(ins))) = instruments.iter().find(|(n, _)| *n == source.name) else {
+            // A questionnaire that cannot be read is reported by the check of its source.
+            let Some(ins) = self.instrument(&source.name) else {
                 continue;
             };
             names_in_questionnaire(set, spec, ins, source.territory_column.as_deref())?;
@@ -198,19 +210,7 @@ fn names_in_questionnaire(
         Kind::Scales => {
             for n in named(&spec.scales) {
                 if ins.scale(n.get_ref()).is_none() {
-                    return Err(set.error_at(
-                        n,
-                        format!(
-                            "'{}' is not a scale of {} (scales: {})",
-                            n.get_ref(),
-                            ins.file,
-                            ins.scales
-                                .iter()
-                                .map(|s| s.name.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
+                    return Err(set.error_at(n, not_a_scale(n.get_ref(), ins)));
                 }
             }
         }
@@ -252,4 +252,17 @@ fn names_in_questionnaire(
 /// The names written in a list parameter (none when it is not written).
 fn named(list: &Option<toml::Spanned<Vec<toml::Spanned<String>>>>) -> Vec<&toml::Spanned<String>> {
     list.iter().flat_map(|l| l.get_ref().iter()).collect()
+}
+
+/// Why `name` is refused where a scale is wanted: the scales the questionnaire has.
+pub(crate) fn not_a_scale(name: &str, ins: &Instrument) -> String {
+    format!(
+        "'{name}' is not a scale of {} (scales: {})",
+        ins.file,
+        ins.scales
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }

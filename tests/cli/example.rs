@@ -424,15 +424,19 @@ fn a_study_can_override_words_and_templates() {
     )
     .unwrap();
     let before = std::fs::read(out.join("report.html")).unwrap();
-    let res = capakit()
-        .arg("run")
-        .arg(dir.path())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(res.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&res.stderr);
+    // A run that must fail with exit 2; its error output.
+    let failing_run = || {
+        let res = capakit()
+            .arg("run")
+            .arg(dir.path())
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(res.status.code(), Some(2));
+        String::from_utf8_lossy(&res.stderr).into_owned()
+    };
+    let err = failing_run();
     assert!(
         err.contains("reports/report.html.j2, line 2: syntax error"),
         "{err}"
@@ -470,15 +474,7 @@ fn a_study_can_override_words_and_templates() {
         "<p>\n{% if %}\n",
     )
     .unwrap();
-    let res = capakit()
-        .arg("run")
-        .arg(dir.path())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(res.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&res.stderr);
+    let err = failing_run();
     assert!(
         err.contains("reports/analyses/likert.html.j2, line 2: syntax error"),
         "{err}"

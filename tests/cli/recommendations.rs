@@ -242,35 +242,28 @@ fn mistakes_in_rules_are_located_errors() {
     ];
     for (rules, at, message) in cases {
         let dir = tempfile::tempdir().unwrap();
+        // Exit 2 and one error line with the place and the message (the example's own warning,
+        // a duplicated id, may come first).
+        let one_located_error = |command: &str, code: i32, err: &str| {
+            assert_eq!(code, 2, "{command}: {rules}\n{err}");
+            let errors: Vec<&str> = err
+                .lines()
+                .filter(|l| l.starts_with("capakit: error"))
+                .collect();
+            assert_eq!(errors.len(), 1, "{command}: {err}");
+            assert!(
+                errors[0].contains("rules.toml, ")
+                    && errors[0].contains(at)
+                    && errors[0].contains(message),
+                "{command}: {rules}\nexpected {at} … {message}\ngot {err}"
+            );
+        };
         let (code, err) = run_with_rules(dir.path(), &rules);
-        assert_eq!(code, 2, "{rules}\n{err}");
-        // The example's own warning (a duplicated id) comes first; then one error line.
-        let errors: Vec<&str> = err
-            .lines()
-            .filter(|l| l.starts_with("capakit: error"))
-            .collect();
-        assert_eq!(errors.len(), 1, "{err}");
-        assert!(
-            errors[0].contains("rules.toml, ")
-                && errors[0].contains(at)
-                && errors[0].contains(message),
-            "{rules}\nexpected {at} … {message}\ngot {err}"
-        );
+        one_located_error("run", code, &err);
         assert!(!dir.path().join("out").exists(), "nothing written");
-        // `capakit check` finds the same mistake, with the same place, and exits 2.
+        // `capakit check` finds the same mistake, with the same place.
         let (code, _, err) = crate::common::check(dir.path());
-        assert_eq!(code, 2, "check: {rules}\n{err}");
-        let errors: Vec<&str> = err
-            .lines()
-            .filter(|l| l.starts_with("capakit: error"))
-            .collect();
-        assert_eq!(errors.len(), 1, "check: {err}");
-        assert!(
-            errors[0].contains("rules.toml, ")
-                && errors[0].contains(at)
-                && errors[0].contains(message),
-            "check: {rules}\nexpected {at} … {message}\ngot {err}"
-        );
+        one_located_error("check", code, &err);
     }
     // An unknown actor is refused by name, with its place.
     let dir = tempfile::tempdir().unwrap();
