@@ -6,6 +6,7 @@
 //! statistics the analyses use; [`scaffold`] writes new studies (and the shipped example).
 
 pub mod analysis;
+pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod diagnostics;
@@ -17,10 +18,12 @@ pub mod instrument;
 pub mod parallel;
 pub mod plan;
 pub mod provenance;
+pub mod publication;
 pub mod report;
 pub mod scaffold;
 pub mod stats;
 pub mod study;
 pub mod text;
+pub mod words;
 
 pub use error::{Error, Result};

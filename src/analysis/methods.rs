@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::{AnalysisResult, Correction, Entry};
+use super::kind::Methods;
+use super::{Correction, Entry};
 use crate::instrument::Labels;
 use crate::stats::Weighted;
 
@@ -64,166 +65,22 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
 ];
 
 /// Fewer complete answers than this make alpha's interval wide.
-const SMALL_ALPHA_N: usize = 30;
+pub(crate) const SMALL_ALPHA_N: usize = 30;
 
-/// The methods used by `entries`, in a fixed order, and the weak assumptions found in them.
+/// The methods used by `entries`, in the order first used, and the weak assumptions found in
+/// them: each kind says its own ([`super::kind::AnalysisKind::methods`]).
 pub fn methods_and_flags(entries: &[Entry]) -> (Vec<MethodNote>, Vec<Flag>) {
-    let mut notes: Vec<MethodNote> = Vec::new();
-    let mut flags = Vec::new();
-    let mut add = |note: MethodNote| {
-        if !notes.contains(&note) {
-            notes.push(note);
-        }
-    };
-    let mut weighted = false;
+    let mut m = Methods::default();
     for e in entries {
-        match &e.result {
-            AnalysisResult::Likert(l) => {
-                add(note("likert", None, &["wilson1927"]));
-                weighted |= l.items.iter().any(|i| i.total.weighted.is_some());
-                for i in &l.items {
-                    for g in &i.groups {
-                        if let Some(w) = &g.weighted {
-                            let var = (i.item.as_str(), &i.labels);
-                            flag_ess(
-                                &mut flags,
-                                e,
-                                var,
-                                g.group.clone(),
-                                g.n.unwrap_or(0),
-                                w.kish_ess,
-                            );
-                        }
-                    }
-                }
-            }
-            AnalysisResult::Scales(s) => {
-                add(note("ci", None, &["student1908"]));
-                add(note("alpha", None, &["cronbach1951", "feldt1987"]));
-                for row in &s.scales {
-                    match &row.alpha {
-                        Some(a) if a.n < SMALL_ALPHA_N => flags.push(Flag {
-                            code: "alpha_small",
-                            analysis: e.id.clone(),
-                            variable: row.scale.clone(),
-                            labels: row.labels.clone(),
-                            group: None,
-                            n: a.n as f64,
-                        }),
-                        None => flags.push(Flag {
-                            code: "alpha_undefined",
-                            analysis: e.id.clone(),
-                            variable: row.scale.clone(),
-                            labels: row.labels.clone(),
-                            group: None,
-                            n: 0.0,
-                        }),
-                        _ => {}
-                    }
-                    if let Some(w) = &row.total_weighted {
-                        weighted = true;
-                        flag_weighted(&mut flags, e, (&row.scale, &row.labels), None, w);
-                    }
-                    for g in &row.groups {
-                        if let Some(w) = &g.weighted {
-                            let var = (row.scale.as_str(), &row.labels);
-                            flag_weighted(&mut flags, e, var, Some(g.group.clone()), w);
-                        }
-                    }
-                }
-            }
-            AnalysisResult::Crosstab(c) => {
-                if c.not_run.is_some() {
-                    continue;
-                }
-                let refs: Vec<&str> = [
-                    "pearson1900",
-                    "cramer1946",
-                    "yates1934",
-                    "fisher1922",
-                    "wilson1927",
-                ]
-                .into_iter()
-                .chain(correction_refs(c.correction).iter().copied())
-                .collect();
-                add(note("crosstab", Some(c.correction), &refs));
-                for t in c.tables.iter().filter(|t| t.chi2_doubtful) {
-                    flags.push(Flag {
-                        code: "chi2_small_expected",
-                        analysis: e.id.clone(),
-                        variable: t.variable.clone(),
-                        labels: t.labels.clone(),
-                        group: None,
-                        n: t.tests.as_ref().map_or(0.0, |x| x.min_expected),
-                    });
-                }
-            }
-            AnalysisResult::Capability(c) => {
-                let mut refs = vec!["alkire2011", "alkire2015", "efron1993"];
-                if c.results.iter().any(|r| r.differences.len() > 1) {
-                    refs.push("holm1979");
-                }
-                add(note("capability", None, &refs));
-                // More than a fifth of the respondents left out of the index for missing answers.
-                if let (Some(n), Some(x)) = (c.n, c.n_excluded) {
-                    if x * 5 > n + x {
-                        flags.push(Flag {
-                            code: "capability_excluded",
-                            analysis: e.id.clone(),
-                            variable: e.id.clone(),
-                            labels: e
-                                .title
-                                .as_ref()
-                                .map(crate::study::Text::labels)
-                                .unwrap_or_default(),
-                            group: None,
-                            n: x as f64,
-                        });
-                    }
-                }
-            }
-            AnalysisResult::Codes(c) => {
-                let mut refs = vec!["jaccard1912"];
-                if c.agreement.is_some() {
-                    refs.extend(["cohen1960", "krippendorff2011"]);
-                }
-                add(note("codes", None, &refs));
-            }
-            AnalysisResult::Recommendations(_) => add(note("recommendations", None, &[])),
-            AnalysisResult::Compare(c) => {
-                if c.not_run.is_some() {
-                    continue;
-                }
-                let correction_ref = correction_refs(c.correction);
-                let refs: Vec<&str> = ["mann1947", "kerby2014", "welch1947", "hedges1981"]
-                    .into_iter()
-                    .chain(correction_ref.iter().copied())
-                    .collect();
-                add(note("compare", Some(c.correction), &refs));
-                for t in c.tests.iter().filter(|t| t.small_group) {
-                    for (k, n) in t.n.iter().enumerate() {
-                        if *n < super::compare::SMALL_GROUP {
-                            flags.push(Flag {
-                                code: "small_group",
-                                analysis: e.id.clone(),
-                                variable: t.variable.clone(),
-                                labels: t.labels.clone(),
-                                group: c.groups.get(k).cloned(),
-                                n: *n as f64,
-                            });
-                        }
-                    }
-                }
-            }
-        }
+        e.result.as_kind().methods(e, &mut m);
     }
-    if weighted {
-        add(note("weights", None, &["kish1965"]));
+    if m.weighted {
+        m.add(note("weights", None, &["kish1965"]));
     }
-    (notes, flags)
+    (m.notes, m.flags)
 }
 
-fn correction_refs(c: Correction) -> &'static [&'static str] {
+pub(crate) fn correction_refs(c: Correction) -> &'static [&'static str] {
     match c {
         Correction::Holm => &["holm1979"],
         Correction::BenjaminiHochberg => &["bh1995"],
@@ -231,7 +88,7 @@ fn correction_refs(c: Correction) -> &'static [&'static str] {
     }
 }
 
-fn note(key: &'static str, correction: Option<Correction>, refs: &[&str]) -> MethodNote {
+pub(crate) fn note(key: &'static str, correction: Option<Correction>, refs: &[&str]) -> MethodNote {
     MethodNote {
         key,
         correction,
@@ -240,14 +97,27 @@ fn note(key: &'static str, correction: Option<Correction>, refs: &[&str]) -> Met
 }
 
 /// A variable's name and labels.
-type Var<'a> = (&'a str, &'a Labels);
+pub(crate) type Var<'a> = (&'a str, &'a Labels);
 
-fn flag_weighted(flags: &mut Vec<Flag>, e: &Entry, var: Var, group: Option<String>, w: &Weighted) {
+pub(crate) fn flag_weighted(
+    flags: &mut Vec<Flag>,
+    e: &Entry,
+    var: Var,
+    group: Option<String>,
+    w: &Weighted,
+) {
     flag_ess(flags, e, var, group, w.n, w.kish_ess);
 }
 
 /// Weights that leave less than half the effective sample are flagged.
-fn flag_ess(flags: &mut Vec<Flag>, e: &Entry, var: Var, group: Option<String>, n: usize, ess: f64) {
+pub(crate) fn flag_ess(
+    flags: &mut Vec<Flag>,
+    e: &Entry,
+    var: Var,
+    group: Option<String>,
+    n: usize,
+    ess: f64,
+) {
     if ess < n as f64 / 2.0 {
         flags.push(Flag {
             code: "low_ess",

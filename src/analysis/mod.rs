@@ -9,9 +9,11 @@ pub mod codes;
 mod compare;
 mod crosstab;
 mod groups;
+pub mod kind;
 mod likert;
 mod methods;
 pub mod recommendations;
+mod registry;
 mod scales;
 pub mod single;
 
@@ -19,12 +21,11 @@ use serde::Serialize;
 
 use crate::check::{Dataset, Dropped};
 use crate::diagnostics::Diagnostics;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::instrument::Labels;
 use crate::plan::Plan;
 
 pub use crate::disclosure::Suppression;
-use crate::plan::analyses::names;
 pub use crate::plan::{Kind, Spec, SpecSet};
 pub use crate::stats::Correction;
 pub use capability::CapabilityResult;
@@ -33,24 +34,12 @@ pub use crosstab::CrosstabResult;
 pub use groups::Groups;
 pub use likert::LikertResult;
 pub use methods::{Flag, MethodNote, Reference};
+pub use registry::AnalysisResult;
 pub use scales::{scale_scores, ScalesResult};
 
 /// Why an analysis over groups did not run when there is nothing to group by.
 pub(crate) const NO_GROUPS: &str =
     "the source has no territory column and the analysis names no `by` column";
-
-/// The result of one analysis.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum AnalysisResult {
-    Likert(LikertResult),
-    Scales(ScalesResult),
-    Compare(CompareResult),
-    Crosstab(CrosstabResult),
-    Capability(Box<CapabilityResult>),
-    Codes(Box<codes::CodesResult>),
-    Recommendations(Box<recommendations::RecommendationsResult>),
-}
 
 /// What a reader needs to know about one data source.
 #[derive(Debug, Clone, Serialize)]
@@ -222,33 +211,21 @@ pub fn run_entries(
     datasets: &[Dataset],
     codings: &[crate::check::segments::Coding],
 ) -> Result<Vec<Entry>> {
-    let study = &plan.study;
     // Recommendation rules read every other result: evaluated last. The others are independent
     // of each other: they run side by side on the machine's cores, and their results are put
     // back in the order written (the first error in that order is the one reported).
     let (rule_sets, others): (Vec<Planned>, Vec<Planned>) = plan
         .specs()
-        .partition(|(_, spec)| *spec.kind.get_ref() == Kind::Recommendations);
+        .partition(|(_, spec)| registry::reads_results(*spec.kind.get_ref()));
     let mut entries = Vec::with_capacity(others.len() + rule_sets.len());
     for entry in crate::parallel::map(&others, |&(set, spec)| {
-        entry_of(plan, set, spec, datasets, codings)
+        entry_of(plan, set, spec, datasets, codings, &[])
     }) {
         entries.push(entry?);
     }
     for (set, spec) in rule_sets {
-        let Some(rules) = &spec.rules else {
-            return Err(set.error_at(
-                &spec.id,
-                "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
-            ));
-        };
-        let result = recommendations::run(set, rules.get_ref(), &entries, study, datasets)?;
-        entries.push(Entry {
-            id: spec.id().to_string(),
-            title: spec.title.clone(),
-            source: String::new(),
-            result: AnalysisResult::Recommendations(Box::new(result)),
-        });
+        let entry = entry_of(plan, set, spec, datasets, codings, &entries)?;
+        entries.push(entry);
     }
     Ok(entries)
 }
@@ -322,141 +299,30 @@ pub fn run_analyses(
 /// One analysis as planned, with the file it is written in.
 type Planned<'a> = (&'a SpecSet, &'a Spec);
 
-/// Runs one analysis (of any kind but recommendations) into its entry.
+/// Runs one analysis into its entry; `earlier`: the results it may read.
 fn entry_of(
     plan: &Plan,
     set: &SpecSet,
     spec: &Spec,
     datasets: &[Dataset],
     codings: &[crate::check::segments::Coding],
+    earlier: &[Entry],
 ) -> Result<Entry> {
-    let study = &plan.study;
-    let source = spec.source.as_ref();
-    if *spec.kind.get_ref() == Kind::Codes {
-        // The plan checked that the source exists and `by` is a metadata column.
-        let coding = match source {
-            Some(s) => codings.iter().find(|c| &c.source == s.get_ref()),
-            None => codings.first(),
-        }
-        .ok_or_else(|| {
-            set.error_at(
-                source.unwrap_or(&spec.id),
-                "a codes analysis needs a source of kind \"segments\" in study.toml",
-            )
-        })?;
-        let by = spec
-            .by
-            .as_ref()
-            .map_or("territory", |b| b.get_ref().as_str());
-        let order: Vec<String> = study.territories.iter().map(|t| t.name.clone()).collect();
-        return Ok(Entry {
-            id: spec.id().to_string(),
-            title: spec.title.clone(),
-            source: coding.source.clone(),
-            result: AnalysisResult::Codes(Box::new(codes::run(coding, by, &study.names, &order))),
-        });
-    }
-    let dataset = match source {
-        Some(s) => datasets
-            .iter()
-            .find(|d| &d.source == s.get_ref())
-            .ok_or_else(|| {
-                set.error_at(
-                    s,
-                    format!("there is no source named '{}' in study.toml", s.get_ref()),
-                )
-            })?,
-        None => datasets
-            .first()
-            .ok_or_else(|| Error::Usage("the study has no data".into()))?,
+    let input = kind::Input {
+        plan,
+        set,
+        spec,
+        datasets,
+        codings,
+        earlier,
     };
+    let (source, result) = registry::run(&input)?;
     Ok(Entry {
         id: spec.id().to_string(),
         title: spec.title.clone(),
-        source: dataset.source.clone(),
-        result: run_one(*spec.kind.get_ref(), set, spec, plan, dataset)?,
+        source,
+        result,
     })
-}
-
-/// Runs one analysis of a kind that reads a survey source.
-fn run_one(
-    kind: Kind,
-    set: &SpecSet,
-    spec: &Spec,
-    plan: &Plan,
-    dataset: &Dataset,
-) -> Result<AnalysisResult> {
-    let study = &plan.study;
-    let by = spec.by.as_ref();
-    Ok(match kind {
-        Kind::Likert => {
-            AnalysisResult::Likert(likert::run(set, study, dataset, names(&spec.items), by)?)
-        }
-        Kind::Scales => {
-            AnalysisResult::Scales(scales::run(set, study, dataset, names(&spec.scales), by)?)
-        }
-        Kind::Compare => AnalysisResult::Compare(compare::run(
-            set,
-            study,
-            dataset,
-            names(&spec.variables),
-            by,
-            names(&spec.groups),
-            spec.correction(),
-        )?),
-        Kind::Crosstab => AnalysisResult::Crosstab(crosstab::run(
-            set,
-            study,
-            dataset,
-            names(&spec.variables),
-            by,
-            spec.correction(),
-        )?),
-        Kind::Capability => {
-            let Some(dimensions) = &spec.dimensions else {
-                return Err(set.error_at(
-                    &spec.id,
-                    "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
-                ));
-            };
-            let p = capability::Parameters {
-                written: capability::design::Written {
-                    dimensions,
-                    k: spec.k.as_ref(),
-                    k_range: spec.k_range.as_ref(),
-                    weights: spec.weights.as_ref(),
-                    missing: spec.missing.as_ref(),
-                },
-                also_by: names(&spec.also_by),
-                bootstrap: spec.bootstrap.as_ref(),
-                seed: spec.seed.as_ref().map(|s| *s.get_ref()),
-                resample: !plan.checking,
-            };
-            AnalysisResult::Capability(Box::new(capability::run(set, study, dataset, by, &p)?))
-        }
-        Kind::Codes | Kind::Recommendations => {
-            return Err(Error::Usage(format!(
-                "analysis '{}': a {} analysis does not read a survey source",
-                spec.id(),
-                kind.name()
-            )))
-        }
-    })
-}
-
-impl AnalysisResult {
-    /// The kind of analysis that made this result.
-    pub fn kind(&self) -> Kind {
-        match self {
-            AnalysisResult::Likert(_) => Kind::Likert,
-            AnalysisResult::Scales(_) => Kind::Scales,
-            AnalysisResult::Compare(_) => Kind::Compare,
-            AnalysisResult::Crosstab(_) => Kind::Crosstab,
-            AnalysisResult::Capability(_) => Kind::Capability,
-            AnalysisResult::Codes(_) => Kind::Codes,
-            AnalysisResult::Recommendations(_) => Kind::Recommendations,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use toml::Spanned;
 use crate::error::Result;
 
 use super::analyses::{Kind, SpecSet};
+use crate::publication::Statistic;
 
 /// Who a recommendation is addressed to.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -94,33 +95,6 @@ pub struct ConditionSpec {
     pub significant: Option<Spanned<bool>>,
 }
 
-/// What a condition measures (a key of the report's words: `rec_measure_<key>`).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Measure {
-    /// Percent deprived and poor (capability).
-    Censored,
-    /// Percent deprived (capability).
-    Uncensored,
-    /// A scale's mean score.
-    Mean,
-    /// Percent agreeing with a Likert statement (top two answers).
-    Agree,
-    /// Percent of a group's coded units with a code (focus groups).
-    Share,
-    /// A gap between the two compared groups, adjusted p < 0.05.
-    Gap,
-}
-
-impl Measure {
-    pub(crate) fn unit_is_percent(self) -> bool {
-        matches!(
-            self,
-            Measure::Censored | Measure::Uncensored | Measure::Agree | Measure::Share
-        )
-    }
-}
-
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
@@ -144,7 +118,7 @@ type WrittenTest = (
     &'static str,
     std::ops::Range<usize>,
     Kind,
-    Measure,
+    Statistic,
     Op,
     Option<f64>,
 );
@@ -168,7 +142,7 @@ impl ConditionSpec {
                 out.push((key, v.span(), kind, measure, op, Some(*v.get_ref())));
             }
         };
-        use Measure::*;
+        use Statistic::*;
         level(
             "censored_above",
             &self.censored_above,
@@ -305,7 +279,7 @@ pub(crate) struct Written<'a> {
     pub kind: Kind,
     pub key: &'static str,
     pub subject: &'a Spanned<String>,
-    pub measure: Measure,
+    pub measure: Statistic,
     pub op: Op,
     pub threshold: Option<f64>,
 }

@@ -6,9 +6,7 @@
 //! a template. Outputs are built in a temporary folder and moved into place only when complete.
 
 pub mod audiences;
-mod capability;
 pub mod cells;
-pub mod charts;
 pub mod docx;
 pub mod feedback_form;
 pub mod figures;

@@ -13,8 +13,9 @@ use crate::error::{Error, Result};
 use crate::instrument::label_in;
 use crate::study::Study;
 
-use super::figures::Figure;
 use super::format;
+use crate::publication::Figure;
+pub use crate::words::Strings;
 
 const BUILTIN: &[(&str, &str)] = &[
     (
@@ -93,29 +94,6 @@ const BUILTIN: &[(&str, &str)] = &[
     ("strings.toml", include_str!("../../reports/strings.toml")),
 ];
 
-/// UI strings of one language, with `{placeholder}` filling.
-pub struct Strings {
-    map: BTreeMap<String, String>,
-}
-
-impl Strings {
-    /// The string for `key` (the key itself when missing, so a gap is visible, not fatal).
-    pub fn get(&self, key: &str) -> String {
-        self.map
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    }
-
-    pub fn fill(&self, key: &str, values: &[(&str, &str)]) -> String {
-        let mut s = self.get(key);
-        for (k, v) in values {
-            s = s.replace(&format!("{{{k}}}"), v);
-        }
-        s
-    }
-}
-
 /// The template files in use, and where each came from.
 pub struct Templates {
     files: BTreeMap<&'static str, (PathBuf, String)>,
@@ -176,7 +154,7 @@ impl Templates {
         if let Some(own) = all.get(lang) {
             map.extend(own.clone());
         }
-        Ok(Strings { map })
+        Ok(Strings::new(map))
     }
 
     fn environment<'a>(&self, lang: &str) -> Environment<'a> {
@@ -285,7 +263,7 @@ impl Templates {
             r => Value::from_serialize(results),
             aud => Value::from_serialize(super::audiences::build(results, lang, strings)),
             lang => lang,
-            t => Value::from_serialize(&strings.map),
+            t => Value::from_serialize(strings.map()),
             figures => figs,
             headlines => headlines,
             css => Value::from_safe_string(self.text("style.css").to_string()),

@@ -9,7 +9,10 @@
 //! [`spec`] reads what is written, [`design`] checks it against the data, [`measures`] computes
 //! and protects one grouping at one k; the pure statistics are in [`crate::stats::counting`].
 
+pub mod publish;
+
 pub mod design;
+pub mod figures;
 mod measures;
 pub mod single;
 pub use crate::plan::capability as spec;

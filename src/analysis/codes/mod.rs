@@ -6,6 +6,8 @@
 //! Krippendorff's alpha, on presence/absence of the code in each unit, with the units where coders
 //! disagree), and representative quotes with the participants' role, names redacted.
 
+pub mod publish;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;

@@ -2,6 +2,8 @@
 //! missing answers, top-two-box share with its Wilson 95% interval, and mean score; with design
 //! weights also the weighted percentages, share and mean, and Kish's effective sample size.
 
+pub mod publish;
+
 use serde::Serialize;
 use toml::Spanned;
 

@@ -294,7 +294,7 @@ pub fn likert_chart(
         for t in [-100i32, -50, 0, 50, 100] {
             let x = mid + scale(t as f64);
             line(&area, (x, y + 6), (x, y + 10), &GREY, 1)?;
-            let label = super::format::percent(t.abs() as f64, 0, &texts.lang);
+            let label = crate::format::percent(t.abs() as f64, 0, &texts.lang);
             text(&area, &label, (x, y + 20), 11.0, &GREY, HPos::Center, false)?;
         }
         footer(&area, texts, lx, height)?;

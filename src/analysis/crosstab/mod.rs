@@ -9,6 +9,8 @@
 //! sizes hidden in the "who answered" table stay hidden, and a test is not shown for a table with
 //! hidden cells (its statistic and the margins would let a reader recompute them).
 
+pub mod publish;
+
 use serde::Serialize;
 use toml::Spanned;
 

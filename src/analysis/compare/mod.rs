@@ -3,6 +3,8 @@
 //! Welch's t-test with Cohen's d and Hedges' g beside it, and the Mann–Whitney p-values adjusted
 //! across the family.
 
+pub mod publish;
+
 use serde::Serialize;
 use toml::Spanned;
 

@@ -1,6 +1,8 @@
 //! Scale scores — the mean of a scale's items with reverse-keyed items turned (min + max − x) —
 //! with Cronbach's alpha on complete cases, overall and per group.
 
+pub mod publish;
+
 use serde::Serialize;
 use toml::Spanned;
 

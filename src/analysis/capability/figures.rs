@@ -8,13 +8,14 @@ use plotters::style::text_anchor::HPos;
 use crate::analysis::CapabilityResult;
 use crate::instrument::label_in;
 
-use super::charts::{
+use crate::charts::{
     accessible, footer, heading, line, marker, rect, rgb, text, truncate, Texts, GREY, INK,
     OKABE_ITO, RULE, WIDTH,
 };
-use super::figures::{slug, Figure};
-use super::format::{number, percent};
-use super::templates::Strings;
+use crate::format::{number, percent};
+use crate::publication::Figure;
+use crate::text::slug;
+use crate::words::Strings;
 
 /// Nine colours that survive colour blindness: Okabe–Ito's eight and a grey.
 const DIMENSION_COLOURS: [(u8, u8, u8); 9] = [
@@ -46,7 +47,7 @@ fn contributions_chart(
 ) -> Result<String, String> {
     let (lx, x0, x1) = (16, 230, WIDTH as i32 - 30);
     let legend_rows = dimensions.len().div_ceil(3) as i32;
-    let title_lines = super::charts::wrap(&texts.title, 95, 2).len() as i32;
+    let title_lines = crate::charts::wrap(&texts.title, 95, 2).len() as i32;
     let top = 60 + 22 * title_lines + 20 * legend_rows;
     let row_h = 34;
     let height = (top + bars.len() as i32 * row_h + 56) as u32;
@@ -154,7 +155,7 @@ fn k_chart(
 ) -> Result<String, String> {
     let height = 420u32;
     let (lx, x0, x1) = (16, 80, WIDTH as i32 - 40);
-    let title_lines = super::charts::wrap(&texts.title, 95, 2).len() as i32;
+    let title_lines = crate::charts::wrap(&texts.title, 95, 2).len() as i32;
     let (y0, y1) = (84 + 22 * title_lines, height as i32 - 70);
     let top = series
         .iter()

@@ -9,6 +9,8 @@
 //! never triggers a rule and a recommendation can never reveal one. A rule naming an analysis,
 //! indicator, scale, item, code or group that does not exist is an error with its line and column.
 
+pub mod publish;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -22,7 +24,8 @@ use crate::instrument::Labels;
 
 use super::{Entry, Kind, SpecSet};
 use crate::plan::rules::{check_condition, check_rules, conditions_of, Written};
-pub use crate::plan::rules::{Actor, ConditionSpec, Measure, Op, Priority, RuleSpec};
+pub use crate::plan::rules::{Actor, ConditionSpec, Op, Priority, RuleSpec};
+pub use crate::publication::Statistic;
 
 /// The level below which an adjusted p-value makes a gap "significant".
 pub const ALPHA: f64 = 0.05;
@@ -47,7 +50,7 @@ pub struct Evidence {
     pub source: &'static str,
     pub subject: String,
     pub subject_labels: Labels,
-    pub measure: Measure,
+    pub measure: Statistic,
     /// Whether the values and the threshold are percentages (0–100).
     pub percent: bool,
     pub op: Op,
@@ -163,7 +166,7 @@ struct Condition<'a> {
     entry: &'a Entry,
     json: &'a Value,
     subject: String,
-    measure: Measure,
+    measure: Statistic,
     op: Op,
     threshold: Option<f64>,
     within: Option<Vec<String>>,
@@ -297,9 +300,9 @@ fn values_of(c: &Condition) -> (Vec<(String, Option<f64>)>, Labels) {
             .collect()
     };
     match c.measure {
-        Measure::Censored | Measure::Uncensored => {
+        Statistic::Censored | Statistic::Uncensored => {
             // At the headline cutoff (the first k).
-            let field = if c.measure == Measure::Censored {
+            let field = if c.measure == Statistic::Censored {
                 "censored"
             } else {
                 "uncensored"
@@ -317,22 +320,22 @@ fn values_of(c: &Condition) -> (Vec<(String, Option<f64>)>, Labels) {
                 labels(&label["labels"]),
             )
         }
-        Measure::Mean => {
+        Statistic::Mean => {
             let row = find("scales", "scale");
             (per(&row, &|x| x["mean"].as_f64()), labels(&row["labels"]))
         }
-        Measure::Agree => {
+        Statistic::Agree => {
             let row = find("items", "item");
             (per(&row, &|x| x["top2"].as_f64()), labels(&row["labels"]))
         }
-        Measure::Share => {
+        Statistic::Share => {
             let row = find("codes", "code");
             (
                 per(&row, &|x| x["percent"].as_f64()),
                 labels(&row["labels"]),
             )
         }
-        Measure::Gap => {
+        Statistic::Gap => {
             let row = find("tests", "variable");
             let means = row["mean"].as_array().cloned().unwrap_or_default();
             let v = groups
@@ -359,7 +362,7 @@ fn values_of(c: &Condition) -> (Vec<(String, Option<f64>)>, Labels) {
 fn evaluate(c: &Condition) -> Evidence {
     let (values, subject_labels) = values_of(c);
     let in_scope = |g: &str| c.within.as_ref().is_none_or(|w| w.iter().any(|x| x == g));
-    let p_adjusted = (c.measure == Measure::Gap)
+    let p_adjusted = (c.measure == Statistic::Gap)
         .then(|| {
             c.json["tests"]
                 .as_array()
@@ -394,7 +397,7 @@ fn evaluate(c: &Condition) -> Evidence {
     Evidence {
         analysis: c.entry.id.clone(),
         anchor: crate::text::slug(&c.entry.id),
-        source: if c.measure == Measure::Share {
+        source: if c.measure == Statistic::Share {
             "focus_groups"
         } else {
             "survey"
@@ -423,7 +426,7 @@ fn shown(x: f64, percent: bool, lang: &str) -> String {
 /// The numbers of one piece of evidence in the groups where the rule holds.
 fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
     let percent = e.measure.unit_is_percent();
-    let picked: Vec<&GroupValue> = if e.measure == Measure::Gap {
+    let picked: Vec<&GroupValue> = if e.measure == Statistic::Gap {
         e.values.iter().collect()
     } else {
         e.values
@@ -436,7 +439,7 @@ fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
         .filter_map(|v| {
             let x = shown(v.value?, percent, lang);
             Some(if picked.len() > 1 && !v.group.is_empty() {
-                if e.measure == Measure::Gap {
+                if e.measure == Statistic::Gap {
                     format!("{x} {} {}", if lang == "it" { "a" } else { "in" }, v.group)
                 } else {
                     format!("{x} ({})", v.group)
@@ -446,7 +449,7 @@ fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
             })
         })
         .collect();
-    if e.measure == Measure::Gap {
+    if e.measure == Statistic::Gap {
         parts.join(if lang == "it" { " contro " } else { " vs " })
     } else {
         parts.join(", ")
@@ -482,8 +485,8 @@ fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) ->
     let mut wanted_dimensions: Vec<String> = Vec::new();
     for c in conditions {
         match c.measure {
-            Measure::Share => wanted_codes.push(c.subject.clone()),
-            Measure::Censored | Measure::Uncensored => {
+            Statistic::Share => wanted_codes.push(c.subject.clone()),
+            Statistic::Censored | Statistic::Uncensored => {
                 let j = &c.json;
                 let dim = j["indicators"]
                     .as_array()

@@ -1,0 +1,262 @@
+//! How a capability analysis runs from its specification, what it publishes and how it appears.
+
+use crate::error::Result;
+use crate::format;
+use crate::instrument::label_in;
+use crate::plan::analyses::names;
+use crate::publication::{Cell, Figure, InTen, KeyFinding, Measure, Statistic, Table};
+
+use super::super::kind::{chart_error, AnalysisKind, Findings, Input, Methods, View};
+use super::super::methods::{note, Flag};
+use super::super::Entry;
+use super::figures::{contributions_figure, figures};
+use super::CapabilityResult;
+
+impl AnalysisKind for CapabilityResult {
+    fn run(input: &Input) -> Result<(String, Self)> {
+        let (set, spec) = (input.set, input.spec);
+        let dataset = input.dataset()?;
+        let Some(dimensions) = &spec.dimensions else {
+            return Err(set.error_at(
+                &spec.id,
+                "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
+            ));
+        };
+        let p = super::Parameters {
+            written: super::design::Written {
+                dimensions,
+                k: spec.k.as_ref(),
+                k_range: spec.k_range.as_ref(),
+                weights: spec.weights.as_ref(),
+                missing: spec.missing.as_ref(),
+            },
+            also_by: names(&spec.also_by),
+            bootstrap: spec.bootstrap.as_ref(),
+            seed: spec.seed.as_ref().map(|s| *s.get_ref()),
+            resample: !input.plan.checking,
+        };
+        let result = super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p)?;
+        Ok((dataset.source.clone(), result))
+    }
+
+    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+        let mut head = Table::new(
+            id,
+            &[
+                "k",
+                "group",
+                "n",
+                "deprived",
+                "H",
+                "A",
+                "M0",
+                "M0_ci95_low",
+                "M0_ci95_high",
+                "contribution",
+            ],
+        );
+        let mut ind = Table::new(
+            format!("{id} indicators"),
+            &[
+                "k",
+                "indicator",
+                "label",
+                "group",
+                "uncensored_percent",
+                "censored_percent",
+                "contribution",
+            ],
+        );
+        let count = |x: Option<u64>| Cell::shown(x.map(|x| x as f64));
+        for res in &self.results {
+            let m = &res.measures;
+            for g in [&m.overall].into_iter().chain(&m.groups) {
+                let ci = g.ci95.as_ref().map(|c| c.m0);
+                head.rows.push(vec![
+                    Cell::number(Some(res.k)),
+                    Cell::group(g.group.as_deref()),
+                    count(g.n),
+                    count(g.deprived),
+                    Cell::shown(g.h),
+                    Cell::shown(g.a),
+                    Cell::shown(g.m0),
+                    Cell::shown(ci.map(|c| c[0])),
+                    Cell::shown(ci.map(|c| c[1])),
+                    Cell::shown(g.contribution),
+                ]);
+            }
+            for i in &m.indicators {
+                let label = self
+                    .indicators
+                    .iter()
+                    .find(|x| x.id == i.id)
+                    .map_or(Cell::Empty, |x| Cell::label(&x.labels, lang, &x.id));
+                let rows = [(Cell::text("total"), &i.overall)]
+                    .into_iter()
+                    .chain(self.groups.iter().map(Cell::text).zip(&i.groups));
+                for (group, g) in rows {
+                    ind.rows.push(vec![
+                        Cell::number(Some(res.k)),
+                        Cell::text(&i.id),
+                        label.clone(),
+                        group,
+                        Cell::shown(g.uncensored.percent),
+                        Cell::shown(g.censored.percent),
+                        Cell::shown(g.contribution),
+                    ]);
+                }
+            }
+        }
+        vec![head, ind]
+    }
+
+    /// Each indicator's censored and uncensored headcount at the headline cutoff (the first k),
+    /// per group and for the whole sample.
+    fn measures(&self, id: &str) -> Vec<Measure> {
+        let mut out = Vec::new();
+        let at = self.results.first();
+        for statistic in [Statistic::Censored, Statistic::Uncensored] {
+            for indicator in &self.indicators {
+                let measure = |group, value| Measure {
+                    analysis: id.to_string(),
+                    subject: indicator.id.clone(),
+                    labels: indicator.labels.clone(),
+                    statistic,
+                    group,
+                    value,
+                    p_adjusted: None,
+                };
+                let row =
+                    at.and_then(|a| a.measures.indicators.iter().find(|r| r.id == indicator.id));
+                let Some(row) = row else {
+                    out.push(measure(None, None));
+                    continue;
+                };
+                let pick = |c: &super::measures::IndicatorCell| match statistic {
+                    Statistic::Censored => c.censored.percent,
+                    _ => c.uncensored.percent,
+                };
+                for (g, c) in self.groups.iter().zip(&row.groups) {
+                    out.push(measure(Some(g.clone()), pick(c)));
+                }
+                out.push(measure(None, pick(&row.overall)));
+            }
+        }
+        out
+    }
+
+    fn methods(&self, e: &Entry, m: &mut Methods) {
+        let mut refs = vec!["alkire2011", "alkire2015", "efron1993"];
+        if self.results.iter().any(|r| r.differences.len() > 1) {
+            refs.push("holm1979");
+        }
+        m.add(note("capability", None, &refs));
+        // More than a fifth of the respondents left out of the index for missing answers.
+        if let (Some(n), Some(x)) = (self.n, self.n_excluded) {
+            if x * 5 > n + x {
+                m.flags.push(Flag {
+                    code: "capability_excluded",
+                    analysis: e.id.clone(),
+                    variable: e.id.clone(),
+                    labels: e
+                        .title
+                        .as_ref()
+                        .map(crate::study::Text::labels)
+                        .unwrap_or_default(),
+                    group: None,
+                    n: x as f64,
+                });
+            }
+        }
+    }
+
+    fn figures(&self, v: &View) -> Result<Vec<Figure>> {
+        let id = &v.entry.id;
+        figures(id, self, v.lang, v.words, v.source).map_err(|e| chart_error(id, e))
+    }
+
+    /// The index's headline, the most common deprivations, and the easy-read's "7 in 10".
+    fn findings(&self, v: &View, out: &mut Findings) {
+        let (s, lang) = (v.words, v.lang);
+        let pct = |x: f64| format::percent(x, 0, lang);
+        let tr = |l, fallback: &str| label_in(l, lang, "en", fallback).to_string();
+        let Some(at) = self.results.first() else {
+            return;
+        };
+        if let Some(h) = at.measures.overall.h {
+            let groups: Vec<String> = self
+                .groups
+                .iter()
+                .zip(&at.measures.groups)
+                .filter_map(|(g, m)| Some(format!("{g} {}", pct(100.0 * m.h?))))
+                .collect();
+            let diff = at.differences.first().and_then(|d| d.p_adjusted).map(|p| {
+                if p < 0.05 {
+                    s.get("kf_capability_differs")
+                } else {
+                    s.get("kf_capability_same")
+                }
+            });
+            let text = s
+                .get("kf_capability")
+                .replace("{h}", &pct(100.0 * h))
+                .replace("{k}", &pct(100.0 * at.k))
+                .replace("{groups}", &format::join_words(&groups, lang))
+                .replace("{diff}", &diff.unwrap_or_default());
+            out.findings.push(KeyFinding {
+                text,
+                figure: Some(contributions_figure(&v.entry.id)),
+                rank: 0,
+            });
+        }
+        // The three most common deprivations (censored headcounts, whole sample).
+        let mut rows: Vec<(f64, String)> = at
+            .measures
+            .indicators
+            .iter()
+            .filter_map(|row| {
+                let p = row.overall.censored.percent?;
+                let ind = self.indicators.iter().find(|i| i.id == row.id)?;
+                Some((p, format!("{} ({})", tr(&ind.labels, &ind.id), pct(p))))
+            })
+            .collect();
+        rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+        if !rows.is_empty() {
+            let top: Vec<String> = rows.iter().take(3).map(|r| r.1.clone()).collect();
+            out.findings.push(KeyFinding {
+                text: s
+                    .get("kf_indicators")
+                    .replace("{list}", &format::join_words(&top, lang)),
+                figure: None,
+                rank: 1,
+            });
+        }
+        // Easy read: attainment, "7 in 10 can …".
+        let mut lines: Vec<InTen> = at
+            .measures
+            .indicators
+            .iter()
+            .filter_map(|row| {
+                let n = row.overall.attained_in_ten?;
+                let ind = self.indicators.iter().find(|i| i.id == row.id)?;
+                let what = tr(&ind.attainment, "");
+                (!what.is_empty()).then(|| InTen {
+                    in_ten: n,
+                    text: s
+                        .get("easy_in_ten")
+                        .replace("{n}", &n.to_string())
+                        .replace("{what}", &what),
+                })
+            })
+            .collect();
+        lines.sort_by_key(|l| std::cmp::Reverse(l.in_ten));
+        let k = lines.len().min(3);
+        out.going_well = lines[..k].to_vec();
+        let rest = lines.len() - k;
+        out.hardest = lines[lines.len() - rest.min(3)..]
+            .iter()
+            .rev()
+            .cloned()
+            .collect();
+    }
+}

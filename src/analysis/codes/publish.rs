@@ -1,0 +1,128 @@
+//! How a focus-group codes analysis runs from its specification, what it publishes and how it
+//! appears.
+
+use crate::error::Result;
+use crate::instrument::label_in;
+use crate::publication::{Cell, Figure, KeyFinding, Measure, Statistic, Table};
+
+use super::super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::super::methods::note;
+use super::super::Entry;
+use super::CodesResult;
+
+impl AnalysisKind for CodesResult {
+    fn run(input: &Input) -> Result<(String, Self)> {
+        let (spec, study) = (input.spec, &input.plan.study);
+        // The plan checked that the source exists and `by` is a metadata column.
+        let source = spec.source.as_ref();
+        let coding = match source {
+            Some(s) => input.codings.iter().find(|c| &c.source == s.get_ref()),
+            None => input.codings.first(),
+        }
+        .ok_or_else(|| {
+            input.set.error_at(
+                source.unwrap_or(&spec.id),
+                "a codes analysis needs a source of kind \"segments\" in study.toml",
+            )
+        })?;
+        let by = spec
+            .by
+            .as_ref()
+            .map_or("territory", |b| b.get_ref().as_str());
+        let order: Vec<String> = study.territories.iter().map(|t| t.name.clone()).collect();
+        let result = super::run(coding, by, &study.names, &order);
+        Ok((coding.source.clone(), result))
+    }
+
+    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+        let mut t = Table::new(
+            id,
+            &["code", "label", "group", "units", "documents", "percent"],
+        );
+        for c in &self.codes {
+            let rows = self
+                .groups
+                .iter()
+                .map(Cell::text)
+                .zip(&c.groups)
+                .chain([(Cell::text("total"), &c.total)]);
+            for (group, g) in rows {
+                t.rows.push(vec![
+                    Cell::text(&c.code),
+                    Cell::label(&c.labels, lang, &c.code),
+                    group,
+                    Cell::count(Some(g.units)),
+                    Cell::count(Some(g.documents)),
+                    Cell::shown(g.percent),
+                ]);
+            }
+        }
+        vec![t]
+    }
+
+    /// Each code's share of a group's coded units, and of all of them.
+    fn measures(&self, id: &str) -> Vec<Measure> {
+        let mut out = Vec::new();
+        for c in &self.codes {
+            let rows = self
+                .groups
+                .iter()
+                .map(|g| Some(g.clone()))
+                .zip(&c.groups)
+                .chain([(None, &c.total)]);
+            for (group, g) in rows {
+                out.push(Measure {
+                    analysis: id.to_string(),
+                    subject: c.code.clone(),
+                    labels: c.labels.clone(),
+                    statistic: Statistic::Share,
+                    group,
+                    value: g.percent,
+                    p_adjusted: None,
+                });
+            }
+        }
+        out
+    }
+
+    fn methods(&self, _: &Entry, m: &mut Methods) {
+        let mut refs = vec!["jaccard1912"];
+        if self.agreement.is_some() {
+            refs.extend(["cohen1960", "krippendorff2011"]);
+        }
+        m.add(note("codes", None, &refs));
+    }
+
+    /// Its heatmap is a shaded table in the template.
+    fn figures(&self, _: &View) -> Result<Vec<Figure>> {
+        Ok(Vec::new())
+    }
+
+    /// The most frequent code in each group.
+    fn findings(&self, v: &View, out: &mut Findings) {
+        let (s, lang) = (v.words, v.lang);
+        let mut parts = Vec::new();
+        for (j, g) in self.groups.iter().enumerate() {
+            let best = self
+                .codes
+                .iter()
+                .filter_map(|x| Some((x.groups.get(j)?.percent?, x)))
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((p, x)) = best.filter(|b| b.0 > 0.0) {
+                parts.push(
+                    s.get("kf_focus_part")
+                        .replace("{group}", g)
+                        .replace("{code}", label_in(&x.labels, lang, "en", &x.code))
+                        .replace("{share}", &crate::format::percent(p, 0, lang)),
+                );
+            }
+        }
+        if !parts.is_empty() {
+            out.findings.push(KeyFinding {
+                text: s.get("kf_focus").replace("{list}", &parts.join("; ")),
+                figure: None,
+                rank: 3,
+            });
+        }
+    }
+}

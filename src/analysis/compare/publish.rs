@@ -1,0 +1,238 @@
+//! How a comparison runs from its specification, what it publishes and how it appears.
+
+use crate::error::Result;
+use crate::format;
+use crate::instrument::label_in;
+use crate::plan::analyses::names;
+use crate::publication::{Cell, Figure, KeyFinding, Measure, Statistic, Table};
+use crate::stats::Correction;
+use crate::text::slug;
+use crate::words::Strings;
+
+use super::super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::super::methods::{correction_refs, note, Flag};
+use super::super::{AnalysisResult, Entry};
+use super::{CompareResult, SMALL_GROUP};
+
+/// "A higher on: x, y; B higher on: z", or that no difference survives the correction.
+pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -> Option<String> {
+    if c.groups.len() != 2 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for (g, sign) in [(0usize, 1.0), (1, -1.0)] {
+        let names: Vec<String> = c
+            .tests
+            .iter()
+            .filter(|t| t.kind == kind && t.p_adjusted < 0.05 && t.rank_biserial * sign > 0.0)
+            .map(|t| label_in(&t.labels, lang, "en", &t.variable).to_string())
+            .collect();
+        if !names.is_empty() {
+            parts.push(s.fill(
+                "higher_on",
+                &[("group", &c.groups[g]), ("list", &names.join(", "))],
+            ));
+        }
+    }
+    let correction = match c.correction {
+        Correction::Holm => s.get("holm"),
+        Correction::BenjaminiHochberg => s.get("bh"),
+        Correction::None => s.get("no_correction"),
+    };
+    Some(if parts.is_empty() {
+        s.fill(
+            "no_difference",
+            &[
+                ("a", &c.groups[0]),
+                ("b", &c.groups[1]),
+                ("correction", &correction),
+            ],
+        )
+    } else {
+        parts.join("; ")
+    })
+}
+
+impl AnalysisKind for CompareResult {
+    fn run(input: &Input) -> Result<(String, Self)> {
+        let dataset = input.dataset()?;
+        let spec = input.spec;
+        let result = super::run(
+            input.set,
+            &input.plan.study,
+            dataset,
+            names(&spec.variables),
+            spec.by.as_ref(),
+            names(&spec.groups),
+            spec.correction(),
+        )?;
+        Ok((dataset.source.clone(), result))
+    }
+
+    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+        let g1 = self.groups.first().map_or("1", String::as_str);
+        let g2 = self.groups.get(1).map_or("2", String::as_str);
+        let header: Vec<String> = [
+            "variable".to_string(),
+            "label".into(),
+            "kind".into(),
+            format!("n {g1}"),
+            format!("n {g2}"),
+            format!("mean {g1}"),
+            format!("mean {g2}"),
+            format!("median {g1}"),
+            format!("median {g2}"),
+            "U".into(),
+            "z".into(),
+            "p".into(),
+            "p_exact".into(),
+            "p_adjusted".into(),
+            "rank_biserial".into(),
+            "welch_t".into(),
+            "welch_p".into(),
+            "cohen_d".into(),
+        ]
+        .into();
+        let mut t = Table {
+            name: id.to_string(),
+            header,
+            rows: Vec::new(),
+        };
+        for x in &self.tests {
+            let welch = x.welch.as_ref();
+            t.rows.push(vec![
+                Cell::text(&x.variable),
+                Cell::label(&x.labels, lang, &x.variable),
+                Cell::text(x.kind),
+                Cell::count(Some(x.n[0])),
+                Cell::count(Some(x.n[1])),
+                Cell::shown(x.mean[0]),
+                Cell::shown(x.mean[1]),
+                Cell::shown(x.median[0]),
+                Cell::shown(x.median[1]),
+                Cell::number(Some(x.u)),
+                Cell::number(Some(x.z)),
+                Cell::number(Some(x.p)),
+                Cell::number(x.p_exact),
+                Cell::number(Some(x.p_adjusted)),
+                Cell::number(Some(x.rank_biserial)),
+                Cell::number(welch.map(|w| w.t)),
+                Cell::number(welch.map(|w| w.p)),
+                Cell::number(welch.map(|w| w.cohen_d)),
+            ]);
+        }
+        for x in &self.skipped {
+            let mut row = vec![
+                Cell::text(&x.variable),
+                Cell::Empty,
+                Cell::Text(format!("not compared: {}", x.reason)),
+            ];
+            row.resize(t.header.len(), Cell::Empty);
+            t.rows.push(row);
+        }
+        vec![t]
+    }
+
+    /// Each variable's mean in each of the two groups, with the adjusted p-value of the gap; a
+    /// variable not compared is there with no values.
+    fn measures(&self, id: &str) -> Vec<Measure> {
+        let mut out = Vec::new();
+        let tested = self
+            .tests
+            .iter()
+            .map(|t| (&t.variable, t.labels.clone(), t.mean, Some(t.p_adjusted)));
+        let skipped = self
+            .skipped
+            .iter()
+            .map(|s| (&s.variable, Default::default(), [None, None], None));
+        for (variable, labels, mean, p_adjusted) in tested.chain(skipped) {
+            let measure = |group, value| Measure {
+                analysis: id.to_string(),
+                subject: variable.clone(),
+                labels: Clone::clone(&labels),
+                statistic: Statistic::Gap,
+                group,
+                value,
+                p_adjusted,
+            };
+            if self.groups.is_empty() {
+                out.push(measure(None, None));
+            }
+            for (g, m) in self
+                .groups
+                .iter()
+                .zip(mean.into_iter().chain(std::iter::repeat(None)))
+            {
+                out.push(measure(Some(g.clone()), m));
+            }
+        }
+        out
+    }
+
+    fn methods(&self, e: &Entry, m: &mut Methods) {
+        if self.not_run.is_some() {
+            return;
+        }
+        let refs: Vec<&str> = ["mann1947", "kerby2014", "welch1947", "hedges1981"]
+            .into_iter()
+            .chain(correction_refs(self.correction).iter().copied())
+            .collect();
+        m.add(note("compare", Some(self.correction), &refs));
+        for t in self.tests.iter().filter(|t| t.small_group) {
+            for (k, n) in t.n.iter().enumerate() {
+                if *n < SMALL_GROUP {
+                    m.flags.push(Flag {
+                        code: "small_group",
+                        analysis: e.id.clone(),
+                        variable: t.variable.clone(),
+                        labels: t.labels.clone(),
+                        group: self.groups.get(k).cloned(),
+                        n: *n as f64,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Its table is the chart: the means chart of the scales carries its finding in its title.
+    fn figures(&self, _: &View) -> Result<Vec<Figure>> {
+        Ok(Vec::new())
+    }
+
+    /// The scales whose gap survives the correction, with both means.
+    fn findings(&self, v: &View, out: &mut Findings) {
+        if self.not_run.is_some() {
+            return;
+        }
+        let lang = v.lang;
+        let gaps: Vec<String> = self
+            .tests
+            .iter()
+            .filter(|t| t.kind == "scale" && t.p_adjusted < 0.05)
+            .filter_map(|t| {
+                Some(format!(
+                    "{} ({} {}, {} {})",
+                    label_in(&t.labels, lang, "en", &t.variable),
+                    self.groups.first()?,
+                    format::number(t.mean[0]?, 2, lang),
+                    self.groups.get(1)?,
+                    format::number(t.mean[1]?, 2, lang)
+                ))
+            })
+            .collect();
+        if !gaps.is_empty() {
+            let scales = v.results.analyses.iter().find_map(|x| match &x.result {
+                AnalysisResult::Scales(r) if r.by == self.by => Some(slug(&x.id)),
+                _ => None,
+            });
+            out.findings.push(KeyFinding {
+                text: v
+                    .words
+                    .get("kf_gaps")
+                    .replace("{list}", &format::join_words(&gaps, lang)),
+                figure: scales,
+                rank: 2,
+            });
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! How a cross-tabulation runs from its specification, what it publishes and how it appears.
+
+use crate::error::Result;
+use crate::plan::analyses::names;
+use crate::publication::{Cell, Figure, Measure, Table};
+
+use super::super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::super::methods::{correction_refs, note, Flag};
+use super::super::Entry;
+use super::CrosstabResult;
+
+impl AnalysisKind for CrosstabResult {
+    fn run(input: &Input) -> Result<(String, Self)> {
+        let dataset = input.dataset()?;
+        let spec = input.spec;
+        let result = super::run(
+            input.set,
+            &input.plan.study,
+            dataset,
+            names(&spec.variables),
+            spec.by.as_ref(),
+            spec.correction(),
+        )?;
+        Ok((dataset.source.clone(), result))
+    }
+
+    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+        let mut t = Table::new(
+            id,
+            &[
+                "variable",
+                "label",
+                "answer",
+                "group",
+                "count",
+                "percent",
+                "ci95_low",
+                "ci95_high",
+            ],
+        );
+        for x in &self.tables {
+            let rows = x.cells.iter().enumerate().map(|(i, row)| {
+                let answer = x.categories.get(i).map_or(Cell::Empty, Cell::text);
+                (answer, row)
+            });
+            let no_answer = x
+                .no_answer
+                .as_ref()
+                .map(|row| (Cell::text("(no answer)"), row));
+            for (answer, row) in rows.chain(no_answer) {
+                for (g, c) in self.groups.iter().zip(row) {
+                    t.rows.push(vec![
+                        Cell::text(&x.variable),
+                        Cell::label(&x.labels, lang, &x.variable),
+                        answer.clone(),
+                        Cell::text(g),
+                        Cell::shown(c.count.map(|n| n as f64)),
+                        Cell::shown(c.percent),
+                        Cell::shown(c.ci95.map(|c| c[0])),
+                        Cell::shown(c.ci95.map(|c| c[1])),
+                    ]);
+                }
+            }
+        }
+        vec![t]
+    }
+
+    /// No rule tests a cross-tabulation yet.
+    fn measures(&self, _: &str) -> Vec<Measure> {
+        Vec::new()
+    }
+
+    fn methods(&self, e: &Entry, m: &mut Methods) {
+        if self.not_run.is_some() {
+            return;
+        }
+        let refs: Vec<&str> = [
+            "pearson1900",
+            "cramer1946",
+            "yates1934",
+            "fisher1922",
+            "wilson1927",
+        ]
+        .into_iter()
+        .chain(correction_refs(self.correction).iter().copied())
+        .collect();
+        m.add(note("crosstab", Some(self.correction), &refs));
+        for t in self.tables.iter().filter(|t| t.chi2_doubtful) {
+            m.flags.push(Flag {
+                code: "chi2_small_expected",
+                analysis: e.id.clone(),
+                variable: t.variable.clone(),
+                labels: t.labels.clone(),
+                group: None,
+                n: t.tests.as_ref().map_or(0.0, |x| x.min_expected),
+            });
+        }
+    }
+
+    /// Its shares are shown as tables.
+    fn figures(&self, _: &View) -> Result<Vec<Figure>> {
+        Ok(Vec::new())
+    }
+
+    fn findings(&self, _: &View, _: &mut Findings) {}
+}

@@ -1,0 +1,126 @@
+//! What a kind of analysis is: how it runs, what it publishes and how it appears in every output.
+//! Each kind is one folder of `src/analysis/` implementing [`AnalysisKind`] for its result, plus
+//! its report chapter (`reports/analyses/<kind>.html.j2` and `.md.j2`); the registry
+//! ([`super::registry`]) holds the only `match` on kinds. Every method is required: a kind that
+//! does not say how it appears in one output does not compile.
+
+use crate::check::segments::Coding;
+use crate::check::Dataset;
+use crate::error::{Error, Result};
+use crate::plan::{Plan, Spec, SpecSet};
+use crate::publication::{Figure, InTen, KeyFinding, Measure, Table};
+use crate::words::Strings;
+
+use super::methods::{Flag, MethodNote};
+use super::{Entry, Results};
+
+/// What an analysis reads when it runs.
+pub struct Input<'a> {
+    pub plan: &'a Plan,
+    /// The analyses file it is written in (for located errors) and its specification.
+    pub set: &'a SpecSet,
+    pub spec: &'a Spec,
+    pub datasets: &'a [Dataset],
+    pub codings: &'a [Coding],
+    /// The results of the analyses run before it: every other analysis, for a kind that
+    /// [`AnalysisKind::reads_results`]; none otherwise.
+    pub earlier: &'a [Entry],
+}
+
+impl Input<'_> {
+    /// The survey source the analysis names, or the study's first.
+    pub fn dataset(&self) -> Result<&Dataset> {
+        match self.spec.source.as_ref() {
+            Some(s) => self
+                .datasets
+                .iter()
+                .find(|d| &d.source == s.get_ref())
+                .ok_or_else(|| {
+                    self.set.error_at(
+                        s,
+                        format!("there is no source named '{}' in study.toml", s.get_ref()),
+                    )
+                }),
+            None => self
+                .datasets
+                .first()
+                .ok_or_else(|| Error::Usage("the study has no data".into())),
+        }
+    }
+}
+
+/// What a kind's outputs may read: its entry, every result of the run (a chart may be titled by
+/// another analysis's comparison), the reader's language and words, and the charts' source line.
+pub struct View<'a> {
+    pub results: &'a Results,
+    pub entry: &'a Entry,
+    pub lang: &'a str,
+    pub words: &'a Strings,
+    pub source: &'a str,
+}
+
+/// The methods appendix as the kinds add to it: each method once, in the order first used.
+#[derive(Default)]
+pub struct Methods {
+    pub notes: Vec<MethodNote>,
+    pub flags: Vec<Flag>,
+    /// Whether any result used design weights (the weights note comes last).
+    pub weighted: bool,
+}
+
+impl Methods {
+    pub fn add(&mut self, note: MethodNote) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+}
+
+/// The brief's key findings and the easy-read's lines, as the kinds add to them.
+#[derive(Default)]
+pub struct Findings {
+    pub findings: Vec<KeyFinding>,
+    /// Easy read: what most young people have, and what fewest have.
+    pub going_well: Vec<InTen>,
+    pub hardest: Vec<InTen>,
+}
+
+/// A kind of analysis, implemented by its result.
+pub trait AnalysisKind {
+    /// Whether it reads the other analyses' published results (it then runs after them).
+    fn reads_results() -> bool
+    where
+        Self: Sized,
+    {
+        false
+    }
+
+    /// Runs the analysis: the name of the source it read, and its result as published (after
+    /// disclosure control).
+    fn run(input: &Input) -> Result<(String, Self)>
+    where
+        Self: Sized;
+
+    /// Its sheets of tables.xlsx, in the report's order (labels in `lang`).
+    fn tables(&self, id: &str, lang: &str) -> Vec<Table>;
+
+    /// Its published numbers that recommendation rules can test.
+    fn measures(&self, id: &str) -> Vec<Measure>;
+
+    /// The methods it used, with their references, and the numbers resting on a weak assumption.
+    fn methods(&self, entry: &Entry, methods: &mut Methods);
+
+    /// Its charts.
+    fn figures(&self, view: &View) -> Result<Vec<Figure>>;
+
+    /// What it adds to the brief's key findings and the easy-read summary.
+    fn findings(&self, view: &View, out: &mut Findings);
+}
+
+/// A chart that could not be drawn.
+pub(crate) fn chart_error(id: &str, message: String) -> Error {
+    Error::Template {
+        name: format!("chart {id}"),
+        message,
+    }
+}
