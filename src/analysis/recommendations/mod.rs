@@ -14,17 +14,17 @@ pub mod publish;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
 use toml::Spanned;
 
 use crate::check::Dataset;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::format;
 use crate::instrument::Labels;
 
 use super::{Entry, Kind, SpecSet};
 use crate::plan::rules::{check_condition, check_rules, conditions_of, Written};
 pub use crate::plan::rules::{Actor, ConditionSpec, Op, Priority, RuleSpec};
+use crate::publication::Measure;
 pub use crate::publication::Statistic;
 
 /// The level below which an adjusted p-value makes a gap "significant".
@@ -161,10 +161,9 @@ pub struct RecommendationsResult {
     pub not_triggered: Vec<NotTriggered>,
 }
 
-/// A condition resolved against the results.
+/// A condition resolved against the published measures.
 struct Condition<'a> {
     entry: &'a Entry,
-    json: &'a Value,
     subject: String,
     measure: Statistic,
     op: Op,
@@ -172,20 +171,41 @@ struct Condition<'a> {
     within: Option<Vec<String>>,
     /// Whether it is checked group by group (else for the study as a whole).
     per_group: bool,
+    /// The subject's published values per group (for an analysis without groups, the whole
+    /// sample as one unnamed group), its labels, and a gap's adjusted p-value.
+    values: Vec<(String, Option<f64>)>,
+    labels: Labels,
+    p_adjusted: Option<f64>,
 }
 
-/// Resolves a written condition against the results: what [`check_condition`] checks before the
-/// data, then that the subject and the groups named exist.
-/// `entries` come with their results as published (serialised once per run).
+/// The distinct values of `key` among `measures`, in the order published.
+fn distinct<'m>(
+    measures: &[&'m Measure],
+    key: impl Fn(&'m Measure) -> Option<&'m String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in measures {
+        if let Some(x) = key(m) {
+            if !out.contains(x) {
+                out.push(x.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Resolves a written condition against the published measures: what [`check_condition`]
+/// checks before the data, then that the subject and the groups named exist.
 fn resolve<'a>(
     set: &SpecSet,
     c: &Spanned<ConditionSpec>,
-    entries: &'a [(&'a Entry, Value)],
+    entries: &'a [Entry],
+    published: &[Measure],
 ) -> Result<Condition<'a>> {
     let spec = c.get_ref();
     let analyses: Vec<(&str, Kind)> = entries
         .iter()
-        .map(|(e, _)| (e.id.as_str(), e.result.kind()))
+        .map(|e| (e.id.as_str(), e.result.kind()))
         .collect();
     let Written {
         id,
@@ -196,21 +216,12 @@ fn resolve<'a>(
         op,
         threshold,
     } = check_condition(set, c, &analyses)?;
-    let Some((entry, json)) = entries.iter().find(|e| e.0.id == id) else {
+    let Some(entry) = entries.iter().find(|e| e.id == id) else {
         return Err(set.error_at(&spec.analysis, format!("there is no analysis '{id}'")));
     };
+    let of_analysis: Vec<&Measure> = published.iter().filter(|m| m.analysis == id).collect();
     // The subject exists in the result.
-    let names: Vec<String> = match kind {
-        Kind::Capability => list(&json["indicators"], "id"),
-        Kind::Scales => list(&json["scales"], "scale"),
-        Kind::Likert => list(&json["items"], "item"),
-        Kind::Compare => {
-            let mut v = list(&json["tests"], "variable");
-            v.extend(list(&json["skipped"], "variable"));
-            v
-        }
-        _ => list(&json["codes"], "code"),
-    };
+    let names = distinct(&of_analysis, |m| Some(&m.subject));
     if !names.contains(subject.get_ref()) {
         return Err(set.error_at(
             subject,
@@ -221,7 +232,7 @@ fn resolve<'a>(
             ),
         ));
     }
-    let groups = list_strings(&json["groups"]);
+    let groups = distinct(&of_analysis, |m| m.group.as_ref());
     let within = match &spec.within {
         Some(w) => {
             for g in w.get_ref() {
@@ -240,6 +251,26 @@ fn resolve<'a>(
         }
         None => None,
     };
+    let per_group = kind != Kind::Compare;
+    // The subject's published values: per group, or the whole sample's when there are none
+    // (a gap exists only between groups).
+    let of_subject: Vec<&Measure> = of_analysis
+        .into_iter()
+        .filter(|m| &m.subject == subject.get_ref() && m.statistic == measure)
+        .collect();
+    let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
+    let mut values: Vec<(String, Option<f64>)> = of_subject
+        .iter()
+        .filter_map(|m| Some((m.group.clone()?, finite(m.value))))
+        .collect();
+    if values.is_empty() && per_group {
+        values.extend(
+            of_subject
+                .iter()
+                .find(|m| m.group.is_none())
+                .map(|m| (String::new(), finite(m.value))),
+        );
+    }
     Ok(Condition {
         entry,
         subject: subject.get_ref().clone(),
@@ -247,133 +278,24 @@ fn resolve<'a>(
         op,
         threshold,
         within,
-        per_group: kind != Kind::Compare,
-        json,
+        per_group,
+        values,
+        labels: of_subject
+            .first()
+            .map(|m| m.labels.clone())
+            .unwrap_or_default(),
+        p_adjusted: of_subject.first().and_then(|m| finite(m.p_adjusted)),
     })
-}
-
-fn list(v: &Value, key: &str) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x[key].as_str().map(str::to_string))
-        .collect()
-}
-
-fn list_strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect()
-}
-
-fn labels(v: &Value) -> Labels {
-    serde_json::from_value(v.clone()).unwrap_or_default()
-}
-
-/// The published values of a condition per group (or, for an analysis without groups, the whole
-/// sample as one unnamed group), and the subject's labels.
-fn values_of(c: &Condition) -> (Vec<(String, Option<f64>)>, Labels) {
-    let j = &c.json;
-    let groups = list_strings(&j["groups"]);
-    let find = |key: &str, field: &str| -> Value {
-        j[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|x| x[field] == c.subject.as_str())
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
-    let per = |row: &Value, pick: &dyn Fn(&Value) -> Option<f64>| -> Vec<(String, Option<f64>)> {
-        if groups.is_empty() {
-            return vec![(
-                String::new(),
-                pick(&row["total"]).or_else(|| pick(&row["overall"])),
-            )];
-        }
-        groups
-            .iter()
-            .zip(row["groups"].as_array().into_iter().flatten())
-            .map(|(g, x)| (g.clone(), pick(x)))
-            .collect()
-    };
-    match c.measure {
-        Statistic::Censored | Statistic::Uncensored => {
-            // At the headline cutoff (the first k).
-            let field = if c.measure == Statistic::Censored {
-                "censored"
-            } else {
-                "uncensored"
-            };
-            let row = j["results"][0]["indicators"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|x| x["id"] == c.subject.as_str())
-                .cloned()
-                .unwrap_or(Value::Null);
-            let label = find("indicators", "id");
-            (
-                per(&row, &|x| x[field]["percent"].as_f64()),
-                labels(&label["labels"]),
-            )
-        }
-        Statistic::Mean => {
-            let row = find("scales", "scale");
-            (per(&row, &|x| x["mean"].as_f64()), labels(&row["labels"]))
-        }
-        Statistic::Agree => {
-            let row = find("items", "item");
-            (per(&row, &|x| x["top2"].as_f64()), labels(&row["labels"]))
-        }
-        Statistic::Share => {
-            let row = find("codes", "code");
-            (
-                per(&row, &|x| x["percent"].as_f64()),
-                labels(&row["labels"]),
-            )
-        }
-        Statistic::Gap => {
-            let row = find("tests", "variable");
-            let means = row["mean"].as_array().cloned().unwrap_or_default();
-            let v = groups
-                .iter()
-                .zip(
-                    means
-                        .iter()
-                        .map(Value::as_f64)
-                        .chain(std::iter::repeat(None)),
-                )
-                .map(|(g, m)| (g.clone(), m))
-                .collect();
-            let l = if row.is_null() {
-                find("skipped", "variable")
-            } else {
-                row.clone()
-            };
-            (v, labels(&l["labels"]))
-        }
-    }
 }
 
 /// Checks a condition on the published numbers.
 fn evaluate(c: &Condition) -> Evidence {
-    let (values, subject_labels) = values_of(c);
     let in_scope = |g: &str| c.within.as_ref().is_none_or(|w| w.iter().any(|x| x == g));
-    let p_adjusted = (c.measure == Statistic::Gap)
-        .then(|| {
-            c.json["tests"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|x| x["variable"] == c.subject.as_str())
-                .and_then(|x| x["p_adjusted"].as_f64())
-        })
-        .flatten();
-    let values: Vec<GroupValue> = values
-        .into_iter()
+    let p_adjusted = c.p_adjusted.filter(|_| c.measure == Statistic::Gap);
+    let values: Vec<GroupValue> = c
+        .values
+        .iter()
+        .cloned()
         .map(|(group, value)| {
             let holds = in_scope(&group)
                 && match (c.op, value, c.threshold) {
@@ -403,7 +325,7 @@ fn evaluate(c: &Condition) -> Evidence {
             "survey"
         },
         subject: c.subject.clone(),
-        subject_labels,
+        subject_labels: c.labels.clone(),
         measure: c.measure,
         percent: c.measure.unit_is_percent(),
         op: c.op,
@@ -487,15 +409,15 @@ fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) ->
         match c.measure {
             Statistic::Share => wanted_codes.push(c.subject.clone()),
             Statistic::Censored | Statistic::Uncensored => {
-                let j = &c.json;
-                let dim = j["indicators"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|x| x["id"] == c.subject.as_str())
-                    .and_then(|x| x["dimension"].as_u64());
-                if let Some(id) = dim.and_then(|d| j["dimensions"][d as usize]["id"].as_str()) {
-                    wanted_dimensions.push(id.to_string());
+                if let super::AnalysisResult::Capability(cap) = &c.entry.result {
+                    let dimension = cap
+                        .indicators
+                        .iter()
+                        .find(|x| x.id == c.subject)
+                        .and_then(|x| cap.dimensions.get(x.dimension));
+                    if let Some(d) = dimension {
+                        wanted_dimensions.push(d.id.clone());
+                    }
                 }
             }
             _ => {}
@@ -544,12 +466,11 @@ pub fn run(
 ) -> Result<RecommendationsResult> {
     let mut recommendations = Vec::new();
     let mut not_triggered = Vec::new();
-    // Every analysis's results as published, read by the conditions.
-    let published = entries
+    // Every analysis's numbers as published, read by the conditions.
+    let published: Vec<Measure> = entries
         .iter()
-        .map(|e| Ok((e, serde_json::to_value(e)?)))
-        .collect::<std::result::Result<Vec<_>, serde_json::Error>>()
-        .map_err(|e| Error::Usage(format!("results could not be read: {e}")))?;
+        .flat_map(|e| e.result.as_kind().measures(&e.id))
+        .collect();
     let analyses: Vec<(&str, Kind)> = entries
         .iter()
         .map(|e| (e.id.as_str(), e.result.kind()))
@@ -559,7 +480,7 @@ pub fn run(
         let (written, any) = conditions_of(set, rule)?;
         let conditions = written
             .iter()
-            .map(|c| resolve(set, c, &published))
+            .map(|c| resolve(set, c, entries, &published))
             .collect::<Result<Vec<_>>>()?;
         let evidence: Vec<Evidence> = conditions.iter().map(evaluate).collect();
         // Where it holds: group by group for the conditions checked per group (every one of
