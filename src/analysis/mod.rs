@@ -34,7 +34,7 @@ pub use crosstab::CrosstabResult;
 pub use groups::Groups;
 pub use likert::LikertResult;
 pub use methods::{Flag, MethodNote, Reference};
-pub use registry::AnalysisResult;
+pub use registry::{fragments, AnalysisResult};
 pub use scales::{scale_scores, ScalesResult};
 
 /// Why an analysis over groups did not run when there is nothing to group by.

@@ -105,85 +105,189 @@ impl Spec {
             .unwrap_or_default()
     }
 
-    /// Refuses parameters that do not apply to the kind.
+    /// The parameters written, with where: every field of an `[[analysis]]` but the ones
+    /// every kind takes (id, kind, title, source, by).
+    fn parameters_written(&self) -> [(&'static str, Option<std::ops::Range<usize>>); 14] {
+        let at = |x: Option<std::ops::Range<usize>>| x;
+        [
+            ("items", at(self.items.as_ref().map(|x| x.span()))),
+            ("scales", at(self.scales.as_ref().map(|x| x.span()))),
+            ("variables", at(self.variables.as_ref().map(|x| x.span()))),
+            ("groups", at(self.groups.as_ref().map(|x| x.span()))),
+            ("correction", at(self.correction.as_ref().map(|x| x.span()))),
+            ("dimensions", at(self.dimensions.as_ref().map(|x| x.span()))),
+            ("k", at(self.k.as_ref().map(|x| x.span()))),
+            ("k_range", at(self.k_range.as_ref().map(|x| x.span()))),
+            ("weights", at(self.weights.as_ref().map(|x| x.span()))),
+            ("missing", at(self.missing.as_ref().map(|x| x.span()))),
+            ("also_by", at(self.also_by.as_ref().map(|x| x.span()))),
+            ("bootstrap", at(self.bootstrap.as_ref().map(|x| x.span()))),
+            ("seed", at(self.seed.as_ref().map(|x| x.span()))),
+            ("rules", at(self.rules.as_ref().map(|x| x.span()))),
+        ]
+    }
+
+    /// A list parameter of names, by its name (none when not written or not a list of names).
+    pub(crate) fn names_of(&self, parameter: &str) -> Option<&Spanned<Vec<Spanned<String>>>> {
+        match parameter {
+            "items" => self.items.as_ref(),
+            "scales" => self.scales.as_ref(),
+            "variables" => self.variables.as_ref(),
+            "groups" => self.groups.as_ref(),
+            "also_by" => self.also_by.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Refuses parameters that do not apply to the kind, and a kind's missing required part.
     pub(crate) fn check_parameters(&self, set: &SpecSet) -> Result<()> {
-        let kind = *self.kind.get_ref();
-        // Each parameter, where it is written, and the kinds it applies to.
-        type Owned<'a> = (&'a str, Option<std::ops::Range<usize>>, &'a [Kind]);
-        let cap: &[Kind] = &[Kind::Capability];
-        let owned_by: [Owned; 14] = [
-            (
-                "dimensions",
-                self.dimensions.as_ref().map(|x| x.span()),
-                cap,
-            ),
-            ("k", self.k.as_ref().map(|x| x.span()), cap),
-            ("k_range", self.k_range.as_ref().map(|x| x.span()), cap),
-            ("weights", self.weights.as_ref().map(|x| x.span()), cap),
-            ("missing", self.missing.as_ref().map(|x| x.span()), cap),
-            ("also_by", self.also_by.as_ref().map(|x| x.span()), cap),
-            ("bootstrap", self.bootstrap.as_ref().map(|x| x.span()), cap),
-            ("seed", self.seed.as_ref().map(|x| x.span()), cap),
-            (
-                "items",
-                self.items.as_ref().map(|x| x.span()),
-                &[Kind::Likert],
-            ),
-            (
-                "scales",
-                self.scales.as_ref().map(|x| x.span()),
-                &[Kind::Scales],
-            ),
-            (
-                "variables",
-                self.variables.as_ref().map(|x| x.span()),
-                &[Kind::Compare, Kind::Crosstab],
-            ),
-            (
-                "groups",
-                self.groups.as_ref().map(|x| x.span()),
-                &[Kind::Compare],
-            ),
-            (
-                "correction",
-                self.correction.as_ref().map(|x| x.span()),
-                &[Kind::Compare, Kind::Crosstab],
-            ),
-            (
-                "rules",
-                self.rules.as_ref().map(|x| x.span()),
-                &[Kind::Recommendations],
-            ),
-        ];
-        for (name, span, owners) in owned_by {
-            if let Some(span) = span.filter(|_| !owners.contains(&kind)) {
-                return Err(Error::toml_at(
-                    &set.path,
-                    &set.text,
-                    span.start,
+        let kind = self.kind.get_ref().spec();
+        for (name, span) in self.parameters_written() {
+            let Some(span) = span else { continue };
+            if !kind.parameters.iter().any(|(p, _)| *p == name) {
+                return Err(set.error_span(
+                    span,
                     format!(
                         "`{name}` does not apply to an analysis of kind '{}'",
-                        kind.name()
+                        kind.name
                     ),
                 ));
+            }
+        }
+        if let Some((parameter, message)) = kind.required {
+            let written = self
+                .parameters_written()
+                .iter()
+                .any(|(p, span)| *p == parameter && span.is_some());
+            if !written {
+                return Err(set.error_at(&self.id, message));
             }
         }
         Ok(())
     }
 }
 
+/// What an analysis of a kind reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// A survey source (a questionnaire's answers).
+    Survey,
+    /// A source of coded focus-group segments.
+    Segments,
+    /// The other analyses' published results.
+    Results,
+}
+
+/// What a list parameter names in the questionnaire, checked before the data is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// Not names of the questionnaire (or not a list).
+    Other,
+    /// Likert items or scales.
+    LikertOrScale,
+    Scales,
+    /// Single-choice questions with named answers.
+    SingleChoice,
+    /// Questions to group by (or the territory column).
+    Grouping,
+}
+
+/// What the plan knows of a kind: its name in an analyses file, what it reads, the parameters
+/// it takes (and what each names), and the part it cannot run without.
+#[derive(Debug)]
+pub struct KindSpec {
+    pub kind: Kind,
+    pub name: &'static str,
+    pub reads: Reads,
+    pub parameters: &'static [(&'static str, Names)],
+    /// A parameter that must be written, and the message when it is not.
+    pub required: Option<(&'static str, &'static str)>,
+}
+
+/// Every kind, in the order of [`Kind`].
+const KINDS: [KindSpec; 7] = [
+    KindSpec {
+        kind: Kind::Likert,
+        name: "likert",
+        reads: Reads::Survey,
+        parameters: &[("items", Names::LikertOrScale)],
+        required: None,
+    },
+    KindSpec {
+        kind: Kind::Scales,
+        name: "scales",
+        reads: Reads::Survey,
+        parameters: &[("scales", Names::Scales)],
+        required: None,
+    },
+    KindSpec {
+        kind: Kind::Compare,
+        name: "compare",
+        reads: Reads::Survey,
+        parameters: &[
+            ("variables", Names::LikertOrScale),
+            ("groups", Names::Other),
+            ("correction", Names::Other),
+        ],
+        required: None,
+    },
+    KindSpec {
+        kind: Kind::Crosstab,
+        name: "crosstab",
+        reads: Reads::Survey,
+        parameters: &[
+            ("variables", Names::SingleChoice),
+            ("correction", Names::Other),
+        ],
+        required: None,
+    },
+    KindSpec {
+        kind: Kind::Capability,
+        name: "capability",
+        reads: Reads::Survey,
+        parameters: &[
+            ("dimensions", Names::Other),
+            ("k", Names::Other),
+            ("k_range", Names::Other),
+            ("weights", Names::Other),
+            ("missing", Names::Other),
+            ("also_by", Names::Grouping),
+            ("bootstrap", Names::Other),
+            ("seed", Names::Other),
+        ],
+        required: Some((
+            "dimensions",
+            "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
+        )),
+    },
+    KindSpec {
+        kind: Kind::Codes,
+        name: "codes",
+        reads: Reads::Segments,
+        parameters: &[],
+        required: None,
+    },
+    KindSpec {
+        kind: Kind::Recommendations,
+        name: "recommendations",
+        reads: Reads::Results,
+        parameters: &[("rules", Names::Other)],
+        required: Some((
+            "rules",
+            "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
+        )),
+    },
+];
+
 impl Kind {
+    /// What the plan knows of this kind.
+    pub fn spec(self) -> &'static KindSpec {
+        &KINDS[self as usize]
+    }
+
     /// The kind as written in an analyses file.
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Likert => "likert",
-            Kind::Scales => "scales",
-            Kind::Compare => "compare",
-            Kind::Crosstab => "crosstab",
-            Kind::Capability => "capability",
-            Kind::Codes => "codes",
-            Kind::Recommendations => "recommendations",
-        }
+        self.spec().name
     }
 }
 
@@ -230,5 +334,19 @@ impl SpecSet {
         message: impl Into<String>,
     ) -> Error {
         Error::toml_at(&self.path, &self.text, span.start, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_described_in_the_order_of_the_enum_under_its_written_name() {
+        for (i, k) in KINDS.iter().enumerate() {
+            assert_eq!(k.kind as usize, i, "{}", k.name);
+            let written: Kind = toml::Value::String(k.name.into()).try_into().unwrap();
+            assert_eq!(written, k.kind);
+        }
     }
 }

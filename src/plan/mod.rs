@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::instrument::{read_xlsform, Instrument, ItemKind};
 use crate::study::Study;
 
-pub use analyses::{Kind, Spec, SpecSet};
+pub use analyses::{Kind, KindSpec, Names, Reads, Spec, SpecSet};
 
 /// The groupings a codes analysis may use: columns of the documents' metadata.
 pub const CODES_BY: [&str; 4] = ["territory", "session", "role", "care_setting"];
@@ -95,16 +95,9 @@ impl Plan {
                 ));
             }
             spec.check_parameters(set)?;
-            match spec.kind.get_ref() {
-                Kind::Recommendations => {
-                    if spec.rules.is_none() {
-                        return Err(set.error_at(
-                            &spec.id,
-                            "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
-                        ));
-                    }
-                }
-                Kind::Codes => {
+            match spec.kind.get_ref().spec().reads {
+                Reads::Results => {}
+                Reads::Segments => {
                     let found = match &spec.source {
                         Some(s) => study.segment_sources.iter().any(|x| &x.name == s.get_ref()),
                         None => !study.segment_sources.is_empty(),
@@ -112,7 +105,10 @@ impl Plan {
                     if !found {
                         return Err(set.error_at(
                             spec.source.as_ref().unwrap_or(&spec.id),
-                            "a codes analysis needs a source of kind \"segments\" in study.toml",
+                            format!(
+                                "a {} analysis needs a source of kind \"segments\" in study.toml",
+                                spec.kind.get_ref().name()
+                            ),
                         ));
                     }
                     if let Some(by) = spec
@@ -122,11 +118,11 @@ impl Plan {
                     {
                         return Err(set.error_at(
                             by,
-                            format!("by = '{}': a codes analysis groups by territory, session, role or care_setting (columns of the document metadata)", by.get_ref()),
+                            format!("by = '{}': a {} analysis groups by territory, session, role or care_setting (columns of the document metadata)", by.get_ref(), spec.kind.get_ref().name()),
                         ));
                     }
                 }
-                kind => {
+                Reads::Survey => {
                     if let Some(s) = &spec.source {
                         if !study.sources.iter().any(|x| &x.name == s.get_ref()) {
                             return Err(set.error_at(
@@ -135,20 +131,13 @@ impl Plan {
                             ));
                         }
                     }
-                    if *kind == Kind::Capability && spec.dimensions.is_none() {
-                        return Err(set.error_at(
-                            &spec.id,
-                            "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
-                        ));
-                    }
                 }
             }
         }
         // What the analyses name in a questionnaire is checked against it now; what needs the
         // data (an item the file lacks, a group no one belongs to) when they run.
         for (set, spec) in self.specs() {
-            let kind = *spec.kind.get_ref();
-            if matches!(kind, Kind::Codes | Kind::Recommendations) {
+            if spec.kind.get_ref().spec().reads != Reads::Survey {
                 continue;
             }
             let source = match &spec.source {
@@ -185,56 +174,55 @@ fn names_in_questionnaire(
     ins: &Instrument,
     territory_column: Option<&str>,
 ) -> Result<()> {
-    let kind = *spec.kind.get_ref();
     let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
-    match kind {
-        Kind::Likert | Kind::Compare => {
-            let list = if kind == Kind::Likert {
-                &spec.items
-            } else {
-                &spec.variables
-            };
-            for n in named(list) {
-                if ins.scale(n.get_ref()).is_none() && !likert(n.get_ref()) {
-                    return Err(set.error_at(
-                        n,
-                        format!(
-                            "'{}' is neither a Likert item nor a scale of the questionnaire ({})",
-                            n.get_ref(),
-                            ins.file
-                        ),
-                    ));
+    let mut groupings: Vec<&toml::Spanned<String>> = spec.by.iter().collect();
+    for (parameter, names) in spec.kind.get_ref().spec().parameters {
+        let written = named(spec.names_of(parameter));
+        match names {
+            Names::Other => {}
+            Names::Grouping => groupings.extend(written),
+            Names::LikertOrScale => {
+                for n in written {
+                    if ins.scale(n.get_ref()).is_none() && !likert(n.get_ref()) {
+                        return Err(set.error_at(
+                            n,
+                            format!(
+                                "'{}' is neither a Likert item nor a scale of the questionnaire ({})",
+                                n.get_ref(),
+                                ins.file
+                            ),
+                        ));
+                    }
+                }
+            }
+            Names::Scales => {
+                for n in written {
+                    if ins.scale(n.get_ref()).is_none() {
+                        return Err(set.error_at(n, not_a_scale(n.get_ref(), ins)));
+                    }
+                }
+            }
+            Names::SingleChoice => {
+                for n in written {
+                    let single = ins.item(n.get_ref()).is_some_and(|i| {
+                        i.kind == ItemKind::SelectOne
+                            && !ins.list_of(i).is_some_and(|l| l.is_numeric())
+                    });
+                    if !single {
+                        return Err(set.error_at(
+                            n,
+                            format!(
+                                "'{}' is not a single-choice (select_one) question with named answers in {}",
+                                n.get_ref(),
+                                ins.file
+                            ),
+                        ));
+                    }
                 }
             }
         }
-        Kind::Scales => {
-            for n in named(&spec.scales) {
-                if ins.scale(n.get_ref()).is_none() {
-                    return Err(set.error_at(n, not_a_scale(n.get_ref(), ins)));
-                }
-            }
-        }
-        Kind::Crosstab => {
-            for n in named(&spec.variables) {
-                let single = ins.item(n.get_ref()).is_some_and(|i| {
-                    i.kind == ItemKind::SelectOne && !ins.list_of(i).is_some_and(|l| l.is_numeric())
-                });
-                if !single {
-                    return Err(set.error_at(
-                        n,
-                        format!(
-                            "'{}' is not a single-choice (select_one) question with named answers in {}",
-                            n.get_ref(),
-                            ins.file
-                        ),
-                    ));
-                }
-            }
-        }
-        Kind::Capability | Kind::Codes | Kind::Recommendations => {}
     }
-    let by = spec.by.iter().chain(named(&spec.also_by));
-    for b in by {
+    for b in groupings {
         let name = b.get_ref();
         if ins.item(name).is_none() && Some(name.as_str()) != territory_column {
             return Err(set.error_at(
@@ -250,7 +238,7 @@ fn names_in_questionnaire(
 }
 
 /// The names written in a list parameter (none when it is not written).
-fn named(list: &Option<toml::Spanned<Vec<toml::Spanned<String>>>>) -> Vec<&toml::Spanned<String>> {
+fn named(list: Option<&toml::Spanned<Vec<toml::Spanned<String>>>>) -> Vec<&toml::Spanned<String>> {
     list.iter().flat_map(|l| l.get_ref().iter()).collect()
 }
 

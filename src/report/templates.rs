@@ -33,70 +33,13 @@ const BUILTIN: &[(&str, &str)] = &[
         "easy-read.md.j2",
         include_str!("../../reports/easy-read.md.j2"),
     ),
-    // Each analysis kind's chapter, included by the reports above by the kind's name.
-    (
-        "analyses/likert.html.j2",
-        include_str!("../../reports/analyses/likert.html.j2"),
-    ),
-    (
-        "analyses/likert.md.j2",
-        include_str!("../../reports/analyses/likert.md.j2"),
-    ),
-    (
-        "analyses/scales.html.j2",
-        include_str!("../../reports/analyses/scales.html.j2"),
-    ),
-    (
-        "analyses/scales.md.j2",
-        include_str!("../../reports/analyses/scales.md.j2"),
-    ),
-    (
-        "analyses/compare.html.j2",
-        include_str!("../../reports/analyses/compare.html.j2"),
-    ),
-    (
-        "analyses/compare.md.j2",
-        include_str!("../../reports/analyses/compare.md.j2"),
-    ),
-    (
-        "analyses/crosstab.html.j2",
-        include_str!("../../reports/analyses/crosstab.html.j2"),
-    ),
-    (
-        "analyses/crosstab.md.j2",
-        include_str!("../../reports/analyses/crosstab.md.j2"),
-    ),
-    (
-        "analyses/capability.html.j2",
-        include_str!("../../reports/analyses/capability.html.j2"),
-    ),
-    (
-        "analyses/capability.md.j2",
-        include_str!("../../reports/analyses/capability.md.j2"),
-    ),
-    (
-        "analyses/codes.html.j2",
-        include_str!("../../reports/analyses/codes.html.j2"),
-    ),
-    (
-        "analyses/codes.md.j2",
-        include_str!("../../reports/analyses/codes.md.j2"),
-    ),
-    (
-        "analyses/recommendations.html.j2",
-        include_str!("../../reports/analyses/recommendations.html.j2"),
-    ),
-    (
-        "analyses/recommendations.md.j2",
-        include_str!("../../reports/analyses/recommendations.md.j2"),
-    ),
     ("style.css", include_str!("../../reports/style.css")),
     ("strings.toml", include_str!("../../reports/strings.toml")),
 ];
 
 /// The template files in use, and where each came from.
 pub struct Templates {
-    files: BTreeMap<&'static str, (PathBuf, String)>,
+    files: BTreeMap<String, (PathBuf, String)>,
 }
 
 /// Escapes text for Markdown: syntax characters get a backslash, `<` and `&` become entities,
@@ -122,20 +65,25 @@ pub fn escape_markdown(s: &str) -> String {
 impl Templates {
     /// The built-in templates, each replaced by the study's `reports/<name>` when it exists.
     pub fn load(study: &Study) -> Result<Templates> {
+        // The reports, then each analysis kind's chapter, included by the reports by the kind's
+        // name.
+        let mut builtin: Vec<(String, &str)> = BUILTIN
+            .iter()
+            .map(|(name, text)| (name.to_string(), *text))
+            .collect();
+        for (kind, html, md) in crate::analysis::fragments() {
+            builtin.push((format!("analyses/{kind}.html.j2"), html));
+            builtin.push((format!("analyses/{kind}.md.j2"), md));
+        }
         let mut files = BTreeMap::new();
-        for (name, text) in BUILTIN {
-            let own = study.dir.join("reports").join(name);
+        for (name, text) in builtin {
+            let own = study.dir.join("reports").join(&name);
             if own.is_file() {
                 let t = std::fs::read_to_string(&own).map_err(|e| Error::io(&own, e))?;
-                files.insert(*name, (own, t));
+                files.insert(name, (own, t));
             } else {
-                files.insert(
-                    *name,
-                    (
-                        PathBuf::from(format!("(built-in) reports/{name}")),
-                        text.to_string(),
-                    ),
-                );
+                let path = PathBuf::from(format!("(built-in) reports/{name}"));
+                files.insert(name, (path, text.to_string()));
             }
         }
         Ok(Templates { files })
