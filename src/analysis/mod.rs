@@ -4,18 +4,28 @@
 //! functions of [`crate::stats`], and returns plain serialisable results. Templates only format
 //! these numbers; tests check them.
 
-pub mod capability;
-pub mod codes;
-mod compare;
-mod crosstab;
 mod groups;
 pub mod kind;
-mod likert;
 mod methods;
-pub mod recommendations;
+#[macro_use]
 mod registry;
-mod scales;
 pub mod single;
+
+// The kinds of analysis. Each line: the kind (as in `crate::plan::Kind`) => its folder (named as
+// the kind is written) :: its result, and the folder of its report chapter (`<kind>.html.j2`,
+// `<kind>.md.j2`). Adding a kind is its folder and one line here (and its name and parameters in
+// the plan's table of kinds).
+registry! {
+    Likert => likert::LikertResult, "reports/analyses";
+    Scales => scales::ScalesResult, "reports/analyses";
+    Compare => compare::CompareResult, "reports/analyses";
+    Crosstab => crosstab::CrosstabResult, "reports/analyses";
+    Capability => capability::CapabilityResult, "reports/analyses";
+    Codes => codes::CodesResult, "reports/analyses";
+    Recommendations => recommendations::RecommendationsResult, "reports/analyses";
+    #[cfg(test)]
+    Toy => toy::ToyResult, "src/analysis/toy";
+}
 
 use serde::Serialize;
 
@@ -34,7 +44,6 @@ pub use crosstab::CrosstabResult;
 pub use groups::Groups;
 pub use likert::LikertResult;
 pub use methods::{Flag, MethodNote, Reference};
-pub use registry::{fragments, AnalysisResult};
 pub use scales::{scale_scores, ScalesResult};
 
 /// Why an analysis over groups did not run when there is nothing to group by.
@@ -216,7 +225,7 @@ pub fn run_entries(
     // back in the order written (the first error in that order is the one reported).
     let (rule_sets, others): (Vec<Planned>, Vec<Planned>) = plan
         .specs()
-        .partition(|(_, spec)| registry::reads_results(*spec.kind.get_ref()));
+        .partition(|(_, spec)| reads_results(*spec.kind.get_ref()));
     let mut entries = Vec::with_capacity(others.len() + rule_sets.len());
     for entry in crate::parallel::map(&others, |&(set, spec)| {
         entry_of(plan, set, spec, datasets, codings, &[])
@@ -316,7 +325,7 @@ fn entry_of(
         codings,
         earlier,
     };
-    let (source, result) = registry::run(&input)?;
+    let (source, result) = run(&input)?;
     Ok(Entry {
         id: spec.id().to_string(),
         title: spec.title.clone(),

@@ -1,33 +1,28 @@
-//! The registry of analysis kinds: one line per kind, and the only `match` on kinds. Adding a
-//! kind is its folder (which implements [`AnalysisKind`] for its result), its name in
-//! [`crate::plan::Kind`], and one line below.
-
-use serde::Serialize;
-
-use crate::error::Result;
-use crate::plan::Kind;
-
-use super::kind::{AnalysisKind, Input};
+//! The registry of analysis kinds: the macro that turns one line per kind (in
+//! [`crate::analysis`]) into the kind's module, its variant of `AnalysisResult`, and the only
+//! `match`es on kinds: what a result is as a kind, how a kind runs, its report chapter.
 
 macro_rules! registry {
     ($($(#[$attr:meta])* $kind:ident => $module:ident :: $result:ident, $fragments:literal;)*) => {
+        $($(#[$attr])* pub mod $module;)*
+
         /// The result of one analysis, tagged by its kind in results.json.
-        #[derive(Debug, Clone, Serialize)]
+        #[derive(Debug, Clone, serde::Serialize)]
         #[serde(tag = "kind", rename_all = "snake_case")]
         pub enum AnalysisResult {
-            $($(#[$attr])* $kind(Box<super::$module::$result>),)*
+            $($(#[$attr])* $kind(Box<$module::$result>),)*
         }
 
         impl AnalysisResult {
             /// The kind of analysis that made this result.
-            pub fn kind(&self) -> Kind {
+            pub fn kind(&self) -> $crate::plan::Kind {
                 match self {
-                    $($(#[$attr])* AnalysisResult::$kind(_) => Kind::$kind,)*
+                    $($(#[$attr])* AnalysisResult::$kind(_) => $crate::plan::Kind::$kind,)*
                 }
             }
 
             /// The result as its kind: what it publishes and how it appears.
-            pub fn as_kind(&self) -> &dyn AnalysisKind {
+            pub fn as_kind(&self) -> &dyn $crate::analysis::kind::AnalysisKind {
                 match self {
                     $($(#[$attr])* AnalysisResult::$kind(r) => r.as_ref(),)*
                 }
@@ -35,17 +30,19 @@ macro_rules! registry {
         }
 
         /// Whether analyses of `kind` read the other analyses' results (and so run last).
-        pub fn reads_results(kind: Kind) -> bool {
+        pub fn reads_results(kind: $crate::plan::Kind) -> bool {
             match kind {
-                $($(#[$attr])* Kind::$kind => <super::$module::$result as AnalysisKind>::reads_results(),)*
+                $($(#[$attr])* $crate::plan::Kind::$kind => <$module::$result as $crate::analysis::kind::AnalysisKind>::reads_results(),)*
             }
         }
 
         /// Runs one analysis of its kind: the source it read, and its result.
-        pub fn run(input: &Input) -> Result<(String, AnalysisResult)> {
+        pub fn run(
+            input: &$crate::analysis::kind::Input,
+        ) -> $crate::error::Result<(String, AnalysisResult)> {
             Ok(match *input.spec.kind.get_ref() {
-                $($(#[$attr])* Kind::$kind => {
-                    let (source, result) = <super::$module::$result as AnalysisKind>::run(input)?;
+                $($(#[$attr])* $crate::plan::Kind::$kind => {
+                    let (source, result) = <$module::$result as $crate::analysis::kind::AnalysisKind>::run(input)?;
                     (source, AnalysisResult::$kind(Box::new(result)))
                 })*
             })
@@ -54,12 +51,13 @@ macro_rules! registry {
         /// Each kind's report chapter as built in: its name and its HTML and Markdown templates
         /// (`<fragments>/<kind>.html.j2` and `.md.j2`, which a study may override under
         /// `reports/analyses/`).
+        #[allow(clippy::vec_init_then_push)] // one push per kind, each under its own cfg
         pub fn fragments() -> Vec<(&'static str, &'static str, &'static str)> {
             let mut out = Vec::new();
             $(
                 $(#[$attr])*
                 out.push((
-                    Kind::$kind.name(),
+                    $crate::plan::Kind::$kind.name(),
                     include_str!(concat!(
                         env!("CARGO_MANIFEST_DIR"), "/", $fragments, "/",
                         stringify!($module), ".html.j2"
@@ -73,16 +71,4 @@ macro_rules! registry {
             out
         }
     };
-}
-
-// Kind => its folder (named as the kind is written) :: its result, the folder of its report
-// chapter (`<kind>.html.j2`, `<kind>.md.j2`).
-registry! {
-    Likert => likert::LikertResult, "reports/analyses";
-    Scales => scales::ScalesResult, "reports/analyses";
-    Compare => compare::CompareResult, "reports/analyses";
-    Crosstab => crosstab::CrosstabResult, "reports/analyses";
-    Capability => capability::CapabilityResult, "reports/analyses";
-    Codes => codes::CodesResult, "reports/analyses";
-    Recommendations => recommendations::RecommendationsResult, "reports/analyses";
 }

@@ -6,7 +6,7 @@ mod check;
 mod codebook;
 mod feedback_form;
 mod init;
-mod run;
+pub(crate) mod run;
 mod stats;
 
 use std::io::Write;

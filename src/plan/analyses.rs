@@ -31,6 +31,9 @@ pub enum Kind {
     Codes,
     /// Recommendation rules over the other analyses' published results.
     Recommendations,
+    /// A kind that exists only to test that a kind plugs in (`src/analysis/toy/`).
+    #[cfg(test)]
+    Toy,
 }
 
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
@@ -205,7 +208,7 @@ pub struct KindSpec {
 }
 
 /// Every kind, in the order of [`Kind`].
-const KINDS: [KindSpec; 7] = [
+const KINDS: &[KindSpec] = &[
     KindSpec {
         kind: Kind::Likert,
         name: "likert",
@@ -276,6 +279,14 @@ const KINDS: [KindSpec; 7] = [
             "rules",
             "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
         )),
+    },
+    #[cfg(test)]
+    KindSpec {
+        kind: Kind::Toy,
+        name: "toy",
+        reads: Reads::Survey,
+        parameters: &[],
+        required: None,
     },
 ];
 
