@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod disclosure;
 pub mod error;
 pub mod format;
+pub mod geography;
 pub mod ingest;
 pub mod instrument;
 pub mod parallel;

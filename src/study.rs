@@ -58,6 +58,10 @@ struct StudyFile {
     #[serde(default)]
     territories: Vec<TerritoryFile>,
     #[serde(default)]
+    geography: GeographyFile,
+    #[serde(default)]
+    waves: Vec<WaveFile>,
+    #[serde(default)]
     sources: Vec<SourceFile>,
     #[serde(default)]
     report: ReportOptions,
@@ -119,6 +123,43 @@ struct TerritoryFile {
     name: Spanned<String>,
     #[serde(default)]
     aliases: Vec<String>,
+    /// Its level (`"region"`, `"ambito"`), one of `[geography] levels`.
+    #[serde(default)]
+    level: Option<String>,
+    /// The territory it belongs to, one level up.
+    #[serde(default)]
+    parent: Option<String>,
+    /// Its official code (ISTAT, NUTS).
+    #[serde(default)]
+    code: Option<String>,
+}
+
+/// `[geography]`: the levels of the territories, from the top down.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GeographyFile {
+    #[serde(default)]
+    levels: Vec<String>,
+}
+
+/// One `[[waves]]`: a round of data collection.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaveFile {
+    id: Spanned<String>,
+    #[serde(default)]
+    label: Option<Text>,
+    /// When it took place (a date or a period, as written: "2023", "2023-06").
+    #[serde(default)]
+    date: Option<String>,
+}
+
+/// A round of data collection (a year of a monitoring, baseline and follow-up).
+#[derive(Debug, Clone, Serialize)]
+pub struct Wave {
+    pub id: String,
+    pub label: Option<Text>,
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,6 +187,8 @@ struct SourceFile {
     id_column: Option<String>,
     territory_column: Option<String>,
     weight_column: Option<String>,
+    /// The column telling each row's wave (one of `[[waves]]`).
+    wave_column: Option<Spanned<String>>,
 }
 
 /// `[sources.columns]` of a segments source: the long table's column names.
@@ -203,6 +246,8 @@ pub struct Source {
     pub territory_column: Option<String>,
     /// A column of design weights: weighted means and percentages, with Kish's effective n.
     pub weight_column: Option<String>,
+    /// The column telling each row's wave: a respondent may then answer once per wave.
+    pub wave_column: Option<String>,
 }
 
 /// The column names of a long table (the defaults, or as mapped in study.toml).
@@ -243,6 +288,10 @@ pub struct Study {
     pub languages: Vec<String>,
     pub default_language: String,
     pub territories: Vec<Territory>,
+    /// The territories as a hierarchy of levels, with every spelling that means one.
+    pub geography: crate::geography::Geography,
+    /// The waves of data collection, in order (none for a study of one round).
+    pub waves: Vec<Wave>,
     pub sources: Vec<Source>,
     /// Coded focus-group transcripts (`kind = "segments"`).
     pub segment_sources: Vec<SegmentSource>,
@@ -331,23 +380,41 @@ impl Study {
             None => parsed.languages[0].clone(),
         };
 
-        let mut territories: Vec<Territory> = Vec::new();
-        let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        for t in &parsed.territories {
-            let name = t.name.get_ref().trim().to_string();
-            for spelling in std::iter::once(&name).chain(&t.aliases) {
-                if let Some(other) = seen.insert(fold(spelling), name.clone()) {
-                    return Err(at(
-                        t.name.span().start,
-                        format!(
-                            "the spelling '{spelling}' is given for both '{other}' and '{name}'"
-                        ),
-                    ));
-                }
+        let written: Vec<crate::geography::Written> = parsed
+            .territories
+            .iter()
+            .map(|t| crate::geography::Written {
+                name: t.name.get_ref(),
+                aliases: &t.aliases,
+                level: t.level.as_deref(),
+                parent: t.parent.as_deref(),
+                code: t.code.as_deref(),
+            })
+            .collect();
+        let geography = crate::geography::Geography::build(&parsed.geography.levels, &written)
+            .map_err(|(i, message)| at(parsed.territories[i].name.span().start, message))?;
+        let territories: Vec<Territory> = geography
+            .units
+            .iter()
+            .map(|u| Territory {
+                name: u.name.clone(),
+                aliases: u.aliases.clone(),
+            })
+            .collect();
+
+        let mut waves: Vec<Wave> = Vec::new();
+        for w in &parsed.waves {
+            let id = w.id.get_ref().trim().to_string();
+            if id.is_empty() || waves.iter().any(|x| fold(&x.id) == fold(&id)) {
+                return Err(at(
+                    w.id.span().start,
+                    format!("wave id '{id}' is empty or given twice"),
+                ));
             }
-            territories.push(Territory {
-                name,
-                aliases: t.aliases.clone(),
+            waves.push(Wave {
+                id,
+                label: w.label.clone(),
+                date: w.date.clone(),
             });
         }
 
@@ -449,6 +516,15 @@ impl Study {
                 id_column: s.id_column.clone(),
                 territory_column: s.territory_column.clone(),
                 weight_column: s.weight_column.clone(),
+                wave_column: match &s.wave_column {
+                    Some(w) if parsed.waves.is_empty() => {
+                        return Err(at(
+                            w.span().start,
+                            "wave_column names the column of each row's wave: declare the waves first ([[waves]] with id, label and date)".into(),
+                        ))
+                    }
+                    w => w.as_ref().map(|w| w.get_ref().clone()),
+                },
             });
         }
         let analyses = parsed
@@ -519,6 +595,8 @@ impl Study {
             languages: parsed.languages,
             default_language,
             territories,
+            geography,
+            waves,
             sources,
             segment_sources,
             analyses,
@@ -528,11 +606,20 @@ impl Study {
 
     /// The canonical territory name for a spelling found in the data (`"FIRENZE "` → `Firenze`).
     pub fn resolve_territory(&self, raw: &str) -> Option<&str> {
+        let unit = self.geography.resolve(raw)?;
+        Some(self.geography.units[unit].name.as_str())
+    }
+
+    /// The wave a value of a wave column means: its id, or its label in any language.
+    pub fn resolve_wave(&self, raw: &str) -> Option<usize> {
         let key = fold(raw);
-        self.territories
-            .iter()
-            .find(|t| fold(&t.name) == key || t.aliases.iter().any(|a| fold(a) == key))
-            .map(|t| t.name.as_str())
+        self.waves.iter().position(|w| {
+            fold(&w.id) == key
+                || w.label.as_ref().is_some_and(|l| match l {
+                    Text::One(s) => fold(s) == key,
+                    Text::PerLanguage(m) => m.values().any(|s| fold(s) == key),
+                })
+        })
     }
 
     /// How a path inside the study is shown to the user: relative to the study folder when possible.

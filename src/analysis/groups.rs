@@ -35,6 +35,12 @@ impl AnsweredShown {
     }
 }
 
+/// What a grouping reads: a column, or the territory column lifted to a level of the geography.
+enum Grouping<'a> {
+    Column(&'a str),
+    Level(&'a str, usize),
+}
+
 /// The groups of one grouping column.
 #[derive(Debug, Clone, Serialize)]
 pub struct Groups {
@@ -48,20 +54,62 @@ pub struct Groups {
 }
 
 impl Groups {
+    /// What `by` groups by in `dataset`: a column of it, the wave column (`"wave"`), or the
+    /// territory column at a level of the study's geography (`"region"`); `None` when neither.
+    fn grouping<'a>(study: &Study, dataset: &'a Dataset, by: &'a str) -> Option<Grouping<'a>> {
+        if dataset.has(by) {
+            return Some(Grouping::Column(by));
+        }
+        if by == "wave" {
+            return dataset.wave_column.as_deref().map(Grouping::Column);
+        }
+        let level = study.geography.level(by)?;
+        dataset
+            .territory_column
+            .as_deref()
+            .map(|t| Grouping::Level(t, level))
+    }
+
+    /// Whether `by` names something `dataset` can be grouped by.
+    pub fn can_group(study: &Study, dataset: &Dataset, by: &str) -> bool {
+        Groups::grouping(study, dataset, by).is_some()
+    }
+
     /// Groups by `by`, or by the source's territory column; `None` when there is no such column.
     pub fn of(study: &Study, dataset: &Dataset, by: Option<&str>) -> Option<Groups> {
         let by = by.or(dataset.territory_column.as_deref())?;
+        let (column, level) = match Groups::grouping(study, dataset, by)? {
+            Grouping::Column(c) => (c, None),
+            Grouping::Level(c, l) => (c, Some(l)),
+        };
         // Each row's value as the index of a distinct value: one string per distinct value,
         // not one per row.
         let mut distinct: Vec<String> = Vec::new();
-        let raw: Vec<Option<usize>> = if let Some(t) = dataset.texts(by) {
-            let mut seen: HashMap<&str, usize> = HashMap::new();
+        let raw: Vec<Option<usize>> = if let Some(t) = dataset.texts(column) {
+            let geography = &study.geography;
+            // A territory at a level above its own: the one it belongs to.
+            let lift = |s: &str| -> Option<String> {
+                match level {
+                    None => Some(s.to_string()),
+                    Some(l) => {
+                        let unit = geography.ancestor(geography.resolve(s)?, l)?;
+                        Some(geography.units[unit].name.clone())
+                    }
+                }
+            };
+            let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
             t.into_iter()
                 .map(|v| {
-                    v.map(|s| {
+                    v.and_then(|s| {
                         *seen.entry(s).or_insert_with(|| {
-                            distinct.push(s.to_string());
-                            distinct.len() - 1
+                            let name = lift(s)?;
+                            Some(match distinct.iter().position(|d| *d == name) {
+                                Some(k) => k,
+                                None => {
+                                    distinct.push(name);
+                                    distinct.len() - 1
+                                }
+                            })
                         })
                     })
                 })
@@ -69,7 +117,7 @@ impl Groups {
         } else {
             let mut seen: HashMap<u64, usize> = HashMap::new();
             dataset
-                .numbers(by)?
+                .numbers(column)?
                 .into_iter()
                 .map(|v| {
                     v.map(|x| {
@@ -84,12 +132,19 @@ impl Groups {
         let present: BTreeSet<&str> = distinct.iter().map(String::as_str).collect();
         let mut names: Vec<String> = Vec::new();
         let mut labels: Vec<Labels> = Vec::new();
-        let item = dataset.instrument.item(by);
-        if dataset.territory_column.as_deref() == Some(by) && !study.territories.is_empty() {
+        let item = dataset.instrument.item(column);
+        if dataset.territory_column.as_deref() == Some(column) && !study.territories.is_empty() {
             for t in &study.territories {
                 if present.contains(t.name.as_str()) {
                     names.push(t.name.clone());
                     labels.push(Labels::new());
+                }
+            }
+        } else if dataset.wave_column.as_deref() == Some(column) {
+            for w in &study.waves {
+                if present.contains(w.id.as_str()) {
+                    names.push(w.id.clone());
+                    labels.push(w.label.as_ref().map(|l| l.labels()).unwrap_or_default());
                 }
             }
         } else if let Some(list) = item.and_then(|i| dataset.instrument.list_of(i)) {
@@ -131,7 +186,7 @@ impl Groups {
     ) -> Result<Option<Groups>> {
         match by {
             Some(b) => {
-                if !dataset.has(b.get_ref()) {
+                if !Groups::can_group(study, dataset, b.get_ref()) {
                     return Err(set.error_at(
                         b,
                         format!(

@@ -69,6 +69,7 @@ pub fn map_columns(
             &source.id_column,
             &source.territory_column,
             &source.weight_column,
+            &source.wave_column,
         ]
         .iter()
         .any(|c| c.as_deref() == Some(h))

@@ -124,6 +124,20 @@ impl Column {
         self.len() == 0
     }
 
+    /// The text of row `i` (none for a number or no value).
+    pub fn text(&self, i: usize) -> Option<&str> {
+        match &self.data {
+            ColumnData::Texts { codes, dictionary } => {
+                dictionary.get(*codes.get(i)? as usize).map(String::as_str)
+            }
+            ColumnData::Strings { text, spans } => {
+                let &(a, b) = spans.get(i)?;
+                text.get(a..b)
+            }
+            ColumnData::Numbers(_) => None,
+        }
+    }
+
     /// Whether row `i` has no value.
     pub fn is_missing(&self, i: usize) -> bool {
         match &self.data {
@@ -189,6 +203,8 @@ pub struct Dataset {
     pub id_column: Option<String>,
     /// The column of design weights, when the source names one.
     pub weight_column: Option<String>,
+    /// The column of each row's wave (a wave id), when the source has waves.
+    pub wave_column: Option<String>,
     pub dropped: Vec<Dropped>,
 }
 
@@ -268,6 +284,7 @@ mod tests {
             territory_column: None,
             id_column: None,
             weight_column: None,
+            wave_column: None,
             dropped: Vec::new(),
         };
         let choices = vec![Some("Prato"), None, Some("Firenze"), Some("Prato")];

@@ -73,6 +73,7 @@ pub fn check_table(
         (&source.id_column, "id_column"),
         (&source.territory_column, "territory_column"),
         (&source.weight_column, "weight_column"),
+        (&source.wave_column, "wave_column"),
     ] {
         if let Some(name) = key {
             if !map.by_item.contains_key(name) && !map.extra.contains_key(name) {
@@ -103,6 +104,8 @@ pub fn check_table(
         let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
         let column = if is_territory {
             values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
+        } else if source.wave_column.as_deref() == Some(item.name.as_str()) {
+            values::wave_column(&item.name, &table, mapping.index(), study, &mut diags)
         } else if source.weight_column.as_deref() == Some(item.name.as_str()) {
             // A weight computed in the form (a `calculate`) is read as a weight, not as text.
             values::weight_column(&item.name, &table, mapping.index(), &mut diags)
@@ -130,6 +133,8 @@ pub fn check_table(
         let is_territory = source.territory_column.as_deref() == Some(name.as_str());
         let column = if is_territory {
             values::territory_column(name, &table, j, study, &mut diags)
+        } else if source.wave_column.as_deref() == Some(name.as_str()) {
+            values::wave_column(name, &table, j, study, &mut diags)
         } else if source.weight_column.as_deref() == Some(name.as_str()) {
             values::weight_column(name, &table, j, &mut diags)
         } else {
@@ -145,14 +150,23 @@ pub fn check_table(
         columns.push(column);
     }
 
-    // Duplicated respondent ids: the first answer is kept.
+    // Duplicated respondent ids (within a wave, when the source has waves): the first answer is
+    // kept.
     let mut keep = vec![true; height];
+    let waves: Vec<Option<&str>> = match &source.wave_column {
+        Some(w) => columns
+            .iter()
+            .find(|c| &c.name == w)
+            .map(|c| (0..height).map(|i| c.text(i)).collect())
+            .unwrap_or_else(|| vec![None; height]),
+        None => Vec::new(),
+    };
     let mut dropped = Vec::new();
     if let Some(id) = &source.id_column {
         let j = origins[id].index;
         // Ids are looked up borrowed from the table: no string is made per row.
         let column = &table.columns[j];
-        let mut first: std::collections::HashMap<std::borrow::Cow<'_, str>, u32> =
+        let mut first: std::collections::HashMap<(Option<&str>, std::borrow::Cow<'_, str>), u32> =
             std::collections::HashMap::with_capacity(height);
         // A required id item already reports its empty cells as `required-missing`.
         let reported = instrument
@@ -176,12 +190,14 @@ pub fn check_table(
                 );
                 continue;
             }
-            if let Some(row) = first.get(&value) {
+            let wave = waves.get(i).copied().flatten();
+            if let Some(row) = first.get(&(wave, value.clone())) {
+                let within = wave.map_or(String::new(), |w| format!(" in wave {w}"));
                 diags.warning(
                     "duplicate-id",
                     table.cell_location(i, j),
                     format!(
-                        "this respondent id was already used on row {row}; this answer is left out, the first one is kept"
+                        "this respondent id was already used{within} on row {row}; this answer is left out, the first one is kept"
                     ),
                 );
                 *kept = false;
@@ -191,7 +207,7 @@ pub fn check_table(
                     kept_row: Some(*row),
                 });
             } else {
-                first.insert(value, table.row_numbers[i]);
+                first.insert((wave, value), table.row_numbers[i]);
             }
         }
     }
@@ -230,6 +246,7 @@ pub fn check_table(
             territory_column: source.territory_column.clone(),
             id_column: source.id_column.clone(),
             weight_column: source.weight_column.clone(),
+            wave_column: source.wave_column.clone(),
             instrument,
             dropped,
         },

@@ -180,6 +180,41 @@ pub fn territory_column(
     Column::new(name.into(), values)
 }
 
+/// A column of waves: each value is a wave of the study (its id, or its label), kept as the
+/// wave's id; anything else is an error.
+pub fn wave_column(
+    name: &str,
+    table: &RawTable,
+    j: usize,
+    study: &Study,
+    diags: &mut Diagnostics,
+) -> Column {
+    let known: Vec<&str> = study.waves.iter().map(|w| w.id.as_str()).collect();
+    let values: Vec<Option<String>> = table.columns[j]
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            let raw = cell_text(&cell)?;
+            match study.resolve_wave(&raw) {
+                Some(w) => Some(study.waves[w].id.clone()),
+                None => {
+                    diags.error(
+                        "unknown-wave",
+                        table.cell_location(i, j),
+                        format!(
+                            "{} is not a wave of the study ({}); add it to [[waves]] in study.toml",
+                            show_value(&raw),
+                            known.join(", ")
+                        ),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+    Column::new(name.into(), values)
+}
+
 /// The typed column of one item.
 pub fn item_column(
     table: &RawTable,

@@ -149,7 +149,7 @@ impl Plan {
             let Some(ins) = self.instrument(&source.name) else {
                 continue;
             };
-            names_in_questionnaire(set, spec, ins, source.territory_column.as_deref())?;
+            names_in_questionnaire(set, spec, ins, study, source)?;
         }
         // Rules read the other analyses' results: what they name is checked now (a rule naming
         // a recommendations analysis is told that rules do not read that kind).
@@ -172,8 +172,16 @@ fn names_in_questionnaire(
     set: &SpecSet,
     spec: &Spec,
     ins: &Instrument,
-    territory_column: Option<&str>,
+    study: &Study,
+    source: &crate::study::Source,
 ) -> Result<()> {
+    let territory_column = source.territory_column.as_deref();
+    // Beside a question: the territory column, the waves, a level of the geography.
+    let groups_by = |name: &str| {
+        Some(name) == territory_column
+            || (source.wave_column.is_some() && name == "wave")
+            || (territory_column.is_some() && study.geography.level(name).is_some())
+    };
     let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
     let mut groupings: Vec<&toml::Spanned<String>> = spec.by.iter().collect();
     for (parameter, names) in spec.kind.get_ref().spec().parameters {
@@ -224,17 +232,35 @@ fn names_in_questionnaire(
     }
     for b in groupings {
         let name = b.get_ref();
-        if ins.item(name).is_none() && Some(name.as_str()) != territory_column {
+        if ins.item(name).is_none() && !groups_by(name) {
             return Err(set.error_at(
                 b,
                 format!(
-                    "'{name}' is not a question of {} (a grouping names a question, or the territory column)",
-                    ins.file
+                    "'{name}' is not a question of {} (a grouping names {})",
+                    ins.file,
+                    groupings_allowed(study, source)
                 ),
             ));
         }
     }
     Ok(())
+}
+
+/// What a grouping may name in a source: "a question, or the territory column", and the waves
+/// and the levels of the territories when the study has them.
+fn groupings_allowed(study: &Study, source: &crate::study::Source) -> String {
+    let mut allowed = vec!["a question".to_string(), "the territory column".to_string()];
+    if source.wave_column.is_some() {
+        allowed.push("\"wave\"".into());
+    }
+    if source.territory_column.is_some() && study.geography.is_hierarchy() {
+        allowed.push(format!(
+            "a level of the territories ({})",
+            study.geography.levels.join(", ")
+        ));
+    }
+    let last = allowed.pop().unwrap_or_default();
+    format!("{}, or {last}", allowed.join(", "))
 }
 
 /// The names written in a list parameter (none when it is not written).

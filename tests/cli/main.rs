@@ -11,6 +11,7 @@ mod example;
 mod findings;
 mod focus_groups;
 mod formats;
+mod geography;
 mod golden;
 mod real_world;
 mod recommendations;

@@ -1,0 +1,255 @@
+//! Territories at two levels (regions and their ambiti) and waves of data collection: grouping
+//! by a level or by wave, duplicates checked within a wave, and every mistake located.
+
+use serde_json::Value;
+
+use crate::common::{capakit, check, instrument, run_study};
+
+/// One answer: id, ambito, wave, edu_1.
+type Row = (String, &'static str, &'static str, u8);
+
+/// A study of ambiti in two regions over two waves.
+fn two_level_study(dir: &std::path::Path, rows: &[Row], extra: &str) {
+    let mut csv = String::from("respondent_id;territory;wave;age;care_setting;edu_1;edu_2;edu_3\n");
+    for (id, ambito, wave, edu1) in rows {
+        csv.push_str(&format!("{id};{ambito};{wave};19;affido;{edu1};3;3\n"));
+    }
+    std::fs::write(dir.join("data.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("analyses.toml"),
+        r#"
+[[analysis]]
+id = "by-region"
+kind = "likert"
+by = "region"
+items = ["edu_1"]
+
+[[analysis]]
+id = "by-wave"
+kind = "likert"
+by = "wave"
+items = ["edu_1"]
+"#,
+    )
+    .unwrap();
+    let toml = format!(
+        r#"title = "Monitoraggio"
+languages = ["it", "en"]
+analyses = ["analyses.toml"]
+
+[geography]
+levels = ["region", "ambito"]
+
+[[territories]]
+name = "Toscana"
+level = "region"
+code = "09"
+
+[[territories]]
+name = "Prato"
+level = "ambito"
+parent = "Toscana"
+
+[[territories]]
+name = "Firenze"
+level = "ambito"
+parent = "Toscana"
+
+[[territories]]
+name = "Lazio"
+level = "region"
+code = "12"
+
+[[territories]]
+name = "Roma 1"
+level = "ambito"
+parent = "Lazio"
+aliases = ["RM1"]
+
+[[waves]]
+id = "2023"
+label = {{ it = "Prima annualità", en = "First year" }}
+date = "2023"
+
+[[waves]]
+id = "2024"
+label = {{ it = "Seconda annualità", en = "Second year" }}
+date = "2024"
+
+[[sources]]
+path = "data.csv"
+instrument = "{instrument}"
+id_column = "respondent_id"
+territory_column = "territory"
+wave_column = "wave"
+{extra}
+"#,
+        instrument = instrument().display(),
+    );
+    std::fs::write(dir.join("study.toml"), toml).unwrap();
+}
+
+/// 60 young people seen in both waves, in three ambiti; a deterministic answer per person and wave.
+fn panel() -> Vec<Row> {
+    let ambiti = ["Prato", "Firenze", "RM1"];
+    let mut rows = Vec::new();
+    for wave in ["2023", "2024"] {
+        for i in 0..60u32 {
+            let answer = 1 + ((i * 7 + if wave == "2024" { 3 } else { 0 }) % 5) as u8;
+            rows.push((format!("CL-{i}"), ambiti[(i % 3) as usize], wave, answer));
+        }
+    }
+    rows
+}
+
+fn groups(a: &Value) -> Vec<&str> {
+    a["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn analyses_group_by_region_and_by_wave() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = panel();
+    two_level_study(dir.path(), &rows, "");
+    // The same 60 ids in both waves are no duplicates.
+    // (The fixture leaves out most questions: warnings, no errors.)
+    let (code, out, err) = check(dir.path());
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        !out.contains("error[") && !out.contains("duplicate-id"),
+        "{out}"
+    );
+    let r = run_study(dir.path(), &dir.path().join("out"), false);
+    let by_id = |id: &str| -> Value {
+        r["analyses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Counted here independently: answers of edu_1 per region and per wave.
+    let count = |keep: &dyn Fn(&Row) -> bool| -> Vec<u64> {
+        let mut c = vec![0u64; 5];
+        for r in rows.iter().filter(|r| keep(r)) {
+            c[r.3 as usize - 1] += 1;
+        }
+        c
+    };
+    let region = by_id("by-region");
+    assert_eq!(groups(&region), ["Toscana", "Lazio"]);
+    let item = &region["items"][0];
+    let toscana = count(&|r| r.1 != "RM1");
+    let lazio = count(&|r| r.1 == "RM1");
+    for (g, expected) in [(0, &toscana), (1, &lazio)] {
+        let counts: Vec<u64> = item["groups"][g]["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap())
+            .collect();
+        assert_eq!(&counts, expected, "group {g}");
+    }
+    assert_eq!(item["groups"][0]["size"], 80);
+    assert_eq!(item["groups"][1]["size"], 40);
+    let wave = by_id("by-wave");
+    assert_eq!(groups(&wave), ["2023", "2024"]);
+    assert_eq!(wave["group_labels"][1]["it"], "Seconda annualità");
+    let first = count(&|r| r.2 == "2023");
+    let counts: Vec<u64> = wave["items"][0]["groups"][0]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, first);
+}
+
+#[test]
+fn a_respondent_twice_in_one_wave_is_a_duplicate_of_that_wave() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = panel();
+    rows.push(("CL-4".into(), "Prato", "2024", 2));
+    two_level_study(dir.path(), &rows, "");
+    let (code, out, err) = check(dir.path());
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(out.matches("duplicate-id").count(), 1, "{out}");
+    // CL-4 is on row 6 (2023) and row 66 (2024); the repeat is row 122.
+    assert!(
+        out.contains("data.csv, row 122, column A (respondent_id): this respondent id was already used in wave 2024 on row 66"),
+        "{out}"
+    );
+}
+
+#[test]
+fn unknown_waves_levels_and_parents_are_located() {
+    // A wave the study does not declare: the cell.
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = panel();
+    rows[10].2 = "2025";
+    two_level_study(dir.path(), &rows, "");
+    let (code, out, _) = check(dir.path());
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("error[unknown-wave]: data.csv, row 12, column C (wave): \"2025\" is not a wave of the study (2023, 2024)"),
+        "{out}"
+    );
+
+    // Grouping by a level the study does not have: the analyses file's line and column.
+    let dir = tempfile::tempdir().unwrap();
+    two_level_study(dir.path(), &panel(), "");
+    let a = std::fs::read_to_string(dir.path().join("analyses.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("analyses.toml"),
+        a.replace("by = \"region\"", "by = \"province\""),
+    )
+    .unwrap();
+    let (code, _, err) = check(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("analyses.toml, line 5, column 6")
+            && err.contains("'province' is not a question")
+            && err.contains("\"wave\", or a level of the territories (region, ambito)"),
+        "{err}"
+    );
+
+    // An ambito without its region, and a wave column without waves: study.toml's place.
+    let dir = tempfile::tempdir().unwrap();
+    two_level_study(dir.path(), &panel(), "");
+    let s = std::fs::read_to_string(dir.path().join("study.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("study.toml"),
+        s.replace("parent = \"Lazio\"\n", ""),
+    )
+    .unwrap();
+    let (code, _, err) = check(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("study.toml, line 29, column 8")
+            && err.contains("name its parent (the 'region' it belongs to)"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("data.csv"), "respondent_id;territory\n").unwrap();
+    std::fs::write(
+        dir.path().join("study.toml"),
+        format!(
+            "title = \"x\"\n[[sources]]\npath = \"data.csv\"\ninstrument = \"{}\"\nwave_column = \"wave\"\n",
+            instrument().display()
+        ),
+    )
+    .unwrap();
+    let out = capakit().arg("check").arg(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("study.toml, line 5, column 15") && err.contains("declare the waves first"),
+        "{err}"
+    );
+}
