@@ -1,5 +1,6 @@
 //! The research team's respondent-level file, written only by `run --internal`: one row per
-//! respondent with a keyed pseudonym (no id at all without a key), the territory and every scale
+//! respondent with a keyed pseudonym (no id at all without a key), the territory, the wave (in a
+//! study with waves) and every scale
 //! score, for those who go on in R or SPSS. Cells are neutralised against formula injection;
 //! separator and decimal mark follow the report's language (`;` and `,` for Italian Excel).
 
@@ -29,6 +30,11 @@ pub fn scores_csv(datasets: &[Dataset], pseudo: Option<&Pseudonymiser>, lang: &s
         header.push("pseudonym");
     }
     header.push("territory");
+    // With waves, each row's wave: the same pseudonym in two waves is the same young person.
+    let with_waves = datasets.iter().any(|d| d.wave_column.is_some());
+    if with_waves {
+        header.push("wave");
+    }
     header.extend(scales.iter().map(String::as_str));
     let fields: Vec<Field> = header.iter().map(|h| Field::Text(h)).collect();
     let mut out = csv_line(&fields, sep, comma);
@@ -39,6 +45,7 @@ pub fn scores_csv(datasets: &[Dataset], pseudo: Option<&Pseudonymiser>, lang: &s
             .collect();
         let ids = d.id_column.as_deref().and_then(|c| d.texts(c));
         let territories = d.territories();
+        let waves = d.wave_column.as_deref().and_then(|c| d.texts(c));
         for i in 0..d.height() {
             let pseudonym = match (pseudo, &ids) {
                 (Some(p), Some(ids)) => ids[i].map(|id| p.of(id)),
@@ -49,6 +56,10 @@ pub fn scores_csv(datasets: &[Dataset], pseudo: Option<&Pseudonymiser>, lang: &s
                 row.push(pseudonym.as_deref().map_or(Field::Empty, Field::Text));
             }
             row.push(territories[i].map_or(Field::Empty, Field::Text));
+            if with_waves {
+                let wave = waves.as_ref().and_then(|w| w[i]);
+                row.push(wave.map_or(Field::Empty, Field::Text));
+            }
             let numbers: Vec<Option<f64>> = columns
                 .iter()
                 .map(|c| c.as_ref().and_then(|v| v[i]))

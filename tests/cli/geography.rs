@@ -253,3 +253,33 @@ fn unknown_waves_levels_and_parents_are_located() {
         "{err}"
     );
 }
+
+#[test]
+fn the_research_teams_scores_carry_the_wave_and_link_a_person_across_waves() {
+    let dir = tempfile::tempdir().unwrap();
+    two_level_study(dir.path(), &panel(), "");
+    let out = dir.path().join("internal");
+    let done = capakit()
+        .args(["run", dir.path().to_str().unwrap(), "--internal", "--out"])
+        .arg(&out)
+        .env("CAPAKIT_PSEUDONYM_KEY", "capakit-test-key-0123456789")
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let csv = std::fs::read_to_string(out.join("INTERNAL-scores-unsuppressed.csv")).unwrap();
+    assert!(csv.starts_with("source;pseudonym;territory;wave;"), "{csv}");
+    // Python: hmac.new(b'capakit-test-key-0123456789', b'CL-0', hashlib.sha256).hexdigest()[:16]
+    let cl0: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains(";P-8a76d27511f8346d;"))
+        .collect();
+    assert_eq!(cl0.len(), 2, "{csv}");
+    assert!(
+        cl0[0].contains(";Prato;2023;") && cl0[1].contains(";Prato;2024;"),
+        "{cl0:?}"
+    );
+}
