@@ -37,8 +37,17 @@ pub struct Geography {
     spellings: HashMap<String, usize>,
 }
 
-/// Why a geography cannot be built: the territory (its index in the order given) and the message.
-pub type Refusal = (usize, String);
+/// What a refusal points at in a territory as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Name,
+    Level,
+    Parent,
+}
+
+/// Why a geography cannot be built: the territory (its index in the order given), the key at
+/// fault, and the message. A mistake in `[geography] levels` itself has no territory.
+pub type Refusal = (Option<usize>, Key, String);
 
 /// A territory as written: name, aliases, level, parent's name, code.
 pub struct Written<'a> {
@@ -53,41 +62,80 @@ impl Geography {
     /// Builds the hierarchy: `levels` in order from the top (else the levels in the order first
     /// written, else one level); every territory below the top names its parent one level up.
     pub fn build(levels: &[String], written: &[Written]) -> Result<Geography, Refusal> {
+        for (i, l) in levels.iter().enumerate() {
+            if levels[..i].contains(l) {
+                return Err((None, Key::Name, format!("the level '{l}' is given twice")));
+            }
+        }
         let mut g = Geography {
             levels: levels.to_vec(),
             ..Geography::default()
         };
-        let declared = !levels.is_empty();
+        if levels.is_empty() {
+            // Without declared levels, one level: every territory at it.
+            let mut named: Vec<&str> = written.iter().filter_map(|t| t.level).collect();
+            named.dedup();
+            if let Some(i) = written
+                .iter()
+                .position(|t| t.level.is_some_and(|l| Some(&l) != named.first()))
+            {
+                return Err((
+                    Some(i),
+                    Key::Level,
+                    "territories at more than one level: declare the levels from the top down, [geography] levels = [\"region\", \"ambito\"]".into(),
+                ));
+            }
+            g.levels
+                .push(named.first().unwrap_or(&DEFAULT_LEVEL).to_string());
+        }
         for (i, t) in written.iter().enumerate() {
-            let level_name = t.level.unwrap_or(DEFAULT_LEVEL);
-            let level = match g.levels.iter().position(|l| l == level_name) {
-                Some(l) => l,
-                None if declared => {
-                    return Err((
-                        i,
+            let level = match t.level {
+                Some(name) => g.levels.iter().position(|l| l == name).ok_or_else(|| {
+                    (
+                        Some(i),
+                        Key::Level,
                         format!(
-                            "level = '{level_name}' is not one of [geography] levels ({})",
+                            "level = '{name}' is not one of [geography] levels ({})",
+                            g.levels.join(", ")
+                        ),
+                    )
+                })?,
+                None if g.levels.len() > 1 => {
+                    return Err((
+                        Some(i),
+                        Key::Name,
+                        format!(
+                            "'{}' names no level: give it level = \"…\" (one of {})",
+                            t.name.trim(),
                             g.levels.join(", ")
                         ),
                     ))
                 }
-                None => {
-                    g.levels.push(level_name.to_string());
-                    g.levels.len() - 1
-                }
+                None => 0,
             };
             let name = t.name.trim().to_string();
-            for spelling in std::iter::once(&name).chain(t.aliases) {
-                if let Some(&other) = g.spellings.get(&fold(spelling)) {
-                    return Err((
-                        i,
-                        format!(
-                            "the spelling '{spelling}' is given for both '{}' and '{name}'",
-                            g.units[other].name
-                        ),
-                    ));
+            let index = g.units.len();
+            let spellings = std::iter::once(&name)
+                .chain(t.aliases)
+                .map(String::as_str)
+                .chain(t.code);
+            for spelling in spellings {
+                match g.spellings.get(&fold(spelling)) {
+                    Some(&other) if other != index => {
+                        return Err((
+                            Some(i),
+                            Key::Name,
+                            format!(
+                                "the spelling '{spelling}' is given for both '{}' and '{name}'",
+                                g.units[other].name
+                            ),
+                        ))
+                    }
+                    Some(_) => {}
+                    None => {
+                        g.spellings.insert(fold(spelling), index);
+                    }
                 }
-                g.spellings.insert(fold(spelling), g.units.len());
             }
             g.units.push(Unit {
                 name,
@@ -102,18 +150,31 @@ impl Geography {
             let level = g.units[i].level;
             let parent = match t.parent {
                 Some(p) => {
-                    let found = g
-                        .units
-                        .iter()
-                        .position(|u| fold(&u.name) == fold(p))
-                        .ok_or_else(|| (i, format!("parent = '{p}' is not a territory of the study")))?;
-                    if level == 0 || g.units[found].level != level - 1 {
+                    let found = g.resolve(p).ok_or_else(|| {
+                        (
+                            Some(i),
+                            Key::Parent,
+                            format!("parent = '{p}' is not a territory of the study"),
+                        )
+                    })?;
+                    if level == 0 {
                         return Err((
-                            i,
+                            Some(i),
+                            Key::Parent,
                             format!(
-                                "parent = '{p}': the parent of a territory at level '{}' is a territory one level up{}",
+                                "parent = '{p}': '{}' is at the top level ('{}'), which has no parent",
+                                g.units[i].name, g.levels[0]
+                            ),
+                        ));
+                    }
+                    if g.units[found].level != level - 1 {
+                        return Err((
+                            Some(i),
+                            Key::Parent,
+                            format!(
+                                "parent = '{p}': the parent of a territory at level '{}' is one at level '{}'",
                                 g.levels[level],
-                                if level == 0 { " (this is the top level)".to_string() } else { format!(" (level '{}')", g.levels[level - 1]) }
+                                g.levels[level - 1]
                             ),
                         ));
                     }
@@ -121,7 +182,8 @@ impl Geography {
                 }
                 None if level > 0 => {
                     return Err((
-                        i,
+                        Some(i),
+                        Key::Name,
                         format!(
                             "'{}' is at level '{}': name its parent (the '{}' it belongs to) with parent = \"…\"",
                             g.units[i].name,
@@ -221,8 +283,8 @@ mod tests {
     fn a_broken_hierarchy_is_refused_with_the_territory() {
         let levels = ["region".to_string(), "ambito".to_string()];
         let e = Geography::build(&levels, &[t("Prato", "ambito", None)]).unwrap_err();
-        assert_eq!(e.0, 0);
-        assert!(e.1.contains("name its parent"), "{}", e.1);
+        assert_eq!((e.0, e.1), (Some(0), Key::Name));
+        assert!(e.2.contains("name its parent"), "{}", e.2);
         let e = Geography::build(
             &levels,
             &[
@@ -234,11 +296,40 @@ mod tests {
         assert_eq!(
             e,
             (
-                1,
+                Some(1),
+                Key::Parent,
                 "parent = 'Umbria' is not a territory of the study".into()
             )
         );
         let e = Geography::build(&levels, &[t("Prato", "province", None)]).unwrap_err();
-        assert!(e.1.contains("is not one of [geography] levels"), "{}", e.1);
+        assert_eq!(e.1, Key::Level);
+        assert!(e.2.contains("is not one of [geography] levels"), "{}", e.2);
+        // Levels written without being declared, and declared twice.
+        let e = Geography::build(
+            &[],
+            &[
+                t("Toscana", "region", None),
+                t("Prato", "ambito", Some("Toscana")),
+            ],
+        )
+        .unwrap_err();
+        assert!(e.2.contains("declare the levels"), "{}", e.2);
+        let e = Geography::build(&["region".into(), "region".into()], &[]).unwrap_err();
+        assert_eq!(e.0, None);
+    }
+
+    #[test]
+    fn a_territorys_own_spellings_may_repeat_and_its_code_resolves() {
+        let aliases = ["PRATO".to_string(), "po".to_string(), "PO".to_string()];
+        let w = [Written {
+            name: "Prato",
+            aliases: &aliases,
+            level: None,
+            parent: None,
+            code: Some("100"),
+        }];
+        let g = Geography::build(&[], &w).unwrap();
+        assert_eq!(g.resolve("100"), Some(0));
+        assert_eq!(g.resolve("Po"), Some(0));
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::instrument::{label_in, Labels};
+use crate::text::{label_in, Labels};
 
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq)]

@@ -125,10 +125,10 @@ struct TerritoryFile {
     aliases: Vec<String>,
     /// Its level (`"region"`, `"ambito"`), one of `[geography] levels`.
     #[serde(default)]
-    level: Option<String>,
+    level: Option<Spanned<String>>,
     /// The territory it belongs to, one level up.
     #[serde(default)]
-    parent: Option<String>,
+    parent: Option<Spanned<String>>,
     /// Its official code (ISTAT, NUTS).
     #[serde(default)]
     code: Option<String>,
@@ -139,7 +139,7 @@ struct TerritoryFile {
 #[serde(deny_unknown_fields)]
 struct GeographyFile {
     #[serde(default)]
-    levels: Vec<String>,
+    levels: Option<Spanned<Vec<String>>>,
 }
 
 /// One `[[waves]]`: a round of data collection.
@@ -292,6 +292,8 @@ pub struct Study {
     pub geography: crate::geography::Geography,
     /// The waves of data collection, in order (none for a study of one round).
     pub waves: Vec<Wave>,
+    /// Every wave's id and labels, folded, and the wave they mean.
+    wave_spellings: std::collections::HashMap<String, usize>,
     pub sources: Vec<Source>,
     /// Coded focus-group transcripts (`kind = "segments"`).
     pub segment_sources: Vec<SegmentSource>,
@@ -386,13 +388,32 @@ impl Study {
             .map(|t| crate::geography::Written {
                 name: t.name.get_ref(),
                 aliases: &t.aliases,
-                level: t.level.as_deref(),
-                parent: t.parent.as_deref(),
+                level: t.level.as_ref().map(|l| l.get_ref().as_str()),
+                parent: t.parent.as_ref().map(|p| p.get_ref().as_str()),
                 code: t.code.as_deref(),
             })
             .collect();
-        let geography = crate::geography::Geography::build(&parsed.geography.levels, &written)
-            .map_err(|(i, message)| at(parsed.territories[i].name.span().start, message))?;
+        let levels = &parsed.geography.levels;
+        let geography = crate::geography::Geography::build(
+            levels.as_ref().map_or(&[], |l| l.get_ref()),
+            &written,
+        )
+        .map_err(|(i, key, message)| {
+            use crate::geography::Key;
+            let start = match i.map(|i| &parsed.territories[i]) {
+                None => levels.as_ref().map_or(0, |l| l.span().start),
+                Some(t) => {
+                    match key {
+                        Key::Level => t.level.as_ref().map(|l| l.span()),
+                        Key::Parent => t.parent.as_ref().map(|p| p.span()),
+                        Key::Name => None,
+                    }
+                    .unwrap_or(t.name.span())
+                    .start
+                }
+            };
+            at(start, message)
+        })?;
         let territories: Vec<Territory> = geography
             .units
             .iter()
@@ -402,14 +423,31 @@ impl Study {
             })
             .collect();
 
+        // Each wave's id and labels, as a value of a wave column may spell it.
         let mut waves: Vec<Wave> = Vec::new();
+        let mut wave_spellings: std::collections::HashMap<String, usize> = Default::default();
         for w in &parsed.waves {
             let id = w.id.get_ref().trim().to_string();
-            if id.is_empty() || waves.iter().any(|x| fold(&x.id) == fold(&id)) {
-                return Err(at(
-                    w.id.span().start,
-                    format!("wave id '{id}' is empty or given twice"),
-                ));
+            if id.is_empty() {
+                return Err(at(w.id.span().start, "a wave needs an id".into()));
+            }
+            let labels = w.label.as_ref().map(Text::labels).unwrap_or_default();
+            let spellings = std::iter::once(&id).chain(labels.values());
+            for spelling in spellings {
+                match wave_spellings.get(&fold(spelling)) {
+                    Some(&other) if other != waves.len() => {
+                        return Err(at(
+                            w.id.span().start,
+                            format!(
+                                "'{spelling}' names both wave '{}' and wave '{id}'",
+                                waves[other].id
+                            ),
+                        ))
+                    }
+                    _ => {
+                        wave_spellings.insert(fold(spelling), waves.len());
+                    }
+                }
             }
             waves.push(Wave {
                 id,
@@ -597,6 +635,7 @@ impl Study {
             territories,
             geography,
             waves,
+            wave_spellings,
             sources,
             segment_sources,
             analyses,
@@ -612,14 +651,7 @@ impl Study {
 
     /// The wave a value of a wave column means: its id, or its label in any language.
     pub fn resolve_wave(&self, raw: &str) -> Option<usize> {
-        let key = fold(raw);
-        self.waves.iter().position(|w| {
-            fold(&w.id) == key
-                || w.label.as_ref().is_some_and(|l| match l {
-                    Text::One(s) => fold(s) == key,
-                    Text::PerLanguage(m) => m.values().any(|s| fold(s) == key),
-                })
-        })
+        self.wave_spellings.get(&fold(raw)).copied()
     }
 
     /// How a path inside the study is shown to the user: relative to the study folder when possible.

@@ -64,6 +64,19 @@ pub fn slug(s: &str) -> String {
     }
 }
 
+/// Labels keyed by language code (`""` for a plain `label` column).
+pub type Labels = std::collections::BTreeMap<String, String>;
+
+/// The text of `labels` in `lang`, else the form's default, else a plain label, else any, else `fallback`.
+pub fn label_in<'a>(labels: &'a Labels, lang: &str, default: &str, fallback: &'a str) -> &'a str {
+    labels
+        .get(lang)
+        .or_else(|| labels.get(default))
+        .or_else(|| labels.get(""))
+        .or_else(|| labels.values().next())
+        .map_or(fallback, String::as_str)
+}
+
 #[cfg(test)]
 mod tests {
     use super::slug;

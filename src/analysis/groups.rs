@@ -51,6 +51,10 @@ pub struct Groups {
     pub labels: Vec<Labels>,
     #[serde(skip)]
     pub index: Vec<Option<usize>>,
+    /// Every group the study knows for this grouping (territories at its level, waves, answers
+    /// of the grouping question), with respondents or not.
+    #[serde(skip)]
+    pub known: Vec<String>,
 }
 
 impl Groups {
@@ -130,31 +134,38 @@ impl Groups {
                 .collect()
         };
         let present: BTreeSet<&str> = distinct.iter().map(String::as_str).collect();
-        let mut names: Vec<String> = Vec::new();
-        let mut labels: Vec<Labels> = Vec::new();
+        // The groups the study knows, in its order, with their labels.
         let item = dataset.instrument.item(column);
-        if dataset.territory_column.as_deref() == Some(column) && !study.territories.is_empty() {
-            for t in &study.territories {
-                if present.contains(t.name.as_str()) {
-                    names.push(t.name.clone());
-                    labels.push(Labels::new());
-                }
-            }
+        let known: Vec<(String, Labels)> = if dataset.territory_column.as_deref() == Some(column) {
+            let geography = &study.geography;
+            geography
+                .units
+                .iter()
+                .filter(|u| level.is_none_or(|l| u.level == l))
+                .map(|u| (u.name.clone(), Labels::new()))
+                .collect()
         } else if dataset.wave_column.as_deref() == Some(column) {
-            for w in &study.waves {
-                if present.contains(w.id.as_str()) {
-                    names.push(w.id.clone());
-                    labels.push(w.label.as_ref().map(|l| l.labels()).unwrap_or_default());
-                }
-            }
+            study
+                .waves
+                .iter()
+                .map(|w| {
+                    let labels = w.label.as_ref().map(|l| l.labels()).unwrap_or_default();
+                    (w.id.clone(), labels)
+                })
+                .collect()
         } else if let Some(list) = item.and_then(|i| dataset.instrument.list_of(i)) {
-            for c in &list.choices {
-                if present.contains(c.name.as_str()) {
-                    names.push(c.name.clone());
-                    labels.push(c.labels.clone());
-                }
-            }
-        }
+            list.choices
+                .iter()
+                .map(|c| (c.name.clone(), c.labels.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (mut names, mut labels): (Vec<String>, Vec<Labels>) = known
+            .iter()
+            .filter(|(name, _)| present.contains(name.as_str()))
+            .cloned()
+            .unzip();
         for p in &present {
             if !names.iter().any(|n| n == p) {
                 names.push(p.to_string());
@@ -174,6 +185,7 @@ impl Groups {
             names,
             labels,
             index,
+            known: known.into_iter().map(|(name, _)| name).collect(),
         })
     }
 
@@ -190,7 +202,7 @@ impl Groups {
                     return Err(set.error_at(
                         b,
                         format!(
-                            "by = '{}' is not a column of {} (check the name in the instrument)",
+                            "by = '{}' is not a column of {}, the waves or a level of the territories (check the name in the instrument)",
                             b.get_ref(),
                             dataset.file
                         ),

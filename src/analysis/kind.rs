@@ -22,12 +22,21 @@ pub struct Input<'a> {
     pub spec: &'a Spec,
     pub datasets: &'a [Dataset],
     pub codings: &'a [Coding],
-    /// The results of the analyses run before it: every other analysis, for a kind that
-    /// [`AnalysisKind::reads_results`]; none otherwise.
+    /// The results of the analyses run before it: every other analysis, for a kind that reads
+    /// results ([`crate::plan::Reads::Results`]); none otherwise.
     pub earlier: &'a [Entry],
 }
 
 impl Input<'_> {
+    /// The part the kind cannot run without (the plan checked it is written, before any data).
+    pub fn required<'b, T>(&self, part: Option<&'b T>) -> Result<&'b T> {
+        part.ok_or_else(|| {
+            let kind = self.spec.kind.get_ref().spec();
+            let message = kind.required.map_or("a required part is missing", |r| r.1);
+            self.set.error_at(&self.spec.id, message)
+        })
+    }
+
     /// The survey source the analysis names, or the study's first.
     pub fn dataset(&self) -> Result<&Dataset> {
         match self.spec.source.as_ref() {
@@ -87,14 +96,6 @@ pub struct Findings {
 
 /// A kind of analysis, implemented by its result.
 pub trait AnalysisKind {
-    /// Whether it reads the other analyses' published results (it then runs after them).
-    fn reads_results() -> bool
-    where
-        Self: Sized,
-    {
-        false
-    }
-
     /// Runs the analysis: the name of the source it read, and its result as published (after
     /// disclosure control).
     fn run(input: &Input) -> Result<(String, Self)>

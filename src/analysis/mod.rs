@@ -225,7 +225,7 @@ pub fn run_entries(
     // back in the order written (the first error in that order is the one reported).
     let (rule_sets, others): (Vec<Planned>, Vec<Planned>) = plan
         .specs()
-        .partition(|(_, spec)| reads_results(*spec.kind.get_ref()));
+        .partition(|(_, spec)| spec.kind.get_ref().spec().reads == crate::plan::Reads::Results);
     let mut entries = Vec::with_capacity(others.len() + rule_sets.len());
     for entry in crate::parallel::map(&others, |&(set, spec)| {
         entry_of(plan, set, spec, datasets, codings, &[])

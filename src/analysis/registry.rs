@@ -29,13 +29,6 @@ macro_rules! registry {
             }
         }
 
-        /// Whether analyses of `kind` read the other analyses' results (and so run last).
-        pub fn reads_results(kind: $crate::plan::Kind) -> bool {
-            match kind {
-                $($(#[$attr])* $crate::plan::Kind::$kind => <$module::$result as $crate::analysis::kind::AnalysisKind>::reads_results(),)*
-            }
-        }
-
         /// Runs one analysis of its kind: the source it read, and its result.
         pub fn run(
             input: &$crate::analysis::kind::Input,

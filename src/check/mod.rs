@@ -191,7 +191,7 @@ pub fn check_table(
                 continue;
             }
             let wave = waves.get(i).copied().flatten();
-            if let Some(row) = first.get(&(wave, value.clone())) {
+            if let Some(row) = first.get(&(wave, std::borrow::Cow::Borrowed(value.as_ref()))) {
                 let within = wave.map_or(String::new(), |w| format!(" in wave {w}"));
                 diags.warning(
                     "duplicate-id",

@@ -194,7 +194,14 @@ pub fn wave_column(
         .iter()
         .enumerate()
         .map(|(i, cell)| {
-            let raw = cell_text(&cell)?;
+            let Some(raw) = cell_text(&cell) else {
+                diags.warning(
+                    "missing-wave",
+                    table.cell_location(i, j),
+                    "no wave: this answer is left out of the comparisons between waves",
+                );
+                return None;
+            };
             match study.resolve_wave(&raw) {
                 Some(w) => Some(study.waves[w].id.clone()),
                 None => {

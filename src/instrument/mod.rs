@@ -17,18 +17,7 @@ use crate::text::fold;
 pub use syntax::label_language;
 pub use xlsform::read_xlsform;
 
-/// Labels keyed by language code (`""` for a plain `label` column).
-pub type Labels = BTreeMap<String, String>;
-
-/// The text of `labels` in `lang`, else the form's default, else a plain label, else any, else `fallback`.
-pub fn label_in<'a>(labels: &'a Labels, lang: &str, default: &str, fallback: &'a str) -> &'a str {
-    labels
-        .get(lang)
-        .or_else(|| labels.get(default))
-        .or_else(|| labels.get(""))
-        .or_else(|| labels.values().next())
-        .map_or(fallback, String::as_str)
-}
+pub use crate::text::{label_in, Labels};
 
 /// What kind of answer an item collects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -111,22 +111,21 @@ impl Spec {
     /// The parameters written, with where: every field of an `[[analysis]]` but the ones
     /// every kind takes (id, kind, title, source, by).
     fn parameters_written(&self) -> [(&'static str, Option<std::ops::Range<usize>>); 14] {
-        let at = |x: Option<std::ops::Range<usize>>| x;
         [
-            ("items", at(self.items.as_ref().map(|x| x.span()))),
-            ("scales", at(self.scales.as_ref().map(|x| x.span()))),
-            ("variables", at(self.variables.as_ref().map(|x| x.span()))),
-            ("groups", at(self.groups.as_ref().map(|x| x.span()))),
-            ("correction", at(self.correction.as_ref().map(|x| x.span()))),
-            ("dimensions", at(self.dimensions.as_ref().map(|x| x.span()))),
-            ("k", at(self.k.as_ref().map(|x| x.span()))),
-            ("k_range", at(self.k_range.as_ref().map(|x| x.span()))),
-            ("weights", at(self.weights.as_ref().map(|x| x.span()))),
-            ("missing", at(self.missing.as_ref().map(|x| x.span()))),
-            ("also_by", at(self.also_by.as_ref().map(|x| x.span()))),
-            ("bootstrap", at(self.bootstrap.as_ref().map(|x| x.span()))),
-            ("seed", at(self.seed.as_ref().map(|x| x.span()))),
-            ("rules", at(self.rules.as_ref().map(|x| x.span()))),
+            ("items", self.items.as_ref().map(|x| x.span())),
+            ("scales", self.scales.as_ref().map(|x| x.span())),
+            ("variables", self.variables.as_ref().map(|x| x.span())),
+            ("groups", self.groups.as_ref().map(|x| x.span())),
+            ("correction", self.correction.as_ref().map(|x| x.span())),
+            ("dimensions", self.dimensions.as_ref().map(|x| x.span())),
+            ("k", self.k.as_ref().map(|x| x.span())),
+            ("k_range", self.k_range.as_ref().map(|x| x.span())),
+            ("weights", self.weights.as_ref().map(|x| x.span())),
+            ("missing", self.missing.as_ref().map(|x| x.span())),
+            ("also_by", self.also_by.as_ref().map(|x| x.span())),
+            ("bootstrap", self.bootstrap.as_ref().map(|x| x.span())),
+            ("seed", self.seed.as_ref().map(|x| x.span())),
+            ("rules", self.rules.as_ref().map(|x| x.span())),
         ]
     }
 

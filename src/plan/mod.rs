@@ -105,10 +105,7 @@ impl Plan {
                     if !found {
                         return Err(set.error_at(
                             spec.source.as_ref().unwrap_or(&spec.id),
-                            format!(
-                                "a {} analysis needs a source of kind \"segments\" in study.toml",
-                                spec.kind.get_ref().name()
-                            ),
+                            needs_segments(*spec.kind.get_ref()),
                         ));
                     }
                     if let Some(by) = spec
@@ -244,6 +241,15 @@ fn names_in_questionnaire(
         }
     }
     Ok(())
+}
+
+/// Why an analysis of a kind that reads coded segments cannot run: the study has none (or none
+/// by the name given).
+pub fn needs_segments(kind: Kind) -> String {
+    format!(
+        "a {} analysis needs a source of kind \"segments\" in study.toml",
+        kind.name()
+    )
 }
 
 /// What a grouping may name in a source: "a question, or the territory column", and the waves

@@ -10,9 +10,9 @@ use crate::analysis::kind::{Findings, View};
 use crate::analysis::Results;
 
 use super::format;
-use super::templates::Strings;
+use crate::words::Strings;
 
-pub use crate::publication::{InTen, KeyFinding};
+use crate::publication::{InTen, KeyFinding};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Audiences {

@@ -104,7 +104,7 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
             };
             Some(t.to_string())
         };
-        let group = format!("rec_{}", super::figures::slug(&r.id).replace('-', "_"));
+        let group = format!("rec_{}", crate::text::slug(&r.id).replace('-', "_"));
         rows.push(Row {
             kind: "begin_group".into(),
             name: group.clone(),
@@ -222,7 +222,7 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
     let title = w[0][0];
     let form_id = format!(
         "capakit_feedback_{}",
-        super::figures::slug(study.title.get(&study.default_language)).replace('-', "_")
+        crate::text::slug(study.title.get(&study.default_language)).replace('-', "_")
     );
     let form_id: String = form_id.chars().take(60).collect();
     for (j, (h, v)) in [

@@ -7,10 +7,9 @@ use crate::analysis::Results;
 use crate::error::Result;
 use crate::study::Study;
 
-use super::templates::Strings;
+use crate::words::Strings;
 
 pub use crate::publication::Figure;
-pub use crate::text::slug;
 
 /// The charts of every analysis, in the order of the report: each kind draws its own
 /// ([`crate::analysis::kind::AnalysisKind::figures`]), with the study's source line.

@@ -80,7 +80,7 @@ pub fn render(
     for entry in &results.analyses {
         if let crate::analysis::AnalysisResult::Codes(c) = &entry.result {
             files.push(OutputFile {
-                path: format!("codes-{}-by-document.csv", figures::slug(&entry.id)),
+                path: format!("codes-{}-by-document.csv", crate::text::slug(&entry.id)),
                 bytes: codes_by_document_csv(c, lang).into_bytes(),
             });
         }

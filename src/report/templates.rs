@@ -15,7 +15,7 @@ use crate::study::Study;
 
 use super::format;
 use crate::publication::Figure;
-pub use crate::words::Strings;
+use crate::words::Strings;
 
 const BUILTIN: &[(&str, &str)] = &[
     (
@@ -153,7 +153,7 @@ impl Templates {
         );
         env.add_filter("pval", number_filter(|x, _, l| format::p_value(x, l)));
         env.add_filter("int", number_filter(|x, _, l| format::integer(x, l)));
-        env.add_filter("slug", |s: String| super::figures::slug(&s));
+        env.add_filter("slug", |s: String| crate::text::slug(&s));
         let l = lang.to_string();
         env.add_filter(
             "tr",

@@ -5,50 +5,24 @@
 //! inert. The file is byte-identical across runs (fixed document dates).
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
-use serde_json::Value;
 
 use crate::analysis::Results;
 use crate::instrument::{label_in, Instrument};
 
 use super::cells::neutralise;
-use super::templates::Strings;
 pub use crate::publication::{Cell, Table};
-
-fn text(v: &Value) -> Cell {
-    match v {
-        Value::String(s) => Cell::Text(s.clone()),
-        Value::Null => Cell::Empty,
-        other => Cell::Text(other.to_string()),
-    }
-}
-
-/// A published number: null is hidden when `hidden_when_null`, else empty.
-fn num(v: &Value, hidden_when_null: bool) -> Cell {
-    match v.as_f64() {
-        Some(x) if x.is_finite() => Cell::Number(x),
-        _ if v.is_null() && hidden_when_null => Cell::Hidden,
-        _ => Cell::Empty,
-    }
-}
-
-fn arr(v: &Value) -> &[Value] {
-    v.as_array().map_or(&[], Vec::as_slice)
-}
+use crate::words::Strings;
 
 /// The tables of results.json, in the order of the report.
 pub fn tables(results: &Results, lang: &str) -> Vec<Table> {
-    let r = serde_json::to_value(results).unwrap_or(Value::Null);
     let mut out = Vec::new();
-    for s in arr(&r["sources"]) {
-        let mut t = Table::new(
-            format!("{} respondents", s["name"].as_str().unwrap_or("")),
-            &["territory", "n"],
-        );
-        for g in arr(&s["territories"]) {
-            t.rows.push(vec![text(&g["group"]), num(&g["n"], true)]);
+    for s in &results.sources {
+        let mut t = Table::new(format!("{} respondents", s.name), &["territory", "n"]);
+        for g in &s.territories {
+            t.rows.push(vec![Cell::text(&g.group), Cell::count(g.n)]);
         }
         t.rows
-            .push(vec![Cell::Text("total".into()), num(&s["n"], true)]);
+            .push(vec![Cell::text("total"), Cell::count(Some(s.n))]);
         out.push(t);
     }
     // Every kind has its sheets (it must say which to compile).

@@ -283,3 +283,36 @@ fn the_research_teams_scores_carry_the_wave_and_link_a_person_across_waves() {
         "{cl0:?}"
     );
 }
+
+#[test]
+fn a_declared_wave_without_answers_leaves_a_comparison_not_run_and_an_empty_wave_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = panel();
+    rows[3].2 = "";
+    two_level_study(dir.path(), &rows, "");
+    let s = std::fs::read_to_string(dir.path().join("study.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("study.toml"),
+        s.replace("[[sources]]", "[[waves]]\nid = \"2025\"\n\n[[sources]]"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"later\"\nkind = \"compare\"\nby = \"wave\"\ngroups = [\"2024\", \"2025\"]\n",
+    )
+    .unwrap();
+    let (_, out, _) = check(dir.path());
+    assert!(
+        out.contains("warning[missing-wave]: data.csv, row 5, column C (wave): no wave"),
+        "{out}"
+    );
+    let r = run_study(dir.path(), &dir.path().join("out"), false);
+    let compare = &r["analyses"][0];
+    assert!(
+        compare["not_run"]
+            .as_str()
+            .unwrap()
+            .contains("no respondent of the data belongs to the group '2025' of 'wave'"),
+        "{compare}"
+    );
+}

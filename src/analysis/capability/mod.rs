@@ -299,6 +299,7 @@ pub(super) fn run(
         names: Vec::new(),
         labels: Vec::new(),
         index: vec![None; height],
+        known: Vec::new(),
     });
     let split = split_of(&groups, &matrix, height, min_cell, publish_left_out);
 

@@ -16,12 +16,7 @@ impl AnalysisKind for CapabilityResult {
     fn run(input: &Input) -> Result<(String, Self)> {
         let (set, spec) = (input.set, input.spec);
         let dataset = input.dataset()?;
-        let Some(dimensions) = &spec.dimensions else {
-            return Err(set.error_at(
-                &spec.id,
-                "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
-            ));
-        };
+        let dimensions = input.required(spec.dimensions.as_ref())?;
         let p = super::Parameters {
             written: super::design::Written {
                 dimensions,

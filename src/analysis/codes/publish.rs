@@ -22,7 +22,7 @@ impl AnalysisKind for CodesResult {
         .ok_or_else(|| {
             input.set.error_at(
                 source.unwrap_or(&spec.id),
-                "a codes analysis needs a source of kind \"segments\" in study.toml",
+                crate::plan::needs_segments(*spec.kind.get_ref()),
             )
         })?;
         let by = spec

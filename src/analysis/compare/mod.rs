@@ -94,17 +94,7 @@ pub(super) fn run(
     // A group named in the spec that the study knows (a territory, an answer of the grouping
     // question) but no respondent belongs to leaves the comparison not run, with the reason: a
     // wave without one territory is data, not a typo. An unknown name is an error at its place.
-    let known = |name: &str| {
-        let by = groups.by.as_str();
-        if dataset.territory_column.as_deref() == Some(by) {
-            study.territories.iter().any(|t| t.name == name)
-        } else {
-            let ins = &dataset.instrument;
-            ins.item(by)
-                .and_then(|i| ins.list_of(i))
-                .is_some_and(|l| l.choices.iter().any(|c| c.name == name))
-        }
-    };
+    let known = |name: &str| groups.known.iter().any(|k| k == name);
     let absent = wanted
         .into_iter()
         .flatten()

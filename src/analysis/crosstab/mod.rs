@@ -127,6 +127,7 @@ fn select(
                 categorical(n)
                     && *n != by
                     && Some(*n) != dataset.territory_column.as_deref()
+                    && Some(*n) != dataset.wave_column.as_deref()
                     && Some(*n) != dataset.id_column.as_deref()
             })
             .map(str::to_string)

@@ -263,7 +263,7 @@ fn resolve<'a>(
         .iter()
         .filter_map(|m| Some((m.group.clone()?, finite(m.value))))
         .collect();
-    if values.is_empty() && per_group {
+    if groups.is_empty() && per_group {
         values.extend(
             of_subject
                 .iter()

@@ -18,19 +18,9 @@ fn key(x: impl serde::Serialize) -> String {
 }
 
 impl AnalysisKind for RecommendationsResult {
-    /// Rules read every other analysis's published results.
-    fn reads_results() -> bool {
-        true
-    }
-
     fn run(input: &Input) -> Result<(String, Self)> {
         let (set, spec) = (input.set, input.spec);
-        let Some(rules) = &spec.rules else {
-            return Err(set.error_at(
-                &spec.id,
-                "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
-            ));
-        };
+        let rules = input.required(spec.rules.as_ref())?;
         let result = super::run(
             set,
             rules.get_ref(),
