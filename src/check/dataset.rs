@@ -206,9 +206,29 @@ pub struct Dataset {
     /// The column of each row's wave (a wave id), when the source has waves.
     pub wave_column: Option<String>,
     pub dropped: Vec<Dropped>,
+    /// Every scale's scores, computed at the first request.
+    pub scores: std::sync::OnceLock<BTreeMap<String, Vec<Option<f64>>>>,
 }
 
 impl Dataset {
+    /// The scores of the scale `name` (none for a scale the questionnaire does not have).
+    pub fn scale_scores(&self, name: &str) -> &[Option<f64>] {
+        let all = self.scores.get_or_init(|| {
+            self.instrument
+                .scales
+                .iter()
+                .map(|s| {
+                    let (_, cols, _) = super::scores::item_columns(self, s);
+                    (
+                        s.name.clone(),
+                        super::scores::scores_of(&cols, self.height()),
+                    )
+                })
+                .collect()
+        });
+        all.get(name).map_or(&[], Vec::as_slice)
+    }
+
     pub fn height(&self) -> usize {
         self.row_numbers.len()
     }
@@ -285,6 +305,7 @@ mod tests {
             id_column: None,
             weight_column: None,
             wave_column: None,
+            scores: Default::default(),
             dropped: Vec::new(),
         };
         let choices = vec![Some("Prato"), None, Some("Firenze"), Some("Prato")];

@@ -10,6 +10,7 @@
 mod columns;
 mod dataset;
 mod identifying;
+pub mod scores;
 pub mod segments;
 mod table;
 mod values;
@@ -249,6 +250,7 @@ pub fn check_table(
             wave_column: source.wave_column.clone(),
             instrument,
             dropped,
+            scores: Default::default(),
         },
         diagnostics: diags,
     })

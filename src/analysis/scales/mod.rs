@@ -6,6 +6,7 @@ pub mod publish;
 use serde::Serialize;
 use toml::Spanned;
 
+use crate::check::scores::item_columns;
 use crate::check::Dataset;
 use crate::disclosure::{protect_list, Suppression};
 use crate::error::Result;
@@ -98,59 +99,10 @@ pub struct ScalesResult {
     pub scales: Vec<ScaleRow>,
 }
 
-/// The items of a scale as columns, reverse keys applied, and the scale's score range.
-fn item_columns(
-    dataset: &Dataset,
-    scale: &Scale,
-) -> (Vec<String>, Vec<Vec<Option<f64>>>, [f64; 2]) {
-    let ins = &dataset.instrument;
-    let mut names = Vec::new();
-    let mut cols = Vec::new();
-    let mut range = [f64::INFINITY, f64::NEG_INFINITY];
-    for name in &scale.items {
-        let Some(item) = ins.item(name) else { continue };
-        let Some(values) = dataset.numbers(name) else {
-            continue;
-        };
-        let bounds = ins
-            .list_of(item)
-            .and_then(|l| l.score_range())
-            .or_else(|| Some((item.min?.value, item.max?.value)));
-        if let Some((lo, hi)) = bounds {
-            range = [range[0].min(lo), range[1].max(hi)];
-        }
-        let values = match (item.reverse, bounds) {
-            (true, Some((lo, hi))) => values.into_iter().map(|v| v.map(|x| lo + hi - x)).collect(),
-            _ => values,
-        };
-        names.push(name.clone());
-        cols.push(values);
-    }
-    if !range[0].is_finite() {
-        range = [0.0, 0.0];
-    }
-    (names, cols, range)
-}
-
-/// The score of every respondent on a scale (`None` when fewer than half the items are answered).
+/// The score of every respondent on a scale (`None` when fewer than half the items are
+/// answered), computed once per dataset.
 pub fn scale_scores(dataset: &Dataset, scale: &Scale) -> Vec<Option<f64>> {
-    let (_, cols, _) = item_columns(dataset, scale);
-    scores_of(&cols, dataset.height())
-}
-
-/// Row means of the item columns, for rows with at least half of the items answered.
-fn scores_of(cols: &[Vec<Option<f64>>], height: usize) -> Vec<Option<f64>> {
-    let k = cols.len();
-    let need = k.div_ceil(2).max(1);
-    (0..height)
-        .map(|i| {
-            let (sum, n) = cols
-                .iter()
-                .filter_map(|c| c[i])
-                .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-            (k > 0 && n >= need).then(|| sum / n as f64)
-        })
-        .collect()
+    dataset.scale_scores(&scale.name).to_vec()
 }
 
 /// The scales named in a spec, or all of the instrument's scales present in the data.
@@ -189,7 +141,7 @@ pub(super) fn run(
     let mut rows = Vec::new();
     for scale in select_scales(set, dataset, scales)? {
         let (names, cols, range) = item_columns(dataset, scale);
-        let scores = scores_of(&cols, dataset.height());
+        let scores = dataset.scale_scores(&scale.name).to_vec();
         let present: Vec<f64> = scores.iter().flatten().copied().collect();
         let complete: Vec<usize> = (0..dataset.height())
             .filter(|&i| cols.iter().all(|c| c[i].is_some()))
