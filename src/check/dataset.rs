@@ -250,6 +250,15 @@ impl Dataset {
         }
     }
 
+    /// A numeric column as it is stored (NaN: no answer), without a copy; `None` when it is
+    /// absent or not numeric.
+    pub fn number_slice(&self, name: &str) -> Option<&[f64]> {
+        match &self.column(name)?.data {
+            ColumnData::Numbers(v) => Some(v),
+            ColumnData::Texts { .. } | ColumnData::Strings { .. } => None,
+        }
+    }
+
     /// A text column as options; `None` when it is absent or numeric.
     pub fn texts(&self, name: &str) -> Option<Vec<Option<&str>>> {
         match &self.column(name)?.data {

@@ -86,42 +86,106 @@ struct Tally {
     weighted: Option<WeightedCounts>,
 }
 
-fn tally(values: &[Option<f64>], weights: Option<&[f64]>, categories: &[Category]) -> Tally {
-    let k = categories.len();
-    let mut counts = vec![0u64; k + 1];
-    let mut weighted = vec![0.0; k];
-    let (mut scores, mut answered_weights) = (Vec::new(), Vec::new());
-    let mut score_sum = 0.0;
-    for (i, v) in values.iter().enumerate() {
-        match v.and_then(|v| categories.iter().position(|c| c.score == v)) {
-            Some(c) => {
-                counts[c] += 1;
-                score_sum += categories[c].score;
-                if let Some(w) = weights {
-                    weighted[c] += w[i];
-                    scores.push(categories[c].score);
-                    answered_weights.push(w[i]);
-                }
-            }
-            None => counts[k] += 1,
+/// The answers of one group as they are counted.
+struct Counter {
+    counts: Vec<u64>,
+    weighted: Vec<f64>,
+    scores: Vec<f64>,
+    answered_weights: Vec<f64>,
+    score_sum: f64,
+}
+
+impl Counter {
+    fn new(categories: usize) -> Counter {
+        Counter {
+            counts: vec![0; categories + 1],
+            weighted: vec![0.0; categories],
+            scores: Vec::new(),
+            answered_weights: Vec::new(),
+            score_sum: 0.0,
         }
     }
-    let weighted = weights
-        .and_then(|_| weighted_mean(&scores, &answered_weights))
-        .map(|w| {
-            let percent: Vec<f64> = weighted.iter().map(|x| 100.0 * x / w.sum_weights).collect();
-            WeightedCounts {
-                top2: (k >= 3).then(|| percent[k - 2..].iter().sum()),
-                percent,
-                mean: w.mean,
-                kish_ess: w.kish_ess,
+
+    /// One answer (`None`: no answer) with its weight, when the source has weights.
+    fn add(&mut self, v: Option<f64>, w: Option<f64>, categories: &[Category]) {
+        match v.and_then(|v| categories.iter().position(|c| c.score == v)) {
+            Some(c) => {
+                self.counts[c] += 1;
+                self.score_sum += categories[c].score;
+                if let Some(w) = w {
+                    self.weighted[c] += w;
+                    self.scores.push(categories[c].score);
+                    self.answered_weights.push(w);
+                }
             }
-        });
-    Tally {
-        counts,
-        score_sum,
-        weighted,
+            None => {
+                let k = self.counts.len() - 1;
+                self.counts[k] += 1;
+            }
+        }
     }
+
+    fn finish(self, weights: bool) -> Tally {
+        let k = self.weighted.len();
+        let weighted = weights
+            .then(|| weighted_mean(&self.scores, &self.answered_weights))
+            .flatten()
+            .map(|w| {
+                let percent: Vec<f64> = self
+                    .weighted
+                    .iter()
+                    .map(|x| 100.0 * x / w.sum_weights)
+                    .collect();
+                WeightedCounts {
+                    top2: (k >= 3).then(|| percent[k - 2..].iter().sum()),
+                    percent,
+                    mean: w.mean,
+                    kish_ess: w.kish_ess,
+                }
+            });
+        Tally {
+            counts: self.counts,
+            score_sum: self.score_sum,
+            weighted,
+        }
+    }
+}
+
+#[cfg(test)]
+fn tally(values: &[Option<f64>], weights: Option<&[f64]>, categories: &[Category]) -> Tally {
+    let mut c = Counter::new(categories.len());
+    for (i, v) in values.iter().enumerate() {
+        c.add(*v, weights.map(|w| w[i]), categories);
+    }
+    c.finish(weights.is_some())
+}
+
+/// The tally of everyone and of each of `groups` groups (`index`: each row's group), in one
+/// pass over the answers (NaN: no answer).
+fn tallies(
+    values: &[f64],
+    weights: Option<&[f64]>,
+    categories: &[Category],
+    index: Option<(&[Option<usize>], usize)>,
+) -> (Tally, Vec<Tally>) {
+    let k = categories.len();
+    let mut total = Counter::new(k);
+    let mut groups: Vec<Counter> = (0..index.map_or(0, |g| g.1))
+        .map(|_| Counter::new(k))
+        .collect();
+    for (i, &v) in values.iter().enumerate() {
+        let v = (!v.is_nan()).then_some(v);
+        let w = weights.map(|w| w[i]);
+        total.add(v, w, categories);
+        if let Some(g) = index.and_then(|(index, _)| index[i]) {
+            groups[g].add(v, w, categories);
+        }
+    }
+    let weighted = weights.is_some();
+    (
+        total.finish(weighted),
+        groups.into_iter().map(|c| c.finish(weighted)).collect(),
+    )
 }
 
 /// What may be published of a tally, given which of its counts (categories, then no answer)
@@ -246,23 +310,9 @@ pub(super) fn run(
                 })
             })
             .collect();
-        let values = dataset.numbers(&name).unwrap_or_default();
-        let total = tally(&values, weights.as_deref(), &categories);
-        let tallies: Vec<Tally> = match &groups {
-            Some(g) => (0..g.names.len())
-                .map(|k| {
-                    let rows: Vec<usize> = (0..values.len())
-                        .filter(|&i| g.index[i] == Some(k))
-                        .collect();
-                    let vals: Vec<Option<f64>> = rows.iter().map(|&i| values[i]).collect();
-                    let ws: Option<Vec<f64>> = weights
-                        .as_ref()
-                        .map(|w| rows.iter().map(|&i| w[i]).collect());
-                    tally(&vals, ws.as_deref(), &categories)
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        let values = dataset.number_slice(&name).unwrap_or_default();
+        let index = groups.as_ref().map(|g| (g.index.as_slice(), g.names.len()));
+        let (total, tallies) = tallies(values, weights.as_deref(), &categories, index);
         // Categories and no answer (rows) × groups (columns), protected with its margins; the
         // everyone row is the row totals.
         // The no-answer row is published as it is unless the study protects non-response.
