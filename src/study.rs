@@ -166,7 +166,7 @@ pub struct Wave {
 #[serde(deny_unknown_fields)]
 struct SourceFile {
     #[serde(default)]
-    name: Option<String>,
+    name: Option<Spanned<String>>,
     /// "survey" (the default) or "segments" (coded focus-group transcripts).
     #[serde(default)]
     kind: Option<Spanned<String>>,
@@ -189,6 +189,9 @@ struct SourceFile {
     weight_column: Option<String>,
     /// The column telling each row's wave (one of `[[waves]]`).
     wave_column: Option<Spanned<String>>,
+    /// The wave this file holds (one of `[[waves]]`): the files of one source, one per wave,
+    /// share its name.
+    wave: Option<Spanned<String>>,
 }
 
 /// `[sources.columns]` of a segments source: the long table's column names.
@@ -248,6 +251,8 @@ pub struct Source {
     pub weight_column: Option<String>,
     /// The column telling each row's wave: a respondent may then answer once per wave.
     pub wave_column: Option<String>,
+    /// The wave this file holds, when the source is one file per wave.
+    pub wave: Option<String>,
 }
 
 /// The column names of a long table (the defaults, or as mapped in study.toml).
@@ -465,13 +470,17 @@ impl Study {
         let mut sources = Vec::new();
         let mut segment_sources = Vec::new();
         for (i, s) in parsed.sources.iter().enumerate() {
-            let name = s.name.clone().unwrap_or_else(|| {
-                if i == 0 {
-                    "main".to_string()
-                } else {
-                    format!("source{}", i + 1)
-                }
-            });
+            let name = s
+                .name
+                .as_ref()
+                .map(|n| n.get_ref().clone())
+                .unwrap_or_else(|| {
+                    if i == 0 {
+                        "main".to_string()
+                    } else {
+                        format!("source{}", i + 1)
+                    }
+                });
             let kind = s.kind.as_ref().map_or("survey", |k| k.get_ref().as_str());
             let only_segments = [
                 ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
@@ -546,7 +555,67 @@ impl Study {
                     "this source names no instrument = \"…\" (the questionnaire it answers)".into(),
                 ));
             };
+            let wave = match &s.wave {
+                Some(w) => {
+                    let Some(&k) = wave_spellings.get(&fold(w.get_ref())) else {
+                        return Err(at(
+                            w.span().start,
+                            format!(
+                                "wave = '{}' is not one of [[waves]] ({})",
+                                w.get_ref(),
+                                waves
+                                    .iter()
+                                    .map(|x| x.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
+                    };
+                    if let Some(c) = &s.wave_column {
+                        return Err(at(
+                            c.span().start,
+                            "a source holds one wave (wave = …) or tells each row's wave (wave_column = …), not both".into(),
+                        ));
+                    }
+                    Some(waves[k].id.clone())
+                }
+                None => None,
+            };
+            // The files of one source share its name, one per wave, with the same questionnaire
+            // and columns.
+            if let Some(first) = sources.iter().find(|x: &&Source| x.name == name) {
+                let same = first.instrument == dir.join(instrument.get_ref())
+                    && first.id_column == s.id_column
+                    && first.territory_column == s.territory_column
+                    && first.weight_column == s.weight_column;
+                let place = s
+                    .name
+                    .as_ref()
+                    .map_or(s.path.span().start, |n| n.span().start);
+                if first.wave.is_none() || wave.is_none() {
+                    return Err(at(
+                        place,
+                        format!("the source name '{name}' is used twice (several files of one source each name their wave, wave = \"…\")"),
+                    ));
+                }
+                if sources.iter().any(|x| x.name == name && x.wave == wave) {
+                    return Err(at(
+                        place,
+                        format!(
+                            "the source '{name}' has two files for the wave '{}'",
+                            wave.as_deref().unwrap_or_default()
+                        ),
+                    ));
+                }
+                if !same {
+                    return Err(at(
+                        place,
+                        format!("the files of the source '{name}' answer the same questionnaire with the same id, territory and weight columns"),
+                    ));
+                }
+            }
             sources.push(Source {
+                wave,
                 name,
                 path: existing(&s.path, "data file")?,
                 instrument: existing(instrument, "instrument")?,

@@ -296,6 +296,77 @@ impl Dataset {
     }
 }
 
+/// The files of one source, one per wave, as one dataset: the rows of each file after the
+/// other's, every column of any of them (no answer where a file lacks it), and a column
+/// `wave_name` telling each row's wave.
+pub(crate) fn stack(parts: Vec<(String, Dataset)>, wave_name: &str) -> Option<Dataset> {
+    let mut names: Vec<String> = Vec::new();
+    for (_, d) in &parts {
+        for c in &d.values {
+            if !names.contains(&c.name) {
+                names.push(c.name.clone());
+            }
+        }
+    }
+    let height: usize = parts.iter().map(|(_, d)| d.height()).sum();
+    let mut values: Vec<Column> = names
+        .iter()
+        .map(|name| {
+            let columns: Vec<(usize, Option<&Column>)> = parts
+                .iter()
+                .map(|(_, d)| (d.height(), d.column(name)))
+                .collect();
+            let numeric = columns
+                .iter()
+                .all(|(_, c)| c.is_none_or(|c| matches!(c.data, ColumnData::Numbers(_))));
+            if numeric {
+                let mut v = Vec::with_capacity(height);
+                for (n, c) in &columns {
+                    match c.map(|c| &c.data) {
+                        Some(ColumnData::Numbers(x)) => v.extend_from_slice(x),
+                        _ => v.extend(std::iter::repeat_n(f64::NAN, *n)),
+                    }
+                }
+                Column {
+                    name: name.clone(),
+                    data: ColumnData::Numbers(v),
+                }
+            } else {
+                let mut v: Vec<Option<String>> = Vec::with_capacity(height);
+                for (n, c) in &columns {
+                    for i in 0..*n {
+                        v.push(c.and_then(|c| match &c.data {
+                            ColumnData::Numbers(x) => {
+                                (!x[i].is_nan()).then(|| crate::text::format_number(x[i]))
+                            }
+                            _ => c.text(i).map(str::to_string),
+                        }));
+                    }
+                }
+                Column::new(name.clone(), v)
+            }
+        })
+        .collect();
+    let waves: Vec<Option<&str>> = parts
+        .iter()
+        .flat_map(|(w, d)| std::iter::repeat_n(Some(w.as_str()), d.height()))
+        .collect();
+    values.push(Column::new(wave_name.to_string(), waves));
+    let files: Vec<&str> = parts.iter().map(|(_, d)| d.file.as_str()).collect();
+    let file = files.join(" + ");
+    let mut parts = parts.into_iter().map(|(_, d)| d);
+    let mut first = parts.next()?;
+    for d in parts {
+        first.row_numbers.extend(d.row_numbers);
+        first.dropped.extend(d.dropped);
+    }
+    first.values = values;
+    first.file = file;
+    first.wave_column = Some(wave_name.to_string());
+    first.scores = Default::default();
+    Some(first)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,11 +37,53 @@ pub struct Checked {
 
 /// Reads and checks every source of a study, in order.
 pub fn check_study(plan: &Plan) -> Result<Vec<Checked>> {
-    plan.study
+    let files = plan
+        .study
         .sources
         .iter()
-        .map(|s| check_source(plan, s))
-        .collect()
+        .map(|s| Ok((s, check_source(plan, s)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(by_source(files))
+}
+
+/// The checked files as one dataset per source: a source of one file per wave is one dataset,
+/// with a column of each row's wave.
+pub fn by_source(files: Vec<(&Source, Checked)>) -> Vec<Checked> {
+    // Each source's files (one, or one per wave) with their waves.
+    type Files = Vec<(Option<String>, Checked)>;
+    let mut out: Vec<(String, Files)> = Vec::new();
+    for (s, checked) in files {
+        match out.iter_mut().find(|(name, _)| *name == s.name) {
+            Some((_, files)) => files.push((s.wave.clone(), checked)),
+            None => out.push((s.name.clone(), vec![(s.wave.clone(), checked)])),
+        }
+    }
+    let mut datasets = Vec::new();
+    for (_, files) in out {
+        let waves: Option<Vec<String>> = files.iter().map(|(w, _)| w.clone()).collect();
+        let Some(waves) = waves else {
+            datasets.extend(files.into_iter().map(|(_, c)| c));
+            continue;
+        };
+        let mut diagnostics = Diagnostics::default();
+        let mut parts = Vec::new();
+        for (wave, (_, c)) in waves.into_iter().zip(files) {
+            diagnostics.extend(c.diagnostics);
+            parts.push((wave, c.dataset));
+        }
+        let wave_name = if parts.iter().any(|(_, d)| d.has("wave")) {
+            "_wave"
+        } else {
+            "wave"
+        };
+        if let Some(dataset) = dataset::stack(parts, wave_name) {
+            datasets.push(Checked {
+                dataset,
+                diagnostics,
+            });
+        }
+    }
+    datasets
 }
 
 /// Reads one source's data file and checks the answers against its questionnaire (read once by

@@ -43,7 +43,7 @@ pub fn execute(args: Args) -> Result<i32> {
     let mut codings = Vec::new();
     for source in &study.sources {
         match check_source(&plan, source) {
-            Ok(c) => checked_sources.push(c),
+            Ok(c) => checked_sources.push((source, c)),
             Err(e) => unusable.push(e),
         }
     }
@@ -70,8 +70,9 @@ pub fn execute(args: Args) -> Result<i32> {
             Err(e) => unusable.push(e),
         }
     }
-    let mut datasets = Vec::new();
-    for checked in checked_sources {
+    // Each file's line, then the files of a source together (one per wave) as the analyses read
+    // them.
+    for (_, checked) in &checked_sources {
         let d = &checked.diagnostics;
         summary.push(format!(
             "{}: {} respondents, {}, {}, {}",
@@ -81,6 +82,9 @@ pub fn execute(args: Args) -> Result<i32> {
             count_noun(d.count(Severity::Warning), "warning"),
             count_noun(d.count(Severity::Note), "note")
         ));
+    }
+    let mut datasets = Vec::new();
+    for checked in crate::check::by_source(checked_sources) {
         all.extend(checked.diagnostics);
         datasets.push(checked.dataset);
     }

@@ -176,7 +176,7 @@ fn names_in_questionnaire(
     // Beside a question: the territory column, the waves, a level of the geography.
     let groups_by = |name: &str| {
         Some(name) == territory_column
-            || (source.wave_column.is_some() && name == "wave")
+            || ((source.wave_column.is_some() || source.wave.is_some()) && name == "wave")
             || (territory_column.is_some() && study.geography.level(name).is_some())
     };
     let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
@@ -256,7 +256,7 @@ pub fn needs_segments(kind: Kind) -> String {
 /// and the levels of the territories when the study has them.
 fn groupings_allowed(study: &Study, source: &crate::study::Source) -> String {
     let mut allowed = vec!["a question".to_string(), "the territory column".to_string()];
-    if source.wave_column.is_some() {
+    if source.wave_column.is_some() || source.wave.is_some() {
         allowed.push("\"wave\"".into());
     }
     if source.territory_column.is_some() && study.geography.is_hierarchy() {

@@ -316,3 +316,121 @@ fn a_declared_wave_without_answers_leaves_a_comparison_not_run_and_an_empty_wave
         "{compare}"
     );
 }
+
+/// A mentoring study measured at baseline and follow-up, one file per wave, the same ids in both.
+fn two_file_study(dir: &std::path::Path, extra_second: &str) {
+    let mut baseline = String::from("respondent_id;territory;age;care_setting;edu_1;edu_2;edu_3\n");
+    let mut follow_up = baseline.clone();
+    for i in 0..60u32 {
+        let ambito = ["Prato", "Firenze", "RM1"][(i % 3) as usize];
+        baseline.push_str(&format!("CL-{i};{ambito};19;affido;{};3;3\n", 1 + i % 5));
+        if i < 50 {
+            follow_up.push_str(&format!(
+                "CL-{i};{ambito};20;affido;{};3;3\n",
+                1 + (i + 2) % 5
+            ));
+        }
+    }
+    std::fs::write(dir.join("t0.csv"), baseline).unwrap();
+    std::fs::write(dir.join("t1.csv"), follow_up).unwrap();
+    std::fs::write(
+        dir.join("analyses.toml"),
+        "[[analysis]]\nid = \"by-wave\"\nkind = \"likert\"\nby = \"wave\"\nitems = [\"edu_1\"]\n",
+    )
+    .unwrap();
+    let source = |path: &str, wave: &str, extra: &str| {
+        format!(
+            "[[sources]]\nname = \"mentoring\"\npath = \"{path}\"\ninstrument = \"{}\"\nid_column = \"respondent_id\"\nterritory_column = \"territory\"\nwave = \"{wave}\"\n{extra}\n",
+            instrument().display()
+        )
+    };
+    let toml = format!(
+        "title = \"Mentoring\"\nanalyses = [\"analyses.toml\"]\n\n[[territories]]\nname = \"Prato\"\n\n[[territories]]\nname = \"Firenze\"\n\n[[territories]]\nname = \"Roma 1\"\naliases = [\"RM1\"]\n\n[[waves]]\nid = \"baseline\"\nlabel = {{ it = \"Ingresso\", en = \"Baseline\" }}\n\n[[waves]]\nid = \"follow_up\"\nlabel = {{ it = \"Fine percorso\", en = \"Follow-up\" }}\n\n{}{}",
+        source("t0.csv", "baseline", ""),
+        source("t1.csv", "Follow-up", extra_second),
+    );
+    std::fs::write(dir.join("study.toml"), toml).unwrap();
+}
+
+#[test]
+fn a_source_of_one_file_per_wave_is_analysed_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    two_file_study(dir.path(), "");
+    let (_, out, err) = check(dir.path());
+    assert!(
+        !out.contains("error[") && !out.contains("duplicate-id"),
+        "{out}{err}"
+    );
+    let done = capakit()
+        .arg("run")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&done.stderr);
+    assert!(done.status.success(), "{said}");
+    // The command line and the report count the same answers: both files.
+    assert!(said.contains("capakit: 110 respondents"), "{said}");
+    let r: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/results.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(r["sources"].as_array().unwrap().len(), 1);
+    assert_eq!(r["sources"][0]["n"], 110);
+    assert_eq!(r["sources"][0]["file"], "t0.csv + t1.csv");
+    let a = &r["analyses"][0];
+    assert_eq!(groups(a), ["baseline", "follow_up"]);
+    assert_eq!(a["group_labels"][1]["en"], "Follow-up");
+    assert_eq!(a["items"][0]["groups"][0]["size"], 60);
+    assert_eq!(a["items"][0]["groups"][1]["size"], 50);
+    // Counted here: edu_1 = 1 + (i + 2) % 5 for i < 50 at follow-up.
+    let mut expected = [0u64; 5];
+    for i in 0..50 {
+        expected[((i + 2) % 5) as usize] += 1;
+    }
+    let counts: Vec<u64> = a["items"][0]["groups"][1]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, expected);
+}
+
+#[test]
+fn the_files_of_one_source_must_each_name_their_own_wave_and_questionnaire() {
+    let dir = tempfile::tempdir().unwrap();
+    two_file_study(dir.path(), "");
+    let s = std::fs::read_to_string(dir.path().join("study.toml")).unwrap();
+    for (from, to, expected) in [
+        (
+            "wave = \"Follow-up\"",
+            "wave = \"baseline\"",
+            "has two files for the wave 'baseline'",
+        ),
+        (
+            "wave = \"Follow-up\"",
+            "wave = \"t2\"",
+            "wave = 't2' is not one of [[waves]] (baseline, follow_up)",
+        ),
+        (
+            "wave = \"Follow-up\"",
+            "",
+            "the source name 'mentoring' is used twice",
+        ),
+        (
+            "wave = \"Follow-up\"",
+            "wave = \"Follow-up\"\nweight_column = \"age\"",
+            "the same id, territory and weight columns",
+        ),
+    ] {
+        std::fs::write(dir.path().join("study.toml"), s.replace(from, to)).unwrap();
+        let (code, _, err) = check(dir.path());
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("study.toml, line ") && err.contains(expected),
+            "{to}: {err}"
+        );
+    }
+}
