@@ -37,6 +37,12 @@ impl Input<'_> {
         })
     }
 
+    /// Runs `f` on the survey source the analysis reads: the source's name, and the result.
+    pub fn on_survey<T>(&self, f: impl FnOnce(&Dataset) -> Result<T>) -> Result<(String, T)> {
+        let dataset = self.dataset()?;
+        Ok((dataset.source.clone(), f(dataset)?))
+    }
+
     /// The survey source the analysis names, or the study's first.
     pub fn dataset(&self) -> Result<&Dataset> {
         match self.spec.source.as_ref() {

@@ -15,7 +15,6 @@ use super::CapabilityResult;
 impl AnalysisKind for CapabilityResult {
     fn run(input: &Input) -> Result<(String, Self)> {
         let (set, spec) = (input.set, input.spec);
-        let dataset = input.dataset()?;
         let dimensions = input.required(spec.dimensions.as_ref())?;
         let p = super::Parameters {
             written: super::design::Written {
@@ -30,8 +29,7 @@ impl AnalysisKind for CapabilityResult {
             seed: spec.seed.as_ref().map(|s| *s.get_ref()),
             resample: !input.plan.checking,
         };
-        let result = super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p)?;
-        Ok((dataset.source.clone(), result))
+        input.on_survey(|dataset| super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p))
     }
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {

@@ -55,18 +55,18 @@ pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -
 
 impl AnalysisKind for CompareResult {
     fn run(input: &Input) -> Result<(String, Self)> {
-        let dataset = input.dataset()?;
         let spec = input.spec;
-        let result = super::run(
-            input.set,
-            &input.plan.study,
-            dataset,
-            names(&spec.variables),
-            spec.by.as_ref(),
-            names(&spec.groups),
-            spec.correction(),
-        )?;
-        Ok((dataset.source.clone(), result))
+        input.on_survey(|dataset| {
+            super::run(
+                input.set,
+                &input.plan.study,
+                dataset,
+                names(&spec.variables),
+                spec.by.as_ref(),
+                names(&spec.groups),
+                spec.correction(),
+            )
+        })
     }
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {

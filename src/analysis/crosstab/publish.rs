@@ -11,17 +11,17 @@ use super::CrosstabResult;
 
 impl AnalysisKind for CrosstabResult {
     fn run(input: &Input) -> Result<(String, Self)> {
-        let dataset = input.dataset()?;
         let spec = input.spec;
-        let result = super::run(
-            input.set,
-            &input.plan.study,
-            dataset,
-            names(&spec.variables),
-            spec.by.as_ref(),
-            spec.correction(),
-        )?;
-        Ok((dataset.source.clone(), result))
+        input.on_survey(|dataset| {
+            super::run(
+                input.set,
+                &input.plan.study,
+                dataset,
+                names(&spec.variables),
+                spec.by.as_ref(),
+                spec.correction(),
+            )
+        })
     }
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {

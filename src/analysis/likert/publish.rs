@@ -15,16 +15,16 @@ use super::LikertResult;
 
 impl AnalysisKind for LikertResult {
     fn run(input: &Input) -> Result<(String, Self)> {
-        let dataset = input.dataset()?;
         let spec = input.spec;
-        let result = super::run(
-            input.set,
-            &input.plan.study,
-            dataset,
-            names(&spec.items),
-            spec.by.as_ref(),
-        )?;
-        Ok((dataset.source.clone(), result))
+        input.on_survey(|dataset| {
+            super::run(
+                input.set,
+                &input.plan.study,
+                dataset,
+                names(&spec.items),
+                spec.by.as_ref(),
+            )
+        })
     }
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {

@@ -18,15 +18,13 @@ pub struct ToyResult {
 
 impl AnalysisKind for ToyResult {
     fn run(input: &Input) -> Result<(String, Self)> {
-        let dataset = input.dataset()?;
-        let n = dataset.height();
-        let shown = n as u64 >= input.plan.study.min_cell;
-        Ok((
-            dataset.source.clone(),
-            ToyResult {
+        input.on_survey(|dataset| {
+            let n = dataset.height();
+            let shown = n as u64 >= input.plan.study.min_cell;
+            Ok(ToyResult {
                 respondents: shown.then_some(n),
-            },
-        ))
+            })
+        })
     }
 
     fn tables(&self, id: &str, _: &str) -> Vec<Table> {
