@@ -7,7 +7,7 @@
 use crate::check::segments::Coding;
 use crate::check::Dataset;
 use crate::error::{Error, Result};
-use crate::plan::{Plan, Spec, SpecSet};
+use crate::plan::{Names, Plan, Spec, SpecSet};
 use crate::publication::{Figure, InTen, KeyFinding, Measure, Table};
 use crate::words::Strings;
 
@@ -28,13 +28,9 @@ pub struct Input<'a> {
 }
 
 impl Input<'_> {
-    /// The part the kind cannot run without (the plan checked it is written, before any data).
-    pub fn required<'b, T>(&self, part: Option<&'b T>) -> Result<&'b T> {
-        part.ok_or_else(|| {
-            let kind = self.spec.kind.get_ref().spec();
-            let message = kind.required.map_or("a required part is missing", |r| r.1);
-            self.set.error_at(&self.spec.id, message)
-        })
+    /// The analysis's own parameters, as its kind reads them (checked before any data).
+    pub fn params<P: serde::de::DeserializeOwned>(&self) -> Result<P> {
+        self.set.entry(self.spec.index)
     }
 
     /// Runs `f` on the survey source the analysis reads: the source's name, and the result.
@@ -63,6 +59,50 @@ impl Input<'_> {
         }
     }
 }
+
+/// What a kind checks of its analyses before any data is read.
+pub struct Check<'a> {
+    pub plan: &'a Plan,
+    pub set: &'a SpecSet,
+    pub spec: &'a Spec,
+}
+
+impl Check<'_> {
+    /// The analysis's own parameters, read with their places: a key the kind does not know, or a
+    /// value of the wrong type, is an error at its line.
+    pub fn params<P: serde::de::DeserializeOwned>(&self) -> Result<P> {
+        self.set.entry(self.spec.index)
+    }
+
+    /// Refuses a missing part the kind cannot run without.
+    pub fn require<T>(&self, part: Option<&T>, message: &str) -> Result<()> {
+        match part {
+            Some(_) => Ok(()),
+            None => Err(self.set.error_at(&self.spec.id, message)),
+        }
+    }
+
+    /// Checks that what a list parameter names is in the questionnaire of the survey the
+    /// analysis reads (when it could be read).
+    pub fn names(&self, list: Option<&ListOfNames>, what: Names) -> Result<()> {
+        match self.plan.survey_of(self.spec) {
+            Some((source, ins)) => match what {
+                Names::Grouping => crate::plan::check_groupings(
+                    self.set,
+                    crate::plan::named(list).into_iter(),
+                    ins,
+                    &self.plan.study,
+                    source,
+                ),
+                _ => crate::plan::check_names(self.set, list, what, ins),
+            },
+            None => Ok(()),
+        }
+    }
+}
+
+/// A parameter listing names: items, scales, questions, groups.
+pub type ListOfNames = toml::Spanned<Vec<toml::Spanned<String>>>;
 
 /// What a kind's outputs may read: its entry, every result of the run (a chart may be titled by
 /// another analysis's comparison), the reader's language and words, and the charts' source line.
@@ -102,6 +142,17 @@ pub struct Findings {
 
 /// A kind of analysis, implemented by its result.
 pub trait AnalysisKind {
+    /// The keys its analyses take beside those every analysis has (see [`crate::parameters`]).
+    fn parameters() -> &'static [&'static str]
+    where
+        Self: Sized;
+
+    /// Checks an analysis of this kind before any data is read: its parameters (keys, types,
+    /// required parts) and what they name in the questionnaire or in the other analyses.
+    fn check(c: &Check) -> Result<()>
+    where
+        Self: Sized;
+
     /// Runs the analysis: the name of the source it read, and its result as published (after
     /// disclosure control).
     fn run(input: &Input) -> Result<(String, Self)>

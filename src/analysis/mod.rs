@@ -212,6 +212,46 @@ pub(crate) fn labels_of(dataset: &Dataset, name: &str) -> Labels {
     }
 }
 
+/// The plan of a study (study.toml, the questionnaires, every analyses file), with every
+/// analysis checked by its kind, all before any data is read.
+pub fn load_plan(path: &std::path::Path) -> Result<Plan> {
+    let plan = Plan::load(path)?;
+    check_plan(&plan)?;
+    Ok(plan)
+}
+
+/// Each analysis checked by its kind: its parameters (a parameter of another kind is told so at
+/// its value; an unknown key, at its line), and what they name in the questionnaire and in the
+/// other analyses.
+pub fn check_plan(plan: &Plan) -> Result<()> {
+    use crate::plan::analyses::COMMON_KEYS;
+    for (set, spec) in plan.specs() {
+        let kind = *spec.kind.get_ref();
+        let written: std::collections::BTreeMap<String, toml::Spanned<serde::de::IgnoredAny>> =
+            set.entry(spec.index)?;
+        let mut written: Vec<_> = written.iter().collect();
+        written.sort_by_key(|(_, v)| v.span().start);
+        let own = parameters(kind);
+        for (key, value) in written {
+            let key = key.as_str();
+            if COMMON_KEYS.contains(&key) || own.contains(&key) {
+                continue;
+            }
+            if Kind::all().any(|k| parameters(k).contains(&key)) {
+                return Err(set.error_span(
+                    value.span(),
+                    format!(
+                        "`{key}` does not apply to an analysis of kind '{}'",
+                        kind.name()
+                    ),
+                ));
+            }
+        }
+        check_kind(&kind::Check { plan, set, spec })?;
+    }
+    Ok(())
+}
+
 /// The result of every analysis of the plan, in the order written, without what a report adds
 /// around them (sources, methods, provenance): what `capakit check` runs to find what the
 /// analyses name in the data, and what the feedback form reads.

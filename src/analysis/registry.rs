@@ -29,6 +29,24 @@ macro_rules! registry {
             }
         }
 
+        /// The keys analyses of `kind` take beside those every analysis has.
+        pub fn parameters(kind: $crate::plan::Kind) -> &'static [&'static str] {
+            match kind {
+                $($(#[$attr])* $crate::plan::Kind::$kind => {
+                    <$module::$result as $crate::analysis::kind::AnalysisKind>::parameters()
+                })*
+            }
+        }
+
+        /// Checks one analysis of its kind before any data is read.
+        pub fn check_kind(c: &$crate::analysis::kind::Check) -> $crate::error::Result<()> {
+            match *c.spec.kind.get_ref() {
+                $($(#[$attr])* $crate::plan::Kind::$kind => {
+                    <$module::$result as $crate::analysis::kind::AnalysisKind>::check(c)
+                })*
+            }
+        }
+
         /// Runs one analysis of its kind: the source it read, and its result.
         pub fn run(
             input: &$crate::analysis::kind::Input,

@@ -7,7 +7,6 @@ use crate::analysis::run_entries;
 use crate::check::check_source;
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::Result;
-use crate::plan::Plan;
 
 use super::print_lines;
 
@@ -31,7 +30,7 @@ pub struct Args {
 
 pub fn execute(args: Args) -> Result<i32> {
     // The analyses files and rules are checked before any data is read: a typo there stops here.
-    let mut plan = Plan::load(&args.study)?;
+    let mut plan = crate::analysis::load_plan(&args.study)?;
     plan.checking = true;
     let study = &plan.study;
     let mut all = Diagnostics::default();

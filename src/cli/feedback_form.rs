@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use crate::analysis::{run_entries, AnalysisResult};
 use crate::error::{Error, Result};
-use crate::plan::Plan;
 use crate::report::feedback_form::feedback_form;
 use crate::report::write_atomic;
 
@@ -36,7 +35,7 @@ pub fn execute(args: Args) -> Result<i32> {
             args.out.display()
         )));
     }
-    let plan = Plan::load(&args.study)?;
+    let plan = crate::analysis::load_plan(&args.study)?;
     let study = &plan.study;
     let Some((datasets, codings, _)) = super::run::checked_inputs(&plan, &args.study)? else {
         return Ok(1);

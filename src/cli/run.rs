@@ -40,7 +40,7 @@ pub struct Args {
 
 pub fn execute(args: Args) -> Result<i32> {
     // Every analyses file and rule is checked before any data is read.
-    let mut plan = Plan::load(&args.study)?;
+    let mut plan = crate::analysis::load_plan(&args.study)?;
     if args.internal {
         plan.study.min_cell = 0;
     }

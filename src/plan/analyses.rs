@@ -8,10 +8,6 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::stats::Correction;
-
-use super::capability;
-use super::rules::RuleSpec;
 
 /// The kinds of analysis.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -36,10 +32,10 @@ pub enum Kind {
     Toy,
 }
 
-/// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`). Parameters that do
-/// not apply to the kind are refused with their line and column.
+/// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`): what every kind has.
+/// Its own parameters are read by its kind ([`SpecSet::entry`]), which refuses a key it does not
+/// know with its line and column.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Spec {
     pub id: Spanned<String>,
     pub kind: Spanned<Kind>,
@@ -51,121 +47,17 @@ pub struct Spec {
     /// The column to group by; the source's territory column when omitted.
     #[serde(default)]
     pub by: Option<Spanned<String>>,
-    /// likert: items or scales to show (all Likert items when omitted).
-    #[serde(default)]
-    pub items: Option<Spanned<Vec<Spanned<String>>>>,
-    /// scales: the scales to score (all when omitted).
-    #[serde(default)]
-    pub scales: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare: items and scales to compare (all when omitted); crosstab: single-choice questions.
-    #[serde(default)]
-    pub variables: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare: the two groups to compare.
-    #[serde(default)]
-    pub groups: Option<Spanned<Vec<Spanned<String>>>>,
-    /// compare, crosstab: holm (default), bh or none.
-    #[serde(default)]
-    pub correction: Option<Spanned<Correction>>,
-    /// capability: the dimensions and their indicators.
-    #[serde(default)]
-    pub dimensions: Option<Spanned<Vec<capability::DimensionSpec>>>,
-    /// capability: the cross-dimensional cutoff(s), `"1/3"` or `[0.25, "1/3"]`.
-    #[serde(default)]
-    pub k: Option<Spanned<capability::OneOrMany>>,
-    /// capability: the cutoffs of the robustness analysis (10% to 90% when omitted).
-    #[serde(default)]
-    pub k_range: Option<Spanned<Vec<capability::Fraction>>>,
-    /// capability: "equal", "explicit" or "participatory" (inferred from the weights written).
-    #[serde(default)]
-    pub weights: Option<Spanned<capability::Weighting>>,
-    /// capability: how a missing answer counts unless an indicator says otherwise.
-    #[serde(default)]
-    pub missing: Option<Spanned<capability::Missing>>,
-    /// capability: further grouping columns (care setting, gender, …) for the decomposition.
-    #[serde(default)]
-    pub also_by: Option<Spanned<Vec<Spanned<String>>>>,
-    /// capability: bootstrap replications (1000 when omitted; 0 for none).
-    #[serde(default)]
-    pub bootstrap: Option<Spanned<u32>>,
-    /// capability: the bootstrap's seed.
-    #[serde(default)]
-    pub seed: Option<Spanned<u64>>,
-    /// recommendations: the rules (`[[analysis.rules]]`).
-    #[serde(default)]
-    pub rules: Option<Spanned<Vec<RuleSpec>>>,
+    /// Its place among the file's analyses (from 0).
+    #[serde(skip)]
+    pub index: usize,
 }
+
+/// The keys every analysis has; the others are its kind's parameters.
+pub const COMMON_KEYS: [&str; 5] = ["id", "kind", "title", "source", "by"];
 
 impl Spec {
     pub fn id(&self) -> &str {
         self.id.get_ref()
-    }
-
-    /// The multiple-test correction written, or Holm's.
-    pub fn correction(&self) -> Correction {
-        self.correction
-            .as_ref()
-            .map(|c| *c.get_ref())
-            .unwrap_or_default()
-    }
-
-    /// The parameters written, with where: every field of an `[[analysis]]` but the ones
-    /// every kind takes (id, kind, title, source, by).
-    fn parameters_written(&self) -> [(&'static str, Option<std::ops::Range<usize>>); 14] {
-        [
-            ("items", self.items.as_ref().map(|x| x.span())),
-            ("scales", self.scales.as_ref().map(|x| x.span())),
-            ("variables", self.variables.as_ref().map(|x| x.span())),
-            ("groups", self.groups.as_ref().map(|x| x.span())),
-            ("correction", self.correction.as_ref().map(|x| x.span())),
-            ("dimensions", self.dimensions.as_ref().map(|x| x.span())),
-            ("k", self.k.as_ref().map(|x| x.span())),
-            ("k_range", self.k_range.as_ref().map(|x| x.span())),
-            ("weights", self.weights.as_ref().map(|x| x.span())),
-            ("missing", self.missing.as_ref().map(|x| x.span())),
-            ("also_by", self.also_by.as_ref().map(|x| x.span())),
-            ("bootstrap", self.bootstrap.as_ref().map(|x| x.span())),
-            ("seed", self.seed.as_ref().map(|x| x.span())),
-            ("rules", self.rules.as_ref().map(|x| x.span())),
-        ]
-    }
-
-    /// A list parameter of names, by its name (none when not written or not a list of names).
-    pub(crate) fn names_of(&self, parameter: &str) -> Option<&Spanned<Vec<Spanned<String>>>> {
-        match parameter {
-            "items" => self.items.as_ref(),
-            "scales" => self.scales.as_ref(),
-            "variables" => self.variables.as_ref(),
-            "groups" => self.groups.as_ref(),
-            "also_by" => self.also_by.as_ref(),
-            _ => None,
-        }
-    }
-
-    /// Refuses parameters that do not apply to the kind, and a kind's missing required part.
-    pub(crate) fn check_parameters(&self, set: &SpecSet) -> Result<()> {
-        let kind = self.kind.get_ref().spec();
-        for (name, span) in self.parameters_written() {
-            let Some(span) = span else { continue };
-            if !kind.parameters.iter().any(|(p, _)| *p == name) {
-                return Err(set.error_span(
-                    span,
-                    format!(
-                        "`{name}` does not apply to an analysis of kind '{}'",
-                        kind.name
-                    ),
-                ));
-            }
-        }
-        if let Some((parameter, message)) = kind.required {
-            let written = self
-                .parameters_written()
-                .iter()
-                .any(|(p, span)| *p == parameter && span.is_some());
-            if !written {
-                return Err(set.error_at(&self.id, message));
-            }
-        }
-        Ok(())
     }
 }
 
@@ -194,16 +86,13 @@ pub enum Names {
     Grouping,
 }
 
-/// What the plan knows of a kind: its name in an analyses file, what it reads, the parameters
-/// it takes (and what each names), and the part it cannot run without.
+/// What the plan knows of a kind: its name in an analyses file, and what it reads. Its
+/// parameters are the kind's own (`src/analysis/<kind>/`).
 #[derive(Debug)]
 pub struct KindSpec {
     pub kind: Kind,
     pub name: &'static str,
     pub reads: Reads,
-    pub parameters: &'static [(&'static str, Names)],
-    /// A parameter that must be written, and the message when it is not.
-    pub required: Option<(&'static str, &'static str)>,
 }
 
 /// Every kind, in the order of [`Kind`].
@@ -212,84 +101,51 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Likert,
         name: "likert",
         reads: Reads::Survey,
-        parameters: &[("items", Names::LikertOrScale)],
-        required: None,
     },
     KindSpec {
         kind: Kind::Scales,
         name: "scales",
         reads: Reads::Survey,
-        parameters: &[("scales", Names::Scales)],
-        required: None,
     },
     KindSpec {
         kind: Kind::Compare,
         name: "compare",
         reads: Reads::Survey,
-        parameters: &[
-            ("variables", Names::LikertOrScale),
-            ("groups", Names::Other),
-            ("correction", Names::Other),
-        ],
-        required: None,
     },
     KindSpec {
         kind: Kind::Crosstab,
         name: "crosstab",
         reads: Reads::Survey,
-        parameters: &[
-            ("variables", Names::SingleChoice),
-            ("correction", Names::Other),
-        ],
-        required: None,
     },
     KindSpec {
         kind: Kind::Capability,
         name: "capability",
         reads: Reads::Survey,
-        parameters: &[
-            ("dimensions", Names::Other),
-            ("k", Names::Other),
-            ("k_range", Names::Other),
-            ("weights", Names::Other),
-            ("missing", Names::Other),
-            ("also_by", Names::Grouping),
-            ("bootstrap", Names::Other),
-            ("seed", Names::Other),
-        ],
-        required: Some((
-            "dimensions",
-            "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)",
-        )),
     },
     KindSpec {
         kind: Kind::Codes,
         name: "codes",
         reads: Reads::Segments,
-        parameters: &[],
-        required: None,
     },
     KindSpec {
         kind: Kind::Recommendations,
         name: "recommendations",
         reads: Reads::Results,
-        parameters: &[("rules", Names::Other)],
-        required: Some((
-            "rules",
-            "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)",
-        )),
     },
     #[cfg(test)]
     KindSpec {
         kind: Kind::Toy,
         name: "toy",
         reads: Reads::Survey,
-        parameters: &[],
-        required: None,
     },
 ];
 
 impl Kind {
+    /// Every kind.
+    pub fn all() -> impl Iterator<Item = Kind> {
+        KINDS.iter().map(|k| k.kind)
+    }
+
     /// What the plan knows of this kind.
     pub fn spec(self) -> &'static KindSpec {
         &KINDS[self as usize]
@@ -299,6 +155,164 @@ impl Kind {
     pub fn name(self) -> &'static str {
         self.spec().name
     }
+}
+
+/// The keys a struct of parameters reads (its serde field names).
+pub fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Fields(&'static [&'static str]);
+    #[derive(Debug)]
+    struct Done;
+    impl std::fmt::Display for Done {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("field names")
+        }
+    }
+    impl std::error::Error for Done {}
+    impl serde::de::Error for Done {
+        fn custom<M: std::fmt::Display>(_: M) -> Done {
+            Done
+        }
+    }
+    struct Capture<'a>(&'a mut Fields);
+    impl<'de> serde::Deserializer<'de> for Capture<'_> {
+        type Error = Done;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(
+            self,
+            _: V,
+        ) -> std::result::Result<V::Value, Done> {
+            Err(Done)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> std::result::Result<V::Value, Done> {
+            self.0 .0 = fields;
+            Err(Done)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+            ignored_any
+        }
+    }
+    let mut fields = Fields(&[]);
+    let _ = T::deserialize(Capture(&mut fields));
+    fields.0
+}
+
+/// Reads one entry of the `analysis` array of a file as `P`, skipping the others.
+struct Pick<P> {
+    index: usize,
+    kind: std::marker::PhantomData<P>,
+}
+
+impl<'de, P: Deserialize<'de>> serde::de::DeserializeSeed<'de> for Pick<P> {
+    type Value = Option<P>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Option<P>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, P: Deserialize<'de>> serde::de::Visitor<'de> for Pick<P> {
+    type Value = Option<P>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a file of [[analysis]] tables")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Option<P>, A::Error> {
+        let mut picked = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "analysis" {
+                picked = map.next_value_seed(PickInSeq::<P> {
+                    index: self.index,
+                    kind: std::marker::PhantomData,
+                })?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(picked)
+    }
+}
+
+/// The `index`-th element of an array as `P`.
+struct PickInSeq<P> {
+    index: usize,
+    kind: std::marker::PhantomData<P>,
+}
+
+impl<'de, P: Deserialize<'de>> serde::de::DeserializeSeed<'de> for PickInSeq<P> {
+    type Value = Option<P>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Option<P>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, P: Deserialize<'de>> serde::de::Visitor<'de> for PickInSeq<P> {
+    type Value = Option<P>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of [[analysis]] tables")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Option<P>, A::Error> {
+        let mut picked = None;
+        let mut i = 0;
+        loop {
+            if i == self.index {
+                match seq.next_element::<P>()? {
+                    Some(p) => picked = Some(p),
+                    None => break,
+                }
+            } else if seq.next_element::<serde::de::IgnoredAny>()?.is_none() {
+                break;
+            }
+            i += 1;
+        }
+        Ok(picked)
+    }
+}
+
+/// A kind's parameters as a struct read from its `[[analysis]]` table (with
+/// [`SpecSet::entry`]): the fields written, each optional, plus the keys every analysis has (id,
+/// kind, title, source, by), which the plan reads; any other key is refused at its line.
+#[macro_export]
+macro_rules! parameters {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fmeta])* #[serde(default)] pub $field: $ty,)*
+            #[serde(default, rename = "id")]
+            _id: Option<serde::de::IgnoredAny>,
+            #[serde(default, rename = "kind")]
+            _kind: Option<serde::de::IgnoredAny>,
+            #[serde(default, rename = "title")]
+            _title: Option<serde::de::IgnoredAny>,
+            #[serde(default, rename = "source")]
+            _source: Option<serde::de::IgnoredAny>,
+            #[serde(default, rename = "by")]
+            _by: Option<serde::de::IgnoredAny>,
+        }
+    };
 }
 
 /// The names of a list parameter, when written.
@@ -328,7 +342,32 @@ impl SpecSet {
         Ok(SpecSet {
             path: path.to_path_buf(),
             text,
-            specs: file.analysis,
+            specs: file
+                .analysis
+                .into_iter()
+                .enumerate()
+                .map(|(index, spec)| Spec { index, ..spec })
+                .collect(),
+        })
+    }
+
+    /// The `index`-th `[[analysis]]` of this file read as `P`, a kind's parameters (see
+    /// [`crate::parameters`]): the file is read again, that entry as `P` and the others skipped,
+    /// so every value keeps its place and a key `P` does not know is an error at its line.
+    pub fn entry<P: serde::de::DeserializeOwned>(&self, index: usize) -> Result<P> {
+        use serde::de::DeserializeSeed;
+        let picked = Pick::<P> {
+            index,
+            kind: std::marker::PhantomData,
+        }
+        .deserialize(toml::Deserializer::new(&self.text))
+        .map_err(|e| Error::toml(&self.path, &self.text, &e))?;
+        picked.ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: there is no analysis number {}",
+                self.path.display(),
+                index + 1
+            ))
         })
     }
 
@@ -358,5 +397,44 @@ mod tests {
             let written: Kind = toml::Value::String(k.name.into()).try_into().unwrap();
             assert_eq!(written, k.kind);
         }
+    }
+}
+
+#[cfg(test)]
+mod entry_tests {
+    use super::*;
+
+    crate::parameters! {
+        pub struct Items {
+            pub items: Option<Spanned<Vec<Spanned<String>>>>,
+        }
+    }
+
+    fn set(text: &str) -> SpecSet {
+        SpecSet {
+            path: "a.toml".into(),
+            text: text.into(),
+            specs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_entry_is_read_with_its_places_and_its_unknown_keys_refused() {
+        let text = "[[analysis]]\nid = \"a\"\nkind = \"scales\"\n\n[[analysis]]\nid = \"b\"\nkind = \"likert\"\ntitle = { it = \"x\" }\nitems = [\"edu_1\", \"edu_2\"]\n";
+        let s = set(text);
+        let p: Items = s.entry(1).unwrap();
+        let items = p.items.unwrap();
+        let second = &items.get_ref()[1];
+        assert_eq!(&text[second.span()], "\"edu_2\"");
+        let p: Items = s.entry(0).unwrap();
+        assert!(p.items.is_none());
+        let e = set("[[analysis]]\nid = \"a\"\nkind = \"likert\"\nitemz = [\"x\"]\n")
+            .entry::<Items>(0)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 4, column 1") && e.contains("unknown field `itemz`"),
+            "{e}"
+        );
     }
 }

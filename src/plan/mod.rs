@@ -9,7 +9,6 @@
 //! memory. Comes first in the flow: it reads only [`crate::study`] and the analysis files.
 
 pub mod analyses;
-pub mod capability;
 pub mod rules;
 
 use std::collections::BTreeSet;
@@ -94,7 +93,6 @@ impl Plan {
                     format!("the analysis id '{}' is used twice", spec.id()),
                 ));
             }
-            spec.check_parameters(set)?;
             match spec.kind.get_ref().spec().reads {
                 Reads::Results => {}
                 Reads::Segments => {
@@ -131,43 +129,93 @@ impl Plan {
                 }
             }
         }
-        // What the analyses name in a questionnaire is checked against it now; what needs the
-        // data (an item the file lacks, a group no one belongs to) when they run.
+        // The grouping every analysis may name is checked against its questionnaire now; what
+        // a kind's own parameters name, by the kind (`crate::analysis::check_plan`); what needs
+        // the data (an item the file lacks, a group no one belongs to) when they run.
         for (set, spec) in self.specs() {
-            if spec.kind.get_ref().spec().reads != Reads::Survey {
-                continue;
-            }
-            let source = match &spec.source {
-                Some(s) => study.sources.iter().find(|x| &x.name == s.get_ref()),
-                None => study.sources.first(),
-            };
-            let Some(source) = source else { continue };
-            // A questionnaire that cannot be read is reported by the check of its source.
-            let Some(ins) = self.instrument(&source.name) else {
-                continue;
-            };
-            names_in_questionnaire(set, spec, ins, study, source)?;
-        }
-        // Rules read the other analyses' results: what they name is checked now (a rule naming
-        // a recommendations analysis is told that rules do not read that kind).
-        let readable: Vec<(&str, Kind)> = self
-            .specs()
-            .map(|(_, s)| (s.id(), *s.kind.get_ref()))
-            .collect();
-        for (set, spec) in self.specs() {
-            if let Some(rules) = &spec.rules {
-                rules::check_rules(set, rules.get_ref(), &readable, &study.languages)?;
+            if let Some((source, ins)) = self.survey_of(spec) {
+                check_groupings(set, spec.by.iter(), ins, study, source)?;
             }
         }
         Ok(())
     }
+
+    /// The survey source an analysis reads (the first when it names none) and its
+    /// questionnaire; none for a kind that reads no survey, or a questionnaire that cannot be
+    /// read (reported by the check of its source).
+    pub fn survey_of(&self, spec: &Spec) -> Option<(&crate::study::Source, &Instrument)> {
+        if spec.kind.get_ref().spec().reads != Reads::Survey {
+            return None;
+        }
+        let source = match &spec.source {
+            Some(s) => self.study.sources.iter().find(|x| &x.name == s.get_ref()),
+            None => self.study.sources.first(),
+        }?;
+        Some((source, self.instrument(&source.name)?))
+    }
+
+    /// Every analysis's id and kind, as rules may name them.
+    pub fn analyses(&self) -> Vec<(&str, Kind)> {
+        self.specs()
+            .map(|(_, s)| (s.id(), *s.kind.get_ref()))
+            .collect()
+    }
 }
 
-/// Checks that what an analysis names — items, scales, grouping columns — is in its
-/// questionnaire, with the place in the analyses file.
-fn names_in_questionnaire(
+/// Checks that the names of a list parameter are what it names in the questionnaire (Likert
+/// items or scales, scales, single-choice questions), with each one's place in the file.
+pub fn check_names(
     set: &SpecSet,
-    spec: &Spec,
+    names: Option<&toml::Spanned<Vec<toml::Spanned<String>>>>,
+    what: Names,
+    ins: &Instrument,
+) -> Result<()> {
+    let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
+    for n in named(names) {
+        match what {
+            Names::Other | Names::Grouping => {}
+            Names::LikertOrScale => {
+                if ins.scale(n.get_ref()).is_none() && !likert(n.get_ref()) {
+                    return Err(set.error_at(
+                        n,
+                        format!(
+                            "'{}' is neither a Likert item nor a scale of the questionnaire ({})",
+                            n.get_ref(),
+                            ins.file
+                        ),
+                    ));
+                }
+            }
+            Names::Scales => {
+                if ins.scale(n.get_ref()).is_none() {
+                    return Err(set.error_at(n, not_a_scale(n.get_ref(), ins)));
+                }
+            }
+            Names::SingleChoice => {
+                let single = ins.item(n.get_ref()).is_some_and(|i| {
+                    i.kind == ItemKind::SelectOne && !ins.list_of(i).is_some_and(|l| l.is_numeric())
+                });
+                if !single {
+                    return Err(set.error_at(
+                        n,
+                        format!(
+                            "'{}' is not a single-choice (select_one) question with named answers in {}",
+                            n.get_ref(),
+                            ins.file
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks that each grouping names a question of the questionnaire, the territory column, the
+/// waves or a level of the territories.
+pub fn check_groupings<'a>(
+    set: &SpecSet,
+    groupings: impl Iterator<Item = &'a toml::Spanned<String>>,
     ins: &Instrument,
     study: &Study,
     source: &crate::study::Source,
@@ -179,54 +227,6 @@ fn names_in_questionnaire(
             || ((source.wave_column.is_some() || source.wave.is_some()) && name == "wave")
             || (territory_column.is_some() && study.geography.level(name).is_some())
     };
-    let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
-    let mut groupings: Vec<&toml::Spanned<String>> = spec.by.iter().collect();
-    for (parameter, names) in spec.kind.get_ref().spec().parameters {
-        let written = named(spec.names_of(parameter));
-        match names {
-            Names::Other => {}
-            Names::Grouping => groupings.extend(written),
-            Names::LikertOrScale => {
-                for n in written {
-                    if ins.scale(n.get_ref()).is_none() && !likert(n.get_ref()) {
-                        return Err(set.error_at(
-                            n,
-                            format!(
-                                "'{}' is neither a Likert item nor a scale of the questionnaire ({})",
-                                n.get_ref(),
-                                ins.file
-                            ),
-                        ));
-                    }
-                }
-            }
-            Names::Scales => {
-                for n in written {
-                    if ins.scale(n.get_ref()).is_none() {
-                        return Err(set.error_at(n, not_a_scale(n.get_ref(), ins)));
-                    }
-                }
-            }
-            Names::SingleChoice => {
-                for n in written {
-                    let single = ins.item(n.get_ref()).is_some_and(|i| {
-                        i.kind == ItemKind::SelectOne
-                            && !ins.list_of(i).is_some_and(|l| l.is_numeric())
-                    });
-                    if !single {
-                        return Err(set.error_at(
-                            n,
-                            format!(
-                                "'{}' is not a single-choice (select_one) question with named answers in {}",
-                                n.get_ref(),
-                                ins.file
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-    }
     for b in groupings {
         let name = b.get_ref();
         if ins.item(name).is_none() && !groups_by(name) {
@@ -270,7 +270,9 @@ fn groupings_allowed(study: &Study, source: &crate::study::Source) -> String {
 }
 
 /// The names written in a list parameter (none when it is not written).
-fn named(list: Option<&toml::Spanned<Vec<toml::Spanned<String>>>>) -> Vec<&toml::Spanned<String>> {
+pub fn named(
+    list: Option<&toml::Spanned<Vec<toml::Spanned<String>>>>,
+) -> Vec<&toml::Spanned<String>> {
     list.iter().flat_map(|l| l.get_ref().iter()).collect()
 }
 

@@ -15,7 +15,7 @@ pub mod design;
 pub mod figures;
 mod measures;
 pub mod single;
-pub use crate::plan::capability as spec;
+pub mod spec;
 
 use serde::Serialize;
 use toml::Spanned;

@@ -3,30 +3,80 @@
 use crate::error::Result;
 use crate::format;
 use crate::instrument::label_in;
-use crate::plan::analyses::names;
+use crate::plan::analyses::{field_names, names};
+use crate::plan::Names;
+use toml::Spanned;
+
+use super::spec::{DimensionSpec, Fraction, Missing, OneOrMany, Weighting};
 use crate::publication::{Cell, Figure, InTen, KeyFinding, Measure, Statistic, Table};
 
-use super::super::kind::{chart_error, AnalysisKind, Findings, Input, Methods, View};
+use super::super::kind::{Check, ListOfNames, chart_error, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{note, Flag};
 use super::super::Entry;
 use super::figures::{contributions_figure, figures};
 use super::CapabilityResult;
 
+crate::parameters! {
+    /// A capability analysis's parameters.
+    pub struct Params {
+        /// The dimensions and their indicators.
+        pub dimensions: Option<Spanned<Vec<DimensionSpec>>>,
+        /// The cross-dimensional cutoff(s), `"1/3"` or `[0.25, "1/3"]`.
+        pub k: Option<Spanned<OneOrMany>>,
+        /// The cutoffs of the robustness analysis (10% to 90% when omitted).
+        pub k_range: Option<Spanned<Vec<Fraction>>>,
+        /// "equal", "explicit" or "participatory" (inferred from the weights written).
+        pub weights: Option<Spanned<Weighting>>,
+        /// How a missing answer counts unless an indicator says otherwise.
+        pub missing: Option<Spanned<Missing>>,
+        /// Further grouping columns (care setting, gender, …) for the decomposition.
+        pub also_by: Option<ListOfNames>,
+        /// Bootstrap replications (1000 when omitted; 0 for none).
+        pub bootstrap: Option<Spanned<u32>>,
+        /// The bootstrap's seed.
+        pub seed: Option<Spanned<u64>>,
+    }
+}
+
+/// Why a capability analysis without dimensions cannot run.
+pub const NEEDS_DIMENSIONS: &str =
+    "a capability analysis needs its dimensions ([[analysis.dimensions]] with indicators)";
+
+impl Params {
+    /// The index as written, for the design.
+    pub fn written(&self) -> Option<super::design::Written<'_>> {
+        Some(super::design::Written {
+            dimensions: self.dimensions.as_ref()?,
+            k: self.k.as_ref(),
+            k_range: self.k_range.as_ref(),
+            weights: self.weights.as_ref(),
+            missing: self.missing.as_ref(),
+        })
+    }
+}
+
 impl AnalysisKind for CapabilityResult {
+    fn parameters() -> &'static [&'static str] {
+        field_names::<Params>()
+    }
+
+    fn check(c: &Check) -> Result<()> {
+        let p: Params = c.params()?;
+        c.require(p.dimensions.as_ref(), NEEDS_DIMENSIONS)?;
+        c.names(p.also_by.as_ref(), Names::Grouping)
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
         let (set, spec) = (input.set, input.spec);
-        let dimensions = input.required(spec.dimensions.as_ref())?;
+        let params: Params = input.params()?;
+        let written = params
+            .written()
+            .ok_or_else(|| set.error_at(&spec.id, NEEDS_DIMENSIONS))?;
         let p = super::Parameters {
-            written: super::design::Written {
-                dimensions,
-                k: spec.k.as_ref(),
-                k_range: spec.k_range.as_ref(),
-                weights: spec.weights.as_ref(),
-                missing: spec.missing.as_ref(),
-            },
-            also_by: names(&spec.also_by),
-            bootstrap: spec.bootstrap.as_ref(),
-            seed: spec.seed.as_ref().map(|s| *s.get_ref()),
+            written,
+            also_by: names(&params.also_by),
+            bootstrap: params.bootstrap.as_ref(),
+            seed: params.seed.as_ref().map(|s| *s.get_ref()),
             resample: !input.plan.checking,
         };
         input.on_survey(|dataset| super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p))

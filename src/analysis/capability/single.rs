@@ -13,7 +13,7 @@ use crate::ingest::{Cell, RawTable};
 use crate::stats::{deprivation_scores, measure, Headline};
 
 use super::design::{
-    self, Column, ColumnKind, Design, Dimension, Indicator, Matrix, Values, Written,
+    self, Column, ColumnKind, Design, Dimension, Indicator, Matrix, Values,
 };
 use super::spec::{sums_to_one, Fraction, Missing, Rule, Weighting};
 use super::Parameters;
@@ -121,18 +121,13 @@ pub fn from_spec(
                 spec.display()
             ))
         })?;
-    s.check_parameters(&set)?;
-    let Some(dimensions) = &s.dimensions else {
+    let params: super::publish::Params = set.entry(s.index)?;
+    let Some(written) = params.written() else {
         return Err(set.error_at(&s.id, "a capability analysis needs its dimensions"));
     };
+    let dimensions = written.dimensions;
     let p = Parameters {
-        written: Written {
-            dimensions,
-            k: s.k.as_ref(),
-            k_range: s.k_range.as_ref(),
-            weights: s.weights.as_ref(),
-            missing: s.missing.as_ref(),
-        },
+        written,
         also_by: None,
         bootstrap: None,
         seed: None,

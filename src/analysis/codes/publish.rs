@@ -5,12 +5,25 @@ use crate::error::Result;
 use crate::instrument::label_in;
 use crate::publication::{Cell, Figure, KeyFinding, Measure, Statistic, Table};
 
-use super::super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::note;
 use super::super::Entry;
 use super::CodesResult;
 
+crate::parameters! {
+    /// No parameters beside those every analysis has.
+    pub struct Params {}
+}
+
 impl AnalysisKind for CodesResult {
+    fn parameters() -> &'static [&'static str] {
+        crate::plan::analyses::field_names::<Params>()
+    }
+
+    fn check(c: &Check) -> Result<()> {
+        c.params::<Params>().map(|_| ())
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
         let (spec, study) = (input.spec, &input.plan.study);
         // The plan checked that the source exists and `by` is a metadata column.

@@ -3,13 +3,15 @@
 use crate::error::Result;
 use crate::format;
 use crate::instrument::label_in;
-use crate::plan::analyses::names;
+use crate::plan::analyses::{field_names, names};
+use crate::plan::Names;
+use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, KeyFinding, Measure, Statistic, Table};
 use crate::stats::Correction;
 use crate::text::slug;
 use crate::words::Strings;
 
-use super::super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{correction_refs, note, Flag};
 use super::super::{AnalysisResult, Entry};
 use super::{CompareResult, SMALL_GROUP};
@@ -53,18 +55,39 @@ pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -
     })
 }
 
+crate::parameters! {
+    /// A comparison's parameters.
+    pub struct Params {
+        /// The items and scales to compare (all when omitted).
+        pub variables: Option<ListOfNames>,
+        /// The two groups to compare.
+        pub groups: Option<ListOfNames>,
+        /// holm (default), bh or none.
+        pub correction: Option<toml::Spanned<Correction>>,
+    }
+}
+
 impl AnalysisKind for CompareResult {
+    fn parameters() -> &'static [&'static str] {
+        field_names::<Params>()
+    }
+
+    fn check(c: &Check) -> Result<()> {
+        let p: Params = c.params()?;
+        c.names(p.variables.as_ref(), Names::LikertOrScale)
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
-        let spec = input.spec;
+        let p: Params = input.params()?;
         input.on_survey(|dataset| {
             super::run(
                 input.set,
                 &input.plan.study,
                 dataset,
-                names(&spec.variables),
-                spec.by.as_ref(),
-                names(&spec.groups),
-                spec.correction(),
+                names(&p.variables),
+                input.spec.by.as_ref(),
+                names(&p.groups),
+                p.correction.map(|c| *c.get_ref()).unwrap_or_default(),
             )
         })
     }

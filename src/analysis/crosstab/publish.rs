@@ -1,25 +1,46 @@
 //! How a cross-tabulation runs from its specification, what it publishes and how it appears.
 
 use crate::error::Result;
-use crate::plan::analyses::names;
+use crate::plan::analyses::{field_names, names};
+use crate::plan::Names;
+use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, Measure, Table};
 
-use super::super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{correction_refs, note, Flag};
 use super::super::Entry;
 use super::CrosstabResult;
 
+crate::parameters! {
+    /// A cross-tabulation's parameters.
+    pub struct Params {
+        /// The single-choice questions to cross with the groups (all when omitted).
+        pub variables: Option<ListOfNames>,
+        /// holm (default), bh or none.
+        pub correction: Option<toml::Spanned<crate::stats::Correction>>,
+    }
+}
+
 impl AnalysisKind for CrosstabResult {
+    fn parameters() -> &'static [&'static str] {
+        field_names::<Params>()
+    }
+
+    fn check(c: &Check) -> Result<()> {
+        let p: Params = c.params()?;
+        c.names(p.variables.as_ref(), Names::SingleChoice)
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
-        let spec = input.spec;
+        let p: Params = input.params()?;
         input.on_survey(|dataset| {
             super::run(
                 input.set,
                 &input.plan.study,
                 dataset,
-                names(&spec.variables),
-                spec.by.as_ref(),
-                spec.correction(),
+                names(&p.variables),
+                input.spec.by.as_ref(),
+                p.correction.map(|c| *c.get_ref()).unwrap_or_default(),
             )
         })
     }

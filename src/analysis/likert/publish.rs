@@ -4,25 +4,44 @@ use crate::charts::{likert_chart, LikertBar, Texts};
 use crate::error::Result;
 use crate::format::percent;
 use crate::instrument::label_in;
-use crate::plan::analyses::names;
+use crate::plan::analyses::{field_names, names};
+use crate::plan::Names;
+use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, Measure, Statistic, Table};
 use crate::text::slug;
 
-use super::super::kind::{chart_error, AnalysisKind, Findings, Input, Methods, View};
+use super::super::kind::{Check, chart_error, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{flag_ess, note};
 use super::super::{AnalysisResult, Entry};
 use super::LikertResult;
 
+crate::parameters! {
+    /// A Likert analysis's parameters.
+    pub struct Params {
+        /// The items or scales to show (all Likert items when omitted).
+        pub items: Option<ListOfNames>,
+    }
+}
+
 impl AnalysisKind for LikertResult {
+    fn parameters() -> &'static [&'static str] {
+        field_names::<Params>()
+    }
+
+    fn check(c: &Check) -> Result<()> {
+        let p: Params = c.params()?;
+        c.names(p.items.as_ref(), Names::LikertOrScale)
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
-        let spec = input.spec;
+        let p: Params = input.params()?;
         input.on_survey(|dataset| {
             super::run(
                 input.set,
                 &input.plan.study,
                 dataset,
-                names(&spec.items),
-                spec.by.as_ref(),
+                names(&p.items),
+                input.spec.by.as_ref(),
             )
         })
     }

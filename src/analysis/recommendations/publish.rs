@@ -4,10 +4,12 @@ use crate::error::Result;
 use crate::format;
 use crate::publication::{Cell, Figure, KeyFinding, Measure, Table};
 
-use super::super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::note;
 use super::super::Entry;
-use super::{Priority, RecommendationsResult};
+use super::{Priority, RecommendationsResult, RuleSpec};
+use crate::plan::analyses::field_names;
+use crate::plan::rules::check_rules;
 
 /// An actor's or a priority's name as written in a rule (`social_services`).
 fn key(x: impl serde::Serialize) -> String {
@@ -17,10 +19,39 @@ fn key(x: impl serde::Serialize) -> String {
     }
 }
 
+crate::parameters! {
+    /// A recommendations analysis's parameters.
+    pub struct Params {
+        /// The rules (`[[analysis.rules]]`).
+        pub rules: Option<toml::Spanned<Vec<RuleSpec>>>,
+    }
+}
+
+/// Why a recommendations analysis without rules cannot run.
+const NEEDS_RULES: &str = "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)";
+
 impl AnalysisKind for RecommendationsResult {
+    fn parameters() -> &'static [&'static str] {
+        field_names::<Params>()
+    }
+
+    /// The rules, and what they name in the other analyses and the study's languages.
+    fn check(c: &Check) -> Result<()> {
+        let p: Params = c.params()?;
+        let Some(rules) = &p.rules else {
+            return c.require(p.rules.as_ref(), NEEDS_RULES);
+        };
+        let languages = &c.plan.study.languages;
+        check_rules(c.set, rules.get_ref(), &c.plan.analyses(), languages)
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
         let (set, spec) = (input.set, input.spec);
-        let rules = input.required(spec.rules.as_ref())?;
+        let p: Params = input.params()?;
+        let rules = p
+            .rules
+            .as_ref()
+            .ok_or_else(|| set.error_at(&spec.id, NEEDS_RULES))?;
         let result = super::run(
             set,
             rules.get_ref(),

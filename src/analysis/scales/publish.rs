@@ -4,26 +4,45 @@ use crate::charts::{means_chart, MeanPoint, MeanRow, Texts};
 use crate::error::Result;
 use crate::format::number;
 use crate::instrument::label_in;
-use crate::plan::analyses::names;
+use crate::plan::analyses::{field_names, names};
+use crate::plan::Names;
+use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, Measure, Statistic, Table};
 use crate::text::slug;
 
 use super::super::compare::publish::compare_finding;
-use super::super::kind::{chart_error, AnalysisKind, Findings, Input, Methods, View};
+use super::super::kind::{Check, chart_error, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{flag_weighted, note, Flag, SMALL_ALPHA_N};
 use super::super::{AnalysisResult, Entry};
 use super::ScalesResult;
 
+crate::parameters! {
+    /// A scales analysis's parameters.
+    pub struct Params {
+        /// The scales to score (all when omitted).
+        pub scales: Option<ListOfNames>,
+    }
+}
+
 impl AnalysisKind for ScalesResult {
+    fn parameters() -> &'static [&'static str] {
+        field_names::<Params>()
+    }
+
+    fn check(c: &Check) -> Result<()> {
+        let p: Params = c.params()?;
+        c.names(p.scales.as_ref(), Names::Scales)
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
-        let spec = input.spec;
+        let p: Params = input.params()?;
         input.on_survey(|dataset| {
             super::run(
                 input.set,
                 &input.plan.study,
                 dataset,
-                names(&spec.scales),
-                spec.by.as_ref(),
+                names(&p.scales),
+                input.spec.by.as_ref(),
             )
         })
     }

@@ -7,21 +7,44 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::publication::{Cell, Figure, Measure, Table};
 
-use super::kind::{AnalysisKind, Findings, Input, Methods, View};
+use super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::Entry;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ToyResult {
+    /// What the count is called (`label`, or "Respondents counted by the toy kind").
+    pub label: String,
     /// The source's respondents; null when fewer than the minimum cell size.
     pub respondents: Option<usize>,
 }
 
+crate::parameters! {
+    /// The toy kind's one parameter, to show that a kind's parameters are its own.
+    pub struct Params {
+        /// What the count is called in the report.
+        pub label: Option<toml::Spanned<String>>,
+    }
+}
+
 impl AnalysisKind for ToyResult {
+    fn parameters() -> &'static [&'static str] {
+        crate::plan::analyses::field_names::<Params>()
+    }
+
+    fn check(c: &Check) -> Result<()> {
+        c.params::<Params>().map(|_| ())
+    }
+
     fn run(input: &Input) -> Result<(String, Self)> {
+        let p: Params = input.params()?;
         input.on_survey(|dataset| {
             let n = dataset.height();
             let shown = n as u64 >= input.plan.study.min_cell;
             Ok(ToyResult {
+                label: p.label.map_or_else(
+                    || "Respondents counted by the toy kind".into(),
+                    |l| l.into_inner(),
+                ),
                 respondents: shown.then_some(n),
             })
         })
@@ -74,7 +97,7 @@ mod tests {
         copy_dir(&root.join("instruments"), &tmp.path().join("instruments"));
         std::fs::write(
             tmp.path().join("analyses/toy.toml"),
-            "[[analysis]]\nid = \"toy-count\"\nkind = \"toy\"\ntitle = { it = \"Conteggio\", en = \"Toy count\" }\n",
+            "[[analysis]]\nid = \"toy-count\"\nkind = \"toy\"\ntitle = { it = \"Conteggio\", en = \"Toy count\" }\nlabel = \"Respondents counted by the toy kind\"\n",
         )
         .unwrap();
         let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
@@ -109,6 +132,7 @@ mod tests {
         let html = std::fs::read_to_string(out.join("report.html")).unwrap();
         assert!(html.contains("<h2>Toy count</h2>"), "no chapter");
         assert!(html.contains(&format!("<p class=\"toy\">Respondents counted by the toy kind: {n}</p>")));
+        assert_eq!(toy["label"], "Respondents counted by the toy kind");
         let md = std::fs::read_to_string(out.join("report.md")).unwrap();
         assert!(md.contains(&format!("Respondents counted by the toy kind: {n}")));
         // tables.xlsx: its sheet.
@@ -116,5 +140,17 @@ mod tests {
         let sheet = calamine::Reader::worksheet_range(&mut book, "toy-count").unwrap();
         assert_eq!(sheet.get((0, 0)), Some(&calamine::Data::String("respondents".into())));
         assert_eq!(sheet.get((1, 0)), Some(&calamine::Data::Float(n as f64)));
+        // Its parameters are its own: a typo in one is refused at its line before any data,
+        // and another kind's parameter is told it does not apply.
+        let toy_file = tmp.path().join("analyses/toy.toml");
+        let written = std::fs::read_to_string(&toy_file).unwrap();
+        for (typo, expected) in [
+            ("labl = \"x\"", "toy.toml, line 6, column 1: unknown field `labl`"),
+            ("items = [\"edu_1\"]", "toy.toml, line 6, column 9: `items` does not apply to an analysis of kind 'toy'"),
+        ] {
+            std::fs::write(&toy_file, format!("{written}{typo}\n")).unwrap();
+            let e = crate::analysis::load_plan(&study).unwrap_err().to_string();
+            assert!(e.contains(expected), "{e}");
+        }
     }
 }

@@ -12,7 +12,7 @@ use toml::Spanned;
 use crate::error::Result;
 use crate::study::Text;
 
-use super::analyses::SpecSet;
+use crate::plan::SpecSet;
 
 /// A number written as a decimal, a fraction (`"1/12"`) or a percentage (`"25%"`).
 #[derive(Debug, Clone, Deserialize)]
