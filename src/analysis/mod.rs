@@ -13,7 +13,7 @@ pub mod single;
 
 // The kinds of analysis. Each line: the kind (as in `crate::plan::Kind`) => its folder (named as
 // the kind is written) :: its result, and the folder of its report chapter (`<kind>.html.j2`,
-// `<kind>.md.j2`). Adding a kind is its folder and one line here (and its name and parameters in
+// `<kind>.md.j2`). Adding a kind is its folder and one line here (and its name and what it reads in
 // the plan's table of kinds).
 registry! {
     Likert => likert::LikertResult, "reports/analyses";
