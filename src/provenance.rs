@@ -140,7 +140,7 @@ pub fn of(
         min_cell: study.min_cell,
         nonresponse: study.nonresponse,
         languages: study.languages.clone(),
-        territories: study.territories.iter().map(|t| t.name.clone()).collect(),
+        territories: study.territories().iter().map(|t| t.name.clone()).collect(),
     })
 }
 

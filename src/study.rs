@@ -231,13 +231,6 @@ pub struct ReportOptions {
     pub authors: Option<String>,
 }
 
-/// A territory of the study (Prato, Firenze, a region, an ambito) and the spellings that mean it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Territory {
-    pub name: String,
-    pub aliases: Vec<String>,
-}
-
 /// One data file and the instrument it answers.
 #[derive(Debug, Clone, Serialize)]
 pub struct Source {
@@ -292,8 +285,8 @@ pub struct Study {
     pub subtitle: Option<Text>,
     pub languages: Vec<String>,
     pub default_language: String,
-    pub territories: Vec<Territory>,
-    /// The territories as a hierarchy of levels, with every spelling that means one.
+    /// The territories (Prato, Firenze, a region, an ambito) as a hierarchy of levels, with every
+    /// spelling that means one.
     pub geography: crate::geography::Geography,
     /// The waves of data collection, in order (none for a study of one round).
     pub waves: Vec<Wave>,
@@ -419,14 +412,6 @@ impl Study {
             };
             at(start, message)
         })?;
-        let territories: Vec<Territory> = geography
-            .units
-            .iter()
-            .map(|u| Territory {
-                name: u.name.clone(),
-                aliases: u.aliases.clone(),
-            })
-            .collect();
 
         // Each wave's id and labels, as a value of a wave column may spell it.
         let mut waves: Vec<Wave> = Vec::new();
@@ -701,7 +686,6 @@ impl Study {
             subtitle: parsed.subtitle,
             languages: parsed.languages,
             default_language,
-            territories,
             geography,
             waves,
             wave_spellings,
@@ -710,6 +694,11 @@ impl Study {
             analyses,
             report: parsed.report,
         })
+    }
+
+    /// The territories, in the order of study.toml (every level).
+    pub fn territories(&self) -> &[crate::geography::Unit] {
+        &self.geography.units
     }
 
     /// The canonical territory name for a spelling found in the data (`"FIRENZE "` → `Firenze`).

@@ -99,7 +99,7 @@ fn read_metadata(
         let territory = match cell(t, i, terr) {
             Some(raw) => match study.resolve_territory(&raw) {
                 Some(x) => Some(x.to_string()),
-                None if study.territories.is_empty() => Some(raw),
+                None if study.territories().is_empty() => Some(raw),
                 None => {
                     d.warning(
                         "segment-territory",

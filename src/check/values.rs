@@ -128,10 +128,14 @@ pub fn territory_column(
     diags: &mut Diagnostics,
 ) -> Column {
     let cells = &table.columns[j];
-    if study.territories.is_empty() {
+    if study.territories().is_empty() {
         return text_column(name, cells);
     }
-    let known: Vec<&str> = study.territories.iter().map(|t| t.name.as_str()).collect();
+    let known: Vec<&str> = study
+        .territories()
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
     let mut aliases: BTreeMap<(String, String), (usize, Location)> = BTreeMap::new();
     let values: Vec<Option<String>> = cells
         .iter()

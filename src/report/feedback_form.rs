@@ -137,7 +137,7 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
         });
     }
     let mut choices: Vec<(String, String, Vec<String>)> = Vec::new();
-    for t in &study.territories {
+    for t in study.territories() {
         choices.push((
             "territorio".into(),
             t.name.clone(),

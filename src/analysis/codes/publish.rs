@@ -42,7 +42,7 @@ impl AnalysisKind for CodesResult {
             .by
             .as_ref()
             .map_or("territory", |b| b.get_ref().as_str());
-        let order: Vec<String> = study.territories.iter().map(|t| t.name.clone()).collect();
+        let order: Vec<String> = study.territories().iter().map(|t| t.name.clone()).collect();
         let result = super::run(coding, by, &study.names, &order);
         Ok((coding.source.clone(), result))
     }
