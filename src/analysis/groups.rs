@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::Serialize;
 use toml::Spanned;
 
-use crate::check::Dataset;
+use crate::check::{ColumnData, Dataset};
 use crate::disclosure::{protect_list, protect_with, Suppression};
 use crate::error::Result;
 use crate::ingest::format_number;
@@ -89,34 +89,45 @@ impl Groups {
         // Each row's value as the index of a distinct value: one string per distinct value,
         // not one per row.
         let mut distinct: Vec<String> = Vec::new();
-        let raw: Vec<Option<usize>> = if let Some(t) = dataset.texts(column) {
-            let geography = &study.geography;
-            // A territory at a level above its own: the one it belongs to.
-            let lift = |s: &str| -> Option<String> {
-                match level {
-                    None => Some(s.to_string()),
-                    Some(l) => {
-                        let unit = geography.ancestor(geography.resolve(s)?, l)?;
-                        Some(geography.units[unit].name.clone())
-                    }
+        let geography = &study.geography;
+        // A territory at a level above its own: the one it belongs to.
+        let lift = |s: &str| -> Option<String> {
+            match level {
+                None => Some(s.to_string()),
+                Some(l) => {
+                    let unit = geography.ancestor(geography.resolve(s)?, l)?;
+                    Some(geography.units[unit].name.clone())
                 }
-            };
+            }
+        };
+        // The distinct value a text means, numbered in order of first appearance.
+        let number = |s: &str, distinct: &mut Vec<String>| -> Option<usize> {
+            let name = lift(s)?;
+            Some(match distinct.iter().position(|d| *d == name) {
+                Some(k) => k,
+                None => {
+                    distinct.push(name);
+                    distinct.len() - 1
+                }
+            })
+        };
+        let column_data = dataset.column(column).map(|c| &c.data);
+        let raw: Vec<Option<usize>> = if let Some(ColumnData::Texts { codes, dictionary }) =
+            column_data
+        {
+            // Coded texts: each code looked at once, at its first row.
+            let mut of_code: Vec<Option<Option<usize>>> = vec![None; dictionary.len()];
+            codes
+                .iter()
+                .map(|&c| {
+                    let slot = of_code.get_mut(c as usize)?;
+                    *slot.get_or_insert_with(|| number(&dictionary[c as usize], &mut distinct))
+                })
+                .collect()
+        } else if let Some(t) = dataset.texts(column) {
             let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
             t.into_iter()
-                .map(|v| {
-                    v.and_then(|s| {
-                        *seen.entry(s).or_insert_with(|| {
-                            let name = lift(s)?;
-                            Some(match distinct.iter().position(|d| *d == name) {
-                                Some(k) => k,
-                                None => {
-                                    distinct.push(name);
-                                    distinct.len() - 1
-                                }
-                            })
-                        })
-                    })
-                })
+                .map(|v| v.and_then(|s| *seen.entry(s).or_insert_with(|| number(s, &mut distinct))))
                 .collect()
         } else {
             let mut seen: HashMap<u64, usize> = HashMap::new();
