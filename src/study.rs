@@ -473,6 +473,12 @@ impl Study {
             ];
             match kind {
                 "segments" => {
+                    if let Some(w) = s.wave.as_ref().or(s.wave_column.as_ref()) {
+                        return Err(at(
+                            w.span().start,
+                            "coded focus groups have no waves here: `wave` and `wave_column` belong to a survey source".into(),
+                        ));
+                    }
                     if let Some(i) = &s.instrument {
                         return Err(at(
                             i.span().start,
@@ -541,6 +547,12 @@ impl Study {
                 ));
             };
             let wave = match &s.wave {
+                Some(w) if waves.is_empty() => {
+                    return Err(at(
+                        w.span().start,
+                        "wave names the wave this file holds: declare the waves first ([[waves]] with id, label and date)".into(),
+                    ))
+                }
                 Some(w) => {
                     let Some(&k) = wave_spellings.get(&fold(w.get_ref())) else {
                         return Err(at(
@@ -569,7 +581,10 @@ impl Study {
             // The files of one source share its name, one per wave, with the same questionnaire
             // and columns.
             if let Some(first) = sources.iter().find(|x: &&Source| x.name == name) {
-                let same = first.instrument == dir.join(instrument.get_ref())
+                let canonical =
+                    |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+                let same = canonical(&first.instrument)
+                    == canonical(&dir.join(instrument.get_ref()))
                     && first.id_column == s.id_column
                     && first.territory_column == s.territory_column
                     && first.weight_column == s.weight_column;

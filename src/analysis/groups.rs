@@ -61,11 +61,14 @@ impl Groups {
     /// What `by` groups by in `dataset`: a column of it, the wave column (`"wave"`), or the
     /// territory column at a level of the study's geography (`"region"`); `None` when neither.
     fn grouping<'a>(study: &Study, dataset: &'a Dataset, by: &'a str) -> Option<Grouping<'a>> {
+        // "wave" is the waves whenever the source has them, whatever the column is called.
+        if by == "wave" {
+            if let Some(w) = dataset.wave_column.as_deref() {
+                return Some(Grouping::Column(w));
+            }
+        }
         if dataset.has(by) {
             return Some(Grouping::Column(by));
-        }
-        if by == "wave" {
-            return dataset.wave_column.as_deref().map(Grouping::Column);
         }
         let level = study.geography.level(by)?;
         dataset

@@ -40,7 +40,7 @@ impl Input<'_> {
     }
 
     /// The survey source the analysis names, or the study's first.
-    pub fn dataset(&self) -> Result<&Dataset> {
+    fn dataset(&self) -> Result<&Dataset> {
         match self.spec.source.as_ref() {
             Some(s) => self
                 .datasets

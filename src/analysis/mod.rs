@@ -224,30 +224,37 @@ pub fn load_plan(path: &std::path::Path) -> Result<Plan> {
 /// its value; an unknown key, at its line), and what they name in the questionnaire and in the
 /// other analyses.
 pub fn check_plan(plan: &Plan) -> Result<()> {
-    use crate::plan::analyses::COMMON_KEYS;
     for (set, spec) in plan.specs() {
-        let kind = *spec.kind.get_ref();
-        let written: std::collections::BTreeMap<String, toml::Spanned<serde::de::IgnoredAny>> =
-            set.entry(spec.index)?;
-        let mut written: Vec<_> = written.iter().collect();
-        written.sort_by_key(|(_, v)| v.span().start);
-        let own = parameters(kind);
-        for (key, value) in written {
-            let key = key.as_str();
-            if COMMON_KEYS.contains(&key) || own.contains(&key) {
-                continue;
-            }
-            if Kind::all().any(|k| parameters(k).contains(&key)) {
-                return Err(set.error_span(
-                    value.span(),
-                    format!(
-                        "`{key}` does not apply to an analysis of kind '{}'",
-                        kind.name()
-                    ),
-                ));
-            }
-        }
+        check_keys(set, spec)?;
         check_kind(&kind::Check { plan, set, spec })?;
+    }
+    Ok(())
+}
+
+/// Refuses a parameter of another kind in an analysis, at its value (a key no kind knows is
+/// refused by the kind, at its line).
+pub(crate) fn check_keys(set: &SpecSet, spec: &Spec) -> Result<()> {
+    use crate::plan::analyses::COMMON_KEYS;
+    let kind = *spec.kind.get_ref();
+    let written: std::collections::BTreeMap<String, toml::Spanned<serde::de::IgnoredAny>> =
+        set.entry(spec.index)?;
+    let mut written: Vec<_> = written.iter().collect();
+    written.sort_by_key(|(_, v)| v.span().start);
+    let own = parameters(kind);
+    for (key, value) in written {
+        let key = key.as_str();
+        if COMMON_KEYS.contains(&key) || own.contains(&key) {
+            continue;
+        }
+        if Kind::all().any(|k| parameters(k).contains(&key)) {
+            return Err(set.error_span(
+                value.span(),
+                format!(
+                    "`{key}` does not apply to an analysis of kind '{}'",
+                    kind.name()
+                ),
+            ));
+        }
     }
     Ok(())
 }
@@ -377,6 +384,18 @@ fn entry_of(
 #[cfg(test)]
 mod tests {
     use super::without_cell_values;
+
+    #[test]
+    fn every_kinds_parameters_take_the_keys_every_analysis_has() {
+        // Made with `crate::parameters!`: a kind's struct reads the common keys too, so its
+        // own keys can be told apart and a typo is refused at its line.
+        for kind in crate::plan::Kind::all() {
+            let keys = super::parameters(kind);
+            for common in crate::plan::analyses::COMMON_KEYS {
+                assert!(keys.contains(&common), "{}: {common}", kind.name());
+            }
+        }
+    }
 
     #[test]
     fn reports_leave_cell_values_out_of_findings() {

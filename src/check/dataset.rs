@@ -181,6 +181,9 @@ pub struct Dropped {
     pub reason: &'static str,
     /// For a duplicate, the row that is kept.
     pub kept_row: Option<u32>,
+    /// The file of both rows, in a source of one file per wave (rows are numbered per file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// Checked answers. Columns are named by item name: select_one items on a numeric list (Likert)
@@ -356,10 +359,20 @@ pub(crate) fn stack(parts: Vec<(String, Dataset)>, wave_name: &str) -> Option<Da
     let file = files.join(" + ");
     let mut parts = parts.into_iter().map(|(_, d)| d);
     let mut first = parts.next()?;
-    for d in parts {
+    let file_of = |d: &Dataset, dropped: &mut Vec<Dropped>| {
+        for x in dropped.iter_mut() {
+            x.file = Some(d.file.clone());
+        }
+    };
+    let mut dropped = std::mem::take(&mut first.dropped);
+    file_of(&first, &mut dropped);
+    for mut d in parts {
+        let mut more = std::mem::take(&mut d.dropped);
+        file_of(&d, &mut more);
+        dropped.extend(more);
         first.row_numbers.extend(d.row_numbers);
-        first.dropped.extend(d.dropped);
     }
+    first.dropped = dropped;
     first.values = values;
     first.file = file;
     first.wave_column = Some(wave_name.to_string());

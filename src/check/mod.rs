@@ -71,12 +71,12 @@ pub fn by_source(files: Vec<(&Source, Checked)>) -> Vec<Checked> {
             diagnostics.extend(c.diagnostics);
             parts.push((wave, c.dataset));
         }
-        let wave_name = if parts.iter().any(|(_, d)| d.has("wave")) {
-            "_wave"
-        } else {
-            "wave"
-        };
-        if let Some(dataset) = dataset::stack(parts, wave_name) {
+        // The wave column is "wave" unless the questionnaire has a question of that name.
+        let mut wave_name = "wave".to_string();
+        while parts.iter().any(|(_, d)| d.has(&wave_name)) {
+            wave_name.insert(0, '_');
+        }
+        if let Some(dataset) = dataset::stack(parts, &wave_name) {
             datasets.push(Checked {
                 dataset,
                 diagnostics,
@@ -248,6 +248,7 @@ pub fn check_table(
                     row: table.row_numbers[i],
                     reason: "duplicate-id",
                     kept_row: Some(*row),
+                    file: None,
                 });
             } else {
                 first.insert((wave, value), table.row_numbers[i]);

@@ -75,8 +75,6 @@ pub enum Reads {
 /// What a list parameter names in the questionnaire, checked before the data is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Names {
-    /// Not names of the questionnaire (or not a list).
-    Other,
     /// Likert items or scales.
     LikertOrScale,
     Scales,

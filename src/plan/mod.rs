@@ -1,10 +1,10 @@
-//! study.toml + analyses/*.toml → [`Plan`]: everything that can be resolved and checked before a
-//! data cell is read.
-//!
-//! `check`, `run` and `feedback-form` start here, so a typo in an analyses file — an unknown key
-//! or kind, an id used twice, a parameter of another kind, a source that does not exist, an item,
-//! scale or grouping question its questionnaire does not have, a rule naming an analysis that is
-//! not there — is an error with its file, line and column before a million-row export is opened. What needs the data (an item absent from the file, a group no
+//! study.toml + analyses/*.toml → [`Plan`]: what every analysis shares, resolved and checked
+//! before a data cell is read: an unknown kind, an id used twice, a source that does not exist, a
+//! grouping its questionnaire does not have. Each kind then checks its own parameters
+//! ([`crate::analysis::load_plan`], which `check`, `run` and `feedback-form` start with): an
+//! unknown key, a parameter of another kind, an item or scale the questionnaire does not have, a
+//! rule naming an analysis that is not there. Every mistake is an error with its file, line and
+//! column before a million-row export is opened. What needs the data (an item absent from the file, a group no
 //! respondent belongs to) is checked when the analyses run, which `capakit check` also does in
 //! memory. Comes first in the flow: it reads only [`crate::study`] and the analysis files.
 
@@ -38,13 +38,14 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Reads the study (a folder or its study.toml) and its analyses files, and checks them.
-    pub fn load(path: &Path) -> Result<Plan> {
+    /// Reads the study (a folder or its study.toml) and its analyses files, and checks what
+    /// every analysis shares; [`crate::analysis::load_plan`] adds each kind's checks.
+    pub(crate) fn load(path: &Path) -> Result<Plan> {
         Plan::of(Study::load(path)?)
     }
 
-    /// Reads and checks the analyses files of a study already read.
-    pub fn of(study: Study) -> Result<Plan> {
+    /// Reads the analyses files of a study already read and checks what every analysis shares.
+    pub(crate) fn of(study: Study) -> Result<Plan> {
         let analyses = study
             .analyses
             .iter()
@@ -173,7 +174,8 @@ pub fn check_names(
     let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
     for n in named(names) {
         match what {
-            Names::Other | Names::Grouping => {}
+            // Groupings are checked with the source they group ([`check_groupings`]).
+            Names::Grouping => {}
             Names::LikertOrScale => {
                 if ins.scale(n.get_ref()).is_none() && !likert(n.get_ref()) {
                     return Err(set.error_at(

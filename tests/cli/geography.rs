@@ -396,6 +396,19 @@ fn a_source_of_one_file_per_wave_is_analysed_as_one() {
         .map(|x| x.as_u64().unwrap())
         .collect();
     assert_eq!(counts, expected);
+    // A duplicate within one file is left out, and the report says which file its rows are in.
+    let t1 = std::fs::read_to_string(dir.path().join("t1.csv")).unwrap();
+    std::fs::write(
+        dir.path().join("t1.csv"),
+        format!("{t1}CL-7;Firenze;20;affido;3;3;3\n"),
+    )
+    .unwrap();
+    let r = run_study(dir.path(), &dir.path().join("out2"), false);
+    assert_eq!(r["sources"][0]["dropped"][0]["file"], "t1.csv");
+    assert_eq!(r["sources"][0]["dropped"][0]["row"], 52);
+    assert_eq!(r["sources"][0]["dropped"][0]["kept_row"], 9);
+    let md = std::fs::read_to_string(dir.path().join("out2/report.md")).unwrap();
+    assert!(md.contains("t1.csv, riga 52"), "{md}");
 }
 
 #[test]

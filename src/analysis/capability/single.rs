@@ -121,9 +121,10 @@ pub fn from_spec(
                 spec.display()
             ))
         })?;
+    crate::analysis::check_keys(&set, s)?;
     let params: super::publish::Params = set.entry(s.index)?;
     let Some(written) = params.written() else {
-        return Err(set.error_at(&s.id, "a capability analysis needs its dimensions"));
+        return Err(set.error_at(&s.id, super::publish::NEEDS_DIMENSIONS));
     };
     let dimensions = written.dimensions;
     let p = Parameters {
