@@ -335,18 +335,22 @@ pub(crate) fn stack(parts: Vec<(String, Dataset)>, wave_name: &str) -> Option<Da
                     data: ColumnData::Numbers(v),
                 }
             } else {
-                let mut v: Vec<Option<String>> = Vec::with_capacity(height);
+                // Texts borrowed from the files' columns (a number in one file written out).
+                let mut v: Vec<Option<std::borrow::Cow<str>>> = Vec::with_capacity(height);
                 for (n, c) in &columns {
                     for i in 0..*n {
                         v.push(c.and_then(|c| match &c.data {
                             ColumnData::Numbers(x) => {
-                                (!x[i].is_nan()).then(|| crate::text::format_number(x[i]))
+                                (!x[i].is_nan()).then(|| crate::text::format_number(x[i]).into())
                             }
-                            _ => c.text(i).map(str::to_string),
+                            _ => c.text(i).map(std::borrow::Cow::Borrowed),
                         }));
                     }
                 }
-                Column::new(name.clone(), v)
+                Column {
+                    name: name.clone(),
+                    data: encode(&v),
+                }
             }
         })
         .collect();
