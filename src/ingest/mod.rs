@@ -60,21 +60,58 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// How a cell is stored in a column: text as a range of the column's one text buffer, so that
-/// reading a large file does not allocate a string per cell.
-#[derive(Debug, Clone, Copy)]
-enum Slot {
-    Empty,
-    Text(u32, u32),
-    Number(f64),
-    Bool(bool),
+/// How a cell is stored in a column, in 8 bytes: the top two bits say what it is, the rest
+/// where it is. Text is a range of the column's one text buffer (start, then length), so that
+/// reading a large file does not allocate a string per cell; a number is an index into the
+/// column's numbers (a CSV, all text, then takes 8 bytes a cell).
+mod slot {
+    const TAG: u32 = 62;
+    pub const EMPTY: u64 = u64::MAX;
+    const TEXT: u64 = 0;
+    const BOOL: u64 = 1;
+    const NUMBER: u64 = 2;
+    /// The longest text a cell may hold (1 GiB).
+    pub const MAX_LEN: u64 = (1 << 30) - 1;
+
+    pub fn text(start: u32, len: u64) -> u64 {
+        (TEXT << TAG) | (u64::from(start) << 30) | len
+    }
+
+    pub fn boolean(b: bool) -> u64 {
+        (BOOL << TAG) | u64::from(b)
+    }
+
+    pub fn number(index: usize) -> u64 {
+        (NUMBER << TAG) | index as u64
+    }
+
+    /// What a slot holds.
+    pub enum Slot {
+        Empty,
+        Text(usize, usize),
+        Bool(bool),
+        Number(usize),
+    }
+
+    pub fn read(x: u64) -> Slot {
+        match x >> TAG {
+            0 => {
+                let start = ((x >> 30) & 0xFFFF_FFFF) as usize;
+                Slot::Text(start, start + (x & MAX_LEN) as usize)
+            }
+            1 => Slot::Bool(x & 1 == 1),
+            2 => Slot::Number((x & ((1 << TAG) - 1)) as usize),
+            _ => Slot::Empty,
+        }
+    }
 }
 
 /// The cells of one column, stored compactly.
 #[derive(Debug, Clone, Default)]
 pub struct RawColumn {
-    slots: Vec<Slot>,
+    slots: Vec<u64>,
     text: String,
+    numbers: Vec<f64>,
 }
 
 impl RawColumn {
@@ -88,11 +125,11 @@ impl RawColumn {
 
     /// The cell of data row `i`.
     pub fn get(&self, i: usize) -> Cell<'_> {
-        match self.slots[i] {
-            Slot::Empty => Cell::Empty,
-            Slot::Text(a, b) => Cell::Text(Cow::Borrowed(&self.text[a as usize..b as usize])),
-            Slot::Number(x) => Cell::Number(x),
-            Slot::Bool(b) => Cell::Bool(b),
+        match slot::read(self.slots[i]) {
+            slot::Slot::Empty => Cell::Empty,
+            slot::Slot::Text(a, b) => Cell::Text(Cow::Borrowed(&self.text[a..b])),
+            slot::Slot::Number(k) => Cell::Number(self.numbers[k]),
+            slot::Slot::Bool(b) => Cell::Bool(b),
         }
     }
 
@@ -100,17 +137,23 @@ impl RawColumn {
         (0..self.len()).map(|i| self.get(i))
     }
 
-    /// Appends a cell; `false` when the column's text would pass 4 GiB.
+    /// Appends a cell; `false` when the column's text would pass 4 GiB (or one cell 1 GiB).
     fn push(&mut self, cell: &Cell) -> bool {
         let slot = match cell {
-            Cell::Empty => Slot::Empty,
-            Cell::Number(x) => Slot::Number(*x),
-            Cell::Bool(b) => Slot::Bool(*b),
+            Cell::Empty => slot::EMPTY,
+            Cell::Number(x) => {
+                self.numbers.push(*x);
+                slot::number(self.numbers.len() - 1)
+            }
+            Cell::Bool(b) => slot::boolean(*b),
             Cell::Text(s) => {
                 let start = self.text.len();
-                self.text.push_str(s);
-                match (u32::try_from(start), u32::try_from(self.text.len())) {
-                    (Ok(a), Ok(b)) => Slot::Text(a, b),
+                let len = s.len() as u64;
+                match u32::try_from(start) {
+                    Ok(a) if len <= slot::MAX_LEN && u32::try_from(start + s.len()).is_ok() => {
+                        self.text.push_str(s);
+                        slot::text(a, len)
+                    }
                     _ => return false,
                 }
             }
@@ -422,5 +465,31 @@ pub fn read_table(path: &Path, shown: &str, sheet: Option<&str>) -> Result<RawTa
     match format_of(path, shown)? {
         Format::Csv => csv::read_csv(path, shown),
         Format::Workbook => read_sheet(path, shown, sheet),
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn a_column_gives_back_every_kind_of_cell_as_pushed() {
+        let cells = [
+            Cell::Text(Cow::Borrowed("Prato")),
+            Cell::Empty,
+            Cell::Number(-2.5),
+            Cell::Bool(true),
+            Cell::Text(Cow::Borrowed("")),
+            Cell::Bool(false),
+            Cell::Number(f64::MAX),
+            Cell::Text(Cow::Borrowed("é ü")),
+        ];
+        let mut c = RawColumn::default();
+        for cell in &cells {
+            assert!(c.push(cell));
+        }
+        let back: Vec<Cell> = c.iter().collect();
+        assert_eq!(back, cells);
+        assert_eq!(std::mem::size_of_val(&c.slots[0]), 8);
     }
 }
