@@ -142,24 +142,56 @@ pub fn check_table(
         .iter()
         .filter_map(|item| Some((item, map.by_item.get(&item.name)?)))
         .collect();
-    let typed = crate::parallel::map(&mapped, |&(item, mapping)| {
-        let mut diags = Diagnostics::default();
-        let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
-        let column = if is_territory {
-            values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
-        } else if source.wave_column.as_deref() == Some(item.name.as_str()) {
-            values::wave_column(&item.name, &table, mapping.index(), study, &mut diags)
-        } else if source.weight_column.as_deref() == Some(item.name.as_str()) {
-            // A weight computed in the form (a `calculate`) is read as a weight, not as text.
-            values::weight_column(&item.name, &table, mapping.index(), &mut diags)
-        } else {
-            values::item_column(&table, item, mapping, &instrument, &mut diags)
-        };
-        if item.required && item.relevant.is_none() {
-            values::check_required(&table, &column, item, mapping.index(), &mut diags);
+    // A raw column is let go once the items that read it are typed (in batches, each on every
+    // core), so the raw cells and the typed columns are not all held at once; the id column and
+    // the columns read later (ids, territories, weights, waves beside the form) are kept.
+    let mut keep_raw: std::collections::BTreeSet<usize> = map.extra.values().copied().collect();
+    if let Some(id) = &source.id_column {
+        keep_raw.extend(map.by_item.get(id).map(Mapping::index));
+    }
+    let reads = |m: &Mapping| -> Vec<usize> {
+        match m {
+            Mapping::Single(j) => vec![*j],
+            Mapping::Options { main, options } => main
+                .iter()
+                .copied()
+                .chain(options.iter().map(|o| o.1))
+                .collect(),
         }
-        (column, diags)
-    });
+    };
+    let mut last_use: BTreeMap<usize, usize> = BTreeMap::new();
+    for (k, (_, mapping)) in mapped.iter().enumerate() {
+        for j in reads(mapping) {
+            last_use.insert(j, k);
+        }
+    }
+    const BATCH: usize = 8;
+    let mut typed = Vec::with_capacity(mapped.len());
+    for (b, batch) in mapped.chunks(BATCH).enumerate() {
+        typed.extend(crate::parallel::map(batch, |&(item, mapping)| {
+            let mut diags = Diagnostics::default();
+            let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
+            let column = if is_territory {
+                values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
+            } else if source.wave_column.as_deref() == Some(item.name.as_str()) {
+                values::wave_column(&item.name, &table, mapping.index(), study, &mut diags)
+            } else if source.weight_column.as_deref() == Some(item.name.as_str()) {
+                // A weight computed in the form (a `calculate`) is read as a weight, not as text.
+                values::weight_column(&item.name, &table, mapping.index(), &mut diags)
+            } else {
+                values::item_column(&table, item, mapping, &instrument, &mut diags)
+            };
+            if item.required && item.relevant.is_none() {
+                values::check_required(&table, &column, item, mapping.index(), &mut diags);
+            }
+            (column, diags)
+        }));
+        for (&j, &k) in &last_use {
+            if k / BATCH == b && !keep_raw.contains(&j) {
+                table.columns[j] = Default::default();
+            }
+        }
+    }
     for ((item, mapping), (column, found)) in mapped.iter().zip(typed) {
         diags.extend(found);
         origins.insert(

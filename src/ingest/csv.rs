@@ -10,8 +10,9 @@ use crate::error::{Error, Result};
 use super::{Cell, RawTable, TableBuilder};
 
 /// Decodes the bytes of a text file; returns the text and, when it was not plain UTF-8, a note.
-fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+/// Plain UTF-8 becomes the text without a copy.
+fn decode(bytes: Vec<u8>) -> (String, Option<&'static str>) {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         let how = if encoding == encoding_rs::UTF_8 {
             "read as UTF-8 (with a byte-order mark)"
@@ -22,10 +23,10 @@ fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
         };
         return (text.into_owned(), Some(how));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), None),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(e.as_bytes());
             (
                 text.into_owned(),
                 Some("not valid UTF-8: read as Windows-1252 (the encoding of Excel's CSV on Windows)"),
@@ -82,7 +83,7 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
             "this does not look like a CSV file: it contains NUL bytes (is it a workbook saved with a .csv name?)",
         ));
     }
-    let (text, how) = decode(&bytes);
+    let (text, how) = decode(bytes);
     let mut notes = Diagnostics::default();
     match how {
         // A guessed encoding can garble letters: the user should look.
@@ -112,7 +113,9 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
     // Short records are padded to the header's width: a header of a million columns over many
     // short lines would cost far more than the file, so the cells are bounded by memory too.
     let max_cells = super::limits::Limits::from_env().table_cells;
-    let mut table = TableBuilder::new(path, shown.to_string(), None, 1, notes, Some(max_cells));
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    let mut table = TableBuilder::new(path, shown.to_string(), None, 1, notes, Some(max_cells))
+        .rows_hint(lines);
     let mut record = ::csv::StringRecord::new();
     let mut width = 0;
     loop {
@@ -196,10 +199,10 @@ mod tests {
 
     #[test]
     fn decodes_windows_1252() {
-        let (text, how) = decode(b"citt\xe0");
+        let (text, how) = decode(b"citt\xe0".to_vec());
         assert_eq!(text, "città");
         assert!(how.unwrap().contains("Windows-1252"));
-        let (text, how) = decode("\u{feff}città".as_bytes());
+        let (text, how) = decode("\u{feff}città".as_bytes().to_vec());
         assert_eq!(text, "città");
         assert!(how.unwrap().contains("byte-order mark"));
     }

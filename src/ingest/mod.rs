@@ -115,6 +115,13 @@ pub struct RawColumn {
 }
 
 impl RawColumn {
+    fn with_rows(rows: usize) -> RawColumn {
+        RawColumn {
+            slots: Vec::with_capacity(rows),
+            ..RawColumn::default()
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.slots.len()
     }
@@ -251,6 +258,8 @@ pub(crate) struct TableBuilder {
     table: Option<Body>,
     /// Rows pushed so far (empty ones included).
     seen: usize,
+    /// About how many rows the file holds, when known (0 otherwise).
+    rows_hint: usize,
 }
 
 struct Body {
@@ -279,7 +288,15 @@ impl TableBuilder {
             head: Vec::new(),
             table: None,
             seen: 0,
+            rows_hint: 0,
         }
+    }
+
+    /// About how many rows the file holds (its lines, for a CSV): the columns are made that
+    /// long at once instead of growing, as far as the cell bound allows.
+    pub(crate) fn rows_hint(mut self, rows: usize) -> TableBuilder {
+        self.rows_hint = rows;
+        self
     }
 
     fn location(&self) -> Location {
@@ -344,11 +361,17 @@ impl TableBuilder {
             }
             headers.push(h);
         }
+        let bound = self.max_cells.unwrap_or(0) as usize;
+        let rows = if self.rows_hint.saturating_mul(width.max(1)) <= bound {
+            self.rows_hint
+        } else {
+            0
+        };
         self.table = Some(Body {
             headers,
             header_row,
-            columns: vec![RawColumn::default(); width],
-            row_numbers: Vec::new(),
+            columns: (0..width).map(|_| RawColumn::with_rows(rows)).collect(),
+            row_numbers: Vec::with_capacity(rows),
         });
         for (offset, row) in head.iter().enumerate().skip(header_idx + 1) {
             self.data_row(offset, row)?;

@@ -15,7 +15,7 @@ use crate::stats::{adjust, mann_whitney, welch, Summary, Welch};
 use crate::study::Study;
 
 use super::likert::select_items;
-use super::scales::{scale_scores, select_scales};
+use super::scales::select_scales;
 use super::{labels_of, Correction, Groups, SpecSet};
 
 /// How the tests are computed, stated in every result.
@@ -148,7 +148,8 @@ pub(super) fn run(
     }
 
     // Variables: Likert items and scales (all of them when not named).
-    let mut vars: Vec<(String, &'static str, Vec<Option<f64>>, bool)> = Vec::new();
+    // (Each one's values are read when it is compared, one at a time.)
+    let mut vars: Vec<(String, &'static str, bool)> = Vec::new();
     let (item_names, scale_names): (Vec<Spanned<String>>, Vec<Spanned<String>>) = match variables {
         Some(v) => v
             .iter()
@@ -178,12 +179,11 @@ pub(super) fn run(
     let ins = &dataset.instrument;
     for s in scales {
         let protect = study.protects_missing(s.items.iter().filter_map(|i| ins.item(i)));
-        vars.push((s.name.clone(), "scale", scale_scores(dataset, s), protect));
+        vars.push((s.name.clone(), "scale", protect));
     }
     for i in items {
-        let v = dataset.numbers(&i).unwrap_or_default();
         let protect = study.protects_missing(ins.item(&i));
-        vars.push((i, "item", v, protect));
+        vars.push((i, "item", protect));
     }
     // The variables are named (a typo is still an error) and listed as not compared, so a rule
     // that reads one finds it and does not fire.
@@ -199,7 +199,12 @@ pub(super) fn run(
         return Ok(result);
     }
 
-    for (name, kind, values, protect) in vars {
+    for (name, kind, protect) in vars {
+        let values: std::borrow::Cow<[Option<f64>]> = if kind == "scale" {
+            dataset.scale_scores(&name).into()
+        } else {
+            dataset.numbers(&name).unwrap_or_default().into()
+        };
         let split = groups.split(&values);
         let (x, y) = (&split[pair[0]], &split[pair[1]]);
         if protect {
