@@ -34,19 +34,25 @@ pub enum ColumnKind {
     Answers,
 }
 
-/// The values of a column.
+/// The values of a column: read from a study's checked data without a copy, or owned.
 #[derive(Debug, Clone)]
-pub enum Values {
+pub enum Values<'a> {
     Numbers(Vec<Option<f64>>),
     Texts(Vec<Option<String>>),
+    /// A checked numeric column (NaN: no answer).
+    Stored(&'a [f64]),
+    /// Scale scores.
+    Scores(&'a [Option<f64>]),
+    /// A checked text column.
+    Borrowed(Vec<Option<&'a str>>),
 }
 
 /// A column found for an item name.
 #[derive(Debug, Clone)]
-pub struct Column {
+pub struct Column<'a> {
     pub kind: ColumnKind,
     pub labels: Labels,
-    pub values: Values,
+    pub values: Values<'a>,
 }
 
 /// What a capability analysis says, as parsed (the fields of its `[[analysis]]`).
@@ -135,12 +141,12 @@ fn span_of<T>(x: &Option<Spanned<T>>) -> Option<Range<usize>> {
 
 /// Resolves `w` with `column` giving each named item's column (`None` for an unknown name) and
 /// `unknown` the message for an unknown name.
-pub fn resolve(
+pub fn resolve<'a>(
     set: &SpecSet,
     w: &Written,
-    column: &dyn Fn(&str) -> Option<Column>,
+    column: &dyn Fn(&str) -> Option<Column<'a>>,
     unknown: &dyn Fn(&str) -> String,
-) -> Result<(Design, Vec<Values>)> {
+) -> Result<(Design, Vec<Values<'a>>)> {
     let dims = w.dimensions.get_ref();
     if dims.is_empty() {
         return Err(set.error_span(
@@ -497,22 +503,22 @@ fn rule_of(set: &SpecSet, ind: &IndicatorSpec, col: &Column) -> Result<Rule> {
 
 /// Whether each row is deprived in an indicator (`None` where the answer is missing).
 pub fn deprivations(rule: &Rule, values: &Values) -> Vec<Option<bool>> {
+    let text = |x: Option<&str>| x.filter(|s| !s.trim().is_empty()).map(|s| rule.text(s));
     match values {
         Values::Numbers(v) => v.iter().map(|x| x.map(|x| rule.number(x))).collect(),
-        Values::Texts(v) => v
+        Values::Scores(v) => v.iter().map(|x| x.map(|x| rule.number(x))).collect(),
+        Values::Stored(v) => v
             .iter()
-            .map(|x| {
-                x.as_deref()
-                    .filter(|s| !s.trim().is_empty())
-                    .map(|s| rule.text(s))
-            })
+            .map(|&x| (!x.is_nan()).then(|| rule.number(x)))
             .collect(),
+        Values::Texts(v) => v.iter().map(|x| text(x.as_deref())).collect(),
+        Values::Borrowed(v) => v.iter().map(|&x| text(x)).collect(),
     }
 }
 
 /// The deprivation matrix of the respondents kept: missing answers count as the indicator says,
 /// and respondents with a missing answer where it says `exclude` are left out.
-pub fn matrix(design: &Design, values: &[Values], height: usize) -> Matrix {
+pub fn matrix(design: &Design, values: &[Values<'_>], height: usize) -> Matrix {
     let columns: Vec<Vec<Option<bool>>> = design
         .indicators
         .iter()

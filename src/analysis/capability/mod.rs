@@ -143,13 +143,13 @@ pub struct CapabilityResult {
 }
 
 /// The column of an item (or a scale's score) of the dataset, typed for cutoffs.
-fn column_of(dataset: &Dataset, name: &str) -> Option<Column> {
+fn column_of<'a>(dataset: &'a Dataset, name: &str) -> Option<Column<'a>> {
     let ins = &dataset.instrument;
     if let Some(scale) = ins.scale(name) {
         return Some(Column {
             kind: ColumnKind::Numeric,
             labels: scale.labels.clone(),
-            values: Values::Numbers(super::scale_scores(dataset, scale)),
+            values: Values::Scores(dataset.scale_scores(&scale.name)),
         });
     }
     let item = ins.item(name)?;
@@ -170,15 +170,9 @@ fn column_of(dataset: &Dataset, name: &str) -> Option<Column> {
         ItemKind::SelectMultiple => ColumnKind::Multiple { names: names() },
         _ => ColumnKind::Text,
     };
-    let values = match dataset.numbers(name) {
-        Some(v) => Values::Numbers(v),
-        None => Values::Texts(
-            dataset
-                .texts(name)?
-                .into_iter()
-                .map(|v| v.map(str::to_string))
-                .collect(),
-        ),
+    let values = match dataset.number_slice(name) {
+        Some(v) => Values::Stored(v),
+        None => Values::Borrowed(dataset.texts(name)?),
     };
     Some(Column {
         kind,

@@ -75,17 +75,14 @@ pub struct CapabilityReport {
 }
 
 /// A column of a bare table, typed for cutoffs: numbers when every cell is one, else answers.
-fn column_of(table: &RawTable, name: &str) -> Option<Column> {
+fn column_of(table: &RawTable, name: &str) -> Option<Column<'static>> {
     let j = find_column(table, name).ok()?;
-    let values = match numbers(table, j) {
-        Ok(v) => Values::Numbers(v),
-        Err(_) => Values::Texts(texts(table, j)),
+    let (kind, values) = match numbers(table, j) {
+        Ok(v) => (ColumnKind::Numeric, Values::Numbers(v)),
+        Err(_) => (ColumnKind::Answers, Values::Texts(texts(table, j))),
     };
     Some(Column {
-        kind: match values {
-            Values::Numbers(_) => ColumnKind::Numeric,
-            Values::Texts(_) => ColumnKind::Answers,
-        },
+        kind,
         labels: Default::default(),
         values,
     })
