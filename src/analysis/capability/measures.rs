@@ -207,21 +207,27 @@ pub fn measures(
             },
         }
     };
+    // The whole sample and each group, each resampled with its own seed: side by side on the
+    // machine's cores, with the same numbers as one after the other.
     let overall_hidden = p.rows[0].or(p.rows[1]);
-    let overall = measure_of(&all, overall_shown, overall_hidden, resampling.seed);
-    let groups: Vec<GroupMeasure> = split
-        .names
-        .iter()
-        .enumerate()
-        .map(|(g, name)| {
-            let hidden = p.cells[0][g].or(p.cells[1][g]);
-            let seed = resampling.seed.wrapping_add(1 + g as u64);
-            GroupMeasure {
-                group: Some(name.clone()),
-                ..measure_of(&members[g], shown[g], hidden, seed)
-            }
-        })
-        .collect();
+    // (The group, its rows, whether it is shown, why not, its seed.)
+    type Wanted<'a> = (Option<String>, &'a [usize], bool, Option<Suppression>, u64);
+    let mut wanted: Vec<Wanted> = vec![(None, &all, overall_shown, overall_hidden, resampling.seed)];
+    for (g, name) in split.names.iter().enumerate() {
+        let hidden = p.cells[0][g].or(p.cells[1][g]);
+        let seed = resampling.seed.wrapping_add(1 + g as u64);
+        wanted.push((Some(name.clone()), &members[g], shown[g], hidden, seed));
+    }
+    let mut measured = crate::parallel::map(&wanted, |(name, rows, show, hidden, seed)| {
+        GroupMeasure {
+            group: name.clone(),
+            ..measure_of(rows, *show, *hidden, *seed)
+        }
+    });
+    let groups: Vec<GroupMeasure> = measured.split_off(1.min(measured.len()));
+    let overall = measured.pop().unwrap_or_else(|| {
+        measure_of(&all, overall_shown, overall_hidden, resampling.seed)
+    });
 
     // Indicators: deprived / not deprived × columns, uncensored and censored.
     let n_col: Vec<Option<u64>> = (0..c)
