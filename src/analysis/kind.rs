@@ -140,13 +140,9 @@ pub struct Findings {
     pub hardest: Vec<InTen>,
 }
 
-/// A kind of analysis, implemented by its result.
+/// A kind of analysis, implemented by its result. Its module also names its parameters `Params`
+/// (made with [`crate::parameters!`]): the registry reads their keys from it.
 pub trait AnalysisKind {
-    /// The keys its analyses take beside those every analysis has (see [`crate::parameters`]).
-    fn parameters() -> &'static [&'static str]
-    where
-        Self: Sized;
-
     /// Checks an analysis of this kind before any data is read: its parameters (keys, types,
     /// required parts) and what they name in the questionnaire or in the other analyses.
     fn check(c: &Check) -> Result<()>

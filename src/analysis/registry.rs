@@ -33,7 +33,7 @@ macro_rules! registry {
         pub fn parameters(kind: $crate::plan::Kind) -> &'static [&'static str] {
             match kind {
                 $($(#[$attr])* $crate::plan::Kind::$kind => {
-                    <$module::$result as $crate::analysis::kind::AnalysisKind>::parameters()
+                    $crate::plan::analyses::field_names::<$module::Params>()
                 })*
             }
         }

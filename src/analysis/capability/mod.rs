@@ -10,6 +10,7 @@
 //! and protects one grouping at one k; the pure statistics are in [`crate::stats::counting`].
 
 pub mod publish;
+pub use publish::Params;
 
 pub mod design;
 pub mod figures;

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::format;
 use crate::instrument::label_in;
-use crate::plan::analyses::{field_names, names};
+use crate::plan::analyses::names;
 use crate::plan::Names;
 use toml::Spanned;
 
@@ -56,10 +56,6 @@ impl Params {
 }
 
 impl AnalysisKind for CapabilityResult {
-    fn parameters() -> &'static [&'static str] {
-        field_names::<Params>()
-    }
-
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;
         c.require(p.dimensions.as_ref(), NEEDS_DIMENSIONS)?;

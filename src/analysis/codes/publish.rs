@@ -16,10 +16,6 @@ crate::parameters! {
 }
 
 impl AnalysisKind for CodesResult {
-    fn parameters() -> &'static [&'static str] {
-        crate::plan::analyses::field_names::<Params>()
-    }
-
     fn check(c: &Check) -> Result<()> {
         c.params::<Params>().map(|_| ())
     }

@@ -4,6 +4,7 @@
 //! across the family.
 
 pub mod publish;
+pub use publish::Params;
 
 use serde::Serialize;
 use toml::Spanned;

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::format;
 use crate::instrument::label_in;
-use crate::plan::analyses::{field_names, names};
+use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, KeyFinding, Measure, Statistic, Table};
@@ -68,10 +68,6 @@ crate::parameters! {
 }
 
 impl AnalysisKind for CompareResult {
-    fn parameters() -> &'static [&'static str] {
-        field_names::<Params>()
-    }
-
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;
         c.names(p.variables.as_ref(), Names::LikertOrScale)

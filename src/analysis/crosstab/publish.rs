@@ -1,7 +1,7 @@
 //! How a cross-tabulation runs from its specification, what it publishes and how it appears.
 
 use crate::error::Result;
-use crate::plan::analyses::{field_names, names};
+use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, Measure, Table};
@@ -22,10 +22,6 @@ crate::parameters! {
 }
 
 impl AnalysisKind for CrosstabResult {
-    fn parameters() -> &'static [&'static str] {
-        field_names::<Params>()
-    }
-
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;
         c.names(p.variables.as_ref(), Names::SingleChoice)

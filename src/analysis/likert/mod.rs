@@ -3,6 +3,7 @@
 //! weights also the weighted percentages, share and mean, and Kish's effective sample size.
 
 pub mod publish;
+pub use publish::Params;
 
 use serde::Serialize;
 use toml::Spanned;

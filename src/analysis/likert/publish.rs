@@ -4,7 +4,7 @@ use crate::charts::{likert_chart, LikertBar, Texts};
 use crate::error::Result;
 use crate::format::percent;
 use crate::instrument::label_in;
-use crate::plan::analyses::{field_names, names};
+use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, Measure, Statistic, Table};
@@ -24,10 +24,6 @@ crate::parameters! {
 }
 
 impl AnalysisKind for LikertResult {
-    fn parameters() -> &'static [&'static str] {
-        field_names::<Params>()
-    }
-
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;
         c.names(p.items.as_ref(), Names::LikertOrScale)

@@ -10,6 +10,7 @@
 //! indicator, scale, item, code or group that does not exist is an error with its line and column.
 
 pub mod publish;
+pub use publish::Params;
 
 use std::collections::BTreeMap;
 

@@ -8,7 +8,6 @@ use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::note;
 use super::super::Entry;
 use super::{Priority, RecommendationsResult, RuleSpec};
-use crate::plan::analyses::field_names;
 use crate::plan::rules::check_rules;
 
 /// An actor's or a priority's name as written in a rule (`social_services`).
@@ -31,10 +30,6 @@ crate::parameters! {
 const NEEDS_RULES: &str = "a recommendations analysis needs its rules ([[analysis.rules]] with id, actor, priority, text and when/all/any)";
 
 impl AnalysisKind for RecommendationsResult {
-    fn parameters() -> &'static [&'static str] {
-        field_names::<Params>()
-    }
-
     /// The rules, and what they name in the other analyses and the study's languages.
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;

@@ -4,7 +4,7 @@ use crate::charts::{means_chart, MeanPoint, MeanRow, Texts};
 use crate::error::Result;
 use crate::format::number;
 use crate::instrument::label_in;
-use crate::plan::analyses::{field_names, names};
+use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
 use crate::publication::{Cell, Figure, Measure, Statistic, Table};
@@ -25,10 +25,6 @@ crate::parameters! {
 }
 
 impl AnalysisKind for ScalesResult {
-    fn parameters() -> &'static [&'static str] {
-        field_names::<Params>()
-    }
-
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;
         c.names(p.scales.as_ref(), Names::Scales)

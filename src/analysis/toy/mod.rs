@@ -27,10 +27,6 @@ crate::parameters! {
 }
 
 impl AnalysisKind for ToyResult {
-    fn parameters() -> &'static [&'static str] {
-        crate::plan::analyses::field_names::<Params>()
-    }
-
     fn check(c: &Check) -> Result<()> {
         c.params::<Params>().map(|_| ())
     }
