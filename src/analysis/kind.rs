@@ -86,16 +86,10 @@ impl Check<'_> {
     /// analysis reads (when it could be read).
     pub fn names(&self, list: Option<&ListOfNames>, what: Names) -> Result<()> {
         match self.plan.survey_of(self.spec) {
-            Some((source, ins)) => match what {
-                Names::Grouping => crate::plan::check_groupings(
-                    self.set,
-                    crate::plan::named(list).into_iter(),
-                    ins,
-                    &self.plan.study,
-                    source,
-                ),
-                _ => crate::plan::check_names(self.set, list, what, ins),
-            },
+            Some((source, ins)) => {
+                let study = &self.plan.study;
+                crate::plan::check_names(self.set, list, what, ins, study, source)
+            }
             None => Ok(()),
         }
     }

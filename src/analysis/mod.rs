@@ -225,8 +225,12 @@ pub fn load_plan(path: &std::path::Path) -> Result<Plan> {
 /// other analyses.
 pub fn check_plan(plan: &Plan) -> Result<()> {
     for (set, spec) in plan.specs() {
-        check_keys(set, spec)?;
-        check_kind(&kind::Check { plan, set, spec })?;
+        if let Err(e) = check_kind(&kind::Check { plan, set, spec }) {
+            // A key of another kind is one the kind's parameters refuse: read the keys again only
+            // then, to say so at its value.
+            check_keys(set, spec)?;
+            return Err(e);
+        }
     }
     Ok(())
 }

@@ -163,19 +163,21 @@ impl Plan {
     }
 }
 
-/// Checks that the names of a list parameter are what it names in the questionnaire (Likert
-/// items or scales, scales, single-choice questions), with each one's place in the file.
+/// Checks that the names of a list parameter are what it names in the questionnaire of
+/// `source` (Likert items or scales, scales, single-choice questions, groupings), with each
+/// one's place in the file.
 pub fn check_names(
     set: &SpecSet,
     names: Option<&toml::Spanned<Vec<toml::Spanned<String>>>>,
     what: Names,
     ins: &Instrument,
+    study: &Study,
+    source: &crate::study::Source,
 ) -> Result<()> {
     let likert = |n: &str| ins.likert_items().any(|i| i.name == n);
-    for n in named(names) {
+    for n in names.map_or(&[][..], |l| l.get_ref().as_slice()) {
         match what {
-            // Groupings are checked with the source they group ([`check_groupings`]).
-            Names::Grouping => {}
+            Names::Grouping => check_groupings(set, std::iter::once(n), ins, study, source)?,
             Names::LikertOrScale => {
                 if ins.scale(n.get_ref()).is_none() && !likert(n.get_ref()) {
                     return Err(set.error_at(
@@ -269,13 +271,6 @@ fn groupings_allowed(study: &Study, source: &crate::study::Source) -> String {
     }
     let last = allowed.pop().unwrap_or_default();
     format!("{}, or {last}", allowed.join(", "))
-}
-
-/// The names written in a list parameter (none when it is not written).
-pub fn named(
-    list: Option<&toml::Spanned<Vec<toml::Spanned<String>>>>,
-) -> Vec<&toml::Spanned<String>> {
-    list.iter().flat_map(|l| l.get_ref().iter()).collect()
 }
 
 /// Why `name` is refused where a scale is wanted: the scales the questionnaire has.

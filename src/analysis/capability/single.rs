@@ -118,8 +118,13 @@ pub fn from_spec(
                 spec.display()
             ))
         })?;
-    crate::analysis::check_keys(&set, s)?;
-    let params: super::publish::Params = set.entry(s.index)?;
+    let params: super::publish::Params = match set.entry(s.index) {
+        Ok(p) => p,
+        Err(e) => {
+            crate::analysis::check_keys(&set, s)?;
+            return Err(e);
+        }
+    };
     let Some(written) = params.written() else {
         return Err(set.error_at(&s.id, super::publish::NEEDS_DIMENSIONS));
     };
