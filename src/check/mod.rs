@@ -135,6 +135,20 @@ pub fn check_table(
     let mut columns: Vec<Column> = Vec::new();
     let mut origins = BTreeMap::new();
 
+    // The territory, wave and weight columns are typed by what study.toml says they are, whether
+    // or not they are questions of the form.
+    let special_column = |name: &str, table: &RawTable, j: usize, diags: &mut Diagnostics| {
+        let is = |c: &Option<String>| c.as_deref() == Some(name);
+        if is(&source.territory_column) {
+            Some(values::territory_column(name, table, j, study, diags))
+        } else if is(&source.wave_column) {
+            Some(values::wave_column(name, table, j, study, diags))
+        } else if is(&source.weight_column) {
+            Some(values::weight_column(name, table, j, diags))
+        } else {
+            None
+        }
+    };
     // Each item's column is typed on its own (on every core); the findings are put back in the
     // questionnaire's order.
     let mapped: Vec<(&crate::instrument::Item, &Mapping)> = instrument
@@ -170,17 +184,11 @@ pub fn check_table(
     for (b, batch) in mapped.chunks(BATCH).enumerate() {
         typed.extend(crate::parallel::map(batch, |&(item, mapping)| {
             let mut diags = Diagnostics::default();
-            let is_territory = source.territory_column.as_deref() == Some(item.name.as_str());
-            let column = if is_territory {
-                values::territory_column(&item.name, &table, mapping.index(), study, &mut diags)
-            } else if source.wave_column.as_deref() == Some(item.name.as_str()) {
-                values::wave_column(&item.name, &table, mapping.index(), study, &mut diags)
-            } else if source.weight_column.as_deref() == Some(item.name.as_str()) {
-                // A weight computed in the form (a `calculate`) is read as a weight, not as text.
-                values::weight_column(&item.name, &table, mapping.index(), &mut diags)
-            } else {
-                values::item_column(&table, item, mapping, &instrument, &mut diags)
-            };
+            // A weight computed in the form (a `calculate`) is read as a weight, not as text.
+            let column = special_column(&item.name, &table, mapping.index(), &mut diags)
+                .unwrap_or_else(|| {
+                    values::item_column(&table, item, mapping, &instrument, &mut diags)
+                });
             if item.required && item.relevant.is_none() {
                 values::check_required(&table, &column, item, mapping.index(), &mut diags);
             }
@@ -205,16 +213,8 @@ pub fn check_table(
     }
     // Id and territory columns that are not items of the form are kept as text; weights as numbers.
     for (name, &j) in &map.extra {
-        let is_territory = source.territory_column.as_deref() == Some(name.as_str());
-        let column = if is_territory {
-            values::territory_column(name, &table, j, study, &mut diags)
-        } else if source.wave_column.as_deref() == Some(name.as_str()) {
-            values::wave_column(name, &table, j, study, &mut diags)
-        } else if source.weight_column.as_deref() == Some(name.as_str()) {
-            values::weight_column(name, &table, j, &mut diags)
-        } else {
-            values::text_column(name, &table.columns[j])
-        };
+        let column = special_column(name, &table, j, &mut diags)
+            .unwrap_or_else(|| values::text_column(name, &table.columns[j]));
         origins.insert(
             name.clone(),
             ColumnOrigin {
