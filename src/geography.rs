@@ -3,11 +3,9 @@
 //! official code when there is one, its parent one level up, and the spellings that mean it.
 //! Built once from study.toml; a spelling found in the data is resolved by one lookup.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
-use crate::text::fold;
+use crate::text::Spellings;
 
 /// The level of a study whose territories name none.
 pub const DEFAULT_LEVEL: &str = "territory";
@@ -34,7 +32,7 @@ pub struct Geography {
     pub units: Vec<Unit>,
     /// Every spelling, folded, and the territory it means.
     #[serde(skip)]
-    spellings: HashMap<String, usize>,
+    spellings: Spellings,
 }
 
 /// What a refusal points at in a territory as written.
@@ -120,21 +118,15 @@ impl Geography {
                 .map(String::as_str)
                 .chain(t.code);
             for spelling in spellings {
-                match g.spellings.get(&fold(spelling)) {
-                    Some(&other) if other != index => {
-                        return Err((
-                            Some(i),
-                            Key::Name,
-                            format!(
-                                "the spelling '{spelling}' is given for both '{}' and '{name}'",
-                                g.units[other].name
-                            ),
-                        ))
-                    }
-                    Some(_) => {}
-                    None => {
-                        g.spellings.insert(fold(spelling), index);
-                    }
+                if let Err(other) = g.spellings.add(spelling, index) {
+                    return Err((
+                        Some(i),
+                        Key::Name,
+                        format!(
+                            "the spelling '{spelling}' is given for both '{}' and '{name}'",
+                            g.units[other].name
+                        ),
+                    ));
                 }
             }
             g.units.push(Unit {
@@ -201,7 +193,7 @@ impl Geography {
 
     /// The territory a spelling found in the data means (`"FIRENZE "` → Firenze).
     pub fn resolve(&self, raw: &str) -> Option<usize> {
-        self.spellings.get(&fold(raw)).copied()
+        self.spellings.get(raw)
     }
 
     /// The index of the level named `name`.

@@ -291,7 +291,7 @@ pub struct Study {
     /// The waves of data collection, in order (none for a study of one round).
     pub waves: Vec<Wave>,
     /// Every wave's id and labels, folded, and the wave they mean.
-    wave_spellings: std::collections::HashMap<String, usize>,
+    wave_spellings: crate::text::Spellings,
     pub sources: Vec<Source>,
     /// Coded focus-group transcripts (`kind = "segments"`).
     pub segment_sources: Vec<SegmentSource>,
@@ -415,7 +415,7 @@ impl Study {
 
         // Each wave's id and labels, as a value of a wave column may spell it.
         let mut waves: Vec<Wave> = Vec::new();
-        let mut wave_spellings: std::collections::HashMap<String, usize> = Default::default();
+        let mut wave_spellings = crate::text::Spellings::default();
         for w in &parsed.waves {
             let id = w.id.get_ref().trim().to_string();
             if id.is_empty() {
@@ -424,19 +424,14 @@ impl Study {
             let labels = w.label.as_ref().map(Text::labels).unwrap_or_default();
             let spellings = std::iter::once(&id).chain(labels.values());
             for spelling in spellings {
-                match wave_spellings.get(&fold(spelling)) {
-                    Some(&other) if other != waves.len() => {
-                        return Err(at(
-                            w.id.span().start,
-                            format!(
-                                "'{spelling}' names both wave '{}' and wave '{id}'",
-                                waves[other].id
-                            ),
-                        ))
-                    }
-                    _ => {
-                        wave_spellings.insert(fold(spelling), waves.len());
-                    }
+                if let Err(other) = wave_spellings.add(spelling, waves.len()) {
+                    return Err(at(
+                        w.id.span().start,
+                        format!(
+                            "'{spelling}' names both wave '{}' and wave '{id}'",
+                            waves[other].id
+                        ),
+                    ));
                 }
             }
             waves.push(Wave {
@@ -554,7 +549,7 @@ impl Study {
                     ))
                 }
                 Some(w) => {
-                    let Some(&k) = wave_spellings.get(&fold(w.get_ref())) else {
+                    let Some(k) = wave_spellings.get(w.get_ref()) else {
                         return Err(at(
                             w.span().start,
                             format!(
@@ -724,7 +719,7 @@ impl Study {
 
     /// The wave a value of a wave column means: its id, or its label in any language.
     pub fn resolve_wave(&self, raw: &str) -> Option<usize> {
-        self.wave_spellings.get(&fold(raw)).copied()
+        self.wave_spellings.get(raw)
     }
 
     /// How a path inside the study is shown to the user: relative to the study folder when possible.

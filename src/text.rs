@@ -64,6 +64,30 @@ pub fn slug(s: &str) -> String {
     }
 }
 
+/// Names as people spell them, case and spaces ignored ([`fold`]), each meaning one thing (an
+/// index: a territory, a wave).
+#[derive(Debug, Clone, Default)]
+pub struct Spellings(std::collections::HashMap<String, usize>);
+
+impl Spellings {
+    /// Adds `spelling` for `index`; `Err` with the other thing it already means, if any.
+    pub fn add(&mut self, spelling: &str, index: usize) -> Result<(), usize> {
+        match self.0.entry(fold(spelling)) {
+            std::collections::hash_map::Entry::Occupied(e) if *e.get() != index => Err(*e.get()),
+            std::collections::hash_map::Entry::Occupied(_) => Ok(()),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(index);
+                Ok(())
+            }
+        }
+    }
+
+    /// What a spelling found in the data means.
+    pub fn get(&self, raw: &str) -> Option<usize> {
+        self.0.get(&fold(raw)).copied()
+    }
+}
+
 /// Labels keyed by language code (`""` for a plain `label` column).
 pub type Labels = std::collections::BTreeMap<String, String>;
 
