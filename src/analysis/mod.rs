@@ -9,7 +9,7 @@ pub mod kind;
 mod methods;
 #[macro_use]
 mod registry;
-pub mod single;
+pub mod table;
 
 // The kinds of analysis. Each line: the kind (as in `crate::plan::Kind`) => its folder (named as
 // the kind is written) :: its result, and the folder of its report chapter (`<kind>.html.j2`,

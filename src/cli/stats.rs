@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::analysis::single::{self, Dropped};
+use crate::analysis::table::{self, Dropped};
+use crate::analysis::{codes, compare, crosstab, scales};
 use crate::error::{Error, Result};
 use crate::ingest::read_table;
 use crate::stats::Correction;
@@ -239,7 +240,7 @@ pub fn execute(args: Args) -> Result<i32> {
                     return Err(Error::Usage(format!("--min {lo} must be below --max {hi}")));
                 }
             }
-            let r = single::alpha(&t, &items, &reverse, range)?;
+            let r = scales::table::alpha(&t, &items, &reverse, range)?;
             emit(input.json, &r, || alpha_lines(&r))
         }
         Verb::Compare {
@@ -249,12 +250,12 @@ pub fn execute(args: Args) -> Result<i32> {
             groups,
         } => {
             let t = read(&input)?;
-            let r = single::compare(&t, &var, &by, groups.as_deref())?;
+            let r = compare::table::compare(&t, &var, &by, groups.as_deref())?;
             emit(input.json, &r, || compare_lines(&r))
         }
         Verb::Crosstab { input, row, col } => {
             let t = read(&input)?;
-            let r = single::crosstab(&t, &row, &col)?;
+            let r = crosstab::table::crosstab(&t, &row, &col)?;
             emit(input.json, &r, || crosstab_lines(&r))
         }
         Verb::Paired {
@@ -266,7 +267,7 @@ pub fn execute(args: Args) -> Result<i32> {
             post,
         } => {
             let t = read(&input)?;
-            let r = single::paired(&t, &var, &id, &wave, &pre, &post)?;
+            let r = table::paired(&t, &var, &id, &wave, &pre, &post)?;
             emit(input.json, &r, || paired_lines(&r))
         }
         Verb::Adjust { p, method, json } => {
@@ -274,7 +275,7 @@ pub fn execute(args: Args) -> Result<i32> {
                 Method::Holm => Correction::Holm,
                 Method::Bh => Correction::BenjaminiHochberg,
             };
-            let r = single::adjust_p(&p, method)?;
+            let r = table::adjust_p(&p, method)?;
             emit(json, &r, || {
                 let mut l = vec![format!("{:>12}  {:>12}", "p", "adjusted")];
                 l.extend(
@@ -292,7 +293,7 @@ pub fn execute(args: Args) -> Result<i32> {
             by,
         } => {
             let t = read(&input)?;
-            let r = single::weighted(&t, &var, &weight, by.as_deref())?;
+            let r = table::weighted(&t, &var, &weight, by.as_deref())?;
             emit(input.json, &r, || weighted_lines(&r))
         }
         Verb::Capability {
@@ -303,7 +304,7 @@ pub fn execute(args: Args) -> Result<i32> {
             k,
             by,
         } => {
-            use crate::analysis::capability::single as cap;
+            use crate::analysis::capability::table as cap;
             let t = read(&input)?;
             let r = match (&spec, &indicators) {
                 (Some(spec), _) => cap::from_spec(&t, spec, k.as_deref(), by.as_deref())?,
@@ -329,7 +330,7 @@ pub fn execute(args: Args) -> Result<i32> {
             code,
         } => {
             let t = read(&input)?;
-            let r = single::agreement_of(&t, &unit, &coder, &code)?;
+            let r = codes::table::agreement_of(&t, &unit, &coder, &code)?;
             emit(input.json, &r, || agreement_lines(&r))
         }
     }
@@ -385,7 +386,7 @@ fn footer(dropped: &[Dropped], warnings: &[String], method: &str) -> Vec<String>
     l
 }
 
-fn alpha_lines(r: &single::AlphaReport) -> Vec<String> {
+fn alpha_lines(r: &scales::table::AlphaReport) -> Vec<String> {
     let a = &r.alpha;
     let mut l = vec![
         format!("Cronbach's alpha, {} items, n = {} complete rows", a.k, a.n),
@@ -418,7 +419,7 @@ fn alpha_lines(r: &single::AlphaReport) -> Vec<String> {
     l
 }
 
-fn compare_lines(r: &single::CompareReport) -> Vec<String> {
+fn compare_lines(r: &compare::table::CompareReport) -> Vec<String> {
     let mut l = vec![
         format!("{} by {}", r.var, r.by),
         format!(
@@ -464,7 +465,7 @@ fn compare_lines(r: &single::CompareReport) -> Vec<String> {
     l
 }
 
-fn crosstab_lines(r: &single::CrosstabReport) -> Vec<String> {
+fn crosstab_lines(r: &crosstab::table::CrosstabReport) -> Vec<String> {
     let width = r
         .rows
         .iter()
@@ -515,7 +516,7 @@ fn crosstab_lines(r: &single::CrosstabReport) -> Vec<String> {
     l
 }
 
-fn paired_lines(r: &single::PairedReport) -> Vec<String> {
+fn paired_lines(r: &table::PairedReport) -> Vec<String> {
     let mut l = vec![format!(
         "{}: {} → {}, {} pairs, mean change {}",
         r.var,
@@ -551,7 +552,7 @@ fn paired_lines(r: &single::PairedReport) -> Vec<String> {
     l
 }
 
-fn weighted_lines(r: &single::WeightedReport) -> Vec<String> {
+fn weighted_lines(r: &table::WeightedReport) -> Vec<String> {
     let mut l = vec![
         format!("{} weighted by {}", r.var, r.weight),
         format!(
@@ -576,7 +577,7 @@ fn weighted_lines(r: &single::WeightedReport) -> Vec<String> {
     l
 }
 
-fn agreement_lines(r: &single::AgreementReport) -> Vec<String> {
+fn agreement_lines(r: &codes::table::AgreementReport) -> Vec<String> {
     let a = &r.agreement;
     let mut l = vec![
         format!(
@@ -595,7 +596,7 @@ fn agreement_lines(r: &single::AgreementReport) -> Vec<String> {
     l
 }
 
-fn capability_lines(r: &crate::analysis::capability::single::CapabilityReport) -> Vec<String> {
+fn capability_lines(r: &crate::analysis::capability::table::CapabilityReport) -> Vec<String> {
     let mut l = vec![
         format!(
             "k = {}   n = {}   left out = {}   weights: {}",

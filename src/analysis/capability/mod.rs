@@ -15,7 +15,7 @@ pub use publish::Params;
 pub mod design;
 pub mod figures;
 mod measures;
-pub mod single;
+pub mod table;
 pub mod spec;
 
 use serde::Serialize;

@@ -7,6 +7,7 @@
 //! disagree), and representative quotes with the participants' role, names redacted.
 
 pub mod publish;
+pub mod table;
 pub use publish::Params;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -4,6 +4,7 @@
 //! across the family.
 
 pub mod publish;
+pub mod table;
 pub use publish::Params;
 
 use serde::Serialize;
@@ -12,7 +13,7 @@ use toml::Spanned;
 use crate::check::Dataset;
 use crate::error::Result;
 use crate::instrument::Labels;
-use crate::stats::{adjust, mann_whitney, welch, Summary, Welch};
+use crate::stats::{adjust, mann_whitney, welch, MannWhitney, Summary, Welch};
 use crate::study::Study;
 
 use super::likert::select_items;
@@ -47,6 +48,25 @@ pub struct Test {
     pub welch: Option<Welch>,
     /// A group has fewer than [`SMALL_GROUP`] answers: read the exact p-value where given.
     pub small_group: bool,
+}
+
+/// One variable compared between two groups: each group's summary, the Mann–Whitney test (null
+/// when every value is the same or a group is empty) and Welch's t-test beside it. The study's
+/// comparison and `capakit stats compare` both compute it here.
+pub struct TwoGroups {
+    pub summaries: [Summary; 2],
+    pub mann_whitney: Option<MannWhitney>,
+    pub welch: Option<Welch>,
+}
+
+impl TwoGroups {
+    pub fn of(x: &[f64], y: &[f64]) -> TwoGroups {
+        TwoGroups {
+            summaries: [Summary::of(x), Summary::of(y)],
+            mann_whitney: mann_whitney(x, y),
+            welch: welch(x, y),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -232,9 +252,10 @@ pub(super) fn run(
             });
             continue;
         }
-        match mann_whitney(x, y) {
+        let two = TwoGroups::of(x, y);
+        match two.mann_whitney {
             Some(mw) => {
-                let (a, b) = (Summary::of(x), Summary::of(y));
+                let [a, b] = two.summaries;
                 result.tests.push(Test {
                     labels: labels_of(dataset, &name),
                     variable: name,
@@ -250,7 +271,7 @@ pub(super) fn run(
                     p_exact: mw.p_exact,
                     p_adjusted: mw.p,
                     rank_biserial: mw.rank_biserial,
-                    welch: welch(x, y),
+                    welch: two.welch,
                     small_group: a.n.min(b.n) < SMALL_GROUP,
                 })
             }

@@ -10,6 +10,7 @@
 //! hidden cells (its statistic and the margins would let a reader recompute them).
 
 pub mod publish;
+pub mod table;
 pub use publish::Params;
 
 use serde::Serialize;

@@ -2,6 +2,7 @@
 //! with Cronbach's alpha on complete cases, overall and per group.
 
 pub mod publish;
+pub mod table;
 pub use publish::Params;
 
 use serde::Serialize;

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::analysis::single::Dropped;
+use crate::analysis::table::Dropped;
 use crate::analysis::{Kind, SpecSet};
 use crate::check::{find_column, numbers, texts};
 use crate::error::{Error, Result};
