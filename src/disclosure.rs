@@ -20,14 +20,29 @@ pub const DEFAULT_MIN_CELL: u64 = 5;
 /// research processing accept).
 pub const LOWEST_MIN_CELL: u64 = 3;
 
-/// Why a value is hidden.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// The fewest values a mean, SD, median or test may rest on: twice the minimum cell size. On a
+/// five-point item, the n, mean, SD and median of 5–9 answers fix how many gave each answer nine
+/// times in ten; a group below this has its count published, nothing computed from its values.
+pub fn summary_min(min_cell: u64) -> u64 {
+    2 * min_cell
+}
+
+/// Why a value is hidden. The reason stays inside capakit: every output says only "hidden". A
+/// reader who knew which hidden cells are small (primary) and which were hidden to protect them
+/// (secondary, so at least k) could narrow the hidden values down to one, as the attacker in the
+/// tests does on a four-cell cycle whose small cells sit at k − 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Suppression {
     /// The count is below the minimum cell size.
     Primary,
     /// Hidden so that a primary value cannot be recomputed from the margins.
     Secondary,
+}
+
+impl Serialize for Suppression {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("hidden")
+    }
 }
 
 /// Which cells of a two-way table and its margins are hidden.

@@ -153,3 +153,15 @@ pub struct InTen {
     pub in_ten: u64,
     pub text: String,
 }
+
+/// A distribution a run publishes with hidden cells: the answers to `variable` of the group
+/// `group` of the grouping `by` (none: every respondent) in the source `source`. No other analysis
+/// of the run may publish a number derived from it (its n, mean, SD, median or a test), which would
+/// give the hidden cells back by arithmetic.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HiddenDistribution {
+    pub source: String,
+    pub by: Option<String>,
+    pub group: Option<String>,
+    pub variable: String,
+}

@@ -8,7 +8,7 @@ use crate::check::segments::Coding;
 use crate::check::Dataset;
 use crate::error::{Error, Result};
 use crate::plan::{Names, Plan, Spec, SpecSet};
-use crate::publication::{Figure, InTen, KeyFinding, Measure, Table};
+use crate::publication::{Figure, HiddenDistribution, InTen, KeyFinding, Measure, Table};
 use crate::words::Strings;
 
 use super::methods::{Flag, MethodNote};
@@ -148,6 +148,15 @@ pub trait AnalysisKind {
     fn run(input: &Input) -> Result<(String, Self)>
     where
         Self: Sized;
+
+    /// The distributions it publishes with hidden cells (the answers of a group to a question),
+    /// read from `source`: no analysis of the run publishes a number derived from them.
+    fn hidden(&self, source: &str) -> Vec<HiddenDistribution>;
+
+    /// Withholds what it publishes that is derived from a distribution another analysis of the
+    /// run hides (the n, mean or test of those answers), saying why. Runs once every analysis
+    /// has run, before the recommendation rules read the results.
+    fn withhold(&mut self, source: &str, hidden: &[HiddenDistribution]);
 
     /// Its sheets of tables.xlsx, in the report's order (labels in `lang`).
     fn tables(&self, id: &str, lang: &str) -> Vec<Table>;

@@ -283,6 +283,16 @@ pub fn run_entries(
     }) {
         entries.push(entry?);
     }
+    // One distribution, one place: what an analysis hides, no other gives back by arithmetic.
+    let hidden: Vec<crate::publication::HiddenDistribution> = entries
+        .iter()
+        .flat_map(|e| e.result.as_kind().hidden(&e.source))
+        .collect();
+    if !hidden.is_empty() {
+        for e in &mut entries {
+            e.result.as_kind_mut().withhold(&e.source, &hidden);
+        }
+    }
     for (set, spec) in rule_sets {
         let entry = entry_of(plan, set, spec, datasets, codings, &entries)?;
         entries.push(entry);

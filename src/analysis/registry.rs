@@ -27,6 +27,13 @@ macro_rules! registry {
                     $($(#[$attr])* AnalysisResult::$kind(r) => r.as_ref(),)*
                 }
             }
+
+            /// The result as its kind, to withhold what another analysis hides.
+            pub fn as_kind_mut(&mut self) -> &mut dyn $crate::analysis::kind::AnalysisKind {
+                match self {
+                    $($(#[$attr])* AnalysisResult::$kind(r) => r.as_mut(),)*
+                }
+            }
         }
 
         /// The keys analyses of `kind` take beside those every analysis has.

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the `capakit` binary on the example study and on small
 //! fixture studies. Modules by subject.
 
+mod attacker;
 mod audiences;
 mod bad_inputs;
 mod capability;

@@ -8,7 +8,7 @@ use crate::plan::Names;
 use toml::Spanned;
 
 use super::spec::{DimensionSpec, Fraction, Missing, OneOrMany, Weighting};
-use crate::publication::{Cell, Figure, InTen, KeyFinding, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, InTen, KeyFinding, Measure, Statistic, Table};
 
 use super::super::kind::{Check, ListOfNames, chart_error, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{note, Flag};
@@ -77,6 +77,12 @@ impl AnalysisKind for CapabilityResult {
         };
         input.on_survey(|dataset| super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p))
     }
+
+    fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
+        Vec::new()
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
         let mut head = Table::new(

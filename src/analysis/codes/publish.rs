@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::instrument::label_in;
-use crate::publication::{Cell, Figure, KeyFinding, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Statistic, Table};
 
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::note;
@@ -42,6 +42,12 @@ impl AnalysisKind for CodesResult {
         let result = super::run(coding, by, &study.names, &order);
         Ok((coding.source.clone(), result))
     }
+
+    fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
+        Vec::new()
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
         let mut t = Table::new(

@@ -13,6 +13,8 @@ use toml::Spanned;
 use crate::check::Dataset;
 use crate::error::Result;
 use crate::instrument::Labels;
+use crate::disclosure::summary_min;
+use crate::publication::HiddenDistribution;
 use crate::stats::{adjust, mann_whitney, welch, MannWhitney, Summary, Welch};
 use crate::study::Study;
 
@@ -86,6 +88,64 @@ pub struct CompareResult {
     pub not_run: Option<String>,
     pub tests: Vec<Test>,
     pub skipped: Vec<Skipped>,
+}
+
+/// Whether, in one of the groups, an answer of the item's choice list was given by some, but
+/// fewer than `min_cell`, respondents: a table of those answers would hide that count, and the
+/// n, mean, SD and median of the group can give it back. (An answer nobody gave is hidden in a
+/// table too; when one is, [`withhold_hidden`] withholds the comparison.)
+fn rare_answer(dataset: &Dataset, item: &str, groups: [&[f64]; 2], min_cell: u64) -> bool {
+    let ins = &dataset.instrument;
+    let Some(list) = ins.item(item).and_then(|i| ins.list_of(i)) else {
+        return false;
+    };
+    let scores: Vec<f64> = list.choices.iter().filter_map(|c| list.score(&c.name)).collect();
+    groups.iter().any(|values| {
+        scores
+            .iter()
+            .map(|s| values.iter().filter(|v| *v == s).count() as u64)
+            .any(|n| n > 0 && n < min_cell)
+    })
+}
+
+/// Withholds the comparison of a question whose answers, in one of the two groups, another
+/// analysis publishes with hidden cells: its n, mean, SD and test would give them back.
+pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: &[HiddenDistribution]) {
+    let is_hidden = |variable: &str| {
+        result.groups.iter().any(|g| {
+            hidden.iter().any(|h| {
+                h.source == source
+                    && h.by == result.by
+                    && h.group.as_deref() == Some(g.as_str())
+                    && h.variable == variable
+            })
+        })
+    };
+    let (kept, withheld): (Vec<Test>, Vec<Test>) = std::mem::take(&mut result.tests)
+        .into_iter()
+        .partition(|t| t.kind != "item" || !is_hidden(&t.variable));
+    if withheld.is_empty() {
+        result.tests = kept;
+        return;
+    }
+    result.skipped.extend(withheld.into_iter().map(|t| Skipped {
+        variable: t.variable,
+        reason: HIDDEN_ELSEWHERE.into(),
+    }));
+    result.tests = kept;
+    adjust_family(result);
+}
+
+/// Why a question is not compared when the table of its answers hides a count.
+pub const HIDDEN_ELSEWHERE: &str = "the table of answers hides some of its counts in a group, to protect respondents: the number of answers, the mean and the test would give them back, so it is not compared";
+
+/// The p-values adjusted across the comparisons published.
+fn adjust_family(result: &mut CompareResult) {
+    let p: Vec<f64> = result.tests.iter().map(|t| t.p).collect();
+    let adjusted = adjust(&p, result.correction);
+    for (t, a) in result.tests.iter_mut().zip(adjusted) {
+        t.p_adjusted = a;
+    }
 }
 
 pub(super) fn run(
@@ -242,11 +302,21 @@ pub(super) fn run(
                 continue;
             }
         }
-        if (x.len().min(y.len()) as u64) < study.min_cell {
+        let fewest = summary_min(study.min_cell);
+        if (x.len().min(y.len()) as u64) < fewest {
             result.skipped.push(Skipped {
                 variable: name,
                 reason: format!(
-                    "a group has fewer than {} answers: not compared, to protect respondents",
+                    "a group has fewer than {fewest} answers: their mean, SD and median would show how many gave each answer; not compared, to protect respondents"
+                ),
+            });
+            continue;
+        }
+        if kind == "item" && rare_answer(dataset, &name, [x, y], study.min_cell) {
+            result.skipped.push(Skipped {
+                variable: name,
+                reason: format!(
+                    "in a group, an answer was given by fewer than {}: the number of answers, the mean and the SD would show how many; not compared, to protect respondents",
                     study.min_cell
                 ),
             });
@@ -285,10 +355,6 @@ pub(super) fn run(
             }),
         }
     }
-    let p: Vec<f64> = result.tests.iter().map(|t| t.p).collect();
-    let adjusted = adjust(&p, correction);
-    for (t, a) in result.tests.iter_mut().zip(adjusted) {
-        t.p_adjusted = a;
-    }
+    adjust_family(&mut result);
     Ok(result)
 }

@@ -6,7 +6,7 @@ use crate::instrument::label_in;
 use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
-use crate::publication::{Cell, Figure, KeyFinding, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Statistic, Table};
 use crate::stats::Correction;
 use crate::text::slug;
 use crate::words::Strings;
@@ -86,6 +86,14 @@ impl AnalysisKind for CompareResult {
                 p.correction.map(|c| *c.get_ref()).unwrap_or_default(),
             )
         })
+    }
+
+    fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
+        Vec::new()
+    }
+
+    fn withhold(&mut self, source: &str, hidden: &[HiddenDistribution]) {
+        super::withhold_hidden(self, source, hidden);
     }
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {

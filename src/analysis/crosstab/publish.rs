@@ -4,7 +4,7 @@ use crate::error::Result;
 use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
-use crate::publication::{Cell, Figure, Measure, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, Measure, Table};
 
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{correction_refs, note, Flag};
@@ -40,6 +40,27 @@ impl AnalysisKind for CrosstabResult {
             )
         })
     }
+
+    fn hidden(&self, source: &str) -> Vec<HiddenDistribution> {
+        let mut out = Vec::new();
+        for t in &self.tables {
+            for (j, group) in self.groups.iter().enumerate() {
+                let column = t.cells.iter().map(|row| &row[j]);
+                let no_answer = t.no_answer.iter().map(|row| &row[j]);
+                if column.chain(no_answer).any(|c| c.suppressed.is_some()) {
+                    out.push(HiddenDistribution {
+                        source: source.to_string(),
+                        by: self.by.clone(),
+                        group: Some(group.clone()),
+                        variable: t.variable.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
         let mut t = Table::new(

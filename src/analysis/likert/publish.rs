@@ -7,7 +7,7 @@ use crate::instrument::label_in;
 use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
-use crate::publication::{Cell, Figure, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, Measure, Statistic, Table};
 use crate::text::slug;
 
 use super::super::kind::{Check, chart_error, AnalysisKind, Findings, Input, Methods, View};
@@ -41,6 +41,25 @@ impl AnalysisKind for LikertResult {
             )
         })
     }
+
+    fn hidden(&self, source: &str) -> Vec<HiddenDistribution> {
+        let mut out = Vec::new();
+        for item in &self.items {
+            for g in std::iter::once(&item.total).chain(&item.groups) {
+                if g.suppressed.iter().any(Option::is_some) {
+                    out.push(HiddenDistribution {
+                        source: source.to_string(),
+                        by: g.group.as_ref().and(self.by.clone()),
+                        group: g.group.clone(),
+                        variable: item.item.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
         let cats = self

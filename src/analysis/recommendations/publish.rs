@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::format;
-use crate::publication::{Cell, Figure, KeyFinding, Measure, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Table};
 
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::note;
@@ -56,6 +56,12 @@ impl AnalysisKind for RecommendationsResult {
         )?;
         Ok((String::new(), result))
     }
+
+    fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
+        Vec::new()
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
     fn tables(&self, id: &str, _: &str) -> Vec<Table> {
         let mut t = Table::new(

@@ -10,7 +10,7 @@ use toml::Spanned;
 
 use crate::check::scores::item_columns;
 use crate::check::Dataset;
-use crate::disclosure::{protect_list, Suppression};
+use crate::disclosure::{protect_list, summary_min, Suppression};
 use crate::error::Result;
 use crate::instrument::{Labels, Scale};
 use crate::stats::{cronbach_alpha, weighted_mean, Alpha, Summary, Weighted};
@@ -23,7 +23,8 @@ use super::{Groups, SpecSet};
 pub const SCORING: &str = "mean of the answered items, when at least half of the scale's items are answered; reverse-keyed items scored as min + max − answer; Cronbach's alpha on respondents who answered every item (listwise deletion)";
 
 /// n, mean, SD, median and 95% CI of the scores of a group, as published: all hidden (null) when
-/// fewer than the study's minimum cell size have a score.
+/// fewer than the study's minimum cell size have a score, and all but n when fewer than twice
+/// that ([`summary_min`]).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ScoreSummary {
     pub n: Option<usize>,
@@ -35,6 +36,28 @@ pub struct ScoreSummary {
 }
 
 impl ScoreSummary {
+    /// Whether the mean (and everything with it) is published.
+    pub fn shown(&self) -> bool {
+        self.suppressed.is_none()
+    }
+
+    /// The summary of every score, beside groups that publish theirs: the scores of those whose
+    /// group's summary is not published (a small group, people in no group) are `residual`; the
+    /// total would give them away by subtraction unless there are none, or enough.
+    fn beside_groups(self, residual: usize, min_cell: u64) -> ScoreSummary {
+        let residual = residual as u64;
+        if residual == 0 || residual >= summary_min(min_cell) {
+            self
+        } else if residual < min_cell {
+            ScoreSummary::withheld(Suppression::Secondary)
+        } else {
+            ScoreSummary {
+                n: self.n,
+                ..ScoreSummary::withheld(Suppression::Secondary)
+            }
+        }
+    }
+
     /// Nothing published, for the reason given.
     pub fn withheld(why: Suppression) -> ScoreSummary {
         ScoreSummary {
@@ -50,6 +73,12 @@ impl ScoreSummary {
     pub fn publish(s: Summary, min_cell: u64) -> ScoreSummary {
         if (s.n as u64) < min_cell {
             return ScoreSummary::withheld(Suppression::Primary);
+        }
+        if (s.n as u64) < summary_min(min_cell) {
+            return ScoreSummary {
+                n: Some(s.n),
+                ..ScoreSummary::withheld(Suppression::Primary)
+            };
         }
         ScoreSummary {
             n: Some(s.n),
@@ -194,12 +223,26 @@ pub(super) fn run(
                         },
                         weighted: weighted_split
                             .as_ref()
-                            .filter(|_| vals.len() as u64 >= k_min && shown.groups[k])
+                            .filter(|_| vals.len() as u64 >= summary_min(k_min) && shown.groups[k])
                             .and_then(|s| weighted_mean(&s[k].0, &s[k].1)),
                     })
                     .collect()
             }
             None => Vec::new(),
+        };
+        // Scores whose group publishes no mean: the total must not give them back.
+        let residual = present.len()
+            - group_rows
+                .iter()
+                .filter(|g: &&GroupSummary| g.summary.shown())
+                .map(|g| g.summary.n.unwrap_or_default())
+                .sum::<usize>();
+        let total = if !shown.total {
+            ScoreSummary::withheld(Suppression::Secondary)
+        } else if groups.is_some() {
+            ScoreSummary::publish(Summary::of(&present), k_min).beside_groups(residual, k_min)
+        } else {
+            ScoreSummary::publish(Summary::of(&present), k_min)
         };
         rows.push(ScaleRow {
             scale: scale.name.clone(),
@@ -216,12 +259,8 @@ pub(super) fn run(
             items: names,
             range,
             missing: shown.missing.then_some(scores.len() - present.len()),
-            total: if shown.total {
-                ScoreSummary::publish(Summary::of(&present), k_min)
-            } else {
-                ScoreSummary::withheld(Suppression::Secondary)
-            },
-            total_weighted: weights.as_ref().filter(|_| shown.total).and_then(|w| {
+            total: total.clone(),
+            total_weighted: weights.as_ref().filter(|_| total.shown()).and_then(|w| {
                 let (v, w) = present_weighted(&scores, w);
                 weighted_mean(&v, &w)
             }),

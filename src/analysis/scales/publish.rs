@@ -7,7 +7,7 @@ use crate::instrument::label_in;
 use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
-use crate::publication::{Cell, Figure, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, Measure, Statistic, Table};
 use crate::text::slug;
 
 use super::super::compare::publish::compare_finding;
@@ -42,6 +42,12 @@ impl AnalysisKind for ScalesResult {
             )
         })
     }
+
+    fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
+        Vec::new()
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
         let mut t = Table::new(

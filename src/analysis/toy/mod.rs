@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::publication::{Cell, Figure, Measure, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, Measure, Table};
 
 use super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::Entry;
@@ -45,6 +45,12 @@ impl AnalysisKind for ToyResult {
             })
         })
     }
+
+    fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
+        Vec::new()
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
     fn tables(&self, id: &str, _: &str) -> Vec<Table> {
         let mut t = Table::new(id, &["respondents"]);

@@ -1,0 +1,602 @@
+//! An attacker in the tests: every number a run publishes about the answers of a group to a
+//! question is one equation, and the attacker solves them all together by enumeration. For each
+//! Likert item, the unknowns are the hidden cells of every group's column; the equations are
+//! what the Likert table shows (counts, the group's size, the number who answered, the no-answer
+//! count, the mean, the share agreeing, the total column) and what the comparison of the same
+//! item publishes for the same group (n, mean, SD, median). A hidden cell that takes one value in
+//! every solution is given back; the run must give back none. Scales: the total row beside groups
+//! whose summary is hidden must not give back those scores by subtraction. Small groups: the n,
+//! mean, SD and median of a group's answers to an item must not pin how many gave a rare answer.
+//!
+//! The attacker is shown to bite: on the publication of the example before this protection (a
+//! frozen copy of its Likert and comparison results), it recovers the count the issue reported.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::common::{repo, run_study};
+
+const TOL: f64 = 1e-6;
+
+fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+/// What is known of one group's column of an item: per category then no answer, the shown count
+/// or the range a hidden one may take, and the equations on the column.
+struct Column {
+    group: String,
+    cells: Vec<Result<u64, (u64, u64)>>,
+    scores: Vec<f64>,
+    size: Option<u64>,
+    answered: Option<u64>,
+    means: Vec<f64>,
+    sds: Vec<f64>,
+    medians: Vec<f64>,
+    top2: Option<u64>,
+}
+
+impl Column {
+    fn consistent(&self, c: &[u64]) -> bool {
+        let m = self.scores.len();
+        let answered: u64 = c[..m].iter().sum();
+        let size: u64 = c.iter().sum();
+        if self.size.is_some_and(|s| s != size) || self.answered.is_some_and(|n| n != answered) {
+            return false;
+        }
+        if let Some(t) = self.top2 {
+            if m >= 3 && c[m - 2] + c[m - 1] != t {
+                return false;
+            }
+        }
+        if answered == 0 {
+            return self.means.is_empty() && self.sds.is_empty();
+        }
+        let n = answered as f64;
+        let sum: f64 = (0..m).map(|i| self.scores[i] * c[i] as f64).sum();
+        let mean = sum / n;
+        if self.means.iter().any(|x| (x - mean).abs() > TOL) {
+            return false;
+        }
+        if !self.sds.is_empty() {
+            if answered < 2 {
+                return false;
+            }
+            let ss: f64 = (0..m)
+                .map(|i| (self.scores[i] - mean).powi(2) * c[i] as f64)
+                .sum();
+            let sd = (ss / (n - 1.0)).sqrt();
+            if self.sds.iter().any(|x| (x - sd).abs() > TOL) {
+                return false;
+            }
+        }
+        if !self.medians.is_empty() {
+            let at = |k: u64| {
+                let mut seen = 0;
+                for i in 0..m {
+                    seen += c[i];
+                    if seen > k {
+                        return self.scores[i];
+                    }
+                }
+                f64::NAN
+            };
+            let med = (at((answered - 1) / 2) + at(answered / 2)) / 2.0;
+            if self.medians.iter().any(|x| (x - med).abs() > TOL) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// The hidden cells an attacker gives back from one Likert item and the comparisons beside it.
+fn attack_item(item: &Value, by: &Value, compares: &[&Value]) -> Vec<String> {
+    let scores: Vec<f64> = item["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["score"].as_f64().unwrap())
+        .collect();
+    let m = scores.len();
+    let name = item["item"].as_str().unwrap();
+    let total = &item["total"];
+    let mut columns: Vec<Column> = Vec::new();
+    for g in item["groups"].as_array().unwrap() {
+        let group = g["group"].as_str().unwrap().to_string();
+        let size = g["size"].as_u64();
+        let counts: Vec<Option<u64>> = g["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Value::as_u64)
+            .chain(std::iter::once(g["missing"].as_u64()))
+            .collect();
+        let shown: u64 = counts.iter().flatten().sum();
+        let room = size.map_or(400, |s| s - shown);
+        // A hidden cell is anything the column leaves room for: outputs do not say why a cell
+        // is hidden (a small count, or one hidden to protect it).
+        let cells = counts
+            .iter()
+            .map(|c| match c {
+                Some(c) => Ok(*c),
+                None => Err((0, room)),
+            })
+            .collect();
+        let mut col = Column {
+            cells,
+            scores: scores.clone(),
+            size,
+            answered: g["n"].as_u64(),
+            means: num(&g["mean"]).into_iter().collect(),
+            sds: Vec::new(),
+            medians: Vec::new(),
+            top2: g["top2"]
+                .as_f64()
+                .zip(size)
+                .map(|(p, s)| (p * s as f64 / 100.0).round() as u64),
+            group,
+        };
+        for c in compares {
+            if c["by"] != *by {
+                continue;
+            }
+            let Some(j) = c["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .position(|x| x == col.group.as_str())
+            else {
+                continue;
+            };
+            for t in c["tests"].as_array().unwrap() {
+                if t["variable"] == name && t["kind"] == "item" {
+                    if let Some(n) = t["n"][j].as_u64() {
+                        if col.answered.is_some_and(|a| a != n) {
+                            return vec![format!("{name}: two different n for {}", col.group)];
+                        }
+                        col.answered = Some(n);
+                    }
+                    col.means.extend(num(&t["mean"][j]));
+                    col.sds.extend(num(&t["sd"][j]));
+                    col.medians.extend(num(&t["median"][j]));
+                }
+            }
+        }
+        columns.push(col);
+    }
+    // The total column. When the groups' sizes are all shown and add up to the total, a shown
+    // total cell is the sum of the groups' cells. When one group's size is hidden (a small
+    // territory), its column is the total minus the others, cell by cell where the total is shown.
+    let total_cells: Vec<Option<u64>> = total["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(Value::as_u64)
+        .chain(std::iter::once(total["missing"].as_u64()))
+        .collect();
+    let without_size: Vec<usize> = (0..columns.len())
+        .filter(|&g| columns[g].size.is_none())
+        .collect();
+    let sizes: u64 = columns.iter().filter_map(|c| c.size).sum();
+    let derived = match (without_size.as_slice(), total["size"].as_u64()) {
+        ([g], Some(_)) => Some(*g),
+        _ => None,
+    };
+    let partition = without_size.is_empty() && total["size"].as_u64() == Some(sizes);
+    // Enumerate each sized column's hidden cells, then the total's equations across columns.
+    let per_column: Vec<Vec<Vec<u64>>> = columns
+        .iter()
+        .map(|col| {
+            let mut out = Vec::new();
+            if col.size.is_some() {
+                fill(col, 0, &mut Vec::new(), &mut out);
+            } else {
+                out.push(Vec::new()); // not enumerated: derived from the total, or unknown
+            }
+            out
+        })
+        .collect();
+    if per_column.iter().any(Vec::is_empty) {
+        panic!("{name}: the attacker's model excludes the true answers (no solution)");
+    }
+    let cells = m + 1;
+    let mut seen: Vec<Vec<BTreeSet<u64>>> = vec![vec![BTreeSet::new(); cells]; columns.len()];
+    let mut any = false;
+    if partition {
+        // Every group sized and adding up to the total: the last column is what the total leaves
+        // (where the total is shown), looked up among that column's own solutions.
+        let last = (0..columns.len())
+            .max_by_key(|&g| per_column[g].len())
+            .unwrap();
+        let shown_total: Vec<(usize, u64)> = total_cells
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.map(|t| (i, t)))
+            .collect();
+        let mut by_key: std::collections::HashMap<Vec<u64>, Vec<usize>> = Default::default();
+        for (x, sol) in per_column[last].iter().enumerate() {
+            let key = shown_total.iter().map(|&(i, _)| sol[i]).collect();
+            by_key.entry(key).or_default().push(x);
+        }
+        let others: Vec<usize> = (0..columns.len()).filter(|&g| g != last).collect();
+        let mut pick = vec![0usize; others.len()];
+        loop {
+            let key: Option<Vec<u64>> = shown_total
+                .iter()
+                .map(|&(i, t)| {
+                    let sum: u64 = others
+                        .iter()
+                        .zip(&pick)
+                        .map(|(&g, &x)| per_column[g][x][i])
+                        .sum();
+                    t.checked_sub(sum)
+                })
+                .collect();
+            if let Some(matches) = key.and_then(|k| by_key.get(&k)) {
+                any = true;
+                for (&g, &x) in others.iter().zip(&pick) {
+                    for (i, v) in per_column[g][x].iter().enumerate() {
+                        seen[g][i].insert(*v);
+                    }
+                }
+                for &x in matches {
+                    for (i, v) in per_column[last][x].iter().enumerate() {
+                        seen[last][i].insert(*v);
+                    }
+                }
+            }
+            if !next(&mut pick, |j| per_column[others[j]].len()) {
+                break;
+            }
+        }
+    } else {
+        let mut pick = vec![0usize; columns.len()];
+        loop {
+            let chosen: Vec<&Vec<u64>> = pick
+                .iter()
+                .enumerate()
+                .map(|(g, &i)| &per_column[g][i])
+                .collect();
+            // The hidden group's column, where the total gives it.
+            let mut ok = true;
+            let mut derived_cells: Vec<Option<u64>> = vec![None; cells];
+            if let Some(d) = derived {
+                for i in 0..cells {
+                    if let Some(t) = total_cells[i] {
+                        let others: u64 = chosen
+                            .iter()
+                            .enumerate()
+                            .filter(|(g, c)| *g != d && !c.is_empty())
+                            .map(|(_, c)| c[i])
+                            .sum();
+                        match t.checked_sub(others) {
+                            Some(v) => {
+                                ok &= match columns[d].cells[i] {
+                                    Ok(x) => x == v,
+                                    Err((lo, hi)) => hi == 400 || (lo..=hi).contains(&v),
+                                };
+                                derived_cells[i] = Some(v);
+                            }
+                            None => ok = false,
+                        }
+                    }
+                }
+            }
+            if ok {
+                any = true;
+                for (g, c) in chosen.iter().enumerate() {
+                    for (i, v) in c.iter().enumerate() {
+                        seen[g][i].insert(*v);
+                    }
+                }
+                if let Some(d) = derived {
+                    for (i, v) in derived_cells.iter().enumerate() {
+                        if let Some(v) = v {
+                            seen[d][i].insert(*v);
+                        }
+                    }
+                }
+            }
+            if !next(&mut pick, |g| per_column[g].len()) {
+                break;
+            }
+        }
+    }
+    assert!(
+        any,
+        "{name}: the attacker's model excludes the true answers"
+    );
+    let mut found = Vec::new();
+    for (g, col) in columns.iter().enumerate() {
+        for (i, cell) in col.cells.iter().enumerate() {
+            if cell.is_err() && seen[g][i].len() == 1 {
+                let what = if i == m {
+                    "no answer".to_string()
+                } else {
+                    format!("answer {}", scores[i])
+                };
+                found.push(format!(
+                    "{name}, {}: {what} = {} given back",
+                    col.group,
+                    seen[g][i].iter().next().unwrap()
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// The next combination of choices (an odometer); false after the last.
+fn next(pick: &mut [usize], len: impl Fn(usize) -> usize) -> bool {
+    for (j, p) in pick.iter_mut().enumerate() {
+        *p += 1;
+        if *p < len(j) {
+            return true;
+        }
+        *p = 0;
+    }
+    false
+}
+
+/// Every assignment of a column's hidden cells that satisfies its own equations. With the
+/// column's size known, the last hidden cell is what the size leaves.
+fn fill(col: &Column, i: usize, cur: &mut Vec<u64>, out: &mut Vec<Vec<u64>>) {
+    if i == col.cells.len() {
+        if col.consistent(cur) {
+            out.push(cur.clone());
+        }
+        return;
+    }
+    let so_far: u64 = cur.iter().sum();
+    let rest = &col.cells[i + 1..];
+    let last_hidden = rest.iter().all(Result::is_ok);
+    let shown_after: u64 = rest.iter().filter_map(|c| c.as_ref().ok()).sum();
+    match col.cells[i] {
+        Ok(v) => {
+            cur.push(v);
+            fill(col, i + 1, cur, out);
+            cur.pop();
+        }
+        Err((lo, hi)) => {
+            let range = match col.size {
+                Some(s) if last_hidden => match s.checked_sub(so_far + shown_after) {
+                    Some(v) if (lo..=hi).contains(&v) => v..=v,
+                    _ => return,
+                },
+                _ => lo..=hi,
+            };
+            for v in range {
+                if col.size.is_some_and(|s| so_far + v + shown_after > s) {
+                    break;
+                }
+                cur.push(v);
+                fill(col, i + 1, cur, out);
+                cur.pop();
+            }
+        }
+    }
+}
+
+/// Scales: a total published beside groups whose summary is hidden gives their scores back by
+/// subtraction, unless the scores left over are none or at least twice k.
+fn attack_scales(scales: &Value, k: u64) -> Vec<String> {
+    let mut found = Vec::new();
+    for s in scales["scales"].as_array().unwrap() {
+        let total = &s["total"];
+        let (Some(n), Some(_)) = (total["n"].as_u64(), total["mean"].as_f64()) else {
+            continue;
+        };
+        let groups = s["groups"].as_array().unwrap();
+        if groups.is_empty() {
+            continue;
+        }
+        let shown: u64 = groups
+            .iter()
+            .filter(|g| g["mean"].as_f64().is_some())
+            .map(|g| g["n"].as_u64().unwrap())
+            .sum();
+        let left = n - shown;
+        if left > 0 && left < 2 * k {
+            found.push(format!(
+                "scale {}: the total minus the groups shown gives the n, mean and SD of {left} scores",
+                s["scale"]
+            ));
+        }
+    }
+    found
+}
+
+/// Small groups: n, mean, SD and median of an item's answers pin a rare answer's count.
+fn attack_summaries(compare: &Value, items: &[&Value], k: u64) -> Vec<String> {
+    let mut found = Vec::new();
+    for t in compare["tests"].as_array().unwrap() {
+        if t["kind"] != "item" {
+            continue;
+        }
+        let Some(item) = items.iter().find(|i| i["item"] == t["variable"]) else {
+            continue;
+        };
+        let scores: Vec<f64> = item["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["score"].as_f64().unwrap())
+            .collect();
+        for j in 0..2 {
+            let n = t["n"][j].as_u64().unwrap();
+            if n >= 40 {
+                continue; // beyond the enumeration's reach in a debug build
+            }
+            let col = Column {
+                group: String::new(),
+                cells: (0..scores.len())
+                    .map(|_| Err((0, n)))
+                    .chain(std::iter::once(Ok(0)))
+                    .collect(),
+                scores: scores.clone(),
+                size: Some(n),
+                answered: Some(n),
+                means: num(&t["mean"][j]).into_iter().collect(),
+                sds: num(&t["sd"][j]).into_iter().collect(),
+                medians: num(&t["median"][j]).into_iter().collect(),
+                top2: None,
+            };
+            let mut out = Vec::new();
+            fill(&col, 0, &mut Vec::new(), &mut out);
+            for i in 0..scores.len() {
+                let values: BTreeSet<u64> = out.iter().map(|c| c[i]).collect();
+                if values.len() == 1 && (1..k).contains(values.iter().next().unwrap()) {
+                    found.push(format!(
+                        "{}, group {j}: {} answered {} (pinned by n, mean, SD, median)",
+                        t["variable"],
+                        values.iter().next().unwrap(),
+                        scores[i]
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Everything the attacker gives back from one run's results.
+fn attack(results: &Value) -> Vec<String> {
+    let k = results["min_cell"].as_u64().unwrap_or(5);
+    let analyses = results["analyses"].as_array().unwrap();
+    let of =
+        |kind: &str| -> Vec<&Value> { analyses.iter().filter(|a| a["kind"] == kind).collect() };
+    let compares = of("compare");
+    let mut found = Vec::new();
+    let mut items: Vec<&Value> = Vec::new();
+    for likert in of("likert") {
+        for item in likert["items"].as_array().unwrap() {
+            items.push(item);
+            found.extend(attack_item(item, &likert["by"], &compares));
+        }
+    }
+    for s in of("scales") {
+        found.extend(attack_scales(s, k));
+    }
+    for c in &compares {
+        found.extend(attack_summaries(c, &items, k));
+    }
+    found
+}
+
+/// The example study in `dir`, its data changed by `edit` (rows as the CSV's lines, header first),
+/// with `extra` appended to its study.toml.
+fn variant(dir: &Path, edit: impl Fn(&mut Vec<Vec<String>>), extra: &str) -> PathBuf {
+    let example = repo().join("examples/caring-prato-firenze");
+    let csv = std::fs::read_to_string(example.join("data/risposte-care-leavers.csv")).unwrap();
+    let mut rows: Vec<Vec<String>> = csv
+        .lines()
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect();
+    edit(&mut rows);
+    let text: Vec<String> = rows.iter().map(|r| r.join(";")).collect();
+    std::fs::write(dir.join("data.csv"), text.join("\n") + "\n").unwrap();
+    let toml = std::fs::read_to_string(example.join("study.toml"))
+        .unwrap()
+        .replace("../../", &format!("{}/", repo().display()))
+        .replace("data/risposte-care-leavers.csv", "data.csv")
+        .replace(
+            "data/focus-groups",
+            &format!("{}/data/focus-groups", example.display()),
+        );
+    std::fs::write(dir.join("study.toml"), format!("{toml}\n{extra}\n")).unwrap();
+    dir.to_path_buf()
+}
+
+/// Moves the first `n` Firenze respondents to a territory of their own.
+fn territory_of(n: usize) -> impl Fn(&mut Vec<Vec<String>>) {
+    move |rows| {
+        let col = rows[0]
+            .iter()
+            .position(|h| h.ends_with("/territory"))
+            .unwrap();
+        for r in rows
+            .iter_mut()
+            .skip(1)
+            .filter(|r| r[col] == "Firenze")
+            .take(n)
+        {
+            r[col] = "Empoli".into();
+        }
+    }
+}
+
+const EMPOLI: &str = "[[territories]]\nname = \"Empoli\"\n";
+
+fn run_variant(edit: impl Fn(&mut Vec<Vec<String>>), extra: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let study = variant(dir.path(), edit, extra);
+    run_study(&study, &dir.path().join("out"), false)
+}
+
+#[test]
+fn the_attacker_recovers_what_the_old_release_gave_away() {
+    // The example's Likert and comparison results as published before disclosure control acted
+    // on the whole run (issue 14): the comparison's n gave back the hidden no-answer count, and
+    // the hidden answer followed by subtraction.
+    let old: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("tests/fixtures/disclosure/example-before-14.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let found = attack(&old);
+    assert!(
+        found
+            .iter()
+            .any(|f| f == "edu_3, Firenze: answer 5 = 4 given back"),
+        "{found:#?}"
+    );
+    assert!(found.len() >= 20, "{found:#?}");
+}
+
+#[test]
+fn found_1_likert_beside_compare_gives_back_no_hidden_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_study(
+        &repo().join("examples/caring-prato-firenze"),
+        &dir.path().join("out"),
+        false,
+    );
+    let found = attack(&r);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn found_2_a_territory_of_seven_keeps_its_answers() {
+    let r = run_variant(territory_of(7), EMPOLI);
+    let found = attack(&r);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn found_3_a_territory_of_three_is_not_given_back_by_the_total() {
+    let r = run_variant(territory_of(3), EMPOLI);
+    let found = attack(&r);
+    assert!(found.is_empty(), "{found:#?}");
+    // The scales' totals are held back: nothing of the three can be subtracted out.
+    let scales = super::common::analysis_of_kind(&r, "scales");
+    for s in scales["scales"].as_array().unwrap() {
+        assert!(s["total"]["mean"].is_null(), "{}", s["scale"]);
+    }
+}
+
+#[test]
+fn found_6_protected_nonresponse_stays_protected() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = variant(dir.path(), |_| {}, "");
+    let toml = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace("nonresponse = \"publish\"", "nonresponse = \"protect\"");
+    std::fs::write(study.join("study.toml"), toml).unwrap();
+    let r = run_study(&study, &dir.path().join("out"), false);
+    assert_eq!(r["nonresponse"], "protect");
+    let found = attack(&r);
+    assert!(found.is_empty(), "{found:#?}");
+}
