@@ -172,8 +172,8 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
 }
 
 /// Removes the leftovers of earlier runs killed before they finished: the siblings
-/// `.NAME.new-PID` and `.NAME.old-PID` of `out` that carry capakit's marker. Anything else,
-/// however its name looks, is left alone.
+/// `.NAME.new-PID` and `.NAME.old-PID` of `out` that carry capakit's marker, unless a capakit
+/// with that process id is still running. Anything else, however its name looks, is left alone.
 pub fn clean_stale(out: &Path) -> Result<()> {
     let (Some(parent), Some(name)) = (out.parent(), out.file_name().and_then(|n| n.to_str()))
     else {
@@ -193,6 +193,12 @@ pub fn clean_stale(out: &Path) -> Result<()> {
         });
         let Some(pid) = pid else { continue };
         if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) || pid == ours {
+            continue;
+        }
+        // A capakit still running with that id is writing it: not a leftover.
+        let running = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|c| c.trim_end() == "capakit");
+        if running {
             continue;
         }
         let path = entry.path();

@@ -314,6 +314,16 @@ fn found_12_the_way_the_study_path_is_written_does_not_change_the_outputs() {
         if let Some((j, m)) = seen.first() {
             assert!(j == &json, "results.json differs for `run {path}`");
             assert!(m == &md, "report.md differs for `run {path}`");
+            // Every other output too.
+            let first = outs.path().join("out0");
+            assert_eq!(tree(&first), tree(&out));
+            for f in tree(&first) {
+                if first.join(&f).is_file() {
+                    let same = std::fs::read(first.join(&f)).unwrap()
+                        == std::fs::read(out.join(&f)).unwrap();
+                    assert!(same, "{f} differs for `run {path}`");
+                }
+            }
         }
         seen.push((json, md));
     }
