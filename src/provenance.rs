@@ -3,7 +3,7 @@
 //! rest on the same data, and a researcher can show which files a number came from. Nothing here
 //! depends on the time or the machine: two runs on the same inputs give the same provenance.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -17,7 +17,8 @@ pub struct InputFile {
     /// What the file is: "study", "data", "instrument", "segments", "metadata", "codebook",
     /// "analyses".
     pub role: &'static str,
-    /// The path relative to the study's folder (never absolute, so no user name shows).
+    /// The path relative to the study's folder for a file inside it, else the file name alone
+    /// (never absolute and never climbing through parent folders, so no folder name shows).
     pub path: String,
     pub bytes: u64,
     pub sha256: String,
@@ -42,50 +43,11 @@ pub struct Provenance {
     pub territories: Vec<String>,
 }
 
-/// `path` as lexical components, `.` and `..` resolved where they can be.
-fn normalise(path: &Path) -> Vec<Component<'_>> {
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// `path` relative to `base` (both as written, relative to the same working folder or both
-/// absolute), e.g. `../../instruments/x.xlsx`; the file name alone when they share no root.
-pub fn relative(path: &Path, base: &Path) -> String {
-    let (p, b) = (normalise(path), normalise(base));
-    if p.first()
-        .map(|c| matches!(c, Component::RootDir | Component::Prefix(_)))
-        != b.first()
-            .map(|c| matches!(c, Component::RootDir | Component::Prefix(_)))
-    {
-        return path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    }
-    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut out = PathBuf::new();
-    for _ in common..b.len() {
-        out.push("..");
-    }
-    for c in &p[common..] {
-        out.push(c.as_os_str());
-    }
-    out.to_string_lossy().replace('\\', "/")
-}
-
 fn hash(role: &'static str, path: &Path, study: &Study) -> Result<InputFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(InputFile {
         role,
-        path: relative(path, &study.dir),
+        path: study.display_path(path),
         bytes: bytes.len() as u64,
         sha256: format!("{:x}", Sha256::digest(&bytes)),
     })
@@ -125,7 +87,7 @@ pub fn of(
     let mut versions: Vec<InstrumentVersion> = Vec::new();
     for (path, form_id, version) in instruments {
         let v = InstrumentVersion {
-            path: relative(path, &study.dir),
+            path: study.display_path(path),
             form_id: form_id.clone(),
             version: version.clone(),
         };
@@ -150,32 +112,45 @@ mod tests {
 
     #[test]
     fn paths_are_shown_relative_to_the_study() {
+        use crate::study::shown_in;
         let study = Path::new("examples/caring-prato-firenze");
+        // Outside the study: the file name alone, never the folders it climbs through.
         assert_eq!(
-            relative(
-                Path::new("examples/caring-prato-firenze/../../instruments/q.xlsx"),
-                study
+            shown_in(
+                study,
+                Path::new("examples/caring-prato-firenze/../../instruments/q.xlsx")
             ),
-            "../../instruments/q.xlsx"
+            "q.xlsx"
         );
         assert_eq!(
-            relative(
-                Path::new("examples/caring-prato-firenze/./data/a.csv"),
-                study
+            shown_in(
+                study,
+                Path::new("examples/caring-prato-firenze/./data/a.csv")
             ),
             "data/a.csv"
         );
         assert_eq!(
-            relative(
-                Path::new("/home/ada/secret/q.xlsx"),
-                Path::new("/home/ada/study")
+            shown_in(
+                Path::new("/home/ada/study"),
+                Path::new("/home/ada/study/../private/Fascicolo-Rossi/q.xlsx")
             ),
-            "../secret/q.xlsx"
-        );
-        // No common root: the file name only, never an absolute path with a user name.
-        assert_eq!(
-            relative(Path::new("/home/ada/q.xlsx"), Path::new("study")),
             "q.xlsx"
+        );
+        // However the study's path is written.
+        let cwd = std::env::current_dir().unwrap();
+        for root in [
+            Path::new("examples/caring-prato-firenze/"),
+            &cwd.join("examples/caring-prato-firenze"),
+        ] {
+            assert_eq!(shown_in(root, &root.join("data/a.csv")), "data/a.csv");
+        }
+        assert_eq!(
+            shown_in(Path::new("."), Path::new("./data/a.csv")),
+            "data/a.csv"
+        );
+        assert_eq!(
+            shown_in(Path::new(""), Path::new("data/a.csv")),
+            "data/a.csv"
         );
     }
 }

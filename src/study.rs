@@ -722,9 +722,52 @@ impl Study {
         self.wave_spellings.get(raw)
     }
 
-    /// How a path inside the study is shown to the user: relative to the study folder when possible.
+    /// How a file of the study is shown in messages and in what is published: its path relative
+    /// to the study folder (`/`-separated) when it lies inside it, else its file name alone — so
+    /// the output does not depend on how the study's path was written (`.`, `study/`, an absolute
+    /// path, `study/study.toml`) and no folder outside the study is ever shown.
     pub fn display_path(&self, path: &Path) -> String {
-        display_relative(&self.dir, path)
+        shown_in(&self.dir, path)
+    }
+}
+
+/// `path` as an absolute path, `.` and `..` resolved lexically (links are not followed).
+pub fn absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("/"))
+            .join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `path` relative to the folder `root` (`/`-separated) when it lies inside it, else its file
+/// name alone. Both are made absolute first, so the answer does not depend on how they are
+/// written.
+pub fn shown_in(root: &Path, path: &Path) -> String {
+    let (root, full) = (absolute(root), absolute(path));
+    match full.strip_prefix(&root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        _ => full
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
     }
 }
 

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::report::pseudonym::Pseudonymiser;
 use crate::report::respondents::scores_csv;
-use crate::report::{render, write_folder};
+use crate::report::{check_out, render, write_folder};
+use crate::study::Study;
 
 /// Run a study: check the data, run the analyses, write the report.
 ///
@@ -19,21 +20,26 @@ use crate::report::{render, write_folder};
 /// charts inline), report.md with charts/*.svg and report.docx; the policy brief (brief.html,
 /// brief.md); the easy-read summary for the young people (easy-read.html, easy-read.md);
 /// tables.xlsx (every table, and the questionnaire's data dictionary); results.json with every
-/// number the reports show. The folder is replaced only when everything has been produced. Stops with exit code 1 when the data has
-/// errors (see `capakit check`); warnings are listed in the report's data-quality chapter.
+/// number the reports show. The folder is replaced only when everything has been produced. Stops
+/// with exit code 1 when the data has errors (see `capakit check`); warnings are listed in the
+/// report's data-quality chapter.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The study folder (or its study.toml).
     pub study: PathBuf,
-    /// The output folder (replaced as a whole).
+    /// The output folder, replaced as a whole. It must be missing, empty, or an earlier capakit
+    /// output (marked by its .capakit-output file); it may not be, or hold, the study folder, an
+    /// input file or the current folder (so `--out .` is refused). It may lie inside the study
+    /// (e.g. STUDY/out) when it holds none of its inputs.
     #[arg(long, short, default_value = "out")]
     pub out: PathBuf,
     /// Language of the report: labels and text (default: the study's default_language).
     #[arg(long)]
     pub lang: Option<String>,
     /// For the research team only: write the numbers without disclosure control, in files named
-    /// INTERNAL-…-unsuppressed (never publish them). By default every count below the study's
-    /// min_cell, and whatever would reveal one, is hidden.
+    /// INTERNAL-…-unsuppressed and charts in INTERNAL-charts-unsuppressed/ (never publish them).
+    /// By default every count below the study's min_cell, and whatever would reveal one, is
+    /// hidden.
     #[arg(long)]
     pub internal: bool,
 }
@@ -45,6 +51,8 @@ pub fn execute(args: Args) -> Result<i32> {
         plan.study.min_cell = 0;
     }
     let study = &plan.study;
+    // Before anything is read: the output folder may not destroy the study or its inputs.
+    check_out(&args.out, &study.dir, &inputs_of(study))?;
     let lang = args.lang.unwrap_or_else(|| study.default_language.clone());
     if !study.languages.contains(&lang) {
         return Err(Error::Usage(format!(
@@ -89,6 +97,24 @@ pub fn execute(args: Args) -> Result<i32> {
         args.out.join(main).display()
     );
     Ok(0)
+}
+
+/// Every file and folder a run of `study` reads, which its output folder may not replace: the
+/// study file, data, instruments, focus-group files, analyses, the pseudonym key and the study's
+/// own reports/ folder.
+fn inputs_of(study: &Study) -> Vec<PathBuf> {
+    let mut inputs = vec![study.file.clone(), study.dir.join("reports")];
+    for s in &study.sources {
+        inputs.push(s.path.clone());
+        inputs.push(s.instrument.clone());
+    }
+    for s in &study.segment_sources {
+        inputs.push(s.path.clone());
+        inputs.extend(s.metadata.iter().chain(&s.codebook).cloned());
+    }
+    inputs.extend(study.analyses.iter().cloned());
+    inputs.extend(study.key_file.iter().cloned());
+    inputs
 }
 
 /// A study's checked survey data, coded focus groups and every finding about them.

@@ -22,7 +22,10 @@ use crate::error::{Error, Result};
 use crate::study::Study;
 
 pub use templates::Templates;
-pub use write::{write_atomic, write_folder};
+pub use write::{check_out, write_atomic, write_folder, MARKER};
+
+/// The folder of the charts of an `--internal` run (unsuppressed numbers), in place of charts/.
+pub const INTERNAL_CHARTS: &str = "INTERNAL-charts-unsuppressed";
 
 /// One output file: its path inside the output folder and its bytes.
 pub struct OutputFile {
@@ -62,7 +65,15 @@ pub fn render(
 ) -> Result<Vec<OutputFile>> {
     let templates = Templates::load(study)?;
     let strings = templates.strings(lang)?;
-    let figures = figures::build(study, results, lang, &strings)?;
+    let mut figures = figures::build(study, results, lang, &strings)?;
+    if results.internal {
+        // Unsuppressed charts go under a name that says so, never under the public charts/.
+        for f in &mut figures {
+            if let Some(rest) = f.file.strip_prefix("charts/") {
+                f.file = format!("{INTERNAL_CHARTS}/{rest}");
+            }
+        }
+    }
 
     let mut files = Vec::new();
     let json = serde_json::to_string_pretty(results)

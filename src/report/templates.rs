@@ -76,8 +76,22 @@ impl Templates {
             builtin.push((format!("analyses/{kind}.md.j2"), md));
         }
         let mut files = BTreeMap::new();
+        // A study folder may come from someone else: its templates and styles are read only
+        // when they lie inside it once links are resolved (a `style.css` linking to
+        // /etc/passwd would otherwise be published inside the report).
+        let root = std::fs::canonicalize(&study.dir).map_err(|e| Error::io(&study.dir, e))?;
         for (name, text) in builtin {
             let own = study.dir.join("reports").join(&name);
+            if std::fs::symlink_metadata(&own).is_ok() {
+                let real = std::fs::canonicalize(&own).map_err(|e| Error::io(&own, e))?;
+                if !real.starts_with(&root) {
+                    return Err(Error::Usage(format!(
+                        "{}: links to {}, outside the study folder; capakit reads templates and styles only from inside the study (remove the link, or copy the file into reports/)",
+                        own.display(),
+                        real.display()
+                    )));
+                }
+            }
             if own.is_file() {
                 let t = std::fs::read_to_string(&own).map_err(|e| Error::io(&own, e))?;
                 files.insert(name, (own, t));

@@ -257,8 +257,21 @@ fn refuses_to_replace_a_folder_that_is_not_capakit_output() {
         study.to_str().unwrap(),
     ]);
     assert_eq!(code, 2);
-    assert!(err.contains("is not empty and holds no capakit output (no results.json); choose another --out folder"), "{err}");
+    assert!(err.contains("is the study folder"), "{err}");
     assert!(study.join("study.toml").is_file());
+    // A folder holding something else, even a results.json, is not capakit's.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("results.json"), "{}").unwrap();
+    let (code, err) = run_err(&[
+        "run",
+        study.to_str().unwrap(),
+        "--out",
+        other.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not empty and is not a capakit output folder (no .capakit-output marker); choose another --out folder"), "{err}");
+    assert!(other.join("results.json").is_file());
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod focus_groups;
 mod formats;
 mod geography;
 mod golden;
+mod output_safety;
 mod real_world;
 mod recommendations;
 mod stats;
