@@ -9,11 +9,13 @@ pub enum Field<'a> {
     Empty,
 }
 
-/// Text that a spreadsheet would read as a formula, made inert with a leading apostrophe.
+/// Text that a spreadsheet would read as a formula, made inert with a leading apostrophe; control
+/// characters removed and bidirectional controls shown ([`crate::text::guard`]).
 pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = crate::text::guard(text);
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\0') => format!("'{text}").into(),
-        _ => text.into(),
+        _ => text,
     }
 }
 

@@ -122,7 +122,10 @@ fn table(rows: &[Vec<String>]) -> Table {
 }
 
 /// The .docx bytes of a report written in capakit's Markdown.
+/// Its text is guarded first ([`crate::text::guard`]): no control character Word refuses, no
+/// hidden bidirectional control.
 pub fn from_markdown(md: &str, lang: &str) -> Result<Vec<u8>, String> {
+    let md = crate::text::guard(md);
     let mut doc = Docx::new()
         .default_fonts(RunFonts::new().ascii("Calibri").hi_ansi("Calibri"))
         .default_size(21)

@@ -106,6 +106,8 @@ pub fn render(
     let names = REPORTS.map(|r| r.0);
     let texts = templates.render_reports(&names, results, lang, &strings, &figures, study)?;
     for ((_, path), text) in REPORTS.iter().zip(texts) {
+        // Guarded before report.docx is built from it (and again as every text file is written).
+        let text = crate::text::guard(&text).into_owned();
         if *path == "report.md" {
             files.push(OutputFile {
                 path: "report.docx".into(),

@@ -15,5 +15,6 @@ mod geography;
 mod golden;
 mod real_world;
 mod recommendations;
+mod safe_text;
 mod stats;
 mod weights;
