@@ -59,10 +59,9 @@ pub fn clean(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     let needs = s.chars().any(|c| {
-        c == '\u{85}' || c == '\u{2028}' || c == '\u{2029}' || is_unsafe_control(c) || c == '\r'
-    }) || s.chars().any(is_invisible)
-        || unicode_normalization::is_nfc_quick(s.chars())
-            != unicode_normalization::IsNormalized::Yes;
+        c == '\r' || c == '\u{2028}' || c == '\u{2029}' || is_unsafe_control(c) || is_invisible(c)
+    }) || unicode_normalization::is_nfc_quick(s.chars())
+        != unicode_normalization::IsNormalized::Yes;
     if !needs {
         return Cow::Borrowed(s);
     }
