@@ -57,7 +57,8 @@ fn hidden_names(dir: &Path, extra: &str) -> PathBuf {
         Gruppo di Nicolo\u{300},u1,Testo senza nomi.,a/x,Giulia Bianchi\n\
         Gruppo di Nicolo\u{300},u1,Testo senza nomi.,a/x,Marco Verdi\n\
         Gruppo di Nicolo\u{300},u2,Un altro testo.,b/x,Giulia Bianchi\n\
-        Gruppo di Nicolo\u{300},u2,Un altro testo.,a/y,Marco Verdi\n";
+        Gruppo di Nicolo\u{300},u2,Un altro testo.,a/y,Marco Verdi\n\
+        Diario di Anna,u1,Un diario senza scheda.,a/x,Giulia Bianchi\n";
     let documents = "document,territory,role\n\
         Intervista Anna Rossi,Prato,educatrice di Nicolò\n\
         Gruppo di Nicolo\u{300},Firenze,tutor di An\u{AD}na\n";
@@ -203,7 +204,10 @@ fn found_7_names_are_removed_from_document_names_roles_and_coders() {
         .iter()
         .map(|d| d["document"].as_str().unwrap())
         .collect();
-    assert_eq!(documents, ["Gruppo di [name]", "Intervista [name]"]);
+    assert_eq!(
+        documents,
+        ["Diario di [name]", "Gruppo di [name]", "Intervista [name]"]
+    );
     let csv = std::fs::read_to_string(out.path().join("codes-codes-by-document.csv")).unwrap();
     assert!(csv.contains("Intervista [name]"), "{csv}");
     let roles: Vec<String> = codes["quotes"]
