@@ -296,6 +296,24 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any text: what clean gives is composed, without controls but tab and line feed,
+        /// without invisible characters, and cleaning it again changes nothing; what guard gives
+        /// holds no character XML 1.0 refuses and no bidirectional control.
+        #[test]
+        fn clean_and_guard_hold_for_any_text(s in "\\PC{0,40}|[\\x00-\\x20\\u{AD}\\u{200B}\\u{202E}\\u{2066}a\\u{301}]{0,20}") {
+            let c = clean(&s);
+            proptest::prop_assert!(c.chars().all(|x| !x.is_control() || x == '\t' || x == '\n'));
+            proptest::prop_assert!(!c.chars().any(super::is_invisible));
+            proptest::prop_assert!(unicode_normalization::is_nfc(&c));
+            let again = clean(&c).into_owned();
+            proptest::prop_assert_eq!(again.as_str(), c.as_ref());
+            let g = guard(&s);
+            proptest::prop_assert!(g.chars().all(|x| !x.is_control() || matches!(x, '\t' | '\n' | '\r')));
+            proptest::prop_assert!(!g.chars().any(super::is_bidi_control));
+        }
+    }
+
     #[test]
     fn names_are_keyed_in_one_form() {
         let k = |s: &str| name_key(s).into_iter().collect::<String>();

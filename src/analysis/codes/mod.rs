@@ -696,8 +696,9 @@ fn agreement_of(
                     code: path.join("/"),
                     with: yes,
                     without: no,
+                    // Redacted before it is cut, so no name is cut short of being recognised.
                     text: text.get(*u).map_or(String::new(), |t| {
-                        redact(&t.chars().take(160).collect::<String>(), names)
+                        redact(t, names).chars().take(160).collect()
                     }),
                 });
             }
