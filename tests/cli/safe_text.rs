@@ -50,8 +50,8 @@ fn hidden_names(dir: &Path, extra: &str) -> PathBuf {
     let coding = "document,segment,text,code,coder\n\
         Intervista Anna Rossi.docx,u1,Ne ho parlato con An\u{AD}na ieri.,a/x,Giulia Bianchi\n\
         Intervista Anna Rossi.docx,u1,Ne ho parlato con An\u{AD}na ieri.,a/x,Marco Verdi\n\
-        Intervista Anna Rossi.docx,u2,Anna\u{200B} mi ha aiutato.,a/y,Giulia Bianchi\n\
-        Intervista Anna Rossi.docx,u2,Anna\u{200B} mi ha aiutato.,a/y,Marco Verdi\n\
+        Intervista Anna Rossi.docx,u2,An\u{200B}na mi ha aiutato.,a/y,Giulia Bianchi\n\
+        Intervista Anna Rossi.docx,u2,An\u{200B}na mi ha aiutato.,a/y,Marco Verdi\n\
         Intervista Anna Rossi.docx,u3,C'era anche Nicolo\u{300} quel giorno.,b/x,Giulia Bianchi\n\
         Intervista Anna Rossi.docx,u3,C'era anche Nicolo\u{300} quel giorno.,a/x,Marco Verdi\n\
         Gruppo di Nicolo\u{300},u1,Testo senza nomi.,a/x,Giulia Bianchi\n\
