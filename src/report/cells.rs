@@ -65,6 +65,9 @@ mod tests {
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("\tcmd"), "'\tcmd");
         assert_eq!(neutralise("Prato"), "Prato");
+        // Guarded first: a NUL does not hide a formula, a bidirectional control is shown.
+        assert_eq!(neutralise("\u{0}=1+1"), "'=1+1");
+        assert_eq!(neutralise("a\u{202E}b\u{B}"), "a[U+202E]b");
         assert_eq!(
             csv_line(
                 &[
