@@ -131,8 +131,8 @@ fn illegal_in_xml(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}')
 }
 
-/// Every output: no control character but tab and line breaks, no raw right-to-left override,
-/// and every XML part (Word, Excel, SVG) parses.
+/// Every output: no control character but tab and line breaks (nor, in a workbook, its `_xHHHH_`
+/// escape), no raw right-to-left override, and every XML part (Word, Excel, SVG) parses.
 fn assert_outputs_are_well_formed(out: &Path) {
     for (name, text) in outputs(out) {
         let bad: Vec<String> = text
@@ -141,6 +141,11 @@ fn assert_outputs_are_well_formed(out: &Path) {
             .map(|c| format!("U+{:04X}", c as u32))
             .collect();
         assert!(bad.is_empty(), "{name} holds {bad:?}");
+        // A workbook would hold a control character as Excel's escape, `_x000B_`.
+        assert!(
+            !(name.contains(".xlsx:") && text.contains("_x00")),
+            "{name} holds an escaped control character"
+        );
         if name.ends_with(".xml") || name.ends_with(".svg") || name.ends_with(".rels") {
             let mut reader = quick_xml::Reader::from_str(&text);
             loop {
