@@ -85,7 +85,8 @@ fn hash(role: &'static str, path: &Path, study: &Study) -> Result<InputFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(InputFile {
         role,
-        path: relative(path, &study.dir),
+        // A transcript's file may be named after a participant: listed names are redacted.
+        path: crate::analysis::codes::redact(&relative(path, &study.dir), &study.names),
         bytes: bytes.len() as u64,
         sha256: format!("{:x}", Sha256::digest(&bytes)),
     })

@@ -12,7 +12,7 @@ use crate::common::{analysis_of_kind, example_copy, run_study};
 /// code, coder) and `documents` (document, territory, role), with `Anna`, `Anna Rossi` and
 /// `Nicolò` listed as names.
 fn transcripts(dir: &Path, coding: &str, documents: &str, extra: &str) -> PathBuf {
-    std::fs::write(dir.join("coding.csv"), coding).unwrap();
+    std::fs::write(dir.join("coding di Anna.csv"), coding).unwrap();
     std::fs::write(dir.join("documents.csv"), documents).unwrap();
     std::fs::write(
         dir.join("codes.toml"),
@@ -32,7 +32,7 @@ name = "Firenze"
 [[sources]]
 name = "fg"
 kind = "segments"
-path = "coding.csv"
+path = "coding di Anna.csv"
 metadata = "documents.csv"
 
 [disclosure]
@@ -213,6 +213,8 @@ fn found_7_names_are_removed_from_document_names_roles_and_coders() {
         documents,
         ["Diario di [name]", "Gruppo di [name]", "Intervista [name]"]
     );
+    let inputs = r["provenance"]["inputs"].to_string();
+    assert!(inputs.contains("coding di [name].csv"), "{inputs}");
     let csv = std::fs::read_to_string(out.path().join("codes-codes-by-document.csv")).unwrap();
     assert!(csv.contains("Intervista [name]"), "{csv}");
     let roles: Vec<String> = codes["quotes"]
