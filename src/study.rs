@@ -75,8 +75,9 @@ struct StudyFile {
 struct DisclosureFile {
     min_cell: Option<Spanned<u64>>,
     key_file: Option<Spanned<String>>,
-    /// Names (participants, staff, places) replaced in every quote: by `[name]`, or by the role
-    /// given with them.
+    /// Names (participants, staff, places) replaced in every quote, document name, role and
+    /// other text of the transcripts that is published: by `[name]`, or by the role given with
+    /// them.
     #[serde(default)]
     names: Vec<NameFile>,
     /// Coders are published by their names (as the coding export gives them) instead of as
