@@ -47,7 +47,8 @@ fn hash(role: &'static str, path: &Path, study: &Study) -> Result<InputFile> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(InputFile {
         role,
-        path: study.display_path(path),
+        // A transcript's file may be named after a participant: listed names are redacted.
+        path: crate::analysis::codes::redact(&study.display_path(path), &study.names),
         bytes: bytes.len() as u64,
         sha256: format!("{:x}", Sha256::digest(&bytes)),
     })

@@ -75,10 +75,15 @@ struct StudyFile {
 struct DisclosureFile {
     min_cell: Option<Spanned<u64>>,
     key_file: Option<Spanned<String>>,
-    /// Names (participants, staff, places) replaced in every quote: by `[name]`, or by the role
-    /// given with them.
+    /// Names (participants, staff, places) replaced in every quote, document name, role and
+    /// other text of the transcripts that is published: by `[name]`, or by the role given with
+    /// them.
     #[serde(default)]
     names: Vec<NameFile>,
+    /// Coders are published by their names (as the coding export gives them) instead of as
+    /// `coder 1`, `coder 2`…
+    #[serde(default)]
+    name_coders: bool,
     #[serde(default)]
     nonresponse: Nonresponse,
 }
@@ -302,8 +307,12 @@ pub struct Study {
     pub min_cell: u64,
     /// The file holding the secret key of respondent pseudonyms (outside the data folders).
     pub key_file: Option<PathBuf>,
-    /// Names taken out of quotes.
+    /// Names taken out of quotes, document names, roles and every other text of the transcripts
+    /// that is published.
     pub names: Vec<Redaction>,
+    /// Whether coders are published by name (`[disclosure] name_coders = true`) or as `coder 1`,
+    /// `coder 2`… (the default).
+    pub name_coders: bool,
     /// Whether counts of missing answers are published or protected.
     pub nonresponse: Nonresponse,
 }
@@ -687,6 +696,7 @@ impl Study {
                 })
                 .filter(|r| !r.name.trim().is_empty())
                 .collect(),
+            name_coders: parsed.disclosure.name_coders,
             nonresponse: parsed.disclosure.nonresponse,
             key_file,
             min_cell,

@@ -1,6 +1,164 @@
 //! Text as people write it and as capakit names things: names folded for matching (`" FIRENZE "`
 //! → `"firenze"`), numbers as typed in Italian or English (`1.250,5`), and slugs safe as file
-//! names and anchors. Shared by every stage; depends on nothing of capakit's.
+//! names and anchors; text made safe where it enters ([`clean`]: one Unicode form, no invisible
+//! or control characters) and where it leaves ([`guard`]: nothing an XML, HTML or Markdown file
+//! cannot hold, no hidden reversal of the text shown). Shared by every stage; depends on nothing
+//! of capakit's but `unicode-normalization`.
+
+use std::borrow::Cow;
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that show nothing and may hide inside a word: the soft hyphen, zero-width space,
+/// word joiner, byte order mark, combining grapheme joiner, Mongolian vowel separator and the
+/// invisible mathematical operators. [`clean`] removes them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}' | '\u{34F}' | '\u{180E}' | '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
+}
+
+/// The bidirectional formatting characters that change the order text is shown in: embeddings and
+/// overrides (U+202A–U+202E) and isolates (U+2066–U+2069). [`guard`] shows them as `[U+202E]`.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters ignored when matching names: the invisible ones, the zero-width (non-)joiners and
+/// every bidirectional control, marks included (U+200E, U+200F, U+061C).
+pub fn is_ignorable(c: char) -> bool {
+    is_invisible(c)
+        || is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{200C}' | '\u{200D}' | '\u{200E}' | '\u{200F}' | '\u{61C}'
+        )
+}
+
+/// Control characters no output keeps: C0 but tab, line feed and carriage return, DEL, C1, and
+/// U+FFFE/U+FFFF (not characters in XML 1.0).
+fn is_unsafe_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// True when every byte is printable ASCII, a tab or a line feed: nothing to clean or guard.
+fn plain_ascii(s: &str) -> bool {
+    s.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) || b == b'\t' || b == b'\n')
+}
+
+/// Text as it enters capakit (every cell of a CSV, spreadsheet or questionnaire, every coded
+/// segment), in one form: line breaks as `\n` (CR LF, CR, vertical tab, form feed, U+0085,
+/// U+2028 and U+2029, as Word and Excel write them), other control characters removed, invisible
+/// characters ([`is_invisible`]) removed, composed (NFC: `e` + U+0301 → `é`). Bidirectional
+/// controls stay, to be shown by [`guard`]. Borrowed when there is nothing to change.
+pub fn clean(s: &str) -> Cow<'_, str> {
+    if plain_ascii(s) {
+        return Cow::Borrowed(s);
+    }
+    let needs = s.chars().any(|c| {
+        c == '\r' || c == '\u{2028}' || c == '\u{2029}' || is_unsafe_control(c) || is_invisible(c)
+    }) || unicode_normalization::is_nfc_quick(s.chars())
+        != unicode_normalization::IsNormalized::Yes;
+    if !needs {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\u{B}' | '\u{C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push('\n'),
+            c if is_unsafe_control(c) || is_invisible(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out.nfc().collect())
+}
+
+/// The last guard of every writer (HTML, Markdown, DOCX, XLSX, SVG, CSV, JSON), over text however
+/// it came: control characters other than tab, line feed and carriage return removed (no XML 1.0
+/// file can hold them, and a NUL ends a C string), and each bidirectional control shown as a
+/// visible escape, `[U+202E]`, instead of silently reversing the words around it.
+pub fn guard(s: &str) -> Cow<'_, str> {
+    if plain_ascii(s)
+        || !s
+            .chars()
+            .any(|c| is_unsafe_control(c) || is_bidi_control(c))
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if is_bidi_control(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else if !is_unsafe_control(c) {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One piece of text as names are matched: a character with the combining marks after it, its
+/// byte range in the text, and its key (NFKC, lower case, white space as one space).
+#[derive(Debug, Clone)]
+pub struct Piece {
+    pub start: usize,
+    pub end: usize,
+    pub key: Vec<char>,
+}
+
+/// The pieces of `s` for matching names ([`is_ignorable`] characters are in no piece, so a name
+/// with a soft hyphen or a zero-width space inside still matches, and is replaced whole).
+pub fn pieces(s: &str) -> Vec<Piece> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in s.char_indices() {
+        if is_ignorable(c) {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        match out.last_mut() {
+            Some(last) if canonical_combining_class(c) != 0 => last.1 = end,
+            _ => out.push((i, end)),
+        }
+    }
+    out.into_iter()
+        .map(|(start, end)| {
+            let key = s[start..end]
+                .chars()
+                .filter(|c| !is_ignorable(*c))
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c.is_whitespace() { ' ' } else { c })
+                .collect();
+            Piece { start, end, key }
+        })
+        .collect()
+}
+
+/// A name as matched: the keys of its pieces, white space collapsed to one space, trimmed.
+pub fn name_key(s: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::new();
+    for p in pieces(s) {
+        for c in p.key {
+            if c == ' ' && (out.is_empty() || out.last() == Some(&' ')) {
+                continue;
+            }
+            out.push(c);
+        }
+    }
+    while out.last() == Some(&' ') {
+        out.pop();
+    }
+    out
+}
 
 /// Lower-cases, trims and collapses inner white space: `" FIRENZE "` → `"firenze"`.
 pub fn fold(s: &str) -> String {
@@ -103,7 +261,67 @@ pub fn label_in<'a>(labels: &'a Labels, lang: &str, default: &str, fallback: &'a
 
 #[cfg(test)]
 mod tests {
-    use super::slug;
+    use super::{clean, guard, name_key, slug};
+
+    #[test]
+    fn clean_gives_one_form_without_controls_or_invisible_characters() {
+        assert!(matches!(
+            clean("Prato, 3.5\tok\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(clean("città"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(clean("Nicole\u{300}"), "Nicolè");
+        assert_eq!(clean("An\u{AD}na e An\u{200B}na"), "Anna e Anna");
+        assert_eq!(
+            clean("uno\u{B}due\r\ntre\rquattro\u{2028}"),
+            "uno\ndue\ntre\nquattro\n"
+        );
+        assert_eq!(clean("a\u{0}b\u{1B}[31mc\u{7F}\u{9B}"), "ab[31mc");
+        // Bidirectional controls stay for the writers to show.
+        assert_eq!(clean("a\u{202E}b"), "a\u{202E}b");
+    }
+
+    #[test]
+    fn guard_leaves_nothing_an_xml_file_cannot_hold_and_shows_bidi_controls() {
+        assert!(matches!(
+            guard("<p>ok</p>\r\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(guard("a\u{0}b\u{B}c\u{1B}d\u{FFFF}"), "abcd");
+        assert_eq!(guard("abc\u{202E}fed\u{2066}"), "abc[U+202E]fed[U+2066]");
+        assert_eq!(
+            guard("\u{200F}ok"),
+            "\u{200F}ok",
+            "a right-to-left mark reverses nothing"
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text: what clean gives is composed, without controls but tab and line feed,
+        /// without invisible characters, and cleaning it again changes nothing; what guard gives
+        /// holds no character XML 1.0 refuses and no bidirectional control.
+        #[test]
+        fn clean_and_guard_hold_for_any_text(s in "\\PC{0,40}|[\\x00-\\x20\\u{AD}\\u{200B}\\u{202E}\\u{2066}a\\u{301}]{0,20}") {
+            let c = clean(&s);
+            proptest::prop_assert!(c.chars().all(|x| !x.is_control() || x == '\t' || x == '\n'));
+            proptest::prop_assert!(!c.chars().any(super::is_invisible));
+            proptest::prop_assert!(unicode_normalization::is_nfc(&c));
+            let again = clean(&c).into_owned();
+            proptest::prop_assert_eq!(again.as_str(), c.as_ref());
+            let g = guard(&s);
+            proptest::prop_assert!(g.chars().all(|x| !x.is_control() || matches!(x, '\t' | '\n' | '\r')));
+            proptest::prop_assert!(!g.chars().any(super::is_bidi_control));
+        }
+    }
+
+    #[test]
+    fn names_are_keyed_in_one_form() {
+        let k = |s: &str| name_key(s).into_iter().collect::<String>();
+        assert_eq!(k("  Nicolò   Rossi "), "nicolò rossi");
+        assert_eq!(k("Nicolo\u{300}\u{AD} ROSSI"), "nicolò rossi");
+        assert_eq!(k("Ａｎｎａ"), "anna", "full-width letters (NFKC)");
+        assert_eq!(k("An\u{200B}na\u{202E}"), "anna");
+    }
 
     #[test]
     fn slugs_stay_inside_the_output_folder() {

@@ -131,7 +131,9 @@ fn without_cell_values(message: &str) -> String {
 }
 
 impl QualitySummary {
-    pub fn of(d: &Diagnostics) -> QualitySummary {
+    /// The summary of `d`, each listed name redacted from what it shows (a document's name in a
+    /// finding about a transcript).
+    pub fn of(d: &Diagnostics, names: &[crate::study::Redaction]) -> QualitySummary {
         use crate::diagnostics::Severity;
         let mut examples: Vec<_> = d.items.iter().collect();
         examples.sort_by_key(|x| x.severity);
@@ -141,8 +143,8 @@ impl QualitySummary {
             .map(|x| Finding {
                 severity: x.severity,
                 code: x.code,
-                location: x.location.to_string(),
-                message: without_cell_values(&x.message),
+                location: codes::redact(&x.location.to_string(), names),
+                message: codes::redact(&without_cell_values(&x.message), names),
             })
             .collect();
         QualitySummary {
@@ -341,7 +343,7 @@ pub fn run_analyses(
         subtitle: study.subtitle.clone(),
         languages: study.languages.clone(),
         sources,
-        quality: QualitySummary::of(diagnostics),
+        quality: QualitySummary::of(diagnostics, &study.names),
         analyses: entries,
         references: methods::reference_list(&methods),
         methods,

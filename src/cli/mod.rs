@@ -61,7 +61,8 @@ pub(crate) fn print_lines<I: IntoIterator<Item = String>>(lines: I) {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for line in lines {
-        if writeln!(out, "{line}").is_err() {
+        // Guarded like every output: no escape sequence reaches the terminal, no hidden reversal.
+        if writeln!(out, "{}", crate::text::guard(&line)).is_err() {
             return;
         }
     }

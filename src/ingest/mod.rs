@@ -34,9 +34,16 @@ pub enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
-    /// A text cell, or an empty one when `s` is only white space.
+    /// A text cell ([`crate::text::clean`]: one Unicode form, no control or invisible
+    /// characters), or an empty one when `s` is only white space.
     pub fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
-        let s = s.into();
+        let s = match s.into() {
+            Cow::Borrowed(b) => crate::text::clean(b),
+            Cow::Owned(o) => match crate::text::clean(&o) {
+                Cow::Borrowed(_) => Cow::Owned(o),
+                Cow::Owned(c) => Cow::Owned(c),
+            },
+        };
         if s.trim().is_empty() {
             Cell::Empty
         } else {

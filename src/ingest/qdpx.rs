@@ -204,20 +204,19 @@ pub fn read_qdpx(path: &Path, shown: &str) -> Result<(Vec<Segment>, Diagnostics)
                 );
                 continue;
             };
+            let clean = |s: &str| crate::text::clean(s).trim().to_string();
             out.push(Segment {
-                document: document_name(source_name),
+                document: document_name(&clean(source_name)),
                 // Units are aligned by their spans: two coders' selections of the same words
                 // are one unit.
                 id: None,
-                text: text.trim().to_string(),
-                code: path.clone(),
-                coder: user
-                    .as_ref()
-                    .map(|u| users.get(u).cloned().unwrap_or_else(|| u.clone())),
+                text: clean(&text),
+                code: path.iter().map(|p| clean(p)).collect(),
+                coder: user.as_ref().map(|u| clean(users.get(u).unwrap_or(u))),
                 start: sel.start,
                 end: sel.end,
                 memo: None,
-                case: case_of.get(&sel.source).cloned(),
+                case: case_of.get(&sel.source).map(|c| clean(c)),
                 attributes: BTreeMap::new(),
                 row: 0,
             });

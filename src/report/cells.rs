@@ -9,11 +9,13 @@ pub enum Field<'a> {
     Empty,
 }
 
-/// Text that a spreadsheet would read as a formula, made inert with a leading apostrophe.
+/// Text that a spreadsheet would read as a formula, made inert with a leading apostrophe; control
+/// characters removed and bidirectional controls shown ([`crate::text::guard`]).
 pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    let text = crate::text::guard(text);
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\0') => format!("'{text}").into(),
-        _ => text.into(),
+        _ => text,
     }
 }
 
@@ -63,6 +65,9 @@ mod tests {
         assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralise("\tcmd"), "'\tcmd");
         assert_eq!(neutralise("Prato"), "Prato");
+        // Guarded first: a NUL does not hide a formula, a bidirectional control is shown.
+        assert_eq!(neutralise("\u{0}=1+1"), "'=1+1");
+        assert_eq!(neutralise("a\u{202E}b\u{B}"), "a[U+202E]b");
         assert_eq!(
             csv_line(
                 &[

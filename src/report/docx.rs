@@ -122,7 +122,10 @@ fn table(rows: &[Vec<String>]) -> Table {
 }
 
 /// The .docx bytes of a report written in capakit's Markdown.
+/// Its text is guarded first ([`crate::text::guard`]): no control character Word refuses, no
+/// hidden bidirectional control.
 pub fn from_markdown(md: &str, lang: &str) -> Result<Vec<u8>, String> {
+    let md = crate::text::guard(md);
     let mut doc = Docx::new()
         .default_fonts(RunFonts::new().ascii("Calibri").hi_ansi("Calibri"))
         .default_size(21)
@@ -232,6 +235,25 @@ pub fn from_markdown(md: &str, lang: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_word_document_xml() {
+        let md = "# Ti\u{0}tolo\n\n> Prima\u{B}seconda \u{1B}[1m\u{202E}ovitca\n\n| a\u{7} | b |\n|---|---|\n| 1\u{C} | 2 |\n";
+        let bytes = from_markdown(md, "it").unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        assert!(
+            !xml.chars()
+                .any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{202E}'),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("Titolo") && xml.contains("[U+202E]ovitca"),
+            "{xml}"
+        );
+    }
 
     #[test]
     fn markdown_escapes_are_undone_and_tables_split_on_unescaped_pipes() {

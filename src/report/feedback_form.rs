@@ -5,6 +5,7 @@
 //! When the answers come back as a source of the study, the report shows their ratings beside
 //! each recommendation (see [`crate::analysis::recommendations`]).
 
+use crate::text::guard;
 use rust_xlsxwriter::{Format, XlsxError};
 use sha2::{Digest, Sha256};
 
@@ -184,13 +185,13 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
     }
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        sheet.write_string(row, 0, &r.kind)?;
+        sheet.write_string(row, 0, guard(&r.kind).as_ref())?;
         if !r.name.is_empty() {
-            sheet.write_string(row, 1, &r.name)?;
+            sheet.write_string(row, 1, guard(&r.name).as_ref())?;
         }
         for (j, l) in r.labels.iter().enumerate() {
             if let Some(l) = l {
-                sheet.write_string(row, 2 + j as u16, l)?;
+                sheet.write_string(row, 2 + j as u16, guard(l).as_ref())?;
             }
         }
         if r.required {
@@ -211,10 +212,10 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
     }
     for (i, (list, name, labels)) in choices.iter().enumerate() {
         let row = i as u32 + 1;
-        sheet.write_string(row, 0, list)?;
-        sheet.write_string(row, 1, name)?;
+        sheet.write_string(row, 0, guard(list).as_ref())?;
+        sheet.write_string(row, 1, guard(name).as_ref())?;
         for (j, l) in labels.iter().enumerate() {
-            sheet.write_string(row, 2 + j as u16, l)?;
+            sheet.write_string(row, 2 + j as u16, guard(l).as_ref())?;
         }
     }
 
@@ -235,7 +236,7 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
     .enumerate()
     {
         sheet.write_string_with_format(0, j as u16, *h, &bold)?;
-        sheet.write_string(1, j as u16, v)?;
+        sheet.write_string(1, j as u16, guard(v).as_ref())?;
     }
     book.save_to_buffer()
 }

@@ -55,6 +55,34 @@ fn codes_by_document_csv(c: &crate::analysis::codes::CodesResult, lang: &str) ->
     out
 }
 
+/// results.json with every string guarded ([`crate::text::guard`]): JSON escapes control
+/// characters (`\u0000`), but a reader of the file would still get them back.
+fn guarded_json(json: String) -> String {
+    let escaped = ["\\u00", "\\b", "\\f"].iter().any(|e| json.contains(e));
+    if !escaped && matches!(crate::text::guard(&json), std::borrow::Cow::Borrowed(_)) {
+        return json;
+    }
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => {
+                if let std::borrow::Cow::Owned(g) = crate::text::guard(s) {
+                    *s = g;
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(&json) {
+        Ok(mut v) => {
+            walk(&mut v);
+            serde_json::to_string_pretty(&v).unwrap_or(json)
+        }
+        Err(_) => json,
+    }
+}
+
 /// Renders every output of a run in `lang`; `instruments` are the questionnaires of the study's
 /// sources, as check read them (for the data dictionary).
 pub fn render(
@@ -76,8 +104,10 @@ pub fn render(
     }
 
     let mut files = Vec::new();
-    let json = serde_json::to_string_pretty(results)
-        .map_err(|e| Error::Usage(format!("results could not be serialised: {e}")))?;
+    let json = guarded_json(
+        serde_json::to_string_pretty(results)
+            .map_err(|e| Error::Usage(format!("results could not be serialised: {e}")))?,
+    );
     files.push(OutputFile {
         path: "results.json".into(),
         bytes: (json + "\n").into_bytes(),
@@ -117,6 +147,8 @@ pub fn render(
     let names = REPORTS.map(|r| r.0);
     let texts = templates.render_reports(&names, results, lang, &strings, &figures, study)?;
     for ((_, path), text) in REPORTS.iter().zip(texts) {
+        // Guarded before report.docx is built from it (and again as every text file is written).
+        let text = crate::text::guard(&text).into_owned();
         if *path == "report.md" {
             files.push(OutputFile {
                 path: "report.docx".into(),

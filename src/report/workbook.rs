@@ -115,7 +115,7 @@ pub fn dictionary(instruments: &[&Instrument], languages: &[String]) -> Table {
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, unique in the book.
 fn sheet_name(name: &str, taken: &mut Vec<String>) -> String {
-    let clean: String = name
+    let clean: String = crate::text::guard(name)
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
         .collect();

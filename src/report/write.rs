@@ -13,6 +13,22 @@ use crate::error::{Error, Result};
 
 use super::OutputFile;
 
+/// The last guard of every text output (HTML, Markdown, SVG, JSON, CSV): no control character
+/// but tab and line breaks, bidirectional controls as visible escapes ([`crate::text::guard`]).
+/// Workbooks and Word files are guarded as they are built.
+fn guarded<'a>(path: &str, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+    let text = [".html", ".md", ".svg", ".json", ".csv", ".txt"]
+        .iter()
+        .any(|e| path.ends_with(e));
+    match std::str::from_utf8(bytes) {
+        Ok(s) if text => match crate::text::guard(s) {
+            std::borrow::Cow::Borrowed(_) => bytes.into(),
+            std::borrow::Cow::Owned(g) => g.into_bytes().into(),
+        },
+        _ => bytes.into(),
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path
@@ -257,7 +273,7 @@ fn build(tmp: &Path, files: &[OutputFile], out: &Path) -> Result<()> {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             dirs.insert(dir.to_path_buf());
         }
-        write_synced(&path, &f.bytes)?;
+        write_synced(&path, guarded(&f.path, &f.bytes).as_ref())?;
     }
     for dir in dirs.iter().rev() {
         sync_dir(dir)?;

@@ -72,8 +72,11 @@ metadata = "data/focus-groups-documents.csv"
 codebook = "instruments/peer-to-peer-codebook.xlsx"
 
 [disclosure]
-# Names taken out of every quote: "Name" becomes [name], { name, role } becomes [role].
+# Names taken out of every quote, document name and role: "Name" becomes [name], { name, role }
+# becomes [role].
 names = [{ name = "Marta", role = "una ragazza" }, { name = "Luca", role = "un ragazzo" }]
+# Coders are published as "coder 1", "coder 2"…; name_coders = true shows their names.
+name_coders = false
 # Counts of missing answers: "publish" (a skipped question is not a characteristic of anyone;
 # questions with an XLSForm `relevant` are still protected) or "protect" (hidden like any count).
 nonresponse = "publish"

@@ -251,7 +251,7 @@ fn the_example_has_its_focus_group_chapter_and_joint_display() {
     );
     let c = analysis_of_kind(&r, "codes");
     assert_eq!(c["n_documents"], 4);
-    assert_eq!(c["coders"], serde_json::json!(["coder_a", "coder_b"]));
+    assert_eq!(c["coders"], serde_json::json!(["coder 1", "coder 2"]));
     assert!(c["matrix"]["difference"].is_array());
     // Designed: Prato dwells on leaving care's critical issues, Firenze on participation.
     let share = |code: &str, g: usize| {

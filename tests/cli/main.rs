@@ -17,5 +17,6 @@ mod golden;
 mod output_safety;
 mod real_world;
 mod recommendations;
+mod safe_text;
 mod stats;
 mod weights;

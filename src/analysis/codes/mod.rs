@@ -186,77 +186,180 @@ fn unit_keys(c: &Coding) -> Vec<String> {
 
 /// Replaces each listed name (whole words, any case; longer names first, so "Marta Rossi" is not
 /// left as "[name] Rossi") with its placeholder, in one pass over the text: a placeholder is
-/// never searched again.
+/// never searched again. Text and names are compared in one form ([`crate::text::pieces`]):
+/// composed or decomposed accents, compatibility forms (NFKC), any white space between words,
+/// and soft hyphens, zero-width and bidirectional characters inside a name do not hide it.
 pub fn redact(text: &str, names: &[Redaction]) -> String {
+    use crate::text::{name_key, pieces, Piece};
     let mut names: Vec<(Vec<char>, &str)> = names
         .iter()
-        .map(|r| (fold_chars(r.name.trim()), r.placeholder.as_str()))
+        .map(|r| (name_key(&r.name), r.placeholder.as_str()))
         .filter(|(n, _)| !n.is_empty())
         .collect();
+    if names.is_empty() {
+        return text.to_string();
+    }
     names.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
-    let chars: Vec<char> = text.chars().collect();
+    let pieces = pieces(text);
+    let alnum = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
     let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
     let mut i = 0;
-    while i < chars.len() {
-        let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+    while i < pieces.len() {
+        let starts_word = i == 0 || !alnum(pieces[i - 1].key.last());
         let hit = starts_word
             .then(|| {
                 names.iter().find_map(|(name, placeholder)| {
-                    let len = match_folded(&chars[i..], name)?;
-                    let ends_word = chars.get(i + len).is_none_or(|c| !c.is_alphanumeric());
-                    ends_word.then_some((len, *placeholder))
+                    let n = match_pieces(&pieces[i..], name)?;
+                    let ends_word = !alnum(pieces.get(i + n).and_then(|p: &Piece| p.key.first()));
+                    ends_word.then_some((n, *placeholder))
                 })
             })
             .flatten();
         match hit {
-            Some((len, placeholder)) => {
+            Some((n, placeholder)) => {
+                out.push_str(&text[copied..pieces[i].start]);
                 out.push_str(placeholder);
-                i += len;
+                copied = pieces[i + n - 1].end;
+                i += n;
             }
-            None => {
-                out.push(chars[i]);
-                i += 1;
-            }
+            None => i += 1,
         }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// How many pieces of text spell `name` from their start, whole pieces only; a space in the
+/// name stands for any run of white space.
+fn match_pieces(pieces: &[crate::text::Piece], name: &[char]) -> Option<usize> {
+    let space = |p: &crate::text::Piece| p.key == [' '];
+    let (mut at, mut n) = (0, 0);
+    while at < name.len() {
+        let p = pieces.get(n)?;
+        if name[at] == ' ' {
+            if !space(p) {
+                return None;
+            }
+            while pieces.get(n).is_some_and(space) {
+                n += 1;
+            }
+            at += 1;
+            continue;
+        }
+        let k = &p.key;
+        if name.len() - at < k.len() || name[at..at + k.len()] != k[..] {
+            return None;
+        }
+        at += k.len();
+        n += 1;
+    }
+    (n > 0).then_some(n)
+}
+
+/// Names as published: each listed name redacted, and two that would then read the same told
+/// apart by a number (`Intervista [name]`, `Intervista [name] (2)`).
+fn published<'a>(
+    raw: impl IntoIterator<Item = &'a String>,
+    names: &[Redaction],
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut taken = BTreeSet::new();
+    for r in raw {
+        if out.contains_key(r) {
+            continue;
+        }
+        let base = redact(r, names);
+        let mut shown = base.clone();
+        let mut k = 2;
+        while !taken.insert(shown.clone()) {
+            shown = format!("{base} ({k})");
+            k += 1;
+        }
+        out.insert(r.clone(), shown);
     }
     out
 }
 
-/// A name as lower-case characters (white space as one space).
-fn fold_chars(s: &str) -> Vec<char> {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .flat_map(char::to_lowercase)
-        .collect()
+/// Runs the analysis on a checked segments source, grouped by the metadata field `by` (groups in
+/// the order of `order`, the study's territories, then sorted). What it publishes of the
+/// transcripts is redacted: quotes, document names, group names, roles and units with each
+/// listed name replaced ([`redact`]), and coders as `coder 1`, `coder 2`… unless `name_coders`.
+pub fn run(
+    c: &Coding,
+    by: &str,
+    names: &[Redaction],
+    name_coders: bool,
+    order: &[String],
+) -> CodesResult {
+    let mut r = count(c, by, names, order);
+    publish_names(&mut r, c, names, name_coders);
+    r
 }
 
-/// How many characters of `text` spell `name` (folded), if its start does; a space in the name
-/// stands for any white space.
-fn match_folded(text: &[char], name: &[char]) -> Option<usize> {
-    let mut at = 0;
-    for (used, c) in text.iter().enumerate() {
-        if at == name.len() {
-            return Some(used);
+/// Replaces the names of documents, groups, roles, units and coders by those published.
+fn publish_names(r: &mut CodesResult, c: &Coding, names: &[Redaction], name_coders: bool) {
+    let documents: BTreeSet<&String> = c
+        .segments
+        .iter()
+        .map(|s| &s.document)
+        .chain(c.documents.keys())
+        .collect();
+    let docs = published(documents, names);
+    let groups = published(&r.groups, names);
+    let coders: BTreeMap<String, String> = r
+        .coders
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let shown = if name_coders {
+                x.clone()
+            } else {
+                format!("coder {}", i + 1)
+            };
+            (x.clone(), shown)
+        })
+        .collect();
+    let swap = |map: &BTreeMap<String, String>, x: &mut String| {
+        if let Some(shown) = map.get(x.as_str()) {
+            x.clone_from(shown);
         }
-        if c.is_whitespace() && name[at] == ' ' {
-            at += 1;
-            continue;
-        }
-        for l in c.to_lowercase() {
-            if name.get(at) != Some(&l) {
-                return None;
-            }
-            at += 1;
+    };
+    for g in &mut r.groups {
+        swap(&groups, g);
+    }
+    for x in &mut r.coders {
+        swap(&coders, x);
+    }
+    for row in &mut r.by_document {
+        swap(&docs, &mut row.document);
+        if let Some(g) = &mut row.group {
+            swap(&groups, g);
         }
     }
-    (at == name.len()).then_some(text.len())
+    for q in r.quotes.iter_mut().flat_map(|q| &mut q.quotes) {
+        swap(&docs, &mut q.document);
+        if let Some(g) = &mut q.group {
+            swap(&groups, g);
+        }
+        q.role = q.role.as_deref().map(|x| redact(x, names));
+    }
+    if let Some(a) = &mut r.agreement {
+        for x in &mut a.coders {
+            swap(&coders, x);
+        }
+        for d in &mut a.disagreements {
+            swap(&docs, &mut d.document);
+            d.unit = redact(&d.unit, names);
+            for x in d.with.iter_mut().chain(&mut d.without) {
+                swap(&coders, x);
+            }
+        }
+    }
 }
 
-/// Runs the analysis on a checked segments source, grouped by the metadata field `by` (groups in
-/// the order of `order`, the study's territories, then sorted).
-pub fn run(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> CodesResult {
+/// The analysis on the names as the transcripts give them.
+fn count(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> CodesResult {
     let keys = unit_keys(c);
     let group_of = |doc: &str| -> Option<String> { c.documents.get(doc)?.field(by).cloned() };
     // Codes in codebook order (categories that only group other codes left out), then those
@@ -309,7 +412,7 @@ pub fn run(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> Codes
                 .count()
         })
         .collect();
-    let count = |code: usize, g: Option<usize>| -> CodeCount {
+    let tally = |code: usize, g: Option<usize>| -> CodeCount {
         let units: Vec<&Unit> = unit_codes
             .iter()
             .filter(|(u, cs)| cs.contains(&code) && (g.is_none() || group_index(u) == g))
@@ -346,8 +449,8 @@ pub fn run(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> Codes
             path: path.clone(),
             labels: entry(path).map(|e| e.labels.clone()).unwrap_or_default(),
             dimension: entry(path).and_then(|e| e.dimension.clone()),
-            total: count(k, None),
-            groups: (0..groups.len()).map(|g| count(k, Some(g))).collect(),
+            total: tally(k, None),
+            groups: (0..groups.len()).map(|g| tally(k, Some(g))).collect(),
         })
         .collect();
 
@@ -368,7 +471,7 @@ pub fn run(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> Codes
             codes
                 .iter()
                 .position(|p| p.len() == 2 && p[0] == r && p[1] == col)
-                .map_or(0, |k| count(k, Some(g)).units)
+                .map_or(0, |k| tally(k, Some(g)).units)
         };
         let units: Vec<Vec<Vec<usize>>> = (0..groups.len())
             .map(|g| {
@@ -593,8 +696,9 @@ fn agreement_of(
                     code: path.join("/"),
                     with: yes,
                     without: no,
+                    // Redacted before it is cut, so no name is cut short of being recognised.
                     text: text.get(*u).map_or(String::new(), |t| {
-                        redact(&t.chars().take(160).collect::<String>(), names)
+                        redact(t, names).chars().take(160).collect()
                     }),
                 });
             }
@@ -700,6 +804,22 @@ mod tests {
             let out = redact(&sentence, &plain(&[&name]));
             prop_assert!(!out.split(|c: char| !c.is_alphanumeric()).any(|w| w == name));
         }
+    }
+
+    #[test]
+    fn names_hidden_by_invisible_characters_or_other_forms_are_redacted_whole() {
+        let names = plain(&["Anna Rossi", "Nicolò"]);
+        for text in [
+            "Con An\u{AD}na Rossi.",
+            "Con Anna\u{200B} Rossi.",
+            "Con An\u{202E}na\u{A0}Rossi.",
+            "Con ANNA\n  rossi.",
+        ] {
+            assert_eq!(redact(text, &names), "Con [name].", "{text:?}");
+        }
+        assert_eq!(redact("Da Nicolo\u{300}, non Nicolòx.", &names), "Da [name], non Nicolòx.");
+        assert_eq!(redact("Da Nicolò\u{301}.", &names), "Da Nicolò\u{301}.", "another accent");
+        assert_eq!(redact("Da Ｎｉｃｏｌò.", &names), "Da [name].");
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl AnalysisKind for CodesResult {
             .as_ref()
             .map_or("territory", |b| b.get_ref().as_str());
         let order: Vec<String> = study.territories().iter().map(|t| t.name.clone()).collect();
-        let result = super::run(coding, by, &study.names, &order);
+        let result = super::run(coding, by, &study.names, study.name_coders, &order);
         Ok((coding.source.clone(), result))
     }
 
