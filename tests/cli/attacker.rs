@@ -75,10 +75,10 @@ impl Column {
         if !self.medians.is_empty() {
             let at = |k: u64| {
                 let mut seen = 0;
-                for i in 0..m {
-                    seen += c[i];
+                for (count, score) in c.iter().zip(&self.scores) {
+                    seen += count;
                     if seen > k {
-                        return self.scores[i];
+                        return *score;
                     }
                 }
                 f64::NAN
@@ -93,7 +93,12 @@ impl Column {
 }
 
 /// The hidden cells an attacker gives back from one Likert item and the comparisons beside it.
-fn attack_item(item: &Value, by: &Value, compares: &[&Value]) -> Vec<String> {
+fn attack_item(
+    item: &Value,
+    by: &Value,
+    compares: &[&Value],
+    truth: Option<&Value>,
+) -> Vec<String> {
     let scores: Vec<f64> = item["categories"]
         .as_array()
         .unwrap()
@@ -166,6 +171,52 @@ fn attack_item(item: &Value, by: &Value, compares: &[&Value]) -> Vec<String> {
             }
         }
         columns.push(col);
+    }
+    // With the true answers at hand (the research team's unsuppressed run), a hidden cell is shown
+    // to be safe by exhibiting a second table, as consistent with everything published, in which
+    // it differs: one answer moved between two hidden cells of its column, and back in a column
+    // beside it where the total is shown. Only cells for which no such move exists are searched
+    // exhaustively below.
+    if let Some(truth) = truth {
+        let true_columns: Vec<Vec<u64>> = columns
+            .iter()
+            .map(|col| {
+                let g = truth["groups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|g| g["group"] == col.group.as_str())
+                    .unwrap();
+                g["counts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_u64().unwrap())
+                    .chain(std::iter::once(g["missing"].as_u64().unwrap()))
+                    .collect()
+            })
+            .collect();
+        for (col, t) in columns.iter().zip(&true_columns) {
+            let agrees = col.cells.iter().zip(t).all(|(c, v)| match c {
+                Ok(x) => x == v,
+                Err((lo, hi)) => (*lo..=*hi).contains(v),
+            });
+            assert!(
+                agrees && col.consistent(t),
+                "{name}, {}: the published numbers do not fit the true answers",
+                col.group
+            );
+        }
+        let total_shown: Vec<bool> = total["counts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(std::iter::once(&total["missing"]))
+            .map(|v| !v.is_null())
+            .collect();
+        if moves_free_every_cell(&columns, &true_columns, &total_shown) {
+            return Vec::new();
+        }
     }
     // The total column. When the groups' sizes are all shown and add up to the total, a shown
     // total cell is the sum of the groups' cells. When one group's size is hidden (a small
@@ -329,6 +380,46 @@ fn attack_item(item: &Value, by: &Value, compares: &[&Value]) -> Vec<String> {
     found
 }
 
+/// Whether every hidden cell has a second value consistent with everything published.
+fn moves_free_every_cell(columns: &[Column], truth: &[Vec<u64>], total_shown: &[bool]) -> bool {
+    let hidden = |g: usize, i: usize| columns[g].cells[i].is_err();
+    let cells = truth[0].len();
+    let step = |v: &mut u64, d: i64| match v.checked_add_signed(d) {
+        Some(x) => {
+            *v = x;
+            true
+        }
+        None => false,
+    };
+    (0..columns.len()).all(|g| {
+        (0..cells).filter(|&i| hidden(g, i)).all(|i| {
+            (0..cells).filter(|&j| j != i && hidden(g, j)).any(|j| {
+                let partners: Vec<Option<usize>> = if total_shown[i] || total_shown[j] {
+                    (0..columns.len())
+                        .filter(|&h| h != g && hidden(h, i) && hidden(h, j))
+                        .map(Some)
+                        .collect()
+                } else {
+                    vec![None]
+                };
+                [1i64, -1].iter().any(|&d| {
+                    partners.iter().any(|&h| {
+                        let mut t = truth.to_vec();
+                        let mut ok = step(&mut t[g][i], d) && step(&mut t[g][j], -d);
+                        if let Some(h) = h {
+                            ok = ok && step(&mut t[h][i], -d) && step(&mut t[h][j], d);
+                        }
+                        ok && [Some(g), h]
+                            .iter()
+                            .flatten()
+                            .all(|&c| columns[c].consistent(&t[c]))
+                    })
+                })
+            })
+        })
+    })
+}
+
 /// The next combination of choices (an odometer); false after the last.
 fn next(pick: &mut [usize], len: impl Fn(usize) -> usize) -> bool {
     for (j, p) in pick.iter_mut().enumerate() {
@@ -462,8 +553,9 @@ fn attack_summaries(compare: &Value, items: &[&Value], k: u64) -> Vec<String> {
     found
 }
 
-/// Everything the attacker gives back from one run's results.
-fn attack(results: &Value) -> Vec<String> {
+/// Everything the attacker gives back from one run's results (`truth`: the same run's
+/// unsuppressed results, which let a safe cell be shown safe quickly).
+fn attack(results: &Value, truth: Option<&Value>) -> Vec<String> {
     let k = results["min_cell"].as_u64().unwrap_or(5);
     let analyses = results["analyses"].as_array().unwrap();
     let of =
@@ -472,9 +564,24 @@ fn attack(results: &Value) -> Vec<String> {
     let mut found = Vec::new();
     let mut items: Vec<&Value> = Vec::new();
     for likert in of("likert") {
+        let true_items = truth.map(|t| {
+            t["analyses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| a["id"] == likert["id"])
+                .unwrap()["items"]
+                .clone()
+        });
         for item in likert["items"].as_array().unwrap() {
             items.push(item);
-            found.extend(attack_item(item, &likert["by"], &compares));
+            let true_item = true_items.as_ref().and_then(|t| {
+                t.as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|x| x["item"] == item["item"])
+            });
+            found.extend(attack_item(item, &likert["by"], &compares, true_item));
         }
     }
     for s in of("scales") {
@@ -530,10 +637,17 @@ fn territory_of(n: usize) -> impl Fn(&mut Vec<Vec<String>>) {
 
 const EMPOLI: &str = "[[territories]]\nname = \"Empoli\"\n";
 
-fn run_variant(edit: impl Fn(&mut Vec<Vec<String>>), extra: &str) -> Value {
+/// What the attacker gives back from a study's run, and its published results.
+fn attack_study(study: &Path) -> (Vec<String>, Value) {
     let dir = tempfile::tempdir().unwrap();
-    let study = variant(dir.path(), edit, extra);
-    run_study(&study, &dir.path().join("out"), false)
+    let public = run_study(study, &dir.path().join("out"), false);
+    let truth = run_study(study, &dir.path().join("internal"), true);
+    (attack(&public, Some(&truth)), public)
+}
+
+fn attack_variant(edit: impl Fn(&mut Vec<Vec<String>>), extra: &str) -> (Vec<String>, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    attack_study(&variant(dir.path(), edit, extra))
 }
 
 #[test]
@@ -546,7 +660,7 @@ fn the_attacker_recovers_what_the_old_release_gave_away() {
             .unwrap(),
     )
     .unwrap();
-    let found = attack(&old);
+    let found = attack(&old, None);
     assert!(
         found
             .iter()
@@ -558,27 +672,19 @@ fn the_attacker_recovers_what_the_old_release_gave_away() {
 
 #[test]
 fn found_1_likert_beside_compare_gives_back_no_hidden_answer() {
-    let dir = tempfile::tempdir().unwrap();
-    let r = run_study(
-        &repo().join("examples/caring-prato-firenze"),
-        &dir.path().join("out"),
-        false,
-    );
-    let found = attack(&r);
+    let (found, _) = attack_study(&repo().join("examples/caring-prato-firenze"));
     assert!(found.is_empty(), "{found:#?}");
 }
 
 #[test]
 fn found_2_a_territory_of_seven_keeps_its_answers() {
-    let r = run_variant(territory_of(7), EMPOLI);
-    let found = attack(&r);
+    let (found, _) = attack_variant(territory_of(7), EMPOLI);
     assert!(found.is_empty(), "{found:#?}");
 }
 
 #[test]
 fn found_3_a_territory_of_three_is_not_given_back_by_the_total() {
-    let r = run_variant(territory_of(3), EMPOLI);
-    let found = attack(&r);
+    let (found, r) = attack_variant(territory_of(3), EMPOLI);
     assert!(found.is_empty(), "{found:#?}");
     // The scales' totals are held back: nothing of the three can be subtracted out.
     let scales = super::common::analysis_of_kind(&r, "scales");
@@ -595,8 +701,7 @@ fn found_6_protected_nonresponse_stays_protected() {
         .unwrap()
         .replace("nonresponse = \"publish\"", "nonresponse = \"protect\"");
     std::fs::write(study.join("study.toml"), toml).unwrap();
-    let r = run_study(&study, &dir.path().join("out"), false);
+    let (found, r) = attack_study(&study);
     assert_eq!(r["nonresponse"], "protect");
-    let found = attack(&r);
     assert!(found.is_empty(), "{found:#?}");
 }

@@ -384,7 +384,7 @@ fn the_example_study_has_its_capability_index() {
         .find(|g| g["group"] == "altro")
         .unwrap();
     assert!(altro["M0"].is_null() && altro["n"].is_null());
-    assert_eq!(altro["suppressed"], "primary");
+    assert_eq!(altro["suppressed"], "hidden");
     // M0 does not rise as k rises; equal weights are shown beside participatory ones.
     let sens: Vec<Option<f64>> = c["sensitivity"]["overall"]
         .as_array()

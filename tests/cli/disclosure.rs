@@ -124,8 +124,11 @@ fn the_example_publishes_no_count_below_five_and_says_so() {
     let small: Vec<_> = counts.iter().filter(|(_, n)| *n < 5).collect();
     assert!(small.is_empty(), "published counts below 5: {small:?}");
     // The example has small cells: some values are hidden, and the report marks them.
-    let hidden = r.to_string().matches("\"primary\"").count();
+    // Outputs say that a value is hidden, never why.
+    let hidden = r.to_string().matches("\"hidden\"").count();
     assert!(hidden > 10, "{hidden}");
+    let text = r.to_string();
+    assert!(!text.contains("\"primary\"") && !text.contains("\"secondary\""));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("class=\"supp\""));
     assert!(html.contains("non pubblicato") || html.contains("not published"));
@@ -277,7 +280,7 @@ fn missing_answers_to_a_conditional_question_are_protected() {
     };
     let msna = table("msna");
     assert!(msna["no_answer"][0]["count"].is_null(), "{msna}");
-    assert_eq!(msna["no_answer"][0]["suppressed"], "primary");
+    assert_eq!(msna["no_answer"][0]["suppressed"], "hidden");
     let scales = analysis_of_kind(&r, "scales");
     let istruzione = &scales["scales"][0];
     assert_eq!(istruzione["missing"], 2, "{istruzione}");
@@ -302,18 +305,20 @@ fn small_groups_are_hidden_and_not_compared() {
     let r = run_study(&s, &dir.path().join("out"), false);
     let t = &r["sources"][0]["territories"];
     assert!(t[0]["n"].is_null() && t[1]["n"].is_null(), "{t}");
-    assert_eq!(t[0]["suppressed"], "primary");
-    assert_eq!(t[1]["suppressed"], "secondary");
+    assert_eq!(t[0]["suppressed"], "hidden");
+    assert_eq!(t[1]["suppressed"], "hidden");
     let cmp = analysis_of_kind(&r, "compare");
     assert!(cmp["tests"].as_array().unwrap().is_empty());
     assert!(cmp["skipped"][0]["reason"]
         .as_str()
         .unwrap()
-        .contains("fewer than 5 answers"));
+        .contains("fewer than 10 answers"));
     let scales = analysis_of_kind(&r, "scales");
     let istruzione = &scales["scales"][0];
     assert!(istruzione["groups"][0]["mean"].is_null());
-    assert_eq!(istruzione["groups"][0]["suppressed"], "primary");
+    assert_eq!(istruzione["groups"][0]["suppressed"], "hidden");
+    // The total would give Prato's three scores back by subtraction: held back.
+    assert!(istruzione["total"]["mean"].is_null());
     assert!(
         istruzione["groups"][1]["mean"].is_number(),
         "Firenze's 12 scores are published"
