@@ -92,6 +92,17 @@ impl Column {
     }
 }
 
+/// A column of a Likert table as published: each category's count, then no answer (none: hidden).
+fn published_cells(column: &Value) -> Vec<Option<u64>> {
+    column["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(Value::as_u64)
+        .chain(std::iter::once(column["missing"].as_u64()))
+        .collect()
+}
+
 /// The hidden cells an attacker gives back from one Likert item and the comparisons beside it.
 fn attack_item(
     item: &Value,
@@ -112,13 +123,7 @@ fn attack_item(
     for g in item["groups"].as_array().unwrap() {
         let group = g["group"].as_str().unwrap().to_string();
         let size = g["size"].as_u64();
-        let counts: Vec<Option<u64>> = g["counts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(Value::as_u64)
-            .chain(std::iter::once(g["missing"].as_u64()))
-            .collect();
+        let counts = published_cells(g);
         let shown: u64 = counts.iter().flatten().sum();
         let room = size.map_or(400, |s| s - shown);
         // A hidden cell is anything the column leaves room for: outputs do not say why a cell
@@ -207,13 +212,7 @@ fn attack_item(
                 col.group
             );
         }
-        let total_shown: Vec<bool> = total["counts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .chain(std::iter::once(&total["missing"]))
-            .map(|v| !v.is_null())
-            .collect();
+        let total_shown: Vec<bool> = published_cells(total).iter().map(Option::is_some).collect();
         if moves_free_every_cell(&columns, &true_columns, &total_shown) {
             return Vec::new();
         }
@@ -221,13 +220,7 @@ fn attack_item(
     // The total column. When the groups' sizes are all shown and add up to the total, a shown
     // total cell is the sum of the groups' cells. When one group's size is hidden (a small
     // territory), its column is the total minus the others, cell by cell where the total is shown.
-    let total_cells: Vec<Option<u64>> = total["counts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(Value::as_u64)
-        .chain(std::iter::once(total["missing"].as_u64()))
-        .collect();
+    let total_cells = published_cells(total);
     let without_size: Vec<usize> = (0..columns.len())
         .filter(|&g| columns[g].size.is_none())
         .collect();
