@@ -126,6 +126,12 @@ pub struct Matrix {
     pub excluded: usize,
     /// Respondents left out, per indicator whose answer was missing.
     pub excluded_by: Vec<usize>,
+    /// The data rows of those left out, and `left_out[j][x]`: whether the x-th of them is
+    /// deprived in indicator j (none: no answer). A table of the answers beside the index's
+    /// counts gives these by subtraction, so disclosure control must see them (left empty for an
+    /// indicator read from a scale score, which no table counts).
+    pub left_out_rows: Vec<usize>,
+    pub left_out: Vec<Vec<Option<bool>>>,
 }
 
 /// The default robustness range: 10% to 90% in steps of 10%.
@@ -527,6 +533,7 @@ pub fn matrix(design: &Design, values: &[Values<'_>], height: usize) -> Matrix {
         .collect();
     let mut excluded_by = vec![0usize; columns.len()];
     let mut rows = Vec::new();
+    let mut left_out_rows = Vec::new();
     for r in 0..height {
         let mut keep = true;
         for (j, (c, ind)) in columns.iter().zip(&design.indicators).enumerate() {
@@ -537,8 +544,19 @@ pub fn matrix(design: &Design, values: &[Values<'_>], height: usize) -> Matrix {
         }
         if keep {
             rows.push(r);
+        } else {
+            left_out_rows.push(r);
         }
     }
+    let left_out = columns
+        .iter()
+        .map(|c| {
+            left_out_rows
+                .iter()
+                .map(|&r| c.get(r).copied().flatten())
+                .collect()
+        })
+        .collect();
     let deprived = columns
         .iter()
         .zip(&design.indicators)
@@ -556,6 +574,8 @@ pub fn matrix(design: &Design, values: &[Values<'_>], height: usize) -> Matrix {
         excluded: height - rows.len(),
         rows,
         excluded_by,
+        left_out_rows,
+        left_out,
     }
 }
 

@@ -90,6 +90,10 @@ pub struct Measures {
 pub struct Split<'a> {
     pub names: &'a [String],
     pub of_kept: Vec<Option<usize>>,
+    /// The group of each respondent left out of the index, and whether each is deprived in each
+    /// indicator ([`super::design::Matrix::left_out`]).
+    pub of_left_out: Vec<Option<usize>>,
+    pub left_out: &'a [Vec<Option<bool>>],
     pub excluded: Vec<u64>,
     pub hidden: Vec<bool>,
     /// Whether the numbers left out are published as they are (missing answers not protected).
@@ -130,6 +134,47 @@ fn share(count: u64, of: Option<u64>, hidden: Option<Suppression>) -> Share {
             .filter(|&n| shown && n > 0)
             .map(|n| 100.0 * count as f64 / n as f64),
         suppressed: hidden,
+    }
+}
+
+/// Those left out of the index are in the tables of answers (the profile) but not in its counts:
+/// the answers' count minus the index's count of the deprived (or not deprived) gives theirs.
+/// Where that is 1 to k − 1 people in a group, the group's headcount of the indicator is hidden,
+/// and the whole sample's with it (it would give the group's back from the others); where it is
+/// so for the whole sample, the whole sample's is hidden.
+fn withhold_beside_left_out(
+    p: &mut crate::disclosure::Protection,
+    split: &Split,
+    indicator: usize,
+    min_cell: u64,
+) {
+    let Some(values) = split.left_out.get(indicator) else {
+        return;
+    };
+    let small = |n: u64| n > 0 && n < min_cell;
+    let mut columns = vec![[0u64; 2]; split.names.len()];
+    let mut overall = [0u64; 2];
+    for (value, group) in values.iter().zip(&split.of_left_out) {
+        let Some(deprived) = value else { continue };
+        let side = usize::from(!deprived);
+        overall[side] += 1;
+        if let Some(g) = group {
+            columns[*g][side] += 1;
+        }
+    }
+    let mut any = false;
+    for (j, c) in columns.iter().enumerate() {
+        if c.iter().any(|&n| small(n)) {
+            any = true;
+            for row in p.cells.iter_mut() {
+                row[j].get_or_insert(Suppression::Secondary);
+            }
+        }
+    }
+    if any || overall.iter().any(|&n| small(n)) {
+        for row in p.rows.iter_mut() {
+            row.get_or_insert(Suppression::Secondary);
+        }
     }
 }
 
@@ -245,7 +290,9 @@ pub fn measures(
                 cen[usize::from(!(d && is_deprived(scores[r], k)))][j] += 1;
             }
         }
-        let pu = protect_with(&unc, min_cell, &hidden_ind);
+        let mut pu = protect_with(&unc, min_cell, &hidden_ind);
+        let index = indicators.len();
+        withhold_beside_left_out(&mut pu, split, index, min_cell);
         let pc = protect_with(&cen, min_cell, &hidden_ind);
         let contribution = |count: u64, n: u64, m0: Option<f64>, hidden: Option<Suppression>| {
             m0.filter(|&m| m > 0.0 && n > 0 && hidden.is_none())
@@ -380,6 +427,8 @@ pub fn headlines(
         rows: Vec::new(),
         excluded: 0,
         excluded_by: Vec::new(),
+        left_out_rows: Vec::new(),
+        left_out: Vec::new(),
     };
     let x = measures(
         &design,
@@ -454,11 +503,15 @@ mod tests {
             rows: (0..n).collect(),
             excluded: 0,
             excluded_by: vec![0; 3],
+            left_out_rows: Vec::new(),
+            left_out: Vec::new(),
         };
         let names = ["A".to_string(), "B".to_string()];
         let split = Split {
             names: &names,
             of_kept: (0..n).map(|r| Some(group(r))).collect(),
+            of_left_out: Vec::new(),
+            left_out: &[],
             excluded: vec![0, 0, 0],
             hidden: vec![false, false],
             publish_left_out: false,

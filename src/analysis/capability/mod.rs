@@ -192,7 +192,14 @@ pub fn design_of(set: &SpecSet, dataset: &Dataset, p: &Parameters) -> Result<(De
     };
     let (mut design, values) =
         design::resolve(set, &p.written, &|n| column_of(dataset, n), &unknown)?;
-    let matrix = design::matrix(&design, &values, dataset.height());
+    let mut matrix = design::matrix(&design, &values, dataset.height());
+    // A scale score's distribution is published as no table of counts: only indicators read
+    // from a question can be differenced against the answers' tables.
+    for (ind, left_out) in design.indicators.iter().zip(matrix.left_out.iter_mut()) {
+        if dataset.instrument.item(&ind.item).is_none() {
+            left_out.clear();
+        }
+    }
     if design.weighting == Weighting::Participatory {
         let ratings = |name: &str| {
             let item = dataset.instrument.item(name)?;
@@ -217,7 +224,7 @@ pub fn design_of(set: &SpecSet, dataset: &Dataset, p: &Parameters) -> Result<(De
 /// The split of the respondents in the index by `groups`.
 fn split_of<'a>(
     groups: &'a Groups,
-    matrix: &Matrix,
+    matrix: &'a Matrix,
     height: usize,
     min_cell: u64,
     publish_left_out: bool,
@@ -235,6 +242,12 @@ fn split_of<'a>(
     Split {
         names: &groups.names,
         of_kept: matrix.rows.iter().map(|&r| groups.index[r]).collect(),
+        of_left_out: matrix
+            .left_out_rows
+            .iter()
+            .map(|&r| groups.index[r])
+            .collect(),
+        left_out: &matrix.left_out,
         excluded,
         hidden: groups.hidden_sizes(height, min_cell),
         publish_left_out,
