@@ -802,3 +802,104 @@ fn found_6_protected_nonresponse_stays_protected() {
     assert_eq!(r["nonresponse"], "protect");
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// Design weights known to the reader and constant within each territory (1.5 in Prato, 0.5 in
+/// Firenze): the whole sample's weighted shares and Kish's n beside the unweighted counts. From
+/// Kish's n and the number who answered comes each territory's number of answers, then each
+/// territory's count of every answer: `c_P = (share · W − w_F · total) / (w_P − w_F)`.
+fn attack_weights(likert: &Value, weights: [f64; 2]) -> Vec<(String, usize, u64)> {
+    let [wp, wf] = weights;
+    let mut found = Vec::new();
+    for item in likert["items"].as_array().unwrap() {
+        let total = &item["total"];
+        let (Some(w), Some(n)) = (total["weighted"].as_object(), total["n"].as_u64()) else {
+            continue;
+        };
+        let kish = w["kish_ess"].as_f64().unwrap();
+        let kish_of = |np: f64| {
+            let nf = n as f64 - np;
+            (wp * np + wf * nf).powi(2) / (wp * wp * np + wf * wf * nf)
+        };
+        let fits: Vec<u64> = (0..=n)
+            .filter(|&np| (kish_of(np as f64) - kish).abs() < 1e-6)
+            .collect();
+        let [np] = fits[..] else { continue };
+        let big_w = wp * np as f64 + wf * (n - np) as f64;
+        let percent = w["percent"].as_array().unwrap();
+        for (i, t) in total["counts"].as_array().unwrap().iter().enumerate() {
+            let (Some(t), Some(share)) = (t.as_u64(), percent[i].as_f64()) else {
+                continue;
+            };
+            let c = (share / 100.0 * big_w - wf * t as f64) / (wp - wf);
+            if (c - c.round()).abs() < 1e-6 && c >= -1e-9 {
+                found.push((
+                    item["item"].as_str().unwrap().to_string(),
+                    i,
+                    c.round() as u64,
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn found_4_weights_constant_within_territory_give_back_nothing() {
+    let weights = [1.5, 0.5];
+    let dir = tempfile::tempdir().unwrap();
+    let study = variant(
+        dir.path(),
+        |rows| {
+            let col = rows[0]
+                .iter()
+                .position(|h| h.ends_with("/territory"))
+                .unwrap();
+            rows[0].push("peso".into());
+            for r in rows.iter_mut().skip(1) {
+                let w = if r[col] == "Prato" { "1.5" } else { "0.5" };
+                r.push(w.into());
+            }
+        },
+        "",
+    );
+    let toml = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace(
+            "territory_column = \"territory\"",
+            "territory_column = \"territory\"\nweight_column = \"peso\"",
+        );
+    std::fs::write(study.join("study.toml"), toml).unwrap();
+    let public = run_study(&study, &dir.path().join("out"), false);
+    let truth = run_study(&study, &dir.path().join("internal"), true);
+    // The attacker works: on the research team's unsuppressed numbers it finds Prato's true count
+    // of every answer of every item.
+    let true_likert = super::common::analysis_of_kind(&truth, "likert");
+    let recovered = attack_weights(true_likert, weights);
+    assert!(recovered.len() > 100, "{}", recovered.len());
+    for (item, i, c) in &recovered {
+        let row = true_likert["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["item"] == item.as_str())
+            .unwrap();
+        assert_eq!(row["groups"][0]["counts"][*i].as_u64(), Some(*c), "{item}");
+    }
+    // On what is published, nothing hidden comes back.
+    let likert = super::common::analysis_of_kind(&public, "likert");
+    let mut leaks = Vec::new();
+    for (item, i, c) in attack_weights(likert, weights) {
+        let row = likert["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["item"] == item.as_str())
+            .unwrap();
+        if row["groups"][0]["counts"][i].is_null() {
+            leaks.push(format!("{item}: Prato answer {} = {c}", i + 1));
+        }
+    }
+    assert!(leaks.is_empty(), "{leaks:#?}");
+    let (found, _) = attack_study(&study);
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -334,7 +334,7 @@ pub(super) fn run(
                 .collect();
             let p = protect_table(&table, study.min_cell, &hidden_groups, &exempt);
             let names = groups.as_ref().map(|g| g.names.clone()).unwrap_or_default();
-            let rows = tallies
+            let rows: Vec<LikertCounts> = tallies
                 .iter()
                 .enumerate()
                 .map(|(j, t)| {
@@ -349,10 +349,19 @@ pub(super) fn run(
                     )
                 })
                 .collect();
-            (
-                rows,
-                publish(None, &total, &p.rows, p.total.is_some(), study.min_cell),
-            )
+            let mut total_row =
+                publish(None, &total, &p.rows, p.total.is_some(), study.min_cell);
+            // The whole sample's weighted shares mix the groups' counts with their weights: one
+            // more equation per answer on every hidden cell of a group (with weights constant
+            // within a group, Kish's n is the group's number of answers). Shown only when no
+            // group hides anything.
+            let groups_hide = rows
+                .iter()
+                .any(|r| r.size.is_none() || r.suppressed.iter().any(Option::is_some));
+            if groups_hide {
+                total_row.weighted = None;
+            }
+            (rows, total_row)
         };
         out.push(LikertItem {
             item: name.clone(),
