@@ -75,6 +75,10 @@ impl TwoGroups {
 pub struct Skipped {
     pub variable: String,
     pub reason: String,
+    /// For a comparison withheld to protect respondents, which rule withheld it
+    /// (`hidden_elsewhere`, `rare_answer`, `few_answers`): the report says it once, in the
+    /// reader's language, for every question it applies to.
+    pub protected: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,6 +135,7 @@ pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: 
     result.skipped.extend(withheld.into_iter().map(|t| Skipped {
         variable: t.variable,
         reason: HIDDEN_ELSEWHERE.into(),
+        protected: Some("hidden_elsewhere"),
     }));
     result.tests = kept;
     adjust_family(result);
@@ -274,6 +279,7 @@ pub(super) fn run(
             .map(|(variable, ..)| Skipped {
                 variable,
                 reason: reason.clone(),
+                protected: None,
             })
             .collect();
         result.not_run = Some(reason);
@@ -298,6 +304,7 @@ pub(super) fn run(
                         "the number of answers would show how few in a group left it unanswered (missing answers are protected, fewer than {}): not compared",
                         study.min_cell
                     ),
+                    protected: Some("protected_missing"),
                 });
                 continue;
             }
@@ -309,6 +316,7 @@ pub(super) fn run(
                 reason: format!(
                     "a group has fewer than {fewest} answers: their mean, SD and median would show how many gave each answer; not compared, to protect respondents"
                 ),
+                protected: Some("few_answers"),
             });
             continue;
         }
@@ -319,6 +327,7 @@ pub(super) fn run(
                     "in a group, an answer was given by fewer than {}: the number of answers, the mean and the SD would show how many; not compared, to protect respondents",
                     study.min_cell
                 ),
+                protected: Some("rare_answer"),
             });
             continue;
         }
@@ -352,6 +361,7 @@ pub(super) fn run(
                 } else {
                     "every answer is the same: there is nothing to compare".into()
                 },
+                protected: None,
             }),
         }
     }
