@@ -502,4 +502,38 @@ mod tests {
         check_out(&study.join("out"), &study, &inputs).unwrap();
         check_out(&dir.path().join("out"), &study, &inputs).unwrap();
     }
+
+    #[test]
+    fn an_out_file_replaces_only_one_of_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = dir.path().join("study");
+        std::fs::create_dir_all(study.join("reports")).unwrap();
+        let data = study.join("data.xlsx");
+        let mine = dir.path().join("mine.xlsx");
+        let theirs = dir.path().join("theirs.xlsx");
+        for f in [&data, &mine, &theirs] {
+            std::fs::write(f, "").unwrap();
+        }
+        let inputs = [
+            study.join("study.toml"),
+            data.clone(),
+            study.join("reports"),
+        ];
+        let ours = |p: &Path| p.ends_with("mine.xlsx");
+        let check = |out: &Path| check_out_file(out, &study, &inputs, "a form", ours);
+        for (bad, says) in [
+            (study.clone(), "is the study folder"),
+            (data.clone(), "is or holds the study's input"),
+            (study.join("reports/x.xlsx"), "is inside the study's input"),
+            (theirs.clone(), "exists and is not a form"),
+            (dir.path().to_path_buf(), "holds the study folder"),
+        ] {
+            let err = check(&bad).unwrap_err().to_string();
+            assert!(err.contains(says), "{err}");
+            assert!(err.contains(&format!("--out {}", bad.display())), "{err}");
+        }
+        check(&mine).unwrap();
+        check(&dir.path().join("new.xlsx")).unwrap();
+        check(&study.join("new.xlsx")).unwrap();
+    }
 }
