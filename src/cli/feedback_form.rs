@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::analysis::{run_entries, AnalysisResult};
 use crate::error::{Error, Result};
-use crate::report::feedback_form::feedback_form;
-use crate::report::write_atomic;
+use crate::report::feedback_form::{feedback_form, is_feedback_form};
+use crate::report::{check_out_file, write_atomic};
 
 /// Write an XLSForm for the young people to rate the study's recommendations.
 ///
@@ -19,7 +19,8 @@ use crate::report::write_atomic;
 pub struct Args {
     /// The study folder (or its study.toml).
     pub study: PathBuf,
-    /// The XLSForm to write (.xlsx).
+    /// The XLSForm to write (.xlsx). It may replace only a feedback form capakit wrote, never
+    /// another file, the study or any of its inputs.
     #[arg(long, short)]
     pub out: PathBuf,
 }
@@ -37,6 +38,15 @@ pub fn execute(args: Args) -> Result<i32> {
     }
     let plan = crate::analysis::load_plan(&args.study)?;
     let study = &plan.study;
+    // Before anything is read: the form may replace only an earlier feedback form, never the
+    // study, one of its inputs or another file.
+    check_out_file(
+        &args.out,
+        &study.dir,
+        &super::run::inputs_of(study),
+        "a feedback form capakit wrote",
+        is_feedback_form,
+    )?;
     let Some((datasets, codings, _)) = super::run::checked_inputs(&plan, &args.study)? else {
         return Ok(1);
     };

@@ -102,7 +102,7 @@ pub fn execute(args: Args) -> Result<i32> {
 /// Every file and folder a run of `study` reads, which its output folder may not replace: the
 /// study file, data, instruments, focus-group files, analyses, the pseudonym key and the study's
 /// own reports/ folder.
-fn inputs_of(study: &Study) -> Vec<PathBuf> {
+pub(crate) fn inputs_of(study: &Study) -> Vec<PathBuf> {
     let mut inputs = vec![study.file.clone(), study.dir.join("reports")];
     for s in &study.sources {
         inputs.push(s.path.clone());

@@ -13,6 +13,32 @@ use crate::analysis::recommendations::{agree_item, importance_item, Recommendati
 use crate::instrument::label_in;
 use crate::study::Study;
 
+/// The document title of every feedback form capakit writes (with author "capakit"): how
+/// `capakit feedback-form` recognises a file it may overwrite.
+const TITLE: &str = "capakit feedback form";
+
+/// Whether `path` is a feedback form capakit wrote: an .xlsx archive whose document properties
+/// name capakit as author and the feedback form as title. Anything else (another workbook, a
+/// questionnaire, a file that is no archive) is not.
+pub fn is_feedback_form(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return false;
+    };
+    let Ok(core) = zip.by_name("docProps/core.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    if core.take(64 * 1024).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    xml.contains(&format!("<dc:title>{TITLE}</dc:title>"))
+        && xml.contains("<dc:creator>capakit</dc:creator>")
+}
+
 /// Language column names as KoboToolbox writes them.
 fn language_name(code: &str) -> String {
     let name = match code {
@@ -169,7 +195,7 @@ pub fn feedback_form(study: &Study, recs: &[Recommendation]) -> Result<Vec<u8>, 
     }
     let version = format!("{:x}", digest.finalize())[..10].to_string();
 
-    let mut book = super::workbook::new_book("capakit feedback form")?;
+    let mut book = super::workbook::new_book(TITLE)?;
     let bold = Format::new().set_bold();
     let label_headers: Vec<String> = langs
         .iter()

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::study::Study;
 
 pub use templates::Templates;
-pub use write::{check_out, write_atomic, write_folder, MARKER};
+pub use write::{check_out, check_out_file, write_atomic, write_folder, MARKER};
 
 /// The folder of the charts of an `--internal` run (unsuppressed numbers), in place of charts/.
 pub const INTERNAL_CHARTS: &str = "INTERNAL-charts-unsuppressed";

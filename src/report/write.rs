@@ -98,13 +98,62 @@ pub fn resolve(path: &Path) -> PathBuf {
 /// `protected` are the study folder first, then every input; all are compared with links
 /// resolved.
 pub fn check_out(out: &Path, study_dir: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let target = resolve(out);
-    let shown = out.display();
+    refuse_replacing(
+        out,
+        study_dir,
+        inputs,
+        "capakit replaces its output folder as a whole, choose another --out folder (e.g. one beside the study)",
+    )
+    .map(|_| ())
+}
+
+/// Refuses an output file that would replace what it must not: what [`check_out`] refuses (the
+/// study folder, an input, the current folder, or one holding any of them), a file inside an
+/// input folder (such as the study's reports/), a folder, and an existing file that `ours` does
+/// not recognise as one capakit wrote for the same purpose (`what`: "a feedback form capakit
+/// wrote"). Links are resolved before comparing; `ours` is asked about the resolved path.
+pub fn check_out_file(
+    out: &Path,
+    study_dir: &Path,
+    inputs: &[PathBuf],
+    what: &str,
+    ours: impl Fn(&Path) -> bool,
+) -> Result<()> {
+    let advice = "capakit does not overwrite it, choose another --out file";
+    let target = refuse_replacing(out, study_dir, inputs, advice)?;
     let refuse = |why: String| {
         Err(Error::Usage(format!(
-            "--out {shown}: {why}; capakit replaces its output folder as a whole, choose another --out folder (e.g. one beside the study)"
+            "--out {}: {why}; {advice}",
+            out.display()
         )))
     };
+    for input in inputs {
+        let input = resolve(input);
+        if target.starts_with(&input) {
+            return refuse(format!(
+                "{} is inside the study's input {}",
+                target.display(),
+                input.display()
+            ));
+        }
+    }
+    match std::fs::metadata(&target) {
+        Ok(meta) if meta.is_dir() => refuse(format!("{} is a folder", target.display())),
+        Ok(_) if !ours(&target) => refuse(format!("{} exists and is not {what}", target.display())),
+        _ => Ok(()),
+    }
+}
+
+/// The checks shared by [`check_out`] and [`check_out_file`]; the resolved target.
+fn refuse_replacing(
+    out: &Path,
+    study_dir: &Path,
+    inputs: &[PathBuf],
+    advice: &str,
+) -> Result<PathBuf> {
+    let target = resolve(out);
+    let shown = out.display();
+    let refuse = |why: String| Err(Error::Usage(format!("--out {shown}: {why}; {advice}")));
     let root = resolve(study_dir);
     if root.starts_with(&target) {
         let what = if root == target {
@@ -132,7 +181,7 @@ pub fn check_out(out: &Path, study_dir: &Path, inputs: &[PathBuf]) -> Result<()>
             ));
         }
     }
-    Ok(())
+    Ok(target)
 }
 
 /// Refuses to replace a folder that is not a previous capakit output (a non-empty folder
@@ -452,5 +501,39 @@ mod tests {
         }
         check_out(&study.join("out"), &study, &inputs).unwrap();
         check_out(&dir.path().join("out"), &study, &inputs).unwrap();
+    }
+
+    #[test]
+    fn an_out_file_replaces_only_one_of_its_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let study = dir.path().join("study");
+        std::fs::create_dir_all(study.join("reports")).unwrap();
+        let data = study.join("data.xlsx");
+        let mine = dir.path().join("mine.xlsx");
+        let theirs = dir.path().join("theirs.xlsx");
+        for f in [&data, &mine, &theirs] {
+            std::fs::write(f, "").unwrap();
+        }
+        let inputs = [
+            study.join("study.toml"),
+            data.clone(),
+            study.join("reports"),
+        ];
+        let ours = |p: &Path| p.ends_with("mine.xlsx");
+        let check = |out: &Path| check_out_file(out, &study, &inputs, "a form", ours);
+        for (bad, says) in [
+            (study.clone(), "is the study folder"),
+            (data.clone(), "is or holds the study's input"),
+            (study.join("reports/x.xlsx"), "is inside the study's input"),
+            (theirs.clone(), "exists and is not a form"),
+            (dir.path().to_path_buf(), "holds the study folder"),
+        ] {
+            let err = check(&bad).unwrap_err().to_string();
+            assert!(err.contains(says), "{err}");
+            assert!(err.contains(&format!("--out {}", bad.display())), "{err}");
+        }
+        check(&mine).unwrap();
+        check(&dir.path().join("new.xlsx")).unwrap();
+        check(&study.join("new.xlsx")).unwrap();
     }
 }

@@ -15,6 +15,7 @@ mod formats;
 mod geography;
 mod golden;
 mod output_safety;
+mod published_bytes;
 mod real_world;
 mod recommendations;
 mod safe_text;

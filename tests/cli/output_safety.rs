@@ -334,3 +334,68 @@ fn found_12_the_way_the_study_path_is_written_does_not_change_the_outputs() {
     assert!(!json.contains("../"), "no path climbs out of the study");
     assert!(!json.contains(s(dir.path())), "no absolute path");
 }
+
+#[test]
+fn found_8_feedback_form_out_may_not_replace_an_input_or_another_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = example_copy(dir.path());
+    std::fs::create_dir_all(study.join("reports")).unwrap();
+    let instrument = dir
+        .path()
+        .join("instruments/care-leavers-capabilities.xlsx");
+    // Another tool's workbook, and a capakit workbook that is no feedback form.
+    let other = dir.path().join("budget.xlsx");
+    std::fs::copy(&instrument, &other).unwrap();
+    let tables = dir.path().join("tables.xlsx");
+    let (code, err) = run_in(dir.path(), &["run", s(&study), "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::copy(dir.path().join("out/tables.xlsx"), &tables).unwrap();
+    std::fs::create_dir(dir.path().join("folder.xlsx")).unwrap();
+    // Links named like workbooks, to the study folder and to an input.
+    let to_study = dir.path().join("study.xlsx");
+    std::os::unix::fs::symlink(&study, &to_study).unwrap();
+    let to_instrument = dir.path().join("link.xlsx");
+    std::os::unix::fs::symlink(&instrument, &to_instrument).unwrap();
+    let before = tree(dir.path());
+    let bytes = |p: &Path| std::fs::read(p).unwrap();
+    let kept =
+        [&instrument, &other, &tables, &study.join("study.toml")].map(|p| (p.clone(), bytes(p)));
+    for (out, says) in [
+        (
+            study.join("study.toml"),
+            "the feedback form is an .xlsx file",
+        ),
+        (study.clone(), "the feedback form is an .xlsx file"),
+        (instrument.clone(), "is or holds the study's input"),
+        (
+            study.join("reports/form.xlsx"),
+            "is inside the study's input",
+        ),
+        (
+            other.clone(),
+            "exists and is not a feedback form capakit wrote",
+        ),
+        (
+            tables.clone(),
+            "exists and is not a feedback form capakit wrote",
+        ),
+        (dir.path().join("folder.xlsx"), "is a folder"),
+        (to_study, "is the study folder"),
+        (to_instrument, "is or holds the study's input"),
+    ] {
+        let (code, err) = run_in(dir.path(), &["feedback-form", s(&study), "--out", s(&out)]);
+        assert_eq!(code, 2, "{}: {err}", out.display());
+        assert!(err.contains(says) && err.contains(s(&out)), "{err}");
+    }
+    assert_eq!(tree(dir.path()), before);
+    for (p, b) in &kept {
+        assert!(&bytes(p) == b, "{} changed", p.display());
+    }
+    // The form may be written anew, and written again over itself.
+    let form = dir.path().join("form.xlsx");
+    for _ in 0..2 {
+        let (code, err) = run_in(dir.path(), &["feedback-form", s(&study), "--out", s(&form)]);
+        assert_eq!(code, 0, "{err}");
+    }
+    assert!(form.is_file());
+}
