@@ -903,3 +903,88 @@ fn found_4_weights_constant_within_territory_give_back_nothing() {
     let (found, _) = attack_study(&study);
     assert!(found.is_empty(), "{found:#?}");
 }
+
+/// The capability index by a grouping (its main one and each breakdown): the whole sample's n
+/// and deprived count minus the groups shown give those of the groups hidden, together. With one
+/// group hidden, that pins its hidden counts; 1 to k − 1 people (or deprived, or not deprived)
+/// so given back is a disclosure. (It assumes every respondent in the index is in a group, which
+/// only makes it find more. With two or more hidden, their sum is known but no one group's: see
+/// the README on sums of hidden cells.)
+fn attack_index_margins(capability: &Value, k: u64) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut groupings: Vec<(String, &Value, &Value)> = Vec::new();
+    if let Some(at_k) = capability["results"].get(0) {
+        groupings.push(("main".into(), &at_k["overall"], &at_k["groups"]));
+    }
+    for b in capability["breakdowns"].as_array().into_iter().flatten() {
+        groupings.push((
+            b["by"].as_str().unwrap().to_string(),
+            &b["overall"],
+            &b["groups"],
+        ));
+    }
+    let small = |x: u64| x > 0 && x < k;
+    for (by, overall, groups) in groupings {
+        let (Some(n), Some(d)) = (overall["n"].as_u64(), overall["deprived"].as_u64()) else {
+            continue;
+        };
+        let groups = groups.as_array().unwrap();
+        let shown: Vec<&Value> = groups.iter().filter(|g| g["n"].is_u64()).collect();
+        if shown.len() + 1 != groups.len() {
+            continue;
+        }
+        let n_hidden = n - shown.iter().map(|g| g["n"].as_u64().unwrap()).sum::<u64>();
+        let d_shown: Option<u64> = shown.iter().map(|g| g["deprived"].as_u64()).sum();
+        let Some(d_shown) = d_shown else { continue };
+        let d_hidden = d - d_shown;
+        if small(n_hidden) || small(d_hidden) || small(n_hidden - d_hidden) {
+            found.push(format!(
+                "index by {by}: the hidden groups hold {n_hidden}, {d_hidden} deprived"
+            ));
+        }
+    }
+    found
+}
+
+/// Sets the first `n` respondents' answer to `question` to `value`, and every other respondent
+/// who gave `value` to `instead`.
+fn answer_of(
+    question: &'static str,
+    value: &'static str,
+    n: usize,
+    instead: &'static str,
+) -> impl Fn(&mut Vec<Vec<String>>) {
+    move |rows| {
+        let col = rows[0]
+            .iter()
+            .position(|h| h.ends_with(&format!("/{question}")))
+            .unwrap();
+        let mut given = 0;
+        for r in rows.iter_mut().skip(1) {
+            if given < n {
+                r[col] = value.into();
+                given += 1;
+            } else if r[col] == value {
+                r[col] = instead.into();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_gender_category_of_one_and_a_care_setting_of_six_stay_hidden() {
+    for (edit, what) in [
+        (answer_of("gender", "altro", 1, "femmina"), "gender of 1"),
+        (
+            answer_of("care_setting", "affido", 6, "comunita"),
+            "care setting of 6",
+        ),
+    ] {
+        let (mut found, r) = attack_variant(edit, "");
+        found.extend(attack_index_margins(
+            super::common::analysis_of_kind(&r, "capability"),
+            5,
+        ));
+        assert!(found.is_empty(), "{what}: {found:#?}");
+    }
+}
