@@ -57,6 +57,28 @@ impl Perturber {
     }
 }
 
+/// The cell-key method as results.json states it: the table's parameters and its accuracy cost.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    #[serde(flatten)]
+    pub params: Params,
+    /// The expected absolute error of a count above js + D.
+    pub expected_absolute_error: f64,
+}
+
+impl Summary {
+    pub fn of(study: &Study) -> Option<Summary> {
+        (study.method == Method::CellKey).then(|| {
+            let table =
+                PTable::new(Params::default()).expect("the default parameters make a table");
+            Summary {
+                params: table.params,
+                expected_absolute_error: table.mean_absolute_error(),
+            }
+        })
+    }
+}
+
 /// A percentage of perturbed counts: `x` of `of`, at most 100 (a perturbed cell may exceed its
 /// perturbed total).
 pub fn percent(x: u64, of: u64) -> Option<f64> {

@@ -190,8 +190,9 @@ pub struct Results {
     /// How the count tables are protected: `"suppression"` or `"cell-key"`.
     pub disclosure_method: crate::study::Method,
     /// With the cell-key method, its perturbation table's parameters: the maximum deviation D,
-    /// the noise variance V, and js (no count from 1 to js is published); null otherwise.
-    pub cell_key: Option<crate::disclosure::cellkey::Params>,
+    /// the noise variance V, js (no count from 1 to js is published) and the expected absolute
+    /// error of a count; null otherwise.
+    pub cell_key: Option<cellkey::Summary>,
     /// True only for `run --internal`: nothing is hidden, and the outputs say so.
     pub internal: bool,
     /// Every input file's SHA-256, the instruments' versions, the settings, capakit's version.
@@ -361,8 +362,7 @@ pub fn run_analyses(
         min_cell: study.min_cell,
         nonresponse: study.nonresponse,
         disclosure_method: study.method,
-        cell_key: (study.method == crate::study::Method::CellKey)
-            .then(crate::disclosure::cellkey::Params::default),
+        cell_key: cellkey::Summary::of(study),
         internal: false,
         provenance: crate::provenance::of(
             study,
