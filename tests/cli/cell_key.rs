@@ -215,6 +215,44 @@ fn the_same_respondents_get_the_same_noise_whatever_else_changes() {
 }
 
 #[test]
+fn another_grouping_leaves_the_other_cells_as_they_were() {
+    // Ten Firenze respondents moved to a territory of their own: the Prato cells and the
+    // everyone column hold the same respondents as before, and so the same counts.
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (before, _) = run(&cell_key_study(a.path(), |_| {}, "cell-key"));
+    let split = cell_key_study(
+        b.path(),
+        |rows| {
+            let col = rows[0]
+                .iter()
+                .position(|h| h.ends_with("/territory"))
+                .unwrap();
+            for r in rows
+                .iter_mut()
+                .skip(1)
+                .filter(|r| r[col] == "Firenze")
+                .take(10)
+            {
+                r[col] = "Empoli".into();
+            }
+        },
+        "cell-key",
+    );
+    crate::common::append_to_study(&split, "[[territories]]\nname = \"Empoli\"\n");
+    let (after, _) = run(&split);
+    let (before, after) = (counts(&before), counts(&after));
+    let same: Vec<&String> = before
+        .keys()
+        .filter(|at| at.contains("\"Prato\"") || at.ends_with(" null") || at.contains(" null "))
+        .collect();
+    assert!(same.len() > 100, "{}", same.len());
+    for at in same {
+        assert_eq!(before[at], after[at], "{at}");
+    }
+    assert!(after.keys().any(|at| at.contains("\"Empoli\"")));
+}
+
+#[test]
 fn a_group_size_is_the_same_wherever_it_is_published() {
     // Totals are perturbed as cells of their own, not summed: a group's size is one cell, the
     // same in the territory list, every Likert item and every cross-table.
