@@ -494,6 +494,36 @@ mod tests {
     }
 
     #[test]
+    fn cell_key_counts_replace_the_hidden_ones_and_keep_the_mean_rule() {
+        use crate::disclosure::cellkey::{record_key, PTable, Params};
+        let cats = five_point();
+        // 2 × "1", none of "2", 12 × "4", 3 no answers: keyed by row.
+        let v: Vec<Option<f64>> = [vec![Some(1.0); 2], vec![Some(4.0); 12], vec![None; 3]].concat();
+        let keys: Vec<u64> = (0..v.len())
+            .map(|i| record_key(None, &format!("CL-{i}")))
+            .collect();
+        let values: Vec<f64> = v.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
+        let (t, _) = tallies(&values, None, Some(&keys), &cats, None);
+        let p = Perturber {
+            table: PTable::new(Params::default()).unwrap(),
+            keys,
+        };
+        let hidden = protect_list_with(&t.counts, 5, &[false, false, false, false, false, true]);
+        let c = perturbed(publish(None, &t, &hidden, false, 5), &t, &p);
+        assert!(c.suppressed.iter().all(Option::is_none));
+        let counts: Vec<usize> = c.counts.iter().map(|x| x.unwrap()).collect();
+        assert_eq!((counts[1], counts[2], counts[4]), (0, 0, 0), "zeros stay zeros");
+        assert!(counts[0] == 0 || counts[0] >= 3, "2 is never published: {counts:?}");
+        assert!(counts[3].abs_diff(12) <= 2);
+        // The size is the cell of all 17, the same whatever table it is in.
+        assert_eq!(c.size, Some(p.rows(0..17) as usize));
+        // The mean follows the suppression rule: a count of 2 is hidden there, so no mean.
+        assert_eq!(c.mean, None);
+        let pct = c.percent[3].unwrap();
+        assert!((pct - 100.0 * counts[3] as f64 / c.size.unwrap() as f64).abs() < 1e-9);
+    }
+
+    #[test]
     fn weighted_shares() {
         // numpy.average([1, 5, 4, 4], weights=[1, 2, 1, 4]) → 3.875; top two: (2 + 1 + 4) / 8;
         // Kish (Σw)² / Σw² = 64 / 22
