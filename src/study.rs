@@ -86,6 +86,8 @@ struct DisclosureFile {
     name_coders: bool,
     #[serde(default)]
     nonresponse: Nonresponse,
+    #[serde(default)]
+    method: Method,
 }
 
 /// One entry of `[disclosure] names`: `"Marta"` or `{ name = "Marta", role = "educatrice" }`.
@@ -116,6 +118,20 @@ pub enum Nonresponse {
     /// Counts of missing answers are protected like any other count, and every figure from which
     /// one could be worked out (the number of answers beside a published group size) with them.
     Protect,
+}
+
+/// How published counts are protected (`[disclosure] method`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Counts below the minimum cell size are hidden, with the cells that would give them away
+    /// (see [`crate::disclosure`]).
+    #[default]
+    Suppression,
+    /// The count tables (Likert distributions, cross-tables, respondents per group) publish
+    /// every count perturbed by the cell-key method (see [`crate::disclosure::cellkey`]); means,
+    /// SDs and tests follow the suppression rules.
+    CellKey,
 }
 
 fn default_languages() -> Vec<String> {
@@ -315,6 +331,8 @@ pub struct Study {
     pub name_coders: bool,
     /// Whether counts of missing answers are published or protected.
     pub nonresponse: Nonresponse,
+    /// How the count tables are protected: suppression or the cell-key method.
+    pub method: Method,
 }
 
 impl Study {
@@ -698,6 +716,7 @@ impl Study {
                 .collect(),
             name_coders: parsed.disclosure.name_coders,
             nonresponse: parsed.disclosure.nonresponse,
+            method: parsed.disclosure.method,
             key_file,
             min_cell,
             dir,

@@ -245,6 +245,26 @@ impl Groups {
             .collect()
     }
 
+    /// Respondents per group as published with the cell-key method: each size perturbed as a
+    /// cell of its own (the same value as the group's size in every count table), none hidden.
+    pub fn counts_perturbed(&self, p: &super::cellkey::Perturber) -> Vec<GroupCount> {
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.names.len()];
+        for (i, g) in self.index.iter().enumerate() {
+            if let Some(g) = g {
+                members[*g].push(i);
+            }
+        }
+        self.names
+            .iter()
+            .zip(members)
+            .map(|(g, rows)| GroupCount {
+                group: g.clone(),
+                n: Some(p.rows(rows) as usize),
+                suppressed: None,
+            })
+            .collect()
+    }
+
     /// Respondents per group, and which of those sizes are hidden when published with the total
     /// `height` (the same in every table of a report, so a size hidden once stays hidden).
     pub fn protected_sizes(

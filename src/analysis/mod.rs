@@ -4,6 +4,7 @@
 //! functions of [`crate::stats`], and returns plain serialisable results. Templates only format
 //! these numbers; tests check them.
 
+pub mod cellkey;
 mod groups;
 pub mod kind;
 mod methods;
@@ -186,6 +187,12 @@ pub struct Results {
     pub min_cell: u64,
     /// Whether counts of missing answers are published or protected.
     pub nonresponse: crate::study::Nonresponse,
+    /// How the count tables are protected: `"suppression"` or `"cell-key"`.
+    pub disclosure_method: crate::study::Method,
+    /// With the cell-key method, its perturbation table's parameters: the maximum deviation D,
+    /// the noise variance V, js (no count from 1 to js is published) and the expected absolute
+    /// error of a count; null otherwise.
+    pub cell_key: Option<cellkey::Summary>,
     /// True only for `run --internal`: nothing is hidden, and the outputs say so.
     pub internal: bool,
     /// Every input file's SHA-256, the instruments' versions, the settings, capakit's version.
@@ -315,7 +322,8 @@ pub fn run_analyses(
         .iter()
         .map(|d| {
             let groups = Groups::of(study, d, None);
-            SourceSummary {
+            let perturber = cellkey::Perturber::of(study, d)?;
+            Ok(SourceSummary {
                 name: d.source.clone(),
                 file: d.file.clone(),
                 sheet: d.sheet.clone(),
@@ -331,11 +339,14 @@ pub fn run_analyses(
                 weight_column: d.weight_column.clone(),
                 dropped: d.dropped.clone(),
                 territories: groups
-                    .map(|g| g.counts(d.height(), study.min_cell))
+                    .map(|g| match &perturber {
+                        Some(p) => g.counts_perturbed(p),
+                        None => g.counts(d.height(), study.min_cell),
+                    })
                     .unwrap_or_default(),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     let (methods, assumptions) = methods::methods_and_flags(&entries);
     Ok(Results {
         capakit_version: env!("CARGO_PKG_VERSION"),
@@ -350,6 +361,8 @@ pub fn run_analyses(
         assumptions,
         min_cell: study.min_cell,
         nonresponse: study.nonresponse,
+        disclosure_method: study.method,
+        cell_key: cellkey::Summary::of(study),
         internal: false,
         provenance: crate::provenance::of(
             study,

@@ -49,6 +49,8 @@ pub fn execute(args: Args) -> Result<i32> {
     let mut plan = crate::analysis::load_plan(&args.study)?;
     if args.internal {
         plan.study.min_cell = 0;
+        // The research team's copy shows true counts: no perturbation either.
+        plan.study.method = crate::study::Method::Suppression;
     }
     let study = &plan.study;
     // Before anything is read: the output folder may not destroy the study or its inputs.

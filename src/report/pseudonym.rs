@@ -62,6 +62,11 @@ impl Pseudonymiser {
         Pseudonymiser::new(trimmed.as_bytes()).map(Some)
     }
 
+    /// The secret key itself (the cell-key method keys its record keys with it).
+    pub fn secret(&self) -> &[u8] {
+        &self.key
+    }
+
     /// The pseudonym of `id`: `P-` and the first 16 hex digits of HMAC-SHA256(key, id).
     pub fn of(&self, id: &str) -> String {
         let mut mac =
@@ -71,6 +76,21 @@ impl Pseudonymiser {
         let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
         format!("P-{hex}")
     }
+}
+
+/// The study's secret, for keys computed inside the analyses (the cell-key method's record keys):
+/// `CAPAKIT_PSEUDONYM_KEY`, else the key file; `None` without either. Where the key file may lie
+/// is checked when the study is loaded and again when a run writes pseudonyms.
+pub fn study_secret(study: &Study) -> Result<Option<Vec<u8>>> {
+    let key = if let Ok(key) = std::env::var("CAPAKIT_PSEUDONYM_KEY") {
+        key
+    } else if let Some(file) = &study.key_file {
+        let text = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+        String::from_utf8_lossy(&text).into_owned()
+    } else {
+        return Ok(None);
+    };
+    Pseudonymiser::new(key.trim().as_bytes()).map(|p| Some(p.key))
 }
 
 #[cfg(test)]

@@ -988,3 +988,45 @@ fn a_gender_category_of_one_and_a_care_setting_of_six_stay_hidden() {
         assert!(found.is_empty(), "{what}: {found:#?}");
     }
 }
+
+#[test]
+fn cell_key_counts_stand_beside_no_exact_summary_of_the_same_answers() {
+    // Perturbed counts beside the exact n, mean and SD of the same answers: the few tables within
+    // ±2 of each count that fit the exact summaries give the true counts back. So under the
+    // cell-key method an item of a Likert table is not compared, and the table shows no mean.
+    let dir = tempfile::tempdir().unwrap();
+    let study = variant(dir.path(), |_| {}, "");
+    let toml = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace(
+            "nonresponse = \"publish\"",
+            "nonresponse = \"publish\"\nmethod = \"cell-key\"",
+        );
+    std::fs::write(study.join("study.toml"), toml).unwrap();
+    let r = run_study(&study, &dir.path().join("out"), false);
+    assert_eq!(r["disclosure_method"], "cell-key");
+    let likert = super::common::analysis_of_kind(&r, "likert");
+    let items: Vec<&Value> = likert["items"].as_array().unwrap().iter().collect();
+    for item in &items {
+        for g in item["groups"].as_array().unwrap() {
+            assert!(
+                g["mean"].is_null() && g["weighted"].is_null(),
+                "{}",
+                item["item"]
+            );
+        }
+    }
+    let compare = super::common::analysis_of_kind(&r, "compare");
+    let tests = compare["tests"].as_array().unwrap();
+    assert!(
+        tests.iter().any(|t| t["kind"] == "scale"),
+        "scales are still compared"
+    );
+    for t in tests {
+        assert!(
+            !items.iter().any(|i| i["item"] == t["variable"]),
+            "{} is compared beside its perturbed counts",
+            t["variable"]
+        );
+    }
+}

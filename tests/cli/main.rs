@@ -5,6 +5,7 @@ mod attacker;
 mod audiences;
 mod bad_inputs;
 mod capability;
+mod cell_key;
 mod common;
 mod disclosure;
 mod errors;

@@ -142,7 +142,7 @@ pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: 
 }
 
 /// Why a question is not compared when the table of its answers hides a count.
-pub const HIDDEN_ELSEWHERE: &str = "the table of answers hides some of its counts in a group, to protect respondents: the number of answers, the mean and the test would give them back, so it is not compared";
+pub const HIDDEN_ELSEWHERE: &str = "the table of answers hides or perturbs some of its counts in a group, to protect respondents: the number of answers, the mean and the test would give them back exactly, so it is not compared";
 
 /// The p-values adjusted across the comparisons published.
 fn adjust_family(result: &mut CompareResult) {

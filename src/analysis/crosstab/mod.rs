@@ -23,7 +23,9 @@ use crate::instrument::{ItemKind, Labels};
 use crate::stats::{adjust, independence, wilson95, Correction, Independence};
 use crate::study::Study;
 
+use super::cellkey::{self, Perturber};
 use super::{labels_of, Groups, SpecSet};
+use crate::disclosure::cellkey::cell_key;
 
 /// One answer category in one group, as published (null values are hidden).
 #[derive(Debug, Clone, Serialize)]
@@ -48,6 +50,18 @@ impl Cell {
                 None
             },
             suppressed: hidden,
+        }
+    }
+}
+
+impl Cell {
+    /// A count perturbed by the cell-key method, of a perturbed group size.
+    fn perturbed(count: u64, of: u64) -> Cell {
+        Cell {
+            count: Some(count),
+            percent: cellkey::percent(count, of),
+            ci95: cellkey::ci95(count, of),
+            suppressed: None,
         }
     }
 }
@@ -164,21 +178,29 @@ pub(super) fn run(
     let min_cell = study.min_cell;
     // Group sizes hidden in the list of respondents per group stay hidden in every table.
     let hidden_groups = groups.hidden_sizes(dataset.height(), min_cell);
+    let perturber = Perturber::of(study, dataset)?;
     for name in select(set, dataset, variables, &groups.by)? {
         let Some(rows) = Groups::of(study, dataset, Some(&name)) else {
             continue;
         };
         let (r, c) = (rows.names.len(), groups.names.len());
-        // Answers × groups, "no answer" as the last row.
+        // Answers × groups, "no answer" as the last row; with the cell-key method also each
+        // cell's key (the sum of its record keys modulo 2⁶⁴).
         let mut counts = vec![vec![0u64; c]; r + 1];
-        for (ri, gi) in rows.index.iter().zip(&groups.index) {
+        let mut keys = vec![vec![0u64; c]; r + 1];
+        for (i, (ri, gi)) in rows.index.iter().zip(&groups.index).enumerate() {
             if let Some(j) = gi {
                 counts[ri.unwrap_or(r)][*j] += 1;
+                if let Some(p) = &perturber {
+                    let k = &mut keys[ri.unwrap_or(r)][*j];
+                    *k = k.wrapping_add(p.keys[i]);
+                }
             }
         }
         let answered_all = counts[r].iter().all(|&m| m == 0);
         if answered_all {
             counts.pop();
+            keys.pop();
         }
         let size: Vec<u64> = (0..c)
             .map(|j| counts.iter().map(|row| row[j]).sum())
@@ -189,14 +211,26 @@ pub(super) fn run(
             exempt[r] = !study.protects_missing(dataset.instrument.item(&name));
         }
         let protection = protect_table(&counts, min_cell, &hidden_groups, &exempt);
+        // With the cell-key method every count is published perturbed (the group sizes as cells
+        // of their own), nothing hidden; the tests keep the suppression rules.
+        let published_size: Vec<u64> = match &perturber {
+            Some(p) => (0..c)
+                .map(|j| p.cell(size[j], cell_key(keys.iter().map(|row| row[j]))))
+                .collect(),
+            None => size.clone(),
+        };
         let mut cells: Vec<Vec<Cell>> = counts
             .iter()
+            .zip(&keys)
             .zip(&protection.cells)
-            .map(|(row, hidden)| {
-                row.iter()
-                    .zip(&size)
-                    .zip(hidden)
-                    .map(|((&k, &nj), &h)| Cell::of(k, nj, h))
+            .map(|((row, row_keys), hidden)| {
+                (0..c)
+                    .map(|j| match &perturber {
+                        Some(p) => {
+                            Cell::perturbed(p.cell(row[j], row_keys[j]), published_size[j])
+                        }
+                        None => Cell::of(row[j], size[j], hidden[j]),
+                    })
                     .collect()
             })
             .collect();
@@ -231,10 +265,10 @@ pub(super) fn run(
             category_labels: rows.labels,
             cells,
             no_answer,
-            n: size
+            n: published_size
                 .iter()
                 .zip(&protection.cols)
-                .map(|(&n, h)| h.is_none().then_some(n))
+                .map(|(&n, h)| (h.is_none() || perturber.is_some()).then_some(n))
                 .collect(),
             chi2_doubtful: tests.as_ref().is_some_and(|t| {
                 t.cells_expected_below_5 * 5 > cells_total || t.min_expected < 1.0

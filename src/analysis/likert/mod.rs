@@ -15,6 +15,7 @@ use crate::instrument::Labels;
 use crate::stats::{weighted_mean, wilson95};
 use crate::study::Study;
 
+use super::cellkey::{self, Perturber};
 use super::{labels_of, Groups, SpecSet};
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,6 +77,10 @@ pub struct LikertResult {
     pub groups: Vec<String>,
     pub group_labels: Vec<Labels>,
     pub items: Vec<LikertItem>,
+    /// Counts published perturbed (the cell-key method): no exact summary of these answers may
+    /// stand beside them (a comparison's n, mean and SD would undo the noise).
+    #[serde(skip)]
+    pub perturbed: bool,
 }
 
 /// The answers of one group, counted (before protection).
@@ -83,6 +88,9 @@ pub struct LikertResult {
 struct Tally {
     /// Per category, then no answer.
     counts: Vec<u64>,
+    /// Per category, then no answer: the cell key (the sum of the record keys, modulo 2⁶⁴) for
+    /// the cell-key method.
+    keys: Vec<u64>,
     score_sum: f64,
     weighted: Option<WeightedCounts>,
 }
@@ -90,6 +98,7 @@ struct Tally {
 /// The answers of one group as they are counted.
 struct Counter {
     counts: Vec<u64>,
+    keys: Vec<u64>,
     weighted: Vec<f64>,
     scores: Vec<f64>,
     answered_weights: Vec<f64>,
@@ -100,6 +109,7 @@ impl Counter {
     fn new(categories: usize) -> Counter {
         Counter {
             counts: vec![0; categories + 1],
+            keys: vec![0; categories + 1],
             weighted: vec![0.0; categories],
             scores: Vec::new(),
             answered_weights: Vec::new(),
@@ -107,8 +117,13 @@ impl Counter {
         }
     }
 
-    /// One answer (`None`: no answer) with its weight, when the source has weights.
-    fn add(&mut self, v: Option<f64>, w: Option<f64>, categories: &[Category]) {
+    /// One answer (`None`: no answer) with its weight, when the source has weights, and its
+    /// record key (0 unless the cell-key method is used).
+    fn add(&mut self, v: Option<f64>, w: Option<f64>, key: u64, categories: &[Category]) {
+        let cell = v
+            .and_then(|v| categories.iter().position(|c| c.score == v))
+            .unwrap_or(self.counts.len() - 1);
+        self.keys[cell] = self.keys[cell].wrapping_add(key);
         match v.and_then(|v| categories.iter().position(|c| c.score == v)) {
             Some(c) => {
                 self.counts[c] += 1;
@@ -146,6 +161,7 @@ impl Counter {
             });
         Tally {
             counts: self.counts,
+            keys: self.keys,
             score_sum: self.score_sum,
             weighted,
         }
@@ -156,7 +172,7 @@ impl Counter {
 fn tally(values: &[Option<f64>], weights: Option<&[f64]>, categories: &[Category]) -> Tally {
     let mut c = Counter::new(categories.len());
     for (i, v) in values.iter().enumerate() {
-        c.add(*v, weights.map(|w| w[i]), categories);
+        c.add(*v, weights.map(|w| w[i]), 0, categories);
     }
     c.finish(weights.is_some())
 }
@@ -166,6 +182,7 @@ fn tally(values: &[Option<f64>], weights: Option<&[f64]>, categories: &[Category
 fn tallies(
     values: &[f64],
     weights: Option<&[f64]>,
+    keys: Option<&[u64]>,
     categories: &[Category],
     index: Option<(&[Option<usize>], usize)>,
 ) -> (Tally, Vec<Tally>) {
@@ -177,9 +194,10 @@ fn tallies(
     for (i, &v) in values.iter().enumerate() {
         let v = (!v.is_nan()).then_some(v);
         let w = weights.map(|w| w[i]);
-        total.add(v, w, categories);
+        let key = keys.map_or(0, |k| k[i]);
+        total.add(v, w, key, categories);
         if let Some(g) = index.and_then(|(index, _)| index[i]) {
-            groups[g].add(v, w, categories);
+            groups[g].add(v, w, key, categories);
         }
     }
     let weighted = weights.is_some();
@@ -247,6 +265,38 @@ fn publish(
     }
 }
 
+/// Under the cell-key method: the counts of a published tally replaced by their perturbed
+/// values, every count (categories, no answer, answers, group size, top two) a cell of its own
+/// (not additive), percentages of the perturbed group size, nothing hidden. The mean and the
+/// weighted shares stay as the suppression rules left them.
+fn perturbed(mut c: LikertCounts, t: &Tally, p: &Perturber) -> LikertCounts {
+    use crate::disclosure::cellkey::cell_key;
+    let k = t.counts.len() - 1;
+    let cells: Vec<u64> = (0..=k).map(|c| p.cell(t.counts[c], t.keys[c])).collect();
+    let all: u64 = t.counts.iter().sum();
+    let size = p.cell(all, cell_key(t.keys.iter().copied()));
+    let answered = p.cell(all - t.counts[k], cell_key(t.keys[..k].iter().copied()));
+    c.size = Some(size as usize);
+    c.n = Some(answered as usize);
+    c.missing = Some(cells[k] as usize);
+    c.counts = cells[..k].iter().map(|&x| Some(x as usize)).collect();
+    c.percent = cells[..k].iter().map(|&x| cellkey::percent(x, size)).collect();
+    if k >= 3 {
+        let top = p.cell(
+            t.counts[k - 2] + t.counts[k - 1],
+            t.keys[k - 2].wrapping_add(t.keys[k - 1]),
+        );
+        c.top2 = cellkey::percent(top, size);
+        c.top2_ci95 = cellkey::ci95(top, size);
+    }
+    c.suppressed = vec![None; k + 1];
+    // The exact mean and weighted shares beside perturbed counts would undo the noise (with
+    // weights constant within a group, Kish's n is the exact number of answers): not published.
+    c.mean = None;
+    c.weighted = None;
+    c
+}
+
 /// The Likert items named in a spec (items or whole scales), or all of them.
 pub(crate) fn select_items(
     set: &SpecSet,
@@ -290,6 +340,7 @@ pub(super) fn run(
 ) -> Result<LikertResult> {
     let groups = Groups::for_spec(set, study, dataset, by)?;
     let weights = dataset.weights();
+    let perturber = Perturber::of(study, dataset)?;
     let ins = &dataset.instrument;
     // Group sizes hidden in the list of respondents per group stay hidden here.
     let hidden_groups = groups
@@ -313,7 +364,17 @@ pub(super) fn run(
             .collect();
         let values = dataset.number_slice(&name).unwrap_or_default();
         let index = groups.as_ref().map(|g| (g.index.as_slice(), g.names.len()));
-        let (total, tallies) = tallies(values, weights.as_deref(), &categories, index);
+        let (total, tallies) = tallies(
+            values,
+            weights.as_deref(),
+            perturber.as_ref().map(|p| p.keys.as_slice()),
+            &categories,
+            index,
+        );
+        let perturb = |c: LikertCounts, t: &Tally| match &perturber {
+            Some(p) => perturbed(c, t, p),
+            None => c,
+        };
         // Categories and no answer (rows) × groups (columns), protected with its margins; the
         // everyone row is the row totals.
         // The no-answer row is published as it is unless the study protects non-response.
@@ -326,7 +387,7 @@ pub(super) fn run(
             let hidden = protect_list_with(&list, study.min_cell, &exempt);
             (
                 Vec::new(),
-                publish(None, &total, &hidden, false, study.min_cell),
+                perturb(publish(None, &total, &hidden, false, study.min_cell), &total),
             )
         } else {
             let table: Vec<Vec<u64>> = (0..total.counts.len())
@@ -340,17 +401,22 @@ pub(super) fn run(
                 .map(|(j, t)| {
                     let hidden: Vec<Option<Suppression>> =
                         p.cells.iter().map(|row| row[j]).collect();
-                    publish(
-                        Some(names[j].clone()),
+                    perturb(
+                        publish(
+                            Some(names[j].clone()),
+                            t,
+                            &hidden,
+                            p.cols[j].is_some(),
+                            study.min_cell,
+                        ),
                         t,
-                        &hidden,
-                        p.cols[j].is_some(),
-                        study.min_cell,
                     )
                 })
                 .collect();
-            let mut total_row =
-                publish(None, &total, &p.rows, p.total.is_some(), study.min_cell);
+            let mut total_row = perturb(
+                publish(None, &total, &p.rows, p.total.is_some(), study.min_cell),
+                &total,
+            );
             // The whole sample's weighted shares mix the groups' counts with their weights: one
             // more equation per answer on every hidden cell of a group (with weights constant
             // within a group, Kish's n is the group's number of answers). Shown only when no
@@ -378,6 +444,7 @@ pub(super) fn run(
         groups: groups.as_ref().map(|g| g.names.clone()).unwrap_or_default(),
         group_labels: groups.map(|g| g.labels).unwrap_or_default(),
         items: out,
+        perturbed: perturber.is_some(),
     })
 }
 
@@ -418,6 +485,7 @@ mod tests {
         let cats = five_point();
         let t = Tally {
             counts: vec![2, 10, 20, 30, 8, 3],
+            keys: vec![0; 6],
             score_sum: 0.0,
             weighted: None,
         };
@@ -440,6 +508,36 @@ mod tests {
         // A hidden group size hides every percentage.
         let c = publish(None, &t, &[None; 6], true, 5);
         assert!(c.percent.iter().all(Option::is_none) && c.size.is_none() && c.n.is_none());
+    }
+
+    #[test]
+    fn cell_key_counts_replace_the_hidden_ones_and_keep_the_mean_rule() {
+        use crate::disclosure::cellkey::{record_key, PTable, Params};
+        let cats = five_point();
+        // 2 × "1", none of "2", 12 × "4", 3 no answers: keyed by row.
+        let v: Vec<Option<f64>> = [vec![Some(1.0); 2], vec![Some(4.0); 12], vec![None; 3]].concat();
+        let keys: Vec<u64> = (0..v.len())
+            .map(|i| record_key(None, &format!("CL-{i}")))
+            .collect();
+        let values: Vec<f64> = v.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
+        let (t, _) = tallies(&values, None, Some(&keys), &cats, None);
+        let p = Perturber {
+            table: PTable::new(Params::default()).unwrap(),
+            keys,
+        };
+        let hidden = protect_list_with(&t.counts, 5, &[false, false, false, false, false, true]);
+        let c = perturbed(publish(None, &t, &hidden, false, 5), &t, &p);
+        assert!(c.suppressed.iter().all(Option::is_none));
+        let counts: Vec<usize> = c.counts.iter().map(|x| x.unwrap()).collect();
+        assert_eq!((counts[1], counts[2], counts[4]), (0, 0, 0), "zeros stay zeros");
+        assert!(counts[0] == 0 || counts[0] >= 3, "2 is never published: {counts:?}");
+        assert!(counts[3].abs_diff(12) <= 2);
+        // The size is the cell of all 17, the same whatever table it is in.
+        assert_eq!(c.size, Some(p.rows(0..17) as usize));
+        // The mean follows the suppression rule: a count of 2 is hidden there, so no mean.
+        assert_eq!(c.mean, None);
+        let pct = c.percent[3].unwrap();
+        assert!((pct - 100.0 * counts[3] as f64 / c.size.unwrap() as f64).abs() < 1e-9);
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl AnalysisKind for LikertResult {
         let mut out = Vec::new();
         for item in &self.items {
             for g in std::iter::once(&item.total).chain(&item.groups) {
-                if g.suppressed.iter().any(Option::is_some) {
+                if self.perturbed || g.suppressed.iter().any(Option::is_some) {
                     out.push(HiddenDistribution {
                         source: source.to_string(),
                         by: g.group.as_ref().and(self.by.clone()),

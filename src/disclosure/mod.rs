@@ -12,6 +12,8 @@
 //! zero, so the cycle can move in both directions without going negative). The tests check the
 //! result with an attacker's computation: every table consistent with what is shown.
 
+pub mod cellkey;
+
 use serde::Serialize;
 
 /// The minimum cell size when a study does not set one.
