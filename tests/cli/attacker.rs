@@ -12,11 +12,11 @@
 //! frozen copy of its Likert and comparison results), it recovers the count the issue reported.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{repo, run_study};
+use super::common::{example_variant as variant, repo, run_study};
 
 const TOL: f64 = 1e-6;
 
@@ -671,30 +671,6 @@ fn attack(results: &Value, truth: Option<&Value>) -> Vec<String> {
         found.extend(attack_index(index, &profiles, k));
     }
     found
-}
-
-/// The example study in `dir`, its data changed by `edit` (rows as the CSV's lines, header first),
-/// with `extra` appended to its study.toml.
-fn variant(dir: &Path, edit: impl Fn(&mut Vec<Vec<String>>), extra: &str) -> PathBuf {
-    let example = repo().join("examples/caring-prato-firenze");
-    let csv = std::fs::read_to_string(example.join("data/risposte-care-leavers.csv")).unwrap();
-    let mut rows: Vec<Vec<String>> = csv
-        .lines()
-        .map(|l| l.split(';').map(str::to_string).collect())
-        .collect();
-    edit(&mut rows);
-    let text: Vec<String> = rows.iter().map(|r| r.join(";")).collect();
-    std::fs::write(dir.join("data.csv"), text.join("\n") + "\n").unwrap();
-    let toml = std::fs::read_to_string(example.join("study.toml"))
-        .unwrap()
-        .replace("../../", &format!("{}/", repo().display()))
-        .replace("data/risposte-care-leavers.csv", "data.csv")
-        .replace(
-            "data/focus-groups",
-            &format!("{}/data/focus-groups", example.display()),
-        );
-    std::fs::write(dir.join("study.toml"), format!("{toml}\n{extra}\n")).unwrap();
-    dir.to_path_buf()
 }
 
 /// Moves the first `n` Firenze respondents to a territory of their own.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{check, repo, run_study};
+use crate::common::{check, example_variant, run_study};
 
 /// js of the default perturbation table: no count from 1 to js is published.
 const JS: u64 = 2;
@@ -16,23 +16,9 @@ const JS: u64 = 2;
 /// A copy of the example study in `dir` with its answers edited by `edit` (header first) and
 /// the cell-key method set in its `[disclosure]` table (`method`: the value written).
 fn cell_key_study(dir: &Path, edit: impl Fn(&mut Vec<Vec<String>>), method: &str) -> PathBuf {
-    let example = repo().join("examples/caring-prato-firenze");
-    let csv = std::fs::read_to_string(example.join("data/risposte-care-leavers.csv")).unwrap();
-    let mut rows: Vec<Vec<String>> = csv
-        .lines()
-        .map(|l| l.split(';').map(str::to_string).collect())
-        .collect();
-    edit(&mut rows);
-    let text: Vec<String> = rows.iter().map(|r| r.join(";")).collect();
-    std::fs::write(dir.join("data.csv"), text.join("\n") + "\n").unwrap();
-    let toml = std::fs::read_to_string(example.join("study.toml"))
+    let study = example_variant(dir, edit, "");
+    let toml = std::fs::read_to_string(study.join("study.toml"))
         .unwrap()
-        .replace("../../", &format!("{}/", repo().display()))
-        .replace("data/risposte-care-leavers.csv", "data.csv")
-        .replace(
-            "data/focus-groups",
-            &format!("{}/data/focus-groups", example.display()),
-        )
         .replace(
             "nonresponse = \"publish\"",
             &format!("nonresponse = \"publish\"\nmethod = \"{method}\""),
@@ -41,8 +27,8 @@ fn cell_key_study(dir: &Path, edit: impl Fn(&mut Vec<Vec<String>>), method: &str
         toml.contains("method = "),
         "the example has a [disclosure] table"
     );
-    std::fs::write(dir.join("study.toml"), toml).unwrap();
-    dir.to_path_buf()
+    std::fs::write(study.join("study.toml"), toml).unwrap();
+    study
 }
 
 /// Runs a study, returning its results and the bytes of results.json.

@@ -160,3 +160,27 @@ pub fn example_toml() -> String {
             ),
         )
 }
+
+/// A copy of the example study in `dir`, its data changed by `edit` (rows as the CSV's lines, header first),
+/// with `extra` appended to its study.toml.
+pub fn example_variant(dir: &Path, edit: impl Fn(&mut Vec<Vec<String>>), extra: &str) -> PathBuf {
+    let example = repo().join("examples/caring-prato-firenze");
+    let csv = std::fs::read_to_string(example.join("data/risposte-care-leavers.csv")).unwrap();
+    let mut rows: Vec<Vec<String>> = csv
+        .lines()
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect();
+    edit(&mut rows);
+    let text: Vec<String> = rows.iter().map(|r| r.join(";")).collect();
+    std::fs::write(dir.join("data.csv"), text.join("\n") + "\n").unwrap();
+    let toml = std::fs::read_to_string(example.join("study.toml"))
+        .unwrap()
+        .replace("../../", &format!("{}/", repo().display()))
+        .replace("data/risposte-care-leavers.csv", "data.csv")
+        .replace(
+            "data/focus-groups",
+            &format!("{}/data/focus-groups", example.display()),
+        );
+    std::fs::write(dir.join("study.toml"), format!("{toml}\n{extra}\n")).unwrap();
+    dir.to_path_buf()
+}
