@@ -1006,3 +1006,51 @@ fn cell_key_counts_stand_beside_no_exact_summary_of_the_same_answers() {
         );
     }
 }
+
+#[test]
+fn found_5_one_person_left_out_of_the_index_keeps_their_answers() {
+    // Every indicator counts a missing answer as not deprived, but NEET status, which leaves out
+    // whoever did not answer it; one young person in Prato did not. The profile tables still
+    // count their tutor, project and activity; the index does not.
+    let dir = tempfile::tempdir().unwrap();
+    let analyses = std::fs::read_to_string(repo().join("analyses/care-leavers-capabilities.toml"))
+        .unwrap()
+        .replace(
+            "[[analysis.dimensions.indicators]]\n",
+            "[[analysis.dimensions.indicators]]\nmissing = \"not_deprived\"\n",
+        )
+        .replace(
+            "missing = \"not_deprived\"\nid = \"neet\"",
+            "id = \"neet\"",
+        );
+    assert!(analyses.contains("[[analysis.dimensions.indicators]]\nid = \"neet\""));
+    std::fs::write(dir.path().join("capabilities.toml"), analyses).unwrap();
+    let study = variant(
+        dir.path(),
+        |rows| {
+            let col = |name: &str| rows[0].iter().position(|h| h.ends_with(name)).unwrap();
+            let (territory, activity) = (col("/territory"), col("/activity"));
+            let first = rows
+                .iter_mut()
+                .skip(1)
+                .find(|r| r[territory] == "Prato")
+                .unwrap();
+            first[activity] = String::new();
+        },
+        "",
+    );
+    let toml = std::fs::read_to_string(study.join("study.toml"))
+        .unwrap()
+        .replace(
+            &repo()
+                .join("analyses/care-leavers-capabilities.toml")
+                .display()
+                .to_string(),
+            &dir.path().join("capabilities.toml").display().to_string(),
+        );
+    std::fs::write(study.join("study.toml"), toml).unwrap();
+    let (found, r) = attack_study(&study);
+    let index = super::common::analysis_of_kind(&r, "capability");
+    assert_eq!(index["n_excluded"], 1, "one person left out");
+    assert!(found.is_empty(), "{found:#?}");
+}
