@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod counting;
 pub mod crosstab;
 pub mod descriptive;
+pub mod kruskal;
 pub mod mann_whitney;
 pub mod paired;
 #[cfg(test)]
@@ -24,6 +25,7 @@ pub use counting::{
 };
 pub use crosstab::{independence, Independence};
 pub use descriptive::{mean, mean_ci95, median, sd, Summary};
+pub use kruskal::{kruskal, DunnPair, Kruskal};
 pub use mann_whitney::{mann_whitney, MannWhitney};
 pub use paired::{mcnemar, wilcoxon, McNemar, Wilcoxon};
 pub use proportions::{wilson95, Proportion};

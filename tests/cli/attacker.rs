@@ -1019,10 +1019,7 @@ fn found_5_one_person_left_out_of_the_index_keeps_their_answers() {
             "[[analysis.dimensions.indicators]]\n",
             "[[analysis.dimensions.indicators]]\nmissing = \"not_deprived\"\n",
         )
-        .replace(
-            "missing = \"not_deprived\"\nid = \"neet\"",
-            "id = \"neet\"",
-        );
+        .replace("missing = \"not_deprived\"\nid = \"neet\"", "id = \"neet\"");
     assert!(analyses.contains("[[analysis.dimensions.indicators]]\nid = \"neet\""));
     std::fs::write(dir.path().join("capabilities.toml"), analyses).unwrap();
     let study = variant(
