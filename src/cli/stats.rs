@@ -84,6 +84,22 @@ pub enum Verb {
         #[arg(long, value_delimiter = ',')]
         groups: Option<Vec<String>>,
     },
+    /// Every group compared on a number at once (three territories, 17 regions): Kruskal–Wallis H
+    /// with ε², then Dunn's pairwise tests adjusted by Holm's method.
+    ///
+    /// JSON keys: groups ([{name, n, mean_rank, median}]), h, df, p, epsilon_squared, dunn
+    /// ([{groups: [a, b], z, p, p_adjusted}]; z of a's mean rank above b's), correction, dropped,
+    /// warnings, method.
+    Kruskal {
+        #[command(flatten)]
+        input: Input,
+        /// The numeric column to compare.
+        #[arg(long)]
+        var: String,
+        /// The column whose values form the groups (every value with a number is a group).
+        #[arg(long)]
+        by: String,
+    },
     /// A cross-table with proportions within rows (Wilson 95% intervals), Pearson's χ² (and
     /// Yates' correction for 2×2), Cramér's V, and Fisher's exact test for 2×2.
     ///
@@ -253,6 +269,11 @@ pub fn execute(args: Args) -> Result<i32> {
             let r = compare::table::compare(&t, &var, &by, groups.as_deref())?;
             emit(input.json, &r, || compare_lines(&r))
         }
+        Verb::Kruskal { input, var, by } => {
+            let t = read(&input)?;
+            let r = compare::table::kruskal(&t, &var, &by)?;
+            emit(input.json, &r, || kruskal_lines(&r))
+        }
         Verb::Crosstab { input, row, col } => {
             let t = read(&input)?;
             let r = crosstab::table::crosstab(&t, &row, &col)?;
@@ -413,6 +434,45 @@ fn alpha_lines(r: &scales::table::AlphaReport) -> Vec<String> {
             format!("{}{mark}", i.item),
             opt(i.r_drop),
             opt(i.alpha_if_dropped)
+        ));
+    }
+    l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+fn kruskal_lines(r: &compare::table::KruskalReport) -> Vec<String> {
+    let mut l = vec![
+        format!("{} by {}", r.var, r.by),
+        format!(
+            "  {:<20} {:>5} {:>10} {:>8}",
+            "group", "n", "mean rank", "median"
+        ),
+    ];
+    for g in &r.groups {
+        l.push(format!(
+            "  {:<20} {:>5} {:>10} {:>8}",
+            g.name,
+            g.n,
+            num(g.mean_rank),
+            opt(g.median)
+        ));
+    }
+    l.push(format!(
+        "Kruskal–Wallis H = {}, df = {}, p = {}, ε² = {}",
+        num(r.h),
+        r.df,
+        pval(r.p),
+        num(r.epsilon_squared)
+    ));
+    l.push("Dunn's pairs (Holm):".into());
+    for d in &r.dunn {
+        l.push(format!(
+            "  {} – {}: z = {}, p = {}, adjusted p = {}",
+            d.groups[0],
+            d.groups[1],
+            num(d.z),
+            pval(d.p),
+            pval(d.p_adjusted)
         ));
     }
     l.extend(footer(&r.dropped, &r.warnings, r.method));

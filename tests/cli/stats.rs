@@ -520,3 +520,58 @@ fn every_verb_says_what_it_computes() {
         );
     }
 }
+
+#[test]
+fn kruskal_matches_scipy_and_scikit_posthocs() {
+    // Three territories with ties. scipy 1.17.1: stats.kruskal(a, b, c) → H 8.546425345205842,
+    // p 0.013936936339299965; scikit-posthocs 0.17.1: posthoc_dunn(df, val_col='v',
+    // group_col='g', p_adjust='holm') → a–b 0.17250901609277358, a–c 0.22852898786055342,
+    // b–c 0.01046086633468037 (unadjusted 0.08625450804638679, 0.22852898786055342,
+    // 0.003486955444893456). Groups are sorted by name: Arezzo (a), Lucca (b), Siena (c).
+    let dir = tempfile::tempdir().unwrap();
+    let groups = [
+        ("Arezzo", &[2, 3, 3, 4, 5, 1, 2][..]),
+        ("Lucca", &[3, 4, 4, 5, 5, 4][..]),
+        ("Siena", &[1, 1, 2, 2, 3, 2, 1, 4][..]),
+    ];
+    let mut csv = String::from("territorio;punteggio\n");
+    for (name, values) in groups {
+        for v in values {
+            csv.push_str(&format!("{name};{v}\n"));
+        }
+    }
+    csv.push_str("Siena;\n");
+    let file = dir.path().join("k.csv");
+    std::fs::write(&file, csv).unwrap();
+    let r = json(&[
+        "kruskal",
+        file.to_str().unwrap(),
+        "--var",
+        "punteggio",
+        "--by",
+        "territorio",
+    ]);
+    close(&r["h"], 8.546425345205842);
+    close(&r["p"], 0.013936936339299965);
+    assert_eq!(r["df"], 2);
+    assert_eq!(r["groups"][1]["name"], "Lucca");
+    assert_eq!(r["groups"][2]["n"], 8);
+    let holm = [
+        0.17250901609277358,
+        0.22852898786055342,
+        0.01046086633468037,
+    ];
+    for (d, expected) in r["dunn"].as_array().unwrap().iter().zip(holm) {
+        let p = d["p_adjusted"].as_f64().unwrap();
+        assert!((p - expected).abs() <= 1e-9 * expected, "{d}");
+    }
+    assert_eq!(r["dunn"][2]["groups"][0], "Lucca");
+    assert_eq!(
+        r["dropped"][0]["rows"], 1,
+        "the empty value is dropped and counted"
+    );
+    assert!(r["method"]
+        .as_str()
+        .unwrap()
+        .contains("scipy.stats.kruskal"));
+}
