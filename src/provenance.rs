@@ -68,6 +68,9 @@ pub fn of(
         }
         Ok(())
     };
+    for g in &study.geography_files {
+        add("geography", g)?;
+    }
     for s in &study.sources {
         add("data", &s.path)?;
         add("instrument", &s.instrument)?;

@@ -155,12 +155,103 @@ struct TerritoryFile {
     code: Option<String>,
 }
 
-/// `[geography]`: the levels of the territories, from the top down.
+/// `[geography]`: the levels of the territories, from the top down, and files of territories.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GeographyFile {
     #[serde(default)]
     levels: Option<Spanned<Vec<String>>>,
+    #[serde(default)]
+    files: Vec<UnitsFile>,
+}
+
+/// `[[geography.files]]`: the territories of one level from a CSV file (such as the shipped
+/// `instruments/italy-regions.csv`, or a study's ambiti): a `name` column, and optionally `code`,
+/// `aliases` (separated by `|`), `name_en` and `nuts2` (read as aliases too), and the column
+/// naming each territory's parent one level up (its name or code).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitsFile {
+    path: Spanned<String>,
+    level: Spanned<String>,
+    #[serde(default)]
+    parent_column: Option<Spanned<String>>,
+    /// Only these territories of the file (names, codes or aliases), e.g. the regions taking part.
+    #[serde(default)]
+    only: Option<Spanned<Vec<String>>>,
+}
+
+/// A territory read from a `[[geography.files]]` file.
+struct UnitRow {
+    name: String,
+    aliases: Vec<String>,
+    parent: Option<String>,
+    code: Option<String>,
+}
+
+/// Reads the territories of a `[[geography.files]]` CSV (comma-separated, UTF-8, a header row).
+/// A refusal names the file and row.
+fn read_units(path: &Path, shown: &str, parent_column: Option<&str>) -> Result<Vec<UnitRow>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let bad = |row: usize, message: String| Error::Usage(format!("{shown}, row {row}: {message}"));
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(1, format!("cannot be read as CSV ({e})")))?
+        .iter()
+        .map(|h| crate::text::clean(h.trim()).into_owned())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let name_col = col("name").ok_or_else(|| {
+        bad(
+            1,
+            format!("no `name` column (columns: {})", headers.join(", ")),
+        )
+    })?;
+    let parent_col = match parent_column {
+        Some(p) => Some(col(p).ok_or_else(|| {
+            bad(
+                1,
+                format!(
+                    "no `{p}` column (the parent_column; columns: {})",
+                    headers.join(", ")
+                ),
+            )
+        })?),
+        None => None,
+    };
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2;
+        let record = record.map_err(|e| bad(row, format!("cannot be read as CSV ({e})")))?;
+        let cell = |j: Option<usize>| {
+            j.and_then(|j| record.get(j))
+                .map(|v| crate::text::clean(v.trim()).into_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let Some(name) = cell(Some(name_col)) else {
+            return Err(bad(row, "a territory needs a name".into()));
+        };
+        let mut aliases: Vec<String> = cell(col("aliases"))
+            .map(|a| {
+                a.split('|')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        aliases.extend(cell(col("name_en")));
+        aliases.extend(cell(col("nuts2")));
+        out.push(UnitRow {
+            name,
+            aliases,
+            parent: cell(parent_col),
+            code: cell(col("code")),
+        });
+    }
+    Ok(out)
 }
 
 /// One `[[waves]]`: a round of data collection.
@@ -309,6 +400,8 @@ pub struct Study {
     /// The territories (Prato, Firenze, a region, an ambito) as a hierarchy of levels, with every
     /// spelling that means one.
     pub geography: crate::geography::Geography,
+    /// The files territories were read from (`[[geography.files]]`): inputs of the run.
+    pub geography_files: Vec<PathBuf>,
     /// The waves of data collection, in order (none for a study of one round).
     pub waves: Vec<Wave>,
     /// Every wave's id and labels, folded, and the wave they mean.
@@ -407,6 +500,51 @@ impl Study {
             None => parsed.languages[0].clone(),
         };
 
+        // Territories from files, each with the place in study.toml of the file that gave it.
+        let mut from_files: Vec<(UnitRow, &UnitsFile)> = Vec::new();
+        let mut geography_files = Vec::new();
+        for f in &parsed.geography.files {
+            let path = existing(&f.path, "the territories file")?;
+            let shown = shown_in(&dir, &path);
+            let rows = read_units(
+                &path,
+                &shown,
+                f.parent_column.as_ref().map(|p| p.get_ref().as_str()),
+            )?;
+            let wanted = f.only.as_ref().map(|o| {
+                o.get_ref()
+                    .iter()
+                    .map(|x| crate::text::fold(x))
+                    .collect::<Vec<_>>()
+            });
+            let mut found = vec![false; wanted.as_ref().map_or(0, Vec::len)];
+            for row in rows {
+                if let Some(w) = &wanted {
+                    let spellings: Vec<String> = std::iter::once(&row.name)
+                        .chain(&row.aliases)
+                        .chain(&row.code)
+                        .map(|x| crate::text::fold(x))
+                        .collect();
+                    let hits: Vec<usize> = (0..w.len())
+                        .filter(|&k| spellings.contains(&w[k]))
+                        .collect();
+                    if hits.is_empty() {
+                        continue;
+                    }
+                    for k in hits {
+                        found[k] = true;
+                    }
+                }
+                from_files.push((row, f));
+            }
+            if let (Some(only), Some(k)) = (&f.only, found.iter().position(|x| !x)) {
+                return Err(at(
+                    only.span().start,
+                    format!("'{}' is not a territory of {shown}", only.get_ref()[k]),
+                ));
+            }
+            geography_files.push(path);
+        }
         let written: Vec<crate::geography::Written> = parsed
             .territories
             .iter()
@@ -417,6 +555,13 @@ impl Study {
                 parent: t.parent.as_ref().map(|p| p.get_ref().as_str()),
                 code: t.code.as_deref(),
             })
+            .chain(from_files.iter().map(|(row, f)| crate::geography::Written {
+                name: &row.name,
+                aliases: &row.aliases,
+                level: Some(f.level.get_ref().as_str()),
+                parent: row.parent.as_deref(),
+                code: row.code.as_deref(),
+            }))
             .collect();
         let levels = &parsed.geography.levels;
         let geography = crate::geography::Geography::build(
@@ -425,6 +570,22 @@ impl Study {
         )
         .map_err(|(i, key, message)| {
             use crate::geography::Key;
+            let written_here = parsed.territories.len();
+            if let Some(i) = i.filter(|&i| i >= written_here) {
+                let (row, f) = &from_files[i - written_here];
+                let start = match key {
+                    Key::Parent => f
+                        .parent_column
+                        .as_ref()
+                        .map_or(f.path.span().start, |p| p.span().start),
+                    Key::Level => f.level.span().start,
+                    Key::Name => f.path.span().start,
+                };
+                return at(
+                    start,
+                    format!("{} (the territory '{}' of that file)", message, row.name),
+                );
+            }
             let start = match i.map(|i| &parsed.territories[i]) {
                 None => levels.as_ref().map_or(0, |l| l.span().start),
                 Some(t) => {
@@ -726,6 +887,7 @@ impl Study {
             languages: parsed.languages,
             default_language,
             geography,
+            geography_files,
             waves,
             wave_spellings,
             sources,

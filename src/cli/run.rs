@@ -115,6 +115,7 @@ pub(crate) fn inputs_of(study: &Study) -> Vec<PathBuf> {
         inputs.extend(s.metadata.iter().chain(&s.codebook).cloned());
     }
     inputs.extend(study.analyses.iter().cloned());
+    inputs.extend(study.geography_files.iter().cloned());
     inputs.extend(study.key_file.iter().cloned());
     inputs
 }

@@ -447,3 +447,108 @@ fn the_files_of_one_source_must_each_name_their_own_wave_and_questionnaire() {
         );
     }
 }
+
+/// A study whose regions come from the shipped `instruments/italy-regions.csv` and whose ambiti
+/// come from a CSV of its own, each naming its region by code, English name or Italian name.
+fn regions_from_files(dir: &std::path::Path, only: &str) -> std::path::PathBuf {
+    let regions = crate::common::repo().join("instruments/italy-regions.csv");
+    std::fs::write(
+        dir.join("ambiti.csv"),
+        "name,code,region\nPrato,AT-PO,09\nFirenze,AT-FI,Tuscany\nRoma,AT-RM,Lazio\n",
+    )
+    .unwrap();
+    let mut csv = String::from("respondent_id;territory;age;care_setting;edu_1;edu_2;edu_3\n");
+    for i in 0..30 {
+        let t = ["Prato", "Firenze", "Roma"][i % 3];
+        csv.push_str(&format!("R{i};{t};19;affido;{};3;3\n", 1 + i % 5));
+    }
+    std::fs::write(dir.join("data.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("analyses.toml"),
+        "[[analysis]]\nid = \"by-region\"\nkind = \"likert\"\nby = \"region\"\nitems = [\"edu_1\"]\n",
+    )
+    .unwrap();
+    let toml = format!(
+        r#"title = "Monitoraggio"
+languages = ["it", "en"]
+analyses = ["analyses.toml"]
+
+[geography]
+levels = ["region", "ambito"]
+
+[[geography.files]]
+path = "{regions}"
+level = "region"
+only = {only}
+
+[[geography.files]]
+path = "ambiti.csv"
+level = "ambito"
+parent_column = "region"
+
+[[sources]]
+path = "data.csv"
+instrument = "{instrument}"
+id_column = "respondent_id"
+territory_column = "territory"
+"#,
+        regions = regions.display(),
+        instrument = instrument().display(),
+    );
+    std::fs::write(dir.join("study.toml"), toml).unwrap();
+    dir.to_path_buf()
+}
+
+#[test]
+fn regions_from_the_shipped_file_and_ambiti_from_the_study() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = regions_from_files(dir.path(), r#"["Toscana", "12"]"#);
+    let r = run_study(&study, &dir.path().join("out"), false);
+    let likert = crate::common::analysis_of_kind(&r, "likert");
+    assert_eq!(likert["groups"], serde_json::json!(["Toscana", "Lazio"]));
+    let sizes: Vec<u64> = likert["items"][0]["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["size"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        sizes,
+        vec![20, 10],
+        "Prato and Firenze in Toscana, Roma in Lazio"
+    );
+    // The regions file is an input: its fingerprint is in the provenance, by its name alone.
+    let inputs = r["provenance"]["inputs"].to_string();
+    assert!(inputs.contains("italy-regions.csv"), "{inputs}");
+}
+
+#[test]
+fn a_region_the_file_does_not_have_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = regions_from_files(dir.path(), r#"["Toscana", "Atlantide"]"#);
+    let (code, out, err) = check(&study);
+    let text = format!("{out}{err}");
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("'Atlantide' is not a territory of") && text.contains("line 11"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_shipped_regions_file_has_every_region_and_both_autonomous_provinces() {
+    let text = std::fs::read_to_string(crate::common::repo().join("instruments/italy-regions.csv"))
+        .unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 22);
+    let regions = rows.iter().filter(|r| r[4] == "regione").count();
+    assert_eq!(regions, 20);
+    // ISTAT codes 01–22, each once; NUTS-2 codes where the unit is a NUTS-2 region.
+    let codes: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(codes.len(), 22);
+    assert_eq!(rows.iter().filter(|r| !r[1].is_empty()).count(), 21);
+}
