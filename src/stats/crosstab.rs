@@ -37,6 +37,10 @@ pub struct Independence {
     pub min_expected: f64,
     /// How many cells expect fewer than 5: χ² is unreliable when more than a fifth do.
     pub cells_expected_below_5: usize,
+    /// Haberman's adjusted residual of each cell, (O − E) / √(E (1 − row/n)(1 − col/n)): about
+    /// standard normal under independence, so beyond ±1.96 a cell departs from it (as statsmodels'
+    /// `Table.standardized_resids`). Which groups differ, when a table has many (17 regions).
+    pub adjusted_residuals: Vec<Vec<f64>>,
 }
 
 fn chi2_p(statistic: f64, df: usize) -> Option<f64> {
@@ -77,6 +81,19 @@ pub fn independence(counts: &[Vec<f64>]) -> Option<Independence> {
             yates += d * d / e;
         }
     }
+    let adjusted_residuals = counts
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(j, &o)| {
+                    let e = rows[i] * cols[j] / n;
+                    (o - e) / (e * (1.0 - rows[i] / n) * (1.0 - cols[j] / n)).sqrt()
+                })
+                .collect()
+        })
+        .collect();
     let two_by_two = r == 2 && c == 2;
     Some(Independence {
         n,
@@ -99,6 +116,7 @@ pub fn independence(counts: &[Vec<f64>]) -> Option<Independence> {
             .then(|| fisher([counts[0][0], counts[0][1], counts[1][0], counts[1][1]])),
         min_expected,
         cells_expected_below_5: below5,
+        adjusted_residuals,
     })
 }
 
@@ -129,6 +147,28 @@ mod tests {
 
     fn close(a: f64, b: f64) {
         assert!((a - b).abs() <= 1e-9 * b.abs().max(1e-300), "{a} vs {b}");
+    }
+
+    #[test]
+    fn adjusted_residuals_match_statsmodels() {
+        // statsmodels 0.15.0: sm.stats.Table(np.array([[12, 5, 9], [7, 14, 3], [4, 6, 11]]))
+        // .standardized_resids
+        let t = independence(&[
+            vec![12.0, 5.0, 9.0],
+            vec![7.0, 14.0, 3.0],
+            vec![4.0, 6.0, 11.0],
+        ])
+        .unwrap();
+        let expected = [
+            [1.8831522063104185, -2.142936683416976, 0.3039733876327839],
+            [-0.415291246669224, 2.9148883614520558, -2.559704229470307],
+            [-1.5574103786884983, -0.7591381186778947, 2.332202476629009],
+        ];
+        for (row, want) in t.adjusted_residuals.iter().zip(expected) {
+            for (a, b) in row.iter().zip(want) {
+                assert!((a - b).abs() < 1e-12, "{a} != {b}");
+            }
+        }
     }
 
     #[test]
