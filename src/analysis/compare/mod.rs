@@ -74,6 +74,8 @@ impl TwoGroups {
 #[derive(Debug, Clone, Serialize)]
 pub struct Skipped {
     pub variable: String,
+    /// The question's or scale's labels, as the report names it.
+    pub labels: Labels,
     pub reason: String,
     /// For a comparison withheld to protect respondents, which rule withheld it
     /// (`hidden_elsewhere`, `rare_answer`, `few_answers`): the report says it once, in the
@@ -133,6 +135,7 @@ pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: 
         return;
     }
     result.skipped.extend(withheld.into_iter().map(|t| Skipped {
+        labels: t.labels,
         variable: t.variable,
         reason: HIDDEN_ELSEWHERE.into(),
         protected: Some("hidden_elsewhere"),
@@ -277,6 +280,7 @@ pub(super) fn run(
         result.skipped = vars
             .into_iter()
             .map(|(variable, ..)| Skipped {
+                labels: labels_of(dataset, &variable),
                 variable,
                 reason: reason.clone(),
                 protected: None,
@@ -299,6 +303,7 @@ pub(super) fn run(
             let shown = groups.answered_shown(&answered, study.min_cell);
             if !(shown.groups[pair[0]] && shown.groups[pair[1]]) {
                 result.skipped.push(Skipped {
+                    labels: labels_of(dataset, &name),
                     variable: name,
                     reason: format!(
                         "the number of answers would show how few in a group left it unanswered (missing answers are protected, fewer than {}): not compared",
@@ -312,6 +317,7 @@ pub(super) fn run(
         let fewest = summary_min(study.min_cell);
         if (x.len().min(y.len()) as u64) < fewest {
             result.skipped.push(Skipped {
+                labels: labels_of(dataset, &name),
                 variable: name,
                 reason: format!(
                     "a group has fewer than {fewest} answers: their mean, SD and median would show how many gave each answer; not compared, to protect respondents"
@@ -322,6 +328,7 @@ pub(super) fn run(
         }
         if kind == "item" && rare_answer(dataset, &name, [x, y], study.min_cell) {
             result.skipped.push(Skipped {
+                labels: labels_of(dataset, &name),
                 variable: name,
                 reason: format!(
                     "in a group, an answer was given by fewer than {}: the number of answers, the mean and the SD would show how many; not compared, to protect respondents",
@@ -355,6 +362,7 @@ pub(super) fn run(
                 })
             }
             None => result.skipped.push(Skipped {
+                labels: labels_of(dataset, &name),
                 variable: name,
                 reason: if x.is_empty() || y.is_empty() {
                     "a group has no answers".into()
