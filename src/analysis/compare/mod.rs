@@ -106,11 +106,15 @@ fn rare_answer(dataset: &Dataset, item: &str, groups: [&[f64]; 2], min_cell: u64
         return false;
     };
     let scores: Vec<f64> = list.choices.iter().filter_map(|c| list.score(&c.name)).collect();
+    // One pass over each group's answers, counting them by choice.
     groups.iter().any(|values| {
-        scores
-            .iter()
-            .map(|s| values.iter().filter(|v| *v == s).count() as u64)
-            .any(|n| n > 0 && n < min_cell)
+        let mut counts = vec![0u64; scores.len()];
+        for v in values.iter() {
+            if let Some(c) = scores.iter().position(|s| s == v) {
+                counts[c] += 1;
+            }
+        }
+        counts.iter().any(|&n| n > 0 && n < min_cell)
     })
 }
 
