@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::common::{example_variant as variant, repo, run_study};
+use super::common::{example_variant as variant, replace_in_study, repo, run_study, territory_of};
 
 const TOL: f64 = 1e-6;
 
@@ -673,24 +673,6 @@ fn attack(results: &Value, truth: Option<&Value>) -> Vec<String> {
     found
 }
 
-/// Moves the first `n` Firenze respondents to a territory of their own.
-fn territory_of(n: usize) -> impl Fn(&mut Vec<Vec<String>>) {
-    move |rows| {
-        let col = rows[0]
-            .iter()
-            .position(|h| h.ends_with("/territory"))
-            .unwrap();
-        for r in rows
-            .iter_mut()
-            .skip(1)
-            .filter(|r| r[col] == "Firenze")
-            .take(n)
-        {
-            r[col] = "Empoli".into();
-        }
-    }
-}
-
 const EMPOLI: &str = "[[territories]]\nname = \"Empoli\"\n";
 
 /// What the attacker gives back from a study's run, and its published results.
@@ -770,10 +752,11 @@ fn found_3_a_territory_of_three_is_not_given_back_by_the_total() {
 fn found_6_protected_nonresponse_stays_protected() {
     let dir = tempfile::tempdir().unwrap();
     let study = variant(dir.path(), |_| {}, "");
-    let toml = std::fs::read_to_string(study.join("study.toml"))
-        .unwrap()
-        .replace("nonresponse = \"publish\"", "nonresponse = \"protect\"");
-    std::fs::write(study.join("study.toml"), toml).unwrap();
+    replace_in_study(
+        &study,
+        "nonresponse = \"publish\"",
+        "nonresponse = \"protect\"",
+    );
     let (found, r) = attack_study(&study);
     assert_eq!(r["nonresponse"], "protect");
     assert!(found.is_empty(), "{found:#?}");
@@ -819,6 +802,16 @@ fn attack_weights(likert: &Value, weights: [f64; 2]) -> Vec<(String, usize, u64)
     found
 }
 
+/// The item named `name` of a Likert result.
+fn item_of<'a>(likert: &'a Value, name: &str) -> &'a Value {
+    likert["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["item"] == name)
+        .unwrap()
+}
+
 #[test]
 fn found_4_weights_constant_within_territory_give_back_nothing() {
     let weights = [1.5, 0.5];
@@ -838,13 +831,11 @@ fn found_4_weights_constant_within_territory_give_back_nothing() {
         },
         "",
     );
-    let toml = std::fs::read_to_string(study.join("study.toml"))
-        .unwrap()
-        .replace(
-            "territory_column = \"territory\"",
-            "territory_column = \"territory\"\nweight_column = \"peso\"",
-        );
-    std::fs::write(study.join("study.toml"), toml).unwrap();
+    replace_in_study(
+        &study,
+        "territory_column = \"territory\"",
+        "territory_column = \"territory\"\nweight_column = \"peso\"",
+    );
     let public = run_study(&study, &dir.path().join("out"), false);
     let truth = run_study(&study, &dir.path().join("internal"), true);
     // The attacker works: on the research team's unsuppressed numbers it finds Prato's true count
@@ -853,24 +844,14 @@ fn found_4_weights_constant_within_territory_give_back_nothing() {
     let recovered = attack_weights(true_likert, weights);
     assert!(recovered.len() > 100, "{}", recovered.len());
     for (item, i, c) in &recovered {
-        let row = true_likert["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["item"] == item.as_str())
-            .unwrap();
+        let row = item_of(true_likert, item);
         assert_eq!(row["groups"][0]["counts"][*i].as_u64(), Some(*c), "{item}");
     }
     // On what is published, nothing hidden comes back.
     let likert = super::common::analysis_of_kind(&public, "likert");
     let mut leaks = Vec::new();
     for (item, i, c) in attack_weights(likert, weights) {
-        let row = likert["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["item"] == item.as_str())
-            .unwrap();
+        let row = item_of(likert, &item);
         if row["groups"][0]["counts"][i].is_null() {
             leaks.push(format!("{item}: Prato answer {} = {c}", i + 1));
         }
@@ -972,13 +953,11 @@ fn cell_key_counts_stand_beside_no_exact_summary_of_the_same_answers() {
     // cell-key method an item of a Likert table is not compared, and the table shows no mean.
     let dir = tempfile::tempdir().unwrap();
     let study = variant(dir.path(), |_| {}, "");
-    let toml = std::fs::read_to_string(study.join("study.toml"))
-        .unwrap()
-        .replace(
-            "nonresponse = \"publish\"",
-            "nonresponse = \"publish\"\nmethod = \"cell-key\"",
-        );
-    std::fs::write(study.join("study.toml"), toml).unwrap();
+    replace_in_study(
+        &study,
+        "nonresponse = \"publish\"",
+        "nonresponse = \"publish\"\nmethod = \"cell-key\"",
+    );
     let r = run_study(&study, &dir.path().join("out"), false);
     assert_eq!(r["disclosure_method"], "cell-key");
     let likert = super::common::analysis_of_kind(&r, "likert");
@@ -1036,16 +1015,14 @@ fn found_5_one_person_left_out_of_the_index_keeps_their_answers() {
         },
         "",
     );
-    let toml = std::fs::read_to_string(study.join("study.toml"))
-        .unwrap()
-        .replace(
-            &repo()
-                .join("analyses/care-leavers-capabilities.toml")
-                .display()
-                .to_string(),
-            &dir.path().join("capabilities.toml").display().to_string(),
-        );
-    std::fs::write(study.join("study.toml"), toml).unwrap();
+    replace_in_study(
+        &study,
+        &repo()
+            .join("analyses/care-leavers-capabilities.toml")
+            .display()
+            .to_string(),
+        &dir.path().join("capabilities.toml").display().to_string(),
+    );
     let (found, r) = attack_study(&study);
     let index = super::common::analysis_of_kind(&r, "capability");
     assert_eq!(index["n_excluded"], 1, "one person left out");

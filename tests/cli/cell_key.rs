@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::common::{check, example_variant, run_study};
+use crate::common::{
+    check, count_tables, example_variant, replace_in_study, run_study, territory_of,
+};
 
 /// js of the default perturbation table: no count from 1 to js is published.
 const JS: u64 = 2;
@@ -17,17 +19,12 @@ const JS: u64 = 2;
 /// the cell-key method set in its `[disclosure]` table (`method`: the value written).
 fn cell_key_study(dir: &Path, edit: impl Fn(&mut Vec<Vec<String>>), method: &str) -> PathBuf {
     let study = example_variant(dir, edit, "");
-    let toml = std::fs::read_to_string(study.join("study.toml"))
-        .unwrap()
-        .replace(
-            "nonresponse = \"publish\"",
-            &format!("nonresponse = \"publish\"\nmethod = \"{method}\""),
-        );
-    assert!(
-        toml.contains("method = "),
-        "the example has a [disclosure] table"
+    // The example has a [disclosure] table: the method goes in it.
+    replace_in_study(
+        &study,
+        "nonresponse = \"publish\"",
+        &format!("nonresponse = \"publish\"\nmethod = \"{method}\""),
     );
-    std::fs::write(study.join("study.toml"), toml).unwrap();
     study
 }
 
@@ -38,58 +35,9 @@ fn run(study: &Path) -> (Value, Vec<u8>) {
     (r, std::fs::read(out.join("results.json")).unwrap())
 }
 
-/// Every count of the count tables (territories, Likert distributions, cross-tables), keyed by
-/// where it is published.
+/// Every count of the count tables, keyed by where it is published.
 fn counts(r: &Value) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
-    let mut push = |at: String, v: &Value| {
-        if let Some(n) = v.as_u64() {
-            out.insert(at, n);
-        }
-    };
-    for s in r["sources"].as_array().unwrap() {
-        for g in s["territories"].as_array().unwrap() {
-            push(format!("territory {}", g["group"]), &g["n"]);
-        }
-    }
-    for a in r["analyses"].as_array().unwrap() {
-        let id = a["id"].as_str().unwrap();
-        for item in a["items"].as_array().into_iter().flatten() {
-            let rows = item["groups"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .chain([&item["total"]]);
-            for g in rows {
-                let at = format!("{id} {} {}", item["item"], g["group"]);
-                for (c, v) in g["counts"].as_array().unwrap().iter().enumerate() {
-                    push(format!("{at} category {c}"), v);
-                }
-                push(format!("{at} missing"), &g["missing"]);
-                push(format!("{at} n"), &g["n"]);
-                push(format!("{at} size"), &g["size"]);
-            }
-        }
-        for t in a["tables"].as_array().into_iter().flatten() {
-            let at = format!("{id} {}", t["variable"]);
-            let groups = a["groups"].as_array().unwrap();
-            for (i, row) in t["cells"].as_array().unwrap().iter().enumerate() {
-                for (j, c) in row.as_array().unwrap().iter().enumerate() {
-                    push(
-                        format!("{at} {} {}", t["categories"][i], groups[j]),
-                        &c["count"],
-                    );
-                }
-            }
-            for (j, c) in t["no_answer"].as_array().into_iter().flatten().enumerate() {
-                push(format!("{at} no answer {}", groups[j]), &c["count"]);
-            }
-            for (j, n) in t["n"].as_array().unwrap().iter().enumerate() {
-                push(format!("{at} n {}", groups[j]), n);
-            }
-        }
-    }
-    out
+    count_tables(r).into_iter().collect()
 }
 
 /// The group sizes published for `group` in every count table: territory list, Likert items,
@@ -206,24 +154,7 @@ fn another_grouping_leaves_the_other_cells_as_they_were() {
     // everyone column hold the same respondents as before, and so the same counts.
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (before, _) = run(&cell_key_study(a.path(), |_| {}, "cell-key"));
-    let split = cell_key_study(
-        b.path(),
-        |rows| {
-            let col = rows[0]
-                .iter()
-                .position(|h| h.ends_with("/territory"))
-                .unwrap();
-            for r in rows
-                .iter_mut()
-                .skip(1)
-                .filter(|r| r[col] == "Firenze")
-                .take(10)
-            {
-                r[col] = "Empoli".into();
-            }
-        },
-        "cell-key",
-    );
+    let split = cell_key_study(b.path(), territory_of(10), "cell-key");
     crate::common::append_to_study(&split, "[[territories]]\nname = \"Empoli\"\n");
     let (after, _) = run(&split);
     let (before, after) = (counts(&before), counts(&after));

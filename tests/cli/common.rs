@@ -93,6 +93,13 @@ pub fn analysis_of_kind<'a>(results: &'a serde_json::Value, kind: &str) -> &'a s
         .unwrap_or_else(|| panic!("no {kind} analysis"))
 }
 
+/// Replaces `from` (which must be there) with `to` in a study's study.toml.
+pub fn replace_in_study(study: &Path, from: &str, to: &str) {
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    assert!(toml.contains(from), "study.toml has no {from:?}");
+    std::fs::write(study.join("study.toml"), toml.replace(from, to)).unwrap();
+}
+
 /// Appends `text` to a study's study.toml.
 pub fn append_to_study(study: &Path, text: &str) {
     let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
@@ -183,4 +190,77 @@ pub fn example_variant(dir: &Path, edit: impl Fn(&mut Vec<Vec<String>>), extra: 
         );
     std::fs::write(dir.join("study.toml"), format!("{toml}\n{extra}\n")).unwrap();
     dir.to_path_buf()
+}
+
+/// Every count of the count tables in results.json (territories, Likert distributions,
+/// cross-tables), each with where it is published (no two alike). Counts of missing answers end
+/// in ` missing` (Likert) or hold ` no answer ` (cross-tables).
+pub fn count_tables(r: &serde_json::Value) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut push = |at: String, v: &serde_json::Value| {
+        if let Some(n) = v.as_u64() {
+            out.push((at, n));
+        }
+    };
+    for s in r["sources"].as_array().unwrap() {
+        for g in s["territories"].as_array().unwrap() {
+            push(format!("territory {}", g["group"]), &g["n"]);
+        }
+    }
+    for a in r["analyses"].as_array().unwrap() {
+        let id = a["id"].as_str().unwrap();
+        for item in a["items"].as_array().into_iter().flatten() {
+            let rows = item["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .chain([&item["total"]]);
+            for g in rows {
+                let at = format!("{id} {} {}", item["item"], g["group"]);
+                for (c, v) in g["counts"].as_array().unwrap().iter().enumerate() {
+                    push(format!("{at} category {c}"), v);
+                }
+                push(format!("{at} missing"), &g["missing"]);
+                push(format!("{at} n"), &g["n"]);
+                push(format!("{at} size"), &g["size"]);
+            }
+        }
+        for t in a["tables"].as_array().into_iter().flatten() {
+            let at = format!("{id} {}", t["variable"]);
+            let groups = a["groups"].as_array().unwrap();
+            for (i, row) in t["cells"].as_array().unwrap().iter().enumerate() {
+                for (j, c) in row.as_array().unwrap().iter().enumerate() {
+                    push(
+                        format!("{at} {} {}", t["categories"][i], groups[j]),
+                        &c["count"],
+                    );
+                }
+            }
+            for (j, c) in t["no_answer"].as_array().into_iter().flatten().enumerate() {
+                push(format!("{at} no answer {}", groups[j]), &c["count"]);
+            }
+            for (j, n) in t["n"].as_array().unwrap().iter().enumerate() {
+                push(format!("{at} n {}", groups[j]), n);
+            }
+        }
+    }
+    out
+}
+
+/// Moves the first `n` Firenze respondents of the example to a territory of their own, Empoli.
+pub fn territory_of(n: usize) -> impl Fn(&mut Vec<Vec<String>>) {
+    move |rows| {
+        let col = rows[0]
+            .iter()
+            .position(|h| h.ends_with("/territory"))
+            .unwrap();
+        for r in rows
+            .iter_mut()
+            .skip(1)
+            .filter(|r| r[col] == "Firenze")
+            .take(n)
+        {
+            r[col] = "Empoli".into();
+        }
+    }
 }

@@ -4,60 +4,27 @@
 use serde_json::Value;
 
 use crate::common::{
-    analysis_of_kind, append_to_study, capakit, check, csv_study, repo, run_study, study, HEADER,
+    analysis_of_kind, append_to_study, capakit, check, count_tables, csv_study, repo, run_study,
+    study, HEADER,
 };
 
 /// Every count of a protected table in results.json, with where it is; with `nonresponse`, the
 /// counts of missing answers too (published as they are unless the study protects them).
 fn published_counts(r: &Value, nonresponse: bool) -> Vec<(String, u64)> {
     let mut out = Vec::new();
+    for (at, n) in count_tables(r) {
+        let missing = at.ends_with(" missing") || at.contains(" no answer ");
+        if nonresponse || !missing {
+            out.push((at, n));
+        }
+    }
     let mut push = |at: String, v: &Value| {
         if let Some(n) = v.as_u64() {
             out.push((at, n));
         }
     };
-    for s in r["sources"].as_array().unwrap() {
-        for g in s["territories"].as_array().unwrap() {
-            push(format!("territory {}", g["group"]), &g["n"]);
-        }
-    }
     for a in r["analyses"].as_array().unwrap() {
         let id = a["id"].as_str().unwrap();
-        for item in a["items"].as_array().into_iter().flatten() {
-            let rows = item["groups"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .chain([&item["total"]]);
-            for g in rows {
-                let at = format!("{id} {} {}", item["item"], g["group"]);
-                for c in g["counts"].as_array().unwrap() {
-                    push(at.clone(), c);
-                }
-                if nonresponse {
-                    push(format!("{at} missing"), &g["missing"]);
-                }
-                push(format!("{at} n"), &g["n"]);
-                push(format!("{at} size"), &g["size"]);
-            }
-        }
-        for t in a["tables"].as_array().into_iter().flatten() {
-            let at = format!("{id} {}", t["variable"]);
-            let no_answer = [t["no_answer"].clone()];
-            let rows = t["cells"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .chain(no_answer.iter().filter(|v| !v.is_null() && nonresponse));
-            for row in rows {
-                for c in row.as_array().unwrap() {
-                    push(at.clone(), &c["count"]);
-                }
-            }
-            for n in t["n"].as_array().unwrap() {
-                push(format!("{at} n"), n);
-            }
-        }
         if a["kind"] == "capability" {
             capability_counts(id, a, &mut push);
             if nonresponse {
