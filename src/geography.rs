@@ -196,6 +196,13 @@ impl Geography {
         self.spellings.get(raw)
     }
 
+    /// Whether `raw` is the official code of a territory (a code is how exports hold a choice,
+    /// not a spelling to note).
+    pub fn is_code(&self, raw: &str) -> bool {
+        let raw = raw.trim();
+        self.units.iter().any(|u| u.code.as_deref() == Some(raw))
+    }
+
     /// The index of the level named `name`.
     pub fn level(&self, name: &str) -> Option<usize> {
         self.levels.iter().position(|l| l == name)

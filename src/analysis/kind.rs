@@ -7,6 +7,7 @@
 use crate::check::segments::Coding;
 use crate::check::Dataset;
 use crate::error::{Error, Result};
+use crate::plan::analyses::OneOrList;
 use crate::plan::{Names, Plan, Spec, SpecSet};
 use crate::publication::{Figure, HiddenDistribution, InTen, KeyFinding, Measure, Table};
 use crate::words::Strings;
@@ -33,10 +34,63 @@ impl Input<'_> {
         self.set.entry(self.spec.index)
     }
 
-    /// Runs `f` on the survey source the analysis reads: the source's name, and the result.
+    /// Runs `f` on the survey source the analysis reads, restricted to the respondents its
+    /// `where` names: the source's name, and the result.
     pub fn on_survey<T>(&self, f: impl FnOnce(&Dataset) -> Result<T>) -> Result<(String, T)> {
         let dataset = self.dataset()?;
-        Ok((dataset.source.clone(), f(dataset)?))
+        let result = match &self.spec.filter {
+            Some(filter) => f(&dataset.subset(&self.kept(dataset, filter)?))?,
+            None => f(dataset)?,
+        };
+        Ok((dataset.source.clone(), result))
+    }
+
+    /// The rows `where` keeps: for each of its groupings, those in one of the groups named.
+    fn kept(
+        &self,
+        dataset: &Dataset,
+        filter: &std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<OneOrList>>,
+    ) -> Result<Vec<bool>> {
+        let study = &self.plan.study;
+        let mut keep = vec![true; dataset.height()];
+        for (key, values) in filter {
+            let groups =
+                super::Groups::of(study, dataset, Some(key.get_ref())).ok_or_else(|| {
+                    self.set.error_at(
+                        key,
+                        format!(
+                            "'{}' is not a column of {} to select by",
+                            key.get_ref(),
+                            dataset.file
+                        ),
+                    )
+                })?;
+            let mut wanted = vec![false; groups.names.len()];
+            for v in values.get_ref().values() {
+                let found = groups
+                    .known
+                    .iter()
+                    .position(|g| g.eq_ignore_ascii_case(v.trim()));
+                match found.and_then(|k| groups.names.iter().position(|n| *n == groups.known[k])) {
+                    Some(j) => wanted[j] = true,
+                    None if found.is_some() => {}
+                    None => {
+                        return Err(self.set.error_span(
+                            values.span(),
+                            format!(
+                                "'{v}' is not one of the groups of '{}' ({})",
+                                key.get_ref(),
+                                groups.known.join(", ")
+                            ),
+                        ))
+                    }
+                }
+            }
+            for (k, g) in keep.iter_mut().zip(&groups.index) {
+                *k &= g.is_some_and(|g| wanted[g]);
+            }
+        }
+        Ok(keep)
     }
 
     /// The survey source the analysis names, or the study's first.

@@ -290,6 +290,44 @@ impl Dataset {
         )
     }
 
+    /// The rows where `keep` is true, as a dataset of their own.
+    pub fn subset(&self, keep: &[bool]) -> Dataset {
+        let mut values = self.values.clone();
+        for c in &mut values {
+            c.filter(keep);
+        }
+        Dataset {
+            values,
+            row_numbers: self
+                .row_numbers
+                .iter()
+                .zip(keep)
+                .filter_map(|(r, k)| k.then_some(*r))
+                .collect(),
+            scores: Default::default(),
+            ..self.clone_without_values()
+        }
+    }
+
+    /// Everything but the columns (and the scores computed from them).
+    fn clone_without_values(&self) -> Dataset {
+        Dataset {
+            source: self.source.clone(),
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            values: Vec::new(),
+            row_numbers: Vec::new(),
+            columns: self.columns.clone(),
+            instrument: self.instrument.clone(),
+            territory_column: self.territory_column.clone(),
+            id_column: self.id_column.clone(),
+            weight_column: self.weight_column.clone(),
+            wave_column: self.wave_column.clone(),
+            dropped: self.dropped.clone(),
+            scores: Default::default(),
+        }
+    }
+
     /// The territory of every row (all `None` when the source has no territory column).
     pub fn territories(&self) -> Vec<Option<&str>> {
         self.territory_column

@@ -145,7 +145,7 @@ pub fn territory_column(
             match study.resolve_territory(&raw) {
                 Some(t) => {
                     let spelled = cell.as_text();
-                    if spelled != t {
+                    if spelled != t && !study.geography.is_code(&spelled) {
                         aliases
                             .entry((spelled, t.to_string()))
                             .or_insert((0, table.cell_location(i, j)))

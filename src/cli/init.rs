@@ -18,10 +18,15 @@ pub struct Args {
     /// Also write synthetic answers of about 200 care leavers (no real person).
     #[arg(long)]
     pub synthetic: bool,
+    /// Which study: `caring` (a capabilities survey of two territories with focus groups) or
+    /// `monitoring` (the national experimentation: three waves, 17 regions, 60 ambiti, a panel,
+    /// design weights and programme records; needs --synthetic).
+    #[arg(long, value_enum, default_value = "caring")]
+    pub template: scaffold::Template,
 }
 
 pub fn execute(args: Args) -> Result<i32> {
-    scaffold::init(&args.dir, args.synthetic)?;
+    scaffold::init_template(&args.dir, args.synthetic, args.template)?;
     let dir = args.dir.display();
     if args.synthetic {
         eprintln!(

@@ -27,6 +27,8 @@ pub enum Kind {
     Codes,
     /// Recommendation rules over the other analyses' published results.
     Recommendations,
+    /// Change between waves of means, shares and the capability index, with panel flows.
+    Change,
     /// A kind that exists only to test that a kind plugs in (`src/analysis/toy/`).
     #[cfg(test)]
     Toy,
@@ -47,13 +49,34 @@ pub struct Spec {
     /// The column to group by; the source's territory column when omitted.
     #[serde(default)]
     pub by: Option<Spanned<String>>,
+    /// The respondents it is restricted to: each key a grouping (a question, `"wave"`, a level
+    /// of the territories), each value one group or a list of them.
+    #[serde(default, rename = "where")]
+    pub filter: Option<std::collections::BTreeMap<Spanned<String>, Spanned<OneOrList>>>,
     /// Its place among the file's analyses (from 0).
     #[serde(skip)]
     pub index: usize,
 }
 
 /// The keys every analysis has; the others are its kind's parameters.
-pub const COMMON_KEYS: [&str; 5] = ["id", "kind", "title", "source", "by"];
+pub const COMMON_KEYS: [&str; 6] = ["id", "kind", "title", "source", "by", "where"];
+
+/// One value or a list of values.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum OneOrList {
+    One(String),
+    List(Vec<String>),
+}
+
+impl OneOrList {
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            OneOrList::One(s) => vec![s.as_str()],
+            OneOrList::List(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
 
 impl Spec {
     pub fn id(&self) -> &str {
@@ -129,6 +152,11 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Recommendations,
         name: "recommendations",
         reads: Reads::Results,
+    },
+    KindSpec {
+        kind: Kind::Change,
+        name: "change",
+        reads: Reads::Survey,
     },
     #[cfg(test)]
     KindSpec {
@@ -309,6 +337,8 @@ macro_rules! parameters {
             _source: Option<serde::de::IgnoredAny>,
             #[serde(default, rename = "by")]
             _by: Option<serde::de::IgnoredAny>,
+            #[serde(default, rename = "where")]
+            _where: Option<serde::de::IgnoredAny>,
         }
     };
 }

@@ -94,6 +94,20 @@ impl Plan {
                     format!("the analysis id '{}' is used twice", spec.id()),
                 ));
             }
+            if let (Some(filter), false) = (
+                &spec.filter,
+                spec.kind.get_ref().spec().reads == Reads::Survey,
+            ) {
+                if let Some(key) = filter.keys().next() {
+                    return Err(set.error_at(
+                        key,
+                        format!(
+                            "`where` restricts the respondents of a survey; a {} analysis reads none",
+                            spec.kind.get_ref().name()
+                        ),
+                    ));
+                }
+            }
             match spec.kind.get_ref().spec().reads {
                 Reads::Results => {}
                 Reads::Segments => {
@@ -136,6 +150,9 @@ impl Plan {
         for (set, spec) in self.specs() {
             if let Some((source, ins)) = self.survey_of(spec) {
                 check_groupings(set, spec.by.iter(), ins, study, source)?;
+                if let Some(filter) = &spec.filter {
+                    check_groupings(set, filter.keys(), ins, study, source)?;
+                }
             }
         }
         Ok(())

@@ -597,10 +597,32 @@ pub const CHOICES: &[(&str, &str, &str, &str)] = &[
     ("sostegno", "nessuno", "Nessuno", "Nobody"),
 ];
 
+/// What a study's copy of the questionnaire changes: its territories (the `territorio` list:
+/// name, Italian and English label), the territory question's labels, its title and form id.
+pub struct Form<'a> {
+    pub territories: Vec<(String, String, String)>,
+    pub territory_label: (&'a str, &'a str),
+    pub title: &'a str,
+    pub form_id: &'a str,
+}
+
 /// The XLSForm as .xlsx bytes. Deterministic: a fixed creation date, so two calls give the same file.
 pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
-    let mut book =
-        crate::report::workbook::new_book("Care leavers: capabilities questionnaire (capakit)")?;
+    xlsform(&Form {
+        territories: CHOICES
+            .iter()
+            .filter(|c| c.0 == "territorio")
+            .map(|c| (c.1.to_string(), c.2.to_string(), c.3.to_string()))
+            .collect(),
+        territory_label: ("Territorio", "Territory"),
+        title: "Care leavers: capabilities questionnaire",
+        form_id: "care_leavers_capabilities",
+    })
+}
+
+/// The questionnaire with `form`'s territories, labels and title.
+pub fn xlsform(form: &Form) -> Result<Vec<u8>, XlsxError> {
+    let mut book = crate::report::workbook::new_book(&format!("{} (capakit)", form.title))?;
     let bold = Format::new().set_bold();
 
     let survey_headers = [
@@ -622,11 +644,16 @@ pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
     let dimension_of = |scale: &str| SCALES.iter().find(|s| s.0 == scale).map_or("", |s| s.3);
     for (i, r) in survey().iter().enumerate() {
         let row = i as u32 + 1;
+        let (it, en) = if r.name == "territory" {
+            form.territory_label
+        } else {
+            (r.it, r.en)
+        };
         let cells = [
             r.kind,
             r.name,
-            r.it,
-            r.en,
+            it,
+            en,
             if r.required { "yes" } else { "" },
             r.relevant,
             r.constraint,
@@ -658,10 +685,28 @@ pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
     {
         sheet.write_string_with_format(0, j as u16, *h, &bold)?;
     }
-    for (i, (list, name, it, en)) in CHOICES.iter().enumerate() {
-        let row = i as u32 + 1;
-        for (j, c) in [list, name, it, en].iter().enumerate() {
-            sheet.write_string(row, j as u16, **c)?;
+    let territories = form
+        .territories
+        .iter()
+        .map(|(n, i, e)| ("territorio", n.as_str(), i.as_str(), e.as_str()));
+    let mut row = 0u32;
+    let mut listed = false;
+    for choice in CHOICES.iter().copied() {
+        if choice.0 == "territorio" {
+            if !listed {
+                for t in territories.clone() {
+                    row += 1;
+                    for (j, c) in [t.0, t.1, t.2, t.3].iter().enumerate() {
+                        sheet.write_string(row, j as u16, *c)?;
+                    }
+                }
+                listed = true;
+            }
+            continue;
+        }
+        row += 1;
+        for (j, c) in [choice.0, choice.1, choice.2, choice.3].iter().enumerate() {
+            sheet.write_string(row, j as u16, *c)?;
         }
     }
     sheet.set_column_width(2, 40)?;
@@ -669,8 +714,8 @@ pub fn care_leavers_xlsform() -> Result<Vec<u8>, XlsxError> {
 
     let sheet = book.add_worksheet().set_name("settings")?;
     for (j, (h, v)) in [
-        ("form_title", "Care leavers: capabilities questionnaire"),
-        ("form_id", "care_leavers_capabilities"),
+        ("form_title", form.title),
+        ("form_id", form.form_id),
         ("version", "2026112301"),
         ("default_language", "Italiano (it)"),
     ]

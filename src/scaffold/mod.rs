@@ -4,6 +4,7 @@
 
 pub mod focus_groups;
 pub mod instrument;
+pub mod monitoring;
 pub mod synthetic;
 
 use std::path::Path;
@@ -97,13 +98,37 @@ nonresponse = "publish"
     )
 }
 
+/// The studies `init` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Template {
+    /// A care-leavers capabilities survey of two territories, with peer-to-peer focus groups
+    /// (CarINg).
+    Caring,
+    /// The national Care Leavers experimentation: three yearly waves, 17 regions and 60 ambiti,
+    /// a panel, design weights and programme records.
+    Monitoring,
+}
+
 /// Writes a new study into `dir` (which must not contain a study.toml yet).
 pub fn init(dir: &Path, with_data: bool) -> Result<()> {
+    init_template(dir, with_data, Template::Caring)
+}
+
+/// Writes a new study of `template` into `dir` (which must not contain a study.toml yet).
+pub fn init_template(dir: &Path, with_data: bool, template: Template) -> Result<()> {
     if dir.join("study.toml").exists() {
         return Err(Error::Usage(format!(
             "{} already holds a study.toml; choose an empty folder",
             dir.display()
         )));
+    }
+    if template == Template::Monitoring {
+        if !with_data {
+            return Err(Error::Usage(
+                "the monitoring template comes with its synthetic data: add --synthetic".into(),
+            ));
+        }
+        return monitoring::write(dir);
     }
     let xlsform = instrument::care_leavers_xlsform()
         .map_err(|e| Error::Usage(format!("could not build the questionnaire: {e}")))?;

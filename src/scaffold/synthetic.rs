@@ -17,7 +17,7 @@ use super::instrument::{CHOICES, IMPORTANCE_ITEMS, SCALES};
 pub const SEED: u64 = 20220718;
 
 /// Likert items per scale, in form order, and whether each is reverse-keyed.
-const ITEMS: &[(&str, &[(&str, bool)])] = &[
+pub(super) const ITEMS: &[(&str, &[(&str, bool)])] = &[
     (
         "istruzione",
         &[("edu_1", false), ("edu_2", false), ("edu_3", true)],
@@ -97,7 +97,7 @@ const SUGGESTIONS: &[&str] = &[
     "Un aiuto economico per i primi mesi da solo/a.",
 ];
 
-fn pick<'a, R: Rng>(rng: &mut R, weighted: &[(&'a str, u32)]) -> &'a str {
+pub(super) fn pick<'a, R: Rng>(rng: &mut R, weighted: &[(&'a str, u32)]) -> &'a str {
     let total: u32 = weighted.iter().map(|w| w.1).sum();
     let mut x = rng.gen_range(0..total);
     for (v, w) in weighted {
@@ -109,7 +109,7 @@ fn pick<'a, R: Rng>(rng: &mut R, weighted: &[(&'a str, u32)]) -> &'a str {
     weighted[weighted.len() - 1].0
 }
 
-fn uuid<R: Rng>(rng: &mut R) -> String {
+pub(super) fn uuid<R: Rng>(rng: &mut R) -> String {
     let h = format!("{:032x}", rng.gen::<u128>());
     format!(
         "{}-{}-4{}-a{}-{}",
@@ -133,8 +133,17 @@ fn date(days: u32) -> String {
     format!("2022-{m:02}-{d:02}")
 }
 
+/// The answers of the support question (select_multiple), in the questionnaire's order.
+pub(super) fn support() -> Vec<&'static str> {
+    CHOICES
+        .iter()
+        .filter(|c| c.0 == "sostegno")
+        .map(|c| c.1)
+        .collect()
+}
+
 /// The header of the export, in KoboToolbox order.
-fn header() -> Vec<String> {
+pub(super) fn header() -> Vec<String> {
     let mut h: Vec<String> = vec!["start".into(), "end".into()];
     for name in [
         "respondent_id",

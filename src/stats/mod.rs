@@ -4,6 +4,7 @@
 
 pub mod adjust;
 pub mod agreement;
+pub mod change;
 pub mod counting;
 pub mod crosstab;
 pub mod descriptive;
