@@ -280,6 +280,129 @@ mod tests {
             .collect()
     }
 
+    /// 53 records in two waves: three strata of three PSUs, four people in each PSU, some seen
+    /// in one wave only.
+    const DATA: &[(usize, u32, u32, u32, f64, f64, f64)] = &[
+        (0, 1, 0, 0, 1.0, 3.0, 0.0),
+        (1, 1, 0, 0, 1.0, 4.0, 0.0),
+        (0, 2, 0, 0, 1.0, 1.0, 0.0),
+        (1, 2, 0, 0, 1.0, 1.0, 1.0),
+        (0, 3, 0, 0, 1.0, 1.0, 0.0),
+        (0, 4, 0, 0, 1.0, 2.0, 1.0),
+        (1, 4, 0, 0, 1.0, 4.0, 1.0),
+        (1, 5, 0, 1, 1.5, 2.0, 1.0),
+        (0, 6, 0, 1, 1.5, 4.0, 1.0),
+        (0, 7, 0, 1, 1.5, 5.0, 1.0),
+        (1, 7, 0, 1, 1.5, 2.0, 0.0),
+        (0, 8, 0, 1, 1.5, 5.0, 0.0),
+        (1, 8, 0, 1, 1.5, 5.0, 1.0),
+        (0, 9, 0, 2, 2.0, 1.0, 0.0),
+        (1, 10, 0, 2, 2.0, 1.0, 1.0),
+        (0, 11, 0, 2, 2.0, 2.0, 1.0),
+        (1, 11, 0, 2, 2.0, 2.0, 1.0),
+        (0, 12, 0, 2, 2.0, 5.0, 1.0),
+        (0, 13, 1, 10, 2.0, 2.0, 1.0),
+        (1, 13, 1, 10, 2.0, 5.0, 0.0),
+        (0, 14, 1, 10, 2.0, 3.0, 1.0),
+        (1, 14, 1, 10, 2.0, 1.0, 1.0),
+        (0, 16, 1, 10, 2.0, 5.0, 1.0),
+        (1, 16, 1, 10, 2.0, 5.0, 1.0),
+        (0, 17, 1, 11, 2.5, 3.0, 1.0),
+        (1, 17, 1, 11, 2.5, 4.0, 1.0),
+        (0, 18, 1, 11, 2.5, 2.0, 0.0),
+        (0, 19, 1, 11, 2.5, 2.0, 1.0),
+        (1, 19, 1, 11, 2.5, 3.0, 1.0),
+        (1, 20, 1, 11, 2.5, 3.0, 0.0),
+        (0, 21, 1, 12, 3.0, 3.0, 0.0),
+        (0, 22, 1, 12, 3.0, 1.0, 1.0),
+        (1, 22, 1, 12, 3.0, 4.0, 1.0),
+        (0, 23, 1, 12, 3.0, 3.0, 1.0),
+        (1, 23, 1, 12, 3.0, 4.0, 1.0),
+        (0, 24, 1, 12, 3.0, 1.0, 0.0),
+        (1, 25, 2, 20, 3.0, 5.0, 0.0),
+        (0, 26, 2, 20, 3.0, 3.0, 1.0),
+        (1, 26, 2, 20, 3.0, 3.0, 1.0),
+        (0, 27, 2, 20, 3.0, 5.0, 0.0),
+        (0, 28, 2, 20, 3.0, 1.0, 0.0),
+        (1, 28, 2, 20, 3.0, 3.0, 1.0),
+        (0, 29, 2, 21, 3.5, 1.0, 1.0),
+        (1, 29, 2, 21, 3.5, 3.0, 0.0),
+        (0, 31, 2, 21, 3.5, 4.0, 1.0),
+        (1, 31, 2, 21, 3.5, 4.0, 0.0),
+        (0, 32, 2, 21, 3.5, 3.0, 1.0),
+        (1, 32, 2, 21, 3.5, 4.0, 1.0),
+        (0, 33, 2, 22, 4.0, 5.0, 1.0),
+        (0, 34, 2, 22, 4.0, 1.0, 1.0),
+        (1, 34, 2, 22, 4.0, 3.0, 1.0),
+        (1, 35, 2, 22, 4.0, 2.0, 1.0),
+        (0, 36, 2, 22, 4.0, 4.0, 1.0),
+    ];
+
+    /// The records as observations; `ratio`: y over x (else the mean of y).
+    fn records(by_psu: bool, weighted: bool, ratio: bool) -> Vec<Obs> {
+        DATA.iter()
+            .map(|&(wave, person, stratum, psu, w, y, x)| Obs {
+                wave,
+                cluster: if by_psu { psu } else { person },
+                stratum: if by_psu { stratum } else { 0 },
+                weight: if weighted { w } else { 1.0 },
+                y,
+                x: if ratio { x } else { 1.0 },
+            })
+            .collect()
+    }
+
+    #[test]
+    fn against_r_survey() {
+        // R 4.2.2, survey 4.1-1 (Debian r-cran-survey), d = the DATA above as a data frame,
+        // wave a factor:
+        //   des <- svydesign(ids = ~psu, strata = ~stratum, weights = ~w, data = d)
+        //   b <- svyby(~y, ~wave, des, svymean, covmat = TRUE); coef(b); vcov(b)
+        //   → 2.804195804196 3.264957264957; V 0.058089169216 0.043630064586, C −0.016277505926
+        let w = estimate(&records(true, true, false), 2);
+        let p = w.pair(0, 1).unwrap();
+        for (a, b) in [
+            (p.before, 2.804_195_804_196),
+            (p.after, 3.264_957_264_957),
+            (p.var_before, 0.058_089_169_216),
+            (p.var_after, 0.043_630_064_586),
+            (p.cov, -0.016_277_505_926),
+        ] {
+            close(a, b, 1e-11);
+        }
+        //   svyby(~y, ~wave, des, svyratio, denominator = ~x, covmat = TRUE)
+        //   → 3.970297029703 4.602409638554; V 0.300295460134 0.784163055410, C −0.029465004107
+        let p = estimate(&records(true, true, true), 2).pair(0, 1).unwrap();
+        for (a, b) in [
+            (p.before, 3.970_297_029_703),
+            (p.after, 4.602_409_638_554),
+            (p.var_before, 0.300_295_460_134),
+            (p.var_after, 0.784_163_055_410),
+            (p.cov, -0.029_465_004_107),
+        ] {
+            close(a, b, 1e-11);
+        }
+        //   des2 <- svydesign(ids = ~person, data = d)   (each person a cluster, no weights)
+        //   b <- svyby(~y, ~wave, des2, svymean, covmat = TRUE)
+        //   → 2.793103448276 3.208333333333; V 0.076885133263 0.067896850449, C 0.013452624741;
+        //   svycontrast(b, c(-1, 1)) → 0.41523, SE 0.3433
+        let p = estimate(&records(false, false, false), 2)
+            .pair(0, 1)
+            .unwrap();
+        for (a, b) in [
+            (p.before, 2.793_103_448_276),
+            (p.after, 3.208_333_333_333),
+            (p.var_before, 0.076_885_133_263),
+            (p.var_after, 0.067_896_850_449),
+            (p.cov, 0.013_452_624_741),
+        ] {
+            close(a, b, 1e-11);
+        }
+        let c = change(&p, None).unwrap();
+        close(c.absolute.value, 0.41523, 1e-5);
+        close(c.absolute.se, 0.3433, 1e-4);
+    }
+
     #[test]
     fn panel_and_refreshment_by_hand() {
         // By hand: θ₀ = 18/6 = 3, θ₁ = 22/6 = 11/3. z = (y − θ)/6. Per person (Z₀, Z₁):

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::check::Dataset;
-use crate::disclosure::{protect_with, summary_min, Suppression};
+use crate::disclosure::{protect_with, summary_min, Protection, Suppression};
 use crate::error::{Error, Result};
 use crate::instrument::Labels;
 use crate::stats::change::{change, estimate, years_between, Change, Estimate, Obs};
@@ -320,8 +320,8 @@ pub(super) fn flows(f: &Frame) -> Vec<Flow> {
         let mut hidden = vec![false; cols];
         hidden[cols - 1] = before.iter().chain(&after).any(|row| row[cols - 1] > 0);
         let (pb, pa) = loop {
-            let pb = protect_with(&before, k, &hidden);
-            let pa = protect_with(&after, k, &hidden);
+            let pb = protect_groups(&before, k, &hidden);
+            let pa = protect_groups(&after, k, &hidden);
             let mut next = hidden.clone();
             for (j, h) in next.iter_mut().enumerate() {
                 *h |= pb.cells.iter().chain(&pa.cells).any(|row| row[j].is_some())
@@ -507,6 +507,24 @@ pub(super) fn series_of(f: &Frame, measures: &[Values]) -> (Vec<Series>, Vec<Sha
     (all, counts_out)
 }
 
+/// Protects a table whose last column holds those without a group (never published on its own):
+/// without anyone in it, the table is protected without it (an empty column would be a hidden
+/// zero to protect).
+fn protect_groups(counts: &[Vec<u64>], k: u64, hidden: &[bool]) -> Protection {
+    let cols = counts.first().map_or(0, Vec::len);
+    let empty = cols > 0 && counts.iter().all(|row| row[cols - 1] == 0);
+    if !empty {
+        return protect_with(counts, k, hidden);
+    }
+    let inner: Vec<Vec<u64>> = counts.iter().map(|row| row[..cols - 1].to_vec()).collect();
+    let mut p = protect_with(&inner, k, &hidden[..cols - 1]);
+    for row in &mut p.cells {
+        row.push(None);
+    }
+    p.cols.push(None);
+    p
+}
+
 /// Protects the share tables of one subject, a table per wave (yes/no × columns, the last
 /// column without a group), a group hidden in one wave hidden in every wave (the waves together
 /// would give it back), `forced` groups hidden from the start: which groups are hidden, and
@@ -520,7 +538,7 @@ pub(super) fn protect_shares(table: &[Vec<[u64; 2]>], k: u64, forced: &[bool]) -
             let counts: Vec<Vec<u64>> = (0..2)
                 .map(|i| wave.iter().map(|c| c[i]).collect())
                 .collect();
-            let p = protect_with(&counts, k, &hidden);
+            let p = protect_groups(&counts, k, &hidden);
             for (j, h) in next.iter_mut().enumerate() {
                 *h |= p.cells.iter().any(|row| row[j].is_some()) || p.cols[j].is_some();
             }
