@@ -65,8 +65,65 @@ pub struct SourceSummary {
     /// The column of design weights, when the source has one.
     pub weight_column: Option<String>,
     pub dropped: Vec<Dropped>,
-    /// Respondents per territory, in the study's order.
+    /// Respondents per territory, in the study's order: at the top level of the territories
+    /// (`level`, e.g. the regions) when they have levels.
     pub territories: Vec<GroupCount>,
+    /// The level `territories` are counted at, when the territories have levels.
+    pub level: Option<String>,
+    /// Respondents per wave, when the source has waves.
+    pub waves: Vec<GroupCount>,
+    /// Respondents per territory (as `territories`) and wave: `by_wave[t][w]`, hidden as any
+    /// count table's cells.
+    pub by_wave: Vec<Vec<Option<usize>>>,
+    /// Different people among the respondents of every wave (linked by their id), when the
+    /// source has waves and ids.
+    pub people: Option<usize>,
+}
+
+/// Respondents per wave, per territory and wave, and different people, of a source with waves.
+type WaveCounts = (Vec<GroupCount>, Vec<Vec<Option<usize>>>, Option<usize>);
+
+fn wave_counts(
+    study: &crate::study::Study,
+    d: &Dataset,
+    territories: Option<&Groups>,
+) -> WaveCounts {
+    let Some(waves) = d
+        .wave_column
+        .as_ref()
+        .and(Groups::of(study, d, Some("wave")))
+    else {
+        return (Vec::new(), Vec::new(), None);
+    };
+    let per_wave = waves.counts(d.height(), study.min_cell);
+    let by_wave = match territories {
+        Some(t) => {
+            let mut counts = vec![vec![0u64; t.names.len()]; waves.names.len()];
+            for (w, g) in waves.index.iter().zip(&t.index) {
+                if let (Some(w), Some(g)) = (w, g) {
+                    counts[*w][*g] += 1;
+                }
+            }
+            let p = crate::disclosure::protect(&counts, study.min_cell);
+            (0..t.names.len())
+                .map(|g| {
+                    (0..waves.names.len())
+                        .map(|w| p.cells[w][g].is_none().then_some(counts[w][g] as usize))
+                        .collect()
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let people = d.id_column.as_deref().and_then(|c| d.texts(c)).map(|ids| {
+        ids.iter()
+            .flatten()
+            .map(|id| id.trim())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    });
+    let people = people.filter(|&n| n as u64 >= study.min_cell);
+    (per_wave, by_wave, people)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -322,8 +379,16 @@ pub fn run_analyses(
     let sources = datasets
         .iter()
         .map(|d| {
-            let groups = Groups::of(study, d, None);
+            let level = study
+                .geography
+                .is_hierarchy()
+                .then(|| study.geography.levels[0].clone());
+            let groups = Groups::of(study, d, level.as_deref());
             let perturber = cellkey::Perturber::of(study, d)?;
+            // Under the cell-key method no count table is published exactly: the territories by
+            // wave are left out.
+            let exact = groups.as_ref().filter(|_| perturber.is_none());
+            let (waves, by_wave, people) = wave_counts(study, d, exact);
             Ok(SourceSummary {
                 name: d.source.clone(),
                 file: d.file.clone(),
@@ -345,6 +410,10 @@ pub fn run_analyses(
                         None => g.counts(d.height(), study.min_cell),
                     })
                     .unwrap_or_default(),
+                level,
+                waves,
+                by_wave,
+                people,
             })
         })
         .collect::<Result<Vec<_>>>()?;
