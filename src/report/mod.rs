@@ -161,5 +161,19 @@ pub fn render(
             bytes: text.into_bytes(),
         });
     }
+    // One factsheet per region, for its representative.
+    for (region, html, md) in
+        templates.render_factsheets(results, lang, &strings, &figures, study)?
+    {
+        let name = crate::text::slug(&region);
+        files.push(OutputFile {
+            path: format!("factsheets/{name}.html"),
+            bytes: crate::text::guard(&html).into_owned().into_bytes(),
+        });
+        files.push(OutputFile {
+            path: format!("factsheets/{name}.md"),
+            bytes: crate::text::guard(&md).into_owned().into_bytes(),
+        });
+    }
     Ok(files)
 }

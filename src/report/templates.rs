@@ -33,6 +33,14 @@ const BUILTIN: &[(&str, &str)] = &[
         "easy-read.md.j2",
         include_str!("../../reports/easy-read.md.j2"),
     ),
+    (
+        "factsheet.html.j2",
+        include_str!("../../reports/factsheet.html.j2"),
+    ),
+    (
+        "factsheet.md.j2",
+        include_str!("../../reports/factsheet.md.j2"),
+    ),
     ("style.css", include_str!("../../reports/style.css")),
     ("strings.toml", include_str!("../../reports/strings.toml")),
 ];
@@ -272,6 +280,38 @@ impl Templates {
 
     /// Renders each of `names` (HTML templates with charts inline, Markdown ones with charts as
     /// files); the two contexts are built once for all of them.
+    /// One region's factsheet (HTML and Markdown) per territory at the top `level` of the
+    /// territories, as the first source with levels lists them.
+    pub fn render_factsheets(
+        &self,
+        results: &Results,
+        lang: &str,
+        strings: &Strings,
+        figures: &[Figure],
+        study: &Study,
+    ) -> Result<Vec<(String, String, String)>> {
+        let Some(source) = results.sources.iter().find(|s| s.level.is_some()) else {
+            return Ok(Vec::new());
+        };
+        let level = source.level.clone().unwrap_or_default();
+        let html = self.context(results, lang, strings, figures, study, true);
+        let md = self.context(results, lang, strings, figures, study, false);
+        let with = |ctx: &Value, region: &str| {
+            minijinja::context! { region => region, level => level.clone(), ..ctx.clone() }
+        };
+        source
+            .territories
+            .iter()
+            .map(|g| {
+                Ok((
+                    g.group.clone(),
+                    self.render("factsheet.html.j2", lang, with(&html, &g.group))?,
+                    self.render("factsheet.md.j2", lang, with(&md, &g.group))?,
+                ))
+            })
+            .collect()
+    }
+
     pub fn render_reports(
         &self,
         names: &[&'static str],
