@@ -8,7 +8,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::{ColumnData, Dataset};
-use crate::disclosure::{protect_list, protect_with, Suppression};
+use crate::disclosure::{protect_list, Suppression};
 use crate::error::Result;
 use crate::ingest::format_number;
 use crate::instrument::Labels;
@@ -55,6 +55,12 @@ pub struct Groups {
     /// of the grouping question), with respondents or not.
     #[serde(skip)]
     pub known: Vec<String>,
+    /// Each group's parent territory (an index into the geography's units) when the groups are
+    /// territories below the top level: a parent's counts are published beside its children's,
+    /// so tables of these groups are protected within each parent too
+    /// ([`crate::disclosure::protect_nested`]).
+    #[serde(skip)]
+    pub parents: Vec<Option<usize>>,
 }
 
 impl Groups {
@@ -194,12 +200,26 @@ impl Groups {
             .into_iter()
             .map(|r| r.and_then(|k| position[k]))
             .collect();
+        let territories = dataset.territory_column.as_deref() == Some(column);
+        let geography = &study.geography;
+        let parents = names
+            .iter()
+            .map(|n| {
+                if !territories || !geography.is_hierarchy() {
+                    return None;
+                }
+                let unit = geography.resolve(n)?;
+                let parent = geography.units[unit].parent?;
+                Some(parent)
+            })
+            .collect();
         Some(Groups {
             by: by.to_string(),
             names,
             labels,
             index,
             known: known.into_iter().map(|(name, _)| name).collect(),
+            parents,
         })
     }
 
@@ -281,9 +301,32 @@ impl Groups {
         if without > 0 {
             listed.push(without);
         }
-        let mut hidden = protect_list(&listed, min_cell);
+        let mut hidden = if self.parents.iter().any(Option::is_some) {
+            let mut parents = self.parents.clone();
+            parents.resize(listed.len(), None);
+            let p =
+                crate::disclosure::protect_nested(&[listed.clone()], min_cell, &[], &[], &parents);
+            p.cells[0].clone()
+        } else {
+            protect_list(&listed, min_cell)
+        };
         hidden.truncate(n.len());
         (n, hidden)
+    }
+
+    /// Protects a table whose columns are these groups (and, past them, columns of their own such
+    /// as those without a group): within each parent too when the groups have parents.
+    pub fn protect(
+        &self,
+        counts: &[Vec<u64>],
+        min_cell: u64,
+        hidden_cols: &[bool],
+        exempt_rows: &[bool],
+    ) -> crate::disclosure::Protection {
+        let cols = counts.first().map_or(0, Vec::len);
+        let mut parents = self.parents.clone();
+        parents.resize(cols, None);
+        crate::disclosure::protect_nested(counts, min_cell, hidden_cols, exempt_rows, &parents)
     }
 
     /// Which group sizes are hidden where they are published (so every table of the report keeps
@@ -313,7 +356,7 @@ impl Groups {
                 row.pop();
             });
         }
-        let p = protect_with(&counts, min_cell, &hidden_cols);
+        let p = self.protect(&counts, min_cell, &hidden_cols, &[]);
         AnsweredShown {
             groups: (0..c).map(|j| p.cells[0][j].is_none()).collect(),
             total: p.rows[0].is_none(),

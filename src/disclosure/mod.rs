@@ -90,6 +90,124 @@ pub fn protect_table(
     hidden_cols: &[bool],
     exempt_rows: &[bool],
 ) -> Protection {
+    protect_forced(counts, k, hidden_cols, exempt_rows, None)
+}
+
+/// Like [`protect_table`], for groups nested in parents whose counts are published too (ambiti
+/// in their regions: a region's table gives each row's total over its ambiti). `parents[j]`: the
+/// parent of column j (none: a column of its own, such as those without a group). Besides the
+/// whole table, each parent's columns are protected as a table of their own whose row totals
+/// (the parent's counts) are known, until neither adds a hidden cell: no hidden cell can then be
+/// recomputed from a parent's count and its other children's, nor from the whole table's
+/// margins (the sums of the parents').
+pub fn protect_nested(
+    counts: &[Vec<u64>],
+    k: u64,
+    hidden_cols: &[bool],
+    exempt_rows: &[bool],
+    parents: &[Option<usize>],
+) -> Protection {
+    let mut p = protect_table(counts, k, hidden_cols, exempt_rows);
+    let mut distinct: Vec<usize> = parents.iter().flatten().copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.is_empty() || counts.is_empty() {
+        return p;
+    }
+    let r = counts.len();
+    loop {
+        let before = p.hidden();
+        for &q in &distinct {
+            let cols: Vec<usize> = (0..parents.len())
+                .filter(|&j| parents[j] == Some(q))
+                .collect();
+            // The parent's table: its children's cells, their totals (hidden as in the whole
+            // table), and the parent's counts, which are known.
+            let m = cols.len();
+            let mut value = vec![vec![0u64; m + 1]; r + 1];
+            let mut hidden = vec![vec![None; m + 1]; r + 1];
+            for i in 0..r {
+                for (x, &j) in cols.iter().enumerate() {
+                    let v = counts[i].get(j).copied().unwrap_or(0);
+                    value[i][x] = v;
+                    value[i][m] += v;
+                    value[r][x] += v;
+                    value[r][m] += v;
+                    hidden[i][x] = p.cells[i][j];
+                }
+            }
+            for (x, &j) in cols.iter().enumerate() {
+                hidden[r][x] = p.cols[j];
+            }
+            if r == 1 {
+                protect_children(&mut hidden, &value, m);
+            } else {
+                protect_grid_known(&mut hidden, &value, &|_, j| j == m);
+            }
+            for i in 0..r {
+                for (x, &j) in cols.iter().enumerate() {
+                    if hidden[i][x].is_some() {
+                        p.cells[i][j].get_or_insert(Suppression::Secondary);
+                    }
+                }
+            }
+            for (x, &j) in cols.iter().enumerate() {
+                if hidden[r][x].is_some() {
+                    p.cols[j].get_or_insert(Suppression::Secondary);
+                }
+            }
+        }
+        if p.hidden() == before {
+            return p;
+        }
+        // The whole table again, with what the parents' tables hid.
+        let forced: Vec<Vec<bool>> = p
+            .cells
+            .iter()
+            .map(|row| row.iter().map(Option::is_some).collect())
+            .collect();
+        let cols: Vec<bool> = p.cols.iter().map(Option::is_some).collect();
+        p = protect_forced(counts, k, &cols, exempt_rows, Some(&forced));
+    }
+}
+
+/// One row of children under a known parent total: a hidden child is recoverable when it is the
+/// only one hidden, or when the hidden ones add up to zero; hide the next smallest non-zero
+/// children until neither holds (all of them, at worst: their sum is the parent's, but not one
+/// child's).
+fn protect_children(hidden: &mut [Vec<Option<Suppression>>], value: &[Vec<u64>], m: usize) {
+    loop {
+        let hid: Vec<usize> = (0..m).filter(|&x| hidden[0][x].is_some()).collect();
+        let sum: u64 = hid.iter().map(|&x| value[0][x]).sum();
+        if hid.is_empty() || (hid.len() >= 2 && sum > 0) {
+            break;
+        }
+        let next = (0..m)
+            .filter(|&x| hidden[0][x].is_none() && value[0][x] > 0)
+            .min_by_key(|&x| (value[0][x], x))
+            .or_else(|| (0..m).find(|&x| hidden[0][x].is_none()));
+        match next {
+            Some(x) => hidden[0][x] = Some(Suppression::Secondary),
+            None => break,
+        }
+    }
+    // A child's size and its only cell are one number.
+    for x in 0..m {
+        if hidden[0][x].is_some() || hidden[1][x].is_some() {
+            let s = hidden[0][x].or(hidden[1][x]);
+            hidden[0][x] = s;
+            hidden[1][x] = s;
+        }
+    }
+}
+
+fn protect_forced(
+    counts: &[Vec<u64>],
+    k: u64,
+    hidden_cols: &[bool],
+    exempt_rows: &[bool],
+    forced: Option<&[Vec<bool>]>,
+) -> Protection {
     let r = counts.len();
     let c = counts.first().map_or(0, Vec::len);
     // The extended grid: inner cells, row totals in column c, column totals in row r.
@@ -116,6 +234,13 @@ pub fn protect_table(
     for (j, &h) in hidden_cols.iter().enumerate().take(c) {
         if h {
             hidden[r][j].get_or_insert(Suppression::Secondary);
+        }
+    }
+    for (i, row) in forced.unwrap_or_default().iter().enumerate().take(r) {
+        for (j, &f) in row.iter().enumerate().take(c) {
+            if f {
+                hidden[i][j].get_or_insert(Suppression::Secondary);
+            }
         }
     }
     // A single row or column: the inner cells and the margins repeat each other; protect the
@@ -241,6 +366,7 @@ fn cheapest_cycle(
     value: &[Vec<u64>],
     i: usize,
     j: usize,
+    known: &dyn Fn(usize, usize) -> bool,
 ) -> Option<(u64, [(usize, usize); 3])> {
     let (rows, cols) = (value.len(), value[0].len());
     let mut best: Option<(u64, [(usize, usize); 3])> = None;
@@ -254,6 +380,10 @@ fn cheapest_cycle(
                 let mut total = 0u64;
                 let mut ok = true;
                 for (&(a, b), &m) in cells.iter().zip(&moves) {
+                    if known(a, b) {
+                        ok = false;
+                        break;
+                    }
                     match move_cost(hidden, value, (a, b), m * sign(value, a, b)) {
                         Some(c) => total = total.saturating_add(c),
                         None => ok = false,
@@ -271,6 +401,16 @@ fn cheapest_cycle(
 /// Secondary suppression on the extended grid: until every hidden value lies on a fully hidden
 /// four-cell cycle it can move along, hide the cheapest cells completing one.
 fn protect_grid(hidden: &mut [Vec<Option<Suppression>>], value: &[Vec<u64>]) {
+    protect_grid_known(hidden, value, &|_, _| false)
+}
+
+/// Like [`protect_grid`], with some values known from elsewhere (`known(i, j)`): they cannot
+/// move, so no cycle may pass through them.
+fn protect_grid_known(
+    hidden: &mut [Vec<Option<Suppression>>],
+    value: &[Vec<u64>],
+    known: &dyn Fn(usize, usize) -> bool,
+) {
     // A hidden cell once on a fully hidden movable cycle stays so (hiding more only adds
     // cycles), so each hidden cell is settled once, newly hidden ones joining the work list:
     // quadratic in the table's size, fine for hundreds of groups.
@@ -279,7 +419,7 @@ fn protect_grid(hidden: &mut [Vec<Option<Suppression>>], value: &[Vec<u64>]) {
         .filter(|&(i, j)| hidden[i][j].is_some())
         .collect();
     while let Some((i, j)) = work.pop() {
-        match cheapest_cycle(hidden, value, i, j) {
+        match cheapest_cycle(hidden, value, i, j, known) {
             Some((0, _)) => {}
             Some((_, others)) => {
                 for (a, b) in others {

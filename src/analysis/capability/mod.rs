@@ -308,6 +308,7 @@ pub(super) fn run(
         labels: Vec::new(),
         index: vec![None; height],
         known: Vec::new(),
+        parents: Vec::new(),
     });
     let split = split_of(&groups, &matrix, height, min_cell, publish_left_out);
 

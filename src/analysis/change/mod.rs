@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::check::Dataset;
-use crate::disclosure::{protect_with, summary_min, Protection, Suppression};
+use crate::disclosure::{protect_nested, summary_min, Protection, Suppression};
 use crate::error::{Error, Result};
 use crate::instrument::Labels;
 use crate::stats::change::{change, estimate, years_between, Change, Estimate, Obs};
@@ -149,6 +149,9 @@ pub struct ChangeResult {
     pub(super) counts: Vec<ShareCounts>,
     #[serde(skip)]
     pub(super) min_cell: u64,
+    /// Each group's parent territory, to protect anew.
+    #[serde(skip)]
+    pub(super) parents: Vec<Option<usize>>,
 }
 
 /// The counts behind the share series of one subject: `counts[wave][column] = [yes, no]`, the
@@ -236,6 +239,11 @@ impl<'a> Frame<'a> {
         })
     }
 
+    /// Each group's parent territory ([`Groups::parents`]).
+    fn parents(&self) -> &[Option<usize>] {
+        self.groups.as_ref().map_or(&[], |g| g.parents.as_slice())
+    }
+
     fn n_groups(&self) -> usize {
         self.groups.as_ref().map_or(0, |g| g.names.len())
     }
@@ -320,8 +328,8 @@ pub(super) fn flows(f: &Frame) -> Vec<Flow> {
         let mut hidden = vec![false; cols];
         hidden[cols - 1] = before.iter().chain(&after).any(|row| row[cols - 1] > 0);
         let (pb, pa) = loop {
-            let pb = protect_groups(&before, k, &hidden);
-            let pa = protect_groups(&after, k, &hidden);
+            let pb = protect_groups(&before, k, &hidden, f.parents());
+            let pa = protect_groups(&after, k, &hidden, f.parents());
             let mut next = hidden.clone();
             for (j, h) in next.iter_mut().enumerate() {
                 *h |= pb.cells.iter().chain(&pa.cells).any(|row| row[j].is_some())
@@ -403,7 +411,7 @@ pub(super) fn series_of(f: &Frame, measures: &[Values]) -> (Vec<Series>, Vec<Sha
             let table: Vec<Vec<[u64; 2]>> = (0..waves)
                 .map(|w| (0..cols).map(|j| [yes[w][j], n[w][j] - yes[w][j]]).collect())
                 .collect();
-            let (groups, total) = protect_shares(&table, k, &hidden_group);
+            let (groups, total) = protect_shares(&table, k, &hidden_group, f.parents());
             hidden_group = groups;
             hidden_total = total;
             counts_out.push(ShareCounts {
@@ -510,14 +518,21 @@ pub(super) fn series_of(f: &Frame, measures: &[Values]) -> (Vec<Series>, Vec<Sha
 /// Protects a table whose last column holds those without a group (never published on its own):
 /// without anyone in it, the table is protected without it (an empty column would be a hidden
 /// zero to protect).
-fn protect_groups(counts: &[Vec<u64>], k: u64, hidden: &[bool]) -> Protection {
+fn protect_groups(
+    counts: &[Vec<u64>],
+    k: u64,
+    hidden: &[bool],
+    parents: &[Option<usize>],
+) -> Protection {
     let cols = counts.first().map_or(0, Vec::len);
+    let mut parents = parents.to_vec();
+    parents.resize(cols, None);
     let empty = cols > 0 && counts.iter().all(|row| row[cols - 1] == 0);
     if !empty {
-        return protect_with(counts, k, hidden);
+        return protect_nested(counts, k, hidden, &[], &parents);
     }
     let inner: Vec<Vec<u64>> = counts.iter().map(|row| row[..cols - 1].to_vec()).collect();
-    let mut p = protect_with(&inner, k, &hidden[..cols - 1]);
+    let mut p = protect_nested(&inner, k, &hidden[..cols - 1], &[], &parents[..cols - 1]);
     for row in &mut p.cells {
         row.push(None);
     }
@@ -529,7 +544,12 @@ fn protect_groups(counts: &[Vec<u64>], k: u64, hidden: &[bool]) -> Protection {
 /// column without a group), a group hidden in one wave hidden in every wave (the waves together
 /// would give it back), `forced` groups hidden from the start: which groups are hidden, and
 /// whether everyone's shares are.
-pub(super) fn protect_shares(table: &[Vec<[u64; 2]>], k: u64, forced: &[bool]) -> (Vec<bool>, bool) {
+pub(super) fn protect_shares(
+    table: &[Vec<[u64; 2]>],
+    k: u64,
+    forced: &[bool],
+    parents: &[Option<usize>],
+) -> (Vec<bool>, bool) {
     let mut hidden = forced.to_vec();
     let mut total = false;
     loop {
@@ -538,7 +558,7 @@ pub(super) fn protect_shares(table: &[Vec<[u64; 2]>], k: u64, forced: &[bool]) -
             let counts: Vec<Vec<u64>> = (0..2)
                 .map(|i| wave.iter().map(|c| c[i]).collect())
                 .collect();
-            let p = protect_groups(&counts, k, &hidden);
+            let p = protect_groups(&counts, k, &hidden, parents);
             for (j, h) in next.iter_mut().enumerate() {
                 *h |= p.cells.iter().any(|row| row[j].is_some()) || p.cols[j].is_some();
             }

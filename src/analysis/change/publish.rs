@@ -120,6 +120,7 @@ impl AnalysisKind for ChangeResult {
                 changes,
                 counts,
                 min_cell: study.min_cell,
+                parents: frame.parents().to_vec(),
             })
         })
     }
@@ -155,7 +156,8 @@ impl AnalysisKind for ChangeResult {
                         .find(|c| c.quantity == quantity && c.subject == h.variable)
                     {
                         forced[cols - 1] |= c.counts.iter().any(|w| w[cols - 1] != [0, 0]);
-                        let (groups, t) = protect_shares(&c.counts, self.min_cell, &forced);
+                        let (groups, t) =
+                            protect_shares(&c.counts, self.min_cell, &forced, &self.parents);
                         forced = groups;
                         total |= t;
                     }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use toml::Spanned;
 
 use crate::check::Dataset;
-use crate::disclosure::{protect_table, Suppression};
+use crate::disclosure::Suppression;
 use crate::error::Result;
 use crate::instrument::{ItemKind, Labels};
 use crate::stats::{adjust, independence, wilson95, Correction, Independence};
@@ -210,7 +210,7 @@ pub(super) fn run(
         if !answered_all {
             exempt[r] = !study.protects_missing(dataset.instrument.item(&name));
         }
-        let protection = protect_table(&counts, min_cell, &hidden_groups, &exempt);
+        let protection = groups.protect(&counts, min_cell, &hidden_groups, &exempt);
         // With the cell-key method every count is published perturbed (the group sizes as cells
         // of their own), nothing hidden; the tests keep the suppression rules.
         let published_size: Vec<u64> = match &perturber {

@@ -393,7 +393,10 @@ pub(super) fn run(
             let table: Vec<Vec<u64>> = (0..total.counts.len())
                 .map(|c| tallies.iter().map(|t| t.counts[c]).collect())
                 .collect();
-            let p = protect_table(&table, study.min_cell, &hidden_groups, &exempt);
+            let p = match groups.as_ref() {
+                Some(g) => g.protect(&table, study.min_cell, &hidden_groups, &exempt),
+                None => protect_table(&table, study.min_cell, &hidden_groups, &exempt),
+            };
             let names = groups.as_ref().map(|g| g.names.clone()).unwrap_or_default();
             let rows: Vec<LikertCounts> = tallies
                 .iter()
