@@ -1,0 +1,438 @@
+//! The national monitoring example (examples/care-leavers-monitoring): three waves, 17 regions,
+//! 60 ambiti, a panel. Its change estimates against a hand computation from the data files, its
+//! factsheets, `where`, and attackers over the two levels of territories and over the waves.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::common::{capakit, repo, run_study};
+
+/// A copy of the monitoring example in `dir`, with `extra` appended to its analyses.
+fn monitoring(dir: &Path, extra: &str) -> PathBuf {
+    let study = dir.join("monitoring");
+    copy_dir(&repo().join("examples/care-leavers-monitoring"), &study);
+    let analyses = study.join("analyses/monitoring.toml");
+    let text = std::fs::read_to_string(&analyses).unwrap();
+    std::fs::write(&analyses, format!("{text}\n{extra}")).unwrap();
+    study
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn analysis<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    r["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("no analysis {id}"))
+}
+
+/// Every file under `dir`, by path relative to it.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_shipped_example_is_what_init_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("m");
+    capakit()
+        .args(["init", "--synthetic", "--template", "monitoring"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let written = files(&dir);
+    let shipped = files(&repo().join("examples/care-leavers-monitoring"));
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        shipped.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &written {
+        assert!(
+            shipped[name] == *bytes,
+            "{name} differs: run `capakit init examples/care-leavers-monitoring --synthetic --template monitoring` again"
+        );
+    }
+    // The template comes with its data.
+    let out = capakit()
+        .args(["init", "--template", "monitoring"])
+        .arg(tmp.path().join("n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--synthetic"));
+}
+
+/// One wave's rows of the example: respondent id → (weight, answer to `column`).
+fn wave_answers(study: &Path, wave: &str, column: &str) -> HashMap<String, (f64, Option<f64>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_path(study.join(format!("data/giovani-{wave}.csv")))
+        .unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, weight, answer) = (at("anagrafica/respondent_id"), at("peso"), at(column));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                r[id].to_string(),
+                (r[weight].parse().unwrap(), r[answer].parse().ok()),
+            )
+        })
+        .collect()
+}
+
+/// θ of a wave (weighted mean of y), and every person's linearised value w (y − θ) / Σw.
+fn linearised(
+    rows: &HashMap<String, (f64, Option<f64>)>,
+    y: impl Fn(f64) -> f64,
+) -> (f64, HashMap<String, f64>) {
+    let answered: Vec<(&String, f64, f64)> = rows
+        .iter()
+        .filter_map(|(id, (w, a))| Some((id, *w, y((*a)?))))
+        .collect();
+    let total: f64 = answered.iter().map(|x| x.1).sum();
+    let theta = answered.iter().map(|x| x.1 * x.2).sum::<f64>() / total;
+    let z = answered
+        .iter()
+        .map(|(id, w, v)| ((*id).clone(), w * (v - theta) / total))
+        .collect();
+    (theta, z)
+}
+
+#[test]
+fn change_against_a_hand_computation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = monitoring(
+        tmp.path(),
+        r#"[[analysis]]
+id = "item-change"
+kind = "change"
+by = "region"
+variables = ["aut_1"]
+"#,
+    );
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    let a = analysis(&r, "item-change");
+    let row = |q: &str| {
+        a["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| {
+                c["quantity"] == q
+                    && c["group"].is_null()
+                    && c["from"] == "2023"
+                    && c["to"] == "2024"
+            })
+            .unwrap()
+            .clone()
+    };
+    let before = wave_answers(&study, "2023", "capacita/aut_1");
+    let after = wave_answers(&study, "2024", "capacita/aut_1");
+    for (q, y, scale) in [
+        ("mean", (|x: f64| x) as fn(f64) -> f64, 1.0),
+        ("agree", |x: f64| f64::from(u8::from(x >= 4.0)), 100.0),
+    ] {
+        // By hand: the weighted means of the two waves; the variance of their difference from
+        // the people's linearised values, a person in both waves one cluster (their two values
+        // summed, the earlier with a minus), with replacement: m/(m − 1) Σ (D − D̄)².
+        let (t0, z0) = linearised(&before, y);
+        let (t1, z1) = linearised(&after, y);
+        let mut d: HashMap<&String, f64> = HashMap::new();
+        for (id, z) in &z0 {
+            *d.entry(id).or_default() -= z;
+        }
+        for (id, z) in &z1 {
+            *d.entry(id).or_default() += z;
+        }
+        let m = d.len() as f64;
+        let mean = d.values().sum::<f64>() / m;
+        let var = m / (m - 1.0) * d.values().map(|x| (x - mean).powi(2)).sum::<f64>();
+        let c = row(q);
+        let close = |a: &serde_json::Value, b: f64| {
+            let a = a.as_f64().unwrap();
+            assert!((a - b).abs() < 1e-9 * b.abs().max(1.0), "{q}: {a} vs {b}");
+        };
+        close(&c["before"], scale * t0);
+        close(&c["after"], scale * t1);
+        close(&c["change"]["absolute"]["value"], scale * (t1 - t0));
+        close(&c["change"]["absolute"]["se"], scale * var.sqrt());
+        close(&c["change"]["relative"]["value"], t1 / t0 - 1.0);
+        // One year apart: the annualised changes are the changes.
+        close(&c["change"]["annual_absolute"]["value"], scale * (t1 - t0));
+        close(&c["change"]["annual_relative"]["value"], t1 / t0 - 1.0);
+        // The panel pairs people with themselves: the same answers with nobody linked give a
+        // larger standard error (positively correlated answers of the same person).
+        let independent = (z0.values().map(|z| z * z).sum::<f64>() * z0.len() as f64
+            / (z0.len() as f64 - 1.0)
+            + z1.values().map(|z| z * z).sum::<f64>() * z1.len() as f64 / (z1.len() as f64 - 1.0))
+            .sqrt();
+        assert!(
+            var.sqrt() < independent,
+            "{q}: paired {} vs {independent}",
+            var.sqrt()
+        );
+    }
+    // Entries, exits and attrition between 2023 and 2024, counted from the files.
+    let stayed = before.keys().filter(|id| after.contains_key(*id)).count();
+    let flow = &a["flows"][1]["total"];
+    assert_eq!(flow["stayed"], stayed);
+    assert_eq!(flow["left"], before.len() - stayed);
+    assert_eq!(flow["joined"], after.len() - stayed);
+}
+
+#[test]
+fn the_example_reads_as_a_monitoring_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = repo().join("examples/care-leavers-monitoring");
+    let out = tmp.path().join("out");
+    let r = run_study(&study, &out, false);
+    let source = &r["sources"][0];
+    assert_eq!(source["level"], "region");
+    assert_eq!(source["territories"].as_array().unwrap().len(), 17);
+    assert_eq!(source["waves"].as_array().unwrap().len(), 3);
+    // A factsheet per region, one A4 page each in HTML and Markdown.
+    for g in source["territories"].as_array().unwrap() {
+        let name = g["group"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .replace(' ', "-");
+        let html = std::fs::read_to_string(out.join(format!("factsheets/{name}.html")))
+            .unwrap_or_else(|_| panic!("no factsheet for {name}"));
+        assert!(html.contains(g["group"].as_str().unwrap()));
+        assert!(out.join(format!("factsheets/{name}.md")).exists());
+    }
+    // The designed changes are found: autonomy rises from 2022 to 2024 and holds up to its
+    // interval; the panel is linked under the keyed pseudonym.
+    let trend = analysis(&r, "trend");
+    assert_eq!(trend["keyed"], true);
+    let autonomy = trend["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["subject"] == "autonomia"
+                && c["quantity"] == "mean"
+                && c["group"].is_null()
+                && c["from"] == "2022"
+                && c["to"] == "2024"
+        })
+        .unwrap();
+    assert!(autonomy["change"]["absolute"]["value"].as_f64().unwrap() > 0.3);
+    assert_eq!(autonomy["holds"], true);
+    // Byte-identical reruns.
+    let again = tmp.path().join("again");
+    run_study(&study, &again, false);
+    assert_eq!(files(&out), files(&again));
+}
+
+#[test]
+fn where_names_its_groups_or_says_where_it_is_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (extra, wanted) in [
+        (
+            "[[analysis]]\nid = \"x\"\nkind = \"scales\"\nwhere = { wave = \"2025\" }\n",
+            "'2025' is not one of the groups of 'wave'",
+        ),
+        (
+            "[[analysis]]\nid = \"x\"\nkind = \"scales\"\nwhere = { province = \"Prato\" }\n",
+            "'province' is not a question",
+        ),
+    ] {
+        let study = monitoring(&tmp.path().join(wanted.len().to_string()), extra);
+        let out = capakit()
+            .arg("run")
+            .arg(&study)
+            .arg("--out")
+            .arg(tmp.path().join("o"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{err}");
+        assert!(err.contains(wanted), "{err}");
+        assert!(err.contains("monitoring.toml"), "{err}");
+    }
+}
+
+/// The ambito of each region, from the example's ambiti file.
+fn regions_of_ambiti(study: &Path) -> HashMap<String, String> {
+    let text = std::fs::read_to_string(study.join("data/ambiti.csv")).unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[1].to_string(), f[2].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn no_hidden_ambito_comes_back_from_its_region() {
+    // The same cross-table by region and by ambito: a region's count minus its ambiti shown
+    // would give back an ambito hidden alone in its region (42 cells before the rule). The
+    // attacker takes every region's published count and its ambiti's, and every ambito's size.
+    let tmp = tempfile::tempdir().unwrap();
+    let study = monitoring(
+        tmp.path(),
+        r#"[[analysis]]
+id = "profile-ambiti"
+kind = "crosstab"
+by = "ambito"
+where = { wave = "2024" }
+variables = ["activity", "autonomy_tutor", "individual_project"]
+"#,
+    );
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    let truth = run_study(&study, &tmp.path().join("internal"), true);
+    let region_of = regions_of_ambiti(&study);
+    let (by_ambito, by_region) = (analysis(&r, "profile-ambiti"), analysis(&r, "profile"));
+    let true_ambito = analysis(&truth, "profile-ambiti");
+    let ambiti: Vec<String> = serde_json::from_value(by_ambito["groups"].clone()).unwrap();
+    let regions: Vec<String> = serde_json::from_value(by_region["groups"].clone()).unwrap();
+    let mut hidden = 0;
+    for (t, (ta, tr)) in by_ambito["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(by_region["tables"].as_array().unwrap())
+        .enumerate()
+    {
+        let cells =
+            |table: &serde_json::Value, i: usize, j: usize| table["cells"][i][j]["count"].as_u64();
+        let rows = ta["cells"].as_array().unwrap().len();
+        for (g, region) in regions.iter().enumerate() {
+            let children: Vec<usize> = (0..ambiti.len())
+                .filter(|&j| region_of[&ambiti[j]] == *region)
+                .collect();
+            // Each category's hidden children of this region: one alone, or several that the
+            // region's count fixes (their sum zero, or every other child shown and the hidden
+            // ones' true values forced by the ambiti's sizes), would be given back.
+            for i in 0..rows {
+                let h: Vec<usize> = children
+                    .iter()
+                    .copied()
+                    .filter(|&j| cells(ta, i, j).is_none())
+                    .collect();
+                hidden += h.len();
+                if let (Some(total), false) = (cells(tr, i, g), h.is_empty()) {
+                    let shown: u64 = children.iter().filter_map(|&j| cells(ta, i, j)).sum();
+                    assert!(
+                        h.len() >= 2 && total > shown,
+                        "table {t}, row {i}: {region} gives back {:?}",
+                        h.iter().map(|&j| &ambiti[j]).collect::<Vec<_>>()
+                    );
+                    // Two hidden children can swap one answer with another row's: a second
+                    // table fits everything published.
+                    let truth_of =
+                        |i: usize, j: usize| cells(&true_ambito["tables"][t], i, j).unwrap();
+                    let movable = h.iter().any(|&a| {
+                        h.iter().any(|&b| {
+                            a != b
+                                && truth_of(i, a) > 0
+                                && (0..rows).any(|i2| {
+                                    i2 != i
+                                        && cells(ta, i2, a).is_none()
+                                        && cells(ta, i2, b).is_none()
+                                        && truth_of(i2, b) > 0
+                                })
+                        })
+                    });
+                    assert!(
+                        movable,
+                        "table {t}, row {i}, {region}: no second table fits"
+                    );
+                }
+            }
+        }
+    }
+    assert!(hidden > 0, "the attack needs hidden ambito cells to attack");
+}
+
+#[test]
+fn no_wave_gives_back_what_another_analysis_hides() {
+    // The index of 2024 by region and the change analysis's 2024 by region publish the same
+    // headcounts; the respondents by region and wave are the flows' margins. Whatever one hides,
+    // the others must not show, and the flows must add up to the published margins only where
+    // they are shown.
+    let tmp = tempfile::tempdir().unwrap();
+    let study = repo().join("examples/care-leavers-monitoring");
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    let index = analysis(&r, "index");
+    let trend = analysis(&r, "trend");
+    let waves = trend["waves"].as_array().unwrap().len();
+    for g in index["results"][0]["groups"].as_array().unwrap() {
+        if !g["deprived"].is_null() {
+            continue;
+        }
+        let series = trend["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["quantity"] == "H" && s["group"] == g["group"])
+            .unwrap();
+        assert!(
+            series["points"][waves - 1].is_null(),
+            "{}: H hidden by the index, shown by the trend",
+            g["group"]
+        );
+    }
+    // Flows: stayed + left is the earlier wave's respondents of the region, stayed + joined the
+    // later's; a hidden flow must not follow from a shown one and the margin.
+    let source = &r["sources"][0];
+    let regions: Vec<String> = source["territories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["group"].as_str().unwrap().to_string())
+        .collect();
+    for (w, flow) in trend["flows"].as_array().unwrap().iter().enumerate() {
+        for c in flow["groups"].as_array().unwrap() {
+            let g = regions.iter().position(|x| *x == c["group"]).unwrap();
+            let n0 = &source["by_wave"][g][w];
+            let n1 = &source["by_wave"][g][w + 1];
+            let shown = [&c["stayed"], &c["left"], &c["joined"]].map(|x| !x.is_null());
+            if shown.iter().any(|&s| s) && !shown.iter().all(|&s| s) {
+                panic!("{}: flows partly hidden: {c}", c["group"]);
+            }
+            if shown[0] && !n0.is_null() {
+                assert_eq!(
+                    c["stayed"].as_u64().unwrap() + c["left"].as_u64().unwrap(),
+                    n0.as_u64().unwrap()
+                );
+                assert_eq!(
+                    c["stayed"].as_u64().unwrap() + c["joined"].as_u64().unwrap(),
+                    n1.as_u64().unwrap()
+                );
+            }
+        }
+    }
+}
