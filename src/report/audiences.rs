@@ -23,9 +23,16 @@ pub struct Audiences {
     /// Respondents, and the territories.
     pub respondents: Option<usize>,
     pub territories: Vec<String>,
-    /// The territories as words: "Prato e Firenze".
+    /// The territories as words: "Prato e Firenze", or "17 regioni" when there are many.
     pub territories_text: String,
+    /// The waves as words ("2022, 2023 e 2024"), when the study has several.
+    pub waves_text: Option<String>,
+    /// Whether the study has coded focus groups.
+    pub focus_groups: bool,
 }
+
+/// Territories listed by name up to this many; beyond, counted.
+const LISTED: usize = 6;
 
 /// The key findings and the easy-read lines of `results`: each kind says its own
 /// ([`crate::analysis::kind::AnalysisKind::findings`]).
@@ -52,12 +59,36 @@ pub fn build(results: &Results, lang: &str, s: &Strings) -> Audiences {
     let territories: Vec<String> = source
         .map(|s| s.territories.iter().map(|t| t.group.clone()).collect())
         .unwrap_or_default();
+    let territories_text = if territories.len() > LISTED {
+        let level = source
+            .and_then(|s| s.level.as_deref())
+            .unwrap_or("territory");
+        let key = format!("level_{level}");
+        let name = s.get(&key);
+        let name = if name == key {
+            s.get("territories_many")
+        } else {
+            name
+        };
+        format!("{} {}", territories.len(), name.to_lowercase())
+    } else {
+        format::join_words(&territories, lang)
+    };
+    let waves: Vec<String> = source
+        .map(|s| s.waves.iter().map(|w| w.group.clone()).collect())
+        .unwrap_or_default();
     Audiences {
         findings,
         going_well,
         hardest,
-        respondents: source.map(|s| s.n),
-        territories_text: format::join_words(&territories, lang),
+        // With waves, the different people (linked by their id) rather than the answers.
+        respondents: source.map(|s| s.people.unwrap_or(s.n)),
+        territories_text,
         territories,
+        waves_text: (waves.len() > 1).then(|| format::join_words(&waves, lang)),
+        focus_groups: results
+            .analyses
+            .iter()
+            .any(|e| e.result.kind() == crate::plan::Kind::Codes),
     }
 }

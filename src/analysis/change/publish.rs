@@ -293,9 +293,31 @@ impl AnalysisKind for ChangeResult {
         };
         let (from, to) = (&self.waves[a].id, &self.waves[b].id);
         let w = view.words;
-        for r in self.changes.iter().filter(|r| {
-            r.group.is_none() && r.holds && &r.from == from && &r.to == to
-        }) {
+        // The index first (H, then M0), then the largest relative changes of the means.
+        let priority = |q: Quantity| match q {
+            Quantity::H => 0,
+            Quantity::M0 => 1,
+            Quantity::Mean | Quantity::Agree => 2,
+            Quantity::A => 3,
+            Quantity::Censored => 4,
+        };
+        let mut held: Vec<&super::ChangeRow> = self
+            .changes
+            .iter()
+            .filter(|r| r.group.is_none() && r.holds && &r.from == from && &r.to == to)
+            .filter(|r| r.quantity != Quantity::Censored)
+            .collect();
+        let size = |r: &super::ChangeRow| {
+            r.change
+                .and_then(|c| c.relative)
+                .map_or(0.0, |e| -e.value.abs())
+        };
+        held.sort_by(|a, b| {
+            priority(a.quantity)
+                .cmp(&priority(b.quantity))
+                .then(size(a).total_cmp(&size(b)))
+        });
+        for r in held.into_iter().take(3) {
             let Some(c) = r.change else { continue };
             let label = label_in(&r.labels, view.lang, "en", &r.subject);
             let what = match r.quantity {
@@ -305,7 +327,19 @@ impl AnalysisKind for ChangeResult {
                 q => w.get(&format!("change_{}", quantity_name(q))).to_string(),
             };
             let digits = if r.quantity == Quantity::M0 { 3 } else { 1 };
-            let fmt = |x: f64| number(x, digits, view.lang);
+            let in_percent = !matches!(r.quantity, Quantity::M0 | Quantity::Mean);
+            let fmt = |x: f64| {
+                if in_percent {
+                    crate::format::percent(x, digits, view.lang)
+                } else {
+                    number(x, digits, view.lang)
+                }
+            };
+            let points = if in_percent {
+                format!(" {}", w.get("change_points"))
+            } else {
+                String::new()
+            };
             out.findings.push(KeyFinding {
                 text: w
                     .get("change_finding")
@@ -314,9 +348,12 @@ impl AnalysisKind for ChangeResult {
                     .replace("{to}", to)
                     .replace("{before}", &r.before.map(fmt).unwrap_or_default())
                     .replace("{after}", &r.after.map(fmt).unwrap_or_default())
-                    .replace("{change}", &signed(c.absolute.value, digits, view.lang))
-                    .replace("{low}", &fmt(c.absolute.ci_low))
-                    .replace("{high}", &fmt(c.absolute.ci_high)),
+                    .replace(
+                        "{change}",
+                        &format!("{}{points}", signed(c.absolute.value, digits, view.lang)),
+                    )
+                    .replace("{low}", &number(c.absolute.ci_low, digits, view.lang))
+                    .replace("{high}", &number(c.absolute.ci_high, digits, view.lang)),
                 figure: None,
                 rank: 1,
             });
