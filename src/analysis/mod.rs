@@ -24,6 +24,7 @@ registry! {
     Capability => capability::CapabilityResult, "reports/analyses";
     Codes => codes::CodesResult, "reports/analyses";
     Recommendations => recommendations::RecommendationsResult, "reports/analyses";
+    Indicators => indicators::IndicatorsResult, "reports/analyses";
     #[cfg(test)]
     Toy => toy::ToyResult, "src/analysis/toy";
 }

@@ -27,6 +27,8 @@ pub enum Kind {
     Codes,
     /// Recommendation rules over the other analyses' published results.
     Recommendations,
+    /// Programme indicators from records against their targets: value, progress and status.
+    Indicators,
     /// A kind that exists only to test that a kind plugs in (`src/analysis/toy/`).
     #[cfg(test)]
     Toy,
@@ -70,6 +72,8 @@ pub enum Reads {
     Segments,
     /// The other analyses' published results.
     Results,
+    /// A source of programme records (`kind = "records"`).
+    Records,
 }
 
 /// What a list parameter names in the questionnaire, checked before the data is read.
@@ -129,6 +133,11 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Recommendations,
         name: "recommendations",
         reads: Reads::Results,
+    },
+    KindSpec {
+        kind: Kind::Indicators,
+        name: "indicators",
+        reads: Reads::Records,
     },
     #[cfg(test)]
     KindSpec {
