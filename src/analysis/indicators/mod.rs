@@ -98,6 +98,19 @@ impl Status {
     }
 }
 
+/// A status in words, for the texts of rules (which are filled without the report's words):
+/// Italian for `it`, English otherwise.
+pub fn status_words(name: &str, lang: &str) -> &'static str {
+    match (name, lang == "it") {
+        ("on_track", true) => "in linea con l'obiettivo",
+        ("on_track", false) => "on track",
+        ("at_risk", true) => "a rischio",
+        ("at_risk", false) => "at risk",
+        (_, true) => "in ritardo",
+        (_, false) => "off track",
+    }
+}
+
 /// The progress thresholds.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 pub struct Thresholds {
