@@ -18,6 +18,7 @@ mod golden;
 mod output_safety;
 mod published_bytes;
 mod real_world;
+mod records;
 mod recommendations;
 mod safe_text;
 mod stats;
