@@ -975,7 +975,8 @@ fn records_source(
     let Some(territory_column) = s.territory_column.clone() else {
         return Err(at(
             s.path.span().start,
-            "a source of kind \"records\" names its territory_column (the territory of each row)".into(),
+            "a source of kind \"records\" names its territory_column (the territory of each row)"
+                .into(),
         ));
     };
     let wave_column = match &s.wave_column {

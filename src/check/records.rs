@@ -38,13 +38,10 @@ impl Records {
     /// The index of the number column headed `name` (exact, then ignoring case and spaces).
     pub fn column(&self, name: &str) -> Option<usize> {
         let wanted = name.trim();
-        self.columns
-            .iter()
-            .position(|c| c == wanted)
-            .or_else(|| {
-                let lower = wanted.to_lowercase();
-                self.columns.iter().position(|c| c.to_lowercase() == lower)
-            })
+        self.columns.iter().position(|c| c == wanted).or_else(|| {
+            let lower = wanted.to_lowercase();
+            self.columns.iter().position(|c| c.to_lowercase() == lower)
+        })
     }
 }
 
@@ -167,9 +164,8 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
                     || within(geography, territory, r.territory))
         });
         if let Some(first) = clash {
-            let wave_text = wave.map_or(String::new(), |w| {
-                format!(" in wave {}", study.waves[w].id)
-            });
+            let wave_text =
+                wave.map_or(String::new(), |w| format!(" in wave {}", study.waves[w].id));
             let name = |u: usize| geography.units[u].name.as_str();
             let message = if first.territory == territory {
                 format!(

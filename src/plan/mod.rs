@@ -125,10 +125,9 @@ impl Plan {
                             format!(
                                 "a {} analysis needs a source of kind \"records\" in study.toml{}",
                                 spec.kind.get_ref().name(),
-                                spec.source.as_ref().map_or(String::new(), |s| format!(
-                                    " named '{}'",
-                                    s.get_ref()
-                                ))
+                                spec.source
+                                    .as_ref()
+                                    .map_or(String::new(), |s| format!(" named '{}'", s.get_ref()))
                             ),
                         ));
                     }

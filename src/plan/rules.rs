@@ -377,7 +377,10 @@ pub(crate) fn check_condition<'a>(
             ))
         }
     };
-    if !SUBJECTS.iter().any(|(k, owner)| *k == key && *owner == kind) {
+    if !SUBJECTS
+        .iter()
+        .any(|(k, owner)| *k == key && *owner == kind)
+    {
         return Err(set.error_at(
             subject,
             format!(

@@ -381,17 +381,30 @@ pub fn protect(tree: &Tree, totals: &[Option<f64>], hidden: &mut [Option<Suppres
     }
 }
 
+/// What an analysis asks of the records: the level reported, the indicators, the columns
+/// counting people, the thresholds and the minimum cell size.
+pub struct Design<'a> {
+    pub by: usize,
+    pub indicators: &'a [Resolved],
+    pub people: &'a [usize],
+    pub thresholds: Thresholds,
+    pub min_cell: u64,
+}
+
 /// Runs the indicators on checked records.
 pub fn compute(
     records: &Records,
     g: &Geography,
     waves: &[crate::study::Wave],
-    by: usize,
-    indicators: &[Resolved],
-    people: &[usize],
-    thresholds: Thresholds,
-    min_cell: u64,
+    design: &Design,
 ) -> IndicatorsResult {
+    let Design {
+        by,
+        indicators,
+        people,
+        thresholds,
+        min_cell,
+    } = *design;
     let tree = Tree::of(g, by, records);
     let wave_list: Vec<Option<usize>> = if waves.is_empty() {
         vec![None]

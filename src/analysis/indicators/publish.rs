@@ -284,11 +284,13 @@ impl AnalysisKind for IndicatorsResult {
             &records,
             &study.geography,
             &study.waves,
-            by,
-            &resolved,
-            &people,
-            thresholds,
-            study.min_cell,
+            &super::Design {
+                by,
+                indicators: &resolved,
+                people: &people,
+                thresholds,
+                min_cell: study.min_cell,
+            },
         );
         Ok((records.source.clone(), result))
     }
