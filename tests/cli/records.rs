@@ -309,6 +309,27 @@ fn indicators_match_a_hand_computation() {
     close(&k["value"], 6.0);
     assert!(k["denominator"].is_null());
     close(&k["progress"], 0.6);
+    // Cross-checked with pandas 3.1.1 on the same CSV: `d.groupby("anno").sum()` and
+    // `d.groupby(["anno", region]).sum()` (region mapped from the ambito), then the formulas:
+    // Italy project 72.53521126760563 % (progress 0.5010060362173038), tutor 78.87323943661971 %
+    // (0.9859154929577464), caseload 10.923076923076923 (0.8153846153846154); Toscana tutor
+    // 66.66666666666667 % (0.8333333333333334); Lazio spending 65.625 %.
+    for (id, group, value, progress) in [
+        ("project", None, 72.53521126760563, 0.5010060362173038),
+        ("tutor", None, 78.87323943661971, 0.9859154929577464),
+        ("caseload", None, 10.923076923076923, 0.8153846153846154),
+        (
+            "tutor",
+            Some("Toscana"),
+            66.66666666666667,
+            0.8333333333333334,
+        ),
+        ("spending", Some("Lazio"), 65.625, 0.65625),
+    ] {
+        let x = row(a, id, group, "2024");
+        close(&x["value"], value);
+        close(&x["progress"], progress);
+    }
     // The earlier wave, Italy: progetto 10+15+6+20+12 = 63 of 20+30+10+40+25 = 125.
     let p = row(a, "project", None, "2023");
     close(&p["value"], 100.0 * 63.0 / 125.0);

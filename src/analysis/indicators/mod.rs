@@ -568,4 +568,31 @@ mod tests {
         assert_eq!(Status::code_of("on_track"), Some(2.0));
         assert_eq!(Status::name_of(1.0), "at_risk");
     }
+
+    #[test]
+    fn a_region_of_one_ambito_is_hidden_with_it_and_another_region_with_one_of_its_parts() {
+        // Italy (30) = R1 (3) + R2 (27); R1 = a (3); R2 = b (12) + c (15). a and R1 are small;
+        // Italy − R2 would give R1 = a back, so R2 is hidden, and then R2 − c would give R2
+        // back, so b (the smaller part) is hidden too.
+        let tree = Tree {
+            nodes: vec![
+                (None, None),
+                (Some(0), Some(0)),
+                (Some(1), Some(1)),
+                (Some(2), Some(0)),
+                (Some(3), Some(3)),
+                (Some(4), Some(3)),
+            ],
+        };
+        let totals = [30.0, 3.0, 3.0, 27.0, 12.0, 15.0].map(Some);
+        let mut hidden: Vec<Option<Suppression>> = totals
+            .iter()
+            .map(|x| small(x.unwrap(), 5).then_some(Suppression::Primary))
+            .collect();
+        protect(&tree, &totals, &mut hidden);
+        let shown: Vec<bool> = hidden.iter().map(Option::is_none).collect();
+        assert_eq!(shown, [true, false, false, false, false, true]);
+        assert_eq!(hidden[3], Some(Suppression::Secondary));
+        assert_eq!(hidden[4], Some(Suppression::Secondary));
+    }
 }
