@@ -691,3 +691,26 @@ fn a_rule_on_a_status_fires_where_it_holds() {
         assert!(err.contains("analyses.toml, line ") && err.contains(expected), "{expected}\n{err}");
     }
 }
+
+#[test]
+fn records_of_one_period_need_no_wave_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 2024 rows without the wave column, in a study that still has waves.
+    let one: String = RECORDS
+        .lines()
+        .filter(|l| !l.contains(";2023;"))
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(';').collect();
+            cells.remove(1);
+            cells.join(";") + "\n"
+        })
+        .collect();
+    records_study(dir.path(), &one, ANALYSIS, "");
+    crate::common::replace_in_study(dir.path(), "wave_column = \"anno\"\n", "");
+    let r = run_study(dir.path(), &dir.path().join("out"), false);
+    let a = analysis_of_kind(&r, "indicators");
+    assert!(a["latest"].is_null() && a["waves"].as_array().unwrap().is_empty());
+    let p = &a["indicators"][0]["rows"][0];
+    assert!(p["wave"].is_null() && p["group"].is_null());
+    close(&p["value"], 100.0 * 103.0 / 142.0);
+}

@@ -406,6 +406,12 @@ pub fn compute(
         min_cell,
     } = *design;
     let tree = Tree::of(g, by, records);
+    // Records without a wave column are of one period, whatever the study's waves.
+    let waves = if records.rows.iter().all(|r| r.wave.is_none()) {
+        &[]
+    } else {
+        waves
+    };
     let wave_list: Vec<Option<usize>> = if waves.is_empty() {
         vec![None]
     } else {
