@@ -84,6 +84,9 @@ pub fn of(
             add("codebook", c)?;
         }
     }
+    for s in &study.record_sources {
+        add("records", &s.path)?;
+    }
     for a in &study.analyses {
         add("analyses", a)?;
     }

@@ -108,6 +108,10 @@ pub enum Statistic {
     Share,
     /// A gap between the two compared groups, adjusted p < 0.05.
     Gap,
+    /// A programme indicator's value, in its unit (indicators).
+    Value,
+    /// A programme indicator's status: 2 on track, 1 at risk, 0 off track (indicators).
+    Status,
 }
 
 impl Statistic {

@@ -331,6 +331,19 @@ pub struct SegmentSource {
     pub columns: LongColumns,
 }
 
+/// A file of programme records (`kind = "records"`): one row per territory and wave, every
+/// other column a number (care leavers taken in, tutors, conferences held, funds).
+#[derive(Debug, Clone)]
+pub struct RecordSource {
+    pub name: String,
+    pub path: PathBuf,
+    pub sheet: Option<String>,
+    /// The column naming each row's territory (at any level of the geography).
+    pub territory_column: String,
+    /// The column naming each row's wave (one of `[[waves]]`); none for records of one period.
+    pub wave_column: Option<String>,
+}
+
 /// Options for the report.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -409,6 +422,8 @@ pub struct Study {
     pub sources: Vec<Source>,
     /// Coded focus-group transcripts (`kind = "segments"`).
     pub segment_sources: Vec<SegmentSource>,
+    /// Programme records (`kind = "records"`).
+    pub record_sources: Vec<RecordSource>,
     pub analyses: Vec<PathBuf>,
     pub report: ReportOptions,
     /// The minimum cell size k: counts below it, and figures resting on fewer people, are not
@@ -637,6 +652,7 @@ impl Study {
         }
         let mut sources = Vec::new();
         let mut segment_sources = Vec::new();
+        let mut record_sources = Vec::new();
         for (i, s) in parsed.sources.iter().enumerate() {
             let name = s
                 .name
@@ -700,12 +716,16 @@ impl Study {
                     });
                     continue;
                 }
+                "records" => {
+                    record_sources.push(records_source(s, name, &waves, &at, &existing)?);
+                    continue;
+                }
                 "survey" => {}
                 other => {
                     let start = s.kind.as_ref().map_or(0, |k| k.span().start);
                     return Err(at(
                         start,
-                        format!("kind = \"{other}\": a source is \"survey\" (the default) or \"segments\""),
+                        format!("kind = \"{other}\": a source is \"survey\" (the default), \"segments\" or \"records\""),
                     ));
                 }
             }
@@ -892,6 +912,7 @@ impl Study {
             wave_spellings,
             sources,
             segment_sources,
+            record_sources,
             analyses,
             report: parsed.report,
         })
@@ -920,6 +941,60 @@ impl Study {
     pub fn display_path(&self, path: &Path) -> String {
         shown_in(&self.dir, path)
     }
+}
+
+/// A `kind = "records"` source as written, checked: a territory column, a wave column only when
+/// the study has waves, none of the keys of a survey or of coded segments.
+fn records_source(
+    s: &SourceFile,
+    name: String,
+    waves: &[Wave],
+    at: &dyn Fn(usize, String) -> Error,
+    existing: &dyn Fn(&Spanned<String>, &str) -> Result<PathBuf>,
+) -> Result<RecordSource> {
+    let foreign = [
+        ("instrument", s.instrument.as_ref().map(|x| x.span().start)),
+        ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
+        ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
+        ("wave", s.wave.as_ref().map(|x| x.span().start)),
+    ];
+    for (key, start) in foreign {
+        if let Some(start) = start {
+            return Err(at(
+                start,
+                format!("`{key}` does not apply to a source of kind \"records\" (a table of numbers per territory and wave_column)"),
+            ));
+        }
+    }
+    if s.columns.is_some() || s.id_column.is_some() || s.weight_column.is_some() {
+        return Err(at(
+            s.path.span().start,
+            "a source of kind \"records\" has a territory_column and a wave_column, no id, weight or [sources.columns]".into(),
+        ));
+    }
+    let Some(territory_column) = s.territory_column.clone() else {
+        return Err(at(
+            s.path.span().start,
+            "a source of kind \"records\" names its territory_column (the territory of each row)"
+                .into(),
+        ));
+    };
+    let wave_column = match &s.wave_column {
+        Some(w) if waves.is_empty() => {
+            return Err(at(
+                w.span().start,
+                "wave_column names the column of each row's wave: declare the waves first ([[waves]] with id, label and date)".into(),
+            ))
+        }
+        w => w.as_ref().map(|w| w.get_ref().clone()),
+    };
+    Ok(RecordSource {
+        name,
+        path: existing(&s.path, "records file")?,
+        sheet: s.sheet.clone(),
+        territory_column,
+        wave_column,
+    })
 }
 
 /// `path` as an absolute path, `.` and `..` resolved lexically (links are not followed).

@@ -66,6 +66,7 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("cohen1960", "Cohen (1960)", "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20(1), 37–46."),
     ("krippendorff2011", "Krippendorff (2011)", "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for Communication Departmental Papers, University of Pennsylvania."),
     ("efron1993", "Efron & Tibshirani (1993)", "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. New York: Chapman & Hall."),
+    ("kusek2004", "Kusek & Rist (2004)", "Kusek, J. Z., & Rist, R. C. (2004). Ten Steps to a Results-Based Monitoring and Evaluation System. Washington, DC: The World Bank."),
 ];
 
 /// Fewer complete answers than this make alpha's interval wide.

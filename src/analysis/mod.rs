@@ -25,6 +25,7 @@ registry! {
     Codes => codes::CodesResult, "reports/analyses";
     Recommendations => recommendations::RecommendationsResult, "reports/analyses";
     Change => change::ChangeResult, "reports/analyses";
+    Indicators => indicators::IndicatorsResult, "reports/analyses";
     #[cfg(test)]
     Toy => toy::ToyResult, "src/analysis/toy";
 }

@@ -10,6 +10,7 @@
 mod columns;
 mod dataset;
 mod identifying;
+pub mod records;
 pub mod scores;
 pub mod segments;
 mod table;

@@ -69,6 +69,23 @@ pub fn execute(args: Args) -> Result<i32> {
             Err(e) => unusable.push(e),
         }
     }
+    for source in &study.record_sources {
+        match crate::check::records::check_records(study, source) {
+            Ok((records, d)) => {
+                summary.push(format!(
+                    "{}: {} in {}, {}, {}, {}",
+                    records.file,
+                    count_noun(records.rows.len(), "row"),
+                    count_noun(records.columns.len(), "number column"),
+                    count_noun(d.count(Severity::Error), "error"),
+                    count_noun(d.count(Severity::Warning), "warning"),
+                    count_noun(d.count(Severity::Note), "note")
+                ));
+                all.extend(d);
+            }
+            Err(e) => unusable.push(e),
+        }
+    }
     // Each file's line, then the files of a source together (one per wave) as the analyses read
     // them.
     for (_, checked) in &checked_sources {

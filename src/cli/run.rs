@@ -114,6 +114,7 @@ pub(crate) fn inputs_of(study: &Study) -> Vec<PathBuf> {
         inputs.push(s.path.clone());
         inputs.extend(s.metadata.iter().chain(&s.codebook).cloned());
     }
+    inputs.extend(study.record_sources.iter().map(|s| s.path.clone()));
     inputs.extend(study.analyses.iter().cloned());
     inputs.extend(study.geography_files.iter().cloned());
     inputs.extend(study.key_file.iter().cloned());
@@ -138,6 +139,9 @@ pub(crate) fn checked_inputs(plan: &Plan, shown: &std::path::Path) -> Result<Opt
         let (coding, d) = crate::check::segments::check_segments(study, source)?;
         diagnostics.extend(d);
         codings.push(coding);
+    }
+    for source in &study.record_sources {
+        diagnostics.extend(crate::check::records::check_records(study, source)?.1);
     }
     // Errors first, at most 30 lines: `capakit check` lists more.
     const SHOWN: usize = 30;

@@ -29,6 +29,8 @@ pub enum Kind {
     Recommendations,
     /// Change between waves of means, shares and the capability index, with panel flows.
     Change,
+    /// Programme indicators from records against their targets: value, progress and status.
+    Indicators,
     /// A kind that exists only to test that a kind plugs in (`src/analysis/toy/`).
     #[cfg(test)]
     Toy,
@@ -93,6 +95,8 @@ pub enum Reads {
     Segments,
     /// The other analyses' published results.
     Results,
+    /// A source of programme records (`kind = "records"`).
+    Records,
 }
 
 /// What a list parameter names in the questionnaire, checked before the data is read.
@@ -157,6 +161,11 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Change,
         name: "change",
         reads: Reads::Survey,
+    },
+    KindSpec {
+        kind: Kind::Indicators,
+        name: "indicators",
+        reads: Reads::Records,
     },
     #[cfg(test)]
     KindSpec {

@@ -132,6 +132,20 @@ impl Plan {
                         ));
                     }
                 }
+                Reads::Records => {
+                    if self.records_of(spec).is_none() {
+                        return Err(set.error_at(
+                            spec.source.as_ref().unwrap_or(&spec.id),
+                            format!(
+                                "a {} analysis needs a source of kind \"records\" in study.toml{}",
+                                spec.kind.get_ref().name(),
+                                spec.source
+                                    .as_ref()
+                                    .map_or(String::new(), |s| format!(" named '{}'", s.get_ref()))
+                            ),
+                        ));
+                    }
+                }
                 Reads::Survey => {
                     if let Some(s) = &spec.source {
                         if !study.sources.iter().any(|x| &x.name == s.get_ref()) {
@@ -170,6 +184,19 @@ impl Plan {
             None => self.study.sources.first(),
         }?;
         Some((source, self.instrument(&source.name)?))
+    }
+
+    /// The records source an analysis reads (the first when it names none); none for a kind
+    /// that reads no records.
+    pub fn records_of(&self, spec: &Spec) -> Option<&crate::study::RecordSource> {
+        if spec.kind.get_ref().spec().reads != Reads::Records {
+            return None;
+        }
+        let records = &self.study.record_sources;
+        match &spec.source {
+            Some(s) => records.iter().find(|x| &x.name == s.get_ref()),
+            None => records.first(),
+        }
     }
 
     /// Every analysis's id and kind, as rules may name them.

@@ -93,6 +93,14 @@ pub struct ConditionSpec {
     pub share_above: Option<Spanned<f64>>,
     #[serde(default)]
     pub significant: Option<Spanned<bool>>,
+    /// An indicators analysis's value in its unit.
+    #[serde(default)]
+    pub value_below: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub value_above: Option<Spanned<f64>>,
+    /// An indicators analysis's status: "on_track", "at_risk" or "off_track".
+    #[serde(default)]
+    pub status: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -101,11 +109,14 @@ pub enum Op {
     Above,
     Below,
     Significant,
+    /// The status named (indicators).
+    Is,
 }
 
 /// The kind of analysis each subject key belongs to.
-const SUBJECTS: [(&str, Kind); 5] = [
+const SUBJECTS: [(&str, Kind); 6] = [
     ("indicator", Kind::Capability),
+    ("indicator", Kind::Indicators),
     ("scale", Kind::Scales),
     ("item", Kind::Likert),
     ("variable", Kind::Compare),
@@ -192,6 +203,30 @@ impl ConditionSpec {
             Share,
             Op::Above,
         );
+        level(
+            "value_below",
+            &self.value_below,
+            Kind::Indicators,
+            Value,
+            Op::Below,
+        );
+        level(
+            "value_above",
+            &self.value_above,
+            Kind::Indicators,
+            Value,
+            Op::Above,
+        );
+        if let Some(s) = &self.status {
+            out.push((
+                "status",
+                s.span(),
+                Kind::Indicators,
+                Status,
+                Op::Is,
+                crate::analysis::indicators::Status::code_of(s.get_ref()),
+            ));
+        }
         if let Some(s) = &self.significant {
             out.push((
                 "significant",
@@ -316,7 +351,7 @@ pub(crate) fn check_condition<'a>(
     if !SUBJECTS.iter().any(|(_, k)| *k == kind) {
         return Err(set.error_at(
             &spec.analysis,
-            format!("'{id}' is an analysis of kind '{kind_name}': rules read capability, scales, likert, compare and codes analyses"),
+            format!("'{id}' is an analysis of kind '{kind_name}': rules read capability, scales, likert, compare, codes and indicators analyses"),
         ));
     }
     let written: Vec<(&str, &Spanned<String>)> = spec
@@ -342,8 +377,10 @@ pub(crate) fn check_condition<'a>(
             ))
         }
     };
-    let owner = SUBJECTS.iter().find(|(k, _)| *k == key).map(|(_, k)| *k);
-    if owner != Some(kind) {
+    if !SUBJECTS
+        .iter()
+        .any(|(k, owner)| *k == key && *owner == kind)
+    {
         return Err(set.error_at(
             subject,
             format!(
@@ -358,7 +395,7 @@ pub(crate) fn check_condition<'a>(
         [] => {
             return Err(set.error_span(
                 c.span(),
-                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above or significant = true)",
+                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above, significant = true, value_below, value_above or status = \"…\")",
             ))
         }
         [_, second, ..] => {
@@ -379,6 +416,18 @@ pub(crate) fn check_condition<'a>(
             span,
             "write significant = true (a rule fires on a gap, not on its absence)",
         ));
+    }
+    if let Some(s) = spec.status.as_ref().filter(|_| op == Op::Is) {
+        if threshold.is_none() {
+            return Err(set.error_at(
+                s,
+                format!(
+                    "status = '{}': a status is {}",
+                    s.get_ref(),
+                    crate::analysis::indicators::Status::NAMES.join(", ")
+                ),
+            ));
+        }
     }
     if let Some(t) = threshold {
         if !t.is_finite() || (measure.unit_is_percent() && !(0.0..=100.0).contains(&t)) {

@@ -20,6 +20,7 @@ mod output_safety;
 mod published_bytes;
 mod real_world;
 mod recommendations;
+mod records;
 mod safe_text;
 mod stats;
 mod weights;

@@ -303,6 +303,7 @@ fn evaluate(c: &Condition) -> Evidence {
                     (Op::Above, Some(v), Some(t)) => v > t,
                     (Op::Below, Some(v), Some(t)) => v < t,
                     (Op::Significant, Some(_), _) => p_adjusted.is_some_and(|p| p < ALPHA),
+                    (Op::Is, Some(v), Some(t)) => v == t,
                     _ => false,
                 };
             GroupValue {
@@ -320,10 +321,10 @@ fn evaluate(c: &Condition) -> Evidence {
     Evidence {
         analysis: c.entry.id.clone(),
         anchor: crate::text::slug(&c.entry.id),
-        source: if c.measure == Statistic::Share {
-            "focus_groups"
-        } else {
-            "survey"
+        source: match c.measure {
+            Statistic::Share => "focus_groups",
+            Statistic::Value | Statistic::Status => "records",
+            _ => "survey",
         },
         subject: c.subject.clone(),
         subject_labels: c.labels.clone(),
@@ -337,9 +338,13 @@ fn evaluate(c: &Condition) -> Evidence {
     }
 }
 
-/// A number as a placeholder shows it.
-fn shown(x: f64, percent: bool, lang: &str) -> String {
-    if percent {
+/// A number as a placeholder shows it; `status`: the code of an indicator's status, shown as
+/// words.
+fn shown_as(x: f64, percent: bool, status: bool, lang: &str) -> String {
+    if status {
+        let name = crate::analysis::indicators::Status::name_of(x);
+        crate::analysis::indicators::status_words(name, lang).to_string()
+    } else if percent {
         format::percent(x, 0, lang)
     } else {
         format::number(x, 2, lang)
@@ -360,7 +365,7 @@ fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
     let parts: Vec<String> = picked
         .iter()
         .filter_map(|v| {
-            let x = shown(v.value?, percent, lang);
+            let x = shown_as(v.value?, percent, e.measure == Statistic::Status, lang);
             Some(if picked.len() > 1 && !v.group.is_empty() {
                 if e.measure == Statistic::Gap {
                     format!("{x} {} {}", if lang == "it" { "a" } else { "in" }, v.group)
@@ -387,7 +392,14 @@ fn fill(text: &str, evidence: &[Evidence], groups: &[String], lang: &str) -> Str
         let value = value_text(e, groups, lang);
         let threshold = e
             .threshold
-            .map(|t| shown(t, e.measure.unit_is_percent(), lang))
+            .map(|t| {
+                shown_as(
+                    t,
+                    e.measure.unit_is_percent(),
+                    e.measure == Statistic::Status,
+                    lang,
+                )
+            })
             .unwrap_or_default();
         out = out
             .replace(&format!("{{value{n}}}"), &value)
@@ -537,6 +549,7 @@ pub fn run(
             continue;
         }
         let survey = evidence.iter().any(|e| e.source == "survey");
+        let records = evidence.iter().any(|e| e.source == "records");
         let groups_fg = evidence.iter().any(|e| e.source == "focus_groups");
         let quotes = quotes_for(&conditions, entries, &groups);
         let filled = |texts: &BTreeMap<String, String>| -> Labels {
@@ -553,10 +566,12 @@ pub fn run(
             text,
             easy,
             groups,
-            evidence_kind: match (survey, groups_fg || !quotes.is_empty()) {
-                (true, true) => "both",
-                (false, _) => "focus_groups",
-                (true, false) => "survey",
+            evidence_kind: match (survey, groups_fg || !quotes.is_empty(), records) {
+                (true, true, _) => "both",
+                (false, false, true) => "records",
+                (false, true, true) => "records_focus_groups",
+                (false, _, _) => "focus_groups",
+                (true, false, _) => "survey",
             },
             ratings: ratings_of(rule.id.get_ref(), datasets, study.min_cell),
             evidence,
