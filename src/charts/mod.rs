@@ -573,6 +573,136 @@ pub(super) fn text_element(
     )
 }
 
+/// What the chart tests share: the shipped words, and an SVG read back as an XML tree.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::BTreeMap;
+
+    use quick_xml::events::Event;
+
+    use crate::words::Strings;
+
+    /// The words of reports/strings.toml in `lang` (English where a key is missing), as a run
+    /// reads them.
+    pub fn strings(lang: &str) -> Strings {
+        let all: BTreeMap<String, BTreeMap<String, String>> =
+            toml::from_str(include_str!("../../reports/strings.toml")).unwrap();
+        let mut map = all["en"].clone();
+        map.extend(all[lang].clone());
+        Strings::new(map)
+    }
+
+    /// An element: its name, attributes (unescaped), children and text (unescaped, its own).
+    #[derive(Debug, Default)]
+    pub struct Node {
+        pub name: String,
+        pub attrs: BTreeMap<String, String>,
+        pub children: Vec<Node>,
+        pub text: String,
+    }
+
+    impl Node {
+        /// Every element under this one (itself included), depth first.
+        pub fn all(&self) -> Vec<&Node> {
+            let mut out = vec![self];
+            for c in &self.children {
+                out.extend(c.all());
+            }
+            out
+        }
+
+        /// The text of this element and of every element under it.
+        pub fn all_text(&self) -> String {
+            self.all()
+                .iter()
+                .map(|n| n.text.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        }
+    }
+
+    fn xml_char(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{d7ff}').contains(&c)
+            || ('\u{e000}'..='\u{fffd}').contains(&c)
+            || c >= '\u{10000}'
+    }
+
+    /// Reads `svg` with quick-xml: one root element, every end tag matching its start, attributes
+    /// well formed and unique, only the five predefined entities and character references, only
+    /// characters XML 1.0 allows. Errs on the first fault.
+    pub fn parse(svg: &str) -> Result<Node, String> {
+        if let Some(c) = svg.chars().find(|c| !xml_char(*c)) {
+            return Err(format!("character {c:?} is not allowed in XML"));
+        }
+        let mut reader = quick_xml::Reader::from_str(svg);
+        reader.config_mut().check_end_names = true;
+        let mut stack: Vec<Node> = vec![Node::default()];
+        let open = |e: &quick_xml::events::BytesStart| -> Result<Node, String> {
+            let mut node = Node {
+                name: e.name().as_ref().to_string(),
+                ..Node::default()
+            };
+            for a in e.attributes() {
+                let a = a.map_err(|e| e.to_string())?;
+                let key = a.key.as_ref().to_string();
+                let value = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| e.to_string())?
+                    .into_owned();
+                if node.attrs.insert(key.clone(), value).is_some() {
+                    return Err(format!("attribute {key} twice"));
+                }
+            }
+            Ok(node)
+        };
+        loop {
+            let event = reader.read_event().map_err(|e| {
+                format!("at byte {}: {e}", reader.buffer_position())
+            })?;
+            match event {
+                Event::Start(e) => stack.push(open(&e)?),
+                Event::Empty(e) => {
+                    let node = open(&e)?;
+                    stack.last_mut().ok_or("no parent")?.children.push(node);
+                }
+                Event::End(_) => {
+                    let node = stack.pop().ok_or("end without start")?;
+                    stack.last_mut().ok_or("end without start")?.children.push(node);
+                }
+                Event::Text(t) => {
+                    let text = t.xml10_content();
+                    let top = stack.last_mut().ok_or("text outside")?;
+                    top.text.push_str(&text);
+                }
+                Event::GeneralRef(r) => {
+                    let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
+                        Some(c) => c.to_string(),
+                        None => quick_xml::escape::resolve_predefined_entity(&r)
+                            .ok_or_else(|| format!("unknown entity &{};", &*r))?
+                            .to_string(),
+                    };
+                    stack.last_mut().ok_or("text outside")?.text.push_str(&c);
+                }
+                Event::CData(_) | Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => return Err("a DOCTYPE".into()),
+                Event::Eof => break,
+            }
+        }
+        let mut doc = stack.pop().ok_or("no document")?;
+        if !stack.is_empty() {
+            return Err(format!("{} elements not closed", stack.len()));
+        }
+        if doc.children.len() != 1 {
+            return Err(format!("{} root elements", doc.children.len()));
+        }
+        if !doc.text.trim().is_empty() {
+            return Err("text outside the root element".into());
+        }
+        Ok(doc.children.remove(0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,8 +109,8 @@ fn classes(values: &[f64], decimals: usize) -> Vec<f64> {
     if !lo.is_finite() {
         return Vec::new();
     }
-    let unit = 10f64.powi(-(decimals.min(6) as i32));
-    let round = |x: f64| (x / unit).round() * unit;
+    let scale = 10f64.powi(decimals.min(6) as i32);
+    let round = |x: f64| (x * scale).round() / scale;
     let mut breaks = vec![lo];
     for k in 1..5 {
         let b = round(lo + (hi - lo) * k as f64 / 5.0);
@@ -408,4 +408,423 @@ pub fn tile_map_desc(s: &Strings, lang: &str, tiles: &[Tile]) -> String {
         }
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{parse, strings, Node};
+    use super::super::{contrast, luminance};
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(lang: &str) -> Texts {
+        Texts {
+            title: "Care leavers in work, by region".into(),
+            subtitle: "% of respondents".into(),
+            source: "Source: synthetic".into(),
+            desc: String::new(),
+            lang: lang.into(),
+        }
+    }
+
+    const SCALE: Scale = Scale {
+        percent: true,
+        decimals: 0,
+        higher_is_better: true,
+    };
+
+    fn tile(code: &str, value: f64, state: TileState) -> Tile {
+        Tile {
+            code: code.into(),
+            label: format!("R{code}"),
+            value: Some(value),
+            text: format!("{value} %"),
+            state,
+        }
+    }
+
+    /// The 21 tiles of data by autonomous province: values 10, 13, … by code; 05 and 16 hidden,
+    /// 20 with no data, 19 not taking part.
+    fn by_province() -> Vec<Tile> {
+        GRID.iter()
+            .filter(|g| g.0 != "04")
+            .enumerate()
+            .map(|(k, g)| {
+                let state = match g.0 {
+                    "05" | "16" => TileState::Hidden,
+                    "20" => TileState::NoData,
+                    "19" => TileState::Absent,
+                    _ => TileState::Shown,
+                };
+                tile(g.0, 10.0 + 3.0 * k as f64, state)
+            })
+            .collect()
+    }
+
+    fn tiles_of(root: &Node) -> Vec<&Node> {
+        root.all()
+            .into_iter()
+            .filter(|n| n.attrs.contains_key("data-code"))
+            .collect()
+    }
+
+    fn rect_of(tile: &Node) -> &Node {
+        tile.children.iter().find(|c| c.name == "rect").unwrap()
+    }
+
+    #[test]
+    fn every_region_has_one_tile_with_its_code_and_none_overlap() {
+        let s = strings("it");
+        // By autonomous province: 19 regions, Bolzano and Trento (no 04).
+        let svg = tile_map("m", &texts("it"), &s, &SCALE, &by_province()).unwrap();
+        let root = parse(&svg).unwrap();
+        let tiles = tiles_of(&root);
+        let codes: Vec<&str> = tiles.iter().map(|t| t.attrs["data-code"].as_str()).collect();
+        let expected: Vec<String> = (1..=22)
+            .filter(|c| *c != 4)
+            .map(|c| format!("{c:02}"))
+            .collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected);
+        let mut places: Vec<(String, String)> = tiles
+            .iter()
+            .map(|t| (rect_of(t).attrs["x"].clone(), rect_of(t).attrs["y"].clone()))
+            .collect();
+        places.sort();
+        places.dedup();
+        assert_eq!(places.len(), 21, "two tiles in one place");
+        // By region: 20 tiles, Trentino-Alto Adige as one (04), where Trento is otherwise.
+        let regions: Vec<Tile> = (1..=20)
+            .map(|c| tile(&format!("{c:02}"), c as f64, TileState::Shown))
+            .collect();
+        let svg = tile_map("m", &texts("it"), &s, &SCALE, &regions).unwrap();
+        let root = parse(&svg).unwrap();
+        let tiles = tiles_of(&root);
+        let mut codes: Vec<&str> = tiles.iter().map(|t| t.attrs["data-code"].as_str()).collect();
+        codes.sort();
+        let expected: Vec<String> = (1..=20).map(|c| format!("{c:02}")).collect();
+        assert_eq!(codes, expected);
+        assert!(tiles.iter().all(|t| t.attrs["data-state"] == "shown"));
+    }
+
+    #[test]
+    fn the_grid_puts_italy_in_its_shape() {
+        let at = |code: &str| GRID.iter().find(|g| g.0 == code).map(|g| (g.1, g.2)).unwrap();
+        // Valle d'Aosta above Piemonte, top left; Friuli-Venezia Giulia the easternmost of the
+        // north; Bolzano above Trento; Puglia the easternmost tile; Calabria the lowest of the
+        // mainland; Sicilia below it; Sardegna west of everything south of Liguria.
+        assert_eq!(at("02"), (0, 0));
+        assert_eq!(at("01"), (0, 1));
+        assert!(GRID.iter().filter(|g| g.2 <= 1).all(|g| g.1 <= at("06").0));
+        assert_eq!(at("21").0, at("22").0);
+        assert_eq!(at("21").1 + 1, at("22").1);
+        assert_eq!(at("04"), at("22"));
+        assert!(GRID.iter().all(|g| g.1 <= at("16").0));
+        let mainland_bottom = GRID.iter().filter(|g| !["19", "20"].contains(&g.0)).map(|g| g.2).max();
+        assert_eq!(mainland_bottom, Some(at("18").1));
+        assert!(at("19").1 > at("18").1);
+        assert!(at("20").0 < at("07").0 && at("20").1 > at("07").1);
+    }
+
+    #[test]
+    fn hidden_tiles_are_hatched_and_never_carry_their_value() {
+        let mut tiles = by_province();
+        tiles[0] = Tile {
+            code: "01".into(),
+            label: "Piemonte".into(),
+            value: Some(61.4),
+            text: "61,4 %".into(),
+            state: TileState::Hidden,
+        };
+        let svg = tile_map("map-1", &texts("it"), &strings("it"), &SCALE, &tiles).unwrap();
+        let root = parse(&svg).unwrap();
+        let pattern = root
+            .all()
+            .into_iter()
+            .find(|n| n.name == "pattern")
+            .expect("a hatch pattern");
+        assert_eq!(pattern.attrs["id"], "map-1-hatch");
+        let hidden: Vec<&Node> = tiles_of(&root)
+            .into_iter()
+            .filter(|t| t.attrs["data-state"] == "hidden")
+            .collect();
+        assert_eq!(hidden.len(), 3);
+        for t in hidden {
+            assert_eq!(rect_of(t).attrs["fill"], "url(#map-1-hatch)");
+            let words = t.all_text();
+            assert!(words.contains("nascosto"), "{words}");
+            assert!(!words.contains('%'), "{words}");
+        }
+        assert!(!svg.contains("61,4") && !svg.contains("61.4"));
+        // The legend has the hatched swatch too.
+        let hatched = root
+            .all()
+            .into_iter()
+            .filter(|n| n.attrs.get("fill").is_some_and(|f| f == "url(#map-1-hatch)"))
+            .count();
+        assert_eq!(hatched, 4);
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_bytes() {
+        let s = strings("en");
+        let a = tile_map("m", &texts("en"), &s, &SCALE, &by_province()).unwrap();
+        let b = tile_map("m", &texts("en"), &s, &SCALE, &by_province()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn labels_are_escaped() {
+        let mut tiles = by_province();
+        tiles[2].label = "<script>alert(\"x\")</script> & 'co' 🙂".into();
+        tiles[3].text = "<b>9</b>".into();
+        let mut t = texts("en");
+        t.title = "Title <i>with</i> & \u{1} control".into();
+        t.source = "</svg><svg>".into();
+        let svg = tile_map("m\"x", &t, &strings("en"), &SCALE, &tiles).unwrap();
+        assert!(!svg.contains("<script>") && !svg.contains("<b>") && !svg.contains("<i>"));
+        let root = parse(&svg).unwrap();
+        let third = tiles_of(&root)
+            .into_iter()
+            .find(|n| n.attrs["data-code"] == tiles[2].code)
+            .unwrap();
+        let title = third.children.iter().find(|c| c.name == "title").unwrap();
+        assert!(title.text.starts_with("<script>alert(\"x\")</script> & 'co' 🙂: "));
+        assert!(root.all_text().contains("</svg><svg>"));
+    }
+
+    #[test]
+    fn the_worse_end_is_darker_whichever_way_the_measure_runs() {
+        let tiles: Vec<Tile> = (1..=20)
+            .map(|c| tile(&format!("{c:02}"), c as f64 * 5.0, TileState::Shown))
+            .collect();
+        for higher_is_better in [true, false] {
+            let scale = Scale {
+                higher_is_better,
+                ..SCALE
+            };
+            let svg = tile_map("m", &texts("en"), &strings("en"), &scale, &tiles).unwrap();
+            let root = parse(&svg).unwrap();
+            let fill = |code: &str| {
+                let t = tiles_of(&root)
+                    .into_iter()
+                    .find(|t| t.attrs["data-code"] == code)
+                    .unwrap();
+                rect_of(t).attrs["fill"].clone()
+            };
+            let (lowest, highest) = (fill("01"), fill("20"));
+            let (worst, best) = if higher_is_better {
+                (lowest, highest)
+            } else {
+                (highest, lowest)
+            };
+            assert_eq!(worst, hex(BLUES[4]));
+            assert_eq!(best, hex(BLUES[0]));
+            // Equal intervals of 19: 5–23, 24–42, … ; 25 is in the second class.
+            let second = if higher_is_better { BLUES[3] } else { BLUES[1] };
+            assert_eq!(fill("05"), hex(second));
+            assert!(root.all_text().contains("5–24%"), "{}", root.all_text());
+        }
+    }
+
+    #[test]
+    fn classes_are_equal_intervals_rounded_to_the_values_decimals() {
+        assert_eq!(classes(&[5.0, 100.0], 0), vec![5.0, 24.0, 43.0, 62.0, 81.0, 100.0]);
+        assert_eq!(
+            classes(&[0.12, 0.5], 2),
+            vec![0.12, 0.2, 0.27, 0.35, 0.42, 0.5]
+        );
+        // One value: one class, drawn in the middle colour.
+        assert_eq!(classes(&[7.0, 7.0], 0), vec![7.0, 7.0]);
+        assert_eq!(class_colour(0, 1, true), BLUES[2]);
+        // Breaks that round together collapse: two classes between 1 and 2 with no decimals.
+        assert_eq!(classes(&[1.0, 2.0], 0), vec![1.0, 2.0]);
+        assert_eq!(class_of(24.0, &[5.0, 24.0, 43.0, 62.0, 81.0, 100.0]), 1);
+        assert_eq!(class_of(100.0, &[5.0, 24.0, 43.0, 62.0, 81.0, 100.0]), 4);
+    }
+
+    #[test]
+    fn every_value_reads_against_its_tile() {
+        // WCAG 2.x contrast ratio: (L1 + 0.05) / (L2 + 0.05). Reference values from WebAIM's
+        // contrast checker (webaim.org/resources/contrastchecker): #767676 on #FFFFFF 4.54:1,
+        // #777777 on #FFFFFF 4.48:1, black on white 21:1.
+        let white = (0xff, 0xff, 0xff);
+        assert!((contrast((0x76, 0x76, 0x76), white) - 4.54).abs() < 0.005);
+        assert!((contrast((0x77, 0x77, 0x77), white) - 4.48).abs() < 0.005);
+        assert!((contrast((0, 0, 0), white) - 21.0).abs() < 1e-9);
+        assert!((luminance(white) - 1.0).abs() < 1e-12);
+        for fill in BLUES.iter().chain([&ABSENT_FILL, &WHITE_RGB]) {
+            let ratio = contrast(*fill, ink_on(*fill));
+            assert!(ratio >= 4.5, "{fill:?}: {ratio}");
+        }
+        // And the text drawn on each tile is in that colour.
+        let svg = tile_map("m", &texts("en"), &strings("en"), &SCALE, &by_province()).unwrap();
+        let root = parse(&svg).unwrap();
+        for t in tiles_of(&root) {
+            let fill = &rect_of(t).attrs["fill"];
+            for txt in t.children.iter().filter(|c| c.name == "text") {
+                if let Some(c) = BLUES.iter().find(|c| hex(**c) == *fill) {
+                    assert_eq!(txt.attrs["fill"], hex(ink_on(*c)));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_text_is_smaller_than_8_points_on_an_a4_page() {
+        let svg = tile_map("m", &texts("en"), &strings("en"), &SCALE, &by_province()).unwrap();
+        let root = parse(&svg).unwrap();
+        let width: f64 = root.attrs["width"].parse().unwrap();
+        let smallest = root
+            .all()
+            .into_iter()
+            .filter_map(|n| n.attrs.get("font-size"))
+            .map(|s| s.parse::<f64>().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        // 16 cm across the page: 8 pt = 8/72 in = 2.822 mm.
+        let mm = smallest * 160.0 / width;
+        assert!(mm >= 8.0 / 72.0 * 25.4, "{smallest}px at {width}px wide = {mm} mm");
+    }
+
+    #[test]
+    fn the_legend_names_only_what_the_map_shows() {
+        let s = strings("en");
+        let all = tile_map("m", &texts("en"), &s, &SCALE, &by_province()).unwrap();
+        let text = parse(&all).unwrap().all_text();
+        for w in ["hidden", "no data", "not taking part", "darker = worse"] {
+            assert!(text.contains(w), "{w}");
+        }
+        let plain: Vec<Tile> = (1..=20)
+            .map(|c| tile(&format!("{c:02}"), c as f64, TileState::Shown))
+            .collect();
+        let text = parse(&tile_map("m", &texts("en"), &s, &SCALE, &plain).unwrap())
+            .unwrap()
+            .all_text();
+        for w in ["hidden", "no data", "not taking part"] {
+            assert!(!text.contains(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn regions_not_given_are_drawn_as_not_taking_part() {
+        let tiles = vec![tile("09", 20.0, TileState::Shown), tile("12", 30.0, TileState::Shown)];
+        let svg = tile_map("m", &texts("en"), &strings("en"), &SCALE, &tiles).unwrap();
+        let root = parse(&svg).unwrap();
+        let tiles = tiles_of(&root);
+        assert_eq!(tiles.len(), 20);
+        assert_eq!(
+            tiles.iter().filter(|t| t.attrs["data-state"] == "absent").count(),
+            18
+        );
+        let sicily = tiles.iter().find(|t| t.attrs["data-code"] == "19").unwrap();
+        assert!(sicily.all_text().contains("SIC"));
+        assert_eq!(rect_of(sicily).attrs["stroke-dasharray"], "4 3");
+    }
+
+    #[test]
+    fn what_cannot_be_drawn_is_refused_in_words() {
+        let s = strings("en");
+        let t = texts("en");
+        let err = |tiles: &[Tile]| tile_map("m", &t, &s, &SCALE, tiles).unwrap_err();
+        assert!(err(&[]).contains("no region"));
+        assert!(err(&[tile("23", 1.0, TileState::Shown)]).contains("unknown region code \"23\""));
+        assert!(err(&[tile("09", 1.0, TileState::Shown), tile("09", 2.0, TileState::Shown)])
+            .contains("09 given twice"));
+        assert!(err(&[tile("04", 1.0, TileState::Shown), tile("21", 2.0, TileState::Shown)])
+            .contains("one or the other"));
+        let mut nan = tile("09", f64::NAN, TileState::Shown);
+        assert!(err(&[nan.clone()]).contains("09 (R09) is shown without a value"));
+        nan.value = None;
+        assert!(err(&[nan]).contains("without a value"));
+        // Hidden, no data and absent tiles need no value.
+        let mut quiet = tile("09", 0.0, TileState::Hidden);
+        quiet.value = None;
+        assert!(tile_map("m", &t, &s, &SCALE, &[quiet]).is_ok());
+    }
+
+    #[test]
+    fn the_description_names_the_highest_and_lowest_and_counts_the_rest() {
+        let mut tiles = by_province();
+        tiles[1].label = "Valle d'Aosta".into();
+        tiles[1].value = Some(99.0);
+        tiles[1].text = "99 %".into();
+        let it = tile_map_desc(&strings("it"), "it", &tiles);
+        assert!(it.starts_with("Valore più alto: Valle d'Aosta (99 %). Valore più basso: R01 (10 %)."), "{it}");
+        assert!(it.contains("nascosto per tutelare la riservatezza: 2."), "{it}");
+        assert!(it.contains("senza dati: 1.") && it.contains("non partecipano: 1."), "{it}");
+        let en = tile_map_desc(&strings("en"), "en", &tiles);
+        assert!(en.starts_with("Highest value: Valle d'Aosta (99 %). Lowest value: R01 (10 %)."), "{en}");
+        assert!(en.contains("hidden to protect confidentiality: 2.") && en.contains("not taking part: 1."));
+        // A tie names every region; one value is said once; none is said.
+        tiles[2].value = Some(99.0);
+        let en = tile_map_desc(&strings("en"), "en", &tiles);
+        assert!(en.starts_with("Highest value: Valle d'Aosta and R03 (99 %)."), "{en}");
+        let one = [tile("09", 5.0, TileState::Shown)];
+        assert!(tile_map_desc(&strings("en"), "en", &one).starts_with("Value shown: R09 (5 %)."));
+        let none = [tile("09", 5.0, TileState::Hidden)];
+        assert!(tile_map_desc(&strings("en"), "en", &none).starts_with("No value shown."));
+        // The map's <desc> says it when the caller gave none.
+        let svg = tile_map("m", &texts("en"), &strings("en"), &SCALE, &one).unwrap();
+        assert!(svg.contains("<desc id=\"m-desc\">Value shown: R09 (5 %). Territories not taking part: 19.</desc>"), "{svg}");
+    }
+
+    fn any_state() -> impl Strategy<Value = TileState> {
+        prop_oneof![
+            Just(TileState::Shown),
+            Just(TileState::Hidden),
+            Just(TileState::NoData),
+            Just(TileState::Absent)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_labels_and_values_give_well_formed_svg_or_a_refusal(
+            cells in proptest::collection::vec(
+                (any::<String>(), any::<String>(), any::<f64>(), any_state()), 0..22),
+            title in any::<String>(),
+            split in any::<bool>(),
+            higher_is_better in any::<bool>(),
+        ) {
+            let codes: Vec<&str> = GRID
+                .iter()
+                .map(|g| g.0)
+                .filter(|c| if split { *c != "04" } else { *c != "21" && *c != "22" })
+                .collect();
+            let tiles: Vec<Tile> = cells
+                .iter()
+                .zip(&codes)
+                .map(|((label, text, value, state), code)| Tile {
+                    code: code.to_string(),
+                    label: label.clone(),
+                    value: Some(*value),
+                    text: text.clone(),
+                    state: *state,
+                })
+                .collect();
+            let mut t = texts("it");
+            t.title = title;
+            let scale = Scale { higher_is_better, ..SCALE };
+            match tile_map("p", &t, &strings("it"), &scale, &tiles) {
+                Ok(svg) => {
+                    let root = parse(&svg).map_err(|e| TestCaseError::fail(format!("{e}\n{svg}")))?;
+                    let by_province = tiles.iter().any(|t| t.code == "21" || t.code == "22");
+                    prop_assert_eq!(tiles_of(&root).len(), if by_province { 21 } else { 20 });
+                    for (tile, node) in tiles.iter().filter_map(|t| {
+                        tiles_of(&root).into_iter().find(|n| n.attrs["data-code"] == t.code).map(|n| (t, n))
+                    }) {
+                        prop_assert_eq!(&node.attrs["data-state"], tile.state.attr());
+                    }
+                }
+                Err(e) => {
+                    // Refused only for no tile or a shown tile with no finite value.
+                    let bad = tiles.is_empty()
+                        || tiles.iter().any(|t| t.state == TileState::Shown && !t.value.unwrap().is_finite());
+                    prop_assert!(bad, "{}", e);
+                }
+            }
+        }
+    }
 }
