@@ -472,7 +472,7 @@ impl Scale {
 
 /// Lines of the title and of the subtitle of a chart `NARROW` wide.
 pub(super) fn narrow_heading_lines(texts: &Texts) -> (Vec<String>, Vec<String>) {
-    (wrap(&texts.title, 58, 2), wrap(&texts.subtitle, 84, 2))
+    (wrap(&texts.title, 60, 2), wrap(&texts.subtitle, 84, 2))
 }
 
 /// Height of [`narrow_heading`]'s block.
@@ -562,7 +562,7 @@ pub(super) fn text_element(
 ) -> String {
     let weight = if bold { " font-weight=\"bold\"" } else { "" };
     let halo = if halo {
-        " stroke=\"#FFFFFF\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\""
+        " stroke=\"#FFFFFF\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\""
     } else {
         ""
     };

@@ -240,8 +240,8 @@ impl Frame {
         if self.n <= 1 {
             (self.x0 + self.x1) / 2
         } else {
-            let inner = (self.x1 - self.x0 - 24) as f64;
-            self.x0 + 12 + (inner * i as f64 / (self.n - 1) as f64).round() as i32
+            let inner = (self.x1 - self.x0 - 32) as f64;
+            self.x0 + 16 + (inner * i as f64 / (self.n - 1) as f64).round() as i32
         }
     }
 
@@ -263,7 +263,7 @@ fn legend(
     hidden: bool,
 ) -> DrawResult {
     let mut x = x;
-    let width = |t: &str| t.chars().count() as i32 * 7 + 24;
+    let width = |t: &str| (t.chars().count() as f64 * 6.4) as i32 + 24;
     area.draw(&Rectangle::new([(x, y - 6), (x + 22, y + 6)], BAND.filled()))
         .map_err(err)?;
     area.draw(&PathElement::new(

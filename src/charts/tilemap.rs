@@ -48,7 +48,7 @@ impl TileState {
 pub struct Tile {
     /// ISTAT code, `01`–`22` (`04` Trentino-Alto Adige, or `21` Bolzano and `22` Trento).
     pub code: String,
-    /// Short name or abbreviation in the reader's language (wrapped on two lines of 9 characters).
+    /// Short name or abbreviation in the reader's language (wrapped on two lines of 10 characters).
     pub label: String,
     /// The value; needed when shown, never read otherwise.
     pub value: Option<f64>,
@@ -84,22 +84,22 @@ pub const GRID: [(&str, i32, i32, &str); 22] = [
     ("22", 2, 1, "TN"),
 ];
 
-/// ColorBrewer Blues, light to dark (classes 1, 2, 3 of Blues-5; 6 and 7 of Blues-7, darker than
-/// Blues-5's own so that white text on them passes WCAG AA's 4.5:1).
+/// ColorBrewer Blues, light to dark: classes 2, 4, 5, 7 and 9 of Blues-9, so that the lightest
+/// is told from a white tile (no data) and every class has a text colour passing WCAG AA (4.5:1).
 pub const BLUES: [(u8, u8, u8); 5] = [
-    (0xef, 0xf3, 0xff),
-    (0xbd, 0xd7, 0xe7),
+    (0xde, 0xeb, 0xf7),
+    (0x9e, 0xca, 0xe1),
     (0x6b, 0xae, 0xd6),
     (0x21, 0x71, 0xb5),
-    (0x08, 0x45, 0x94),
+    (0x08, 0x30, 0x6b),
 ];
 const ABSENT_FILL: (u8, u8, u8) = (0xe4, 0xe4, 0xe4);
 const WHITE_RGB: (u8, u8, u8) = (0xff, 0xff, 0xff);
-const HATCH: &str = "#6F6F6F";
+const HATCH: &str = "#9A9A9A";
 const OUTLINE: &str = "#8A8A8A";
 
-const TILE: i32 = 64;
-const PITCH: i32 = 68;
+const TILE: i32 = 66;
+const PITCH: i32 = 70;
 
 /// The classes of the shown values: equal intervals from the lowest to the highest value, their
 /// breaks rounded to the values' decimals; one class when every value is the same.
@@ -257,7 +257,7 @@ pub fn tile_map(
     // Written by hand (plotters has no patterns nor attributes): the hatch, the legend's swatches,
     // the tiles.
     let mut own = format!(
-        "<defs><pattern id=\"{pattern}\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\" patternTransform=\"rotate(45)\"><rect width=\"7\" height=\"7\" fill=\"#FFFFFF\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"7\" stroke=\"{HATCH}\" stroke-width=\"2.5\"/></pattern></defs>\n"
+        "<defs><pattern id=\"{pattern}\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\" patternTransform=\"rotate(45)\"><rect width=\"7\" height=\"7\" fill=\"#FFFFFF\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"7\" stroke=\"{HATCH}\" stroke-width=\"1.5\"/></pattern></defs>\n"
     );
     let swatch = |y: i32, fill: &str, extra: &str| {
         format!(
@@ -327,7 +327,7 @@ pub fn tile_map(
             xml_escape(&said),
         ));
         let halo = t.state == TileState::Hidden;
-        let label = wrap(&t.label, 9, 2);
+        let label = wrap(&t.label, 10, 2);
         let cx = x + TILE / 2;
         let mut ly = y + if label.len() > 1 { 13 } else { 18 };
         for l in &label {
@@ -340,7 +340,7 @@ pub fn tile_map(
             } else {
                 (SMALL, false)
             };
-            let v = super::truncate(&v, 9);
+            let v = super::truncate(&v, 10);
             own.push_str(&text_element(&v, (cx, y + TILE - 14), px, ink, "middle", bold, halo));
         }
         own.push_str("</g>\n");
