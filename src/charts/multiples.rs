@@ -158,6 +158,10 @@ pub fn small_multiples(
             }
         }
     }
+    if scale.percent {
+        // An interval past 0 or 100 is cut at the axis, not stretched to.
+        values.iter_mut().for_each(|v| *v = v.clamp(0.0, 100.0));
+    }
     let (y_lo, y_hi, ticks, tick_decimals) = y_axis(&values, scale.percent);
     let cols = match panels.len() {
         n @ 1..=4 => n,
@@ -481,4 +485,282 @@ pub fn small_multiples_desc(
         parts.push(s.fill("chart_desc_hidden_points", &[("n", &hidden.to_string())]));
     }
     parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{parse, strings, Node};
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts(lang: &str) -> Texts {
+        Texts {
+            title: "In work at 12 months, by region".into(),
+            subtitle: "% of respondents, with 95% interval".into(),
+            source: "Source: synthetic".into(),
+            desc: String::new(),
+            lang: lang.into(),
+        }
+    }
+
+    const SCALE: Scale = Scale {
+        percent: true,
+        decimals: 0,
+        higher_is_better: true,
+    };
+
+    fn waves() -> Vec<String> {
+        ["2022", "2023", "2024"].map(String::from).to_vec()
+    }
+
+    fn shown(v: f64) -> TrendPoint {
+        TrendPoint::Shown {
+            value: v,
+            ci: Some([v - 5.0, v + 5.0]),
+        }
+    }
+
+    fn panel(label: &str, points: Vec<TrendPoint>) -> Panel {
+        Panel {
+            label: label.into(),
+            points,
+        }
+    }
+
+    fn circles(root: &Node) -> (Vec<&Node>, Vec<&Node>) {
+        root.all()
+            .into_iter()
+            .filter(|n| n.name == "circle")
+            .partition(|n| n.attrs["fill"] == "none")
+    }
+
+    /// Lines in the region's colour (the legend's sample is one of them).
+    fn region_lines(root: &Node) -> Vec<&Node> {
+        root.all()
+            .into_iter()
+            .filter(|n| n.name == "polyline" && n.attrs["stroke"] == "#2171B5")
+            .filter(|n| n.attrs["stroke-width"] == "2")
+            .collect()
+    }
+
+    #[test]
+    fn hidden_points_are_gaps_with_a_hollow_marker() {
+        let panels = vec![
+            panel("Toscana", vec![shown(20.0), TrendPoint::Hidden, shown(30.0)]),
+            panel("Lazio", vec![shown(40.0), shown(45.0), TrendPoint::Hidden]),
+            panel("Umbria", vec![TrendPoint::Missing, shown(25.0), shown(35.0)]),
+        ];
+        let svg = small_multiples("sm", &texts("en"), &strings("en"), &SCALE, &waves(), &panels, None)
+            .unwrap();
+        let root = parse(&svg).unwrap();
+        let (hollow, filled) = circles(&root);
+        // Two hidden points and the legend's sample; six shown points.
+        assert_eq!(hollow.len(), 3);
+        assert_eq!(filled.len(), 6);
+        // One segment for Lazio (2022–2023), one for Umbria (2023–2024), none across a gap; plus
+        // the legend's sample.
+        assert_eq!(region_lines(&root).len(), 3);
+        // The hidden markers sit on the floor of their panel, not at a value.
+        let floors: Vec<&String> = hollow.iter().skip(1).map(|c| &c.attrs["cy"]).collect();
+        assert_eq!(floors[0], floors[1]);
+        assert!(root.all_text().contains("hidden"));
+        // Toscana's two shown points have no neighbour with an interval: error bars, no band.
+        let bars = root
+            .all()
+            .into_iter()
+            .filter(|n| n.name == "polyline" && n.attrs["stroke-width"] == "1")
+            .filter(|n| n.attrs["stroke"] == "#2171B5")
+            .count();
+        assert_eq!(bars, 6);
+        let bands = root.all().into_iter().filter(|n| n.name == "polygon").count();
+        assert_eq!(bands, 2);
+    }
+
+    #[test]
+    fn every_panel_shares_one_y_range() {
+        let panels = vec![
+            panel("A", vec![shown(10.0), shown(10.0), shown(10.0)]),
+            panel("B", vec![shown(10.0), shown(60.0), shown(90.0)]),
+        ];
+        let svg = small_multiples("sm", &texts("en"), &strings("en"), &SCALE, &waves(), &panels, None)
+            .unwrap();
+        let root = parse(&svg).unwrap();
+        let (_, filled) = circles(&root);
+        let ys: Vec<&String> = filled.iter().map(|c| &c.attrs["cy"]).collect();
+        // The same value at the same height in both panels (first wave), and 90 higher than 10.
+        assert_eq!(ys[0], ys[3]);
+        assert!(ys[5].parse::<i32>().unwrap() < ys[3].parse::<i32>().unwrap());
+    }
+
+    #[test]
+    fn the_y_axis_is_round_and_within_percentages() {
+        let (lo, hi, ticks, d) = y_axis(&[12.0, 47.0], true);
+        assert_eq!((lo, hi, d), (10.0, 50.0, 0));
+        assert_eq!(ticks, vec![10.0, 20.0, 30.0, 40.0, 50.0]);
+        let (lo, hi, ticks, _) = y_axis(&[0.0, 98.0, 100.0], true);
+        assert_eq!((lo, hi), (0.0, 100.0));
+        assert_eq!(ticks, vec![0.0, 25.0, 50.0, 75.0, 100.0]);
+        let (lo, hi, _, _) = y_axis(&[-3.0, 104.0], true);
+        assert_eq!((lo, hi), (0.0, 100.0));
+        let (lo, hi, ticks, d) = y_axis(&[0.31, 0.42], false);
+        assert_eq!(d, 2);
+        // A quarter of the span is 0.0275: the step is 0.05, the next round one up.
+        assert!((lo - 0.3).abs() < 1e-12 && (hi - 0.45).abs() < 1e-12, "{lo} {hi}");
+        assert_eq!(ticks.len(), 4);
+        let (lo, hi, _, _) = y_axis(&[5.0], true);
+        assert!(lo <= 4.5 && hi >= 5.5);
+        assert_eq!(y_axis(&[], true).1, 100.0);
+    }
+
+    #[test]
+    fn seventeen_panels_in_rows_of_five_the_same_bytes_every_time() {
+        let panels: Vec<Panel> = (0..17)
+            .map(|k| {
+                panel(
+                    &format!("Regione numero {k} con un nome molto molto lungo"),
+                    vec![shown(10.0 + k as f64), TrendPoint::Hidden, shown(30.0 - k as f64)],
+                )
+            })
+            .collect();
+        let national = [Some(20.0), Some(22.0), None];
+        let s = strings("it");
+        let a = small_multiples("sm", &texts("it"), &s, &SCALE, &waves(), &panels, Some(&national))
+            .unwrap();
+        let b = small_multiples("sm", &texts("it"), &s, &SCALE, &waves(), &panels, Some(&national))
+            .unwrap();
+        assert_eq!(a, b);
+        let root = parse(&a).unwrap();
+        let text = root.all_text();
+        assert!(text.contains("Italia") && text.contains("nascosto"));
+        // Titles wrapped on two lines and shortened: every panel named, no line too wide.
+        let titles: Vec<&Node> = root
+            .all()
+            .into_iter()
+            .filter(|n| n.name == "text" && n.attrs.get("font-weight").is_some_and(|w| w == "bold"))
+            .filter(|n| n.text.trim().starts_with("Regione"))
+            .collect();
+        assert_eq!(titles.len(), 17);
+        // Five columns: the first row's panels start at five different x.
+        let mut xs: Vec<&String> = titles.iter().map(|t| &t.attrs["x"]).collect();
+        xs.sort();
+        xs.dedup();
+        assert_eq!(xs.len(), 5);
+        let smallest = root
+            .all()
+            .into_iter()
+            .filter_map(|n| n.attrs.get("font-size"))
+            .map(|s| s.parse::<f64>().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!(smallest * 160.0 / NARROW as f64 >= 8.0 / 72.0 * 25.4);
+    }
+
+    #[test]
+    fn labels_are_escaped() {
+        let panels = vec![panel("<script>x</script> & \"q\" 🙂\u{7}", vec![shown(1.0); 3])];
+        let waves = ["<2022>".to_string(), "&".to_string(), "'".to_string()];
+        let svg = small_multiples("sm", &texts("en"), &strings("en"), &SCALE, &waves, &panels, None)
+            .unwrap();
+        assert!(!svg.contains("<script>") && !svg.contains("<2022>"));
+        let text = parse(&svg).unwrap().all_text();
+        assert!(text.contains("<script>x</script> & \"q\" 🙂"), "{text}");
+    }
+
+    #[test]
+    fn what_cannot_be_drawn_is_refused_in_words() {
+        let s = strings("en");
+        let t = texts("en");
+        let run = |waves: &[String], panels: &[Panel], national: Option<&[Option<f64>]>| {
+            small_multiples("sm", &t, &s, &SCALE, waves, panels, national).unwrap_err()
+        };
+        let one = vec![panel("A", vec![shown(1.0); 3])];
+        assert!(run(&[], &one, None).contains("no wave"));
+        assert!(run(&waves(), &[], None).contains("no region"));
+        let short = vec![panel("A", vec![shown(1.0); 2])];
+        assert!(run(&waves(), &short, None).contains("\"A\" has 2 points for 3 waves"));
+        let nan = vec![panel("A", vec![shown(1.0), shown(f64::NAN), shown(1.0)])];
+        assert!(run(&waves(), &nan, None).contains("\"A\", 2023: no value"));
+        let upside = vec![panel(
+            "A",
+            vec![
+                shown(1.0),
+                TrendPoint::Shown {
+                    value: 1.0,
+                    ci: Some([3.0, 2.0]),
+                },
+                shown(1.0),
+            ],
+        )];
+        assert!(run(&waves(), &upside, None).contains("not a range"));
+        assert!(run(&waves(), &one, Some(&[Some(1.0)])).contains("national line has 1 points"));
+    }
+
+    #[test]
+    fn the_description_names_the_largest_rise_and_fall() {
+        let panels = vec![
+            panel("Toscana", vec![shown(20.0), TrendPoint::Hidden, shown(30.0)]),
+            panel("Lazio", vec![shown(40.0), shown(45.0), shown(50.0)]),
+            panel("Umbria", vec![shown(35.0), shown(25.0), shown(28.0)]),
+            panel("Marche", vec![TrendPoint::Hidden, shown(5.0), shown(90.0)]),
+        ];
+        let en = small_multiples_desc(&strings("en"), "en", &SCALE, &waves(), &panels);
+        assert_eq!(
+            en,
+            "Largest rise from 2022 to 2024: Toscana (from 20% to 30%) and Lazio (from 40% to 50%). \
+             Largest fall from 2022 to 2024: Umbria (from 35% to 28%). \
+             Values hidden to protect confidentiality: 2."
+        );
+        let it = small_multiples_desc(&strings("it"), "it", &SCALE, &waves(), &panels);
+        assert!(it.starts_with("Aumento maggiore tra 2022 e 2024: Toscana (da 20\u{a0}% a 30\u{a0}%) e Lazio"), "{it}");
+        assert!(it.contains("Calo maggiore tra 2022 e 2024: Umbria (da 35\u{a0}% a 28\u{a0}%)."), "{it}");
+        let flat = vec![panel("A", vec![shown(3.0); 3])];
+        assert_eq!(
+            small_multiples_desc(&strings("en"), "en", &SCALE, &waves(), &flat),
+            "No territory changes from 2022 to 2024."
+        );
+        let ends = vec![panel("A", vec![TrendPoint::Hidden, shown(3.0), shown(4.0)])];
+        assert!(small_multiples_desc(&strings("en"), "en", &SCALE, &waves(), &ends)
+            .starts_with("No territory has a value shown in both 2022 and 2024."));
+    }
+
+    fn any_point() -> impl Strategy<Value = TrendPoint> {
+        prop_oneof![
+            (any::<f64>(), proptest::option::of((any::<f64>(), any::<f64>())))
+                .prop_map(|(v, ci)| TrendPoint::Shown { value: v, ci: ci.map(|(a, b)| [a, b]) }),
+            (-1e6f64..1e6, 0f64..100.0).prop_map(|(v, w)| TrendPoint::Shown { value: v, ci: Some([v - w, v + w]) }),
+            Just(TrendPoint::Hidden),
+            Just(TrendPoint::Missing),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn any_labels_and_values_give_well_formed_svg_or_a_refusal(
+            labels in proptest::collection::vec(any::<String>(), 0..8),
+            points in proptest::collection::vec(any_point(), 24),
+            waves in proptest::collection::vec(any::<String>(), 1..4),
+            percent in any::<bool>(),
+        ) {
+            let n = waves.len();
+            let panels: Vec<Panel> = labels
+                .iter()
+                .enumerate()
+                .map(|(k, l)| panel(l, points[k * 3..k * 3 + n].to_vec()))
+                .collect();
+            let scale = Scale { percent, ..SCALE };
+            match small_multiples("p", &texts("it"), &strings("it"), &scale, &waves, &panels, None) {
+                Ok(svg) => {
+                    parse(&svg).map_err(|e| TestCaseError::fail(format!("{e}\n{svg}")))?;
+                }
+                Err(e) => {
+                    let bad = panels.is_empty() || panels.iter().flat_map(|p| &p.points).any(|p| match p {
+                        TrendPoint::Shown { value, ci } => !value.is_finite()
+                            || ci.is_some_and(|[a, b]| !(a.is_finite() && b.is_finite() && a <= b)),
+                        _ => false,
+                    });
+                    prop_assert!(bad, "{}", e);
+                }
+            }
+        }
+    }
 }
