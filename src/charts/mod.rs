@@ -115,8 +115,7 @@ pub fn truncate(s: &str, max: usize) -> String {
 pub fn clean(s: &str) -> String {
     s.chars()
         .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
         })
         .collect()
 }
@@ -657,9 +656,9 @@ pub(crate) mod testing {
             Ok(node)
         };
         loop {
-            let event = reader.read_event().map_err(|e| {
-                format!("at byte {}: {e}", reader.buffer_position())
-            })?;
+            let event = reader
+                .read_event()
+                .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
             match event {
                 Event::Start(e) => stack.push(open(&e)?),
                 Event::Empty(e) => {
@@ -668,7 +667,11 @@ pub(crate) mod testing {
                 }
                 Event::End(_) => {
                     let node = stack.pop().ok_or("end without start")?;
-                    stack.last_mut().ok_or("end without start")?.children.push(node);
+                    stack
+                        .last_mut()
+                        .ok_or("end without start")?
+                        .children
+                        .push(node);
                 }
                 Event::Text(t) => {
                     let text = t.xml10_content();

@@ -268,8 +268,11 @@ fn legend(
 ) -> DrawResult {
     let mut x = x;
     let width = |t: &str| (t.chars().count() as f64 * 6.4) as i32 + 24;
-    area.draw(&Rectangle::new([(x, y - 6), (x + 22, y + 6)], BAND.filled()))
-        .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(x, y - 6), (x + 22, y + 6)],
+        BAND.filled(),
+    ))
+    .map_err(err)?;
     area.draw(&PathElement::new(
         vec![(x, y), (x + 22, y)],
         LINE.stroke_width(2),
@@ -313,8 +316,11 @@ fn draw_panel(
     panel: &Panel,
     national: Option<&[Option<f64>]>,
 ) -> DrawResult {
-    area.draw(&Rectangle::new([(f.x0, f.y0), (f.x1, f.y1)], PLOT_BG.filled()))
-        .map_err(err)?;
+    area.draw(&Rectangle::new(
+        [(f.x0, f.y0), (f.x1, f.y1)],
+        PLOT_BG.filled(),
+    ))
+    .map_err(err)?;
     for t in ticks {
         let y = f.y(*t);
         area.draw(&PathElement::new(
@@ -341,8 +347,7 @@ fn draw_panel(
                 (f.x(i + 1), f.y(a1)),
                 (f.x(i), f.y(a0)),
             ];
-            area.draw(&Polygon::new(band, BAND.filled()))
-                .map_err(err)?;
+            area.draw(&Polygon::new(band, BAND.filled())).map_err(err)?;
         }
     }
     for i in 0..shown.len() {
@@ -408,7 +413,15 @@ fn x_labels(area: &Area, f: &Frame, waves: &[String]) -> DrawResult {
         if all || i == 0 || i + 1 == waves.len() {
             let chars = ((f.x1 - f.x0) / 14).max(3) as usize;
             let label = super::truncate(w, chars);
-            text(area, &label, (f.x(i), f.y1 + 12), SMALL, &MUTED, HPos::Center, false)?;
+            text(
+                area,
+                &label,
+                (f.x(i), f.y1 + 12),
+                SMALL,
+                &MUTED,
+                HPos::Center,
+                false,
+            )?;
         }
     }
     Ok(())
@@ -546,12 +559,26 @@ mod tests {
     #[test]
     fn hidden_points_are_gaps_with_a_hollow_marker() {
         let panels = vec![
-            panel("Toscana", vec![shown(20.0), TrendPoint::Hidden, shown(30.0)]),
+            panel(
+                "Toscana",
+                vec![shown(20.0), TrendPoint::Hidden, shown(30.0)],
+            ),
             panel("Lazio", vec![shown(40.0), shown(45.0), TrendPoint::Hidden]),
-            panel("Umbria", vec![TrendPoint::Missing, shown(25.0), shown(35.0)]),
+            panel(
+                "Umbria",
+                vec![TrendPoint::Missing, shown(25.0), shown(35.0)],
+            ),
         ];
-        let svg = small_multiples("sm", &texts("en"), &strings("en"), &SCALE, &waves(), &panels, None)
-            .unwrap();
+        let svg = small_multiples(
+            "sm",
+            &texts("en"),
+            &strings("en"),
+            &SCALE,
+            &waves(),
+            &panels,
+            None,
+        )
+        .unwrap();
         let root = parse(&svg).unwrap();
         let (hollow, filled) = circles(&root);
         // Two hidden points and the legend's sample; six shown points.
@@ -572,7 +599,11 @@ mod tests {
             .filter(|n| n.attrs["stroke"] == "#2171B5")
             .count();
         assert_eq!(bars, 6);
-        let bands = root.all().into_iter().filter(|n| n.name == "polygon").count();
+        let bands = root
+            .all()
+            .into_iter()
+            .filter(|n| n.name == "polygon")
+            .count();
         assert_eq!(bands, 2);
     }
 
@@ -582,8 +613,16 @@ mod tests {
             panel("A", vec![shown(10.0), shown(10.0), shown(10.0)]),
             panel("B", vec![shown(10.0), shown(60.0), shown(90.0)]),
         ];
-        let svg = small_multiples("sm", &texts("en"), &strings("en"), &SCALE, &waves(), &panels, None)
-            .unwrap();
+        let svg = small_multiples(
+            "sm",
+            &texts("en"),
+            &strings("en"),
+            &SCALE,
+            &waves(),
+            &panels,
+            None,
+        )
+        .unwrap();
         let root = parse(&svg).unwrap();
         let (_, filled) = circles(&root);
         let ys: Vec<&String> = filled.iter().map(|c| &c.attrs["cy"]).collect();
@@ -605,7 +644,10 @@ mod tests {
         let (lo, hi, ticks, d) = y_axis(&[0.31, 0.42], false);
         assert_eq!(d, 2);
         // A quarter of the span is 0.0275: the step is 0.05, the next round one up.
-        assert!((lo - 0.3).abs() < 1e-12 && (hi - 0.45).abs() < 1e-12, "{lo} {hi}");
+        assert!(
+            (lo - 0.3).abs() < 1e-12 && (hi - 0.45).abs() < 1e-12,
+            "{lo} {hi}"
+        );
         assert_eq!(ticks.len(), 4);
         let (lo, hi, _, _) = y_axis(&[5.0], true);
         assert!(lo <= 4.5 && hi >= 5.5);
@@ -618,16 +660,36 @@ mod tests {
             .map(|k| {
                 panel(
                     &format!("Regione numero {k} con un nome molto molto lungo"),
-                    vec![shown(10.0 + k as f64), TrendPoint::Hidden, shown(30.0 - k as f64)],
+                    vec![
+                        shown(10.0 + k as f64),
+                        TrendPoint::Hidden,
+                        shown(30.0 - k as f64),
+                    ],
                 )
             })
             .collect();
         let national = [Some(20.0), Some(22.0), None];
         let s = strings("it");
-        let a = small_multiples("sm", &texts("it"), &s, &SCALE, &waves(), &panels, Some(&national))
-            .unwrap();
-        let b = small_multiples("sm", &texts("it"), &s, &SCALE, &waves(), &panels, Some(&national))
-            .unwrap();
+        let a = small_multiples(
+            "sm",
+            &texts("it"),
+            &s,
+            &SCALE,
+            &waves(),
+            &panels,
+            Some(&national),
+        )
+        .unwrap();
+        let b = small_multiples(
+            "sm",
+            &texts("it"),
+            &s,
+            &SCALE,
+            &waves(),
+            &panels,
+            Some(&national),
+        )
+        .unwrap();
         assert_eq!(a, b);
         let root = parse(&a).unwrap();
         let text = root.all_text();
@@ -656,10 +718,21 @@ mod tests {
 
     #[test]
     fn labels_are_escaped() {
-        let panels = vec![panel("<script>x</script> & \"q\" 🙂\u{7}", vec![shown(1.0); 3])];
+        let panels = vec![panel(
+            "<script>x</script> & \"q\" 🙂\u{7}",
+            vec![shown(1.0); 3],
+        )];
         let waves = ["<2022>".to_string(), "&".to_string(), "'".to_string()];
-        let svg = small_multiples("sm", &texts("en"), &strings("en"), &SCALE, &waves, &panels, None)
-            .unwrap();
+        let svg = small_multiples(
+            "sm",
+            &texts("en"),
+            &strings("en"),
+            &SCALE,
+            &waves,
+            &panels,
+            None,
+        )
+        .unwrap();
         assert!(!svg.contains("<script>") && !svg.contains("<2022>"));
         let text = parse(&svg).unwrap().all_text();
         assert!(text.contains("<script>x</script> & \"q\" 🙂"), "{text}");
@@ -697,7 +770,10 @@ mod tests {
     #[test]
     fn the_description_names_the_largest_rise_and_fall() {
         let panels = vec![
-            panel("Toscana", vec![shown(20.0), TrendPoint::Hidden, shown(30.0)]),
+            panel(
+                "Toscana",
+                vec![shown(20.0), TrendPoint::Hidden, shown(30.0)],
+            ),
             panel("Lazio", vec![shown(40.0), shown(45.0), shown(50.0)]),
             panel("Umbria", vec![shown(35.0), shown(25.0), shown(28.0)]),
             panel("Marche", vec![TrendPoint::Hidden, shown(5.0), shown(90.0)]),
@@ -710,23 +786,42 @@ mod tests {
              Values hidden to protect confidentiality: 2."
         );
         let it = small_multiples_desc(&strings("it"), "it", &SCALE, &waves(), &panels);
-        assert!(it.starts_with("Aumento maggiore tra 2022 e 2024: Toscana (da 20\u{a0}% a 30\u{a0}%) e Lazio"), "{it}");
-        assert!(it.contains("Calo maggiore tra 2022 e 2024: Umbria (da 35\u{a0}% a 28\u{a0}%)."), "{it}");
+        assert!(
+            it.starts_with(
+                "Aumento maggiore tra 2022 e 2024: Toscana (da 20\u{a0}% a 30\u{a0}%) e Lazio"
+            ),
+            "{it}"
+        );
+        assert!(
+            it.contains("Calo maggiore tra 2022 e 2024: Umbria (da 35\u{a0}% a 28\u{a0}%)."),
+            "{it}"
+        );
         let flat = vec![panel("A", vec![shown(3.0); 3])];
         assert_eq!(
             small_multiples_desc(&strings("en"), "en", &SCALE, &waves(), &flat),
             "No territory changes from 2022 to 2024."
         );
         let ends = vec![panel("A", vec![TrendPoint::Hidden, shown(3.0), shown(4.0)])];
-        assert!(small_multiples_desc(&strings("en"), "en", &SCALE, &waves(), &ends)
-            .starts_with("No territory has a value shown in both 2022 and 2024."));
+        assert!(
+            small_multiples_desc(&strings("en"), "en", &SCALE, &waves(), &ends)
+                .starts_with("No territory has a value shown in both 2022 and 2024.")
+        );
     }
 
     fn any_point() -> impl Strategy<Value = TrendPoint> {
         prop_oneof![
-            (any::<f64>(), proptest::option::of((any::<f64>(), any::<f64>())))
-                .prop_map(|(v, ci)| TrendPoint::Shown { value: v, ci: ci.map(|(a, b)| [a, b]) }),
-            (-1e6f64..1e6, 0f64..100.0).prop_map(|(v, w)| TrendPoint::Shown { value: v, ci: Some([v - w, v + w]) }),
+            (
+                any::<f64>(),
+                proptest::option::of((any::<f64>(), any::<f64>()))
+            )
+                .prop_map(|(v, ci)| TrendPoint::Shown {
+                    value: v,
+                    ci: ci.map(|(a, b)| [a, b])
+                }),
+            (-1e6f64..1e6, 0f64..100.0).prop_map(|(v, w)| TrendPoint::Shown {
+                value: v,
+                ci: Some([v - w, v + w])
+            }),
             Just(TrendPoint::Hidden),
             Just(TrendPoint::Missing),
         ]

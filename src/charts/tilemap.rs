@@ -230,7 +230,15 @@ pub fn tile_map(
         let mut y = top + 8;
         for k in 0..n_classes {
             let label = scale.range(breaks[k], breaks[k + 1], lang);
-            text(&area, &label, (legend_x + 30, y), SMALL, &INK, HPos::Left, false)?;
+            text(
+                &area,
+                &label,
+                (legend_x + 30, y),
+                SMALL,
+                &INK,
+                HPos::Left,
+                false,
+            )?;
             y += 22;
         }
         if n_classes > 0 {
@@ -247,7 +255,15 @@ pub fn tile_map(
         ] {
             if placed.iter().any(|(t, ..)| t.state == state) {
                 let label = super::truncate(&s.get(key), 22);
-                text(&area, &label, (legend_x + 30, y), SMALL, &INK, HPos::Left, false)?;
+                text(
+                    &area,
+                    &label,
+                    (legend_x + 30, y),
+                    SMALL,
+                    &INK,
+                    HPos::Left,
+                    false,
+                )?;
                 y += 22;
             }
         }
@@ -268,7 +284,11 @@ pub fn tile_map(
     let mut y = top + 8;
     for k in 0..n_classes {
         let fill = hex(class_colour(k, n_classes, scale.higher_is_better));
-        own.push_str(&swatch(y, &fill, &format!(" stroke=\"{OUTLINE}\" stroke-width=\"0.5\"")));
+        own.push_str(&swatch(
+            y,
+            &fill,
+            &format!(" stroke=\"{OUTLINE}\" stroke-width=\"0.5\""),
+        ));
         y += 22;
     }
     if n_classes > 0 {
@@ -311,7 +331,11 @@ pub fn tile_map(
             }
             TileState::Hidden => (styles[0].1.clone(), styles[0].2.clone(), ink_on(WHITE_RGB)),
             TileState::NoData => (styles[1].1.clone(), styles[1].2.clone(), ink_on(WHITE_RGB)),
-            TileState::Absent => (styles[2].1.clone(), styles[2].2.clone(), ink_on(ABSENT_FILL)),
+            TileState::Absent => (
+                styles[2].1.clone(),
+                styles[2].2.clone(),
+                ink_on(ABSENT_FILL),
+            ),
         };
         let (said, value_line) = match t.state {
             TileState::Shown => (t.text.clone(), Some(t.text.clone())),
@@ -331,7 +355,15 @@ pub fn tile_map(
         let cx = x + TILE / 2;
         let mut ly = y + if label.len() > 1 { 13 } else { 18 };
         for l in &label {
-            own.push_str(&text_element(l, (cx, ly), SMALL, ink, "middle", false, halo));
+            own.push_str(&text_element(
+                l,
+                (cx, ly),
+                SMALL,
+                ink,
+                "middle",
+                false,
+                halo,
+            ));
             ly += 14;
         }
         if let Some(v) = value_line {
@@ -341,11 +373,21 @@ pub fn tile_map(
                 (SMALL, false)
             };
             let v = super::truncate(&v, 10);
-            own.push_str(&text_element(&v, (cx, y + TILE - 14), px, ink, "middle", bold, halo));
+            own.push_str(&text_element(
+                &v,
+                (cx, y + TILE - 14),
+                px,
+                ink,
+                "middle",
+                bold,
+                halo,
+            ));
         }
         own.push_str("</g>\n");
     }
-    let at = svg.rfind("</svg>").ok_or("tile map: plotters wrote no SVG")?;
+    let at = svg
+        .rfind("</svg>")
+        .ok_or("tile map: plotters wrote no SVG")?;
     svg.insert_str(at, &own);
     let desc = if texts.desc.is_empty() {
         tile_map_desc(s, lang, tiles)
@@ -479,7 +521,10 @@ mod tests {
         let svg = tile_map("m", &texts("it"), &s, &SCALE, &by_province()).unwrap();
         let root = parse(&svg).unwrap();
         let tiles = tiles_of(&root);
-        let codes: Vec<&str> = tiles.iter().map(|t| t.attrs["data-code"].as_str()).collect();
+        let codes: Vec<&str> = tiles
+            .iter()
+            .map(|t| t.attrs["data-code"].as_str())
+            .collect();
         let expected: Vec<String> = (1..=22)
             .filter(|c| *c != 4)
             .map(|c| format!("{c:02}"))
@@ -501,7 +546,10 @@ mod tests {
         let svg = tile_map("m", &texts("it"), &s, &SCALE, &regions).unwrap();
         let root = parse(&svg).unwrap();
         let tiles = tiles_of(&root);
-        let mut codes: Vec<&str> = tiles.iter().map(|t| t.attrs["data-code"].as_str()).collect();
+        let mut codes: Vec<&str> = tiles
+            .iter()
+            .map(|t| t.attrs["data-code"].as_str())
+            .collect();
         codes.sort();
         let expected: Vec<String> = (1..=20).map(|c| format!("{c:02}")).collect();
         assert_eq!(codes, expected);
@@ -510,7 +558,12 @@ mod tests {
 
     #[test]
     fn the_grid_puts_italy_in_its_shape() {
-        let at = |code: &str| GRID.iter().find(|g| g.0 == code).map(|g| (g.1, g.2)).unwrap();
+        let at = |code: &str| {
+            GRID.iter()
+                .find(|g| g.0 == code)
+                .map(|g| (g.1, g.2))
+                .unwrap()
+        };
         // Valle d'Aosta above Piemonte, top left; Friuli-Venezia Giulia the easternmost of the
         // north; Bolzano above Trento; Puglia the easternmost tile; Calabria the lowest of the
         // mainland; Sicilia below it; Sardegna west of everything south of Liguria.
@@ -521,7 +574,11 @@ mod tests {
         assert_eq!(at("21").1 + 1, at("22").1);
         assert_eq!(at("04"), at("22"));
         assert!(GRID.iter().all(|g| g.1 <= at("16").0));
-        let mainland_bottom = GRID.iter().filter(|g| !["19", "20"].contains(&g.0)).map(|g| g.2).max();
+        let mainland_bottom = GRID
+            .iter()
+            .filter(|g| !["19", "20"].contains(&g.0))
+            .map(|g| g.2)
+            .max();
         assert_eq!(mainland_bottom, Some(at("18").1));
         assert!(at("19").1 > at("18").1);
         assert!(at("20").0 < at("07").0 && at("20").1 > at("07").1);
@@ -561,7 +618,11 @@ mod tests {
         let hatched = root
             .all()
             .into_iter()
-            .filter(|n| n.attrs.get("fill").is_some_and(|f| f == "url(#map-1-hatch)"))
+            .filter(|n| {
+                n.attrs
+                    .get("fill")
+                    .is_some_and(|f| f == "url(#map-1-hatch)")
+            })
             .count();
         assert_eq!(hatched, 4);
     }
@@ -590,7 +651,9 @@ mod tests {
             .find(|n| n.attrs["data-code"] == tiles[2].code)
             .unwrap();
         let title = third.children.iter().find(|c| c.name == "title").unwrap();
-        assert!(title.text.starts_with("<script>alert(\"x\")</script> & 'co' 🙂: "));
+        assert!(title
+            .text
+            .starts_with("<script>alert(\"x\")</script> & 'co' 🙂: "));
         assert!(root.all_text().contains("</svg><svg>"));
     }
 
@@ -630,7 +693,10 @@ mod tests {
 
     #[test]
     fn classes_are_equal_intervals_rounded_to_the_values_decimals() {
-        assert_eq!(classes(&[5.0, 100.0], 0), vec![5.0, 24.0, 43.0, 62.0, 81.0, 100.0]);
+        assert_eq!(
+            classes(&[5.0, 100.0], 0),
+            vec![5.0, 24.0, 43.0, 62.0, 81.0, 100.0]
+        );
         assert_eq!(
             classes(&[0.12, 0.5], 2),
             vec![0.12, 0.2, 0.27, 0.35, 0.42, 0.5]
@@ -684,7 +750,10 @@ mod tests {
             .fold(f64::INFINITY, f64::min);
         // 16 cm across the page: 8 pt = 8/72 in = 2.822 mm.
         let mm = smallest * 160.0 / width;
-        assert!(mm >= 8.0 / 72.0 * 25.4, "{smallest}px at {width}px wide = {mm} mm");
+        assert!(
+            mm >= 8.0 / 72.0 * 25.4,
+            "{smallest}px at {width}px wide = {mm} mm"
+        );
     }
 
     #[test]
@@ -708,13 +777,19 @@ mod tests {
 
     #[test]
     fn regions_not_given_are_drawn_as_not_taking_part() {
-        let tiles = vec![tile("09", 20.0, TileState::Shown), tile("12", 30.0, TileState::Shown)];
+        let tiles = vec![
+            tile("09", 20.0, TileState::Shown),
+            tile("12", 30.0, TileState::Shown),
+        ];
         let svg = tile_map("m", &texts("en"), &strings("en"), &SCALE, &tiles).unwrap();
         let root = parse(&svg).unwrap();
         let tiles = tiles_of(&root);
         assert_eq!(tiles.len(), 20);
         assert_eq!(
-            tiles.iter().filter(|t| t.attrs["data-state"] == "absent").count(),
+            tiles
+                .iter()
+                .filter(|t| t.attrs["data-state"] == "absent")
+                .count(),
             18
         );
         let sicily = tiles.iter().find(|t| t.attrs["data-code"] == "19").unwrap();
@@ -729,10 +804,16 @@ mod tests {
         let err = |tiles: &[Tile]| tile_map("m", &t, &s, &SCALE, tiles).unwrap_err();
         assert!(err(&[]).contains("no region"));
         assert!(err(&[tile("23", 1.0, TileState::Shown)]).contains("unknown region code \"23\""));
-        assert!(err(&[tile("09", 1.0, TileState::Shown), tile("09", 2.0, TileState::Shown)])
-            .contains("09 given twice"));
-        assert!(err(&[tile("04", 1.0, TileState::Shown), tile("21", 2.0, TileState::Shown)])
-            .contains("one or the other"));
+        assert!(err(&[
+            tile("09", 1.0, TileState::Shown),
+            tile("09", 2.0, TileState::Shown)
+        ])
+        .contains("09 given twice"));
+        assert!(err(&[
+            tile("04", 1.0, TileState::Shown),
+            tile("21", 2.0, TileState::Shown)
+        ])
+        .contains("one or the other"));
         let mut nan = tile("09", f64::NAN, TileState::Shown);
         assert!(err(&[nan.clone()]).contains("09 (R09) is shown without a value"));
         nan.value = None;
@@ -750,16 +831,34 @@ mod tests {
         tiles[1].value = Some(99.0);
         tiles[1].text = "99 %".into();
         let it = tile_map_desc(&strings("it"), "it", &tiles);
-        assert!(it.starts_with("Valore più alto: Valle d'Aosta (99 %). Valore più basso: R01 (10 %)."), "{it}");
-        assert!(it.contains("nascosto per tutelare la riservatezza: 2."), "{it}");
-        assert!(it.contains("senza dati: 1.") && it.contains("non partecipano: 1."), "{it}");
+        assert!(
+            it.starts_with("Valore più alto: Valle d'Aosta (99 %). Valore più basso: R01 (10 %)."),
+            "{it}"
+        );
+        assert!(
+            it.contains("nascosto per tutelare la riservatezza: 2."),
+            "{it}"
+        );
+        assert!(
+            it.contains("senza dati: 1.") && it.contains("non partecipano: 1."),
+            "{it}"
+        );
         let en = tile_map_desc(&strings("en"), "en", &tiles);
-        assert!(en.starts_with("Highest value: Valle d'Aosta (99 %). Lowest value: R01 (10 %)."), "{en}");
-        assert!(en.contains("hidden to protect confidentiality: 2.") && en.contains("not taking part: 1."));
+        assert!(
+            en.starts_with("Highest value: Valle d'Aosta (99 %). Lowest value: R01 (10 %)."),
+            "{en}"
+        );
+        assert!(
+            en.contains("hidden to protect confidentiality: 2.")
+                && en.contains("not taking part: 1.")
+        );
         // A tie names every region; one value is said once; none is said.
         tiles[2].value = Some(99.0);
         let en = tile_map_desc(&strings("en"), "en", &tiles);
-        assert!(en.starts_with("Highest value: Valle d'Aosta and R03 (99 %)."), "{en}");
+        assert!(
+            en.starts_with("Highest value: Valle d'Aosta and R03 (99 %)."),
+            "{en}"
+        );
         let one = [tile("09", 5.0, TileState::Shown)];
         assert!(tile_map_desc(&strings("en"), "en", &one).starts_with("Value shown: R09 (5 %)."));
         let none = [tile("09", 5.0, TileState::Hidden)];

@@ -88,6 +88,27 @@ fn short_names() -> BTreeMap<String, String> {
     names
 }
 
+/// English names by ISTAT code, from the shipped regions file, shortened where long.
+fn english_names() -> BTreeMap<String, String> {
+    let short = [
+        ("06", "Friuli-V. G."),
+        ("04", "Trentino-S. T."),
+        ("08", "Emilia-R."),
+    ];
+    let mut names = BTreeMap::new();
+    let mut reader = csv::Reader::from_path(repo().join("instruments/italy-regions.csv")).unwrap();
+    for row in reader.records() {
+        let row = row.unwrap();
+        let code = row[0].to_string();
+        let name = short
+            .iter()
+            .find(|s| s.0 == code)
+            .map_or_else(|| row[3].to_string(), |s| s.1.to_string());
+        names.insert(code, name);
+    }
+    names
+}
+
 /// Data by autonomous province: 21 tiles, four hidden, one with no data, two not taking part.
 fn tiles() -> Vec<Tile> {
     let names = short_names();
@@ -196,22 +217,55 @@ fn in_a_real_browser_every_region_is_drawn_and_every_hidden_value_hatched() {
         Some(&[Some(31.0), Some(33.0), Some(36.0)]),
     )
     .unwrap();
-    // The page measures the tiles once loaded and writes what it found into the DOM.
+    // The English map is by region (Trentino-Alto Adige one tile), higher values worse.
+    let en_tiles: Vec<Tile> = english_names()
+        .into_iter()
+        .filter(|(code, _)| code.as_str() <= "20")
+        .enumerate()
+        .map(|(k, (code, name))| {
+            let value = 5.0 + ((k * 11) % 40) as f64;
+            let state = if k % 6 == 1 {
+                TileState::Hidden
+            } else {
+                TileState::Shown
+            };
+            Tile {
+                code,
+                label: name,
+                value: Some(value),
+                text: capakit::format::percent(value, 0, "en"),
+                state,
+            }
+        })
+        .collect();
+    let mut en_texts = texts("Care leavers out of work, by region", "% of respondents");
+    en_texts.lang = "en".into();
+    en_texts.source = "Source: synthetic data for the test".into();
+    let worse = Scale {
+        higher_is_better: false,
+        ..scale
+    };
+    let map_en = tile_map("out-of-work", &en_texts, &strings("en"), &worse, &en_tiles).unwrap();
+
+    // The page measures each map's tiles once loaded and writes what it found into the DOM.
     let script = r#"<script>
 window.addEventListener('load', () => {
-  const tiles = [...document.querySelectorAll('#map [data-code]')];
-  const drawn = tiles.filter(t => { const b = t.getBBox(); return b.width > 0 && b.height > 0; });
-  const hidden = tiles.filter(t => t.dataset.state === 'hidden');
-  const hatched = hidden.filter(t => {
-    const fill = getComputedStyle(t.querySelector('rect')).fill;
-    const id = fill.replace(/^url\("?#?|"?\)$/g, '');
-    const p = document.getElementById(id);
-    return p !== null && p.tagName === 'pattern' && t.querySelectorAll('text').length > 0
-      && !t.textContent.includes('%');
+  const lines = [...document.querySelectorAll('figure[data-map]')].map(f => {
+    const tiles = [...f.querySelectorAll('[data-code]')];
+    const drawn = tiles.filter(t => { const b = t.getBBox(); return b.width > 0 && b.height > 0; });
+    const hidden = tiles.filter(t => t.dataset.state === 'hidden');
+    const hatched = hidden.filter(t => {
+      const fill = getComputedStyle(t.querySelector('rect')).fill;
+      const id = fill.replace(/^url\("?#?|"?\)$/g, '');
+      const p = f.querySelector('pattern');
+      return p !== null && p.id === id && t.querySelectorAll('text').length > 0
+        && !t.textContent.includes('%');
+    });
+    return `${f.id}: tiles=${tiles.length} drawn=${drawn.length} hidden=${hidden.length} hatched=${hatched.length}`;
   });
   const out = document.createElement('pre');
   out.id = 'result';
-  out.textContent = `tiles=${tiles.length} drawn=${drawn.length} hidden=${hidden.length} hatched=${hatched.length}`;
+  out.textContent = lines.join('\n');
   document.body.appendChild(out);
 });
 </script>"#;
@@ -221,13 +275,10 @@ window.addEventListener('load', () => {
         )
     };
     let html = out.join("maps.html");
-    std::fs::write(
-        &html,
-        page(&format!(
-            "<figure id=\"map\">{map}</figure><figure id=\"multiples\">{multiples}</figure>"
-        ), script),
-    )
-    .unwrap();
+    let body = format!(
+        "<figure id=\"map\" data-map>{map}</figure><figure id=\"map-en\" data-map>{map_en}</figure><figure id=\"multiples\">{multiples}</figure>"
+    );
+    std::fs::write(&html, page(&body, script)).unwrap();
     let profile = dir.path().join("profile");
     let url = format!("file://{}", html.display());
     let dom = headless(&chrome, &profile, &["--dump-dom", &url]);
@@ -236,24 +287,43 @@ window.addEventListener('load', () => {
         .nth(1)
         .and_then(|r| r.split("</pre>").next())
         .unwrap_or_else(|| panic!("the page's script wrote no result:\n{dom}"));
-    let count = |key: &str| -> usize {
+    let count = |figure: &str, key: &str| -> usize {
         result
-            .split_whitespace()
-            .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{figure}: ")))
+            .and_then(|l| {
+                l.split_whitespace()
+                    .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+            })
             .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("{key} in {result}"))
+            .unwrap_or_else(|| panic!("{figure} {key} in {result}"))
     };
-    let hidden = tiles
-        .iter()
-        .filter(|t| t.state == TileState::Hidden)
-        .count();
-    assert_eq!(count("tiles"), 21, "{result}");
-    assert_eq!(count("drawn"), 21, "every region drawn: {result}");
-    assert_eq!(count("hidden"), hidden, "{result}");
-    assert_eq!(count("hatched"), hidden, "every hidden value hatched: {result}");
+    for (figure, tiles, expected) in [("map", &tiles, 21), ("map-en", &en_tiles, 20)] {
+        let hidden = tiles
+            .iter()
+            .filter(|t| t.state == TileState::Hidden)
+            .count();
+        assert!(hidden > 0);
+        assert_eq!(count(figure, "tiles"), expected, "{result}");
+        assert_eq!(
+            count(figure, "drawn"),
+            expected,
+            "every region drawn: {result}"
+        );
+        assert_eq!(count(figure, "hidden"), hidden, "{result}");
+        assert_eq!(
+            count(figure, "hatched"),
+            hidden,
+            "every hidden value hatched: {result}"
+        );
+    }
 
     // Screenshots of each chart alone, at the width of the page (kept with CAPAKIT_KEEP_CHARTS).
-    for (name, svg, height) in [("map", &map, 900), ("multiples", &multiples, 1000)] {
+    for (name, svg, height) in [
+        ("map", &map, 900),
+        ("map-en", &map_en, 900),
+        ("multiples", &multiples, 1000),
+    ] {
         let file = out.join(format!("{name}.html"));
         std::fs::write(&file, page(svg, "")).unwrap();
         let png = out.join(format!("{name}.png"));
