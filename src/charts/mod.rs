@@ -188,6 +188,36 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
+/// [`wrap`] that may also break a word after a hyphen ("Trentino-" / "Alto Adige"), for names in
+/// narrow places.
+pub fn wrap_name(s: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in s.split_whitespace() {
+        for (k, part) in word.split_inclusive('-').enumerate() {
+            let sep = if current.is_empty() || k > 0 { "" } else { " " };
+            if !current.is_empty()
+                && current.chars().count() + sep.len() + part.chars().count() > width
+            {
+                lines.push(std::mem::take(&mut current));
+            } else {
+                current.push_str(sep);
+            }
+            current.push_str(part);
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max_lines.max(1) {
+        let rest = lines[max_lines.max(1) - 1..].join(" ");
+        lines.truncate(max_lines.max(1) - 1);
+        lines.push(rest);
+    }
+    lines.iter_mut().for_each(|l| *l = truncate(l, width));
+    lines
+}
+
 /// Draws the source line at the bottom and finishes the drawing.
 pub(super) fn footer(area: &Area, texts: &Texts, lx: i32, height: u32) -> DrawResult {
     let y = height as i32 - 14;
@@ -748,6 +778,19 @@ mod tests {
         assert_eq!(
             wrap("one two three four", 9, 2),
             vec!["one two", "three fo…"]
+        );
+    }
+
+    #[test]
+    fn names_break_after_hyphens_too() {
+        assert_eq!(
+            wrap_name("Trentino-Alto Adige", 10, 2),
+            vec!["Trentino-", "Alto Adige"]
+        );
+        assert_eq!(wrap_name("Emilia-Romagna", 16, 2), vec!["Emilia-Romagna"]);
+        assert_eq!(
+            wrap_name("Friuli-Venezia Giulia", 10, 2),
+            vec!["Friuli-", "Venezia G…"]
         );
     }
 

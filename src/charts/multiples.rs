@@ -11,7 +11,7 @@ use plotters::style::text_anchor::HPos;
 
 use super::{
     accessible, narrow_footer, narrow_footer_height, narrow_heading, narrow_heading_height, text,
-    wrap, Area, DrawResult, Scale, Texts, INK, MUTED, NARROW, SMALL,
+    wrap_name, Area, DrawResult, Scale, Texts, INK, MUTED, NARROW, SMALL,
 };
 use crate::words::Strings;
 
@@ -199,7 +199,7 @@ pub fn small_multiples(
                 n: waves.len(),
             };
             let chars = ((pw - 4) / 7).max(4) as usize;
-            for (i, l) in wrap(&panel.label, chars, 2).iter().enumerate() {
+            for (i, l) in wrap_name(&panel.label, chars, 2).iter().enumerate() {
                 let y = y0 + 8 + 15 * i as i32;
                 text(&area, l, (x0, y), SMALL, &INK, HPos::Left, true)?;
             }

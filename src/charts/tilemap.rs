@@ -13,8 +13,8 @@ use plotters::style::text_anchor::HPos;
 
 use super::{
     accessible, hex, ink_on, narrow_footer, narrow_footer_height, narrow_heading,
-    narrow_heading_height, text, text_element, wrap, xml_escape, Scale, Texts, INK, MUTED, NARROW,
-    SMALL,
+    narrow_heading_height, text, text_element, wrap, wrap_name, xml_escape, Scale, Texts, INK,
+    MUTED, NARROW, SMALL,
 };
 use crate::words::Strings;
 
@@ -351,7 +351,7 @@ pub fn tile_map(
             xml_escape(&said),
         ));
         let halo = t.state == TileState::Hidden;
-        let label = wrap(&t.label, 10, 2);
+        let label = wrap_name(&t.label, 10, 2);
         let cx = x + TILE / 2;
         let mut ly = y + if label.len() > 1 { 13 } else { 18 };
         for l in &label {
