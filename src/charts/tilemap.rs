@@ -254,7 +254,7 @@ pub fn tile_map(
             (TileState::Absent, "chart_absent"),
         ] {
             if placed.iter().any(|(t, ..)| t.state == state) {
-                let label = super::truncate(&s.get(key), 22);
+                let label = super::truncate(&s.get(key), 20);
                 text(
                     &area,
                     &label,

@@ -287,6 +287,7 @@ window.addEventListener('load', () => {
         .nth(1)
         .and_then(|r| r.split("</pre>").next())
         .unwrap_or_else(|| panic!("the page's script wrote no result:\n{dom}"));
+    assert_eq!(dom.matches("<svg").count(), 3, "every chart is in the page");
     let count = |figure: &str, key: &str| -> usize {
         result
             .lines()
