@@ -16,6 +16,7 @@ mod formats;
 mod geography;
 mod golden;
 mod monitoring;
+mod maps;
 mod output_safety;
 mod published_bytes;
 mod real_world;

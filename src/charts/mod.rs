@@ -2,9 +2,18 @@
 //! scale means with 95% intervals by group. Every chart has a title that states the finding, n per
 //! group, a source line, and `<title>`/`<desc>` for screen readers. Colours: ColorBrewer RdBu for
 //! Likert answers, Okabe–Ito per territory (with a distinct marker shape, for black-and-white print).
+//! The geography charts are in [`tilemap`] (a tile-grid map of Italy's regions) and [`multiples`]
+//! (one small trend panel per region); they are drawn at [`NARROW`] width so that, printed across
+//! an A4 page (16 cm), no text is smaller than 8 pt.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub mod multiples;
+pub mod tilemap;
+
+pub use multiples::{small_multiples, small_multiples_desc, Panel, TrendPoint};
+pub use tilemap::{tile_map, tile_map_desc, Tile, TileState};
 
 /// ColorBrewer RdBu, 5 classes: strongly disagree → strongly agree.
 pub const RDBU5: [(u8, u8, u8); 5] = [
@@ -57,7 +66,7 @@ pub(super) fn text(
     let style = TextStyle::from(font)
         .color(color)
         .pos(Pos::new(h, VPos::Center));
-    area.draw(&Text::new(s.to_string(), (x, y), style))
+    area.draw(&Text::new(clean(s), (x, y), style))
         .map_err(|e| e.to_string())
 }
 
@@ -100,8 +109,20 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+/// `s` without the characters XML 1.0 forbids (control characters other than tab, line feed and
+/// carriage return; U+FFFE and U+FFFF), which no escape can carry and which would make the SVG
+/// unreadable.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+        })
+        .collect()
+}
+
+pub(super) fn xml_escape(s: &str) -> String {
+    clean(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -111,6 +132,7 @@ fn xml_escape(s: &str) -> String {
 pub(super) fn accessible(svg: String, id: &str, title: &str, desc: &str) -> String {
     let Some(end) = svg.find('>') else { return svg };
     let (head, rest) = svg.split_at(end);
+    let id = xml_escape(id);
     format!(
         "{head} role=\"img\" aria-labelledby=\"{id}-title {id}-desc\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>{}",
         xml_escape(title),
@@ -161,6 +183,36 @@ pub fn wrap(s: &str, width: usize, max_lines: usize) -> Vec<String> {
         let rest = lines[max_lines - 1..].join(" ");
         lines.truncate(max_lines - 1);
         lines.push(truncate(&rest, width));
+    }
+    lines.iter_mut().for_each(|l| *l = truncate(l, width));
+    lines
+}
+
+/// [`wrap`] that may also break a word after a hyphen ("Trentino-" / "Alto Adige"), for names in
+/// narrow places.
+pub fn wrap_name(s: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in s.split_whitespace() {
+        for (k, part) in word.split_inclusive('-').enumerate() {
+            let sep = if current.is_empty() || k > 0 { "" } else { " " };
+            if !current.is_empty()
+                && current.chars().count() + sep.len() + part.chars().count() > width
+            {
+                lines.push(std::mem::take(&mut current));
+            } else {
+                current.push_str(sep);
+            }
+            current.push_str(part);
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max_lines.max(1) {
+        let rest = lines[max_lines.max(1) - 1..].join(" ");
+        lines.truncate(max_lines.max(1) - 1);
+        lines.push(rest);
     }
     lines.iter_mut().for_each(|l| *l = truncate(l, width));
     lines
@@ -413,6 +465,277 @@ pub(super) fn marker(area: &Area, k: usize, (x, y): (i32, i32), color: &RGBColor
     result.map_err(|e| e.to_string())
 }
 
+/// Width of the geography charts, in CSS pixels: printed 16 cm wide, 12 px is 8.5 pt.
+pub const NARROW: u32 = 640;
+/// The smallest text of the geography charts, in CSS pixels (8 pt or more at 16 cm wide).
+pub(super) const SMALL: f64 = 12.0;
+/// Grey for the geography charts' secondary text: 6.4:1 on white (WCAG AA).
+pub(super) const MUTED: RGBColor = RGBColor(0x5f, 0x5f, 0x5f);
+
+/// How a chart's numbers read: percent (0–100) or plain numbers, their decimals, and whether a
+/// higher value is the better one (the tile map draws the worse end darker either way).
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub percent: bool,
+    pub decimals: usize,
+    pub higher_is_better: bool,
+}
+
+impl Scale {
+    /// `x` in the reader's language: `12,5 %` / `12.5%`, or `0,31` / `0.31`.
+    pub fn format(&self, x: f64, lang: &str) -> String {
+        if self.percent {
+            crate::format::percent(x, self.decimals, lang)
+        } else {
+            crate::format::number(x, self.decimals, lang)
+        }
+    }
+
+    /// A range `10–20 %` / `10–20%` (the unit once, after the upper end).
+    pub fn range(&self, lo: f64, hi: f64, lang: &str) -> String {
+        let a = crate::format::number(lo, self.decimals, lang);
+        let b = self.format(hi, lang);
+        format!("{a}–{b}")
+    }
+}
+
+/// Lines of the title and of the subtitle of a chart `NARROW` wide.
+pub(super) fn narrow_heading_lines(texts: &Texts) -> (Vec<String>, Vec<String>) {
+    (wrap(&texts.title, 60, 2), wrap(&texts.subtitle, 84, 2))
+}
+
+/// Height of [`narrow_heading`]'s block.
+pub(super) fn narrow_heading_height(texts: &Texts) -> i32 {
+    let (t, s) = narrow_heading_lines(texts);
+    14 + 24 * t.len() as i32 + 18 * s.len() as i32
+}
+
+/// Title (18 px, up to two lines) and subtitle (13 px, up to two lines) of a chart `NARROW` wide;
+/// returns the y below them.
+pub(super) fn narrow_heading(area: &Area, texts: &Texts, lx: i32) -> Result<i32, String> {
+    let (title, subtitle) = narrow_heading_lines(texts);
+    let mut y = 22;
+    for l in &title {
+        text(area, l, (lx, y), 18.0, &INK, HPos::Left, true)?;
+        y += 24;
+    }
+    y -= 4;
+    for l in &subtitle {
+        text(area, l, (lx, y), 13.0, &MUTED, HPos::Left, false)?;
+        y += 18;
+    }
+    Ok(y)
+}
+
+/// The source line (wrapped to two lines at most) at the bottom of a chart `NARROW` wide, and the
+/// end of the drawing.
+pub(super) fn narrow_footer(area: &Area, texts: &Texts, lx: i32, height: u32) -> DrawResult {
+    let lines = wrap(&texts.source, 90, 2);
+    let mut y = height as i32 - 14 - 16 * (lines.len() as i32 - 1);
+    for l in &lines {
+        text(area, l, (lx, y), SMALL, &MUTED, HPos::Left, false)?;
+        y += 16;
+    }
+    area.present().map_err(|e| e.to_string())
+}
+
+/// Height the source line needs at the bottom.
+pub(super) fn narrow_footer_height(texts: &Texts) -> i32 {
+    16 + 16 * wrap(&texts.source, 90, 2).len() as i32
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+pub fn luminance(c: (u8, u8, u8)) -> f64 {
+    let lin = |v: u8| {
+        let v = v as f64 / 255.0;
+        if v <= 0.04045 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2)
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// The text colour for a fill: the ink or white, whichever contrasts more.
+pub(super) fn ink_on(fill: (u8, u8, u8)) -> (u8, u8, u8) {
+    let ink = (INK.0, INK.1, INK.2);
+    let white = (0xff, 0xff, 0xff);
+    if contrast(fill, ink) >= contrast(fill, white) {
+        ink
+    } else {
+        white
+    }
+}
+
+pub(super) fn hex(c: (u8, u8, u8)) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// A `<text>` element written by hand (for the parts plotters cannot draw: tiles in a group with
+/// attributes), set like plotters' own: centred vertically on `y`.
+pub(super) fn text_element(
+    s: &str,
+    (x, y): (i32, i32),
+    px: f64,
+    fill: (u8, u8, u8),
+    anchor: &str,
+    bold: bool,
+    halo: bool,
+) -> String {
+    let weight = if bold { " font-weight=\"bold\"" } else { "" };
+    let halo = if halo {
+        " stroke=\"#FFFFFF\" stroke-width=\"4\" stroke-linejoin=\"round\" paint-order=\"stroke\""
+    } else {
+        ""
+    };
+    format!(
+        "<text x=\"{x}\" y=\"{y}\" dy=\"0.5ex\" text-anchor=\"{anchor}\" font-family=\"{FONT}\" font-size=\"{px}\" fill=\"{}\"{weight}{halo}>{}</text>\n",
+        hex(fill),
+        xml_escape(s)
+    )
+}
+
+/// What the chart tests share: the shipped words, and an SVG read back as an XML tree.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::collections::BTreeMap;
+
+    use quick_xml::events::Event;
+
+    use crate::words::Strings;
+
+    /// The words of reports/strings.toml in `lang` (English where a key is missing), as a run
+    /// reads them.
+    pub fn strings(lang: &str) -> Strings {
+        let all: BTreeMap<String, BTreeMap<String, String>> =
+            toml::from_str(include_str!("../../reports/strings.toml")).unwrap();
+        let mut map = all["en"].clone();
+        map.extend(all[lang].clone());
+        Strings::new(map)
+    }
+
+    /// An element: its name, attributes (unescaped), children and text (unescaped, its own).
+    #[derive(Debug, Default)]
+    pub struct Node {
+        pub name: String,
+        pub attrs: BTreeMap<String, String>,
+        pub children: Vec<Node>,
+        pub text: String,
+    }
+
+    impl Node {
+        /// Every element under this one (itself included), depth first.
+        pub fn all(&self) -> Vec<&Node> {
+            let mut out = vec![self];
+            for c in &self.children {
+                out.extend(c.all());
+            }
+            out
+        }
+
+        /// The text of this element and of every element under it.
+        pub fn all_text(&self) -> String {
+            self.all()
+                .iter()
+                .map(|n| n.text.as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        }
+    }
+
+    fn xml_char(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{d7ff}').contains(&c)
+            || ('\u{e000}'..='\u{fffd}').contains(&c)
+            || c >= '\u{10000}'
+    }
+
+    /// Reads `svg` with quick-xml: one root element, every end tag matching its start, attributes
+    /// well formed and unique, only the five predefined entities and character references, only
+    /// characters XML 1.0 allows. Errs on the first fault.
+    pub fn parse(svg: &str) -> Result<Node, String> {
+        if let Some(c) = svg.chars().find(|c| !xml_char(*c)) {
+            return Err(format!("character {c:?} is not allowed in XML"));
+        }
+        let mut reader = quick_xml::Reader::from_str(svg);
+        reader.config_mut().check_end_names = true;
+        let mut stack: Vec<Node> = vec![Node::default()];
+        let open = |e: &quick_xml::events::BytesStart| -> Result<Node, String> {
+            let mut node = Node {
+                name: e.name().as_ref().to_string(),
+                ..Node::default()
+            };
+            for a in e.attributes() {
+                let a = a.map_err(|e| e.to_string())?;
+                let key = a.key.as_ref().to_string();
+                let value = a
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| e.to_string())?
+                    .into_owned();
+                if node.attrs.insert(key.clone(), value).is_some() {
+                    return Err(format!("attribute {key} twice"));
+                }
+            }
+            Ok(node)
+        };
+        loop {
+            let event = reader
+                .read_event()
+                .map_err(|e| format!("at byte {}: {e}", reader.buffer_position()))?;
+            match event {
+                Event::Start(e) => stack.push(open(&e)?),
+                Event::Empty(e) => {
+                    let node = open(&e)?;
+                    stack.last_mut().ok_or("no parent")?.children.push(node);
+                }
+                Event::End(_) => {
+                    let node = stack.pop().ok_or("end without start")?;
+                    stack
+                        .last_mut()
+                        .ok_or("end without start")?
+                        .children
+                        .push(node);
+                }
+                Event::Text(t) => {
+                    let text = t.xml10_content();
+                    let top = stack.last_mut().ok_or("text outside")?;
+                    top.text.push_str(&text);
+                }
+                Event::GeneralRef(r) => {
+                    let c = match r.resolve_char_ref().map_err(|e| e.to_string())? {
+                        Some(c) => c.to_string(),
+                        None => quick_xml::escape::resolve_predefined_entity(&r)
+                            .ok_or_else(|| format!("unknown entity &{};", &*r))?
+                            .to_string(),
+                    };
+                    stack.last_mut().ok_or("text outside")?.text.push_str(&c);
+                }
+                Event::CData(_) | Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+                Event::DocType(_) => return Err("a DOCTYPE".into()),
+                Event::Eof => break,
+            }
+        }
+        let mut doc = stack.pop().ok_or("no document")?;
+        if !stack.is_empty() {
+            return Err(format!("{} elements not closed", stack.len()));
+        }
+        if doc.children.len() != 1 {
+            return Err(format!("{} root elements", doc.children.len()));
+        }
+        if !doc.text.trim().is_empty() {
+            return Err("text outside the root element".into());
+        }
+        Ok(doc.children.remove(0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,6 +778,19 @@ mod tests {
         assert_eq!(
             wrap("one two three four", 9, 2),
             vec!["one two", "three fo…"]
+        );
+    }
+
+    #[test]
+    fn names_break_after_hyphens_too() {
+        assert_eq!(
+            wrap_name("Trentino-Alto Adige", 10, 2),
+            vec!["Trentino-", "Alto Adige"]
+        );
+        assert_eq!(wrap_name("Emilia-Romagna", 16, 2), vec!["Emilia-Romagna"]);
+        assert_eq!(
+            wrap_name("Friuli-Venezia Giulia", 10, 2),
+            vec!["Friuli-", "Venezia G…"]
         );
     }
 
