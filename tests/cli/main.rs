@@ -15,6 +15,7 @@ mod focus_groups;
 mod formats;
 mod geography;
 mod golden;
+mod many_groups;
 mod output_safety;
 mod published_bytes;
 mod real_world;
