@@ -100,6 +100,38 @@ pub struct ManyTest {
     pub small_group: bool,
 }
 
+/// A group left out of every variable tested, for one reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftOut {
+    /// Its index among the comparison's groups.
+    pub index: usize,
+    pub group: String,
+    pub left_out: &'static str,
+}
+
+/// The groups left out of every test of `tests`, each for the same reason.
+pub(super) fn left_out_everywhere(tests: &[ManyTest]) -> Vec<LeftOut> {
+    let Some(first) = tests.first() else {
+        return Vec::new();
+    };
+    first
+        .groups
+        .iter()
+        .enumerate()
+        .filter_map(|(k, g)| {
+            let why = g.left_out?;
+            tests
+                .iter()
+                .all(|t| t.groups.get(k).and_then(|x| x.left_out) == Some(why))
+                .then(|| LeftOut {
+                    index: k,
+                    group: g.group.clone(),
+                    left_out: why,
+                })
+        })
+        .collect()
+}
+
 /// Why a variable is not tested across many groups: fewer than two groups may be summarised, or
 /// their values are all the same.
 pub(super) enum NotTested {

@@ -99,6 +99,10 @@ pub struct CompareResult {
     /// groups' rank intervals (then `tests` is empty). Absent from results.json for two groups.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub many: Vec<ManyTest>,
+    /// With more than two groups: the groups left out of every variable tested, for the same
+    /// reason (a region with few respondents), named once in the report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out_everywhere: Vec<many::LeftOut>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -192,6 +196,7 @@ fn adjust_family(result: &mut CompareResult) {
     for (t, a) in result.many.iter_mut().zip(adjust(&p, result.correction)) {
         t.p_adjusted = a;
     }
+    result.left_out_everywhere = many::left_out_everywhere(&result.many);
 }
 
 pub(super) fn run(
@@ -213,6 +218,7 @@ pub(super) fn run(
         not_run: None,
         tests: Vec::new(),
         many: Vec::new(),
+        left_out_everywhere: Vec::new(),
         skipped: Vec::new(),
     };
     let Some(groups) = groups else {
