@@ -222,7 +222,7 @@ pub(super) fn few_groups_reason(summary_min: u64) -> String {
 pub(super) fn without(
     mut t: ManyTest,
     hidden: impl Fn(&str) -> bool,
-) -> Result<ManyTest, (NotTested, ManyTest)> {
+) -> Result<ManyTest, (NotTested, Box<ManyTest>)> {
     let mut changed = false;
     for g in &mut t.groups {
         if g.left_out.is_none() && hidden(&g.group) {
@@ -243,7 +243,7 @@ pub(super) fn without(
         Ok(x) => Ok(x),
         Err((why, groups)) => {
             t.groups = groups;
-            Err((why, t))
+            Err((why, Box::new(t)))
         }
     }
 }
