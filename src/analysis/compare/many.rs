@@ -213,8 +213,11 @@ pub(super) fn test(
 }
 
 /// Why a variable is listed as not compared, when the groups left out leave fewer than two.
-pub(super) fn few_groups_reason(summary_min: u64) -> String {
-    format!("fewer than two groups have answers that may be summarised (at least {summary_min} answers, no answer given by fewer than half that, none hidden elsewhere): not compared, to protect respondents")
+pub(super) fn few_groups_reason(min_cell: u64) -> String {
+    format!(
+        "fewer than two groups have answers that may be summarised (at least {} answers, none of them an answer given by fewer than {min_cell}, none hidden elsewhere): not compared, to protect respondents",
+        crate::disclosure::summary_min(min_cell)
+    )
 }
 
 /// Leaves out of `t` the groups in `hidden` (their answers are hidden elsewhere) and tests it

@@ -485,7 +485,7 @@ fn compare_many(
             labels,
             variable: name,
             reason: match why {
-                many::NotTested::FewGroups => many::few_groups_reason(fewest),
+                many::NotTested::FewGroups => many::few_groups_reason(study.min_cell),
                 many::NotTested::AllSame => {
                     "every answer is the same: there is nothing to compare".into()
                 }
