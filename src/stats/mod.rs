@@ -14,6 +14,7 @@ pub mod paired;
 #[cfg(test)]
 mod properties;
 pub mod proportions;
+pub mod ranks;
 pub mod reliability;
 pub mod weights;
 pub mod welch;

@@ -17,6 +17,7 @@ mod geography;
 mod golden;
 mod monitoring;
 mod maps;
+mod many_groups;
 mod output_safety;
 mod published_bytes;
 mod real_world;

@@ -3,8 +3,10 @@
 //! Welch's t-test with Cohen's d and Hedges' g beside it, and the Mann–Whitney p-values adjusted
 //! across the family.
 
+pub mod many;
 pub mod publish;
 pub mod table;
+pub use many::ManyTest;
 pub use publish::Params;
 
 use serde::Serialize;
@@ -90,9 +92,17 @@ pub struct CompareResult {
     pub group_labels: Vec<Labels>,
     pub method: &'static str,
     pub correction: Correction,
-    /// Why no test was run at all (e.g. not exactly two groups).
+    /// Why no test was run at all (e.g. fewer than two groups).
     pub not_run: Option<String>,
     pub tests: Vec<Test>,
+    /// With more than two groups: each variable's Kruskal–Wallis test, Dunn's pairs and the
+    /// groups' rank intervals (then `tests` is empty). Absent from results.json for two groups.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub many: Vec<ManyTest>,
+    /// With more than two groups: the groups left out of every variable tested, for the same
+    /// reason (a region with few respondents), named once in the report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub left_out_everywhere: Vec<many::LeftOut>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -121,21 +131,46 @@ fn rare_answer(dataset: &Dataset, item: &str, groups: [&[f64]; 2], min_cell: u64
 /// Withholds the comparison of a question whose answers, in one of the two groups, another
 /// analysis publishes with hidden cells: its n, mean, SD and test would give them back.
 pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: &[HiddenDistribution]) {
-    let is_hidden = |variable: &str| {
-        result.groups.iter().any(|g| {
-            hidden.iter().any(|h| {
-                h.source == source
-                    && h.by == result.by
-                    && h.group.as_deref() == Some(g.as_str())
-                    && h.variable == variable
-            })
+    let by = result.by.clone();
+    let hidden_in = |group: &str, variable: &str| {
+        hidden.iter().any(|h| {
+            h.source == source
+                && h.by == by
+                && h.group.as_deref() == Some(group)
+                && h.variable == variable
         })
     };
+    // More than two groups: a group whose answers are hidden elsewhere is left out of the
+    // question's test, which is run again without it.
+    let mut changed = false;
+    for t in std::mem::take(&mut result.many) {
+        if t.kind != "item" {
+            result.many.push(t);
+            continue;
+        }
+        let variable = t.variable.clone();
+        let hidden_here = |g: &str| hidden_in(g, &variable);
+        changed |= t
+            .groups
+            .iter()
+            .any(|g| g.left_out.is_none() && hidden_here(&g.group));
+        match many::without(t, hidden_here) {
+            Ok(t) => result.many.push(t),
+            Err((_, t)) => result.skipped.push(Skipped {
+                labels: t.labels,
+                variable: t.variable,
+                reason: HIDDEN_ELSEWHERE.into(),
+                protected: Some("hidden_elsewhere"),
+            }),
+        }
+    }
+    let groups = result.groups.clone();
+    let is_hidden = |variable: &str| groups.iter().any(|g| hidden_in(g, variable));
     let (kept, withheld): (Vec<Test>, Vec<Test>) = std::mem::take(&mut result.tests)
         .into_iter()
         .partition(|t| t.kind != "item" || !is_hidden(&t.variable));
-    if withheld.is_empty() {
-        result.tests = kept;
+    result.tests = kept;
+    if withheld.is_empty() && !changed {
         return;
     }
     result.skipped.extend(withheld.into_iter().map(|t| Skipped {
@@ -144,7 +179,6 @@ pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: 
         reason: HIDDEN_ELSEWHERE.into(),
         protected: Some("hidden_elsewhere"),
     }));
-    result.tests = kept;
     adjust_family(result);
 }
 
@@ -158,6 +192,11 @@ fn adjust_family(result: &mut CompareResult) {
     for (t, a) in result.tests.iter_mut().zip(adjusted) {
         t.p_adjusted = a;
     }
+    let p: Vec<f64> = result.many.iter().map(|t| t.p).collect();
+    for (t, a) in result.many.iter_mut().zip(adjust(&p, result.correction)) {
+        t.p_adjusted = a;
+    }
+    result.left_out_everywhere = many::left_out_everywhere(&result.many);
 }
 
 pub(super) fn run(
@@ -178,6 +217,8 @@ pub(super) fn run(
         correction,
         not_run: None,
         tests: Vec::new(),
+        many: Vec::new(),
+        left_out_everywhere: Vec::new(),
         skipped: Vec::new(),
     };
     let Some(groups) = groups else {
@@ -226,11 +267,16 @@ pub(super) fn run(
             .collect::<Result<_>>()?,
         None => (0..groups.names.len()).collect(),
     };
-    if absent.is_none() && pair.len() != 2 {
+    // More than two groups, named or all of them: compared at once.
+    let is_many = absent.is_none() && pair.len() > 2;
+    if absent.is_none() && pair.len() < 2 {
+        let counted = match wanted {
+            Some(_) => format!("`groups` names {}", pair.len()),
+            None => format!("'{}' has {}", groups.by, pair.len()),
+        };
         result.not_run = Some(format!(
-            "a comparison needs exactly two groups; '{}' has {} ({}): name two with `groups = [\"A\", \"B\"]`",
+            "a comparison needs two groups or more; {counted} (groups of '{}': {})",
             groups.by,
-            pair.len(),
             groups.names.join(", ")
         ));
         return Ok(result);
@@ -291,6 +337,14 @@ pub(super) fn run(
             })
             .collect();
         result.not_run = Some(reason);
+        return Ok(result);
+    }
+    if is_many {
+        result.method = many::METHOD;
+        for (name, kind, protect) in vars {
+            compare_many(&mut result, study, dataset, &groups, &pair, name, kind, protect);
+        }
+        adjust_family(&mut result);
         return Ok(result);
     }
 
@@ -379,4 +433,67 @@ pub(super) fn run(
     }
     adjust_family(&mut result);
     Ok(result)
+}
+
+/// One variable compared across more than two groups (`pair` indexes `groups`): each group left
+/// out where its values may not be summarised, the others tested.
+#[allow(clippy::too_many_arguments)]
+fn compare_many(
+    result: &mut CompareResult,
+    study: &Study,
+    dataset: &Dataset,
+    groups: &Groups,
+    pair: &[usize],
+    name: String,
+    kind: &'static str,
+    protect: bool,
+) {
+    let values: std::borrow::Cow<[Option<f64>]> = if kind == "scale" {
+        dataset.scale_scores(&name).into()
+    } else {
+        dataset.numbers(&name).unwrap_or_default().into()
+    };
+    let mut split = groups.split(&values);
+    let shown = protect.then(|| {
+        let answered: Vec<bool> = values.iter().map(Option::is_some).collect();
+        groups.answered_shown(&answered, study.min_cell)
+    });
+    let fewest = summary_min(study.min_cell);
+    let members: Vec<many::GroupValues> = pair
+        .iter()
+        .map(|&k| {
+            let x = std::mem::take(&mut split[k]);
+            let why = if shown.as_ref().is_some_and(|s| !s.groups[k]) {
+                Some("protected_missing")
+            } else if (x.len() as u64) < fewest {
+                Some("few_answers")
+            } else if kind == "item" && rare_answer(dataset, &name, [&x, &[]], study.min_cell) {
+                Some("rare_answer")
+            } else {
+                None
+            };
+            match why {
+                None => many::GroupValues::new(&groups.names[k], x, None),
+                Some(_) => many::GroupValues::new(&groups.names[k], Vec::new(), why),
+            }
+        })
+        .collect();
+    let labels = labels_of(dataset, &name);
+    match many::test(name.clone(), kind, labels.clone(), members) {
+        Ok(t) => result.many.push(t),
+        Err((why, _)) => result.skipped.push(Skipped {
+            labels,
+            variable: name,
+            reason: match why {
+                many::NotTested::FewGroups => many::few_groups_reason(study.min_cell),
+                many::NotTested::AllSame => {
+                    "every answer is the same: there is nothing to compare".into()
+                }
+            },
+            protected: match why {
+                many::NotTested::FewGroups => Some("few_groups"),
+                many::NotTested::AllSame => None,
+            },
+        }),
+    }
 }

@@ -14,6 +14,8 @@ use crate::words::Strings;
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{correction_refs, note, Flag};
 use super::super::{AnalysisResult, Entry};
+use super::super::methods::{reference, MethodNote, Reference};
+use super::many::{ManyTest, RANK_LEVEL};
 use super::{CompareResult, SMALL_GROUP};
 
 /// "A higher on: x, y; B higher on: z", or that no difference survives the correction.
@@ -97,6 +99,9 @@ impl AnalysisKind for CompareResult {
     }
 
     fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+        if !self.many.is_empty() || self.groups.len() > 2 {
+            return many_tables(self, id, lang);
+        }
         let g1 = self.groups.first().map_or("1", String::as_str);
         let g2 = self.groups.get(1).map_or("2", String::as_str);
         let header: Vec<String> = [
@@ -164,6 +169,21 @@ impl AnalysisKind for CompareResult {
     /// variable not compared is there with no values.
     fn measures(&self, id: &str) -> Vec<Measure> {
         let mut out = Vec::new();
+        // More than two groups: each group's mean (none where it is left out) with the
+        // adjusted p-value of the Kruskal–Wallis test, so `significant = true` reads it.
+        for t in &self.many {
+            for g in &t.groups {
+                out.push(Measure {
+                    analysis: id.to_string(),
+                    subject: t.variable.clone(),
+                    labels: t.labels.clone(),
+                    statistic: Statistic::Gap,
+                    group: Some(g.group.clone()),
+                    value: g.mean,
+                    p_adjusted: Some(t.p_adjusted),
+                });
+            }
+        }
         let tested = self
             .tests
             .iter()
@@ -200,6 +220,10 @@ impl AnalysisKind for CompareResult {
         if self.not_run.is_some() {
             return;
         }
+        if self.groups.len() > 2 {
+            many_methods(self, e, m);
+            return;
+        }
         let refs: Vec<&str> = ["mann1947", "kerby2014", "welch1947", "hedges1981"]
             .into_iter()
             .chain(correction_refs(self.correction).iter().copied())
@@ -229,6 +253,10 @@ impl AnalysisKind for CompareResult {
     /// The scales whose gap survives the correction, with both means.
     fn findings(&self, v: &View, out: &mut Findings) {
         if self.not_run.is_some() {
+            return;
+        }
+        if self.groups.len() > 2 {
+            many_finding(self, v, out);
             return;
         }
         let lang = v.lang;
@@ -262,4 +290,204 @@ impl AnalysisKind for CompareResult {
             });
         }
     }
+}
+
+/// References of the comparison of many groups that the shared list does not hold.
+const MANY_REFERENCES: &[(&str, &str, &str)] = &[
+    ("kruskal1952", "Kruskal & Wallis (1952)", "Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance analysis. Journal of the American Statistical Association, 47(260), 583–621."),
+    ("dunn1964", "Dunn (1964)", "Dunn, O. J. (1964). Multiple comparisons using rank sums. Technometrics, 6(3), 241–252."),
+    ("tomczak2014", "Tomczak & Tomczak (2014)", "Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited. An overview of some recommended measures of effect size. Trends in Sport Sciences, 21(1), 19–25."),
+    ("mogstad2024", "Mogstad, Romano, Shaikh & Wilhelm (2024)", "Mogstad, M., Romano, J. P., Shaikh, A. M., & Wilhelm, D. (2024). Inference for ranks with applications to mobility across neighbourhoods and academic achievement across countries. Review of Economic Studies, 91(1), 476–518."),
+];
+
+fn many_reference(key: &str) -> Option<Reference> {
+    reference(key).or_else(|| {
+        MANY_REFERENCES
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|&(key, short, full)| Reference { key, short, full })
+    })
+}
+
+/// Kruskal & Wallis, Dunn, Holm for Dunn's pairs, Tomczak & Tomczak for ε², the family's
+/// correction and the rank intervals; a group under [`SMALL_GROUP`] in a test is flagged.
+fn many_methods(c: &CompareResult, e: &super::super::Entry, m: &mut Methods) {
+    let refs: Vec<&str> = ["kruskal1952", "dunn1964", "holm1979", "tomczak2014", "mogstad2024"]
+        .into_iter()
+        .chain(correction_refs(c.correction).iter().copied())
+        .collect();
+    let mut references: Vec<Reference> = Vec::new();
+    for r in refs.iter().filter_map(|k| many_reference(k)) {
+        if !references.contains(&r) {
+            references.push(r);
+        }
+    }
+    m.add(MethodNote {
+        key: "compare_many",
+        correction: Some(c.correction),
+        references,
+    });
+    for t in c.many.iter().filter(|t| t.small_group) {
+        for g in &t.groups {
+            if let Some(n) = g.n.filter(|&n| n < SMALL_GROUP) {
+                m.flags.push(Flag {
+                    code: "small_group",
+                    analysis: e.id.clone(),
+                    variable: t.variable.clone(),
+                    labels: t.labels.clone(),
+                    group: Some(g.group.clone()),
+                    n: n as f64,
+                });
+            }
+        }
+    }
+}
+
+/// "A > B, C > B": the pairs of Dunn's test that differ, the higher first.
+fn differ_text(t: &ManyTest) -> String {
+    t.differ
+        .iter()
+        .map(|d| format!("{} > {}", d.higher, d.lower))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn rank_text(r: Option<[usize; 2]>) -> String {
+    match r {
+        Some([a, b]) if a == b => a.to_string(),
+        Some([a, b]) => format!("{a}–{b}"),
+        None => String::new(),
+    }
+}
+
+/// tables.xlsx with more than two groups: one row per variable (H, df, p, p adjusted, ε², the
+/// pairs that differ, the groups left out), and a ranking sheet (each group's n, mean, 95% CI,
+/// median and 95% rank interval).
+fn many_tables(c: &CompareResult, id: &str, lang: &str) -> Vec<Table> {
+    let mut family = Table::new(
+        id,
+        &[
+            "variable",
+            "label",
+            "kind",
+            "groups_tested",
+            "H",
+            "df",
+            "p",
+            "p_adjusted",
+            "epsilon_squared",
+            "pairs_differing (Dunn, Holm)",
+            "left_out",
+        ],
+    );
+    let mut ranking = Table::new(
+        format!("{id} ranking"),
+        &[
+            "variable",
+            "label",
+            "group",
+            "n",
+            "mean",
+            "ci95_low",
+            "ci95_high",
+            "median",
+            "rank_best",
+            "rank_worst",
+            "left_out",
+        ],
+    );
+    for t in &c.many {
+        let left_out: Vec<String> = t
+            .groups
+            .iter()
+            .filter_map(|g| Some(format!("{} ({})", g.group, g.left_out?)))
+            .collect();
+        family.rows.push(vec![
+            Cell::text(&t.variable),
+            Cell::label(&t.labels, lang, &t.variable),
+            Cell::text(t.kind),
+            Cell::count(Some(t.order.len())),
+            Cell::number(Some(t.h)),
+            Cell::count(Some(t.df)),
+            Cell::number(Some(t.p)),
+            Cell::number(Some(t.p_adjusted)),
+            Cell::number(Some(t.epsilon_squared)),
+            Cell::text(differ_text(t)),
+            Cell::text(left_out.join("; ")),
+        ]);
+        let tested = t.order.iter().map(|&k| &t.groups[k]);
+        let out = t.groups.iter().filter(|g| g.left_out.is_some());
+        for g in tested.chain(out) {
+            ranking.rows.push(vec![
+                Cell::text(&t.variable),
+                Cell::label(&t.labels, lang, &t.variable),
+                Cell::text(&g.group),
+                Cell::count(g.n),
+                Cell::shown(g.mean),
+                Cell::shown(g.ci95.map(|c| c[0])),
+                Cell::shown(g.ci95.map(|c| c[1])),
+                Cell::shown(g.median),
+                Cell::shown(g.rank.map(|r| r[0] as f64)),
+                Cell::shown(g.rank.map(|r| r[1] as f64)),
+                g.left_out.map_or(Cell::Empty, Cell::text),
+            ]);
+        }
+    }
+    for x in &c.skipped {
+        let mut row = vec![
+            Cell::text(&x.variable),
+            Cell::label(&x.labels, lang, &x.variable),
+            Cell::Text(format!("not compared: {}", x.reason)),
+        ];
+        row.resize(family.header.len(), Cell::Empty);
+        family.rows.push(row);
+    }
+    vec![family, ranking]
+}
+
+/// One line for the variable with the largest ε² whose test holds after the correction: its
+/// highest and lowest groups by mean, with their rank intervals.
+fn many_finding(c: &CompareResult, v: &View, out: &mut Findings) {
+    let lang = v.lang;
+    let Some(t) = c
+        .many
+        .iter()
+        .filter(|t| t.p_adjusted < 0.05)
+        .max_by(|a, b| a.epsilon_squared.total_cmp(&b.epsilon_squared))
+    else {
+        return;
+    };
+    let (Some(&hi), Some(&lo)) = (t.order.first(), t.order.last()) else {
+        return;
+    };
+    let group = |k: usize| -> Option<String> {
+        let g = &t.groups[k];
+        let name = c
+            .group_labels
+            .get(c.groups.iter().position(|x| *x == g.group)?)
+            .map(|l| label_in(l, lang, "en", &g.group).to_string())
+            .unwrap_or_else(|| g.group.clone());
+        Some(
+            v.words
+                .get("kf_rank_group")
+                .replace("{group}", &name)
+                .replace("{mean}", &format::number(g.mean?, 2, lang))
+                .replace("{rank}", &rank_text(g.rank)),
+        )
+    };
+    let (Some(high), Some(low)) = (group(hi), group(lo)) else {
+        return;
+    };
+    out.findings.push(KeyFinding {
+        text: v
+            .words
+            .get("kf_many_groups")
+            .replace("{variable}", label_in(&t.labels, lang, "en", &t.variable))
+            .replace("{n}", &t.order.len().to_string())
+            .replace("{high}", &high)
+            .replace("{low}", &low)
+            .replace("{level}", &format!("{}", (RANK_LEVEL * 100.0).round())),
+        figure: None,
+        rank: 2,
+    });
 }

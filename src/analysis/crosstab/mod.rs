@@ -89,6 +89,54 @@ pub struct Table {
     pub p_adjusted: Option<f64>,
     /// More than a fifth of cells expect fewer than 5, or one expects fewer than 1.
     pub chi2_doubtful: bool,
+    /// Haberman's adjusted residual of each answer in each group (`residuals[i][j]`, as
+    /// `cells`), published with the test: null for a group that gave no answer, and no
+    /// residuals at all where the test is not shown or the counts are perturbed (see
+    /// [`published_residuals`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub residuals: Option<Vec<Vec<Option<f64>>>>,
+}
+
+/// Beyond this, an adjusted residual marks a cell with more (or fewer) answers than expected if
+/// the answers did not depend on the group (two-sided 5% under the normal approximation).
+pub const RESIDUAL_MARK: f64 = 1.96;
+
+/// The adjusted residuals of the cells as published, from the test's (whose columns are only
+/// the groups that gave an answer: `answered[j] > 0`).
+///
+/// Disclosure: a residual is a function of the cell's count, its answer's total across the
+/// groups, its group's total and the table's total. It is published only with the test, that is
+/// where no count of the table is hidden (a table with a hidden cell has its test withheld), so
+/// every count it rests on is published beside it and it gives back nothing new. Beside hidden
+/// cells it would not be safe: the cell's count and its group's size are shown, but its answer's
+/// total across the groups is not, and the residual would give that total back, and with it the
+/// sum of the row's hidden cells; so a table with a hidden cell gets no residual at all, and a
+/// hidden cell never one. With the cell-key method the counts are published perturbed while the
+/// test rests on the true ones: residuals of every cell would let a reader search the few true
+/// tables near the published one for the single one that gives them, so none is published.
+fn published_residuals(
+    tests: Option<&mut Independence>,
+    answered: &[u64],
+    perturbed: bool,
+) -> Option<Vec<Vec<Option<f64>>>> {
+    let t = tests?;
+    if perturbed {
+        t.adjusted_residuals.clear();
+        return None;
+    }
+    let columns: Vec<usize> = (0..answered.len()).filter(|&j| answered[j] > 0).collect();
+    Some(
+        t.adjusted_residuals
+            .iter()
+            .map(|row| {
+                let mut out = vec![None; answered.len()];
+                for (&j, r) in columns.iter().zip(row) {
+                    out[j] = r.is_finite().then_some(*r);
+                }
+                out
+            })
+            .collect(),
+    )
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -252,11 +300,12 @@ pub(super) fn run(
         let withheld = (protection.hidden() > 0).then_some(
             "some counts are hidden to protect respondents: the test and the published totals would let a reader recompute them",
         );
-        let tests = if withheld.is_none() {
+        let mut tests = if withheld.is_none() {
             independence(&tested)
         } else {
             None
         };
+        let residuals = published_residuals(tests.as_mut(), &answered, perturber.is_some());
         let cells_total = tested.len() * tested.first().map_or(0, Vec::len);
         result.tables.push(Table {
             labels: labels_of(dataset, &name),
@@ -276,6 +325,7 @@ pub(super) fn run(
             p_adjusted: None,
             tests,
             withheld,
+            residuals,
         });
     }
     let tested: Vec<usize> = (0..result.tables.len())

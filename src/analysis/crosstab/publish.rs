@@ -9,7 +9,7 @@ use crate::publication::{Cell, Figure, HiddenDistribution, Measure, Table};
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{correction_refs, note, Flag};
 use super::super::Entry;
-use super::CrosstabResult;
+use super::{CrosstabResult, RESIDUAL_MARK};
 
 crate::parameters! {
     /// A cross-tabulation's parameters.
@@ -100,7 +100,49 @@ impl AnalysisKind for CrosstabResult {
                 }
             }
         }
-        vec![t]
+        // Haberman's adjusted residuals where they are published (with the test, nothing
+        // hidden, counts not perturbed): one row per answer and group.
+        let mut residuals = Table::new(
+            format!("{id} residuals"),
+            &[
+                "variable",
+                "label",
+                "answer",
+                "group",
+                "count",
+                "adjusted_residual",
+                "beyond_1.96",
+            ],
+        );
+        for x in &self.tables {
+            let Some(r) = &x.residuals else {
+                continue;
+            };
+            for (i, (row, cells)) in r.iter().zip(&x.cells).enumerate() {
+                for ((g, value), c) in self.groups.iter().zip(row).zip(cells) {
+                    let Some(value) = value.filter(|_| c.count.is_some()) else {
+                        continue;
+                    };
+                    let beyond = if value > RESIDUAL_MARK {
+                        "more"
+                    } else if value < -RESIDUAL_MARK {
+                        "fewer"
+                    } else {
+                        ""
+                    };
+                    residuals.rows.push(vec![
+                        Cell::text(&x.variable),
+                        Cell::label(&x.labels, lang, &x.variable),
+                        x.categories.get(i).map_or(Cell::Empty, Cell::text),
+                        Cell::text(g),
+                        Cell::shown(c.count.map(|n| n as f64)),
+                        Cell::number(Some(value)),
+                        Cell::text(beyond),
+                    ]);
+                }
+            }
+        }
+        vec![t, residuals]
     }
 
     /// No rule tests a cross-tabulation yet.
