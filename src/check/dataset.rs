@@ -206,6 +206,9 @@ pub struct Dataset {
     pub id_column: Option<String>,
     /// The column of design weights, when the source names one.
     pub weight_column: Option<String>,
+    /// The columns of each row's stratum and primary sampling unit, when the source names them.
+    pub strata_column: Option<String>,
+    pub psu_column: Option<String>,
     /// The column of each row's wave (a wave id), when the source has waves.
     pub wave_column: Option<String>,
     pub dropped: Vec<Dropped>,
@@ -401,6 +404,8 @@ mod tests {
             territory_column: None,
             id_column: None,
             weight_column: None,
+            strata_column: None,
+            psu_column: None,
             wave_column: None,
             scores: Default::default(),
             dropped: Vec::new(),

@@ -13,6 +13,7 @@ mod identifying;
 pub mod scores;
 pub mod segments;
 mod table;
+mod sampling;
 mod values;
 
 use std::collections::BTreeMap;
@@ -116,6 +117,8 @@ pub fn check_table(
         (&source.id_column, "id_column"),
         (&source.territory_column, "territory_column"),
         (&source.weight_column, "weight_column"),
+        (&source.strata_column, "strata_column"),
+        (&source.psu_column, "psu_column"),
         (&source.wave_column, "wave_column"),
     ] {
         if let Some(name) = key {
@@ -145,6 +148,8 @@ pub fn check_table(
             Some(values::wave_column(name, table, j, study, diags))
         } else if is(&source.weight_column) {
             Some(values::weight_column(name, table, j, diags))
+        } else if is(&source.strata_column) || is(&source.psu_column) {
+            Some(values::text_column(name, &table.columns[j]))
         } else {
             None
         }
@@ -224,6 +229,8 @@ pub fn check_table(
         );
         columns.push(column);
     }
+
+    sampling::check_design(source, &table, &columns, &origins, &mut diags);
 
     // Duplicated respondent ids (within a wave, when the source has waves): the first answer is
     // kept.
@@ -322,6 +329,8 @@ pub fn check_table(
             territory_column: source.territory_column.clone(),
             id_column: source.id_column.clone(),
             weight_column: source.weight_column.clone(),
+            strata_column: source.strata_column.clone(),
+            psu_column: source.psu_column.clone(),
             wave_column: source.wave_column.clone(),
             instrument,
             dropped,
