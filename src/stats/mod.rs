@@ -14,6 +14,7 @@ pub mod paired;
 mod properties;
 pub mod proportions;
 pub mod reliability;
+pub mod survey;
 pub mod weights;
 pub mod welch;
 
