@@ -94,6 +94,20 @@ impl SurveyDesign {
         }
     }
 
+    /// Rows of the design.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// The weight of row `r`.
+    pub fn weight(&self, r: usize) -> f64 {
+        self.weights[r]
+    }
+
     pub fn strata(&self) -> usize {
         self.psus_in.len()
     }
