@@ -778,8 +778,10 @@ impl Study {
                     && first.id_column == s.id_column
                     && first.territory_column == s.territory_column
                     && first.weight_column == s.weight_column
-                    && first.strata_column.as_deref() == s.strata_column.as_ref().map(|x| x.get_ref().as_str())
-                    && first.psu_column.as_deref() == s.psu_column.as_ref().map(|x| x.get_ref().as_str());
+                    && first.strata_column.as_deref()
+                        == s.strata_column.as_ref().map(|x| x.get_ref().as_str())
+                    && first.psu_column.as_deref()
+                        == s.psu_column.as_ref().map(|x| x.get_ref().as_str());
                 let place = s
                     .name
                     .as_ref()

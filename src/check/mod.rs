@@ -10,10 +10,10 @@
 mod columns;
 mod dataset;
 mod identifying;
+mod sampling;
 pub mod scores;
 pub mod segments;
 mod table;
-mod sampling;
 mod values;
 
 use std::collections::BTreeMap;

@@ -50,10 +50,7 @@ pub fn check_design(
                 diags.error(
                     what.0,
                     table.cell_location(i, j),
-                    format!(
-                        "the {} is empty where a design weight is given",
-                        what.1
-                    ),
+                    format!("the {} is empty where a design weight is given", what.1),
                 );
             }
         }

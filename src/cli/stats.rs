@@ -346,9 +346,7 @@ pub fn execute(args: Args) -> Result<i32> {
                 psu: psu.as_deref(),
             });
             let r = match (&spec, &indicators) {
-                (Some(spec), _) => {
-                    cap::from_spec(&t, spec, k.as_deref(), by.as_deref(), design)?
-                }
+                (Some(spec), _) => cap::from_spec(&t, spec, k.as_deref(), by.as_deref(), design)?,
                 (None, Some(ind)) => cap::from_indicators(
                     &t,
                     ind,

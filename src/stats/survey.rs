@@ -59,7 +59,9 @@ impl SurveyDesign {
         let mut strata_ids = std::collections::BTreeMap::new();
         let stratum: Vec<usize> = (0..n)
             .map(|i| {
-                let label = strata.and_then(|s| s.get(i).copied().flatten()).unwrap_or("");
+                let label = strata
+                    .and_then(|s| s.get(i).copied().flatten())
+                    .unwrap_or("");
                 let next = strata_ids.len();
                 *strata_ids.entry(label).or_insert(next)
             })
@@ -161,7 +163,12 @@ impl SurveyDesign {
     }
 
     /// Σw·y / Σw·x over `rows`, linearised; `None` when Σw·x is 0.
-    fn linear_ratio(&self, y: &dyn Fn(usize) -> f64, x: &dyn Fn(usize) -> f64, rows: &[usize]) -> Option<Linear> {
+    fn linear_ratio(
+        &self,
+        y: &dyn Fn(usize) -> f64,
+        x: &dyn Fn(usize) -> f64,
+        rows: &[usize],
+    ) -> Option<Linear> {
         let (mut ty, mut tx) = (0.0, 0.0);
         for &r in rows {
             ty += self.weights[r] * y(r);
@@ -217,11 +224,10 @@ impl SurveyDesign {
     ) -> Option<(f64, f64)> {
         let la = self.linear_ratio(y, &|_| 1.0, a)?;
         let lb = self.linear_ratio(y, &|_| 1.0, b)?;
-        let z: Vec<(usize, f64)> = la
-            .z
-            .into_iter()
-            .chain(lb.z.into_iter().map(|(r, v)| (r, -v)))
-            .collect();
+        let z: Vec<(usize, f64)> =
+            la.z.into_iter()
+                .chain(lb.z.into_iter().map(|(r, v)| (r, -v)))
+                .collect();
         let se = self.variance(&z).sqrt();
         se.is_finite().then_some((la.value - lb.value, se))
     }
@@ -275,7 +281,10 @@ mod tests {
     const WEIGHTS: [f64; 5] = [1.0 / 6.0, 1.0 / 6.0, 1.0 / 3.0, 1.0 / 6.0, 1.0 / 6.0];
 
     fn api(file: &str) -> Api {
-        let path = format!("{}/tests/fixtures/survey/{file}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/tests/fixtures/survey/{file}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let text = std::fs::read_to_string(path).unwrap();
         let mut a = Api {
             dnum: Vec::new(),
@@ -289,7 +298,13 @@ mod tests {
             a.dnum.push(f[1].to_string());
             a.stype.push(f[2].to_string());
             a.pw.push(x(3));
-            let d = [x(4) < 650.0, x(8) > 10.0, x(5) > 50.0, x(6) > 25.0, x(7) > 20.0];
+            let d = [
+                x(4) < 650.0,
+                x(8) > 10.0,
+                x(5) > 50.0,
+                x(6) > 25.0,
+                x(7) > 20.0,
+            ];
             for (column, d) in a.deprived.iter_mut().zip(d) {
                 column.push(f64::from(u8::from(d)));
             }
@@ -299,10 +314,17 @@ mod tests {
 
     impl Api {
         fn score(&self, i: usize) -> f64 {
-            self.deprived.iter().zip(WEIGHTS).map(|(d, w)| d[i] * w).sum()
+            self.deprived
+                .iter()
+                .zip(WEIGHTS)
+                .map(|(d, w)| d[i] * w)
+                .sum()
         }
         fn poor(&self, i: usize) -> f64 {
-            f64::from(u8::from(crate::stats::is_deprived(self.score(i), 1.0 / 3.0)))
+            f64::from(u8::from(crate::stats::is_deprived(
+                self.score(i),
+                1.0 / 3.0,
+            )))
         }
         fn cens(&self, i: usize) -> f64 {
             self.score(i) * self.poor(i)
@@ -347,28 +369,57 @@ mod tests {
         assert_eq!(d.degf(&all), 197);
         close(
             d.share(&|i| a.poor(i), &all).unwrap(),
-            [0.540958992618931, 0.0385076319356488, 0.464656887393102, 0.615387656177486],
+            [
+                0.540958992618931,
+                0.0385076319356488,
+                0.464656887393102,
+                0.615387656177486,
+            ],
         );
         close(
             d.share(&|i| a.cens(i), &all).unwrap(),
-            [0.37030943882889, 0.0297231197856191, 0.313831448646029, 0.430573456056134],
+            [
+                0.37030943882889,
+                0.0297231197856191,
+                0.313831448646029,
+                0.430573456056134,
+            ],
         );
         close(
             d.ratio(&|i| a.cens(i), &|i| a.poor(i), &all).unwrap(),
-            [0.684542532338796, 0.0230937066139925, 0.639279699105836, 0.729805365571756],
+            [
+                0.684542532338796,
+                0.0230937066139925,
+                0.639279699105836,
+                0.729805365571756,
+            ],
         );
         // svyciprop(~d_ell) and svyciprop(~cen_ell)
         close(
             d.share(&|i| a.deprived[3][i], &all).unwrap(),
-            [0.344171777962441, 0.0370484851481179, 0.275189935111496, 0.420415511394307],
+            [
+                0.344171777962441,
+                0.0370484851481179,
+                0.275189935111496,
+                0.420415511394307,
+            ],
         );
         close(
             d.share(&|i| a.deprived[3][i] * a.poor(i), &all).unwrap(),
-            [0.329896673221302, 0.0366855754171929, 0.26193844184016, 0.40579237955667],
+            [
+                0.329896673221302,
+                0.0366855754171929,
+                0.26193844184016,
+                0.40579237955667,
+            ],
         );
         // svyratio(~num, ~cens) with num = cen_meals / 3: the contribution of meals.
         let c = d
-            .ratio(&|i| WEIGHTS[2] * a.deprived[2][i] * a.poor(i), &|i| a.cens(i), &all)
+            .ratio(
+                &|i| WEIGHTS[2] * a.deprived[2][i] * a.poor(i),
+                &|i| a.cens(i),
+                &all,
+            )
             .unwrap();
         assert!((c.value - 0.39696036471402).abs() < 1e-9);
         assert!((c.se - 0.0145349639496102).abs() < 1e-9);
@@ -377,11 +428,21 @@ mod tests {
         assert_eq!(d.degf(&h), 49);
         close(
             d.share(&|i| a.cens(i), &h).unwrap(),
-            [0.23, 0.0417556872170246, 0.156815205603764, 0.324207059219592],
+            [
+                0.23,
+                0.0417556872170246,
+                0.156815205603764,
+                0.324207059219592,
+            ],
         );
         close(
             d.ratio(&|i| a.cens(i), &|i| a.poor(i), &h).unwrap(),
-            [0.522727272727273, 0.0436879099514936, 0.437100542662516, 0.608354002792029],
+            [
+                0.522727272727273,
+                0.0436879099514936,
+                0.437100542662516,
+                0.608354002792029,
+            ],
         );
         // svycontrast(svyby(~cens, ~stype, des, svymean, covmat = TRUE), c(E = 1, H = -1))
         let (diff, se) = d.difference(&|i| a.cens(i), &domain(&a, "E"), &h).unwrap();
@@ -399,20 +460,40 @@ mod tests {
         assert_eq!(d.degf(&all), 14);
         close(
             d.share(&|i| a.poor(i), &all).unwrap(),
-            [0.622950819672129, 0.0658143029403065, 0.475300662876579, 0.750833339405457],
+            [
+                0.622950819672129,
+                0.0658143029403065,
+                0.475300662876579,
+                0.750833339405457,
+            ],
         );
         close(
             d.share(&|i| a.cens(i), &all).unwrap(),
-            [0.408014571949438, 0.0691957195653324, 0.271581173276347, 0.560269741218533],
+            [
+                0.408014571949438,
+                0.0691957195653324,
+                0.271581173276347,
+                0.560269741218533,
+            ],
         );
         close(
             d.ratio(&|i| a.cens(i), &|i| a.poor(i), &all).unwrap(),
-            [0.654970760233918, 0.0494167233694648, 0.558115762195788, 0.751825758272048],
+            [
+                0.654970760233918,
+                0.0494167233694648,
+                0.558115762195788,
+                0.751825758272048,
+            ],
         );
         // svyciprop(~d_api)
         close(
             d.share(&|i| a.deprived[0][i], &all).unwrap(),
-            [0.486338797814224, 0.105592713517555, 0.2766318826575, 0.70096843922009],
+            [
+                0.486338797814224,
+                0.105592713517555,
+                0.2766318826575,
+                0.70096843922009,
+            ],
         );
         // svyratio(~belong, ~cens), belong = (cen_ell + cen_mob) / 6: a dimension's contribution.
         let c = d
@@ -429,11 +510,21 @@ mod tests {
         assert_eq!(d.degf(&m), 11);
         close(
             d.share(&|i| a.poor(i), &m).unwrap(),
-            [0.559999999543443, 0.0999199679743744, 0.342678620925337, 0.756521834742898],
+            [
+                0.559999999543443,
+                0.0999199679743744,
+                0.342678620925337,
+                0.756521834742898,
+            ],
         );
         close(
             d.share(&|i| a.deprived[2][i] * a.poor(i), &m).unwrap(),
-            [0.320000000000098, 0.146829347008209, 0.0963091110508358, 0.675108214084459],
+            [
+                0.320000000000098,
+                0.146829347008209,
+                0.0963091110508358,
+                0.675108214084459,
+            ],
         );
         // A group's contribution to M0: svyratio(~I(cens * (stype == "M")), ~cens) = 0.1049…
         let c = d
@@ -465,11 +556,21 @@ mod tests {
         assert_eq!(d.degf(&all), 148);
         close(
             d.share(&|i| a.poor(i), &all).unwrap(),
-            [0.556205423470444, 0.042633314494034, 0.471149200273874, 0.638089898667525],
+            [
+                0.556205423470444,
+                0.042633314494034,
+                0.471149200273874,
+                0.638089898667525,
+            ],
         );
         close(
             d.share(&|i| a.cens(i), &all).unwrap(),
-            [0.391014099664226, 0.0332793097442762, 0.327562754908431, 0.458378078350203],
+            [
+                0.391014099664226,
+                0.0332793097442762,
+                0.327562754908431,
+                0.458378078350203,
+            ],
         );
     }
 
