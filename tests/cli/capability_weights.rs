@@ -214,7 +214,10 @@ fn weighted_values_are_withheld_beside_hidden_counts_and_small_groups() {
     for row in at["indicators"].as_array().unwrap() {
         assert!(row["overall"]["uncensored"]["count"].is_u64(), "{row}");
         assert!(row["overall"]["uncensored"]["percent"].is_null(), "{row}");
-        assert!(row["overall"]["uncensored"].get("weighted").is_none(), "{row}");
+        assert!(
+            row["overall"]["uncensored"].get("weighted").is_none(),
+            "{row}"
+        );
         assert!(row["groups"][1]["uncensored"]["percent"].is_null(), "{row}");
     }
     assert!(at["differences"].as_array().unwrap().is_empty());
