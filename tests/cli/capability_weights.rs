@@ -64,7 +64,8 @@ fn estimate(v: &Value, want: [f64; 4]) {
 /// degf 6); H: svymean(~poor) and svyciprop(~poor, method = "logit"); M0: the same on ~cens;
 /// A: svyratio(~cens, ~poor) and confint; the censored headcount of edu_2: svyciprop(~cen_2);
 /// territories: subset(des, territory == "Prato"); the difference of M0:
-/// svycontrast(svyby(~cens, ~territory, des, svymean, covmat = TRUE), c(Prato = 1, Firenze = -1)).
+/// svycontrast(svyby(~cens, ~territory, des, svymean, covmat = TRUE), c(Prato = 1, Firenze = -1));
+/// the care settings (also_by): subset(des, care_setting == g).
 #[test]
 fn a_weighted_study_publishes_design_based_estimates_as_r_survey() {
     let dir = tempfile::tempdir().unwrap();
@@ -150,6 +151,25 @@ fn a_weighted_study_publishes_design_based_estimates_as_r_survey() {
             0.0544212338144281,
             0.345632351459784,
             0.605852606352669,
+        ],
+    );
+    // The breakdown by care setting (also_by): subset(des, care_setting == "comunita"),
+    // svyciprop(~cens).
+    let b = &c["breakdowns"][0];
+    assert_eq!(b["by"], "care_setting");
+    let comunita = b["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["group"] == "comunita")
+        .unwrap();
+    estimate(
+        &comunita["weighted"]["M0"],
+        [
+            0.504378463872851,
+            0.0194917942515582,
+            0.456788283373851,
+            0.551889438686631,
         ],
     );
     let d = &at["differences"][0];
