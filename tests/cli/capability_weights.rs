@@ -476,6 +476,26 @@ fn stats_capability_with_design_weights_matches_r_survey() {
         "{text}"
     );
 
+    // Weights alone: one stratum, each school a PSU, as svydesign(id = ~1, weights = ~pw).
+    let r = stats_json(&[
+        "capability",
+        &api("apistrat.csv"),
+        "--spec",
+        &spec,
+        "--weight",
+        "pw",
+    ]);
+    assert_eq!(r["variance"]["degrees_of_freedom"], 199);
+    estimate(
+        &r["estimates"]["M0"],
+        [
+            0.37030943882889,
+            0.0297638140260961,
+            0.313760707127912,
+            0.430654006610325,
+        ],
+    );
+
     // Without --weight the numbers are the unweighted ones, with no estimates.
     let plain = stats_json(&["capability", &api("apistrat.csv"), "--spec", &spec]);
     assert!(plain.get("estimates").is_none() && plain.get("variance").is_none());
