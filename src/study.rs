@@ -804,7 +804,7 @@ impl Study {
                 if !same {
                     return Err(at(
                         place,
-                        format!("the files of the source '{name}' answer the same questionnaire with the same id, territory, weight, strata and PSU columns"),
+                        format!("the files of the source '{name}' answer the same questionnaire with the same id, territory and weight columns (and strata and PSU columns)"),
                     ));
                 }
             }
