@@ -299,6 +299,9 @@ struct SourceFile {
     id_column: Option<String>,
     territory_column: Option<String>,
     weight_column: Option<String>,
+    /// The sampling design beside the weights: stratum and primary sampling unit of each row.
+    strata_column: Option<Spanned<String>>,
+    psu_column: Option<Spanned<String>>,
     /// The column telling each row's wave (one of `[[waves]]`).
     wave_column: Option<Spanned<String>>,
     /// The wave this file holds (one of `[[waves]]`): the files of one source, one per wave,
@@ -367,6 +370,10 @@ pub struct Source {
     pub territory_column: Option<String>,
     /// A column of design weights: weighted means and percentages, with Kish's effective n.
     pub weight_column: Option<String>,
+    /// The stratum of each row (with `weight_column`): design-based standard errors.
+    pub strata_column: Option<String>,
+    /// The primary sampling unit of each row (with `weight_column`).
+    pub psu_column: Option<String>,
     /// The column telling each row's wave: a respondent may then answer once per wave.
     pub wave_column: Option<String>,
     /// The wave this file holds, when the source is one file per wave.
@@ -790,7 +797,11 @@ impl Study {
                     == canonical(&dir.join(instrument.get_ref()))
                     && first.id_column == s.id_column
                     && first.territory_column == s.territory_column
-                    && first.weight_column == s.weight_column;
+                    && first.weight_column == s.weight_column
+                    && first.strata_column.as_deref()
+                        == s.strata_column.as_ref().map(|x| x.get_ref().as_str())
+                    && first.psu_column.as_deref()
+                        == s.psu_column.as_ref().map(|x| x.get_ref().as_str());
                 let place = s
                     .name
                     .as_ref()
@@ -813,7 +824,17 @@ impl Study {
                 if !same {
                     return Err(at(
                         place,
-                        format!("the files of the source '{name}' answer the same questionnaire with the same id, territory and weight columns"),
+                        format!("the files of the source '{name}' answer the same questionnaire with the same id, territory and weight columns (and strata and PSU columns)"),
+                    ));
+                }
+            }
+            // Strata and PSUs describe how the weighted sample was drawn: without weights they
+            // would be ignored, so they are an error.
+            for column in [&s.strata_column, &s.psu_column].into_iter().flatten() {
+                if s.weight_column.is_none() {
+                    return Err(at(
+                        column.span().start,
+                        "strata_column and psu_column describe the sampling design of weighted data: declare weight_column too".into(),
                     ));
                 }
             }
@@ -826,6 +847,8 @@ impl Study {
                 id_column: s.id_column.clone(),
                 territory_column: s.territory_column.clone(),
                 weight_column: s.weight_column.clone(),
+                strata_column: s.strata_column.as_ref().map(|x| x.get_ref().clone()),
+                psu_column: s.psu_column.as_ref().map(|x| x.get_ref().clone()),
                 wave_column: match &s.wave_column {
                     Some(w) if parsed.waves.is_empty() => {
                         return Err(at(

@@ -67,6 +67,7 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("krippendorff2011", "Krippendorff (2011)", "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for Communication Departmental Papers, University of Pennsylvania."),
     ("efron1993", "Efron & Tibshirani (1993)", "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. New York: Chapman & Hall."),
     ("kusek2004", "Kusek & Rist (2004)", "Kusek, J. Z., & Rist, R. C. (2004). Ten Steps to a Results-Based Monitoring and Evaluation System. Washington, DC: The World Bank."),
+    ("lumley2004", "Lumley (2004)", "Lumley, T. (2004). Analysis of complex survey samples. Journal of Statistical Software, 9(8), 1–19."),
 ];
 
 /// Fewer complete answers than this make alpha's interval wide.

@@ -69,6 +69,8 @@ pub fn map_columns(
             &source.id_column,
             &source.territory_column,
             &source.weight_column,
+            &source.strata_column,
+            &source.psu_column,
             &source.wave_column,
         ]
         .iter()

@@ -206,6 +206,9 @@ pub struct Dataset {
     pub id_column: Option<String>,
     /// The column of design weights, when the source names one.
     pub weight_column: Option<String>,
+    /// The columns of each row's stratum and primary sampling unit, when the source names them.
+    pub strata_column: Option<String>,
+    pub psu_column: Option<String>,
     /// The column of each row's wave (a wave id), when the source has waves.
     pub wave_column: Option<String>,
     pub dropped: Vec<Dropped>,
@@ -322,6 +325,8 @@ impl Dataset {
             territory_column: self.territory_column.clone(),
             id_column: self.id_column.clone(),
             weight_column: self.weight_column.clone(),
+            strata_column: self.strata_column.clone(),
+            psu_column: self.psu_column.clone(),
             wave_column: self.wave_column.clone(),
             dropped: self.dropped.clone(),
             scores: Default::default(),
@@ -439,6 +444,8 @@ mod tests {
             territory_column: None,
             id_column: None,
             weight_column: None,
+            strata_column: None,
+            psu_column: None,
             wave_column: None,
             scores: Default::default(),
             dropped: Vec::new(),

@@ -11,6 +11,7 @@ mod columns;
 mod dataset;
 mod identifying;
 pub mod records;
+mod sampling;
 pub mod scores;
 pub mod segments;
 mod table;
@@ -117,6 +118,8 @@ pub fn check_table(
         (&source.id_column, "id_column"),
         (&source.territory_column, "territory_column"),
         (&source.weight_column, "weight_column"),
+        (&source.strata_column, "strata_column"),
+        (&source.psu_column, "psu_column"),
         (&source.wave_column, "wave_column"),
     ] {
         if let Some(name) = key {
@@ -146,6 +149,8 @@ pub fn check_table(
             Some(values::wave_column(name, table, j, study, diags))
         } else if is(&source.weight_column) {
             Some(values::weight_column(name, table, j, diags))
+        } else if is(&source.strata_column) || is(&source.psu_column) {
+            Some(values::text_column(name, &table.columns[j]))
         } else {
             None
         }
@@ -225,6 +230,8 @@ pub fn check_table(
         );
         columns.push(column);
     }
+
+    sampling::check_design(source, &table, &columns, &origins, &mut diags);
 
     // Duplicated respondent ids (within a wave, when the source has waves): the first answer is
     // kept.
@@ -323,6 +330,8 @@ pub fn check_table(
             territory_column: source.territory_column.clone(),
             id_column: source.id_column.clone(),
             weight_column: source.weight_column.clone(),
+            strata_column: source.strata_column.clone(),
+            psu_column: source.psu_column.clone(),
             wave_column: source.wave_column.clone(),
             instrument,
             dropped,

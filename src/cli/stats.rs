@@ -231,6 +231,16 @@ pub enum Verb {
         /// A column whose values form groups (territory, care setting …).
         #[arg(long)]
         by: Option<String>,
+        /// A column of design weights: weighted H, A, M0, headcounts and contributions with
+        /// standard errors by Taylor linearisation and 95% intervals (logit for shares).
+        #[arg(long)]
+        weight: Option<String>,
+        /// The column of each row's stratum (with --weight; one stratum when omitted).
+        #[arg(long, requires = "weight")]
+        strata: Option<String>,
+        /// The column of each row's primary sampling unit (with --weight; each row when omitted).
+        #[arg(long, requires = "weight")]
+        psu: Option<String>,
     },
 }
 
@@ -324,17 +334,26 @@ pub fn execute(args: Args) -> Result<i32> {
             weights,
             k,
             by,
+            weight,
+            strata,
+            psu,
         } => {
             use crate::analysis::capability::table as cap;
             let t = read(&input)?;
+            let design = weight.as_deref().map(|w| cap::DesignColumns {
+                weight: w,
+                strata: strata.as_deref(),
+                psu: psu.as_deref(),
+            });
             let r = match (&spec, &indicators) {
-                (Some(spec), _) => cap::from_spec(&t, spec, k.as_deref(), by.as_deref())?,
+                (Some(spec), _) => cap::from_spec(&t, spec, k.as_deref(), by.as_deref(), design)?,
                 (None, Some(ind)) => cap::from_indicators(
                     &t,
                     ind,
                     weights.as_deref(),
                     k.as_deref().unwrap_or_default(),
                     by.as_deref(),
+                    design,
                 )?,
                 (None, None) => {
                     return Err(Error::Usage(
@@ -669,12 +688,34 @@ fn capability_lines(r: &crate::analysis::capability::table::CapabilityReport) ->
                 .unwrap_or_default()
         ),
         format!("H = {}   A = {}   M0 = {}", num(r.h), opt(r.a), num(r.m0)),
+    ];
+    if let (Some(e), Some(v)) = (&r.estimates, &r.variance) {
+        l.push(format!(
+            "weighted by '{}'; Taylor linearisation: {} strata, {} PSUs, {} degrees of freedom",
+            v.weight, v.strata, v.psus, v.degrees_of_freedom
+        ));
+        let row = |name: &str, x: &crate::stats::survey::Estimate| {
+            format!(
+                "{name:<4} {}   SE {}   95% CI {} to {}",
+                num(x.value),
+                num(x.se),
+                num(x.ci_low),
+                num(x.ci_high)
+            )
+        };
+        l.push(row("H", &e.h));
+        if let Some(a) = &e.a {
+            l.push(row("A", a));
+        }
+        l.push(row("M0", &e.m0));
+    }
+    l.extend([
         String::new(),
         format!(
             "{:<24} {:<16} {:>8} {:>11} {:>9} {:>12}",
             "indicator", "dimension", "weight", "uncensored", "censored", "contribution"
         ),
-    ];
+    ]);
     for i in &r.indicators {
         l.push(format!(
             "{:<24} {:<16} {:>8} {:>11} {:>9} {:>12}",

@@ -16,6 +16,7 @@ mod properties;
 pub mod proportions;
 pub mod ranks;
 pub mod reliability;
+pub mod survey;
 pub mod weights;
 pub mod welch;
 

@@ -5,6 +5,7 @@ mod attacker;
 mod audiences;
 mod bad_inputs;
 mod capability;
+mod capability_weights;
 mod cell_key;
 mod common;
 mod disclosure;

@@ -11,7 +11,8 @@
 
 use serde::Serialize;
 
-use crate::disclosure::{protect_table, protect_with, Suppression};
+use crate::disclosure::{protect_table, protect_with, summary_min, Suppression};
+use crate::stats::survey::{Estimate, SurveyDesign};
 use crate::stats::{bootstrap, headline, is_deprived, Intervals};
 
 use super::design::{Design, Matrix};
@@ -38,14 +39,35 @@ pub struct GroupMeasure {
     /// The group's share of the whole sample's M0 (population share × M0 of the group / M0).
     pub contribution: Option<f64>,
     pub suppressed: Option<Suppression>,
+    /// With design weights: the weighted estimates (H, A, M0 and population share above are
+    /// then these values) with design-based standard errors and 95% intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<WeightedMeasure>,
+}
+
+/// The weighted H, A, M0 of a group (or of the whole sample) and its contribution to M0.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeightedMeasure {
+    #[serde(rename = "H")]
+    pub h: Estimate,
+    #[serde(rename = "A")]
+    pub a: Option<Estimate>,
+    #[serde(rename = "M0")]
+    pub m0: Estimate,
+    /// The group's share of the whole sample's M0 (null for the whole sample).
+    pub contribution: Option<Estimate>,
 }
 
 /// A count as published, with its percentage of the group's respondents in the index.
 #[derive(Debug, Clone, Serialize)]
 pub struct Share {
     pub count: Option<u64>,
+    /// With design weights, the weighted percentage.
     pub percent: Option<f64>,
     pub suppressed: Option<Suppression>,
+    /// With design weights: the weighted share (0–1) with its standard error and interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<Estimate>,
 }
 
 /// One indicator in one group (or in the whole sample).
@@ -59,6 +81,9 @@ pub struct IndicatorCell {
     pub contribution: Option<f64>,
     /// How many in ten are not deprived in the indicator (the attainment read to young people).
     pub attained_in_ten: Option<u64>,
+    /// With design weights: the contribution with its standard error and interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contribution_weighted: Option<Estimate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,6 +98,22 @@ pub struct DimensionRow {
     pub id: String,
     pub overall: Option<f64>,
     pub groups: Vec<Option<f64>>,
+    /// With design weights: the contributions with their standard errors and intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<WeightedDimension>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WeightedDimension {
+    pub overall: Option<Estimate>,
+    pub groups: Vec<Option<Estimate>>,
+}
+
+/// A weighted sample: its design, and the row of the dataset of every respondent in the index.
+#[derive(Clone, Copy)]
+pub struct Weights<'a> {
+    pub design: &'a SurveyDesign,
+    pub rows: &'a [usize],
 }
 
 /// The measures of one grouping at one k.
@@ -98,6 +139,8 @@ pub struct Split<'a> {
     pub hidden: Vec<bool>,
     /// Whether the numbers left out are published as they are (missing answers not protected).
     pub publish_left_out: bool,
+    /// Design weights, when the source has them: the measures are then weighted.
+    pub weights: Option<Weights<'a>>,
 }
 
 impl Split<'_> {
@@ -134,6 +177,7 @@ fn share(count: u64, of: Option<u64>, hidden: Option<Suppression>) -> Share {
             .filter(|&n| shown && n > 0)
             .map(|n| 100.0 * count as f64 / n as f64),
         suppressed: hidden,
+        weighted: None,
     }
 }
 
@@ -250,6 +294,7 @@ pub fn measures(
             } else {
                 hidden.or(Some(Suppression::Secondary))
             },
+            weighted: None,
         }
     };
     // The whole sample and each group, each resampled with its own seed: side by side on the
@@ -299,8 +344,9 @@ pub fn measures(
                 .map(|m| ind.weight * count as f64 / n as f64 / m)
         };
         let overall_n = overall_shown.then_some(n_all);
-        let mut overall_cell = IndicatorCell {
+        let overall_cell = IndicatorCell {
             attained_in_ten: None,
+            contribution_weighted: None,
             uncensored: share(unc[0].iter().sum(), overall_n, pu.rows[0].or(pu.rows[1])),
             censored: share(cen[0].iter().sum(), overall_n, pc.rows[0].or(pc.rows[1])),
             contribution: contribution(
@@ -310,11 +356,12 @@ pub fn measures(
                 pc.rows[0].or(pc.rows[1]),
             ),
         };
-        let mut cells: Vec<IndicatorCell> = (0..split.names.len())
+        let cells: Vec<IndicatorCell> = (0..split.names.len())
             .map(|j| {
                 let hidden_c = pc.cells[0][j].or(pc.cells[1][j]);
                 IndicatorCell {
                     attained_in_ten: None,
+                    contribution_weighted: None,
                     uncensored: share(unc[0][j], n_col[j], pu.cells[0][j].or(pu.cells[1][j])),
                     censored: share(cen[0][j], n_col[j], hidden_c),
                     contribution: contribution(
@@ -327,12 +374,6 @@ pub fn measures(
                 }
             })
             .collect();
-        for cell in std::iter::once(&mut overall_cell).chain(cells.iter_mut()) {
-            cell.attained_in_ten = cell
-                .uncensored
-                .percent
-                .map(|p| ((100.0 - p) / 10.0).round() as u64);
-        }
         indicators.push(IndicatorRow {
             id: ind.id.clone(),
             overall: overall_cell,
@@ -343,6 +384,31 @@ pub fn measures(
     // recomputed from M0 and the others, so a column with one hidden hides them all (and the
     // contributions, which sum to 100%).
     hide_columns_with_a_hidden_censored_count(&mut indicators);
+    let mut groups = groups;
+    let mut overall = overall;
+    if let Some(w) = split.weights {
+        let none_hidden = (0..split.names.len()).all(|j| p.cells.iter().all(|row| row[j].is_none()));
+        let weighted = Weigh {
+            w,
+            design,
+            m,
+            scores,
+            k,
+            fewest: summary_min(min_cell),
+            members: &members,
+            names: split.names.len(),
+        };
+        weighted.measures(&mut overall, &mut groups, none_hidden);
+        weighted.indicators(&mut indicators, &overall, &groups);
+    }
+    for row in &mut indicators {
+        for cell in std::iter::once(&mut row.overall).chain(row.groups.iter_mut()) {
+            cell.attained_in_ten = cell
+                .uncensored
+                .percent
+                .map(|p| ((100.0 - p) / 10.0).round() as u64);
+        }
+    }
     // Each indicator's contribution to the whole sample's M0 and to each group's.
     let contributions: Vec<Contributions> = indicators
         .iter()
@@ -362,7 +428,7 @@ pub fn measures(
             .map(|(_, c)| pick(c))
             .sum::<Option<f64>>()
     };
-    let dimensions = design
+    let dimensions: Vec<DimensionRow> = design
         .dimensions
         .iter()
         .enumerate()
@@ -372,8 +438,23 @@ pub fn measures(
             groups: (0..split.names.len())
                 .map(|g| sum_of(d, &|c| c.1[g]))
                 .collect(),
+            weighted: None,
         })
         .collect();
+    let mut dimensions = dimensions;
+    if let Some(w) = split.weights {
+        let weighted = Weigh {
+            w,
+            design,
+            m,
+            scores,
+            k,
+            fewest: summary_min(min_cell),
+            members: &members,
+            names: split.names.len(),
+        };
+        weighted.dimensions(&mut dimensions);
+    }
     Measures {
         overall,
         groups,
@@ -443,6 +524,172 @@ pub fn headlines(
         },
     );
     (x.overall, x.groups)
+}
+
+/// The weighted pass over measures already protected: a weighted value is published where the
+/// count it stands beside is, for a group of at least [`summary_min`] respondents, and for the
+/// whole sample only when no group of that table hides a count (with weights constant within a
+/// group, the whole sample's weighted share would give a hidden group's back).
+struct Weigh<'a> {
+    w: Weights<'a>,
+    design: &'a Design,
+    m: &'a Matrix,
+    scores: &'a [f64],
+    k: f64,
+    fewest: u64,
+    /// The respondents in the index of each column (by their place in the index).
+    members: &'a [Vec<usize>],
+    names: usize,
+}
+
+impl Weigh<'_> {
+    /// The dataset rows of column `j` (`None`: the whole sample).
+    fn rows(&self, j: Option<usize>) -> Vec<usize> {
+        match j {
+            Some(j) => self.members[j].iter().map(|&r| self.w.rows[r]).collect(),
+            None => self.w.rows.to_vec(),
+        }
+    }
+
+    /// The place in the index of each dataset row (usize::MAX when left out).
+    fn index(&self) -> Vec<usize> {
+        let mut at = vec![usize::MAX; self.w.design.len()];
+        for (r, &row) in self.w.rows.iter().enumerate() {
+            at[row] = r;
+        }
+        at
+    }
+
+    fn big_enough(&self, j: Option<usize>) -> bool {
+        let n = match j {
+            Some(j) => self.members[j].len(),
+            None => self.w.rows.len(),
+        };
+        n as u64 >= self.fewest
+    }
+
+    fn measures(&self, overall: &mut GroupMeasure, groups: &mut [GroupMeasure], none_hidden: bool) {
+        let at = self.index();
+        let d = self.w.design;
+        let (scores, k) = (self.scores, self.k);
+        let poor = |row: usize| f64::from(u8::from(is_deprived(scores[at[row]], k)));
+        let cens = |row: usize| scores[at[row]] * poor(row);
+        let all = self.rows(None);
+        let total_weight: f64 = all.iter().map(|&r| d.weight(r)).sum();
+        let columns = std::iter::once((None, overall)).chain(groups.iter_mut().enumerate().map(|(j, g)| (Some(j), g)));
+        for (j, g) in columns {
+            let allowed = g.n.is_some()
+                && self.big_enough(j)
+                && (j.is_some() || none_hidden);
+            let rows = self.rows(j);
+            let estimates = allowed
+                .then(|| {
+                    let h = d.share(&poor, &rows)?;
+                    let m0 = d.share(&cens, &rows)?;
+                    let a = d.ratio(&cens, &poor, &rows);
+                    let contribution = match j {
+                        Some(_) => {
+                            let mut inside = vec![false; d.len()];
+                            rows.iter().for_each(|&r| inside[r] = true);
+                            d.ratio(&|r| if inside[r] { cens(r) } else { 0.0 }, &cens, &all)
+                        }
+                        None => None,
+                    };
+                    Some(WeightedMeasure { h, a, m0, contribution })
+                })
+                .flatten();
+            g.ci95 = None;
+            match estimates {
+                Some(e) => {
+                    let weight: f64 = rows.iter().map(|&r| d.weight(r)).sum();
+                    g.h = Some(e.h.value);
+                    g.a = e.a.map(|a| a.value);
+                    g.m0 = Some(e.m0.value);
+                    g.population_share = (total_weight > 0.0).then(|| weight / total_weight);
+                    g.contribution = e.contribution.map(|c| c.value);
+                    g.weighted = Some(e);
+                }
+                None => {
+                    g.h = None;
+                    g.a = None;
+                    g.m0 = None;
+                    g.population_share = None;
+                    g.contribution = None;
+                    g.suppressed.get_or_insert(Suppression::Secondary);
+                }
+            }
+        }
+    }
+
+    /// Weighted uncensored and censored headcounts and contributions of every indicator.
+    fn indicators(&self, rows: &mut [IndicatorRow], overall: &GroupMeasure, groups: &[GroupMeasure]) {
+        let at = self.index();
+        let d = self.w.design;
+        let (scores, k) = (self.scores, self.k);
+        let poor = |row: usize| is_deprived(scores[at[row]], k);
+        let cens = |row: usize| if poor(row) { scores[at[row]] } else { 0.0 };
+        for (j, (row, ind)) in rows.iter_mut().zip(&self.design.indicators).enumerate() {
+            let column = &self.m.deprived[j];
+            let deprived = |r: usize| f64::from(u8::from(column[at[r]]));
+            let censored = |r: usize| f64::from(u8::from(column[at[r]] && poor(r)));
+            let all_unc = row.groups.iter().all(|c| c.uncensored.count.is_some());
+            let all_cen = row.groups.iter().all(|c| c.censored.count.is_some());
+            let cells = std::iter::once((None, &mut row.overall, overall))
+                .chain(row.groups.iter_mut().zip(groups).enumerate().map(|(g, (c, m))| (Some(g), c, m)));
+            for (g, cell, measure) in cells {
+                let rows = self.rows(g);
+                let big = self.big_enough(g);
+                let unc = (big && cell.uncensored.count.is_some() && (g.is_some() || all_unc))
+                    .then(|| d.share(&deprived, &rows))
+                    .flatten();
+                let cen = (big && cell.censored.count.is_some() && (g.is_some() || all_cen))
+                    .then(|| d.share(&censored, &rows))
+                    .flatten();
+                let contribution = cen
+                    .filter(|_| measure.weighted.as_ref().is_some_and(|m| m.m0.value > 0.0))
+                    .and_then(|_| d.ratio(&|r| ind.weight * censored(r), &cens, &rows));
+                cell.uncensored.percent = unc.map(|e| 100.0 * e.value);
+                cell.uncensored.weighted = unc;
+                cell.censored.percent = cen.map(|e| 100.0 * e.value);
+                cell.censored.weighted = cen;
+                cell.contribution = contribution.map(|e| e.value);
+                cell.contribution_weighted = contribution;
+            }
+        }
+    }
+
+    /// The standard error of each dimension's contribution (the sum of its indicators', shown
+    /// where all of them are).
+    fn dimensions(&self, rows: &mut [DimensionRow]) {
+        let at = self.index();
+        let d = self.w.design;
+        let (scores, k) = (self.scores, self.k);
+        let poor = |row: usize| is_deprived(scores[at[row]], k);
+        let cens = |row: usize| if poor(row) { scores[at[row]] } else { 0.0 };
+        for (dim, row) in rows.iter_mut().enumerate() {
+            let share = |r: usize| -> f64 {
+                if !poor(r) {
+                    return 0.0;
+                }
+                self.design
+                    .indicators
+                    .iter()
+                    .zip(&self.m.deprived)
+                    .filter(|(i, c)| i.dimension == dim && c[at[r]])
+                    .map(|(i, _)| i.weight)
+                    .sum()
+            };
+            let estimate = |shown: Option<f64>, g: Option<usize>| {
+                shown.and_then(|_| d.ratio(&share, &cens, &self.rows(g)))
+            };
+            row.weighted = Some(WeightedDimension {
+                overall: estimate(row.overall, None),
+                groups: (0..self.names)
+                    .map(|g| estimate(row.groups[g], Some(g)))
+                    .collect(),
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -515,6 +762,7 @@ mod tests {
             excluded: vec![0, 0, 0],
             hidden: vec![false, false],
             publish_left_out: false,
+            weights: None,
         };
         let r = Resampling {
             replications: 0,

@@ -30,9 +30,43 @@ use crate::study::Study;
 
 use super::{Groups, SpecSet};
 use design::{Column, ColumnKind, Design, Dimension, Indicator, Matrix, Values, Written};
-use measures::{headlines, measures, Resampling, Split};
+use measures::{headlines, measures, Resampling, Split, Weights};
 pub use measures::{GroupMeasure, Measures};
+use crate::stats::survey::SurveyDesign;
 use spec::Weighting;
+
+/// How the index is computed with design weights, stated in every weighted result.
+pub const METHOD_WEIGHTED: &str = "Alkire–Foster counting method: a respondent is deprived in an indicator below its cutoff, has a weighted deprivation score, and is deprived across dimensions when the score reaches k (a score equal to k up to 1e-9 counts); with the source's design weights, H = weighted share deprived, M0 = weighted mean censored score, A = M0/H (a ratio), contributions = weight × weighted censored headcount / M0, groups as domains; standard errors by Taylor linearisation over strata and PSUs sampled with replacement (a single-PSU stratum centred at the whole sample's mean), 95% logit intervals for shares (t on PSUs − strata degrees of freedom) and Wald intervals for ratios, as R survey's svymean, svyratio, svyby and svyciprop; difference in M0 between two groups by the design-based standard error of the difference of domain means (svycontrast), z-test";
+
+/// How the variance of the estimates is found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variance {
+    /// "taylor" (design weights) or "bootstrap".
+    pub method: &'static str,
+    /// With design weights: the design's strata, PSUs and single-PSU strata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strata: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub psus: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub single_psu_strata: Option<usize>,
+    /// The design columns named by the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub strata_column: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub psu_column: Option<String>,
+}
+
+/// The design of a weighted source (`None` without weights).
+pub fn survey_design(dataset: &Dataset) -> Option<SurveyDesign> {
+    let weights = dataset.weights()?;
+    let texts = |c: &Option<String>| c.as_deref().and_then(|c| dataset.texts(c));
+    let strata = texts(&dataset.strata_column);
+    let psus = texts(&dataset.psu_column);
+    Some(SurveyDesign::new(weights, strata.as_deref(), psus.as_deref()))
+}
 
 /// How the index is computed, stated in every result.
 pub const METHOD: &str = "Alkire–Foster counting method: a respondent is deprived in an indicator below its cutoff, has a weighted deprivation score, and is deprived across dimensions when the score reaches k (a score equal to k up to 1e-9 counts); H = share deprived, A = mean score of the deprived, M0 = H × A; contributions = weight × censored headcount ratio / M0; 95% intervals by percentile bootstrap within each group (seeded); difference in M0 between two groups by a z-test on the censored scores; unweighted (a source's design weights are not applied)";
@@ -128,6 +162,8 @@ pub struct CapabilityResult {
     pub groups: Vec<String>,
     pub group_labels: Vec<Labels>,
     pub method: &'static str,
+    /// How the standard errors and intervals are found.
+    pub variance: Variance,
     pub weighting: Weighting,
     pub dimensions: Vec<Dimension>,
     pub indicators: Vec<Indicator>,
@@ -228,6 +264,7 @@ fn split_of<'a>(
     height: usize,
     min_cell: u64,
     publish_left_out: bool,
+    weights: Option<Weights<'a>>,
 ) -> Split<'a> {
     let mut excluded = vec![0u64; groups.names.len() + 1];
     let mut kept = vec![false; height];
@@ -251,6 +288,7 @@ fn split_of<'a>(
         excluded,
         hidden: groups.hidden_sizes(height, min_cell),
         publish_left_out,
+        weights,
     }
 }
 
@@ -293,9 +331,16 @@ pub(super) fn run(
     let height = dataset.height();
     let weights: Vec<f64> = design.indicators.iter().map(|i| i.weight).collect();
     let scores = deprivation_scores(&matrix.deprived, &weights);
+    let survey = survey_design(dataset);
+    let weights_of = survey.as_ref().map(|design| Weights {
+        design,
+        rows: &matrix.rows,
+    });
     let resampling = Resampling {
         replications: match (p.resample, p.bootstrap) {
             (false, _) => 0,
+            // With design weights the intervals are design-based, not resampled.
+            _ if survey.is_some() => 0,
             (true, Some(b)) => *b.get_ref() as usize,
             (true, None) => REPLICATIONS,
         },
@@ -310,7 +355,7 @@ pub(super) fn run(
         known: Vec::new(),
         parents: Vec::new(),
     });
-    let split = split_of(&groups, &matrix, height, min_cell, publish_left_out);
+    let split = split_of(&groups, &matrix, height, min_cell, publish_left_out, weights_of);
 
     let results: Vec<AtK> = design
         .ks
@@ -332,7 +377,7 @@ pub(super) fn run(
         let Some(g) = Groups::for_spec(set, study, dataset, Some(b))? else {
             continue;
         };
-        let s = split_of(&g, &matrix, height, min_cell, publish_left_out);
+        let s = split_of(&g, &matrix, height, min_cell, publish_left_out, weights_of);
         let m = measures(&design, &matrix, &scores, &s, k0, min_cell, resampling);
         breakdowns.push(Breakdown {
             by_labels: super::labels_of(dataset, &g.by),
@@ -359,7 +404,31 @@ pub(super) fn run(
         by: (!groups.by.is_empty()).then(|| groups.by.clone()),
         groups: groups.names.clone(),
         group_labels: groups.labels.clone(),
-        method: METHOD,
+        method: if survey.is_some() {
+            METHOD_WEIGHTED
+        } else {
+            METHOD
+        },
+        variance: match &survey {
+            Some(d) => Variance {
+                method: "taylor",
+                strata: Some(d.strata()),
+                psus: Some(d.psus()),
+                single_psu_strata: Some(d.single_psu_strata()),
+                weight_column: dataset.weight_column.clone(),
+                strata_column: dataset.strata_column.clone(),
+                psu_column: dataset.psu_column.clone(),
+            },
+            None => Variance {
+                method: "bootstrap",
+                strata: None,
+                psus: None,
+                single_psu_strata: None,
+                weight_column: None,
+                strata_column: None,
+                psu_column: None,
+            },
+        },
         weighting: design.weighting,
         n: hidden[0].is_none().then_some(counts[0]),
         n_excluded: hidden[1].is_none().then_some(counts[1]),
@@ -374,9 +443,42 @@ pub(super) fn run(
     })
 }
 
-/// M0 compared between every pair of groups shown, p-values adjusted by Holm's method.
+/// M0 compared between every pair of groups shown, p-values adjusted by Holm's method; with design
+/// weights, by the design-based standard error of the difference of the two domains' weighted
+/// mean censored scores (R survey's svyby + svycontrast), as a z-test.
 fn differences(m: &Measures, split: &Split, scores: &[f64], k: f64) -> Vec<DifferenceRow> {
     let mut rows = Vec::new();
+    let weighted_difference = |w: &Weights, a: usize, b: usize| -> Option<Difference> {
+        let mut at = vec![usize::MAX; w.design.len()];
+        for (r, &row) in w.rows.iter().enumerate() {
+            at[row] = r;
+        }
+        let of = |g: usize| -> Vec<usize> {
+            split
+                .of_kept
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| **x == Some(g))
+                .map(|(r, _)| w.rows[r])
+                .collect()
+        };
+        let cens = |row: usize| crate::stats::counting::censored(scores[at[row]], k);
+        let (difference, se) = w.design.difference(&cens, &of(a), &of(b))?;
+        if se <= 0.0 {
+            return None;
+        }
+        let normal = statrs::distribution::Normal::new(0.0, 1.0).ok()?;
+        use statrs::distribution::ContinuousCDF;
+        let z = difference / se;
+        let half = normal.inverse_cdf(0.975) * se;
+        Some(Difference {
+            difference,
+            se,
+            z,
+            p: (2.0 * normal.sf(z.abs())).min(1.0),
+            ci95: [difference - half, difference + half],
+        })
+    };
     let of = |g: usize| -> Vec<f64> {
         split
             .of_kept
@@ -391,7 +493,11 @@ fn differences(m: &Measures, split: &Split, scores: &[f64], k: f64) -> Vec<Diffe
         .collect();
     for (i, &a) in shown.iter().enumerate() {
         for &b in &shown[i + 1..] {
-            if let Some(test) = m0_difference(&of(a), &of(b), k) {
+            let test = match &split.weights {
+                Some(w) => weighted_difference(w, a, b),
+                None => m0_difference(&of(a), &of(b), k),
+            };
+            if let Some(test) = test {
                 rows.push(DifferenceRow {
                     groups: [split.names[a].clone(), split.names[b].clone()],
                     test,

@@ -116,7 +116,10 @@ impl AnalysisKind for CapabilityResult {
         for res in &self.results {
             let m = &res.measures;
             for g in [&m.overall].into_iter().chain(&m.groups) {
-                let ci = g.ci95.as_ref().map(|c| c.m0);
+                let ci = match &g.weighted {
+                    Some(w) => Some([w.m0.ci_low, w.m0.ci_high]),
+                    None => g.ci95.as_ref().map(|c| c.m0),
+                };
                 head.rows.push(vec![
                     Cell::number(Some(res.k)),
                     Cell::group(g.group.as_deref()),
@@ -191,11 +194,17 @@ impl AnalysisKind for CapabilityResult {
     }
 
     fn methods(&self, e: &Entry, m: &mut Methods) {
-        let mut refs = vec!["alkire2011", "alkire2015", "efron1993"];
+        let weighted = self.variance.method == "taylor";
+        let mut refs = if weighted {
+            vec!["alkire2011", "alkire2015", "binder1983", "lumley2004", "suppa2023"]
+        } else {
+            vec!["alkire2011", "alkire2015", "efron1993"]
+        };
         if self.results.iter().any(|r| r.differences.len() > 1) {
             refs.push("holm1979");
         }
-        m.add(note("capability", None, &refs));
+        let key = if weighted { "capability_weighted" } else { "capability" };
+        m.add(note(key, None, &refs));
         // More than a fifth of the respondents left out of the index for missing answers.
         if let (Some(n), Some(x)) = (self.n, self.n_excluded) {
             if x * 5 > n + x {

@@ -10,13 +10,50 @@ use crate::analysis::{Kind, SpecSet};
 use crate::check::{find_column, numbers, texts};
 use crate::error::{Error, Result};
 use crate::ingest::{Cell, RawTable};
-use crate::stats::{deprivation_scores, measure, Headline};
+use crate::stats::survey::{Estimate, SurveyDesign};
+use crate::stats::{deprivation_scores, is_deprived, measure, Headline};
 
 use super::design::{
     self, Column, ColumnKind, Design, Dimension, Indicator, Matrix, Values,
 };
 use super::spec::{sums_to_one, Fraction, Missing, Rule, Weighting};
 use super::Parameters;
+
+/// With `--weight`: how the weighted estimates are found.
+pub const METHOD_WEIGHTED: &str = "Alkire–Foster counting method with design weights: H = weighted share deprived, M0 = weighted mean censored score, A = M0/H; headcounts as weighted shares; contribution = weight × weighted censored headcount / M0; groups as domains, population share = Σw of the group / Σw; standard errors by Taylor linearisation over strata and PSUs drawn with replacement (without --psu each row is a PSU, without --strata one stratum; a single-PSU stratum centred at the whole sample's mean), as R survey's svymean, svyratio and svyby; 95% logit intervals for shares (t on PSUs − strata degrees of freedom, as svyciprop) and Wald intervals for A and contributions";
+
+/// The design columns given with `--weight`, `--strata` and `--psu`.
+#[derive(Debug, Clone, Copy)]
+pub struct DesignColumns<'a> {
+    pub weight: &'a str,
+    pub strata: Option<&'a str>,
+    pub psu: Option<&'a str>,
+}
+
+/// H, A and M0 with their design-based standard errors and intervals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Estimates {
+    #[serde(rename = "H")]
+    pub h: Estimate,
+    #[serde(rename = "A")]
+    pub a: Option<Estimate>,
+    #[serde(rename = "M0")]
+    pub m0: Estimate,
+}
+
+/// The design of the weighted estimates.
+#[derive(Debug, Clone, Serialize)]
+pub struct VarianceOut {
+    pub method: &'static str,
+    pub weight: String,
+    pub strata_column: Option<String>,
+    pub psu_column: Option<String>,
+    pub strata: usize,
+    pub psus: usize,
+    pub single_psu_strata: usize,
+    /// PSUs − strata of the respondents in the index (the t of the logit intervals).
+    pub degrees_of_freedom: i64,
+}
 
 pub const METHOD: &str = "Alkire–Foster counting method: weighted deprivation score per respondent, deprived across dimensions when the score reaches k (a score equal to k up to 1e-9 counts); H = share deprived, A = mean score of the deprived, M0 = H × A; headcounts as shares of n; contribution = weight × censored headcount / M0; groups: population share × M0 of the group / M0";
 
@@ -28,6 +65,13 @@ pub struct IndicatorOut {
     pub uncensored_headcount: f64,
     pub censored_headcount: f64,
     pub contribution: Option<f64>,
+    /// With --weight: the weighted headcounts and contribution with SEs and intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncensored_estimate: Option<Estimate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub censored_estimate: Option<Estimate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contribution_estimate: Option<Estimate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +79,8 @@ pub struct DimensionOut {
     pub id: String,
     pub weight: f64,
     pub contribution: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contribution_estimate: Option<Estimate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,6 +95,10 @@ pub struct GroupOut {
     #[serde(rename = "M0")]
     pub m0: f64,
     pub contribution: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimates: Option<Estimates>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contribution_estimate: Option<Estimate>,
 }
 
 /// What `capakit stats capability --json` prints.
@@ -65,6 +115,12 @@ pub struct CapabilityReport {
     #[serde(rename = "M0")]
     pub m0: f64,
     pub weighting: Weighting,
+    /// With --weight: H, A and M0 above are weighted; here with their SEs and intervals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimates: Option<Estimates>,
+    /// With --weight: the design ("taylor").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variance: Option<VarianceOut>,
     pub indicators: Vec<IndicatorOut>,
     pub dimensions: Vec<DimensionOut>,
     /// With `--by`: one entry per value of the column, sorted.
@@ -106,6 +162,7 @@ pub fn from_spec(
     spec: &std::path::Path,
     k: Option<&str>,
     by: Option<&str>,
+    survey: Option<DesignColumns>,
 ) -> Result<CapabilityReport> {
     let set = SpecSet::load(spec)?;
     let s = set
@@ -151,7 +208,7 @@ pub fn from_spec(
         Some(k) => parse_k(k)?,
         None => design.ks[0],
     };
-    report(table, &design, &m, k, by)
+    report(table, &design, &m, k, by, survey)
 }
 
 /// Columns that already hold 0/1 deprivations, with `weights` (equal when absent).
@@ -161,6 +218,7 @@ pub fn from_indicators(
     weights: Option<&[String]>,
     k: &str,
     by: Option<&str>,
+    survey: Option<DesignColumns>,
 ) -> Result<CapabilityReport> {
     if indicators.is_empty() {
         return Err(Error::Usage("--indicators names no column".into()));
@@ -240,7 +298,7 @@ pub fn from_indicators(
         k_range: vec![k],
     };
     let m = design::matrix(&design, &columns, table.height());
-    report(table, &design, &m, k, by)
+    report(table, &design, &m, k, by, survey)
 }
 
 /// Weights from the command line: decimals or fractions summing to 1.
@@ -262,13 +320,89 @@ fn weights_summing_to_one(w: &[String]) -> Result<Vec<f64>> {
         .map_err(|sum| Error::Usage(format!("--weights must sum to 1; they sum to {sum}")))
 }
 
+/// The sampling design of the table's rows, every cell checked where it is.
+fn survey_design(table: &RawTable, c: DesignColumns) -> Result<(SurveyDesign, Vec<String>)> {
+    let j = find_column(table, c.weight)?;
+    let mut weights = Vec::with_capacity(table.height());
+    for (i, w) in numbers(table, j)?.into_iter().enumerate() {
+        match w {
+            Some(w) if w >= 0.0 && w.is_finite() => weights.push(w),
+            Some(_) => {
+                return Err(Error::input(
+                    table.cell_location(i, j),
+                    "a design weight cannot be negative",
+                ))
+            }
+            None => {
+                return Err(Error::input(
+                    table.cell_location(i, j),
+                    "the design weight is empty",
+                ))
+            }
+        }
+    }
+    let labels = |name: Option<&str>, what: &str| -> Result<Option<Vec<Option<String>>>> {
+        let Some(name) = name else { return Ok(None) };
+        let j = find_column(table, name)?;
+        let values = texts(table, j);
+        if let Some(i) = values.iter().position(Option::is_none) {
+            return Err(Error::input(
+                table.cell_location(i, j),
+                format!("the {what} is empty where a design weight is given"),
+            ));
+        }
+        Ok(Some(values))
+    };
+    let strata = labels(c.strata, "stratum")?;
+    let psus = labels(c.psu, "primary sampling unit (PSU)")?;
+    // A PSU lies in one stratum.
+    if let (Some(s), Some(p), Some(name)) = (&strata, &psus, c.psu) {
+        let j = find_column(table, name)?;
+        let mut seen: std::collections::BTreeMap<&str, (&str, usize)> = Default::default();
+        for (i, (psu, stratum)) in p.iter().zip(s).enumerate() {
+            let (psu, stratum) = (psu.as_deref().unwrap_or(""), stratum.as_deref().unwrap_or(""));
+            match seen.get(psu) {
+                Some(&(other, r)) if other != stratum => {
+                    return Err(Error::input(
+                        table.cell_location(i, j),
+                        format!(
+                            "the PSU '{psu}' is in the stratum '{stratum}' here and in '{other}' at row {}: a PSU lies in one stratum (give PSUs codes unique across strata)",
+                            table.row_numbers[r]
+                        ),
+                    ))
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(psu, (stratum, i));
+                }
+            }
+        }
+    }
+    fn borrow(v: &Option<Vec<Option<String>>>) -> Option<Vec<Option<&str>>> {
+        v.as_ref()
+            .map(|v| v.iter().map(|x| x.as_deref()).collect::<Vec<_>>())
+    }
+    let (s, p) = (borrow(&strata), borrow(&psus));
+    let design = SurveyDesign::new(weights, s.as_deref(), p.as_deref());
+    let mut warnings = Vec::new();
+    if design.single_psu_strata() > 0 && strata.is_some() {
+        warnings.push(format!(
+            "{} stratum(s) have a single PSU: their variance is taken around the whole sample's mean (as R survey's survey.lonely.psu = \"adjust\")",
+            design.single_psu_strata()
+        ));
+    }
+    Ok((design, warnings))
+}
+
 fn report(
     table: &RawTable,
     design: &Design,
     m: &Matrix,
     k: f64,
     by: Option<&str>,
+    survey: Option<DesignColumns>,
 ) -> Result<CapabilityReport> {
+    let sampling = survey.map(|c| survey_design(table, c)).transpose()?;
     let weights: Vec<f64> = design.indicators.iter().map(|i| i.weight).collect();
     let scores = deprivation_scores(&m.deprived, &weights);
     let all: Vec<usize> = (0..scores.len()).collect();
@@ -281,6 +415,21 @@ fn report(
             });
         }
     }
+    // The table row of each respondent in the index, and back.
+    let mut at = vec![usize::MAX; table.height()];
+    for (r, &row) in m.rows.iter().enumerate() {
+        at[row] = r;
+    }
+    let poor = |row: usize| f64::from(u8::from(is_deprived(scores[at[row]], k)));
+    let cens = |row: usize| scores[at[row]] * poor(row);
+    let estimates = |d: &SurveyDesign, rows: &[usize]| -> Option<Estimates> {
+        Some(Estimates {
+            h: d.share(&poor, rows)?,
+            a: d.ratio(&cens, &poor, rows),
+            m0: d.share(&cens, rows)?,
+        })
+    };
+    let sd = sampling.as_ref().map(|s| &s.0);
     let whole = measure(&m.deprived, &weights, &scores, k, &all).ok_or_else(|| {
         Error::Usage(format!(
             "{}: no respondent has an answer to every indicator",
@@ -288,36 +437,91 @@ fn report(
         ))
     })?;
     let n = scores.len() as f64;
-    let Headline { h, a, m0, .. } = whole.headline;
+    let Headline {
+        mut h,
+        mut a,
+        mut m0,
+        ..
+    } = whole.headline;
+    let overall = sd.and_then(|d| estimates(d, &m.rows));
+    if sd.is_some() {
+        let o = overall.as_ref().ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: the design weights of the respondents in the index sum to 0, or the design has no degrees of freedom (one PSU per stratum)",
+                table.file
+            ))
+        })?;
+        (h, a, m0) = (o.h.value, o.a.map(|a| a.value), o.m0.value);
+    }
     let indicators: Vec<IndicatorOut> = design
         .indicators
         .iter()
         .enumerate()
-        .map(|(j, ind)| IndicatorOut {
-            id: ind.id.clone(),
-            dimension: design.dimensions[ind.dimension].id.clone(),
-            weight: ind.weight,
-            uncensored_headcount: whole.uncensored[j] as f64 / n,
-            censored_headcount: whole.censored[j] as f64 / n,
-            contribution: whole.contribution.as_ref().map(|c| c[j]),
+        .map(|(j, ind)| {
+            let column = &m.deprived[j];
+            let unc = |row: usize| f64::from(u8::from(column[at[row]]));
+            let cen = |row: usize| unc(row) * poor(row);
+            let (u, c, share) = match sd {
+                Some(d) => (
+                    d.share(&unc, &m.rows),
+                    d.share(&cen, &m.rows),
+                    (m0 > 0.0)
+                        .then(|| d.ratio(&|r| ind.weight * cen(r), &cens, &m.rows))
+                        .flatten(),
+                ),
+                None => (None, None, None),
+            };
+            IndicatorOut {
+                id: ind.id.clone(),
+                dimension: design.dimensions[ind.dimension].id.clone(),
+                weight: ind.weight,
+                uncensored_headcount: u.map_or(whole.uncensored[j] as f64 / n, |e| e.value),
+                censored_headcount: c.map_or(whole.censored[j] as f64 / n, |e| e.value),
+                contribution: match sd {
+                    Some(_) => share.map(|e| e.value),
+                    None => whole.contribution.as_ref().map(|c| c[j]),
+                },
+                uncensored_estimate: u,
+                censored_estimate: c,
+                contribution_estimate: share,
+            }
         })
         .collect();
     let dimensions = design
         .dimensions
         .iter()
         .enumerate()
-        .map(|(d, dim)| DimensionOut {
-            id: dim.id.clone(),
-            weight: dim.weight,
-            contribution: whole.contribution.as_ref().map(|c| {
-                design
-                    .indicators
-                    .iter()
-                    .zip(c)
-                    .filter(|(i, _)| i.dimension == d)
-                    .map(|(_, x)| x)
-                    .sum()
-            }),
+        .map(|(d, dim)| {
+            let estimate = sd.filter(|_| m0 > 0.0).and_then(|s| {
+                let part = |row: usize| -> f64 {
+                    design
+                        .indicators
+                        .iter()
+                        .zip(&m.deprived)
+                        .filter(|(i, c)| i.dimension == d && c[at[row]])
+                        .map(|(i, _)| i.weight)
+                        .sum::<f64>()
+                        * poor(row)
+                };
+                s.ratio(&part, &cens, &m.rows)
+            });
+            DimensionOut {
+                id: dim.id.clone(),
+                weight: dim.weight,
+                contribution: match sd {
+                    Some(_) => estimate.map(|e| e.value),
+                    None => whole.contribution.as_ref().map(|c| {
+                        design
+                            .indicators
+                            .iter()
+                            .zip(c)
+                            .filter(|(i, _)| i.dimension == d)
+                            .map(|(_, x)| x)
+                            .sum()
+                    }),
+                },
+                contribution_estimate: estimate,
+            }
         })
         .collect();
     let mut warnings = Vec::new();
@@ -347,7 +551,7 @@ fn report(
                         .collect();
                     let x = measure(&m.deprived, &weights, &scores, k, &rows)?.headline;
                     let share = x.n as f64 / n;
-                    Some(GroupOut {
+                    let mut out = GroupOut {
                         name: g.to_string(),
                         n: x.n,
                         population_share: share,
@@ -355,7 +559,33 @@ fn report(
                         a: x.a,
                         m0: x.m0,
                         contribution: (m0 > 0.0).then(|| share * x.m0 / m0),
-                    })
+                        estimates: None,
+                        contribution_estimate: None,
+                    };
+                    if let Some(d) = sd {
+                        // The group as a domain of the whole design.
+                        let domain: Vec<usize> = rows.iter().map(|&i| m.rows[i]).collect();
+                        let mut inside = vec![false; table.height()];
+                        domain.iter().for_each(|&r| inside[r] = true);
+                        let e = estimates(d, &domain);
+                        let total: f64 = m.rows.iter().map(|&r| d.weight(r)).sum();
+                        let part: f64 = domain.iter().map(|&r| d.weight(r)).sum();
+                        let c = (m0 > 0.0)
+                            .then(|| {
+                                d.ratio(&|r| if inside[r] { cens(r) } else { 0.0 }, &cens, &m.rows)
+                            })
+                            .flatten();
+                        out.population_share = part / total;
+                        if let Some(e) = &e {
+                            out.h = e.h.value;
+                            out.a = e.a.map(|a| a.value);
+                            out.m0 = e.m0.value;
+                        }
+                        out.contribution = c.map(|c| c.value);
+                        out.contribution_estimate = c;
+                        out.estimates = e;
+                    }
+                    Some(out)
                 })
                 .collect();
             Some(out)
@@ -369,11 +599,31 @@ fn report(
         a,
         m0,
         weighting: design.weighting,
+        variance: match (&sampling, survey) {
+            (Some((d, _)), Some(c)) => Some(VarianceOut {
+                method: "taylor",
+                weight: c.weight.to_string(),
+                strata_column: c.strata.map(str::to_string),
+                psu_column: c.psu.map(str::to_string),
+                strata: d.strata(),
+                psus: d.psus(),
+                single_psu_strata: d.single_psu_strata(),
+                degrees_of_freedom: d.degf(&m.rows),
+            }),
+            _ => None,
+        },
+        estimates: overall,
         indicators,
         dimensions,
         groups,
         dropped,
-        warnings,
-        method: METHOD,
+        warnings: match sampling {
+            Some((_, mut w)) => {
+                w.extend(warnings);
+                w
+            }
+            None => warnings,
+        },
+        method: if survey.is_some() { METHOD_WEIGHTED } else { METHOD },
     })
 }
