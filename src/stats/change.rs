@@ -133,21 +133,25 @@ fn mean_of(z: &[&Vec<f64>], waves: usize) -> Vec<f64> {
         .collect()
 }
 
-/// An estimate with its standard error and 95 % interval (normal).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Estimate {
-    pub value: f64,
-    pub se: f64,
-    pub ci_low: f64,
-    pub ci_high: f64,
-}
+/// An estimate with its standard error and 95 % interval.
+pub use super::survey::Estimate;
 
 /// The two-sided 95 % normal quantile.
 pub const Z95: f64 = 1.959_963_984_540_054;
 
-impl Estimate {
+/// How the change's estimates get their intervals.
+pub trait Interval: Sized {
     /// `value ± 1.96 se`; `None` when either is not a finite number.
-    pub fn normal(value: f64, se: f64) -> Option<Estimate> {
+    fn normal(value: f64, se: f64) -> Option<Self>;
+    /// A share in [0, 1] with the logit interval.
+    fn share(p: f64, se: f64) -> Option<Self>;
+    /// Whether the interval leaves out zero.
+    fn excludes_zero(&self) -> bool;
+}
+
+impl Interval for Estimate {
+    /// `value ± 1.96 se`; `None` when either is not a finite number.
+    fn normal(value: f64, se: f64) -> Option<Estimate> {
         (value.is_finite() && se.is_finite() && se >= 0.0).then_some(Estimate {
             value,
             se,
@@ -159,7 +163,7 @@ impl Estimate {
     /// A share in [0, 1] with the logit interval (`survey::svyciprop(method = "logit")`, with the
     /// normal quantile); the normal interval clamped to [0, 1] at 0 or 1, where the logit is not
     /// defined.
-    pub fn share(p: f64, se: f64) -> Option<Estimate> {
+    fn share(p: f64, se: f64) -> Option<Estimate> {
         let mut e = Estimate::normal(p, se)?;
         if p > 0.0 && p < 1.0 {
             let l = (p / (1.0 - p)).ln();
@@ -175,7 +179,7 @@ impl Estimate {
     }
 
     /// Whether the interval leaves out zero: the change holds up to its interval.
-    pub fn excludes_zero(&self) -> bool {
+    fn excludes_zero(&self) -> bool {
         self.ci_low > 0.0 || self.ci_high < 0.0
     }
 }

@@ -17,7 +17,7 @@ use crate::check::Dataset;
 use crate::disclosure::{protect_nested, summary_min, Protection, Suppression};
 use crate::error::{Error, Result};
 use crate::instrument::Labels;
-use crate::stats::change::{change, estimate, years_between, Change, Estimate, Obs};
+use crate::stats::change::{change, estimate, years_between, Change, Estimate, Interval, Obs};
 use crate::study::{Study, Text};
 
 use super::Groups;
@@ -138,6 +138,9 @@ pub struct ChangeResult {
     pub linked: bool,
     pub keyed: bool,
     pub weighted: bool,
+    /// What the standard errors take as clusters: `"psu"` (the source's primary sampling units,
+    /// within its strata), `"person"` (each young person, linked across waves) or `"answer"`.
+    pub clusters: &'static str,
     pub flows: Vec<Flow>,
     pub series: Vec<Series>,
     pub changes: Vec<ChangeRow>,
@@ -182,9 +185,15 @@ pub(super) struct Frame<'a> {
     pub wave: Vec<Option<usize>>,
     /// The person of each row: equal across waves when linked.
     pub person: Vec<u32>,
+    /// The cluster of each row for the standard errors: its primary sampling unit when the
+    /// source has them (people nested in it), else the person.
+    pub cluster: Vec<u32>,
+    /// The stratum of each row (0 without strata).
+    pub stratum: Vec<u32>,
     pub weights: Option<Vec<f64>>,
     pub linked: bool,
     pub keyed: bool,
+    pub clusters: &'static str,
 }
 
 impl<'a> Frame<'a> {
@@ -228,10 +237,40 @@ impl<'a> Frame<'a> {
             }
             (None, _) => (0..dataset.height() as u32).collect(),
         };
+        // Labels numbered in order of first appearance (none: a number of its own).
+        let number = |column: &Option<String>| -> Option<Vec<u32>> {
+            let texts = dataset.texts(column.as_deref()?)?;
+            let mut seen: HashMap<&str, u32> = HashMap::new();
+            Some(
+                texts
+                    .iter()
+                    .enumerate()
+                    .map(|(r, t)| match t {
+                        Some(t) => {
+                            let next = seen.len() as u32;
+                            *seen.entry(t).or_insert(next)
+                        }
+                        None => u32::MAX - r as u32,
+                    })
+                    .collect(),
+            )
+        };
+        let stratum = number(&dataset.strata_column).unwrap_or_else(|| vec![0; person.len()]);
+        let cluster = number(&dataset.psu_column).unwrap_or_else(|| person.clone());
+        let clusters = if dataset.psu_column.is_some() {
+            "psu"
+        } else if linked {
+            "person"
+        } else {
+            "answer"
+        };
         Ok(Frame {
             study,
             groups,
             wave,
+            clusters,
+            cluster,
+            stratum,
             person,
             weights: dataset.weights(),
             linked,
@@ -464,8 +503,8 @@ pub(super) fn series_of(f: &Frame, measures: &[Values]) -> (Vec<Series>, Vec<Sha
                         let (y, x) = (*v)?;
                         Some(Obs {
                             wave: f.wave[r]?,
-                            cluster: f.person[r],
-                            stratum: 0,
+                            cluster: f.cluster[r],
+                            stratum: f.stratum[r],
                             weight: f.weights.as_ref().map_or(1.0, |w| w[r]),
                             y,
                             x,
@@ -628,8 +667,8 @@ fn pair_change(
         }
         obs.push(Obs {
             wave: usize::from(w == b),
-            cluster: f.person[r],
-            stratum: 0,
+            cluster: f.cluster[r],
+            stratum: f.stratum[r],
             weight: f.weights.as_ref().map_or(1.0, |w| w[r]),
             y: y * m.quantity.scale(),
             x,

@@ -114,6 +114,7 @@ impl AnalysisKind for ChangeResult {
                 linked: frame.linked,
                 keyed: frame.keyed,
                 weighted: frame.weights.is_some(),
+                clusters: frame.clusters,
                 flows: flows(&frame),
                 pairs: frame.pairs(),
                 series,
