@@ -332,3 +332,44 @@ mod tests {
         assert_eq!(g.resolve("Po"), Some(0));
     }
 }
+
+/// The shipped list of Italy's regions and autonomous provinces (`instruments/italy-regions.csv`).
+const ITALY: &str = include_str!("../instruments/italy-regions.csv");
+
+/// The ISTAT code of an Italian region or autonomous province named `name` (its Italian or
+/// English name, or a common alias, as the shipped list writes them; case and spaces ignored):
+/// what places it on the tile map of Italy.
+pub fn istat_code(name: &str) -> Option<&'static str> {
+    let fold = |s: &str| crate::text::fold(s);
+    let wanted = fold(name);
+    ITALY.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split(',').collect();
+        let code: &'static str = f.first()?;
+        let names: [&str; 2] = [f.get(2)?, f.get(3)?];
+        let aliases: Vec<&str> = f.get(6).map_or(Vec::new(), |a| a.split('|').collect());
+        names
+            .into_iter()
+            .chain(aliases)
+            .chain([code])
+            .any(|n| !n.is_empty() && fold(n) == wanted)
+            .then_some(code)
+    })
+}
+
+#[cfg(test)]
+mod istat_tests {
+    #[test]
+    fn regions_by_any_name() {
+        assert_eq!(super::istat_code("Toscana"), Some("09"));
+        assert_eq!(super::istat_code("tuscany"), Some("09"));
+        assert_eq!(
+            super::istat_code("Valle d'Aosta/Vallée d'Aoste"),
+            Some("02")
+        );
+        assert_eq!(
+            super::istat_code("Provincia autonoma di Trento"),
+            Some("22")
+        );
+        assert_eq!(super::istat_code("Prato"), None);
+    }
+}

@@ -66,6 +66,10 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("cohen1960", "Cohen (1960)", "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20(1), 37–46."),
     ("krippendorff2011", "Krippendorff (2011)", "Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School for Communication Departmental Papers, University of Pennsylvania."),
     ("efron1993", "Efron & Tibshirani (1993)", "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. New York: Chapman & Hall."),
+    ("kruskal1952", "Kruskal & Wallis (1952)", "Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance analysis. Journal of the American Statistical Association, 47(260), 583–621."),
+    ("dunn1964", "Dunn (1964)", "Dunn, O. J. (1964). Multiple comparisons using rank sums. Technometrics, 6(3), 241–252."),
+    ("tomczak2014", "Tomczak & Tomczak (2014)", "Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited. An overview of some recommended measures of effect size. Trends in Sport Sciences, 21(1), 19–25."),
+    ("mogstad2024", "Mogstad, Romano, Shaikh & Wilhelm (2024)", "Mogstad, M., Romano, J. P., Shaikh, A. M., & Wilhelm, D. (2024). Inference for ranks with applications to mobility across neighbourhoods and academic achievement across countries. Review of Economic Studies, 91(1), 476–518."),
     ("kusek2004", "Kusek & Rist (2004)", "Kusek, J. Z., & Rist, R. C. (2004). Ten Steps to a Results-Based Monitoring and Evaluation System. Washington, DC: The World Bank."),
     ("lumley2004", "Lumley (2004)", "Lumley, T. (2004). Analysis of complex survey samples. Journal of Statistical Software, 9(8), 1–19."),
 ];

@@ -144,10 +144,10 @@ pub fn protect_nested(
             } else {
                 protect_grid_known(&mut hidden, &value, &|_, j| j == m);
             }
-            for i in 0..r {
+            for (row, cells) in hidden.iter().take(r).zip(p.cells.iter_mut()) {
                 for (x, &j) in cols.iter().enumerate() {
-                    if hidden[i][x].is_some() {
-                        p.cells[i][j].get_or_insert(Suppression::Secondary);
+                    if row[x].is_some() {
+                        cells[j].get_or_insert(Suppression::Secondary);
                     }
                 }
             }
@@ -192,12 +192,11 @@ fn protect_children(hidden: &mut [Vec<Option<Suppression>>], value: &[Vec<u64>],
         }
     }
     // A child's size and its only cell are one number.
-    for x in 0..m {
-        if hidden[0][x].is_some() || hidden[1][x].is_some() {
-            let s = hidden[0][x].or(hidden[1][x]);
-            hidden[0][x] = s;
-            hidden[1][x] = s;
-        }
+    let (cells, sizes) = hidden.split_at_mut(1);
+    for (cell, size) in cells[0].iter_mut().zip(sizes[0].iter_mut()).take(m) {
+        let s = cell.or(*size);
+        *cell = s;
+        *size = s;
     }
 }
 
@@ -687,6 +686,61 @@ mod tests {
         let p = protect_list(&[0, 0, 25, 12], 5);
         assert_eq!(p.iter().filter(|s| s.is_some()).count(), 3);
         assert_eq!(protect_list(&[8, 9], 5), vec![None, None]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Children nested in parents whose counts are known (ambiti in regions): besides the
+        /// whole table, no hidden child is recoverable from its parent's counts, its siblings
+        /// and their sizes; with one row (the group sizes) too.
+        #[test]
+        fn nothing_hidden_is_recoverable_within_a_parent(
+            cells in prop::collection::vec(prop_oneof![0u64..6, 0u64..14], 6..=12),
+            rows in 1usize..=3,
+            split in 1usize..=3,
+            k in 3u64..=5,
+        ) {
+            let cols = cells.len() / rows;
+            prop_assume!(cols >= 3 && split < cols);
+            let t: Vec<Vec<u64>> =
+                (0..rows).map(|i| cells[i * cols..(i + 1) * cols].to_vec()).collect();
+            // Two parents: the first `split` children, and the rest.
+            let parents: Vec<Option<usize>> =
+                (0..cols).map(|j| Some(usize::from(j >= split))).collect();
+            let p = protect_nested(&t, k, &[], &[], &parents);
+            for (row, hidden) in t.iter().zip(&p.cells) {
+                for (v, h) in row.iter().zip(hidden) {
+                    prop_assert!(*v >= k || h.is_some());
+                }
+            }
+            if rows >= 2 {
+                prop_assert!(recoverable(&t, &p).is_empty());
+            }
+            for q in 0..2 {
+                let cols_q: Vec<usize> = (0..cols).filter(|&j| parents[j] == Some(q)).collect();
+                let sub: Vec<Vec<u64>> =
+                    t.iter().map(|row| cols_q.iter().map(|&j| row[j]).collect()).collect();
+                let sub_p = Protection {
+                    cells: p.cells.iter().map(|row| cols_q.iter().map(|&j| row[j]).collect()).collect(),
+                    rows: vec![None; rows],
+                    cols: cols_q.iter().map(|&j| p.cols[j]).collect(),
+                    total: None,
+                };
+                if rows == 1 {
+                    // One line under a known total: hidden cells two or more, summing above zero.
+                    let hid: Vec<u64> = (0..cols_q.len())
+                        .filter(|&x| sub_p.cells[0][x].is_some())
+                        .map(|x| sub[0][x])
+                        .collect();
+                    prop_assert!(hid.is_empty() || (hid.len() >= 2 && hid.iter().sum::<u64>() > 0)
+                        || hid.len() == cols_q.len(), "{:?} in {:?}", sub_p, sub);
+                } else if cols_q.len() >= 2 {
+                    let leaks = recoverable(&sub, &sub_p);
+                    prop_assert!(leaks.is_empty(), "{:?} recoverable in {:?} ({:?})", leaks, sub, sub_p);
+                }
+            }
+        }
     }
 
     proptest! {

@@ -176,6 +176,12 @@ impl Templates {
         env.add_filter("pval", number_filter(|x, _, l| format::p_value(x, l)));
         env.add_filter("int", number_filter(|x, _, l| format::integer(x, l)));
         env.add_filter("slug", |s: String| crate::text::slug(&s));
+        // The ISTAT code of an Italian region (its tile on the map), or "".
+        env.add_filter("istat", |s: String| {
+            crate::geography::istat_code(&s)
+                .unwrap_or_default()
+                .to_string()
+        });
         let l = lang.to_string();
         env.add_filter(
             "tr",

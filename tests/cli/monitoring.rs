@@ -229,7 +229,23 @@ fn the_example_reads_as_a_monitoring_report() {
         let html = std::fs::read_to_string(out.join(format!("factsheets/{name}.html")))
             .unwrap_or_else(|_| panic!("no factsheet for {name}"));
         assert!(html.contains(g["group"].as_str().unwrap()));
-        assert!(out.join(format!("factsheets/{name}.md")).exists());
+        // Its respondents per wave are the region's, as the report publishes them.
+        let md = std::fs::read_to_string(out.join(format!("factsheets/{name}.md"))).unwrap();
+        let g_index = source["territories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|t| t["group"] == g["group"])
+            .unwrap();
+        let row: Vec<String> = source["by_wave"][g_index]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_u64().unwrap().to_string())
+            .collect();
+        let line = format!("| {} | {} |", g["group"].as_str().unwrap(), row.join(" | "));
+        let plain = md.replace('.', "");
+        assert!(plain.contains(&line), "{name}: no {line:?} in\n{md}");
     }
     // The designed changes are found: autonomy rises from 2022 to 2024 and holds up to its
     // interval; the panel is linked under the keyed pseudonym.

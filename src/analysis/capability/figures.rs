@@ -391,5 +391,76 @@ pub fn figures(
         headline: false,
         svg,
     });
+    out.extend(map_figure(id, c, lang, s, source)?);
     Ok(out)
+}
+
+/// The headcount H of every region on the tile map of Italy, when the groups are Italian
+/// regions (or autonomous provinces): hidden values hatched, regions not taking part grey.
+fn map_figure(
+    id: &str,
+    c: &CapabilityResult,
+    lang: &str,
+    s: &Strings,
+    source: &str,
+) -> Result<Option<Figure>, String> {
+    use crate::charts::tilemap::{tile_map, tile_map_desc, Tile, TileState};
+    let Some(at) = c.results.first() else {
+        return Ok(None);
+    };
+    let codes: Option<Vec<&str>> = c
+        .groups
+        .iter()
+        .map(|g| crate::geography::istat_code(g))
+        .collect();
+    let Some(codes) = codes.filter(|c| c.len() >= 3) else {
+        return Ok(None);
+    };
+    let scale = crate::charts::Scale {
+        percent: true,
+        decimals: 0,
+        higher_is_better: false,
+    };
+    let tiles: Vec<Tile> = at
+        .measures
+        .groups
+        .iter()
+        .zip(&codes)
+        .zip(&c.groups)
+        .map(|((m, code), name)| {
+            let value = m.h.map(|h| 100.0 * h);
+            Tile {
+                code: code.to_string(),
+                label: name.clone(),
+                value,
+                text: value.map(|v| scale.format(v, lang)).unwrap_or_default(),
+                state: if value.is_some() {
+                    TileState::Shown
+                } else {
+                    TileState::Hidden
+                },
+            }
+        })
+        .collect();
+    let map_id = format!("{}-map", slug(id));
+    let title = s.fill("chart_map_title", &[("measure", &s.get("capability_h"))]);
+    let desc = tile_map_desc(s, lang, &tiles);
+    let texts = Texts {
+        title: title.clone(),
+        subtitle: s.fill("capability_map_subtitle", &[("k", &percent(100.0 * at.k, 0, lang))]),
+        source: source.to_string(),
+        desc: desc.clone(),
+        lang: lang.to_string(),
+    };
+    let svg = tile_map(&map_id, &texts, s, &scale, &tiles)?;
+    Ok(Some(Figure {
+        file: format!("charts/{map_id}.svg"),
+        label: title.clone(),
+        id: map_id,
+        title,
+        subtitle: texts.subtitle,
+        desc,
+        headline: false,
+        svg,
+    }))
 }

@@ -158,6 +158,10 @@ pub struct EqualWeights {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CapabilityResult {
+    /// With three groups or more, the groups ranked by M0 at the headline k (rank 1: the lowest
+    /// M0), each with its 95 % rank interval: never a bare rank.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ranking: Vec<RankRow>,
     pub by: Option<String>,
     pub groups: Vec<String>,
     pub group_labels: Vec<Labels>,
@@ -401,6 +405,7 @@ pub(super) fn run(
     let hidden =
         crate::disclosure::protect_list_with(&counts, min_cell, &[false, publish_left_out]);
     Ok(CapabilityResult {
+        ranking: ranking(&results[0].measures, &split, &scores, k0),
         by: (!groups.by.is_empty()).then(|| groups.by.clone()),
         groups: groups.names.clone(),
         group_labels: groups.labels.clone(),
@@ -441,6 +446,68 @@ pub(super) fn run(
         dimensions: design.dimensions,
         indicators: design.indicators,
     })
+}
+
+/// A group's place among the groups by M0: its estimate, standard error and 95 % rank interval
+/// (the marginal confidence set of Mogstad, Romano, Shaikh & Wilhelm 2024; see
+/// [`crate::stats::ranks`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct RankRow {
+    pub group: String,
+    #[serde(rename = "M0")]
+    pub m0: f64,
+    pub se: f64,
+    /// The best and worst rank the group may hold (1: the lowest M0).
+    pub best: usize,
+    pub worst: usize,
+}
+
+/// The groups shown ranked by M0 at the headline k, with rank intervals from their standard
+/// errors: design-based with weights, else the standard error of the mean censored score.
+fn ranking(m: &Measures, split: &Split, scores: &[f64], k: f64) -> Vec<RankRow> {
+    if m.groups.len() < 3 {
+        return Vec::new();
+    }
+    let mut censored: Vec<Vec<f64>> = vec![Vec::new(); m.groups.len()];
+    for (r, g) in split.of_kept.iter().enumerate() {
+        if let Some(g) = g {
+            censored[*g].push(crate::stats::counting::censored(scores[r], k));
+        }
+    }
+    let (mut est, mut se) = (Vec::new(), Vec::new());
+    for (g, gm) in m.groups.iter().enumerate() {
+        let (e, s) = match (&gm.weighted, gm.m0) {
+            (Some(w), Some(_)) => (Some(w.m0.value), Some(w.m0.se)),
+            (None, Some(m0)) => {
+                let x = &censored[g];
+                let n = x.len() as f64;
+                let sd = crate::stats::descriptive::sd(x);
+                (Some(m0), sd.map(|sd| sd / n.sqrt()))
+            }
+            _ => (None, None),
+        };
+        est.push(e.filter(|_| s.is_some()));
+        se.push(s);
+    }
+    let intervals = crate::stats::ranks::rank_intervals(&est, &se, 0.95, false);
+    let mut rows: Vec<RankRow> = m
+        .groups
+        .iter()
+        .zip(intervals)
+        .zip(est.iter().zip(&se))
+        .filter_map(|((gm, iv), (e, s))| {
+            let [best, worst] = iv?;
+            Some(RankRow {
+                group: gm.group.clone()?,
+                m0: (*e)?,
+                se: (*s)?,
+                best,
+                worst,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| a.m0.total_cmp(&b.m0).then(a.group.cmp(&b.group)));
+    rows
 }
 
 /// M0 compared between every pair of groups shown, p-values adjusted by Holm's method; with design

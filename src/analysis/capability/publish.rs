@@ -203,6 +203,9 @@ impl AnalysisKind for CapabilityResult {
         if self.results.iter().any(|r| r.differences.len() > 1) {
             refs.push("holm1979");
         }
+        if !self.ranking.is_empty() {
+            refs.push("mogstad2024");
+        }
         let key = if weighted { "capability_weighted" } else { "capability" };
         m.add(note(key, None, &refs));
         // More than a fifth of the respondents left out of the index for missing answers.

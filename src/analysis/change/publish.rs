@@ -284,8 +284,11 @@ impl AnalysisKind for ChangeResult {
         }
     }
 
-    fn figures(&self, _view: &View) -> Result<Vec<Figure>> {
-        Ok(Vec::new())
+    fn figures(&self, view: &View) -> Result<Vec<Figure>> {
+        let id = &view.entry.id;
+        self.trend_figure(id, view)
+            .map(|f| f.into_iter().collect())
+            .map_err(|e| super::super::kind::chart_error(id, e))
     }
 
     fn findings(&self, view: &View, out: &mut Findings) {
@@ -385,7 +388,97 @@ pub(super) fn quantity_name(q: Quantity) -> &'static str {
     }
 }
 
+/// The id of a change analysis's small multiples.
+pub fn trend_figure_id(id: &str) -> String {
+    format!("{}-trend", crate::text::slug(id))
+}
+
 impl ChangeResult {
+    /// Small multiples, one panel per group, of the headcount H over the waves (or, without a
+    /// capability index, of the first measure followed), with everyone's line in every panel.
+    fn trend_figure(&self, id: &str, view: &View) -> std::result::Result<Option<Figure>, String> {
+        use crate::charts::multiples::{small_multiples, small_multiples_desc, Panel, TrendPoint};
+        if self.groups.len() < 2 {
+            return Ok(None);
+        }
+        let (s, lang) = (view.words, view.lang);
+        let first = self
+            .series
+            .iter()
+            .find(|x| x.quantity == Quantity::H)
+            .or_else(|| self.series.first());
+        let Some(first) = first else {
+            return Ok(None);
+        };
+        let (quantity, subject) = (first.quantity, first.subject.clone());
+        let of = |group: Option<&String>| {
+            self.series
+                .iter()
+                .find(|x| x.quantity == quantity && x.subject == subject && x.group.as_ref() == group)
+        };
+        let panels: Vec<Panel> = self
+            .groups
+            .iter()
+            .map(|g| Panel {
+                label: g.clone(),
+                points: (0..self.waves.len())
+                    .map(|t| match of(Some(g)).and_then(|x| x.points[t]) {
+                        Some(p) => TrendPoint::Shown {
+                            value: p.value,
+                            ci: Some([p.ci_low, p.ci_high]),
+                        },
+                        None => TrendPoint::Hidden,
+                    })
+                    .collect(),
+            })
+            .collect();
+        let national: Vec<Option<f64>> = (0..self.waves.len())
+            .map(|t| of(None).and_then(|x| x.points[t]).map(|p| p.value))
+            .collect();
+        let scale = crate::charts::Scale {
+            percent: quantity.scale() == 100.0,
+            decimals: if quantity == Quantity::M0 { 3 } else { 1 },
+            higher_is_better: matches!(quantity, Quantity::Mean | Quantity::Agree),
+        };
+        let waves: Vec<String> = self
+            .waves
+            .iter()
+            .map(|w| {
+                w.label
+                    .as_ref()
+                    .map_or_else(|| w.id.clone(), |l| l.get(lang).to_string())
+            })
+            .collect();
+        let measure = match quantity {
+            Quantity::H | Quantity::A | Quantity::M0 => s.get(&format!("change_{}", quantity_name(quantity))),
+            q => format!(
+                "{} ({})",
+                label_in(&first.labels, lang, "en", &subject),
+                s.get(&format!("change_{}", quantity_name(q)))
+            ),
+        };
+        let desc = small_multiples_desc(s, lang, &scale, &waves, &panels);
+        let texts = crate::charts::Texts {
+            title: measure.clone(),
+            subtitle: s.get("change_trend_subtitle"),
+            source: view.source.to_string(),
+            desc: desc.clone(),
+            lang: lang.to_string(),
+        };
+        let fig_id = trend_figure_id(id);
+        let svg = small_multiples(&fig_id, &texts, s, &scale, &waves, &panels, Some(&national))?;
+        Ok(Some(Figure {
+            file: format!("charts/{fig_id}.svg"),
+            label: measure.clone(),
+            id: fig_id,
+            title: measure,
+            subtitle: texts.subtitle,
+            desc,
+            headline: false,
+            svg,
+        }))
+    }
+
     /// The latest pair of consecutive waves.
     pub fn latest_pair(&self) -> [usize; 2] {
         let n = self.waves.len();

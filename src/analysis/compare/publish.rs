@@ -292,23 +292,6 @@ impl AnalysisKind for CompareResult {
     }
 }
 
-/// References of the comparison of many groups that the shared list does not hold.
-const MANY_REFERENCES: &[(&str, &str, &str)] = &[
-    ("kruskal1952", "Kruskal & Wallis (1952)", "Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion variance analysis. Journal of the American Statistical Association, 47(260), 583–621."),
-    ("dunn1964", "Dunn (1964)", "Dunn, O. J. (1964). Multiple comparisons using rank sums. Technometrics, 6(3), 241–252."),
-    ("tomczak2014", "Tomczak & Tomczak (2014)", "Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited. An overview of some recommended measures of effect size. Trends in Sport Sciences, 21(1), 19–25."),
-    ("mogstad2024", "Mogstad, Romano, Shaikh & Wilhelm (2024)", "Mogstad, M., Romano, J. P., Shaikh, A. M., & Wilhelm, D. (2024). Inference for ranks with applications to mobility across neighbourhoods and academic achievement across countries. Review of Economic Studies, 91(1), 476–518."),
-];
-
-fn many_reference(key: &str) -> Option<Reference> {
-    reference(key).or_else(|| {
-        MANY_REFERENCES
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|&(key, short, full)| Reference { key, short, full })
-    })
-}
-
 /// Kruskal & Wallis, Dunn, Holm for Dunn's pairs, Tomczak & Tomczak for ε², the family's
 /// correction and the rank intervals; a group under [`SMALL_GROUP`] in a test is flagged.
 fn many_methods(c: &CompareResult, e: &super::super::Entry, m: &mut Methods) {
@@ -317,7 +300,7 @@ fn many_methods(c: &CompareResult, e: &super::super::Entry, m: &mut Methods) {
         .chain(correction_refs(c.correction).iter().copied())
         .collect();
     let mut references: Vec<Reference> = Vec::new();
-    for r in refs.iter().filter_map(|k| many_reference(k)) {
+    for r in refs.iter().filter_map(|k| reference(k)) {
         if !references.contains(&r) {
             references.push(r);
         }
