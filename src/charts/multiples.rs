@@ -693,7 +693,7 @@ mod tests {
         assert_eq!(a, b);
         let root = parse(&a).unwrap();
         let text = root.all_text();
-        assert!(text.contains("Italia") && text.contains("nascosto"));
+        assert!(text.contains("Tutti i territori") && text.contains("nascosto"));
         // Titles wrapped on two lines and shortened: every panel named, no line too wide.
         let titles: Vec<&Node> = root
             .all()

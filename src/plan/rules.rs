@@ -74,9 +74,10 @@ pub struct ConditionSpec {
     pub variable: Option<Spanned<String>>,
     #[serde(default)]
     pub code: Option<Spanned<String>>,
-    /// Only these groups (territories); every group of the analysis when omitted.
+    /// Only these groups (territories), or the territories within others at a level
+    /// (`in = { region = "Toscana" }`); every group of the analysis when omitted.
     #[serde(default, rename = "in")]
-    pub within: Option<Spanned<Vec<Spanned<String>>>>,
+    pub within: Option<Spanned<Within>>,
     #[serde(default)]
     pub censored_above: Option<Spanned<f64>>,
     #[serde(default)]
@@ -101,6 +102,15 @@ pub struct ConditionSpec {
     /// An indicators analysis's status: "on_track", "at_risk" or "off_track".
     #[serde(default)]
     pub status: Option<Spanned<String>>,
+}
+
+/// Where a condition is checked: groups by name, or the territories within some territories of
+/// a level of the geography (`{ region = ["Toscana", "Lazio"] }`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Within {
+    Groups(Vec<String>),
+    Levels(std::collections::BTreeMap<String, crate::plan::analyses::OneOrList>),
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]

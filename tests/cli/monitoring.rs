@@ -88,8 +88,10 @@ fn the_shipped_example_is_what_init_writes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--synthetic"));
 }
 
-/// One wave's rows of the example: respondent id → (weight, answer to `column`).
-fn wave_answers(study: &Path, wave: &str, column: &str) -> HashMap<String, (f64, Option<f64>)> {
+/// One wave's rows of the example: respondent id → (weight, answer to `column`, stratum, PSU).
+type Rows = HashMap<String, (f64, Option<f64>, String, String)>;
+
+fn wave_answers(study: &Path, wave: &str, column: &str) -> Rows {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_path(study.join(format!("data/giovani-{wave}.csv")))
@@ -97,34 +99,54 @@ fn wave_answers(study: &Path, wave: &str, column: &str) -> HashMap<String, (f64,
     let header = reader.headers().unwrap().clone();
     let at = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (id, weight, answer) = (at("anagrafica/respondent_id"), at("peso"), at(column));
+    let (stratum, psu) = (at("strato"), at("psu"));
     reader
         .records()
         .map(|r| {
             let r = r.unwrap();
             (
                 r[id].to_string(),
-                (r[weight].parse().unwrap(), r[answer].parse().ok()),
+                (
+                    r[weight].parse().unwrap(),
+                    r[answer].parse().ok(),
+                    r[stratum].to_string(),
+                    r[psu].to_string(),
+                ),
             )
         })
         .collect()
 }
 
-/// θ of a wave (weighted mean of y), and every person's linearised value w (y − θ) / Σw.
-fn linearised(
-    rows: &HashMap<String, (f64, Option<f64>)>,
-    y: impl Fn(f64) -> f64,
-) -> (f64, HashMap<String, f64>) {
-    let answered: Vec<(&String, f64, f64)> = rows
-        .iter()
-        .filter_map(|(id, (w, a))| Some((id, *w, y((*a)?))))
+/// θ of a wave (weighted mean of y), and the totals of the linearised values w (y − θ) / Σw per
+/// (stratum, PSU).
+fn linearised(rows: &Rows, y: impl Fn(f64) -> f64) -> (f64, BTreeMap<(String, String), f64>) {
+    let answered: Vec<(f64, f64, (String, String))> = rows
+        .values()
+        .filter_map(|(w, a, h, c)| Some((*w, y((*a)?), (h.clone(), c.clone()))))
         .collect();
-    let total: f64 = answered.iter().map(|x| x.1).sum();
-    let theta = answered.iter().map(|x| x.1 * x.2).sum::<f64>() / total;
-    let z = answered
-        .iter()
-        .map(|(id, w, v)| ((*id).clone(), w * (v - theta) / total))
-        .collect();
+    let total: f64 = answered.iter().map(|x| x.0).sum();
+    let theta = answered.iter().map(|x| x.0 * x.1).sum::<f64>() / total;
+    let mut z = BTreeMap::new();
+    for (w, v, key) in answered {
+        *z.entry(key).or_default() += w * (v - theta) / total;
+    }
     (theta, z)
+}
+
+/// The with-replacement variance of PSU totals within strata: Σ_h m/(m − 1) Σ (D − D̄_h)².
+fn stratified_variance(d: &BTreeMap<(String, String), f64>) -> f64 {
+    let mut strata: BTreeMap<&String, Vec<f64>> = BTreeMap::new();
+    for ((h, _), v) in d {
+        strata.entry(h).or_default().push(*v);
+    }
+    strata
+        .values()
+        .map(|v| {
+            let m = v.len() as f64;
+            let mean = v.iter().sum::<f64>() / m;
+            m / (m - 1.0) * v.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+        })
+        .sum()
 }
 
 #[test]
@@ -162,20 +184,16 @@ variables = ["aut_1"]
         ("agree", |x: f64| f64::from(u8::from(x >= 4.0)), 100.0),
     ] {
         // By hand: the weighted means of the two waves; the variance of their difference from
-        // the people's linearised values, a person in both waves one cluster (their two values
-        // summed, the earlier with a minus), with replacement: m/(m − 1) Σ (D − D̄)².
+        // the linearised values summed per primary sampling unit (the ambito, within its
+        // region's stratum: the example's design), the earlier wave's with a minus — a young
+        // person seen in both waves is in the same PSU both times, so the panel is paired.
         let (t0, z0) = linearised(&before, y);
         let (t1, z1) = linearised(&after, y);
-        let mut d: HashMap<&String, f64> = HashMap::new();
-        for (id, z) in &z0 {
-            *d.entry(id).or_default() -= z;
+        let mut d = z1.clone();
+        for (key, z) in &z0 {
+            *d.entry(key.clone()).or_default() -= z;
         }
-        for (id, z) in &z1 {
-            *d.entry(id).or_default() += z;
-        }
-        let m = d.len() as f64;
-        let mean = d.values().sum::<f64>() / m;
-        let var = m / (m - 1.0) * d.values().map(|x| (x - mean).powi(2)).sum::<f64>();
+        let var = stratified_variance(&d);
         let c = row(q);
         let close = |a: &serde_json::Value, b: f64| {
             let a = a.as_f64().unwrap();
@@ -189,12 +207,9 @@ variables = ["aut_1"]
         // One year apart: the annualised changes are the changes.
         close(&c["change"]["annual_absolute"]["value"], scale * (t1 - t0));
         close(&c["change"]["annual_relative"]["value"], t1 / t0 - 1.0);
-        // The panel pairs people with themselves: the same answers with nobody linked give a
-        // larger standard error (positively correlated answers of the same person).
-        let independent = (z0.values().map(|z| z * z).sum::<f64>() * z0.len() as f64
-            / (z0.len() as f64 - 1.0)
-            + z1.values().map(|z| z * z).sum::<f64>() * z1.len() as f64 / (z1.len() as f64 - 1.0))
-            .sqrt();
+        // The waves share their PSUs and the panel its people: the same answers as if the two
+        // waves were independent samples give a larger standard error.
+        let independent = (stratified_variance(&z0) + stratified_variance(&z1)).sqrt();
         assert!(
             var.sqrt() < independent,
             "{q}: paired {} vs {independent}",

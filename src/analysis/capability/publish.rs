@@ -241,24 +241,45 @@ impl AnalysisKind for CapabilityResult {
             return;
         };
         if let Some(h) = at.measures.overall.h {
-            let groups: Vec<String> = self
+            let shown: Vec<(&String, f64)> = self
                 .groups
                 .iter()
                 .zip(&at.measures.groups)
-                .filter_map(|(g, m)| Some(format!("{g} {}", pct(100.0 * m.h?))))
+                .filter_map(|(g, m)| Some((g, m.h?)))
                 .collect();
-            let diff = at.differences.first().and_then(|d| d.p_adjusted).map(|p| {
-                if p < 0.05 {
-                    s.get("kf_capability_differs")
-                } else {
-                    s.get("kf_capability_same")
+            // Up to four groups by name; beyond, the lowest and the highest.
+            let groups = if shown.len() <= 4 {
+                let named: Vec<String> = shown
+                    .iter()
+                    .map(|(g, h)| format!("{g} {}", pct(100.0 * h)))
+                    .collect();
+                format::join_words(&named, lang)
+            } else {
+                let low = shown.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+                let high = shown.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+                match (low, high) {
+                    (Some(l), Some(hi)) => s
+                        .get("kf_capability_range")
+                        .replace("{low}", &pct(100.0 * l.1))
+                        .replace("{low_group}", l.0)
+                        .replace("{high}", &pct(100.0 * hi.1))
+                        .replace("{high_group}", hi.0),
+                    _ => String::new(),
                 }
-            });
+            };
+            // Two groups: their test; more: whether any pair's difference holds after Holm.
+            let tested: Vec<f64> = at.differences.iter().filter_map(|d| d.p_adjusted).collect();
+            let diff = match (tested.len(), tested.iter().any(|&p| p < 0.05)) {
+                (0, _) => None,
+                (1, true) => Some(s.get("kf_capability_differs")),
+                (_, true) => Some(s.get("kf_capability_differs_some")),
+                (_, false) => Some(s.get("kf_capability_same")),
+            };
             let text = s
                 .get("kf_capability")
                 .replace("{h}", &pct(100.0 * h))
                 .replace("{k}", &pct(100.0 * at.k))
-                .replace("{groups}", &format::join_words(&groups, lang))
+                .replace("{groups}", &groups)
                 .replace("{diff}", &diff.unwrap_or_default());
             out.findings.push(KeyFinding {
                 text,

@@ -202,6 +202,7 @@ fn resolve<'a>(
     c: &Spanned<ConditionSpec>,
     entries: &'a [Entry],
     published: &[Measure],
+    geography: &crate::geography::Geography,
 ) -> Result<Condition<'a>> {
     let spec = c.get_ref();
     let analyses: Vec<(&str, Kind)> = entries
@@ -235,21 +236,7 @@ fn resolve<'a>(
     }
     let groups = distinct(&of_analysis, |m| m.group.as_ref());
     let within = match &spec.within {
-        Some(w) => {
-            for g in w.get_ref() {
-                if !groups.contains(g.get_ref()) {
-                    return Err(set.error_at(
-                        g,
-                        format!(
-                            "'{id}' has no group '{}' (groups: {})",
-                            g.get_ref(),
-                            groups.join(", ")
-                        ),
-                    ));
-                }
-            }
-            Some(w.get_ref().iter().map(|g| g.get_ref().clone()).collect())
-        }
+        Some(w) => Some(within_groups(set, w, &groups, geography, id)?),
         None => None,
     };
     let per_group = kind != Kind::Compare;
@@ -287,6 +274,62 @@ fn resolve<'a>(
             .unwrap_or_default(),
         p_adjusted: of_subject.first().and_then(|m| finite(m.p_adjusted)),
     })
+}
+
+/// The groups of analysis `id` (its published `groups`) a condition's `in` keeps: those named,
+/// or the territories within the territories named at a level (`{ region = "Toscana" }`: the
+/// region itself, or its ambiti). A name or level that does not exist is an error at `in`.
+fn within_groups(
+    set: &SpecSet,
+    w: &Spanned<crate::plan::rules::Within>,
+    groups: &[String],
+    geography: &crate::geography::Geography,
+    id: &str,
+) -> Result<Vec<String>> {
+    use crate::plan::rules::Within;
+    let at = |message: String| set.error_span(w.span(), message);
+    match w.get_ref() {
+        Within::Groups(names) => {
+            for g in names {
+                if !groups.contains(g) {
+                    return Err(at(format!(
+                        "'{id}' has no group '{g}' (groups: {})",
+                        groups.join(", ")
+                    )));
+                }
+            }
+            Ok(names.clone())
+        }
+        Within::Levels(levels) => {
+            let mut keep: Vec<String> = groups.to_vec();
+            for (level, names) in levels {
+                let Some(l) = geography.level(level) else {
+                    return Err(at(format!(
+                        "in = {{ {level} = … }}: '{level}' is not a level of the territories ({})",
+                        geography.levels.join(", ")
+                    )));
+                };
+                let mut units = Vec::new();
+                for n in names.values() {
+                    match geography.resolve(n).filter(|&u| geography.units[u].level == l) {
+                        Some(u) => units.push(u),
+                        None => {
+                            return Err(at(format!(
+                                "in = {{ {level} = … }}: '{n}' is not a territory at the level '{level}'"
+                            )))
+                        }
+                    }
+                }
+                keep.retain(|g| {
+                    geography
+                        .resolve(g)
+                        .and_then(|u| geography.ancestor(u, l))
+                        .is_some_and(|a| units.contains(&a))
+                });
+            }
+            Ok(keep)
+        }
+    }
 }
 
 /// Checks a condition on the published numbers.
@@ -493,7 +536,7 @@ pub fn run(
         let (written, any) = conditions_of(set, rule)?;
         let conditions = written
             .iter()
-            .map(|c| resolve(set, c, entries, &published))
+            .map(|c| resolve(set, c, entries, &published, &study.geography))
             .collect::<Result<Vec<_>>>()?;
         let evidence: Vec<Evidence> = conditions.iter().map(evaluate).collect();
         // Where it holds: group by group for the conditions checked per group (every one of
