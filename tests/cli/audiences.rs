@@ -3,10 +3,9 @@
 //! report opened in a real browser with no console error and every chart drawn, the brief and the
 //! easy-read summary printed to PDF within their page budgets.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use crate::common::{analysis_of_kind, capakit, repo, run_study};
+use crate::common::{analysis_of_kind, capakit, chromium, headless, repo, run_study};
 
 fn run_in(lang: &str, out: &Path) -> serde_json::Value {
     let status = capakit()
@@ -104,51 +103,6 @@ fn the_brief_and_the_easy_read_summary_in_both_languages() {
             assert!(easy_md.contains(&words), "{words}");
         }
     }
-}
-
-/// Chromium, where it is installed; CI sets CAPAKIT_REQUIRE_CHROMIUM so a missing browser fails
-/// there instead of skipping.
-fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CAPAKIT_REQUIRE_CHROMIUM").is_none(),
-            "Chromium is required here (apt-get install chromium)"
-        );
-        eprintln!("skipped: Chromium is not installed (apt-get install chromium)");
-    }
-    found
-}
-
-/// Runs headless Chromium with the flags this machine's closed network needs; (stdout, stderr).
-fn headless(chrome: &Path, profile: &Path, args: &[&str]) -> (String, String) {
-    // Bounded: a browser that hangs fails the test instead of holding CI.
-    let out = Command::new("timeout")
-        .arg("120")
-        .arg(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Pages of a PDF Chromium printed: its `/Type /Page` objects (not `/Pages`).

@@ -1,6 +1,7 @@
 //! Helpers: the binary, the repository, and throw-away studies around the shipped questionnaire.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 pub fn capakit() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("capakit").expect("the capakit binary is built")
@@ -261,6 +262,66 @@ pub fn territory_of(n: usize) -> impl Fn(&mut Vec<Vec<String>>) {
             .take(n)
         {
             r[col] = "Empoli".into();
+        }
+    }
+}
+
+/// Chromium, where it is installed; CI sets CAPAKIT_REQUIRE_CHROMIUM so a missing browser fails
+/// there instead of skipping.
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CAPAKIT_REQUIRE_CHROMIUM").is_none(),
+            "Chromium is required here (apt-get install chromium)"
+        );
+        eprintln!("skipped: Chromium is not installed (apt-get install chromium)");
+    }
+    found
+}
+
+/// Runs headless Chromium with the flags this machine's closed network needs; (stdout, stderr).
+pub fn headless(chrome: &Path, profile: &Path, args: &[&str]) -> (String, String) {
+    // Bounded: a browser that hangs fails the test instead of holding CI.
+    let out = Command::new("timeout")
+        .arg("120")
+        .arg(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=3000",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
         }
     }
 }

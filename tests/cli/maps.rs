@@ -6,55 +6,14 @@
 //! screenshot of each chart there, to look at.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use capakit::charts::{
     small_multiples, tile_map, Panel, Scale, Texts, Tile, TileState, TrendPoint,
 };
 use capakit::words::Strings;
 
-use crate::common::repo;
-
-/// Chromium, where it is installed; CI sets CAPAKIT_REQUIRE_CHROMIUM so a missing browser fails
-/// there instead of skipping (as in audiences.rs).
-fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CAPAKIT_REQUIRE_CHROMIUM").is_none(),
-            "Chromium is required here (apt-get install chromium)"
-        );
-        eprintln!("skipped: Chromium is not installed (apt-get install chromium)");
-    }
-    found
-}
-
-/// Headless Chromium with the flags this machine's closed network needs, bounded in time; stdout.
-fn headless(chrome: &Path, profile: &Path, args: &[&str]) -> String {
-    let out = Command::new("timeout")
-        .arg("120")
-        .arg(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=3000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(args)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use crate::common::{chromium, headless, repo};
 
 /// The shipped words in `lang`, as a run reads them (English where a key is missing).
 fn strings(lang: &str) -> Strings {
@@ -281,7 +240,7 @@ window.addEventListener('load', () => {
     std::fs::write(&html, page(&body, script)).unwrap();
     let profile = dir.path().join("profile");
     let url = format!("file://{}", html.display());
-    let dom = headless(&chrome, &profile, &["--dump-dom", &url]);
+    let (dom, _) = headless(&chrome, &profile, &["--dump-dom", &url]);
     let result = dom
         .split("<pre id=\"result\">")
         .nth(1)

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::common::{capakit, repo, run_study};
+use crate::common::{capakit, copy_dir, repo, run_study};
 
 /// A copy of the monitoring example in `dir`, with `extra` appended to its analyses.
 fn monitoring(dir: &Path, extra: &str) -> PathBuf {
@@ -15,19 +15,6 @@ fn monitoring(dir: &Path, extra: &str) -> PathBuf {
     let text = std::fs::read_to_string(&analyses).unwrap();
     std::fs::write(&analyses, format!("{text}\n{extra}")).unwrap();
     study
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 fn analysis<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {

@@ -155,7 +155,52 @@ impl AnalysisKind for CapabilityResult {
                 }
             }
         }
-        vec![head, ind]
+        let mut out = vec![head, ind];
+        if !self.ranking.is_empty() {
+            let mut t = Table::new(
+                format!("{id} ranking"),
+                &["group", "M0", "se", "rank_best", "rank_worst"],
+            );
+            for r in &self.ranking {
+                t.rows.push(vec![
+                    Cell::text(&r.group),
+                    Cell::number(Some(r.m0)),
+                    Cell::number(Some(r.se)),
+                    Cell::number(Some(r.best as f64)),
+                    Cell::number(Some(r.worst as f64)),
+                ]);
+            }
+            out.push(t);
+        }
+        // Whether the order of every pair of groups by M0 holds across the cutoffs k.
+        let sens = &self.sensitivity;
+        if !sens.rankings.is_empty() {
+            let mut t = Table::new(
+                format!("{id} k"),
+                &["group_a", "group_b", "order_holds", "reversed_at_k", "not_assessed_at_k"],
+            );
+            let ks = |v: &[f64]| {
+                v.iter()
+                    .map(|k| format::percent(100.0 * k, 0, lang))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            for r in &sens.rankings {
+                t.rows.push(vec![
+                    Cell::text(&r.groups[0]),
+                    Cell::text(&r.groups[1]),
+                    match r.holds {
+                        Some(true) => Cell::text("yes"),
+                        Some(false) => Cell::text("no"),
+                        None => Cell::Hidden,
+                    },
+                    Cell::text(ks(&r.reversed_at)),
+                    Cell::text(ks(&r.not_assessed_at)),
+                ]);
+            }
+            out.push(t);
+        }
+        out
     }
 
     /// Each indicator's censored and uncensored headcount at the headline cutoff (the first k),
