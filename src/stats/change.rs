@@ -19,7 +19,7 @@
 //! with a single cluster is centred on the mean of all clusters, as `survey`'s
 //! `options(survey.lonely.psu = "adjust")`.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -87,17 +87,21 @@ pub fn estimate(obs: &[Obs], waves: usize) -> Waves {
     let theta: Vec<Option<f64>> = (0..waves)
         .map(|t| ok(den[t]).then(|| num[t] / den[t]))
         .collect();
-    // Totals of the linearised values per (stratum, cluster).
-    let mut totals: BTreeMap<(u32, u32), Vec<f64>> = BTreeMap::new();
+    // Totals of the linearised values per (stratum, cluster), in the order of the clusters.
+    let mut slot: HashMap<(u32, u32), usize> = HashMap::new();
+    let mut totals: Vec<((u32, u32), Vec<f64>)> = Vec::new();
     for o in obs.iter().filter(|o| o.wave < waves) {
         let Some(th) = theta[o.wave] else { continue };
         let z = o.weight * (o.y - th * o.x) / den[o.wave];
-        totals
-            .entry((o.stratum, o.cluster))
-            .or_insert_with(|| vec![0.0; waves])[o.wave] += z;
+        let k = *slot.entry((o.stratum, o.cluster)).or_insert_with(|| {
+            totals.push(((o.stratum, o.cluster), vec![0.0; waves]));
+            totals.len() - 1
+        });
+        totals[k].1[o.wave] += z;
     }
-    let all: Vec<&Vec<f64>> = totals.values().collect();
-    let keys: Vec<u32> = totals.keys().map(|k| k.0).collect();
+    totals.sort_by_key(|t| t.0);
+    let all: Vec<&Vec<f64>> = totals.iter().map(|t| &t.1).collect();
+    let keys: Vec<u32> = totals.iter().map(|t| t.0 .0).collect();
     let grand = mean_of(&all, waves);
     let mut v = vec![vec![0.0f64; waves]; waves];
     let mut start = 0;

@@ -107,6 +107,9 @@ pub struct Series {
     /// Per wave: the values it rests on.
     pub n: Vec<Option<u64>>,
     pub suppressed: Option<Suppression>,
+    /// Its change between the last two waves (as in `changes`), and whether it holds.
+    pub last_change: Option<Change>,
+    pub last_holds: bool,
 }
 
 /// The change of one series between two waves.
@@ -419,13 +422,17 @@ pub(super) fn flows(f: &Frame) -> Vec<Flow> {
 }
 
 /// The series and changes of every measure, protected.
-pub(super) fn series_of(f: &Frame, measures: &[Values]) -> (Vec<Series>, Vec<ShareCounts>) {
+pub(super) fn series_of(
+    f: &Frame,
+    measures: &[Values],
+) -> (Vec<Series>, Vec<ShareCounts>, Vec<crate::stats::change::Waves>) {
     let waves = f.study.waves.len();
     let cols = f.n_groups() + 1;
     let k = f.study.min_cell;
     let min_summary = summary_min(k);
     let mut all = Vec::new();
     let mut counts_out = Vec::new();
+    let mut estimates = Vec::new();
     // For A: whether each group's H series was hidden.
     let mut h_hidden: Vec<Vec<bool>> = Vec::new();
     for m in measures {
@@ -540,6 +547,7 @@ pub(super) fn series_of(f: &Frame, measures: &[Values]) -> (Vec<Series>, Vec<Sha
                     (!hidden && (c == 0 || c >= k)).then_some(c)
                 })
                 .collect();
+            estimates.push(est);
             all.push(Series {
                     quantity: m.quantity,
                     subject: m.subject.clone(),
@@ -548,10 +556,12 @@ pub(super) fn series_of(f: &Frame, measures: &[Values]) -> (Vec<Series>, Vec<Sha
                     points,
                     n: sizes,
                     suppressed: hidden.then_some(Suppression::Secondary),
+                    last_change: None,
+                    last_holds: false,
             });
         }
     }
-    (all, counts_out)
+    (all, counts_out, estimates)
 }
 
 /// Protects a table whose last column holds those without a group (never published on its own):
@@ -610,23 +620,36 @@ pub(super) fn protect_shares(
     }
 }
 
-/// The changes of every shown series between the pairs of waves.
-pub(super) fn changes_of(f: &Frame, measures: &[Values], series: &[Series]) -> Vec<ChangeRow> {
+/// The changes of every shown series between the pairs of waves, from each series' estimates
+/// of every wave and their covariances (`estimates`, as [`series_of`] made them: the waves
+/// stacked as `svyby(…, covmat = TRUE)` does).
+pub(super) fn changes_of(
+    f: &Frame,
+    series: &[Series],
+    estimates: &[crate::stats::change::Waves],
+) -> Vec<ChangeRow> {
     let waves = &f.study.waves;
     let mut out = Vec::new();
-    let per_measure = f.n_groups() + 1;
-    for (s_index, s) in series.iter().enumerate() {
-        let m = &measures[s_index / per_measure];
+    for (s, est) in series.iter().zip(estimates) {
+        let scale = s.quantity.scale();
         for [a, b] in f.pairs() {
             let years = match (&waves[a].date, &waves[b].date) {
                 (Some(x), Some(y)) => years_between(x, y),
                 _ => None,
             };
             let (before, after) = (s.points[a], s.points[b]);
-            let estimated = (s.suppressed.is_none())
-                .then(|| pair_change(f, m, s, a, b, years))
-                .flatten();
-            let c = estimated;
+            // In the published unit (percent for shares): values × scale, variances × scale².
+            let c = est
+                .pair(a, b)
+                .filter(|_| s.suppressed.is_none())
+                .map(|p| crate::stats::change::TwoWaves {
+                    before: p.before * scale,
+                    after: p.after * scale,
+                    var_before: p.var_before * scale * scale,
+                    var_after: p.var_after * scale * scale,
+                    cov: p.cov * scale * scale,
+                })
+                .and_then(|p| change(&p, years));
             out.push(ChangeRow {
                 quantity: s.quantity,
                 subject: s.subject.clone(),
@@ -643,36 +666,4 @@ pub(super) fn changes_of(f: &Frame, measures: &[Values], series: &[Series]) -> V
         }
     }
     out
-}
-
-/// The change of one series between waves a and b, in its published unit.
-fn pair_change(
-    f: &Frame,
-    m: &Values,
-    s: &Series,
-    a: usize,
-    b: usize,
-    years: Option<f64>,
-) -> Option<Change> {
-    let column = s
-        .group
-        .as_ref()
-        .and_then(|g| f.groups.as_ref()?.names.iter().position(|n| n == g));
-    let mut obs = Vec::new();
-    for (r, v) in m.rows.iter().enumerate() {
-        let Some((y, x)) = *v else { continue };
-        let Some(w) = f.wave[r] else { continue };
-        if (w != a && w != b) || column.is_some_and(|j| f.column(r) != j) {
-            continue;
-        }
-        obs.push(Obs {
-            wave: usize::from(w == b),
-            cluster: f.cluster[r],
-            stratum: f.stratum[r],
-            weight: f.weights.as_ref().map_or(1.0, |w| w[r]),
-            y: y * m.quantity.scale(),
-            x,
-        });
-    }
-    change(&estimate(&obs, 2).pair(0, 1)?, years)
 }

@@ -101,8 +101,26 @@ impl AnalysisKind for ChangeResult {
                 let offset = measures.len();
                 measures.extend(index_values(&design, &matrix, dataset.height(), offset));
             }
-            let (series, counts) = series_of(&frame, &measures);
-            let changes = changes_of(&frame, &measures, &series);
+            let (mut series, counts, estimates) = series_of(&frame, &measures);
+            let changes = changes_of(&frame, &series, &estimates);
+            // Each series' change between the last two waves, beside it (a factsheet reads it
+            // there rather than searching every change).
+            let waves = &study.waves;
+            if waves.len() >= 2 {
+                let (from, to) = (&waves[waves.len() - 2].id, &waves[waves.len() - 1].id);
+                for s in &mut series {
+                    if let Some(r) = changes.iter().find(|r| {
+                        r.quantity == s.quantity
+                            && r.subject == s.subject
+                            && r.group == s.group
+                            && &r.from == from
+                            && &r.to == to
+                    }) {
+                        s.last_change = r.change;
+                        s.last_holds = r.holds;
+                    }
+                }
+            }
             Ok(ChangeResult {
                 by: frame.groups.as_ref().map(|g| g.by.clone()),
                 groups: frame
@@ -505,6 +523,8 @@ impl ChangeResult {
                 s.points.iter_mut().for_each(|p| *p = None);
                 s.n.iter_mut().for_each(|n| *n = None);
                 s.suppressed = Some(crate::disclosure::Suppression::Secondary);
+                s.last_change = None;
+                s.last_holds = false;
             }
         }
         for r in self
