@@ -454,3 +454,98 @@ fn no_wave_gives_back_what_another_analysis_hides() {
         }
     }
 }
+
+/// Whether any region's published count, minus its ambiti's published ones, gives back an ambito
+/// hidden alone in its region (`what` names the counts in the message).
+fn lone_hidden_children(
+    region_of: &HashMap<String, String>,
+    regions: &[(String, Option<u64>)],
+    ambiti: &[(String, Option<u64>)],
+    what: &str,
+) {
+    for (region, total) in regions {
+        let children: Vec<&(String, Option<u64>)> = ambiti
+            .iter()
+            .filter(|(a, _)| region_of.get(a) == Some(region))
+            .collect();
+        let hidden: Vec<&String> = children
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(a, _)| a)
+            .collect();
+        if let (Some(total), 1) = (total, hidden.len()) {
+            let shown: u64 = children.iter().filter_map(|(_, v)| *v).sum();
+            panic!(
+                "{what}: {region} ({total}) minus its shown ambiti gives back {} = {}",
+                hidden[0],
+                total - shown
+            );
+        }
+    }
+}
+
+#[test]
+fn the_index_by_ambito_beside_the_index_by_region_gives_back_no_ambito() {
+    // The capability index by ambito beside the one by region: headcounts of the deprived and
+    // every indicator's censored and uncensored headcounts are counts a region sums.
+    let tmp = tempfile::tempdir().unwrap();
+    let analyses = std::fs::read_to_string(
+        repo().join("examples/care-leavers-monitoring/analyses/monitoring.toml"),
+    )
+    .unwrap();
+    // The same index, by ambito: its dimensions copied from the region's.
+    let index = analyses
+        .split("\n[[analysis]]")
+        .find(|b| b.contains("id = \"index\""))
+        .unwrap()
+        .replace("id = \"index\"", "id = \"index-ambiti\"")
+        .replace("by = \"region\"", "by = \"ambito\"");
+    let study = monitoring(tmp.path(), &format!("[[analysis]]{index}"));
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    let region_of = regions_of_ambiti(&study);
+    let at = |id: &str| analysis(&r, id)["results"][0].clone();
+    let (by_region, by_ambito) = (at("index"), at("index-ambiti"));
+    let values = |a: &serde_json::Value, f: &dyn Fn(&serde_json::Value) -> Option<u64>| {
+        a["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["group"].as_str().unwrap().to_string(), f(g)))
+            .collect::<Vec<_>>()
+    };
+    let deprived = |g: &serde_json::Value| g["deprived"].as_u64();
+    lone_hidden_children(
+        &region_of,
+        &values(&by_region, &deprived),
+        &values(&by_ambito, &deprived),
+        "deprived",
+    );
+    let mut hidden = 0;
+    for (ind_r, ind_a) in by_region["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(by_ambito["indicators"].as_array().unwrap())
+    {
+        for kind in ["censored", "uncensored"] {
+            let groups_of = |ind: &serde_json::Value, names: &serde_json::Value| {
+                ind["groups"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .zip(names["groups"].as_array().unwrap())
+                    .map(|(c, g)| {
+                        (
+                            g["group"].as_str().unwrap().to_string(),
+                            c[kind]["count"].as_u64(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let a = groups_of(ind_a, &by_ambito);
+            hidden += a.iter().filter(|x| x.1.is_none()).count();
+            lone_hidden_children(&region_of, &groups_of(ind_r, &by_region), &a, kind);
+        }
+    }
+    assert!(hidden > 0, "the attack needs hidden ambito counts");
+}

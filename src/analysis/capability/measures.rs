@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use crate::disclosure::{protect_table, protect_with, summary_min, Suppression};
+use crate::disclosure::{protect_nested, summary_min, Suppression};
 use crate::stats::survey::{Estimate, SurveyDesign};
 use crate::stats::{bootstrap, headline, is_deprived, Intervals};
 
@@ -130,6 +130,9 @@ pub struct Measures {
 /// entry: without a group), `hidden[g]` the group sizes hidden elsewhere in the report.
 pub struct Split<'a> {
     pub names: &'a [String],
+    /// Each group's parent territory ([`crate::analysis::Groups::parents`]): tables of groups
+    /// below the top level are protected within each parent too.
+    pub parents: &'a [Option<usize>],
     pub of_kept: Vec<Option<usize>>,
     /// The group of each respondent left out of the index, and whether each is deprived in each
     /// indicator ([`super::design::Matrix::left_out`]).
@@ -153,6 +156,13 @@ impl Split<'_> {
 
     fn col(&self, g: Option<usize>) -> usize {
         g.unwrap_or(self.names.len())
+    }
+
+    /// The parent of each of `cols` columns (none past the groups).
+    fn parents_of(&self, cols: usize) -> Vec<Option<usize>> {
+        let mut p = self.parents.to_vec();
+        p.resize(cols, None);
+        p
     }
 
     fn hidden_cols(&self) -> Vec<bool> {
@@ -259,7 +269,13 @@ pub fn measures(
         counts.pop();
     }
     let exempt = [false, false, split.publish_left_out];
-    let p = protect_table(&counts, min_cell, &hidden_cols, &exempt[..counts.len()]);
+    let p = protect_nested(
+        &counts,
+        min_cell,
+        &hidden_cols,
+        &exempt[..counts.len()],
+        &split.parents_of(counts.first().map_or(0, Vec::len)),
+    );
     let shown: Vec<bool> = (0..c)
         .map(|j| p.cells[0][j].is_none() && p.cells[1][j].is_none())
         .collect();
@@ -335,10 +351,11 @@ pub fn measures(
                 cen[usize::from(!(d && is_deprived(scores[r], k)))][j] += 1;
             }
         }
-        let mut pu = protect_with(&unc, min_cell, &hidden_ind);
+        let parents = split.parents_of(c);
+        let mut pu = protect_nested(&unc, min_cell, &hidden_ind, &[], &parents);
         let index = indicators.len();
         withhold_beside_left_out(&mut pu, split, index, min_cell);
-        let pc = protect_with(&cen, min_cell, &hidden_ind);
+        let pc = protect_nested(&cen, min_cell, &hidden_ind, &[], &parents);
         let contribution = |count: u64, n: u64, m0: Option<f64>, hidden: Option<Suppression>| {
             m0.filter(|&m| m > 0.0 && n > 0 && hidden.is_none())
                 .map(|m| ind.weight * count as f64 / n as f64 / m)
@@ -756,6 +773,7 @@ mod tests {
         let names = ["A".to_string(), "B".to_string()];
         let split = Split {
             names: &names,
+            parents: &[],
             of_kept: (0..n).map(|r| Some(group(r))).collect(),
             of_left_out: Vec::new(),
             left_out: &[],

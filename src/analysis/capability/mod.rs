@@ -282,6 +282,7 @@ fn split_of<'a>(
     }
     Split {
         names: &groups.names,
+        parents: &groups.parents,
         of_kept: matrix.rows.iter().map(|&r| groups.index[r]).collect(),
         of_left_out: matrix
             .left_out_rows
