@@ -488,6 +488,24 @@ pub(super) fn series_of(
         let mut record = hidden_group.clone();
         record.push(hidden_total);
         h_hidden.push(record);
+        // Every answer as an observation, once: everyone's in row order, and each group's.
+        let mut everyone: Vec<Obs> = Vec::new();
+        let mut of_column: Vec<Vec<Obs>> = vec![Vec::new(); cols];
+        for (r, v) in m.rows.iter().enumerate() {
+            let (Some((y, x)), Some(wave)) = (*v, f.wave[r]) else {
+                continue;
+            };
+            let o = Obs {
+                wave,
+                cluster: f.cluster[r],
+                stratum: f.stratum[r],
+                weight: f.weights.as_ref().map_or(1.0, |w| w[r]),
+                y,
+                x,
+            };
+            everyone.push(o);
+            of_column[f.column(r)].push(o);
+        }
         let names: Vec<Option<String>> = f
             .groups
             .as_ref()
@@ -499,27 +517,12 @@ pub(super) fn series_of(
             } else {
                 hidden_group[j]
             };
-            let obs: Vec<Obs> = if hidden {
-                Vec::new()
-            } else {
-                m.rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(r, _)| j == cols || f.column(*r) == j)
-                    .filter_map(|(r, v)| {
-                        let (y, x) = (*v)?;
-                        Some(Obs {
-                            wave: f.wave[r]?,
-                            cluster: f.cluster[r],
-                            stratum: f.stratum[r],
-                            weight: f.weights.as_ref().map_or(1.0, |w| w[r]),
-                            y,
-                            x,
-                        })
-                    })
-                    .collect()
+            let obs: &[Obs] = match (hidden, j == cols) {
+                (true, _) => &[],
+                (false, true) => &everyone,
+                (false, false) => &of_column[j],
             };
-            let est = estimate(&obs, waves);
+            let est = estimate(obs, waves);
             let s = m.quantity.scale();
             let points = (0..waves)
                 .map(|t| {
