@@ -37,6 +37,10 @@ pub enum Error {
     /// A command-line argument that cannot be used.
     #[error("{0}")]
     Usage(String),
+    /// An analysis that is not run, and why (its `where` keeps fewer respondents than the
+    /// minimum cell size): the report lists it with the reason, the run goes on.
+    #[error("{0}")]
+    NotRun(crate::analysis::NotRun),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -39,7 +39,27 @@ impl Input<'_> {
     pub fn on_survey<T>(&self, f: impl FnOnce(&Dataset) -> Result<T>) -> Result<(String, T)> {
         let dataset = self.dataset()?;
         let result = match &self.spec.filter {
-            Some(filter) => f(&dataset.subset(&self.kept(dataset, filter)?))?,
+            Some(filter) => {
+                let kept = self.kept(dataset, filter)?;
+                let n = kept.iter().filter(|k| **k).count();
+                let k = self.plan.study.min_cell;
+                if (n as u64) < k {
+                    return Err(Error::NotRun(super::NotRun {
+                        id: self.spec.id().to_string(),
+                        title: self.spec.title.clone(),
+                        kind: self.spec.kind.get_ref().name(),
+                        subset: filter
+                            .iter()
+                            .map(|(key, v)| {
+                                (key.get_ref().clone(), v.get_ref().values().join(", "))
+                            })
+                            .collect(),
+                        // Under k the number itself is not published: only that it is below.
+                        min_cell: k,
+                    }));
+                }
+                f(&dataset.subset(&kept))?
+            }
             None => f(dataset)?,
         };
         Ok((dataset.source.clone(), result))

@@ -236,6 +236,8 @@ pub struct Results {
     pub sources: Vec<SourceSummary>,
     pub quality: QualitySummary,
     pub analyses: Vec<Entry>,
+    /// The analyses not run, with the reason (a subset below the minimum cell size).
+    pub not_run: Vec<NotRun>,
     /// The methods the analyses used, with their options and references.
     pub methods: Vec<MethodNote>,
     /// Every reference cited in `methods`, once.
@@ -256,6 +258,35 @@ pub struct Results {
     pub internal: bool,
     /// Every input file's SHA-256, the instruments' versions, the settings, capakit's version.
     pub provenance: crate::provenance::Provenance,
+}
+
+/// An analysis that was not run, and why: its `where` keeps fewer respondents than the minimum
+/// cell size (how many is not published).
+#[derive(Debug, Clone, Serialize)]
+pub struct NotRun {
+    pub id: String,
+    pub title: Option<crate::study::Text>,
+    pub kind: &'static str,
+    /// The subset it asked for: each grouping with the groups named.
+    pub subset: Vec<(String, String)>,
+    pub min_cell: u64,
+}
+
+impl std::fmt::Display for NotRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let subset: Vec<String> = self
+            .subset
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect();
+        write!(
+            f,
+            "analysis '{}' is not run: its subset ({}) has fewer than {} respondents, too few to publish",
+            self.id,
+            subset.join("; "),
+            self.min_cell
+        )
+    }
 }
 
 /// One analysis result with its id and optional title.
@@ -338,7 +369,7 @@ pub fn run_entries(
     plan: &Plan,
     datasets: &[Dataset],
     codings: &[crate::check::segments::Coding],
-) -> Result<Vec<Entry>> {
+) -> Result<(Vec<Entry>, Vec<NotRun>)> {
     // Recommendation rules read every other result: evaluated last. The others are independent
     // of each other: they run side by side on the machine's cores, and their results are put
     // back in the order written (the first error in that order is the one reported).
@@ -346,10 +377,15 @@ pub fn run_entries(
         .specs()
         .partition(|(_, spec)| spec.kind.get_ref().spec().reads == crate::plan::Reads::Results);
     let mut entries = Vec::with_capacity(others.len() + rule_sets.len());
+    let mut not_run = Vec::new();
     for entry in crate::parallel::map(&others, |&(set, spec)| {
         entry_of(plan, set, spec, datasets, codings, &[])
     }) {
-        entries.push(entry?);
+        match entry {
+            Ok(e) => entries.push(e),
+            Err(crate::error::Error::NotRun(n)) => not_run.push(n),
+            Err(e) => return Err(e),
+        }
     }
     // One distribution, one place: what an analysis hides, no other gives back by arithmetic.
     let hidden: Vec<crate::publication::HiddenDistribution> = entries
@@ -365,7 +401,7 @@ pub fn run_entries(
         let entry = entry_of(plan, set, spec, datasets, codings, &entries)?;
         entries.push(entry);
     }
-    Ok(entries)
+    Ok((entries, not_run))
 }
 
 /// Runs every analysis of the plan on the checked datasets.
@@ -376,7 +412,7 @@ pub fn run_analyses(
     diagnostics: &Diagnostics,
 ) -> Result<Results> {
     let study = &plan.study;
-    let entries = run_entries(plan, datasets, codings)?;
+    let (entries, not_run) = run_entries(plan, datasets, codings)?;
     let sources = datasets
         .iter()
         .map(|d| {
@@ -427,6 +463,7 @@ pub fn run_analyses(
         sources,
         quality: QualitySummary::of(diagnostics, &study.names),
         analyses: entries,
+        not_run,
         references: methods::reference_list(&methods),
         methods,
         assumptions,

@@ -107,8 +107,9 @@ pub fn execute(args: Args) -> Result<i32> {
     // What the analyses name in the data (an item, a scale, a group, a rule's indicator) is
     // checked by running them in memory, as `run` would; like `run`, not on data with errors.
     if unusable.is_empty() && !all.has_errors() {
-        if let Err(e) = run_entries(&plan, &datasets, &codings) {
-            unusable.push(e);
+        match run_entries(&plan, &datasets, &codings) {
+            Ok((_, not_run)) => summary.extend(not_run.iter().map(|n| format!("note: {n}"))),
+            Err(e) => unusable.push(e),
         }
     }
     if args.json {

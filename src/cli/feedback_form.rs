@@ -50,7 +50,7 @@ pub fn execute(args: Args) -> Result<i32> {
     let Some((datasets, codings, _)) = super::run::checked_inputs(&plan, &args.study)? else {
         return Ok(1);
     };
-    let entries = run_entries(&plan, &datasets, &codings)?;
+    let (entries, _) = run_entries(&plan, &datasets, &codings)?;
     let recs: Vec<_> = entries
         .iter()
         .filter_map(|e| match &e.result {

@@ -90,10 +90,31 @@ pub fn execute(args: Args) -> Result<i32> {
         .find(|f| f.path.ends_with(".html"))
         .map_or_else(|| "report.html".to_string(), |f| f.path.clone());
     write_folder(&args.out, &files)?;
-    let n: usize = results.sources.iter().map(|s| s.n).sum();
+    // Per source, as the report says: answers of several waves are not as many people.
+    let many = results.sources.len() > 1;
+    let who: Vec<String> = results
+        .sources
+        .iter()
+        .map(|s| {
+            let counted = match (s.waves.len(), s.people) {
+                (w, Some(p)) if w > 1 => format!("{} answers from {p} people in {w} waves", s.n),
+                (w, None) if w > 1 => format!("{} answers in {w} waves", s.n),
+                _ => format!("{} respondents", s.n),
+            };
+            if many {
+                format!("{}: {counted}", s.name)
+            } else {
+                counted
+            }
+        })
+        .collect();
+    let who = who.join("; ");
+    let not_run = match results.not_run.len() {
+        0 => String::new(),
+        k => format!(" ({k} not run: see the report)"),
+    };
     eprintln!(
-        "capakit: {} respondents, {}, {} → {}",
-        n,
+        "capakit: {who}, {}{not_run}, {} → {}",
         count_noun(results.analyses.len(), "analysis"),
         count_noun(diagnostics.count(Severity::Warning), "warning"),
         args.out.join(main).display()
