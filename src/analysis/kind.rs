@@ -65,6 +65,52 @@ impl Input<'_> {
         Ok((dataset.source.clone(), result))
     }
 
+    /// Refuses groups that are waves holding the same people, for a kind whose tests take its
+    /// groups as independent samples (a Mann–Whitney test of baseline against follow-up on the
+    /// same young people is wrong): before and after is `kind = "paired"`, over waves `"change"`.
+    pub fn independent_groups(&self, dataset: &Dataset) -> Result<()> {
+        let Some(by) = &self.spec.by else {
+            return Ok(());
+        };
+        let (Some(wave), Some(id)) = (&dataset.wave_column, &dataset.id_column) else {
+            return Ok(());
+        };
+        if by.get_ref() != "wave" && by.get_ref() != wave {
+            return Ok(());
+        }
+        let (Some(waves), Some(ids)) = (dataset.texts(wave), dataset.texts(id)) else {
+            return Ok(());
+        };
+        let mut first: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        let mut repeated = std::collections::HashSet::new();
+        for (w, id) in waves.iter().zip(&ids) {
+            if let (Some(w), Some(id)) = (w, id) {
+                let id = id.trim();
+                match first.get(id) {
+                    Some(seen) if seen != w => {
+                        repeated.insert(id);
+                    }
+                    Some(_) => {}
+                    None => {
+                        first.insert(id, w);
+                    }
+                }
+            }
+        }
+        if repeated.is_empty() {
+            return Ok(());
+        }
+        Err(self.set.error_at(
+            by,
+            format!(
+                "the waves of '{}' hold the same people ({} answered in more than one): a kind '{}' analysis takes its groups as independent samples. For before and after use kind = \"paired\"; to follow estimates over waves, kind = \"change\"",
+                dataset.source,
+                if repeated.len() < self.plan.study.min_cell as usize { format!("fewer than {}", self.plan.study.min_cell) } else { repeated.len().to_string() },
+                self.spec.kind.get_ref().name()
+            ),
+        ))
+    }
+
     /// The rows `where` keeps: for each of its groupings, those in one of the groups named.
     fn kept(
         &self,

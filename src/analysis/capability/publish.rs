@@ -75,7 +75,10 @@ impl AnalysisKind for CapabilityResult {
             seed: params.seed.as_ref().map(|s| *s.get_ref()),
             resample: !input.plan.checking,
         };
-        input.on_survey(|dataset| super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p))
+        input.on_survey(|dataset| {
+            input.independent_groups(dataset)?;
+            super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p)
+        })
     }
 
     fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
