@@ -87,6 +87,9 @@ pub fn of(
     for s in &study.record_sources {
         add("records", &s.path)?;
     }
+    for s in &study.session_sources {
+        add("sessions", &s.path)?;
+    }
     for a in &study.analyses {
         add("analyses", a)?;
     }

@@ -307,6 +307,13 @@ struct SourceFile {
     /// The wave this file holds (one of `[[waves]]`): the files of one source, one per wave,
     /// share its name.
     wave: Option<Spanned<String>>,
+    /// sessions: the column of each session's person (the survey's id), its date, its mentor,
+    /// its length in minutes, and the person's date of entry into the programme.
+    person_column: Option<Spanned<String>>,
+    date_column: Option<Spanned<String>>,
+    mentor_column: Option<Spanned<String>>,
+    minutes_column: Option<Spanned<String>>,
+    entry_column: Option<Spanned<String>>,
 }
 
 /// `[sources.columns]` of a segments source: the long table's column names.
@@ -345,6 +352,22 @@ pub struct RecordSource {
     pub territory_column: String,
     /// The column naming each row's wave (one of `[[waves]]`); none for records of one period.
     pub wave_column: Option<String>,
+}
+
+/// A log of programme sessions (`kind = "sessions"`): one row per session of a person (a
+/// mentoring meeting), with its date and, optionally, its mentor, its minutes and the person's
+/// date of entry into the programme.
+#[derive(Debug, Clone)]
+pub struct SessionSource {
+    pub name: String,
+    pub path: PathBuf,
+    pub sheet: Option<String>,
+    /// The person's id, as the survey's `id_column` writes it (linked under the study's key).
+    pub person_column: String,
+    pub date_column: String,
+    pub mentor_column: Option<String>,
+    pub minutes_column: Option<String>,
+    pub entry_column: Option<String>,
 }
 
 /// Options for the report.
@@ -431,6 +454,8 @@ pub struct Study {
     pub segment_sources: Vec<SegmentSource>,
     /// Programme records (`kind = "records"`).
     pub record_sources: Vec<RecordSource>,
+    /// Logs of programme sessions (`kind = "sessions"`).
+    pub session_sources: Vec<SessionSource>,
     pub analyses: Vec<PathBuf>,
     pub report: ReportOptions,
     /// The minimum cell size k: counts below it, and figures resting on fewer people, are not
@@ -660,6 +685,7 @@ impl Study {
         let mut sources = Vec::new();
         let mut segment_sources = Vec::new();
         let mut record_sources = Vec::new();
+        let mut session_sources = Vec::new();
         for (i, s) in parsed.sources.iter().enumerate() {
             let name = s
                 .name
@@ -677,6 +703,23 @@ impl Study {
                 ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
                 ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
             ];
+            if kind != "sessions" {
+                let only_sessions = [
+                    ("person_column", &s.person_column),
+                    ("date_column", &s.date_column),
+                    ("mentor_column", &s.mentor_column),
+                    ("minutes_column", &s.minutes_column),
+                    ("entry_column", &s.entry_column),
+                ];
+                for (key, value) in only_sessions {
+                    if let Some(v) = value {
+                        return Err(at(
+                            v.span().start,
+                            format!("`{key}` belongs to a source of kind \"sessions\" (a log of programme sessions)"),
+                        ));
+                    }
+                }
+            }
             match kind {
                 "segments" => {
                     if let Some(w) = s.wave.as_ref().or(s.wave_column.as_ref()) {
@@ -727,12 +770,16 @@ impl Study {
                     record_sources.push(records_source(s, name, &waves, &at, &existing)?);
                     continue;
                 }
+                "sessions" => {
+                    session_sources.push(sessions_source(s, name, &at, &existing)?);
+                    continue;
+                }
                 "survey" => {}
                 other => {
                     let start = s.kind.as_ref().map_or(0, |k| k.span().start);
                     return Err(at(
                         start,
-                        format!("kind = \"{other}\": a source is \"survey\" (the default), \"segments\" or \"records\""),
+                        format!("kind = \"{other}\": a source is \"survey\" (the default), \"segments\", \"records\" or \"sessions\""),
                     ));
                 }
             }
@@ -936,6 +983,7 @@ impl Study {
             sources,
             segment_sources,
             record_sources,
+            session_sources,
             analyses,
             report: parsed.report,
         })
@@ -1017,6 +1065,60 @@ fn records_source(
         sheet: s.sheet.clone(),
         territory_column,
         wave_column,
+    })
+}
+
+/// A `kind = "sessions"` source as written, checked: a person and a date column, none of the
+/// keys of a survey, of coded segments or of records.
+fn sessions_source(
+    s: &SourceFile,
+    name: String,
+    at: &dyn Fn(usize, String) -> Error,
+    existing: &dyn Fn(&Spanned<String>, &str) -> Result<PathBuf>,
+) -> Result<SessionSource> {
+    let foreign = [
+        ("instrument", s.instrument.as_ref().map(|x| x.span().start)),
+        ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
+        ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
+        ("wave", s.wave.as_ref().map(|x| x.span().start)),
+        ("wave_column", s.wave_column.as_ref().map(|x| x.span().start)),
+        ("strata_column", s.strata_column.as_ref().map(|x| x.span().start)),
+        ("psu_column", s.psu_column.as_ref().map(|x| x.span().start)),
+    ];
+    for (key, start) in foreign {
+        if let Some(start) = start {
+            return Err(at(
+                start,
+                format!("`{key}` does not apply to a source of kind \"sessions\" (a log of sessions: person_column, date_column, mentor_column, minutes_column, entry_column)"),
+            ));
+        }
+    }
+    if s.columns.is_some()
+        || s.id_column.is_some()
+        || s.weight_column.is_some()
+        || s.territory_column.is_some()
+    {
+        return Err(at(
+            s.path.span().start,
+            "a source of kind \"sessions\" names its person_column and date_column (and optionally mentor_column, minutes_column, entry_column), no id, territory or weight column".into(),
+        ));
+    }
+    let (Some(person), Some(date)) = (&s.person_column, &s.date_column) else {
+        return Err(at(
+            s.path.span().start,
+            "a source of kind \"sessions\" names its person_column (the young person, as the survey's id) and its date_column (the session's date)".into(),
+        ));
+    };
+    let column = |c: &Option<Spanned<String>>| c.as_ref().map(|c| c.get_ref().clone());
+    Ok(SessionSource {
+        name,
+        path: existing(&s.path, "sessions file")?,
+        sheet: s.sheet.clone(),
+        person_column: person.get_ref().clone(),
+        date_column: date.get_ref().clone(),
+        mentor_column: column(&s.mentor_column),
+        minutes_column: column(&s.minutes_column),
+        entry_column: column(&s.entry_column),
     })
 }
 

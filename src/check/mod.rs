@@ -11,6 +11,7 @@ mod columns;
 mod dataset;
 mod identifying;
 pub mod records;
+pub mod sessions;
 mod sampling;
 pub mod scores;
 pub mod segments;

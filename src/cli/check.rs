@@ -86,6 +86,23 @@ pub fn execute(args: Args) -> Result<i32> {
             Err(e) => unusable.push(e),
         }
     }
+    for source in &study.session_sources {
+        match crate::check::sessions::check_sessions(study, source) {
+            Ok((log, d)) => {
+                summary.push(format!(
+                    "{}: {} of {}, {}, {}, {}",
+                    log.file,
+                    count_noun(log.rows.len(), "session"),
+                    count_noun(log.people(), "person"),
+                    count_noun(d.count(Severity::Error), "error"),
+                    count_noun(d.count(Severity::Warning), "warning"),
+                    count_noun(d.count(Severity::Note), "note")
+                ));
+                all.extend(d);
+            }
+            Err(e) => unusable.push(e),
+        }
+    }
     // Each file's line, then the files of a source together (one per wave) as the analyses read
     // them.
     for (_, checked) in &checked_sources {

@@ -136,6 +136,7 @@ pub(crate) fn inputs_of(study: &Study) -> Vec<PathBuf> {
         inputs.extend(s.metadata.iter().chain(&s.codebook).cloned());
     }
     inputs.extend(study.record_sources.iter().map(|s| s.path.clone()));
+    inputs.extend(study.session_sources.iter().map(|s| s.path.clone()));
     inputs.extend(study.analyses.iter().cloned());
     inputs.extend(study.geography_files.iter().cloned());
     inputs.extend(study.key_file.iter().cloned());
@@ -163,6 +164,9 @@ pub(crate) fn checked_inputs(plan: &Plan, shown: &std::path::Path) -> Result<Opt
     }
     for source in &study.record_sources {
         diagnostics.extend(crate::check::records::check_records(study, source)?.1);
+    }
+    for source in &study.session_sources {
+        diagnostics.extend(crate::check::sessions::check_sessions(study, source)?.1);
     }
     // Errors first, at most 30 lines: `capakit check` lists more.
     const SHOWN: usize = 30;
