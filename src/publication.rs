@@ -112,6 +112,8 @@ pub enum Statistic {
     Value,
     /// A programme indicator's status: 2 on track, 1 at risk, 0 off track (indicators).
     Status,
+    /// After − before on the same people (paired): in the variable's unit, points for a yes/no.
+    Change,
 }
 
 impl Statistic {

@@ -1081,8 +1081,14 @@ fn sessions_source(
         ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
         ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
         ("wave", s.wave.as_ref().map(|x| x.span().start)),
-        ("wave_column", s.wave_column.as_ref().map(|x| x.span().start)),
-        ("strata_column", s.strata_column.as_ref().map(|x| x.span().start)),
+        (
+            "wave_column",
+            s.wave_column.as_ref().map(|x| x.span().start),
+        ),
+        (
+            "strata_column",
+            s.strata_column.as_ref().map(|x| x.span().start),
+        ),
         ("psu_column", s.psu_column.as_ref().map(|x| x.span().start)),
     ];
     for (key, start) in foreign {

@@ -71,6 +71,12 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("tomczak2014", "Tomczak & Tomczak (2014)", "Tomczak, M., & Tomczak, E. (2014). The need to report effect size estimates revisited. An overview of some recommended measures of effect size. Trends in Sport Sciences, 21(1), 19–25."),
     ("mogstad2024", "Mogstad, Romano, Shaikh & Wilhelm (2024)", "Mogstad, M., Romano, J. P., Shaikh, A. M., & Wilhelm, D. (2024). Inference for ranks with applications to mobility across neighbourhoods and academic achievement across countries. Review of Economic Studies, 91(1), 476–518."),
     ("kusek2004", "Kusek & Rist (2004)", "Kusek, J. Z., & Rist, R. C. (2004). Ten Steps to a Results-Based Monitoring and Evaluation System. Washington, DC: The World Bank."),
+    ("wilcoxon1945", "Wilcoxon (1945)", "Wilcoxon, F. (1945). Individual comparisons by ranking methods. Biometrics Bulletin, 1(6), 80–83."),
+    ("cohen1988", "Cohen (1988)", "Cohen, J. (1988). Statistical Power Analysis for the Behavioral Sciences (2nd ed.). Hillsdale, NJ: Lawrence Erlbaum."),
+    ("mcnemar1947", "McNemar (1947)", "McNemar, Q. (1947). Note on the sampling error of the difference between correlated proportions or percentages. Psychometrika, 12(2), 153–157."),
+    ("stuart1955", "Stuart (1955)", "Stuart, A. (1955). A test for homogeneity of the marginal distributions in a two-way classification. Biometrika, 42(3–4), 412–416."),
+    ("bowker1948", "Bowker (1948)", "Bowker, A. H. (1948). A test for symmetry in contingency tables. Journal of the American Statistical Association, 43(244), 572–574."),
+    ("spearman1904", "Spearman (1904)", "Spearman, C. (1904). The proof and measurement of association between two things. American Journal of Psychology, 15(1), 72–101."),
     ("lumley2004", "Lumley (2004)", "Lumley, T. (2004). Analysis of complex survey samples. Journal of Statistical Software, 9(8), 1–19."),
 ];
 

@@ -11,10 +11,10 @@ mod columns;
 mod dataset;
 mod identifying;
 pub mod records;
-pub mod sessions;
 mod sampling;
 pub mod scores;
 pub mod segments;
+pub mod sessions;
 mod table;
 mod values;
 

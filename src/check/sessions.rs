@@ -115,7 +115,11 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
         let here = |j: usize| table.cell_location(i, j);
         let Some(person) = text_of(&table.cell(i, person_j)) else {
             if (0..table.headers.len()).any(|j| text_of(&table.cell(i, j)).is_some()) {
-                d.error("sessions-person", here(person_j), "a session without a person");
+                d.error(
+                    "sessions-person",
+                    here(person_j),
+                    "a session without a person",
+                );
             }
             continue;
         };
@@ -125,7 +129,10 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
                 "sessions-date",
                 here(date_j),
                 match date {
-                    Some(t) => format!("{} is not a date (write 2024-03-05 or 05/03/2024)", show_value(&t)),
+                    Some(t) => format!(
+                        "{} is not a date (write 2024-03-05 or 05/03/2024)",
+                        show_value(&t)
+                    ),
                     None => "a session without a date".to_string(),
                 },
             );
@@ -141,7 +148,10 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
                         d.error(
                             "sessions-minutes",
                             here(j),
-                            format!("{} is not a number of minutes above zero", show_value(&text)),
+                            format!(
+                                "{} is not a number of minutes above zero",
+                                show_value(&text)
+                            ),
                         );
                         None
                     }
@@ -156,7 +166,10 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
                     None => d.error(
                         "sessions-date",
                         here(j),
-                        format!("{} is not a date (write 2024-03-05 or 05/03/2024)", show_value(&t)),
+                        format!(
+                            "{} is not a date (write 2024-03-05 or 05/03/2024)",
+                            show_value(&t)
+                        ),
                     ),
                     Some(e) => {
                         let row = table.row_numbers[i];

@@ -31,6 +31,8 @@ pub enum Kind {
     Change,
     /// Programme indicators from records against their targets: value, progress and status.
     Indicators,
+    /// Before and after on the same people: paired tests, who left, the dose of sessions.
+    Paired,
     /// A kind that exists only to test that a kind plugs in (`src/analysis/toy/`).
     #[cfg(test)]
     Toy,
@@ -109,6 +111,8 @@ pub enum Names {
     SingleChoice,
     /// Questions to group by (or the territory column).
     Grouping,
+    /// Scales, and questions measured by a number or a single choice (before and after).
+    Measured,
 }
 
 /// What the plan knows of a kind: its name in an analyses file, and what it reads. Its
@@ -166,6 +170,11 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Indicators,
         name: "indicators",
         reads: Reads::Records,
+    },
+    KindSpec {
+        kind: Kind::Paired,
+        name: "paired",
+        reads: Reads::Survey,
     },
     #[cfg(test)]
     KindSpec {

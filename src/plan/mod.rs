@@ -239,6 +239,22 @@ pub fn check_names(
                     return Err(set.error_at(n, not_a_scale(n.get_ref(), ins)));
                 }
             }
+            Names::Measured => {
+                let measured = ins.scale(n.get_ref()).is_some()
+                    || ins
+                        .item(n.get_ref())
+                        .is_some_and(|i| i.kind == ItemKind::SelectOne || i.kind.is_numeric());
+                if !measured {
+                    return Err(set.error_at(
+                        n,
+                        format!(
+                            "'{}' is neither a scale nor a question answered with a number or a single choice in {}",
+                            n.get_ref(),
+                            ins.file
+                        ),
+                    ));
+                }
+            }
             Names::SingleChoice => {
                 let single = ins.item(n.get_ref()).is_some_and(|i| {
                     i.kind == ItemKind::SelectOne && !ins.list_of(i).is_some_and(|l| l.is_numeric())

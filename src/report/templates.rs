@@ -52,6 +52,49 @@ pub struct Templates {
 
 /// Escapes text for Markdown: syntax characters get a backslash, `<` and `&` become entities,
 /// line breaks become spaces (so a value cannot break a table row).
+/// `replace` as templates use it, `t.x|replace("{n}", y|num)`: when the replacement is already
+/// escaped (a number, a macro's output), the text around it is escaped piece by piece, so a
+/// placeholder matches before its braces are escaped (minijinja's own filter escapes the whole
+/// text first, and Markdown escapes `{` and `}`: the placeholder then stays in the output).
+fn replace(
+    state: &minijinja::State,
+    value: Value,
+    from: Value,
+    to: Value,
+) -> std::result::Result<Value, minijinja::Error> {
+    let escape = |x: &Value| -> String {
+        let text = x.to_string();
+        if x.is_safe() {
+            return text;
+        }
+        match state.auto_escape() {
+            AutoEscape::Custom("markdown") => escape_markdown(&text),
+            AutoEscape::Html => minijinja::HtmlEscape(&text).to_string(),
+            _ => text,
+        }
+    };
+    let (text, pattern) = (value.to_string(), from.to_string());
+    if !value.is_safe() && !to.is_safe() {
+        return Ok(Value::from(text.replace(&pattern, &to.to_string())));
+    }
+    let with = escape(&to);
+    let pieces: Vec<String> = if value.is_safe() {
+        // Already escaped (an earlier `replace` of the chain): so is its placeholder.
+        let escaped = escape(&Value::from(pattern.as_str()));
+        let pattern = if text.contains(&escaped) {
+            escaped
+        } else {
+            pattern
+        };
+        text.split(pattern.as_str()).map(str::to_string).collect()
+    } else {
+        text.split(pattern.as_str())
+            .map(|p| escape(&Value::from(p)))
+            .collect()
+    };
+    Ok(Value::from_safe_string(pieces.join(&with)))
+}
+
 pub fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -153,6 +196,7 @@ impl Templates {
                 minijinja::escape_formatter(out, state, value)
             }
         });
+        env.add_filter("replace", replace);
         type Format = fn(f64, Option<usize>, &str) -> String;
         let number_filter = |format: Format| {
             let lang = lang.to_string();

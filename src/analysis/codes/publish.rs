@@ -2,6 +2,7 @@
 //! appears.
 
 use crate::error::Result;
+use toml::Spanned;
 use crate::instrument::label_in;
 use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Statistic, Table};
 
@@ -39,6 +40,16 @@ impl AnalysisKind for CodesResult {
             .as_ref()
             .map_or("territory", |b| b.get_ref().as_str());
         let order: Vec<String> = study.territories().iter().map(|t| t.name.clone()).collect();
+        // `where` keeps the documents whose metadata (territory, session, role, care setting)
+        // is one of the values named.
+        let kept;
+        let coding = match &spec.filter {
+            Some(filter) => {
+                kept = documents_where(coding, filter, input.set)?;
+                &kept
+            }
+            None => coding,
+        };
         let result = super::run(coding, by, &study.names, study.name_coders, &order);
         Ok((coding.source.clone(), result))
     }
@@ -140,4 +151,38 @@ impl AnalysisKind for CodesResult {
             });
         }
     }
+}
+
+/// The coding restricted to the documents whose metadata `filter` names (each key a metadata
+/// field: territory, session, role or care_setting; each value one or a list).
+fn documents_where(
+    coding: &crate::check::segments::Coding,
+    filter: &std::collections::BTreeMap<Spanned<String>, Spanned<crate::plan::analyses::OneOrList>>,
+    set: &crate::plan::SpecSet,
+) -> Result<crate::check::segments::Coding> {
+    let fold = |s: &str| s.trim().to_lowercase();
+    let mut documents = coding.documents.clone();
+    for (key, values) in filter {
+        let field = key.get_ref().as_str();
+        if !["territory", "session", "role", "care_setting"].contains(&field) {
+            return Err(set.error_at(
+                key,
+                format!("'{field}' is not a field of the documents' metadata to select by (territory, session, role, care_setting)"),
+            ));
+        }
+        let wanted: Vec<String> = values.get_ref().values().iter().map(|v| fold(v)).collect();
+        for v in &wanted {
+            if !coding.documents.values().any(|m| m.field(field).is_some_and(|x| &fold(x) == v)) {
+                return Err(set.error_span(
+                    values.span(),
+                    format!("no document of {} has {field} '{v}'", coding.file),
+                ));
+            }
+        }
+        documents.retain(|_, m| m.field(field).is_some_and(|x| wanted.contains(&fold(x))));
+    }
+    let mut out = coding.clone();
+    out.segments.retain(|s| documents.contains_key(&s.document));
+    out.documents = documents;
+    Ok(out)
 }

@@ -218,13 +218,16 @@ impl AnalysisKind for IndicatorsResult {
                 "an indicators analysis needs a source of kind \"records\" in study.toml",
             )
         })?;
-        let (records, found) = crate::check::records::check_records(study, source)?;
+        let (mut records, found) = crate::check::records::check_records(study, source)?;
         if let Some(e) = found
             .items
             .iter()
             .find(|d| d.severity == crate::diagnostics::Severity::Error)
         {
             return Err(Error::input(e.location.clone(), e.message.clone()));
+        }
+        if let Some(filter) = &spec.filter {
+            records_where(&mut records, filter, study, set)?;
         }
         let column = |name: &Spanned<String>| {
             records.column(name.get_ref()).ok_or_else(|| {
@@ -458,4 +461,57 @@ pub fn status_name(s: Status) -> &'static str {
         Status::NotComputable => "not_computable",
         Status::Hidden => "hidden",
     }
+}
+
+/// Keeps the records `filter` names: each key `wave` or a level of the territories (a row is kept
+/// when its territory lies within one of the units named), each value one or a list.
+fn records_where(
+    records: &mut crate::check::records::Records,
+    filter: &std::collections::BTreeMap<Spanned<String>, Spanned<crate::plan::analyses::OneOrList>>,
+    study: &crate::study::Study,
+    set: &crate::plan::SpecSet,
+) -> Result<()> {
+    let g = &study.geography;
+    for (key, values) in filter {
+        let k = key.get_ref().as_str();
+        let wanted = values.get_ref().values();
+        if k == "wave" {
+            let mut waves = Vec::new();
+            for v in wanted {
+                waves.push(study.resolve_wave(v).ok_or_else(|| {
+                    set.error_span(
+                        values.span(),
+                        format!(
+                            "'{v}' is not one of the study's waves ({})",
+                            study.waves.iter().map(|w| w.id.as_str()).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                })?);
+            }
+            records.rows.retain(|r| r.wave.is_some_and(|w| waves.contains(&w)));
+        } else if let Some(level) = g.level(k) {
+            let mut units = Vec::new();
+            for v in wanted {
+                units.push(
+                    g.resolve(v)
+                        .filter(|&u| g.units[u].level == level)
+                        .ok_or_else(|| {
+                            set.error_span(values.span(), format!("'{v}' is not a {k} of the study"))
+                        })?,
+                );
+            }
+            records
+                .rows
+                .retain(|r| g.ancestor(r.territory, level).is_some_and(|a| units.contains(&a)));
+        } else {
+            return Err(set.error_at(
+                key,
+                format!(
+                    "'{k}' is not something records can be selected by: wave, or a level of the territories ({})",
+                    g.levels.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
