@@ -20,6 +20,7 @@ mod many_groups;
 mod maps;
 mod monitoring;
 mod output_safety;
+mod paired;
 mod published_bytes;
 mod real_world;
 mod recommendations;

@@ -66,8 +66,6 @@ pub struct SignedRank {
     pub p: f64,
     /// Whether `p` is the exact one (small samples without ties or zeros).
     pub exact: bool,
-    /// Pairs that did not change (dropped by the test).
-    pub zeros: usize,
     /// Matched-pairs rank-biserial correlation: positive when after > before.
     pub r: f64,
     pub r_ci: Option<[f64; 2]>,
@@ -510,8 +508,13 @@ fn paired_row(
         Measure::Score | Measure::Ordinal => {
             row.before = crate::stats::descriptive::mean(&before);
             row.after = crate::stats::descriptive::mean(&after);
-            row.up = percent(ups, n, k);
-            row.down = percent(downs, n, k);
+            // Up, down and unchanged are a count table of n: each share is shown only when all
+            // three counts are 0 or at least k (two shares and n give the third).
+            let same = n - ups - downs;
+            if [ups, downs, same].iter().all(|&c| count(c, k).is_some()) {
+                row.up = percent(ups, n, k);
+                row.down = percent(downs, n, k);
+            }
             row.t = crate::stats::paired::paired_t(&before, &after);
             if let Some(t) = &row.t {
                 row.diff = Some(t.mean_diff);
@@ -529,7 +532,6 @@ fn paired_row(
                     statistic: w.statistic,
                     p,
                     exact,
-                    zeros: w.zeros_dropped,
                     r: w.rank_biserial,
                     r_ci: w.rank_biserial_ci,
                 });

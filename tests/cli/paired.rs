@@ -1,0 +1,351 @@
+//! Before and after on the same people (`kind = "paired"`): a stacked two-wave export with an id
+//! column, one file per wave, `where` subsets below k, independent-group tests refused on paired
+//! waves, the session log's findings, and an attacker on the counts of who left.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{capakit, repo, run_study};
+
+/// The example's answers (its deliberate duplicate id left out), as rows of fields, header first.
+fn example_rows() -> Vec<Vec<String>> {
+    let csv = std::fs::read_to_string(
+        repo().join("examples/caring-prato-firenze/data/risposte-care-leavers.csv"),
+    )
+    .unwrap();
+    let mut rows: Vec<Vec<String>> = csv
+        .lines()
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect();
+    let id = rows[0].iter().position(|h| h.ends_with("respondent_id")).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    let header = rows.remove(0);
+    rows.retain(|r| seen.insert(r[id].clone()));
+    rows.insert(0, header);
+    rows
+}
+
+fn column(rows: &[Vec<String>], suffix: &str) -> usize {
+    rows[0].iter().position(|h| h.ends_with(suffix)).unwrap()
+}
+
+/// The follow-up of the example's people: those `stays` keeps, each education answer one point
+/// higher (at most 5) for every other person.
+fn follow_up(rows: &[Vec<String>], stays: impl Fn(usize, &[String]) -> bool) -> Vec<Vec<String>> {
+    let edu: Vec<usize> = (0..rows[0].len())
+        .filter(|&j| rows[0][j].contains("/edu_"))
+        .collect();
+    rows[1..]
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| stays(*i, r))
+        .map(|(i, r)| {
+            let mut r = r.clone();
+            if i % 2 == 0 {
+                for &j in &edu {
+                    if let Ok(x) = r[j].parse::<u32>() {
+                        r[j] = (x + 1).min(5).to_string();
+                    }
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+fn write_csv(path: &Path, rows: &[Vec<String>]) {
+    let text: Vec<String> = rows.iter().map(|r| r.join(";")).collect();
+    std::fs::write(path, text.join("\n") + "\n").unwrap();
+}
+
+const WAVES: &str = r#"
+[[waves]]
+id = "baseline"
+label = { it = "Ingresso", en = "Baseline" }
+date = "2023-01"
+
+[[waves]]
+id = "follow_up"
+label = { it = "Fine programma", en = "Follow-up" }
+date = "2024-01"
+"#;
+
+/// A study in `dir` with one stacked export of both waves (a `wave` column); `stays` picks who
+/// answers the follow-up. `analyses` is its analyses file.
+fn stacked(dir: &Path, stays: impl Fn(usize, &[String]) -> bool, analyses: &str) -> PathBuf {
+    let rows = example_rows();
+    let mut out = vec![[rows[0].clone(), vec!["wave".to_string()]].concat()];
+    for r in &rows[1..] {
+        out.push([r.clone(), vec!["baseline".into()]].concat());
+    }
+    for r in follow_up(&rows, stays) {
+        out.push([r, vec!["follow_up".into()]].concat());
+    }
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    write_csv(&dir.join("data/answers.csv"), &out);
+    std::fs::write(dir.join("analyses.toml"), analyses).unwrap();
+    std::fs::write(
+        dir.join("study.toml"),
+        format!(
+            r#"title = {{ it = "Valutazione del mentoring", en = "Mentoring evaluation" }}
+languages = ["it", "en"]
+analyses = ["analyses.toml"]
+
+[[territories]]
+name = "Prato"
+
+[[territories]]
+name = "Firenze"
+aliases = ["Florence", "FI"]
+{WAVES}
+[[sources]]
+name = "valutazione"
+path = "data/answers.csv"
+instrument = "{}"
+id_column = "respondent_id"
+territory_column = "territory"
+wave_column = "wave"
+"#,
+            repo().join("instruments/care-leavers-capabilities.xlsx").display()
+        ),
+    )
+    .unwrap();
+    dir.to_path_buf()
+}
+
+const PAIRED: &str = r#"
+[[analysis]]
+id = "prima-dopo"
+kind = "paired"
+title = { it = "Prima e dopo", en = "Before and after" }
+variables = ["istruzione", "edu_1", "autonomy_tutor", "housing"]
+by = "territory"
+"#;
+
+fn analysis<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    r["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap_or_else(|| panic!("no analysis {id}"))
+}
+
+/// Every fifth person leaves.
+fn most_stay(i: usize, _: &[String]) -> bool {
+    i % 5 != 4
+}
+
+#[test]
+fn a_stacked_two_wave_export_with_an_id_column_gives_pairs_and_no_duplicate_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = stacked(tmp.path(), most_stay, PAIRED);
+    let out = capakit().arg("check").arg(&study).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(!said.contains("duplicate-id"), "{said}");
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    let a = analysis(&r, "prima-dopo");
+    let n = example_rows().len() - 1;
+    let stay = (0..n).filter(|i| i % 5 != 4).count() as u64;
+    let total = &a["seen"][0];
+    assert_eq!(total["both"], stay);
+    assert_eq!(total["before_only"], n as u64 - stay);
+    assert_eq!(total["after_only"], 0);
+    // The education scale went up for every other person who stayed: it holds, and nobody's
+    // score went down.
+    let row = a["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["subject"] == "istruzione" && x["group"].is_null())
+        .unwrap();
+    assert!(row["diff"].as_f64().unwrap() > 0.0, "{row}");
+    assert_eq!(row["holds"], true);
+    // A few went down (a reverse-keyed item): fewer than k, so neither share is shown.
+    assert!(row["down"].is_null() && row["up"].is_null(), "{row}");
+    assert!(row["wilcoxon"]["r"].as_f64().unwrap() > 0.5, "{row}");
+    // A yes/no that did not change has no test, and says nothing is withheld.
+    let tutor = a["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["subject"] == "autonomy_tutor" && x["group"].is_null())
+        .unwrap();
+    assert_eq!(tutor["diff"], 0.0);
+    assert!(tutor["mcnemar"].is_null() && tutor["withheld"].is_null());
+    // The report counts people and answers as the command line does.
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    assert!(html.contains("Prima e dopo"));
+    assert!(!html.contains("{before}") && !html.contains("{n}"));
+    let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
+    assert!(!md.contains("\\{"), "a placeholder left in report.md");
+}
+
+#[test]
+fn two_sources_one_per_wave_are_both_analysed_and_counted_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = stacked(tmp.path(), most_stay, PAIRED);
+    // The same answers as two files of one source, each naming its wave.
+    let rows = example_rows();
+    std::fs::create_dir_all(study.join("data")).unwrap();
+    write_csv(&study.join("data/baseline.csv"), &rows);
+    let mut later = vec![rows[0].clone()];
+    later.extend(follow_up(&rows, most_stay));
+    write_csv(&study.join("data/follow-up.csv"), &later);
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    let source = &toml[toml.find("[[sources]]").unwrap()..];
+    let per_wave = source
+        .replace("data/answers.csv", "data/baseline.csv")
+        .replace("wave_column = \"wave\"", "wave = \"baseline\"")
+        + &source
+            .replace("data/answers.csv", "data/follow-up.csv")
+            .replace("wave_column = \"wave\"", "wave = \"follow_up\"");
+    std::fs::write(
+        study.join("study.toml"),
+        toml.replace(source, &per_wave),
+    )
+    .unwrap();
+    let out = capakit()
+        .arg("run")
+        .arg(&study)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let n = rows.len() - 1;
+    let stay = (0..n).filter(|i| i % 5 != 4).count();
+    assert!(
+        said.contains(&format!("{} answers from {n} people in 2 waves", n + stay)),
+        "{said}"
+    );
+    let r: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("out/results.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(r["sources"][0]["n"], n + stay);
+    assert_eq!(r["sources"][0]["people"], n);
+    assert_eq!(analysis(&r, "prima-dopo")["seen"][0]["both"], stay);
+}
+
+#[test]
+fn a_subset_below_k_is_not_run_and_the_report_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let analyses = format!(
+        "{PAIRED}\n[[analysis]]\nid = \"pochi\"\nkind = \"scales\"\ntitle = {{ it = \"Pochi\", en = \"Few\" }}\nwhere = {{ gender = \"altro\", territory = \"Prato\", wave = \"follow_up\" }}\n"
+    );
+    let study = stacked(tmp.path(), most_stay, &analyses);
+    let out = capakit().arg("check").arg(&study).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("analysis 'pochi' is not run: its subset (gender = altro; territory = Prato; wave = follow_up) has fewer than 5 respondents"),
+        "{said}"
+    );
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    assert!(r["analyses"].as_array().unwrap().iter().all(|a| a["id"] != "pochi"));
+    assert_eq!(r["not_run"][0]["id"], "pochi");
+    let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
+    assert!(md.contains("## Pochi"), "{md}");
+    assert!(md.contains("ha meno di 5 rispondenti"), "{md}");
+}
+
+#[test]
+fn independent_group_tests_on_waves_of_the_same_people_are_refused_at_the_by() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = stacked(
+        tmp.path(),
+        most_stay,
+        "[[analysis]]\nid = \"cmp\"\nkind = \"compare\"\nby = \"wave\"\n",
+    );
+    let out = capakit()
+        .arg("run")
+        .arg(&study)
+        .arg("--out")
+        .arg(tmp.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("analyses.toml, line 4, column 6"), "{err}");
+    assert!(err.contains("hold the same people"), "{err}");
+    assert!(err.contains("kind = \"paired\""), "{err}");
+}
+
+#[test]
+fn the_session_log_is_checked_at_file_row_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let study = stacked(
+        tmp.path(),
+        most_stay,
+        &format!("{PAIRED}sessions = \"sessioni\"\n"),
+    );
+    std::fs::write(
+        study.join("data/sessions.csv"),
+        "person_id,date,mentor,minutes,entry_date\nCL-FI-038,2023-02-01,M1,60,2023-01-10\nCL-FI-038,31/02/2023,M1,60,2023-01-10\nCL-FI-038,2023-03-01,M1,-5,2023-01-10\n,2023-03-01,M1,30,\nCL-FI-038,2023-01-02,M1,30,2023-01-10\n",
+    )
+    .unwrap();
+    crate::common::append_to_study(
+        &study,
+        "[[sources]]\nname = \"sessioni\"\nkind = \"sessions\"\npath = \"data/sessions.csv\"\nperson_column = \"person_id\"\ndate_column = \"date\"\nmentor_column = \"mentor\"\nminutes_column = \"minutes\"\nentry_column = \"entry_date\"\n",
+    );
+    let out = capakit().arg("check").arg(&study).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    for expected in [
+        "error[sessions-date]: data/sessions.csv, row 3, column B (date): \"31/02/2023\" is not a date",
+        "error[sessions-minutes]: data/sessions.csv, row 4, column D (minutes): \"-5\" is not a number of minutes above zero",
+        "error[sessions-person]: data/sessions.csv, row 5, column A (person_id): a session without a person",
+        "warning[sessions-before-entry]: data/sessions.csv, row 6, column B (date)",
+    ] {
+        assert!(said.contains(expected), "{expected}\n{said}");
+    }
+    assert_eq!(out.status.code(), Some(1));
+    // A sessions-only key on a survey source is refused at its line.
+    crate::common::replace_in_study(
+        &study,
+        "wave_column = \"wave\"",
+        "wave_column = \"wave\"\nperson_column = \"x\"",
+    );
+    let out = capakit().arg("check").arg(&study).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("study.toml, line 29, column 17: `person_column` belongs to a source of kind \"sessions\""), "{err}");
+}
+
+#[test]
+fn attacker_who_left_a_territory_is_not_given_back_by_the_respondents_by_wave() {
+    // Prato loses 3 people, Firenze many: Prato's counts of who left are below k. The paired
+    // analysis hides Prato's row (and Firenze's, or Prato's would be the total minus Firenze),
+    // and the respondents by territory and wave hide the same rows (else baseline − follow-up
+    // would give the 3 back).
+    let tmp = tempfile::tempdir().unwrap();
+    let rows = example_rows();
+    let t = column(&rows, "/territory");
+    let prato: Vec<usize> = (1..rows.len())
+        .filter(|&i| rows[i][t].trim().eq_ignore_ascii_case("prato") || rows[i][t].trim() == "PO")
+        .collect();
+    let leave_prato: Vec<usize> = prato.iter().take(3).map(|i| i - 1).collect();
+    let study = stacked(
+        tmp.path(),
+        move |i, r| {
+            let in_prato = r[t].trim().eq_ignore_ascii_case("prato") || r[t].trim() == "PO";
+            if in_prato {
+                !leave_prato.contains(&i)
+            } else {
+                i % 3 != 0
+            }
+        },
+        PAIRED,
+    );
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    let a = analysis(&r, "prima-dopo");
+    for s in a["seen"].as_array().unwrap().iter().skip(1) {
+        assert!(s["before_only"].is_null() && s["both"].is_null(), "{s}");
+    }
+    assert!(a["rows"].as_array().unwrap().iter().all(|x| x["group"].is_null()));
+    for row in r["sources"][0]["by_wave"].as_array().unwrap() {
+        assert!(row.as_array().unwrap().iter().all(|c| c.is_null()), "{row}");
+    }
+    // The totals stay: who left in all is a response count of the design, published as the
+    // answers per wave are.
+    assert_eq!(a["seen"][0]["after_only"], 0);
+    assert!(a["seen"][0]["before_only"].as_u64().unwrap() >= 5);
+}
