@@ -150,8 +150,8 @@ fn a_stacked_two_wave_export_with_an_id_column_gives_pairs_and_no_duplicate_warn
     assert_eq!(total["both"], stay);
     assert_eq!(total["before_only"], n as u64 - stay);
     assert_eq!(total["after_only"], 0);
-    // The education scale went up for every other person who stayed: it holds, and nobody's
-    // score went down.
+    // Every other person who stayed answers the education items one point higher: the scale's
+    // change holds (a reverse-keyed item brings a few scores down).
     let row = a["rows"]
         .as_array()
         .unwrap()
