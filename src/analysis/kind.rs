@@ -68,7 +68,8 @@ impl Input<'_> {
     /// Refuses groups that are waves holding the same people, for a kind whose tests take its
     /// groups as independent samples (a Mann–Whitney test of baseline against follow-up on the
     /// same young people is wrong): before and after is `kind = "paired"`, over waves `"change"`.
-    pub fn independent_groups(&self, dataset: &Dataset) -> Result<()> {
+    /// `only`: the groups the analysis compares, when it names them (the others do not count).
+    pub fn independent_groups(&self, dataset: &Dataset, only: Option<&[&str]>) -> Result<()> {
         let Some(by) = &self.spec.by else {
             return Ok(());
         };
@@ -83,8 +84,18 @@ impl Input<'_> {
         };
         let mut first: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
         let mut repeated = std::collections::HashSet::new();
+        let study = &self.plan.study;
+        let compared = |w: &str| {
+            only.is_none_or(|o| {
+                o.iter()
+                    .any(|g| study.resolve_wave(g) == study.resolve_wave(w))
+            })
+        };
         for (w, id) in waves.iter().zip(&ids) {
             if let (Some(w), Some(id)) = (w, id) {
+                if !compared(w) {
+                    continue;
+                }
                 let id = id.trim();
                 match first.get(id) {
                     Some(seen) if seen != w => {

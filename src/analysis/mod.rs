@@ -163,10 +163,11 @@ fn panel_small_flows(
     for (bits, g) in people.values() {
         let Some(g) = g else { continue };
         size[*g] += 1;
-        for a in 0..n_waves.min(64) {
-            for b in 0..n_waves.min(64) {
-                if a != b && bits & (1 << a) != 0 && bits & (1 << b) == 0 {
-                    only[*g][a][b] += 1;
+        let seen = |w: usize| w < 64 && bits & (1 << w) != 0;
+        for (a, row) in only[*g].iter_mut().enumerate() {
+            for (b, c) in row.iter_mut().enumerate() {
+                if seen(a) && !seen(b) {
+                    *c += 1;
                 }
             }
         }

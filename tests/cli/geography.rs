@@ -371,7 +371,10 @@ fn a_source_of_one_file_per_wave_is_analysed_as_one() {
     let said = String::from_utf8_lossy(&done.stderr);
     assert!(done.status.success(), "{said}");
     // The command line and the report count the same answers: both files.
-    assert!(said.contains("capakit: 110 respondents"), "{said}");
+    assert!(
+        said.contains("capakit: 110 answers from 60 people in 2 waves"),
+        "{said}"
+    );
     let r: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("out/results.json")).unwrap(),
     )

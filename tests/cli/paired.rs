@@ -16,7 +16,10 @@ fn example_rows() -> Vec<Vec<String>> {
         .lines()
         .map(|l| l.split(';').map(str::to_string).collect())
         .collect();
-    let id = rows[0].iter().position(|h| h.ends_with("respondent_id")).unwrap();
+    let id = rows[0]
+        .iter()
+        .position(|h| h.ends_with("respondent_id"))
+        .unwrap();
     let mut seen = std::collections::HashSet::new();
     let header = rows.remove(0);
     rows.retain(|r| seen.insert(r[id].clone()));
@@ -105,7 +108,9 @@ id_column = "respondent_id"
 territory_column = "territory"
 wave_column = "wave"
 "#,
-            repo().join("instruments/care-leavers-capabilities.xlsx").display()
+            repo()
+                .join("instruments/care-leavers-capabilities.xlsx")
+                .display()
         ),
     )
     .unwrap();
@@ -199,11 +204,7 @@ fn two_sources_one_per_wave_are_both_analysed_and_counted_alike() {
         + &source
             .replace("data/answers.csv", "data/follow-up.csv")
             .replace("wave_column = \"wave\"", "wave = \"follow_up\"");
-    std::fs::write(
-        study.join("study.toml"),
-        toml.replace(source, &per_wave),
-    )
-    .unwrap();
+    std::fs::write(study.join("study.toml"), toml.replace(source, &per_wave)).unwrap();
     let out = capakit()
         .arg("run")
         .arg(&study)
@@ -211,7 +212,11 @@ fn two_sources_one_per_wave_are_both_analysed_and_counted_alike() {
         .arg(tmp.path().join("out"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let said = String::from_utf8_lossy(&out.stderr);
     let n = rows.len() - 1;
     let stay = (0..n).filter(|i| i % 5 != 4).count();
@@ -242,7 +247,11 @@ fn a_subset_below_k_is_not_run_and_the_report_says_why() {
         "{said}"
     );
     let r = run_study(&study, &tmp.path().join("out"), false);
-    assert!(r["analyses"].as_array().unwrap().iter().all(|a| a["id"] != "pochi"));
+    assert!(r["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["id"] != "pochi"));
     assert_eq!(r["not_run"][0]["id"], "pochi");
     let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
     assert!(md.contains("## Pochi"), "{md}");
@@ -340,7 +349,11 @@ fn attacker_who_left_a_territory_is_not_given_back_by_the_respondents_by_wave() 
     for s in a["seen"].as_array().unwrap().iter().skip(1) {
         assert!(s["before_only"].is_null() && s["both"].is_null(), "{s}");
     }
-    assert!(a["rows"].as_array().unwrap().iter().all(|x| x["group"].is_null()));
+    assert!(a["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["group"].is_null()));
     for row in r["sources"][0]["by_wave"].as_array().unwrap() {
         assert!(row.as_array().unwrap().iter().all(|c| c.is_null()), "{row}");
     }

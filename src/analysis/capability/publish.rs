@@ -76,7 +76,7 @@ impl AnalysisKind for CapabilityResult {
             resample: !input.plan.checking,
         };
         input.on_survey(|dataset| {
-            input.independent_groups(dataset)?;
+            input.independent_groups(dataset, None)?;
             super::run(set, &input.plan.study, dataset, spec.by.as_ref(), &p)
         })
     }

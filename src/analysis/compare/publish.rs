@@ -78,7 +78,9 @@ impl AnalysisKind for CompareResult {
     fn run(input: &Input) -> Result<(String, Self)> {
         let p: Params = input.params()?;
         input.on_survey(|dataset| {
-            input.independent_groups(dataset)?;
+            let only: Option<Vec<&str>> = names(&p.groups)
+                .map(|g| g.iter().map(|x| x.get_ref().as_str()).collect());
+            input.independent_groups(dataset, only.as_deref())?;
             super::run(
                 input.set,
                 &input.plan.study,

@@ -30,7 +30,7 @@ impl AnalysisKind for CrosstabResult {
     fn run(input: &Input) -> Result<(String, Self)> {
         let p: Params = input.params()?;
         input.on_survey(|dataset| {
-            input.independent_groups(dataset)?;
+            input.independent_groups(dataset, None)?;
             super::run(
                 input.set,
                 &input.plan.study,
