@@ -368,7 +368,8 @@ impl AnalysisKind for PairedResult {
                 .unwrap_or(0.0)
         };
         held.sort_by(|a, b| effect(b).total_cmp(&effect(a)));
-        let figure = Some(figure_id(&view.entry.id));
+        // The chart goes with the first finding only.
+        let mut figure = Some(figure_id(&view.entry.id));
         for r in held.iter().take(3) {
             let label = label_in(&r.labels, lang, "en", &r.subject);
             let fmt = |x: f64| match r.measure {
@@ -386,7 +387,7 @@ impl AnalysisKind for PairedResult {
                     .replace("{before}", &fmt(before))
                     .replace("{after}", &fmt(after))
                     .replace("{n}", &r.n.map_or_else(String::new, |n| n.to_string())),
-                figure: figure.clone(),
+                figure: figure.take(),
                 rank: 0,
             });
         }
