@@ -86,26 +86,12 @@ pub const ASSESSMENT_SCALES: &[(&str, &[(&str, bool)])] = &[
     ),
 ];
 
-/// The feedback's scales, each with its items (one per instrument of the programme).
-pub const FEEDBACK_SCALES: &[(&str, &[&str])] = &[
-    (
-        "efficacia",
-        &["mip_efficacia", "piattaforma_efficacia", "formazione_efficacia"],
-    ),
-    (
-        "utilita",
-        &["mip_utilita", "piattaforma_utilita", "formazione_utilita"],
-    ),
-];
-
-/// The feedback's Likert items in form order: each instrument's effectiveness, then its usefulness.
-pub const FEEDBACK_ITEMS: [&str; 6] = [
-    "mip_efficacia",
-    "mip_utilita",
-    "piattaforma_efficacia",
-    "piattaforma_utilita",
-    "formazione_efficacia",
-    "formazione_utilita",
+/// The feedback's scales, one per instrument of the programme, each with its two items
+/// (effectiveness, usefulness).
+pub const FEEDBACK_SCALES: &[(&str, [&str; 2])] = &[
+    ("mip", ["mip_efficacia", "mip_utilita"]),
+    ("piattaforma", ["piattaforma_efficacia", "piattaforma_utilita"]),
+    ("formazione", ["formazione_efficacia", "formazione_utilita"]),
 ];
 
 /// The partner countries: code (the questionnaire's choice), Italian name (the territory), English
@@ -420,17 +406,18 @@ pub const FEEDBACK_CHOICES: &[ChoiceRow] = &[
 /// The feedback form's scales sheet.
 pub const FEEDBACK_SCALE_LABELS: &[ScaleRow] = &[
     (
-        "efficacia",
-        "Efficacia degli strumenti del programma",
-        "Effectiveness of the programme's instruments",
+        "mip",
+        "Mentoring Integration Program",
+        "Mentoring Integration Program",
         "",
     ),
     (
-        "utilita",
-        "Utilità degli strumenti del programma",
-        "Usefulness of the programme's instruments",
+        "piattaforma",
+        "Piattaforma di cooperazione",
+        "Platform for Cooperation",
         "",
     ),
+    ("formazione", "Formazione", "Training", ""),
 ];
 
 /// The participants' feedback on the programme's instruments.
@@ -458,37 +445,37 @@ pub fn feedback() -> Form {
             "How much do you agree with these sentences? 1 = not at all, 5 = very much.",
         ),
         likert(
-            "efficacia",
+            "mip",
             "mip_efficacia",
             "Il Mentoring Integration Program ha aiutato i giovani a diventare più autonomi.",
             "The Mentoring Integration Program helped the young people become more independent.",
         ),
         likert(
-            "utilita",
+            "mip",
             "mip_utilita",
             "Gli strumenti del Mentoring Integration Program sono utili nel lavoro di ogni giorno.",
             "The Mentoring Integration Program's tools are useful in everyday work.",
         ),
         likert(
-            "efficacia",
+            "piattaforma",
             "piattaforma_efficacia",
             "La Piattaforma di cooperazione ha migliorato il lavoro comune tra servizi.",
             "The Platform for Cooperation improved joint work between services.",
         ),
         likert(
-            "utilita",
+            "piattaforma",
             "piattaforma_utilita",
             "La Piattaforma di cooperazione è facile e utile da usare.",
             "The Platform for Cooperation is easy and useful to use.",
         ),
         likert(
-            "efficacia",
+            "formazione",
             "formazione_efficacia",
             "La formazione mi ha preparato/a al mio ruolo nel programma.",
             "The training prepared me for my role in the programme.",
         ),
         likert(
-            "utilita",
+            "formazione",
             "formazione_utilita",
             "Uso nel mio ruolo quello che ho imparato nella formazione.",
             "I use what I learnt in the training in my role.",

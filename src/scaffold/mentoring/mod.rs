@@ -24,7 +24,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
 
 use super::synthetic::{pick, uuid};
-use form::{ASSESSMENT_SCALES, COUNTRIES, FEEDBACK_ITEMS, ROLES};
+use form::{ASSESSMENT_SCALES, COUNTRIES, FEEDBACK_SCALES, ROLES};
 
 /// The seed of the shipped INTEGRA example (8 January 2024: the first young people join).
 pub const SEED: u64 = 20240108;
@@ -418,7 +418,9 @@ pub fn generate(seed: u64) -> Mentoring {
     // The feedback, at the end of the programme.
     let feedback_form = form::feedback();
     let header = form::export_header(&feedback_form);
-    let person = Normal::new(0.0, 0.4).expect("valid normal");
+    let person = Normal::new(0.0, 0.3).expect("valid normal");
+    let per_instrument = Normal::new(0.0, 0.45).expect("valid normal");
+    let feedback_noise = Normal::new(0.0, 0.35).expect("valid normal");
     let mut rows = Vec::new();
     for (r, n) in FEEDBACK_ROLES.iter().enumerate() {
         let role = ROLES[r].1;
@@ -440,14 +442,19 @@ pub fn generate(seed: u64) -> Mentoring {
             let mut row: Vec<String> = start_end.to_vec();
             row.push(role.to_string());
             row.push(COUNTRIES[country].0.to_string());
+            // Each respondent's own leniency, their view of each instrument, and each statement's
+            // noise.
             let own = person.sample(&mut rng);
-            for item in FEEDBACK_ITEMS {
-                row.push(answer(
-                    &mut rng,
-                    own + opinion(role, item),
-                    false,
-                    &item_noise,
-                ));
+            for (_, items) in FEEDBACK_SCALES {
+                let view = own + per_instrument.sample(&mut rng);
+                for item in items {
+                    row.push(answer(
+                        &mut rng,
+                        view + opinion(role, item),
+                        false,
+                        &feedback_noise,
+                    ));
+                }
             }
             row.push(if rng.gen_bool(0.45) {
                 FEEDBACK_COMMENTS[rng.gen_range(0..FEEDBACK_COMMENTS.len())].to_string()
