@@ -39,7 +39,12 @@ const fn req(mut x: Row) -> Row {
     x
 }
 
-const fn likert(scale: &'static str, name: &'static str, it: &'static str, en: &'static str) -> Row {
+const fn likert(
+    scale: &'static str,
+    name: &'static str,
+    it: &'static str,
+    en: &'static str,
+) -> Row {
     let mut x = q("select_one accordo5", name, it, en);
     x.scale = scale;
     x
@@ -75,7 +80,10 @@ pub const ASSESSMENT_SCALES: &[(&str, &[(&str, bool)])] = &[
             ("aut_4", false),
         ],
     ),
-    ("rete", &[("rete_1", false), ("rete_2", false), ("rete_3", true)]),
+    (
+        "rete",
+        &[("rete_1", false), ("rete_2", false), ("rete_3", true)],
+    ),
     (
         "progetti",
         &[("prog_1", false), ("prog_2", false), ("prog_3", false)],
@@ -90,7 +98,10 @@ pub const ASSESSMENT_SCALES: &[(&str, &[(&str, bool)])] = &[
 /// (effectiveness, usefulness).
 pub const FEEDBACK_SCALES: &[(&str, [&str; 2])] = &[
     ("mip", ["mip_efficacia", "mip_utilita"]),
-    ("piattaforma", ["piattaforma_efficacia", "piattaforma_utilita"]),
+    (
+        "piattaforma",
+        ["piattaforma_efficacia", "piattaforma_utilita"],
+    ),
     ("formazione", ["formazione_efficacia", "formazione_utilita"]),
 ];
 
@@ -129,7 +140,12 @@ pub const ASSESSMENT_CHOICES: &[ChoiceRow] = &[
         "Ingresso nel programma",
         "Programme entry",
     ),
-    ("rilevazione", "follow_up", "Fine programma", "End of programme"),
+    (
+        "rilevazione",
+        "follow_up",
+        "Fine programma",
+        "End of programme",
+    ),
     COUNTRY_CHOICES[0],
     COUNTRY_CHOICES[1],
     COUNTRY_CHOICES[2],
@@ -143,12 +159,7 @@ pub const ASSESSMENT_CHOICES: &[ChoiceRow] = &[
     ),
     ("sino", "si", "Sì", "Yes"),
     ("sino", "no", "No", "No"),
-    (
-        "corso",
-        "scuola",
-        "Scuola secondaria",
-        "Secondary school",
-    ),
+    ("corso", "scuola", "Scuola secondaria", "Secondary school"),
     (
         "corso",
         "formazione",
@@ -157,7 +168,12 @@ pub const ASSESSMENT_CHOICES: &[ChoiceRow] = &[
     ),
     ("corso", "lingua", "Corso di lingua", "Language course"),
     ("corso", "universita", "Università", "University"),
-    ("abitazione", "comunita", "In comunità", "In a residential community"),
+    (
+        "abitazione",
+        "comunita",
+        "In comunità",
+        "In a residential community",
+    ),
     (
         "abitazione",
         "appartamento",
@@ -343,12 +359,7 @@ pub fn assessment() -> Form {
             "Mi sento bene la maggior parte dei giorni.",
             "I feel well on most days.",
         ),
-        likert(
-            "benessere",
-            "ben_2",
-            "Dormo bene.",
-            "I sleep well.",
-        ),
+        likert("benessere", "ben_2", "Dormo bene.", "I sleep well."),
         likert(
             "benessere",
             "ben_3",
@@ -374,7 +385,12 @@ pub fn assessment() -> Form {
 
 /// The roles of those who give feedback: choice name, Italian and English label.
 pub const ROLES: [ChoiceRow; 5] = [
-    ("ruolo", "giovane", "Giovane del programma", "Young person in the programme"),
+    (
+        "ruolo",
+        "giovane",
+        "Giovane del programma",
+        "Young person in the programme",
+    ),
     ("ruolo", "mentor", "Mentor", "Mentor"),
     ("ruolo", "educatore", "Educatore/educatrice", "Educator"),
     ("ruolo", "tutore", "Tutore volontario", "Guardian"),
@@ -432,12 +448,7 @@ pub fn feedback() -> Form {
         )),
         req(q("select_one paese", "country", "Paese", "Country")),
         end(),
-        q(
-            "begin_group",
-            "parere",
-            "Il tuo parere",
-            "Your view",
-        ),
+        q("begin_group", "parere", "Il tuo parere", "Your view"),
         q(
             "note",
             "intro",
@@ -517,7 +528,12 @@ pub fn xlsx(form: &Form) -> Result<Vec<u8>, XlsxError> {
     for (j, h) in survey_headers.iter().enumerate() {
         sheet.write_string_with_format(0, j as u16, *h, &bold)?;
     }
-    let dimension_of = |scale: &str| form.scales.iter().find(|s| s.0 == scale).map_or("", |s| s.3);
+    let dimension_of = |scale: &str| {
+        form.scales
+            .iter()
+            .find(|s| s.0 == scale)
+            .map_or("", |s| s.3)
+    };
     for (i, r) in form.survey.iter().enumerate() {
         let cells = [
             r.kind,

@@ -204,7 +204,8 @@ pub fn generate(seed: u64) -> Mentoring {
         mentors.shuffle(&mut rng);
         for (i, mentor) in mentors.into_iter().enumerate() {
             let own_levels = [0; 4].map(|_| own.sample(&mut rng));
-            let leaves = rng.gen_bool(1.0 / (1.0 + (-leaving_logit(own_levels[0], own_levels[1])).exp()));
+            let leaves =
+                rng.gen_bool(1.0 / (1.0 + (-leaving_logit(own_levels[0], own_levels[1])).exp()));
             let entry = rng.gen_range(7..88u32);
             let left = leaves.then(|| entry + rng.gen_range(40..220u32));
             let end = left.unwrap_or(entry + PROGRAMME_DAYS);
@@ -331,7 +332,10 @@ pub fn generate(seed: u64) -> Mentoring {
             let (start_end, trailer) = meta(&mut rng, day);
             let in_school = if end { school1 } else { school0 };
             if end && in_school && !school0 {
-                course = pick(&mut rng, &[("lingua", 20), ("scuola", 30), ("formazione", 50)]);
+                course = pick(
+                    &mut rng,
+                    &[("lingua", 20), ("scuola", 30), ("formazione", 50)],
+                );
             }
             let job = if end { job1 } else { job0 };
             let home = if end { home1 } else { home0 };
@@ -540,4 +544,56 @@ pub fn write(dir: &Path) -> crate::error::Result<()> {
     write_atomic(&dir.join("README.md"), include_bytes!("README.md"))?;
     write_atomic(&dir.join("study.toml"), include_bytes!("study.toml"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_civil_dates() {
+        // 2024 is a leap year.
+        assert_eq!(date(0), "2024-01-01");
+        assert_eq!(date(59), "2024-02-29");
+        assert_eq!(date(60), "2024-03-01");
+        assert_eq!(date(365), "2024-12-31");
+        assert_eq!(date(366), "2025-01-01");
+    }
+
+    #[test]
+    fn mentoring_data_shaped_as_designed_and_deterministic() {
+        let m = generate(SEED);
+        let again = generate(SEED);
+        assert_eq!(m.assessment, again.assessment);
+        assert_eq!(m.sessions, again.sessions);
+        assert_eq!(m.feedback, again.feedback);
+        let header = form::export_header(&form::assessment());
+        let lines: Vec<&str> = m.assessment.lines().collect();
+        assert_eq!(lines[0], header.join(";"));
+        let wave_at = header.iter().position(|h| h == "profilo/wave").unwrap();
+        let waves: Vec<&str> = lines[1..]
+            .iter()
+            .map(|l| l.split(';').nth(wave_at).unwrap())
+            .collect();
+        let baseline = waves.iter().filter(|w| **w == "baseline").count();
+        let follow_up = waves.iter().filter(|w| **w == "follow_up").count();
+        assert_eq!(baseline, JOINED.iter().sum::<usize>());
+        assert!((105..=135).contains(&follow_up), "{follow_up}");
+        assert_eq!(
+            m.feedback.lines().count() - 1,
+            FEEDBACK_ROLES.iter().sum::<usize>()
+        );
+        // Another seed, other data of the same shape.
+        let other = generate(SEED + 1);
+        assert_ne!(other.assessment, m.assessment);
+        assert_eq!(other.assessment.lines().next(), m.assessment.lines().next());
+    }
+
+    #[test]
+    fn countries_resolve_from_the_questionnaires_codes() {
+        let csv = countries_csv();
+        for c in form::ASSESSMENT_CHOICES.iter().filter(|c| c.0 == "paese") {
+            assert!(csv.contains(&format!("\n{},{},", c.1, c.2)), "{c:?}");
+        }
+    }
 }
