@@ -147,9 +147,10 @@ fn round2(x: f64) -> f64 {
 /// The example's data hold what its README says was designed into them: the young people per
 /// country and wave, attrition related to autonomy and network at entry, the dose, the job and
 /// housing transitions, the session log's consistency and the feedback by role. The README's
-/// numbers were computed with pandas 3.0.1 / scipy 1.17.1 (the Spearman ρ with
+/// numbers were computed with pandas 3.1.1 and scipy 1.17.1: scores as
+/// `df[items].mean(axis=1)` (rete_3 turned, 6 − answer), and the dose as
 /// `scipy.stats.spearmanr(sessions, autonomy_after - autonomy_before)` on the 117 young people
-/// assessed twice: 0.41327619925082815); this test recomputes them from the files.
+/// assessed twice, ρ = 0.41327619925082815; this test recomputes each from the files.
 #[test]
 fn the_mentoring_data_hold_what_the_readme_says() {
     let rows = kobo(&example().join("data/assessment.csv"));
