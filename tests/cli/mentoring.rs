@@ -107,6 +107,13 @@ const AUTONOMY: &[(&str, bool)] = &[
 ];
 const NETWORK: &[(&str, bool)] = &[("rete_1", false), ("rete_2", false), ("rete_3", true)];
 
+fn median(x: &[f64]) -> f64 {
+    let mut v = x.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    (v[(n - 1) / 2] + v[n / 2]) / 2.0
+}
+
 fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
@@ -209,6 +216,9 @@ fn the_mentoring_data_hold_what_the_readme_says() {
     );
     let mut sessions: BTreeMap<String, usize> = BTreeMap::new();
     let mut entry_date: BTreeMap<String, String> = BTreeMap::new();
+    let mut first: BTreeMap<String, String> = BTreeMap::new();
+    let mut with: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut minutes_all = Vec::new();
     let mut total = 0;
     for r in reader.records() {
         let r = r.unwrap();
@@ -234,11 +244,67 @@ fn the_mentoring_data_hold_what_the_readme_says() {
             _ => panic!("mentor {mentor}"),
         };
         assert_eq!(entry[id]["country"], country, "{id} with {mentor}");
-        assert!((30..=120).contains(&minutes.parse::<u32>().unwrap()));
+        minutes_all.push(minutes.parse::<f64>().unwrap());
+        first.entry(id.to_string()).or_insert(date.to_string());
+        *with
+            .entry((id.to_string(), mentor.to_string()))
+            .or_default() += 1;
         *sessions.entry(id.to_string()).or_default() += 1;
     }
     assert_eq!(total, 2093);
     assert_eq!(sessions.len(), 150);
+    assert_eq!(
+        (
+            minutes_all.iter().copied().fold(f64::MAX, f64::min),
+            median(&minutes_all),
+            minutes_all.iter().copied().fold(0.0, f64::max)
+        ),
+        (30.0, 60.0, 120.0)
+    );
+    // Each young person's own mentor (the one of most of their sessions) follows 7 or 8.
+    let mut own: BTreeMap<&str, (usize, &str)> = BTreeMap::new();
+    for ((id, mentor), n) in &with {
+        let best = own.entry(id.as_str()).or_insert((0, mentor.as_str()));
+        if *n > best.0 {
+            *best = (*n, mentor.as_str());
+        }
+    }
+    let mut caseload: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, mentor) in own.values() {
+        *caseload.entry(mentor).or_default() += 1;
+    }
+    assert_eq!(caseload.len(), 20);
+    assert!(
+        caseload.values().all(|n| (7..=8).contains(n)),
+        "{caseload:?}"
+    );
+    // Days from entry to the first session, median by country: longest in Grecia.
+    let days = |d: &str| -> f64 {
+        let p: Vec<i64> = d.split('-').map(|x| x.parse().unwrap()).collect();
+        // A day number from 0000-03-01 (Howard Hinnant's days_from_civil): differences are days.
+        let (y, m, d) = if p[1] <= 2 {
+            (p[0] - 1, p[1] + 9, p[2])
+        } else {
+            (p[0], p[1] - 3, p[2])
+        };
+        let doy = (153 * m + 2) / 5 + d - 1;
+        (365 * y + y / 4 - y / 100 + y / 400 + doy) as f64
+    };
+    let mut wait: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (id, date) in &first {
+        wait.entry(entry[id]["country"].clone())
+            .or_default()
+            .push(days(date) - days(&entry_date[id]));
+    }
+    let waits: Vec<(&str, f64)> = wait.iter().map(|(c, w)| (c.as_str(), median(w))).collect();
+    assert_eq!(waits, [("ES", 10.0), ("GR", 26.0), ("IT", 12.0)]);
+    // Those who left had a median of 5 sessions.
+    let left: Vec<f64> = entry
+        .keys()
+        .filter(|id| !end.contains_key(*id))
+        .map(|id| sessions[id] as f64)
+        .collect();
+    assert_eq!((left.len(), median(&left)), (33, 5.0));
 
     // The dose: more sessions, more change in autonomy, not in the network.
     let (mut dose, mut autonomy, mut network) = (Vec::new(), Vec::new(), Vec::new());
@@ -253,6 +319,14 @@ fn the_mentoring_data_hold_what_the_readme_says() {
         }
     }
     assert_eq!(dose.len(), 117);
+    assert_eq!(
+        (
+            dose.iter().copied().fold(f64::MAX, f64::min),
+            median(&dose),
+            dose.iter().copied().fold(0.0, f64::max)
+        ),
+        (6.0, 16.0, 27.0)
+    );
     let rho = spearman(&dose, &autonomy);
     assert!((rho - 0.41327619925082815).abs() < 1e-12, "{rho}");
     assert_eq!(round2(mean(&autonomy)), 0.84);
@@ -280,6 +354,12 @@ fn the_mentoring_data_hold_what_the_readme_says() {
         |m: &BTreeMap<String, i32>| ["comunita", "appartamento", "casa_propria"].map(|k| m[k]);
     assert_eq!(homes(&home_before), [63, 40, 14]);
     assert_eq!(homes(&home_after), [38, 51, 28]);
+
+    // 57 assessments carry a comment.
+    assert_eq!(
+        rows.iter().filter(|r| !r["commenti"].is_empty()).count(),
+        57
+    );
 
     // The school question is asked only of those at school (a `relevant`).
     for r in &rows {
@@ -317,6 +397,13 @@ fn the_mentoring_data_hold_what_the_readme_says() {
         .min_by(|a, b| mean(a.1).total_cmp(&mean(b.1)))
         .unwrap();
     assert_eq!(lowest.0, "giovane");
+    assert_eq!(
+        feedback
+            .iter()
+            .filter(|r| !r["commento"].is_empty())
+            .count(),
+        28
+    );
     assert_eq!(round2(mean(lowest.1)), 2.5);
 }
 
