@@ -20,7 +20,9 @@ pub struct Args {
     pub synthetic: bool,
     /// Which study: `caring` (a capabilities survey of two territories with focus groups) or
     /// `monitoring` (the national experimentation: three waves, 17 regions, 60 ambiti, a panel,
-    /// design weights and programme records; needs --synthetic).
+    /// design weights and programme records; needs --synthetic) or `mentoring` (the INTEGRA
+    /// mentoring programme: three countries, assessed at entry and at the end, a session log and
+    /// the participants' feedback; needs --synthetic).
     #[arg(long, value_enum, default_value = "caring")]
     pub template: scaffold::Template,
 }

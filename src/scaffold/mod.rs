@@ -4,6 +4,7 @@
 
 pub mod focus_groups;
 pub mod instrument;
+pub mod mentoring;
 pub mod monitoring;
 pub mod synthetic;
 
@@ -107,6 +108,9 @@ pub enum Template {
     /// The national Care Leavers experimentation: three yearly waves, 17 regions and 60 ambiti,
     /// a panel, design weights and programme records.
     Monitoring,
+    /// The INTEGRA mentoring programme: three countries, young people assessed at entry and at
+    /// the end (one stacked export), a mentoring session log and the participants' feedback.
+    Mentoring,
 }
 
 /// Writes a new study into `dir` (which must not contain a study.toml yet).
@@ -129,6 +133,14 @@ pub fn init_template(dir: &Path, with_data: bool, template: Template) -> Result<
             ));
         }
         return monitoring::write(dir);
+    }
+    if template == Template::Mentoring {
+        if !with_data {
+            return Err(Error::Usage(
+                "the mentoring template comes with its synthetic data: add --synthetic".into(),
+            ));
+        }
+        return mentoring::write(dir);
     }
     let xlsform = instrument::care_leavers_xlsform()
         .map_err(|e| Error::Usage(format!("could not build the questionnaire: {e}")))?;

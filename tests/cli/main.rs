@@ -18,6 +18,7 @@ mod geography;
 mod golden;
 mod many_groups;
 mod maps;
+mod mentoring;
 mod monitoring;
 mod output_safety;
 mod paired;
