@@ -138,17 +138,34 @@ impl Groups {
                 study
                     .waves
                     .iter()
-                    .map(|w| (w.id.clone(), w.label.as_ref().map(|l| l.labels()).unwrap_or_default()))
+                    .map(|w| {
+                        (
+                            w.id.clone(),
+                            w.label.as_ref().map(|l| l.labels()).unwrap_or_default(),
+                        )
+                    })
                     .unzip(),
             ),
             Reads::Column(c) if dataset.territory_column.as_deref() == Some(c) => {
                 // The territory column's own level, when every territory is at one level.
                 let levels: BTreeSet<usize> = geography.units.iter().map(|u| u.level).collect();
                 let level = match (levels.len(), levels.first()) {
-                    (1, Some(&l)) if geography.levels.len() > 1 || geography.levels.get(l).is_some_and(|n| n != crate::geography::DEFAULT_LEVEL) => geography.levels.get(l).cloned(),
+                    (1, Some(&l))
+                        if geography.levels.len() > 1
+                            || geography
+                                .levels
+                                .get(l)
+                                .is_some_and(|n| n != crate::geography::DEFAULT_LEVEL) =>
+                    {
+                        geography.levels.get(l).cloned()
+                    }
                     _ => None,
                 };
-                let kind = if level.is_some() { "level" } else { "territory" };
+                let kind = if level.is_some() {
+                    "level"
+                } else {
+                    "territory"
+                };
                 describe(kind, level, Labels::new(), units(None))
             }
             Reads::Column(c) => {
@@ -479,6 +496,20 @@ impl Groups {
         }
         out
     }
+}
+
+/// A group by its label in `lang` (its name when it has none): what a chart or a sentence shows
+/// for a group, never its code (`follow_up`).
+pub fn shown(names: &[String], labels: &[Labels], name: &str, lang: &str) -> String {
+    names
+        .iter()
+        .position(|n| n == name)
+        .and_then(|k| labels.get(k))
+        .filter(|l| !l.is_empty())
+        .map_or_else(
+            || name.to_string(),
+            |l| crate::text::label_in(l, lang, "en", name).to_string(),
+        )
 }
 
 /// The non-missing values with their weights.

@@ -44,7 +44,7 @@ pub use crate::stats::Correction;
 pub use capability::CapabilityResult;
 pub use compare::CompareResult;
 pub use crosstab::CrosstabResult;
-pub use groups::{Grouping, Groups};
+pub use groups::{shown as shown_group, Grouping, Groups};
 pub use likert::LikertResult;
 pub use methods::{Flag, MethodNote, Reference};
 pub use scales::{scale_scores, ScalesResult};
@@ -476,10 +476,13 @@ fn entry_of(
         earlier,
     };
     let (source, result) = run(&input)?;
-    let grouping = datasets
-        .iter()
-        .find(|d| d.source == source)
-        .and_then(|d| Groups::describe(&plan.study, d, spec.by.as_ref().map(|b| b.get_ref().as_str())));
+    let grouping = datasets.iter().find(|d| d.source == source).and_then(|d| {
+        Groups::describe(
+            &plan.study,
+            d,
+            spec.by.as_ref().map(|b| b.get_ref().as_str()),
+        )
+    });
     Ok(Entry {
         id: spec.id().to_string(),
         title: spec.title.clone(),

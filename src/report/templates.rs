@@ -125,7 +125,10 @@ impl Templates {
             toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
         let english = all.get("en").cloned().unwrap_or_default();
         let mut map = english.clone();
-        let own = study.dir.join("reports").join(format!("strings-{lang}.toml"));
+        let own = study
+            .dir
+            .join("reports")
+            .join(format!("strings-{lang}.toml"));
         if let Some(table) = all.get(lang) {
             map.extend(table.clone());
             if own.is_file() {
@@ -142,10 +145,9 @@ impl Templates {
         }
         let mut strings = Strings::new(map);
         let words = |t: &Option<crate::study::Text>| t.as_ref().map(|t| t.get(lang).to_string());
-        let population = words(&study.report.population)
-            .unwrap_or_else(|| strings.get("population_default"));
-        let easy = words(&study.report.population_easy)
-            .unwrap_or_else(|| population.clone());
+        let population =
+            words(&study.report.population).unwrap_or_else(|| strings.get("population_default"));
+        let easy = words(&study.report.population_easy).unwrap_or_else(|| population.clone());
         strings.fill_all(&[("population", &population), ("population_easy", &easy)]);
         if let Some(about) = words(&study.report.about) {
             strings.fill_all(&[("about", &about)]);
@@ -275,6 +277,7 @@ impl Templates {
         minijinja::context! {
             r => Value::from_serialize(results),
             aud => Value::from_serialize(super::audiences::build(results, lang, strings, study)),
+            territory_header => territory_header(study, strings),
             wave_labels => study
                 .waves
                 .iter()
@@ -385,6 +388,27 @@ impl Templates {
     }
 }
 
+/// What the study's territories are, as the header of their column: the level they are at
+/// ("Paese" for `levels = ["country"]`), else "Territorio".
+fn territory_header(study: &Study, strings: &Strings) -> String {
+    let levels = &study.geography.levels;
+    match levels.first() {
+        Some(level) if level != crate::geography::DEFAULT_LEVEL => {
+            let key = format!("level_one_{level}");
+            let word = strings.get(&key);
+            if word != key {
+                word
+            } else {
+                let mut c = level.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+        }
+        _ => strings.get("territory"),
+    }
+}
+
 /// A template value's map of labels by language.
 fn labels_of(v: &Value) -> BTreeMap<String, String> {
     v.try_iter()
@@ -416,7 +440,10 @@ fn lang_of(state: &minijinja::State) -> String {
 /// the territories, or the grouping question's label.
 fn grouping_name(state: &minijinja::State, a: &Value) -> String {
     let territory = || word(state, "territory").unwrap_or_else(|| "Territory".into());
-    let Some(g) = a.get_attr("grouping").ok().filter(|g| !g.is_undefined() && !g.is_none())
+    let Some(g) = a
+        .get_attr("grouping")
+        .ok()
+        .filter(|g| !g.is_undefined() && !g.is_none())
     else {
         return territory();
     };
@@ -438,7 +465,10 @@ fn grouping_name(state: &minijinja::State, a: &Value) -> String {
             })
         }
         Some("question") => {
-            let labels = g.get_attr("labels").map(|l| labels_of(&l)).unwrap_or_default();
+            let labels = g
+                .get_attr("labels")
+                .map(|l| labels_of(&l))
+                .unwrap_or_default();
             crate::text::label_in(&labels, &lang_of(state), "en", &by).to_string()
         }
         Some("column") => by,
@@ -459,7 +489,10 @@ fn group_label(state: &minijinja::State, a: &Value, name: &Value) -> String {
     let lang = lang_of(state);
     let find = |names: Option<Value>, labels: Option<Value>| -> Option<String> {
         let names = names?;
-        let k = names.try_iter().ok()?.position(|n| n.as_str() == Some(&name))?;
+        let k = names
+            .try_iter()
+            .ok()?
+            .position(|n| n.as_str() == Some(&name))?;
         let labels = labels_of(&labels?.get_item(&Value::from(k)).ok()?);
         (!labels.is_empty()).then(|| crate::text::label_in(&labels, &lang, "en", &name).to_string())
     };

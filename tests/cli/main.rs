@@ -27,3 +27,4 @@ mod records;
 mod safe_text;
 mod stats;
 mod weights;
+mod wording;
