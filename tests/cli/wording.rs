@@ -260,6 +260,7 @@ fn text(html: &str) -> String {
 
 const POPULATION: &str = r#"[report]
 population = { it = "giovani del programma", en = "young people in the programme", es = "jóvenes del programa" }
+about = { it = "mentoring e integrazione", en = "mentoring and integration", es = "mentoría e integración" }
 "#;
 
 #[test]
@@ -280,6 +281,13 @@ fn the_population_is_the_studys_and_nothing_speaks_of_care_leavers_or_focus_grou
         run_in(dir.path(), &out, lang);
         let brief = text(&read(&out, "brief.html"));
         assert!(brief.contains(who), "{brief}");
+        // What the study is about, after who answered.
+        let about = if lang == "it" {
+            "(Inizio del programma e Fine del programma): mentoring e integrazione."
+        } else {
+            "(Programme start and Programme end): mentoring and integration."
+        };
+        assert!(brief.contains(about), "{brief}");
         let easy = text(&read(&out, "easy-read.html"));
         for file in [
             "brief.html",
@@ -450,6 +458,12 @@ fn group_headers_say_what_the_grouping_is_and_groups_show_their_labels() {
         assert!(by_wave.contains(&format!("<td>{end}</td>")), "{by_wave}");
         // The comparison of the waves names them by their labels.
         let compare = chapter("waves");
+        let caption = if lang == "it" {
+            "Confronto (ondata): Inizio del programma – Fine del programma"
+        } else {
+            "Compared (wave): Programme start – Programme end"
+        };
+        assert!(compare.contains(caption), "{compare}");
         assert!(
             compare.contains(end) && !compare.contains("follow_up"),
             "{compare}"
