@@ -380,6 +380,18 @@ pub struct ReportOptions {
     /// Authors or organisation shown on the title page.
     #[serde(default)]
     pub authors: Option<String>,
+    /// Who the study's respondents are, as a plural noun after a number ("Survey of 300 {…}"):
+    /// `{ it = "care leaver", en = "care leavers" }`. Without it the reports say
+    /// "respondents" / "rispondenti".
+    #[serde(default)]
+    pub population: Option<Text>,
+    /// The same people in plain words for the easy-read summary ("{n} … answered"); the
+    /// `population` when not given.
+    #[serde(default)]
+    pub population_easy: Option<Text>,
+    /// What the study is about, after the population in the brief ("… on {about}").
+    #[serde(default)]
+    pub about: Option<Text>,
 }
 
 /// One data file and the instrument it answers.

@@ -33,4 +33,17 @@ impl Strings {
         }
         s
     }
+
+    /// Fills `{name}` with its value in every string: the study's own words (its population),
+    /// the same in every sentence that names them.
+    pub fn fill_all(&mut self, values: &[(&str, &str)]) {
+        for s in self.map.values_mut() {
+            for (k, v) in values {
+                let key = format!("{{{k}}}");
+                if s.contains(&key) {
+                    *s = s.replace(&key, v);
+                }
+            }
+        }
+    }
 }

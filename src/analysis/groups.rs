@@ -36,9 +36,29 @@ impl AnsweredShown {
 }
 
 /// What a grouping reads: a column, or the territory column lifted to a level of the geography.
-enum Grouping<'a> {
+enum Reads<'a> {
     Column(&'a str),
     Level(&'a str, usize),
+}
+
+/// What an analysis groups by, as its reports name it: the header of the groups' column (Wave,
+/// Country, Role…) and each group's label, so that no code (`follow_up`) is printed for a group.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Grouping {
+    /// The grouping as written (`by`, else the source's territory column).
+    pub by: String,
+    /// `"wave"`, `"level"` (a level of the territories: `level` names it), `"territory"` (the
+    /// territory column as it is), `"question"` (`labels` are the question's) or `"column"` (a
+    /// column the questionnaire does not describe).
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(skip_serializing_if = "Labels::is_empty")]
+    pub labels: Labels,
+    /// Every group the study knows for this grouping, and its labels (waves from `[[waves]]`,
+    /// answers from the questionnaire's choices).
+    pub groups: Vec<String>,
+    pub group_labels: Vec<Labels>,
 }
 
 /// The groups of one grouping column.
@@ -66,21 +86,107 @@ pub struct Groups {
 impl Groups {
     /// What `by` groups by in `dataset`: a column of it, the wave column (`"wave"`), or the
     /// territory column at a level of the study's geography (`"region"`); `None` when neither.
-    fn grouping<'a>(study: &Study, dataset: &'a Dataset, by: &'a str) -> Option<Grouping<'a>> {
+    fn grouping<'a>(study: &Study, dataset: &'a Dataset, by: &'a str) -> Option<Reads<'a>> {
         // "wave" is the waves whenever the source has them, whatever the column is called.
         if by == "wave" {
             if let Some(w) = dataset.wave_column.as_deref() {
-                return Some(Grouping::Column(w));
+                return Some(Reads::Column(w));
             }
         }
         if dataset.has(by) {
-            return Some(Grouping::Column(by));
+            return Some(Reads::Column(by));
         }
         let level = study.geography.level(by)?;
         dataset
             .territory_column
             .as_deref()
-            .map(|t| Grouping::Level(t, level))
+            .map(|t| Reads::Level(t, level))
+    }
+
+    /// What `by` (else the source's territory column) is, for the report to name it; `None`
+    /// when it names nothing of `dataset`.
+    pub fn describe(study: &Study, dataset: &Dataset, by: Option<&str>) -> Option<Grouping> {
+        let by = by.or(dataset.territory_column.as_deref())?;
+        let geography = &study.geography;
+        let units = |level: Option<usize>| -> (Vec<String>, Vec<Labels>) {
+            geography
+                .units
+                .iter()
+                .filter(|u| level.is_none_or(|l| u.level == l))
+                .map(|u| (u.name.clone(), Labels::new()))
+                .unzip()
+        };
+        let describe = |kind, level: Option<String>, labels, (groups, group_labels)| Grouping {
+            by: by.to_string(),
+            kind,
+            level,
+            labels,
+            groups,
+            group_labels,
+        };
+        Some(match Groups::grouping(study, dataset, by)? {
+            Reads::Level(_, l) => describe(
+                "level",
+                geography.levels.get(l).cloned(),
+                Labels::new(),
+                units(Some(l)),
+            ),
+            Reads::Column(c) if dataset.wave_column.as_deref() == Some(c) => describe(
+                "wave",
+                None,
+                Labels::new(),
+                study
+                    .waves
+                    .iter()
+                    .map(|w| {
+                        (
+                            w.id.clone(),
+                            w.label.as_ref().map(|l| l.labels()).unwrap_or_default(),
+                        )
+                    })
+                    .unzip(),
+            ),
+            Reads::Column(c) if dataset.territory_column.as_deref() == Some(c) => {
+                // The territory column's own level, when every territory is at one level.
+                let levels: BTreeSet<usize> = geography.units.iter().map(|u| u.level).collect();
+                let level = match (levels.len(), levels.first()) {
+                    (1, Some(&l))
+                        if geography.levels.len() > 1
+                            || geography
+                                .levels
+                                .get(l)
+                                .is_some_and(|n| n != crate::geography::DEFAULT_LEVEL) =>
+                    {
+                        geography.levels.get(l).cloned()
+                    }
+                    _ => None,
+                };
+                let kind = if level.is_some() {
+                    "level"
+                } else {
+                    "territory"
+                };
+                describe(kind, level, Labels::new(), units(None))
+            }
+            Reads::Column(c) => {
+                let ins = &dataset.instrument;
+                match ins.item(c) {
+                    Some(item) => {
+                        let choices = ins
+                            .list_of(item)
+                            .map(|list| {
+                                list.choices
+                                    .iter()
+                                    .map(|c| (c.name.clone(), c.labels.clone()))
+                                    .unzip()
+                            })
+                            .unwrap_or_default();
+                        describe("question", None, item.labels.clone(), choices)
+                    }
+                    None => describe("column", None, Labels::new(), Default::default()),
+                }
+            }
+        })
     }
 
     /// Whether `by` names something `dataset` can be grouped by.
@@ -92,8 +198,8 @@ impl Groups {
     pub fn of(study: &Study, dataset: &Dataset, by: Option<&str>) -> Option<Groups> {
         let by = by.or(dataset.territory_column.as_deref())?;
         let (column, level) = match Groups::grouping(study, dataset, by)? {
-            Grouping::Column(c) => (c, None),
-            Grouping::Level(c, l) => (c, Some(l)),
+            Reads::Column(c) => (c, None),
+            Reads::Level(c, l) => (c, Some(l)),
         };
         // Each row's value as the index of a distinct value: one string per distinct value,
         // not one per row.
@@ -390,6 +496,20 @@ impl Groups {
         }
         out
     }
+}
+
+/// A group by its label in `lang` (its name when it has none): what a chart or a sentence shows
+/// for a group, never its code (`follow_up`).
+pub fn shown(names: &[String], labels: &[Labels], name: &str, lang: &str) -> String {
+    names
+        .iter()
+        .position(|n| n == name)
+        .and_then(|k| labels.get(k))
+        .filter(|l| !l.is_empty())
+        .map_or_else(
+            || name.to_string(),
+            |l| crate::text::label_in(l, lang, "en", name).to_string(),
+        )
 }
 
 /// The non-missing values with their weights.

@@ -45,7 +45,7 @@ pub use crate::stats::Correction;
 pub use capability::CapabilityResult;
 pub use compare::CompareResult;
 pub use crosstab::CrosstabResult;
-pub use groups::Groups;
+pub use groups::{shown as shown_group, Grouping, Groups};
 pub use likert::LikertResult;
 pub use methods::{Flag, MethodNote, Reference};
 pub use scales::{scale_scores, ScalesResult};
@@ -356,6 +356,9 @@ pub struct Entry {
     pub id: String,
     pub title: Option<crate::study::Text>,
     pub source: String,
+    /// What its groups are, for the reports to name them (none for a source without answers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouping: Option<Grouping>,
     #[serde(flatten)]
     pub result: AnalysisResult,
 }
@@ -571,10 +574,18 @@ fn entry_of(
         earlier,
     };
     let (source, result) = run(&input)?;
+    let grouping = datasets.iter().find(|d| d.source == source).and_then(|d| {
+        Groups::describe(
+            &plan.study,
+            d,
+            spec.by.as_ref().map(|b| b.get_ref().as_str()),
+        )
+    });
     Ok(Entry {
         id: spec.id().to_string(),
         title: spec.title.clone(),
         source,
+        grouping,
         result,
     })
 }

@@ -92,7 +92,7 @@ pub fn render(
     lang: &str,
 ) -> Result<Vec<OutputFile>> {
     let templates = Templates::load(study)?;
-    let strings = templates.strings(lang)?;
+    let strings = templates.strings(lang, study)?;
     let mut figures = figures::build(study, results, lang, &strings)?;
     if results.internal {
         // Unsuppressed charts go under a name that says so, never under the public charts/.

@@ -158,16 +158,44 @@ impl Templates {
         self.files.get(name).map_or("", |f| f.1.as_str())
     }
 
-    /// The strings of `lang` (English where a key is missing).
-    pub fn strings(&self, lang: &str) -> Result<Strings> {
+    /// The strings of `lang`: its table of strings.toml (English where a key is missing), or
+    /// — for a language the table does not have — the study's `reports/strings-<lang>.toml`,
+    /// which must translate every English key; then the study's own words filled in
+    /// (`{population}`, `{population_easy}`, `{about}` from study.toml `[report]`).
+    pub fn strings(&self, lang: &str, study: &Study) -> Result<Strings> {
         let (path, text) = &self.files["strings.toml"];
         let all: BTreeMap<String, BTreeMap<String, String>> =
             toml::from_str(text).map_err(|e| Error::toml(path, text, &e))?;
-        let mut map = all.get("en").cloned().unwrap_or_default();
-        if let Some(own) = all.get(lang) {
-            map.extend(own.clone());
+        let english = all.get("en").cloned().unwrap_or_default();
+        let mut map = english.clone();
+        let own = study
+            .dir
+            .join("reports")
+            .join(format!("strings-{lang}.toml"));
+        if let Some(table) = all.get(lang) {
+            map.extend(table.clone());
+            if own.is_file() {
+                map.extend(added_strings(&own, &english, text, false)?);
+            }
+        } else if own.is_file() {
+            map.extend(added_strings(&own, &english, text, true)?);
+        } else {
+            return Err(Error::Usage(format!(
+                "{}: the study's languages include '{lang}', but there are no strings for it: write {} (every key of reports/strings.toml [en], translated; see README, \"A language of your own\")",
+                study.file.display(),
+                own.display()
+            )));
         }
-        Ok(Strings::new(map))
+        let mut strings = Strings::new(map);
+        let words = |t: &Option<crate::study::Text>| t.as_ref().map(|t| t.get(lang).to_string());
+        let population =
+            words(&study.report.population).unwrap_or_else(|| strings.get("population_default"));
+        let easy = words(&study.report.population_easy).unwrap_or_else(|| population.clone());
+        strings.fill_all(&[("population", &population), ("population_easy", &easy)]);
+        if let Some(about) = words(&study.report.about) {
+            strings.fill_all(&[("about", &about)]);
+        }
+        Ok(strings)
     }
 
     fn environment<'a>(&self, lang: &str) -> Environment<'a> {
@@ -247,6 +275,17 @@ impl Templates {
                 label_in(&map, &l, "en", &fb).to_string()
             },
         );
+        // `grouping(a)`: the header of an analysis's groups (Wave, Country, Role…); `group(a,
+        // name)`: a group by its label, never by its code.
+        env.add_function("grouping", |state: &minijinja::State, a: Value| -> String {
+            grouping_name(state, &a)
+        });
+        env.add_function(
+            "group",
+            |state: &minijinja::State, a: Value, name: Value| -> String {
+                group_label(state, &a, &name)
+            },
+        );
         env
     }
 
@@ -281,7 +320,13 @@ impl Templates {
             .collect();
         minijinja::context! {
             r => Value::from_serialize(results),
-            aud => Value::from_serialize(super::audiences::build(results, lang, strings)),
+            aud => Value::from_serialize(super::audiences::build(results, lang, strings, study)),
+            territory_header => territory_header(study, strings),
+            wave_labels => study
+                .waves
+                .iter()
+                .map(|w| (w.id.clone(), super::audiences::wave_label(study, &w.id, lang)))
+                .collect::<BTreeMap<String, String>>(),
             lang => lang,
             t => Value::from_serialize(strings.map()),
             figures => figs,
@@ -385,6 +430,208 @@ impl Templates {
             })
             .collect()
     }
+}
+
+/// What the study's territories are, as the header of their column: the level they are at
+/// ("Paese" for `levels = ["country"]`), else "Territorio".
+fn territory_header(study: &Study, strings: &Strings) -> String {
+    let levels = &study.geography.levels;
+    match levels.first() {
+        Some(level) if level != crate::geography::DEFAULT_LEVEL => {
+            let key = format!("level_one_{level}");
+            let word = strings.get(&key);
+            if word != key {
+                word
+            } else {
+                let mut c = level.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+        }
+        _ => strings.get("territory"),
+    }
+}
+
+/// A template value's map of labels by language.
+fn labels_of(v: &Value) -> BTreeMap<String, String> {
+    v.try_iter()
+        .map(|keys| {
+            keys.filter_map(|k| {
+                let l = v.get_item(&k).ok()?;
+                Some((k.to_string(), l.as_str()?.to_string()))
+            })
+            .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The string `key` of the report's words (`t`), if it has one.
+fn word(state: &minijinja::State, key: &str) -> Option<String> {
+    let t = state.lookup("t")?;
+    let v = t.get_attr(key).ok()?;
+    v.as_str().map(str::to_string)
+}
+
+fn lang_of(state: &minijinja::State) -> String {
+    state
+        .lookup("lang")
+        .and_then(|l| l.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// What an analysis's groups are, as a column header: the waves, a level of the territories,
+/// the territories, or the grouping question's label.
+fn grouping_name(state: &minijinja::State, a: &Value) -> String {
+    let territory = || word(state, "territory").unwrap_or_else(|| "Territory".into());
+    let Some(g) = a
+        .get_attr("grouping")
+        .ok()
+        .filter(|g| !g.is_undefined() && !g.is_none())
+    else {
+        return territory();
+    };
+    let attr = |k: &str| {
+        g.get_attr(k)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    let by = attr("by").unwrap_or_default();
+    match attr("kind").as_deref() {
+        Some("wave") => word(state, "group_wave").unwrap_or(by),
+        Some("level") => {
+            let level = attr("level").unwrap_or_default();
+            word(state, &format!("level_one_{level}")).unwrap_or_else(|| {
+                let mut c = level.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or(by)
+            })
+        }
+        Some("question") => {
+            let labels = g
+                .get_attr("labels")
+                .map(|l| labels_of(&l))
+                .unwrap_or_default();
+            crate::text::label_in(&labels, &lang_of(state), "en", &by).to_string()
+        }
+        Some("column") => by,
+        _ => territory(),
+    }
+}
+
+/// A group of an analysis by its label in the report's language: from the analysis's own
+/// `group_labels`, else from its grouping (wave labels, choice labels), else its name.
+fn group_label(state: &minijinja::State, a: &Value, name: &Value) -> String {
+    let Some(name) = name.as_str().map(str::to_string) else {
+        return if name.is_none() || name.is_undefined() {
+            String::new()
+        } else {
+            name.to_string()
+        };
+    };
+    let lang = lang_of(state);
+    let find = |names: Option<Value>, labels: Option<Value>| -> Option<String> {
+        let names = names?;
+        let k = names
+            .try_iter()
+            .ok()?
+            .position(|n| n.as_str() == Some(&name))?;
+        let labels = labels_of(&labels?.get_item(&Value::from(k)).ok()?);
+        (!labels.is_empty()).then(|| crate::text::label_in(&labels, &lang, "en", &name).to_string())
+    };
+    let own = find(a.get_attr("groups").ok(), a.get_attr("group_labels").ok());
+    let grouping = a.get_attr("grouping").ok();
+    own.or_else(|| {
+        let g = grouping?;
+        find(g.get_attr("groups").ok(), g.get_attr("group_labels").ok())
+    })
+    .unwrap_or(name)
+}
+
+/// The strings of a language a study adds (`reports/strings-<lang>.toml`, keys at the top, as in
+/// a table of strings.toml): a key English does not have, a placeholder the English string has
+/// and the translation lacks, and — when `complete` — an English key it lacks, is an error
+/// naming the file and its line.
+fn added_strings(
+    path: &std::path::Path,
+    english: &BTreeMap<String, String>,
+    builtin: &str,
+    complete: bool,
+) -> Result<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let table: BTreeMap<toml::Spanned<String>, toml::Spanned<String>> =
+        toml::from_str(&text).map_err(|e| Error::toml(path, &text, &e))?;
+    let mut out = BTreeMap::new();
+    for (key, value) in &table {
+        let Some(en) = english.get(key.get_ref()) else {
+            return Err(Error::toml_at(
+                path,
+                &text,
+                key.span().start,
+                format!(
+                    "`{}` is not a key of capakit's strings (check the spelling against reports/strings.toml [en])",
+                    key.get_ref()
+                ),
+            ));
+        };
+        if let Some(missing) = placeholders(en)
+            .into_iter()
+            .find(|p| !value.get_ref().contains(p.as_str()))
+        {
+            return Err(Error::toml_at(
+                path,
+                &text,
+                value.span().start,
+                format!(
+                    "`{}` lacks the placeholder {missing} that capakit fills (English: \"{en}\")",
+                    key.get_ref()
+                ),
+            ));
+        }
+        out.insert(key.get_ref().clone(), value.get_ref().clone());
+    }
+    if complete {
+        if let Some((key, en)) = english.iter().find(|(k, _)| !out.contains_key(*k)) {
+            // Where the English string is, for the translator to find it.
+            let at = builtin
+                .find("\n[en]")
+                .and_then(|start| {
+                    builtin[start..]
+                        .find(&format!("\n{key} = "))
+                        .map(|i| start + i + 1)
+                })
+                .map(|offset| crate::error::line_col(builtin, offset).0);
+            let line = text.lines().count() + 1;
+            return Err(Error::toml_at(
+                path,
+                &text,
+                text.len(),
+                format!(
+                    "no `{key}` (line {line}, the end of the file, is where to add it): every key of reports/strings.toml [en] must be translated{}; English: \"{en}\"",
+                    at.map_or(String::new(), |l| format!(" (it is on line {l} there)"))
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The `{placeholders}` of a string.
+fn placeholders(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + close];
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            out.push(rest[open..=open + close].to_string());
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out
 }
 
 #[cfg(test)]

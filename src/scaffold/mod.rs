@@ -56,6 +56,10 @@ territory_column = "territory"
 {segments}
 [report]
 source_note = {{ it = "{note_it}", en = "{note_en}" }}
+# Who answered, as the reports name them ("Survey of 300 care leavers"), and in plain words for
+# the easy-read summary; without them the reports say "respondents".
+population = {{ it = "care leaver", en = "care leavers" }}
+population_easy = {{ it = "ragazze e ragazzi che sono stati in comunità o in affido", en = "young people who lived in care homes or foster families" }}
 "#,
         focus = if with_data {
             ", \"analyses/care-leavers-focus-groups.toml\", \"analyses/care-leavers-recommendations.toml\""

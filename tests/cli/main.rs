@@ -29,3 +29,4 @@ mod records;
 mod safe_text;
 mod stats;
 mod weights;
+mod wording;

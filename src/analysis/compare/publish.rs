@@ -263,6 +263,15 @@ impl AnalysisKind for CompareResult {
             return;
         }
         let lang = v.lang;
+        // Each group by its label (a wave's, an answer's), never by its code.
+        let group = |k: usize| -> Option<String> {
+            let g = self.groups.get(k)?;
+            Some(
+                self.group_labels
+                    .get(k)
+                    .map_or_else(|| g.clone(), |l| label_in(l, lang, "en", g).to_string()),
+            )
+        };
         let gaps: Vec<String> = self
             .tests
             .iter()
@@ -271,9 +280,9 @@ impl AnalysisKind for CompareResult {
                 Some(format!(
                     "{} ({} {}, {} {})",
                     label_in(&t.labels, lang, "en", &t.variable),
-                    self.groups.first()?,
+                    group(0)?,
                     format::number(t.mean[0]?, 2, lang),
-                    self.groups.get(1)?,
+                    group(1)?,
                     format::number(t.mean[1]?, 2, lang)
                 ))
             })

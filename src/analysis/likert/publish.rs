@@ -194,7 +194,7 @@ impl AnalysisKind for LikertResult {
                         } else {
                             String::new()
                         },
-                        group: g.group.clone().unwrap_or_else(|| s.get("everyone")),
+                        group: g.group.as_deref().map_or_else(|| s.get("everyone"), |n| crate::analysis::shown_group(&self.groups, &self.group_labels, n, lang)),
                         group_index: k,
                         n: g.size
                             .map_or_else(|| s.get("suppressed_mark"), |n| n.to_string()),
@@ -215,9 +215,9 @@ impl AnalysisKind for LikertResult {
                     &[
                         ("scale", &scale_label),
                         ("item", &crate::charts::truncate(item, 60)),
-                        ("a", &self.groups[0]),
+                        ("a", &crate::analysis::shown_group(&self.groups, &self.group_labels, &self.groups[0], lang)),
                         ("pa", &percent(*a, 0, lang)),
-                        ("b", &self.groups[1]),
+                        ("b", &crate::analysis::shown_group(&self.groups, &self.group_labels, &self.groups[1], lang)),
                         ("pb", &percent(*b, 0, lang)),
                     ],
                 ),
@@ -233,7 +233,7 @@ impl AnalysisKind for LikertResult {
                         .filter_map(|g| {
                             Some(format!(
                                 "{} {} (n={})",
-                                g.group.clone().unwrap_or_else(|| s.get("everyone")),
+                                g.group.as_deref().map_or_else(|| s.get("everyone"), |n| crate::analysis::shown_group(&self.groups, &self.group_labels, n, lang)),
                                 percent(g.top2?, 0, lang),
                                 g.size?
                             ))

@@ -206,7 +206,10 @@ impl AnalysisKind for ScalesResult {
                         .iter()
                         .filter_map(|x| x.groups[k].summary.n)
                         .max();
-                    (g.clone(), n_label(n))
+                    (
+                        crate::analysis::shown_group(&self.groups, &self.group_labels, g, lang),
+                        n_label(n),
+                    )
                 })
                 .collect()
         };
@@ -245,7 +248,7 @@ impl AnalysisKind for ScalesResult {
                     .filter_map(|g| {
                         Some(format!(
                             "{} {} (n={})",
-                            g.group,
+                            crate::analysis::shown_group(&self.groups, &self.group_labels, &g.group, lang),
                             number(g.summary.mean?, 2, lang),
                             g.summary.n?
                         ))
