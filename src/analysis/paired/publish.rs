@@ -370,7 +370,8 @@ impl AnalysisKind for PairedResult {
         held.sort_by(|a, b| effect(b).total_cmp(&effect(a)));
         // The chart goes with the first finding only.
         let mut figure = Some(figure_id(&view.entry.id));
-        for r in held.iter().take(3) {
+        // Two changes, then who left, the dose and what the other analyses found.
+        for r in held.iter().take(2) {
             let label = label_in(&r.labels, lang, "en", &r.subject);
             let fmt = |x: f64| match r.measure {
                 Kind::Binary => crate::format::percent(x, 0, lang),
@@ -432,7 +433,7 @@ impl AnalysisKind for PairedResult {
                         .replace("{what}", label_in(&r.labels, lang, "en", &r.subject))
                         .replace("{rho}", &number(r.rho, 2, lang)),
                     figure: None,
-                    rank: 0,
+                    rank: 1,
                 });
             }
         }

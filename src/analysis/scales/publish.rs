@@ -284,5 +284,76 @@ impl AnalysisKind for ScalesResult {
     }
 
     /// The gaps in scores are the comparison's finding.
-    fn findings(&self, _: &View, _: &mut Findings) {}
+    /// Grouped by a question (who answered: a role, a profile), the scores' view for the brief:
+    /// the highest and lowest scale, and how far the groups are apart on the lowest. Descriptive:
+    /// territories and waves are compared, with tests, by `compare`, `change` and `paired`.
+    fn findings(&self, v: &View, out: &mut Findings) {
+        if v.entry.grouping.as_ref().map(|g| g.kind) != Some("question") {
+            return;
+        }
+        let lang = v.lang;
+        let shown: Vec<(&super::ScaleRow, f64)> = self
+            .scales
+            .iter()
+            .filter_map(|r| Some((r, r.total.mean.filter(|_| r.total.shown())?)))
+            .collect();
+        let (Some(hi), Some(lo)) = (
+            shown.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
+            shown.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
+        ) else {
+            return;
+        };
+        let name = |r: &super::ScaleRow| label_in(&r.labels, lang, "en", &r.scale).to_string();
+        let group_name = |g: &super::GroupSummary| {
+            self.groups
+                .iter()
+                .position(|x| *x == g.group)
+                .and_then(|i| self.group_labels.get(i))
+                .map_or_else(
+                    || g.group.clone(),
+                    |l| label_in(l, lang, "en", &g.group).to_string(),
+                )
+        };
+        let groups: Vec<(&super::GroupSummary, f64)> = lo
+            .0
+            .groups
+            .iter()
+            .filter_map(|g| Some((g, g.summary.mean.filter(|_| g.summary.shown())?)))
+            .collect();
+        let (Some(g_lo), Some(g_hi)) = (
+            groups.iter().min_by(|a, b| a.1.total_cmp(&b.1)),
+            groups.iter().max_by(|a, b| a.1.total_cmp(&b.1)),
+        ) else {
+            return;
+        };
+        let title = v
+            .entry
+            .title
+            .as_ref()
+            .map_or_else(|| v.entry.id.clone(), |t| t.get(lang).to_string());
+        let key = if shown.len() > 1 {
+            "scales_finding"
+        } else {
+            "scales_finding_one"
+        };
+        out.findings.push(crate::publication::KeyFinding {
+            text: v.words.fill(
+                key,
+                &[
+                    ("title", &title),
+                    ("hi", &name(hi.0)),
+                    ("hi_v", &number(hi.1, 1, lang)),
+                    ("max", &number(hi.0.range[1], 0, lang)),
+                    ("lo", &name(lo.0)),
+                    ("lo_v", &number(lo.1, 1, lang)),
+                    ("min_v", &number(g_lo.1, 1, lang)),
+                    ("min_g", &group_name(g_lo.0)),
+                    ("max_v", &number(g_hi.1, 1, lang)),
+                    ("max_g", &group_name(g_hi.0)),
+                ],
+            ),
+            figure: None,
+            rank: 1,
+        });
+    }
 }
