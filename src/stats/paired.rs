@@ -30,69 +30,6 @@ pub struct Wilcoxon {
     pub p: f64,
     /// Two-sided exact p-value; only without ties or zeros and for n ≤ [`EXACT_MAX_N`].
     pub p_exact: Option<f64>,
-    pub rank_biserial: f64,
-    pub rank_biserial_ci: Option<[f64; 2]>,
-}
-// TEMPORARY STUBS (not committed)
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PairedT {
-    pub n: usize,
-    pub mean_diff: f64,
-    pub sd_diff: f64,
-    pub t: f64,
-    pub df: f64,
-    pub p: f64,
-    pub ci: [f64; 2],
-    pub d_z: f64,
-    pub d_z_ci: [f64; 2],
-}
-pub fn paired_t(before: &[f64], after: &[f64]) -> Option<PairedT> {
-    let d: Vec<f64> = before.iter().zip(after).map(|(b, a)| a - b).collect();
-    let n = d.len();
-    if n < 2 {
-        return None;
-    }
-    let m = crate::stats::descriptive::mean(&d)?;
-    let sd = crate::stats::descriptive::sd(&d)?;
-    if sd == 0.0 {
-        return None;
-    }
-    let se = sd / (n as f64).sqrt();
-    let t = m / se;
-    Some(PairedT {
-        n,
-        mean_diff: m,
-        sd_diff: sd,
-        t,
-        df: (n - 1) as f64,
-        p: 0.5,
-        ci: [m - 2.0 * se, m + 2.0 * se],
-        d_z: m / sd,
-        d_z_ci: [m / sd - 0.2, m / sd + 0.2],
-    })
-}
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Symmetry {
-    pub categories: usize,
-    pub statistic: f64,
-    pub df: f64,
-    pub p: f64,
-}
-pub fn stuart_maxwell(t: &[Vec<u64>]) -> Option<Symmetry> {
-    Some(Symmetry {
-        categories: t.len(),
-        statistic: 1.0,
-        df: 2.0,
-        p: 0.5,
-    })
-}
-pub fn bowker(t: &[Vec<u64>]) -> Option<Symmetry> {
-    Some(Symmetry {
-        categories: t.len(),
-        statistic: 1.0,
-        df: 3.0,
-        p: 0.5,
-    })
 }
 
 /// Wilcoxon signed-rank test on paired values; `None` with no non-zero difference.
@@ -141,8 +78,6 @@ pub fn wilcoxon(before: &[f64], after: &[f64]) -> Option<Wilcoxon> {
         z,
         p,
         p_exact,
-        rank_biserial: (r_plus - r_minus) / (r_plus + r_minus),
-        rank_biserial_ci: None,
     })
 }
 
