@@ -197,7 +197,7 @@ pub fn paired_t(before: &[f64], after: &[f64]) -> Option<PairedT> {
     let mean_diff = d.iter().sum::<f64>() / nf;
     let sd_diff = (d.iter().map(|x| (x - mean_diff).powi(2)).sum::<f64>() / (nf - 1.0)).sqrt();
     // Equal differences can leave a rounding residue; below it there is no spread.
-    if !(sd_diff > 1e-12 * mean_diff.abs().max(1.0)) {
+    if sd_diff.is_nan() || sd_diff <= 1e-12 * mean_diff.abs().max(1.0) {
         return None;
     }
     let df = nf - 1.0;
@@ -225,19 +225,20 @@ pub fn paired_t(before: &[f64], after: &[f64]) -> Option<PairedT> {
 /// inside a bracket widened from t until it holds the root.
 fn noncentrality_for(t: f64, df: f64, p: f64) -> Option<f64> {
     let f = |delta: f64| noncentral_t_cdf(t, df, delta) - p;
+    let limit = 1e3 * t.abs().max(1e3);
     let mut step = 1.0;
     let (mut lo, mut hi) = (t - step, t + step);
     while f(lo) < 0.0 {
         step *= 2.0;
         lo = t - step;
-        if step > 1e6 {
+        if step > limit {
             return None;
         }
     }
     while f(hi) > 0.0 {
         step *= 2.0;
         hi = t + step;
-        if step > 1e6 {
+        if step > limit {
             return None;
         }
     }
@@ -433,12 +434,14 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
         }
         a.swap(c, pivot);
         b.swap(c, pivot);
-        for r in c + 1..n {
-            let f = a[r][c] / a[c][c];
-            for j in c..n {
-                a[r][j] -= f * a[c][j];
+        let (top, rest) = a.split_at_mut(c + 1);
+        let pivot_row = &top[c];
+        for (k, row) in rest.iter_mut().enumerate() {
+            let f = row[c] / pivot_row[c];
+            for (x, p) in row[c..].iter_mut().zip(&pivot_row[c..]) {
+                *x -= f * p;
             }
-            b[r] -= f * b[c];
+            b[c + 1 + k] -= f * b[c];
         }
     }
     let mut x = vec![0.0; n];
@@ -566,8 +569,8 @@ mod tests {
         //   TRUE) takes n = 14 there: 0.60101052381056630 0.95485632044892343)
         close(w.rank_biserial, 0.858974358974359);
         let ci = w.rank_biserial_ci.unwrap();
-        close(ci[0], 0.57085144459702186);
-        close(ci[1], 0.95873773008591845);
+        close(ci[0], 0.5708514445970219);
+        close(ci[1], 0.9587377300859184);
         close(r.rank_biserial, -w.rank_biserial);
     }
 
@@ -588,7 +591,7 @@ mod tests {
         //   -0.29536312933624187
         close(w.rank_biserial, -0.7777777777777777);
         let ci = w.rank_biserial_ci.unwrap();
-        close(ci[0], -0.94415590192008148);
+        close(ci[0], -0.9441559019200815);
         close(ci[1], -0.29536312933624187);
         // 22 pairs, no ties or zeros: still exact under scipy's auto (n ≤ 50).
         // scipy 1.17.1: wilcoxon(np.round(a - b, 9)) → statistic 47.0, p 0.0083160400390625;
@@ -633,7 +636,7 @@ mod tests {
         close(w.rank_biserial, 0.7777777777777777);
         let ci = w.rank_biserial_ci.unwrap();
         close(ci[0], 0.25627069139951836);
-        close(ci[1], 0.94857140236985782);
+        close(ci[1], 0.9485714023698578);
         // 13 pairs, ties but no zeros: statistic 13.5, p 0.022216796875; RBC
         //   0.7032967032967032, effectsize rank_biserial(a - b) CI 0.25187514305864217
         //   0.90335680637298821
@@ -646,7 +649,7 @@ mod tests {
         close(w.p, 0.021381691163120643);
         let ci = w.rank_biserial_ci.unwrap();
         close(ci[0], 0.25187514305864217);
-        close(ci[1], 0.90335680637298821);
+        close(ci[1], 0.9033568063729882);
     }
 
     #[test]
@@ -689,7 +692,7 @@ mod tests {
                 p: 0.002832890197384273,
                 ci: [0.7001142367230175, 2.459885763276983],
                 d_z: 1.2845575625910546,
-                d_z_ci: [0.41462775638014404, 2.11801651397706747],
+                d_z_ci: [0.41462775638014404, 2.1180165139770675],
             },
             // Hollander & Wolfe, before = x, after = y (effectsize: -1.75200625039837554,
             //   -0.14645227546333339)
@@ -700,7 +703,7 @@ mod tests {
                 p: 0.01971258802443886,
                 ci: [-0.7606684546340199, -0.08755376758820227],
                 d_z: -0.9686333248801278,
-                d_z_ci: [-1.75200628140756920, -0.14645221236474715],
+                d_z_ci: [-1.7520062814075692, -0.14645221236474715],
             },
             // Likert with ties and zeros
             Case {
@@ -710,7 +713,7 @@ mod tests {
                 p: 0.02484634444065558,
                 ci: [0.11106625841351336, 1.2889337415864865],
                 d_z: 0.8502651466878618,
-                d_z_ci: [0.10300674518458537, 1.56430461015040745],
+                d_z_ci: [0.10300674518458537, 1.5643046101504074],
             },
             Case {
                 before: &PRE,
@@ -719,7 +722,7 @@ mod tests {
                 p: 0.0011131537893958664,
                 ci: [0.4123681999314472, 1.301917514354267],
                 d_z: 1.1126972805283737,
-                d_z_ci: [0.42643483687535105, 1.77330234431616196],
+                d_z_ci: [0.42643483687535105, 1.773302344316162],
             },
             // A very large effect: the bounds reach |δ| > 37.62, R's normal approximation
             // (t.test: t 32.36259665628878, p 5.2924218515449042e-07)
@@ -727,10 +730,10 @@ mod tests {
                 before: &[1., 2., 3., 4., 5., 6.],
                 after: &[1.1, 2.11, 3.12, 4.1, 5.105, 6.1],
                 t: 32.36259665628878,
-                p: 5.2924218515449042e-07,
-                ci: [0.097426923700605503, 0.11423974296606106],
-                d_z: 13.2119747599014232,
-                d_z_ci: [5.3380381072662395, 20.7790924825846623],
+                p: 5.292421851544904e-07,
+                ci: [0.0974269237006055, 0.11423974296606106],
+                d_z: 13.211974759901423,
+                d_z_ci: [5.3380381072662395, 20.779092482584662],
             },
         ];
         for c in &cases {
@@ -753,15 +756,43 @@ mod tests {
     }
 
     #[test]
+    fn degenerate_inputs_give_none_or_numbers() {
+        // A spread of 1e-10 around a change of 1: t near 3e10, still an interval, no NaN.
+        let t = paired_t(&[0.0, 0.0, 0.0], &[1.0, 1.0, 1.0 + 1e-10]).unwrap();
+        assert!(t.t > 1e9 && t.p.is_finite() && t.p < 1e-9);
+        assert!(
+            t.d_z_ci.iter().all(|x| x.is_finite()) && t.d_z_ci[0] < t.d_z && t.d_z < t.d_z_ci[1]
+        );
+        // Two pairs: t on one df.
+        let t = paired_t(&[1.0, 2.0], &[2.0, 4.0]).unwrap();
+        assert!(t.d_z_ci[0].is_finite() && t.d_z_ci[1].is_finite() && t.p.is_finite());
+        // One changed pair of one: a Wilcoxon without spread of ranks, r = 1, no interval.
+        let w = wilcoxon(&[1.0], &[2.0]).unwrap();
+        assert_eq!((w.n, w.p_exact, w.rank_biserial_ci), (1, Some(1.0), None));
+        assert!(w.p.is_finite());
+        assert!(wilcoxon(&[], &[]).is_none() && paired_t(&[], &[]).is_none());
+        // Tables: 1×1, empty, one person who changed.
+        assert!(stuart_maxwell(&[vec![5]]).is_none() && bowker(&[vec![5]]).is_none());
+        assert!(stuart_maxwell(&[]).is_none() && bowker(&[]).is_none());
+        let one = vec![vec![0, 1], vec![0, 0]];
+        let s = stuart_maxwell(&one).unwrap();
+        let b = bowker(&one).unwrap();
+        // statsmodels SquareTable([[0, 1], [0, 0]], shift_zeros=False): homogeneity → 1.0, df 1;
+        // symmetry → 1.0, df 1 (McNemar without continuity correction)
+        assert_eq!((s.statistic, s.df, b.statistic, b.df), (1.0, 1.0, 1.0, 1.0));
+        assert!(s.p.is_finite() && b.p.is_finite());
+    }
+
+    #[test]
     fn noncentral_t_against_r() {
         // R 4.2.2 pt(q, df, ncp): pt(2, 5, 1) 0.77807466261594704; pt(-1.5, 12, -0.8)
         // 0.26112844671794522; pt(0.3, 3, 2.5) 0.013617282039177661; pt(45, 10, 40)
         // 0.64921901956706485 (normal approximation); pt(3, 30, 0) 0.99730501796717408
-        close(noncentral_t_cdf(2.0, 5.0, 1.0), 0.77807466261594704);
-        close(noncentral_t_cdf(-1.5, 12.0, -0.8), 0.26112844671794522);
-        close(noncentral_t_cdf(0.3, 3.0, 2.5), 0.013617282039177661);
-        close(noncentral_t_cdf(45.0, 10.0, 40.0), 0.64921901956706485);
-        close(noncentral_t_cdf(3.0, 30.0, 0.0), 0.99730501796717408);
+        close(noncentral_t_cdf(2.0, 5.0, 1.0), 0.778074662615947);
+        close(noncentral_t_cdf(-1.5, 12.0, -0.8), 0.2611284467179452);
+        close(noncentral_t_cdf(0.3, 3.0, 2.5), 0.01361728203917766);
+        close(noncentral_t_cdf(45.0, 10.0, 40.0), 0.6492190195670648);
+        close(noncentral_t_cdf(3.0, 30.0, 0.0), 0.9973050179671741);
     }
 
     // Stuart (1955): unaided distance vision of 7477 women, right eye (rows) by left eye
@@ -829,7 +860,7 @@ mod tests {
         ];
         let s = stuart_maxwell(&apart).unwrap();
         assert_eq!(s.categories, 4);
-        check(Some(s), 3.08571428571428541, 2.0, 0.21376945818647108);
+        check(Some(s), 3.0857142857142854, 2.0, 0.21376945818647108);
         // An empty category changes nothing.
         let mut wider = coffee();
         for r in &mut wider {
