@@ -118,15 +118,26 @@ pub enum Verb {
         col: String,
     },
     /// Before/after on the same people (long table, one row per person and wave): Wilcoxon
-    /// signed-rank test, and McNemar's test when the variable is 0/1.
+    /// signed-rank test with the matched-pairs rank-biserial correlation, paired t-test with
+    /// Cohen's d_z (each with its 95% CI), and McNemar's test when the variable is 0/1.
     ///
-    /// JSON keys: n_pairs, mean_change, wilcoxon ({statistic, z, p, p_exact, r_plus, r_minus, n,
-    /// zeros_dropped}), mcnemar ({statistic, p, p_exact, b, c}, or null), dropped, warnings,
-    /// method.
+    /// Columns may be named by their full header or, in a KoboToolbox export, by the question's
+    /// short name (`edu_1` for `capacita/edu_1`) when only one column has it. With --instrument,
+    /// --var may name a scale of the questionnaire: each row's score is the mean of its answered
+    /// items (reverse-keyed items turned round) when at least half are answered, as `capakit run`
+    /// scores it; choices may be names or labels. `capakit run --internal` writes
+    /// INTERNAL-scores-unsuppressed.csv with a pseudonym, wave and score per row: run this verb on
+    /// it with --id pseudonym --wave wave.
+    ///
+    /// JSON keys: var, column, scale ({name, items, reverse, missing}, or null), pre, post,
+    /// n_pairs, mean_change, wilcoxon ({statistic, z, p, p_exact, p_exact_method, r_plus,
+    /// r_minus, n, zeros_dropped, rank_biserial, rank_biserial_ci}), paired_t ({n, mean_diff,
+    /// sd_diff, t, df, p, ci, d_z, d_z_ci}, or null), mcnemar ({statistic, p, p_exact, b, c}, or
+    /// null), dropped, warnings, method.
     Paired {
         #[command(flatten)]
         input: Input,
-        /// The numeric column measured twice.
+        /// The numeric column measured twice, or with --instrument a scale or a question.
         #[arg(long)]
         var: String,
         /// The column identifying each person.
@@ -141,6 +152,9 @@ pub enum Verb {
         /// The value of --wave for "after".
         #[arg(long)]
         post: String,
+        /// The questionnaire (XLSForm) the data answer: scales by name, choices scored.
+        #[arg(long)]
+        instrument: Option<PathBuf>,
     },
     /// Adjusted p-values for a family of tests: Holm (family-wise error) or Benjamini–Hochberg
     /// (false discovery rate), as statsmodels' multipletests.
@@ -296,9 +310,17 @@ pub fn execute(args: Args) -> Result<i32> {
             wave,
             pre,
             post,
+            instrument,
         } => {
             let t = read(&input)?;
-            let r = table::paired(&t, &var, &id, &wave, &pre, &post)?;
+            let ins = match &instrument {
+                Some(path) => Some(crate::instrument::read_xlsform(
+                    path,
+                    &path.display().to_string(),
+                )?),
+                None => None,
+            };
+            let r = table::paired(&t, &var, &id, &wave, &pre, &post, ins.as_ref())?;
             emit(input.json, &r, || paired_lines(&r))
         }
         Verb::Adjust { p, method, json } => {
@@ -596,9 +618,24 @@ fn crosstab_lines(r: &crosstab::table::CrosstabReport) -> Vec<String> {
 }
 
 fn paired_lines(r: &table::PairedReport) -> Vec<String> {
+    let what = match (&r.scale, &r.column) {
+        (Some(s), _) => format!(
+            "scale {} ({} items: {}{})",
+            s.name,
+            s.items.len(),
+            s.items.join(", "),
+            if s.reverse.is_empty() {
+                String::new()
+            } else {
+                format!("; reversed: {}", s.reverse.join(", "))
+            }
+        ),
+        (None, Some(c)) if c != &r.var => format!("{} ({c})", r.var),
+        _ => r.var.clone(),
+    };
+    let ci = |c: [f64; 2]| format!("[{}, {}]", num(c[0]), num(c[1]));
     let mut l = vec![format!(
-        "{}: {} → {}, {} pairs, mean change {}",
-        r.var,
+        "{what}: {} → {}, {} pairs, mean change {}",
         r.pre,
         r.post,
         r.n_pairs,
@@ -614,7 +651,32 @@ fn paired_lines(r: &table::PairedReport) -> Vec<String> {
             w.zeros_dropped,
             num(w.z),
             pval(w.p),
-            w.p_exact.map_or_else(String::new, |p| format!(", exact p = {}", pval(p)))
+            w.p_exact.map_or_else(String::new, |p| format!(
+                ", {} p = {}",
+                w.p_exact_method.unwrap_or("exact"),
+                pval(p)
+            ))
+        ));
+        l.push(format!(
+            "  rank-biserial r = {}, 95% CI {}",
+            num(w.rank_biserial),
+            w.rank_biserial_ci
+                .map_or_else(|| "— (every pair moved the same way)".into(), ci)
+        ));
+    }
+    if let Some(t) = &r.paired_t {
+        l.push(format!(
+            "Paired t = {}, df = {}, p = {}; mean change {}, 95% CI {}",
+            num(t.t),
+            t.df,
+            pval(t.p),
+            num(t.mean_diff),
+            ci(t.ci)
+        ));
+        l.push(format!(
+            "  Cohen's d_z = {}, 95% CI {}",
+            num(t.d_z),
+            ci(t.d_z_ci)
         ));
     }
     if let Some(m) = &r.mcnemar {

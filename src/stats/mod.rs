@@ -5,6 +5,7 @@
 pub mod adjust;
 pub mod agreement;
 pub mod change;
+pub mod correlation;
 pub mod counting;
 pub mod crosstab;
 pub mod descriptive;

@@ -212,7 +212,30 @@ fn paired_matches_scipy_and_statsmodels() {
     close(&w["p"], 0.004896949924930728);
     close(&w["z"], -2.813735521290914);
     assert_eq!(w["zeros_dropped"], 2);
+    assert!(
+        w["p_exact"].is_null(),
+        "14 pairs with ties: scipy's auto is asymptotic"
+    );
     assert!(r["mcnemar"].is_null(), "not a 0/1 variable");
+    // pingouin 0.7.0 wilcoxon(post, pre)['RBC'] → 0.858974358974359; R 4.2.2 effectsize 0.8.3
+    // rank_biserial(post - pre) → CI 0.57085144459702186 0.95873773008591845
+    close(&w["rank_biserial"], 0.858974358974359);
+    close(&w["rank_biserial_ci"][0], 0.5708514445970219);
+    close(&w["rank_biserial_ci"][1], 0.9587377300859184);
+    // scipy 1.17.1 ttest_rel(post, pre) → statistic 4.163331998932266, pvalue
+    // 0.0011131537893958664, df 13, confidence_interval() (0.4123681999314472,
+    // 1.301917514354267); d_z = mean / sd(ddof=1) → 1.1126972805283737; R: uniroot(function(ncp)
+    // pt(t, 13, ncp) - p, …) for p = 0.975, 0.025, over sqrt(14) → 0.42643483687535105,
+    // 1.77330234431616196 (effectsize cohens_d(post, pre, paired = TRUE) to 1e-7)
+    let t = &r["paired_t"];
+    close(&t["t"], 4.163331998932266);
+    close(&t["p"], 0.0011131537893958664);
+    assert_eq!(t["df"], 13.0);
+    close(&t["ci"][0], 0.4123681999314472);
+    close(&t["ci"][1], 1.301917514354267);
+    close(&t["d_z"], 1.1126972805283737);
+    close(&t["d_z_ci"][0], 0.42643483687535105);
+    close(&t["d_z_ci"][1], 1.773302344316162);
     // statsmodels mcnemar([[18, 3], [9, 20]], exact=True) → p 0.14599609375;
     // exact=False, correction=True → statistic 2.0833333333333335, p 0.14891467317876161
     let r = json(&[
@@ -234,6 +257,189 @@ fn paired_matches_scipy_and_statsmodels() {
     close(&m["p_exact"], 0.14599609375);
     close(&m["statistic"], 2.0833333333333335);
     close(&m["p"], 0.14891467317876161);
+}
+
+#[test]
+fn paired_scale_of_a_kobo_export() {
+    // tests/fixtures/stats/paired-kobo.csv (scripts/stats_references.py): a KoboToolbox export
+    // (group paths, choices by name and by label) of the monitoring questionnaire's scale
+    // 'istruzione' (edu_1, edu_2, edu_3 reverse-keyed), 24 young people at T0 and T1, two at T0
+    // only, one whose T1 score has one item of three (no score). Scores as the script computes
+    // them (mean of answered items, 6 − edu_3, at least two answered); then
+    // scipy 1.17.1 wilcoxon(np.round(T1 - T0, 9), method='asymptotic', correction=False) →
+    //   statistic 49.5, p 0.11016804876849687 (method='auto': the same, 23 pairs with ties);
+    // pingouin 0.7.0 wilcoxon(np.round(T1 - T0, 9))['RBC'] → 0.42105263157894735 (on the
+    //   unrounded differences float noise splits ties: 0.41520467836257313); R 4.2.2 effectsize
+    //   0.8.3 rank_biserial(d) → CI -0.077243981626909014 0.751041433553689131;
+    // ttest_rel(T1, T0) → 1.8886591700432258, p 0.07219348665027812, CI
+    //   (-0.027003775591381507, 0.5777284132725409), d_z 0.3938126601950844; R uniroot on
+    //   pt(1.8886591700432258, 22, ncp) over sqrt(23) → -0.035052377795180036,
+    //   0.814424349723590679
+    let data = fixture("paired-kobo.csv");
+    let form = common::repo()
+        .join("examples/care-leavers-monitoring/instruments/care-leavers-monitoring.xlsx")
+        .display()
+        .to_string();
+    let args = |var: &'static str| {
+        vec![
+            "paired",
+            &data,
+            "--var",
+            var,
+            "--id",
+            "respondent_id",
+            "--wave",
+            "onda",
+            "--pre",
+            "T0",
+            "--post",
+            "T1",
+            "--instrument",
+            &form,
+        ]
+    };
+    let r = json(&args("istruzione"));
+    assert_eq!(r["n_pairs"], 23);
+    assert!(r["column"].is_null());
+    let scale = &r["scale"];
+    assert_eq!(
+        scale["items"],
+        serde_json::json!(["capacita/edu_1", "capacita/edu_2", "capacita/edu_3"])
+    );
+    assert_eq!(scale["reverse"], serde_json::json!(["capacita/edu_3"]));
+    let w = &r["wilcoxon"];
+    close(&w["statistic"], 49.5);
+    close(&w["p"], 0.11016804876849687);
+    assert!(w["p_exact"].is_null());
+    close(&w["rank_biserial"], 0.42105263157894735);
+    close(&w["rank_biserial_ci"][0], -0.07724398162690901);
+    close(&w["rank_biserial_ci"][1], 0.7510414335536891);
+    let t = &r["paired_t"];
+    close(&t["t"], 1.8886591700432258);
+    close(&t["p"], 0.07219348665027812);
+    close(&t["ci"][0], -0.027003775591381507);
+    close(&t["ci"][1], 0.5777284132725409);
+    close(&t["d_z"], 0.3938126601950844);
+    close(&t["d_z_ci"][0], -0.035052377795180036);
+    close(&t["d_z_ci"][1], 0.8144243497235907);
+    let dropped = r["dropped"].to_string();
+    assert!(
+        dropped.contains(r#""reason":"a person seen in one wave only","rows":2"#)
+            && dropped
+                .contains(r#""reason":"a pair with 'istruzione' missing in a wave","rows":1"#),
+        "{dropped}"
+    );
+    // One question by its short name, its choices scored by the list: scipy wilcoxon(T1 - T0)
+    // of edu_1 → statistic 28.0, p 0.16551785869747015 (23 pairs, auto = asymptotic).
+    let r = json(&args("edu_1"));
+    assert_eq!(r["column"], "capacita/edu_1");
+    assert_eq!(r["n_pairs"], 23);
+    close(&r["wilcoxon"]["statistic"], 28.0);
+    close(&r["wilcoxon"]["p"], 0.16551785869747015);
+    // The readable form names the scale and its items, and prints every effect with its CI.
+    let out = capakit()
+        .arg("stats")
+        .args(args("istruzione"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for part in [
+        "scale istruzione (3 items: capacita/edu_1, capacita/edu_2, capacita/edu_3; reversed: capacita/edu_3)",
+        "rank-biserial r = 0.4211, 95% CI [-0.0772, 0.7510]",
+        "Paired t = 1.8887, df = 22, p = 0.0722",
+        "Cohen's d_z = 0.3938, 95% CI [-0.0351, 0.8144]",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+    // Without the questionnaire a label is not a number: the cell is named.
+    let err = fails(&[
+        "paired",
+        &data,
+        "--var",
+        "edu_2",
+        "--id",
+        "respondent_id",
+        "--wave",
+        "onda",
+        "--pre",
+        "T0",
+        "--post",
+        "T1",
+    ]);
+    assert!(
+        err.contains("column D (capacita/edu_2)") && err.contains("is not a number"),
+        "{err}"
+    );
+    // A short name two columns share is refused with both names.
+    let dir = tempfile::tempdir().unwrap();
+    let two = dir.path().join("two.csv");
+    std::fs::write(&two, "id;wave;t0/score;t1/score\nA;1;2;3\nA;2;3;4\n").unwrap();
+    let err = fails(&[
+        "paired",
+        two.to_str().unwrap(),
+        "--var",
+        "score",
+        "--id",
+        "id",
+        "--wave",
+        "wave",
+        "--pre",
+        "1",
+        "--post",
+        "2",
+    ]);
+    assert!(
+        err.contains("'score' is the short name of 2 columns (t0/score, t1/score)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn paired_on_the_internal_scores_file() {
+    // `capakit run --internal` on the monitoring example writes each respondent's scale scores
+    // with a pseudonym and a wave; `stats paired` runs on that file as it is. References from
+    // the file (pandas read_csv(sep=';', decimal=','), pivot by pseudonym, 'casa' 2022 → 2024):
+    // scipy 1.17.1 wilcoxon(np.round(d, 9), method='asymptotic', correction=False) → statistic
+    // 161132.5, p 2.1040726455915576e-36, zstatistic -12.600275882133634; pingouin 0.7.0
+    // wilcoxon(np.round(d, 9))['RBC'] → 0.4427855105040201, R effectsize 0.8.3 rank_biserial(d)
+    // CI 0.38565031926787202 0.49653772310988969; ttest_rel → 13.703596052210292, d_z
+    // 0.39525949769436103, R uniroot on pt(t, 1201, ncp) over sqrt(1202) → 0.33648286449772574,
+    // 0.45388289777288271.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("internal");
+    common::run_study(
+        &common::repo().join("examples/care-leavers-monitoring"),
+        &out,
+        true,
+    );
+    let scores = out.join("INTERNAL-scores-unsuppressed.csv");
+    let r = json(&[
+        "paired",
+        scores.to_str().unwrap(),
+        "--var",
+        "casa",
+        "--id",
+        "pseudonym",
+        "--wave",
+        "wave",
+        "--pre",
+        "2022",
+        "--post",
+        "2024",
+    ]);
+    assert_eq!(r["n_pairs"], 1202);
+    let w = &r["wilcoxon"];
+    close(&w["statistic"], 161132.5);
+    close(&w["p"], 2.1040726455915576e-36);
+    close(&w["z"], -12.600275882133634);
+    close(&w["rank_biserial"], 0.4427855105040201);
+    close(&w["rank_biserial_ci"][0], 0.385650319267872);
+    close(&w["rank_biserial_ci"][1], 0.4965377231098897);
+    let t = &r["paired_t"];
+    close(&t["t"], 13.703596052210292);
+    close(&t["d_z"], 0.39525949769436103);
+    close(&t["d_z_ci"][0], 0.33648286449772574);
+    close(&t["d_z_ci"][1], 0.4538828977728827);
 }
 
 #[test]
