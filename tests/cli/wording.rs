@@ -116,8 +116,8 @@ fn xlsform(path: &Path) {
     book.save(path).unwrap();
 }
 
-/// The mentoring study in `dir`: 90 young people and mentors at baseline in three countries, 66
-/// of them again at follow-up; `report` is the study's `[report]` table (its population, or
+/// The mentoring study in `dir`: 90 young people and mentors at baseline in three countries, 68
+/// others at follow-up (two samples); `report` is the study's `[report]` table (its population, or
 /// nothing), `languages` its languages.
 fn mentoring_study(dir: &Path, languages: &str, report: &str) {
     xlsform(&dir.join("form.xlsx"));
@@ -133,7 +133,9 @@ fn mentoring_study(dir: &Path, languages: &str, report: &str) {
             let lift = u32::from(wave == "follow_up");
             let a = |k: u32| 1 + ((i * k + lift * 2 + i / 7) % 5).min(4);
             csv.push_str(&format!(
-                "P-{i:03};{country};{wave};{role};{};{};{}\n",
+                "P{}-{i:03};{country};{wave};{role};{};{};{}\n",
+                // Each wave its own people: the waves are compared as independent samples.
+                &wave[..1],
                 a(3),
                 a(7),
                 a(11)
@@ -270,11 +272,11 @@ fn the_population_is_the_studys_and_nothing_speaks_of_care_leavers_or_focus_grou
     for (lang, who) in [
         (
             "it",
-            "Indagine su 90 giovani del programma (Malta, Portugal e Slovenija)",
+            "Indagine su 158 giovani del programma (Malta, Portugal e Slovenija)",
         ),
         (
             "en",
-            "Survey of 90 young people in the programme (Malta, Portugal and Slovenija)",
+            "Survey of 158 young people in the programme (Malta, Portugal and Slovenija)",
         ),
     ] {
         let out = dir.path().join(format!("out-{lang}"));
@@ -358,8 +360,8 @@ fn a_study_that_names_no_population_says_respondents() {
     let dir = tempfile::tempdir().unwrap();
     mentoring_study(dir.path(), r#"["it", "en"]"#, "");
     for (lang, who) in [
-        ("it", "Indagine su 90 rispondenti (Malta"),
-        ("en", "Survey of 90 respondents (Malta"),
+        ("it", "Indagine su 158 rispondenti (Malta"),
+        ("en", "Survey of 158 respondents (Malta"),
     ] {
         let out = dir.path().join(format!("out-{lang}"));
         run_in(dir.path(), &out, lang);
@@ -583,7 +585,7 @@ fn a_third_language_from_the_studys_strings_file_and_the_questionnaires_labels()
     }
     let brief = text(&read(&out, "brief.html"));
     assert!(
-        brief.contains("Encuesta a 90 jóvenes del programa (Malta, Portugal y Slovenija)"),
+        brief.contains("Encuesta a 158 jóvenes del programa (Malta, Portugal y Slovenija)"),
         "{brief}"
     );
     assert!(

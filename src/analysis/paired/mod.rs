@@ -398,6 +398,13 @@ fn variable(dataset: &Dataset, name: &str) -> Option<Variable> {
     })
 }
 
+/// A change to nine decimals, as the Wilcoxon test rounds its differences: a scale's mean of
+/// 1/3s computed in two orders is the same score (else a float's last bit makes two equal
+/// changes unequal, and the ranks change).
+fn snap(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
 /// A count as published: shown when 0 or at least k.
 fn count(n: u64, k: u64) -> Option<u64> {
     (n == 0 || n >= k).then_some(n)
@@ -744,7 +751,7 @@ fn dose(
             if let (Some(b), Some(a)) = (b, a) {
                 if let (Some(x), Some(y)) = (v.values[*b], v.values[*a]) {
                     dose.push(sessions[p] as f64);
-                    change.push(y - x);
+                    change.push(snap(y - x));
                 }
             }
         }
