@@ -1,7 +1,7 @@
 //! The INTEGRA mentoring example (examples/integra-mentoring): the shipped folder is what `init
 //! --template mentoring` writes, its data hold what its README says was designed into them, and it
-//! runs clean without the parts still being built elsewhere (the `paired` analysis, the
-//! `sessions` source, `[report] population`), with no free-text comment in any output.
+//! runs clean, its before/after results as scipy, pingouin and statsmodels compute them, with no
+//! free-text comment in any output.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
