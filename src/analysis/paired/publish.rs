@@ -453,7 +453,10 @@ impl AnalysisKind for PairedResult {
             }
             list.push(InTen {
                 in_ten,
-                text: w.get(key).replace("{what}", &label),
+                text: w
+                    .get("easy_in_ten")
+                    .replace("{n}", &in_ten.to_string())
+                    .replace("{what}", &w.get(key).replace("{what}", &label)),
             });
         }
     }
