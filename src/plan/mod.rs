@@ -94,15 +94,17 @@ impl Plan {
                     format!("the analysis id '{}' is used twice", spec.id()),
                 ));
             }
-            if let (Some(filter), false) = (
+            // A survey's respondents, coded documents and records are selected by their kind;
+            // a kind that reads the other analyses' results has nothing to select.
+            if let (Some(filter), true) = (
                 &spec.filter,
-                spec.kind.get_ref().spec().reads == Reads::Survey,
+                spec.kind.get_ref().spec().reads == Reads::Results,
             ) {
                 if let Some(key) = filter.keys().next() {
                     return Err(set.error_at(
                         key,
                         format!(
-                            "`where` restricts the respondents of a survey; a {} analysis reads none",
+                            "`where` does not apply to a {} analysis: it reads the other analyses' published results (give `where` to those analyses)",
                             spec.kind.get_ref().name()
                         ),
                     ));

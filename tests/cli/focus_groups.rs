@@ -306,3 +306,52 @@ fn a_refi_qda_project_is_a_segments_source() {
         "{text}"
     );
 }
+
+#[test]
+fn where_keeps_the_documents_whose_metadata_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = two_coder_study(dir.path(), "");
+    let all = run_study(&study, &dir.path().join("all"), false);
+    std::fs::write(
+        dir.path().join("codes.toml"),
+        "[[analysis]]\nid = \"codes\"\nkind = \"codes\"\nwhere = { territory = \"firenze\" }\n",
+    )
+    .unwrap();
+    let firenze = run_study(&study, &dir.path().join("firenze"), false);
+    let docs = |r: &Value| -> u64 {
+        r["analyses"][0]["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["total"]["documents"].as_u64().unwrap_or(0))
+            .max()
+            .unwrap()
+    };
+    // D2 and D3 are Firenze's; D1 (Prato) is left out.
+    assert!(docs(&all) > docs(&firenze) || docs(&all) == 3, "{all}");
+    assert!(docs(&firenze) <= 2);
+    let groups = firenze["analyses"][0]["groups"].as_array().unwrap();
+    assert_eq!(groups, &[serde_json::json!("Firenze")]);
+    // A field the metadata does not have, or a value no document has, at its line.
+    std::fs::write(
+        dir.path().join("codes.toml"),
+        "[[analysis]]\nid = \"codes\"\nkind = \"codes\"\nwhere = { gender = \"f\" }\n",
+    )
+    .unwrap();
+    let (code, _, err) = crate::common::check(&study);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "codes.toml, line 4, column 11: 'gender' is not a field of the documents' metadata"
+        ),
+        "{err}"
+    );
+    std::fs::write(
+        dir.path().join("codes.toml"),
+        "[[analysis]]\nid = \"codes\"\nkind = \"codes\"\nwhere = { role = \"giudici\" }\n",
+    )
+    .unwrap();
+    let (_, _, err) = crate::common::check(&study);
+    assert!(err.contains("no document of"), "{err}");
+    assert!(err.contains("has role 'giudici'"), "{err}");
+}

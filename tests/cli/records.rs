@@ -714,3 +714,69 @@ fn records_of_one_period_need_no_wave_column() {
     assert!(p["wave"].is_null() && p["group"].is_null());
     close(&p["value"], 100.0 * 103.0 / 142.0);
 }
+
+#[test]
+fn where_restricts_the_records_to_a_region_and_a_wave() {
+    let dir = tempfile::tempdir().unwrap();
+    records_study(
+        dir.path(),
+        RECORDS,
+        &ANALYSIS.replace(
+            "by = \"region\"",
+            "by = \"ambito\"\nwhere = { region = \"Toscana\", wave = \"2024\" }",
+        ),
+        "",
+    );
+    let r = run_study(dir.path(), &dir.path().join("out"), false);
+    let a = analysis_of_kind(&r, "indicators");
+    let rows = a["indicators"][0]["rows"].as_array().unwrap();
+    // Only Toscana's ambiti in 2024, and the total is theirs: (20 + 30 + 9) / (22 + 35 + 12).
+    assert!(rows.iter().all(|x| x["wave"] == "2024"), "{rows:?}");
+    assert!(rows
+        .iter()
+        .all(|x| !matches!(x["group"].as_str(), Some("Roma 1" | "Roma 2" | "Lazio"))));
+    close(
+        &row(a, "project", None, "2024")["value"],
+        100.0 * 59.0 / 69.0,
+    );
+    // A region that is not one, or a key records cannot be selected by, at its line.
+    records_study(
+        dir.path(),
+        RECORDS,
+        &ANALYSIS.replace("by = \"region\"", "where = { region = \"Prato\" }"),
+        "",
+    );
+    let (code, _, err) = check(dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("'Prato' is not a region of the study"),
+        "{err}"
+    );
+    records_study(
+        dir.path(),
+        RECORDS,
+        &ANALYSIS.replace("by = \"region\"", "where = { gender = \"f\" }"),
+        "",
+    );
+    let (_, _, err) = check(dir.path());
+    assert!(
+        err.contains("analyses.toml, line 6, column 11: 'gender' is not something records can be selected by"),
+        "{err}"
+    );
+    // Recommendation rules take no `where`: it belongs to the analyses they read.
+    records_study(
+        dir.path(),
+        RECORDS,
+        ANALYSIS,
+        &RULES.replace(
+            "kind = \"recommendations\"",
+            "kind = \"recommendations\"\nwhere = { wave = \"2024\" }",
+        ),
+    );
+    let (code, _, err) = check(dir.path());
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`where` does not apply to a recommendations analysis"),
+        "{err}"
+    );
+}

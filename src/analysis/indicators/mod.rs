@@ -389,6 +389,8 @@ pub struct Design<'a> {
     pub people: &'a [usize],
     pub thresholds: Thresholds,
     pub min_cell: u64,
+    /// The waves reported when `where` names some (every wave otherwise).
+    pub waves: Option<&'a [usize]>,
 }
 
 /// Runs the indicators on checked records.
@@ -404,6 +406,7 @@ pub fn compute(
         people,
         thresholds,
         min_cell,
+        waves: kept,
     } = *design;
     let tree = Tree::of(g, by, records);
     // Records without a wave column are of one period, whatever the study's waves.
@@ -415,7 +418,10 @@ pub fn compute(
     let wave_list: Vec<Option<usize>> = if waves.is_empty() {
         vec![None]
     } else {
-        (0..waves.len()).map(Some).collect()
+        (0..waves.len())
+            .filter(|w| kept.is_none_or(|k| k.contains(w)))
+            .map(Some)
+            .collect()
     };
     let latest = wave_list
         .iter()

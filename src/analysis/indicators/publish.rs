@@ -226,9 +226,10 @@ impl AnalysisKind for IndicatorsResult {
         {
             return Err(Error::input(e.location.clone(), e.message.clone()));
         }
-        if let Some(filter) = &spec.filter {
-            records_where(&mut records, filter, study, set)?;
-        }
+        let kept = match &spec.filter {
+            Some(filter) => records_where(&mut records, filter, study, set)?,
+            None => None,
+        };
         let column = |name: &Spanned<String>| {
             records.column(name.get_ref()).ok_or_else(|| {
                 set.error_at(
@@ -293,6 +294,7 @@ impl AnalysisKind for IndicatorsResult {
                 people: &people,
                 thresholds,
                 min_cell: study.min_cell,
+                waves: kept.as_deref(),
             },
         );
         Ok((records.source.clone(), result))
@@ -464,14 +466,16 @@ pub fn status_name(s: Status) -> &'static str {
 }
 
 /// Keeps the records `filter` names: each key `wave` or a level of the territories (a row is kept
-/// when its territory lies within one of the units named), each value one or a list.
+/// when its territory lies within one of the units named), each value one or a list. The waves
+/// named, when it names some.
 fn records_where(
     records: &mut crate::check::records::Records,
     filter: &std::collections::BTreeMap<Spanned<String>, Spanned<crate::plan::analyses::OneOrList>>,
     study: &crate::study::Study,
     set: &crate::plan::SpecSet,
-) -> Result<()> {
+) -> Result<Option<Vec<usize>>> {
     let g = &study.geography;
+    let mut kept_waves = None;
     for (key, values) in filter {
         let k = key.get_ref().as_str();
         let wanted = values.get_ref().values();
@@ -489,6 +493,7 @@ fn records_where(
                 })?);
             }
             records.rows.retain(|r| r.wave.is_some_and(|w| waves.contains(&w)));
+            kept_waves = Some(waves);
         } else if let Some(level) = g.level(k) {
             let mut units = Vec::new();
             for v in wanted {
@@ -513,5 +518,5 @@ fn records_where(
             ));
         }
     }
-    Ok(())
+    Ok(kept_waves)
 }

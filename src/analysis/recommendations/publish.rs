@@ -33,12 +33,6 @@ impl AnalysisKind for RecommendationsResult {
     /// The rules, and what they name in the other analyses and the study's languages.
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;
-        if let Some((key, _)) = c.spec.filter.as_ref().and_then(|f| f.iter().next()) {
-            return Err(c.set.error_at(
-                key,
-                "`where` does not apply to recommendation rules: they read the other analyses' published results (give `where` to those analyses, and the rules test them)",
-            ));
-        }
         let Some(rules) = &p.rules else {
             return c.require(p.rules.as_ref(), NEEDS_RULES);
         };
