@@ -107,14 +107,10 @@ fn wave_counts(
                 }
             }
             let p = crate::disclosure::protect(&counts, study.min_cell);
-            let small_flows = panel_small_flows(study, d, &waves, t);
             (0..t.names.len())
                 .map(|g| {
                     (0..waves.names.len())
-                        .map(|w| {
-                            (p.cells[w][g].is_none() && !small_flows[g])
-                                .then_some(counts[w][g] as usize)
-                        })
+                        .map(|w| p.cells[w][g].is_none().then_some(counts[w][g] as usize))
                         .collect()
                 })
                 .collect()
@@ -130,62 +126,6 @@ fn wave_counts(
     });
     let people = people.filter(|&n| n as u64 >= study.min_cell);
     (per_wave, by_wave, people)
-}
-
-/// For a panel (people linked across waves by their id), the territories whose respondents per
-/// wave would give back, by difference, fewer than k people who answered in one wave and not in
-/// another (who left, who joined): their row of respondents by wave is hidden, with a second
-/// territory (the one with fewest people) when it would be the only one, since the totals per
-/// wave are published. What a paired analysis publishes per group is hidden by the same rule.
-fn panel_small_flows(
-    study: &crate::study::Study,
-    d: &Dataset,
-    waves: &Groups,
-    territories: &Groups,
-) -> Vec<bool> {
-    let n_groups = territories.names.len();
-    let Some(ids) = d.id_column.as_deref().and_then(|c| d.texts(c)) else {
-        return vec![false; n_groups];
-    };
-    let n_waves = waves.names.len();
-    // Each person's waves (a bit each) and territory (at the first answer).
-    let mut people: std::collections::HashMap<&str, (u64, Option<usize>)> =
-        std::collections::HashMap::new();
-    for ((id, w), g) in ids.iter().zip(&waves.index).zip(&territories.index) {
-        if let (Some(id), Some(w)) = (id, w) {
-            let e = people.entry(id.trim()).or_insert((0, *g));
-            e.0 |= 1 << (*w).min(63);
-        }
-    }
-    let mut size = vec![0u64; n_groups];
-    // only[g][a][b]: people of g seen in wave a and not in wave b.
-    let mut only = vec![vec![vec![0u64; n_waves]; n_waves]; n_groups];
-    for (bits, g) in people.values() {
-        let Some(g) = g else { continue };
-        size[*g] += 1;
-        let seen = |w: usize| w < 64 && bits & (1 << w) != 0;
-        for (a, row) in only[*g].iter_mut().enumerate() {
-            for (b, c) in row.iter_mut().enumerate() {
-                if seen(a) && !seen(b) {
-                    *c += 1;
-                }
-            }
-        }
-    }
-    let k = study.min_cell;
-    let mut small: Vec<bool> = only
-        .iter()
-        .map(|m| m.iter().flatten().any(|&c| c > 0 && c < k))
-        .collect();
-    if small.iter().filter(|s| **s).count() == 1 {
-        if let Some(other) = (0..n_groups)
-            .filter(|&g| !small[g])
-            .min_by_key(|&g| size[g])
-        {
-            small[other] = true;
-        }
-    }
-    small
 }
 
 #[derive(Debug, Clone, Serialize)]

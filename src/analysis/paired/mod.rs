@@ -112,14 +112,18 @@ pub struct PairedRow {
     pub mcnemar: Option<McNemar>,
     pub shares: Vec<Share>,
     pub homogeneity: Option<Homogeneity>,
-    /// The p-value of the row's main test (Wilcoxon, McNemar's exact, Stuart–Maxwell) and as
-    /// adjusted within the analysis.
+    /// The row's main test: "wilcoxon", "t" (when the signed-rank test is withheld),
+    /// "mcnemar" or "stuart_maxwell".
+    pub test: Option<&'static str>,
+    /// Its p-value, and as adjusted within the analysis.
     pub p: Option<f64>,
     pub p_adjusted: Option<f64>,
     /// Adjusted p < 0.05.
     pub holds: bool,
-    /// Why the test is not shown: `small` (fewer pairs than the minimum for a summary),
-    /// `transitions` (fewer than k people changed one way: the test would give them back).
+    /// Why a test is not shown: `small` (fewer pairs than the minimum for a summary, or their
+    /// number hidden), `ranks` (fewer than k went up, went down or stayed the same: the
+    /// signed-rank test would give them back, the paired t-test is shown), `transitions` (fewer
+    /// than k moved between two answers: the test would give them back).
     pub withheld: Option<&'static str>,
 }
 
@@ -144,7 +148,8 @@ pub struct AttritionRow {
 /// A distribution summarised by its median and quartiles (and mean), over `n` people.
 #[derive(Debug, Clone, Serialize)]
 pub struct Spread {
-    pub n: u64,
+    /// Null when it would give back a count hidden elsewhere (those without a session).
+    pub n: Option<u64>,
     pub mean: f64,
     pub median: f64,
     pub q1: f64,
@@ -211,8 +216,7 @@ struct Pairs {
     rows: Vec<(Option<usize>, Option<usize>)>,
     /// Each person's key (a pseudonym under the study's key), as `rows`.
     keys: Vec<String>,
-    /// Each person's group (at their first answer in the file, as the respondents by territory
-    /// and wave count them: both hide the same groups), as `rows`.
+    /// Each person's group (at their first answer in the file), as `rows`.
     group: Vec<Option<usize>>,
 }
 
@@ -416,11 +420,9 @@ fn percent(count_of: u64, n: u64, k: u64) -> Option<f64> {
 }
 
 /// Who was seen when, in the whole sample and per group (each person counted in the group of
-/// their first answer). A group's row is shown only when its three counts are all 0 or at least
-/// k, and with a lone hidden group the one with fewest people goes too (the totals would give it
-/// back): the rule the respondents by territory and wave follow (`panel_small_flows`), so the two
-/// tables hide the same groups.
-fn seen(pairs: &Pairs, groups: Option<&Groups>, k: u64) -> Vec<Seen> {
+/// their first answer). These are the design's response counts, published as they are: they are
+/// the differences of the answers per wave and group, which every analysis of one wave publishes.
+fn seen(pairs: &Pairs, groups: Option<&Groups>) -> Vec<Seen> {
     let n_groups = groups.map_or(0, |g| g.names.len());
     let mut cells = vec![[0u64; 3]; n_groups + 1];
     for (p, (b, a)) in pairs.rows.iter().enumerate() {
@@ -435,60 +437,170 @@ fn seen(pairs: &Pairs, groups: Option<&Groups>, k: u64) -> Vec<Seen> {
             cells[g + 1][col] += 1;
         }
     }
-    let ok = |c: &[u64; 3]| c.iter().all(|&x| x == 0 || x >= k);
-    let mut shown: Vec<bool> = cells.iter().map(ok).collect();
-    let hidden_groups: Vec<usize> = (1..cells.len()).filter(|&g| !shown[g]).collect();
-    if hidden_groups.len() == 1 {
-        // The group with fewest people goes too.
-        if let Some(other) = (1..cells.len())
-            .filter(|&g| shown[g])
-            .min_by_key(|&g| cells[g].iter().sum::<u64>())
-        {
-            shown[other] = false;
-        }
-    }
     cells
         .iter()
         .enumerate()
         .map(|(g, c)| {
-            let show = shown[g];
             let before = c[0] + c[1];
             Seen {
                 group: (g > 0).then(|| groups.map(|x| x.names[g - 1].clone())).flatten(),
-                before_only: show.then_some(c[0]),
-                both: show.then_some(c[1]),
-                after_only: show.then_some(c[2]),
-                attrition: (show && before > 0).then(|| 100.0 * c[0] as f64 / before as f64),
+                before_only: Some(c[0]),
+                both: Some(c[1]),
+                after_only: Some(c[2]),
+                attrition: (before > 0).then(|| 100.0 * c[0] as f64 / before as f64),
             }
         })
         .collect()
 }
 
-/// The paired rows of one variable among `people` (indices into `pairs`).
+/// One variable's pairs among some people: their answers, and the counts a row publishes.
+struct Counts {
+    before: Vec<f64>,
+    after: Vec<f64>,
+    /// Went up, went down, stayed the same (for a single choice: moved, 0, stayed).
+    moves: [u64; 3],
+    /// Each answer's count before and after (yes and no for a yes/no; every answer of a single
+    /// choice); none for a score.
+    margins: [Vec<u64>; 2],
+    /// Moves between answers of a single choice (before × after).
+    transitions: Vec<Vec<u64>>,
+}
+
+impl Counts {
+    fn of(v: &Variable, pairs: &Pairs, people: &[usize]) -> Counts {
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        for &p in people {
+            if let (Some(b), Some(a)) = pairs.rows[p] {
+                if let (Some(x), Some(y)) = (v.values[b], v.values[a]) {
+                    before.push(x);
+                    after.push(y);
+                }
+            }
+        }
+        let n = before.len() as u64;
+        let cats = match v.measure {
+            Measure::Binary => 2,
+            Measure::Categories => v.categories.len(),
+            _ => 0,
+        };
+        let mut transitions = vec![vec![0u64; cats]; cats];
+        let mut margins = [vec![0u64; cats], vec![0u64; cats]];
+        // A yes/no's answers as categories: yes (1) first.
+        let cat = |x: f64| match v.measure {
+            Measure::Binary => usize::from(x != 1.0),
+            _ => x as usize,
+        };
+        if cats > 0 {
+            for (b, a) in before.iter().zip(&after) {
+                let (i, j) = (cat(*b), cat(*a));
+                transitions[i][j] += 1;
+                margins[0][i] += 1;
+                margins[1][j] += 1;
+            }
+        }
+        let up = before.iter().zip(&after).filter(|(b, a)| a > b).count() as u64;
+        let down = before.iter().zip(&after).filter(|(b, a)| a < b).count() as u64;
+        let moves = if v.measure == Measure::Categories {
+            let same: u64 = (0..cats).map(|i| transitions[i][i]).sum();
+            [n - same, 0, same]
+        } else {
+            [up, down, n - up - down]
+        };
+        Counts {
+            before,
+            after,
+            moves,
+            margins,
+            transitions,
+        }
+    }
+
+    fn n(&self) -> u64 {
+        self.before.len() as u64
+    }
+}
+
+/// What of one row may be published, from the protection of the groups' counts together (a
+/// group's count from 1 to k − 1 is hidden, and another beside it, so that the total minus the
+/// groups shown does not give it back).
+#[derive(Clone)]
+struct Shown {
+    n: bool,
+    /// Every count of up, down and the same (moved and stayed for a single choice).
+    moves: bool,
+    /// Each answer's count before and after.
+    margins: [Vec<bool>; 2],
+}
+
+/// What each row of one variable may publish: the whole sample first, then each group.
+fn shown(counts: &[Counts], grouped: bool, k: u64) -> Vec<Shown> {
+    // The protected table's rows: the groups (the whole sample as their margin), or the whole
+    // sample alone.
+    let rows: &[Counts] = if grouped { &counts[1..] } else { &counts[..1] };
+    let protect = |table: Vec<Vec<u64>>| crate::disclosure::protect(&table, k);
+    let moves = protect(rows.iter().map(|c| c.moves.to_vec()).collect());
+    let cats = counts[0].margins[0].len();
+    let margins: Vec<crate::disclosure::Protection> = (0..2)
+        .map(|w| protect(rows.iter().map(|c| c.margins[w].clone()).collect()))
+        .collect();
+    let all = |cells: &[Option<crate::disclosure::Suppression>]| cells.iter().all(Option::is_none);
+    let mut out = Vec::with_capacity(counts.len());
+    // The whole sample: the margins of the groups' tables, or the one row.
+    let total = |p: &crate::disclosure::Protection| -> (Vec<bool>, bool) {
+        if grouped {
+            (p.cols.iter().map(Option::is_none).collect(), p.total.is_none())
+        } else {
+            (
+                p.cells.first().map_or_else(Vec::new, |r| r.iter().map(Option::is_none).collect()),
+                p.rows.first().is_none_or(Option::is_none),
+            )
+        }
+    };
+    let (m, n_m) = total(&moves);
+    let (b, n_b) = if cats > 0 { total(&margins[0]) } else { (Vec::new(), true) };
+    let (a, n_a) = if cats > 0 { total(&margins[1]) } else { (Vec::new(), true) };
+    out.push(Shown {
+        n: n_m && n_b && n_a,
+        moves: m.iter().all(|x| *x),
+        margins: [b, a],
+    });
+    if grouped {
+        for g in 0..rows.len() {
+            let cells = |p: &crate::disclosure::Protection| -> Vec<bool> {
+                p.cells[g].iter().map(Option::is_none).collect()
+            };
+            let n_ok = moves.rows[g].is_none()
+                && (cats == 0 || (margins[0].rows[g].is_none() && margins[1].rows[g].is_none()));
+            out.push(Shown {
+                n: n_ok,
+                moves: all(&moves.cells[g]),
+                margins: if cats > 0 {
+                    [cells(&margins[0]), cells(&margins[1])]
+                } else {
+                    [Vec::new(), Vec::new()]
+                },
+            });
+        }
+    }
+    out
+}
+
+/// The paired row of one variable among some people, publishing what `shown` allows.
 fn paired_row(
     v: &Variable,
-    pairs: &Pairs,
-    people: &[usize],
+    c: &Counts,
+    shown: &Shown,
     group: Option<String>,
     k: u64,
 ) -> PairedRow {
-    let (mut before, mut after) = (Vec::new(), Vec::new());
-    for &p in people {
-        if let (Some(b), Some(a)) = pairs.rows[p] {
-            if let (Some(x), Some(y)) = (v.values[b], v.values[a]) {
-                before.push(x);
-                after.push(y);
-            }
-        }
-    }
-    let n = before.len() as u64;
+    let n = c.n();
     let mut row = PairedRow {
         subject: v.subject.clone(),
         labels: v.labels.clone(),
         group,
         measure: v.measure,
         range: v.range,
-        n: count(n, k),
+        n: shown.n.then_some(n),
         before: None,
         after: None,
         diff: None,
@@ -500,113 +612,107 @@ fn paired_row(
         mcnemar: None,
         shares: Vec::new(),
         homogeneity: None,
+        test: None,
         p: None,
         p_adjusted: None,
         holds: false,
         withheld: None,
     };
-    if n < summary_min(k) {
+    if !shown.n || n < summary_min(k) {
         row.withheld = Some("small");
         return row;
     }
-    let ups = before.iter().zip(&after).filter(|(b, a)| a > b).count() as u64;
-    let downs = before.iter().zip(&after).filter(|(b, a)| a < b).count() as u64;
+    let share = |count: u64, ok: bool| ok.then(|| 100.0 * count as f64 / n as f64);
+    let [up, down, _] = c.moves;
+    if shown.moves {
+        row.up = share(up, true);
+        row.down = share(down, true);
+    }
+    let (before, after) = (&c.before, &c.after);
     match v.measure {
         Measure::Score | Measure::Ordinal => {
-            row.before = crate::stats::descriptive::mean(&before);
-            row.after = crate::stats::descriptive::mean(&after);
-            // Up, down and unchanged are a count table of n: each share is shown only when all
-            // three counts are 0 or at least k (two shares and n give the third).
-            let same = n - ups - downs;
-            if [ups, downs, same].iter().all(|&c| count(c, k).is_some()) {
-                row.up = percent(ups, n, k);
-                row.down = percent(downs, n, k);
-            }
-            row.t = crate::stats::paired::paired_t(&before, &after);
+            row.before = crate::stats::descriptive::mean(before);
+            row.after = crate::stats::descriptive::mean(after);
+            row.t = crate::stats::paired::paired_t(before, after);
             if let Some(t) = &row.t {
                 row.diff = Some(t.mean_diff);
                 row.diff_ci = Some(t.ci);
             } else if let (Some(b), Some(a)) = (row.before, row.after) {
                 row.diff = Some(a - b);
             }
-            if let Some(w) = crate::stats::paired::wilcoxon(&before, &after) {
-                let (p, exact) = match w.p_exact {
-                    Some(p) => (p, true),
-                    None => (w.p, false),
-                };
-                row.p = Some(p);
-                row.wilcoxon = Some(SignedRank {
-                    statistic: w.statistic,
-                    p,
-                    exact,
-                    r: w.rank_biserial,
-                    r_ci: w.rank_biserial_ci,
-                });
+            // The signed-rank test's W and r give back how many changed: shown only when up,
+            // down and the same are; else the paired t-test's p is the row's.
+            if shown.moves {
+                if let Some(w) = crate::stats::paired::wilcoxon(before, after) {
+                    let (p, exact) = match w.p_exact {
+                        Some(p) => (p, true),
+                        None => (w.p, false),
+                    };
+                    row.test = Some("wilcoxon");
+                    row.p = Some(p);
+                    row.wilcoxon = Some(SignedRank {
+                        statistic: w.statistic,
+                        p,
+                        exact,
+                        r: w.rank_biserial,
+                        r_ci: w.rank_biserial_ci,
+                    });
+                }
+            } else {
+                row.withheld = Some("ranks");
+                row.test = row.t.as_ref().map(|_| "t");
+                row.p = row.t.as_ref().map(|t| t.p);
             }
         }
         Measure::Binary => {
-            let yes_before = before.iter().filter(|x| **x == 1.0).count() as u64;
-            let yes_after = after.iter().filter(|x| **x == 1.0).count() as u64;
-            row.before = percent(yes_before, n, k);
-            row.after = percent(yes_after, n, k);
+            let [yes_before, yes_after] = [c.margins[0][0], c.margins[1][0]];
+            row.before = share(yes_before, shown.margins[0][0] && shown.margins[0][1]);
+            row.after = share(yes_after, shown.margins[1][0] && shown.margins[1][1]);
             if let (Some(b), Some(a)) = (row.before, row.after) {
                 row.diff = Some(a - b);
             }
-            // Went from yes to no (b), and from no to yes (c): the test gives them back, so it
-            // is shown only when each is 0 or at least k.
-            if downs == 0 && ups == 0 {
+            if up == 0 && down == 0 {
                 return row;
             }
-            if count(downs, k).is_none() || count(ups, k).is_none() {
+            // Went from yes to no (b) and from no to yes (c): the test gives them back.
+            if !shown.moves {
                 row.withheld = Some("transitions");
                 return row;
             }
-            row.up = percent(ups, n, k);
-            row.down = percent(downs, n, k);
-            row.mcnemar = crate::stats::paired::mcnemar(downs, ups);
+            row.mcnemar = crate::stats::paired::mcnemar(down, up);
+            row.test = row.mcnemar.as_ref().map(|_| "mcnemar");
             row.p = row.mcnemar.as_ref().map(|m| m.p_exact);
         }
         Measure::Categories => {
-            let c = v.categories.len();
-            let mut table = vec![vec![0u64; c]; c];
-            for (b, a) in before.iter().zip(&after) {
-                table[*b as usize][*a as usize] += 1;
-            }
-            let (mut margin_b, mut margin_a) = (vec![0u64; c], vec![0u64; c]);
-            for i in 0..c {
-                for j in 0..c {
-                    margin_b[i] += table[i][j];
-                    margin_a[j] += table[i][j];
-                }
-            }
-            // Each wave's distribution protected as a count table of its own.
-            let protect = |m: &[u64]| crate::disclosure::protect(&[m.to_vec()], k);
-            let (pb, pa) = (protect(&margin_b), protect(&margin_a));
-            row.shares = (0..c)
+            row.shares = (0..v.categories.len())
                 .map(|i| Share {
                     name: v.categories[i].0.clone(),
                     labels: v.categories[i].1.clone(),
-                    before: pb.cells[0][i]
-                        .is_none()
-                        .then(|| 100.0 * margin_b[i] as f64 / n as f64),
-                    after: pa.cells[0][i]
-                        .is_none()
-                        .then(|| 100.0 * margin_a[i] as f64 / n as f64),
+                    before: share(c.margins[0][i], shown.margins[0][i]),
+                    after: share(c.margins[1][i], shown.margins[1][i]),
                 })
                 .collect();
-            let changed_small = (0..c)
-                .flat_map(|i| (0..c).map(move |j| (i, j)))
-                .any(|(i, j)| i != j && count(table[i][j], k).is_none());
-            if changed_small {
+            // The tests and the share that moved, with the margins, give back the table of
+            // moves: shown only when every cell of it (staying put too) is 0 or at least k.
+            let every = c
+                .transitions
+                .iter()
+                .flatten()
+                .all(|&x| count(x, k).is_some());
+            let margins = shown.margins.iter().flatten().all(|x| *x);
+            row.up = None;
+            row.down = None;
+            if !(every && margins && shown.moves) {
                 row.withheld = Some("transitions");
                 return row;
             }
-            row.up = percent(ups + downs, n, k);
-            if let Some(sm) = crate::stats::paired::stuart_maxwell(&table) {
+            row.up = share(up, true);
+            if let Some(sm) = crate::stats::paired::stuart_maxwell(&c.transitions) {
+                row.test = Some("stuart_maxwell");
                 row.p = Some(sm.p);
                 row.homogeneity = Some(Homogeneity {
                     stuart_maxwell: sm,
-                    bowker: crate::stats::paired::bowker(&table),
+                    bowker: crate::stats::paired::bowker(&c.transitions),
                 });
             }
         }
@@ -685,7 +791,7 @@ fn spread(mut x: Vec<f64>, k: u64) -> Option<Spread> {
     x.sort_by(f64::total_cmp);
     let q = |p: f64| crate::stats::counting::quantile_sorted(&x, p);
     Some(Spread {
-        n: x.len() as u64,
+        n: Some(x.len() as u64),
         mean: crate::stats::descriptive::mean(&x)?,
         median: q(0.5)?,
         q1: q(0.25)?,
@@ -787,7 +893,16 @@ fn dose(
         } else {
             None
         },
-        days_to_first: log.has_entry.then(|| spread(days, k)).flatten(),
+        // Its n is the people with a session: with the people at baseline, it would give back
+        // those without one when they are hidden.
+        days_to_first: log
+            .has_entry
+            .then(|| spread(days, k))
+            .flatten()
+            .map(|s| Spread {
+                n: s.n.filter(|_| count(without, k).is_some()),
+                ..s
+            }),
         association,
         unmatched_people: count(unmatched.len() as u64, k),
     }
@@ -798,7 +913,7 @@ fn spread_any(mut x: Vec<f64>) -> Option<Spread> {
     x.sort_by(f64::total_cmp);
     let q = |p: f64| crate::stats::counting::quantile_sorted(&x, p);
     Some(Spread {
-        n: x.len() as u64,
+        n: Some(x.len() as u64),
         mean: crate::stats::descriptive::mean(&x)?,
         median: q(0.5)?,
         q1: q(0.25)?,
@@ -844,30 +959,32 @@ pub fn run(study: &crate::study::Study, dataset: &Dataset, ask: &Ask) -> Result<
         .iter()
         .filter_map(|v| variable(dataset, v))
         .collect();
-    let seen = seen(&pairs, groups.as_ref(), k);
+    let seen = seen(&pairs, groups.as_ref());
+    // The whole sample, then each group.
     let everyone: Vec<usize> = (0..pairs.rows.len()).collect();
-    let mut rows: Vec<PairedRow> = variables
-        .iter()
-        .map(|v| paired_row(v, &pairs, &everyone, None, k))
-        .collect();
+    let mut people = vec![everyone.clone()];
+    let mut names: Vec<Option<String>> = vec![None];
     if let Some(g) = &groups {
         for (j, name) in g.names.iter().enumerate() {
-            // A group whose counts of who was seen are hidden has no rows of its own.
-            if seen[j + 1].both.is_none() {
-                continue;
-            }
-            let members: Vec<usize> = everyone
-                .iter()
-                .copied()
-                .filter(|&p| pairs.group[p] == Some(j))
-                .collect();
-            rows.extend(
-                variables
+            people.push(
+                everyone
                     .iter()
-                    .map(|v| paired_row(v, &pairs, &members, Some(name.clone()), k)),
+                    .copied()
+                    .filter(|&p| pairs.group[p] == Some(j))
+                    .collect(),
             );
+            names.push(Some(name.clone()));
         }
     }
+    let mut by_group: Vec<Vec<PairedRow>> = vec![Vec::new(); people.len()];
+    for v in &variables {
+        let counts: Vec<Counts> = people.iter().map(|p| Counts::of(v, &pairs, p)).collect();
+        let shown = shown(&counts, groups.is_some(), k);
+        for (g, (c, s)) in counts.iter().zip(&shown).enumerate() {
+            by_group[g].push(paired_row(v, c, s, names[g].clone(), k));
+        }
+    }
+    let mut rows: Vec<PairedRow> = by_group.into_iter().flatten().collect();
     adjust(
         rows.iter_mut()
             .map(|r| (r.p, &mut r.p_adjusted, &mut r.holds)),
