@@ -47,7 +47,7 @@ impl Records {
 
 /// The column headed `name` (exact, then ignoring case and spaces), or an error listing the
 /// columns the file has.
-fn header(table: &RawTable, name: &str, key: &str, study: &Study) -> Result<usize> {
+pub(crate) fn header(table: &RawTable, name: &str, key: &str, study: &Study) -> Result<usize> {
     crate::check::find_column(table, name).map_err(|_| {
         Error::input(
             table.location().row(table.header_row),
@@ -217,7 +217,7 @@ fn within(g: &crate::geography::Geography, unit: usize, outer: usize) -> bool {
     false
 }
 
-fn text_of(cell: &Cell) -> Option<String> {
+pub(crate) fn text_of(cell: &Cell) -> Option<String> {
     match cell {
         Cell::Empty => None,
         c => Some(c.as_text().trim().to_string()).filter(|s| !s.is_empty()),

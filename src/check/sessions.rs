@@ -7,9 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use super::records::{header, text_of};
 use crate::diagnostics::{show_value, Diagnostics};
-use crate::error::{Error, Result};
-use crate::ingest::{read_table, Cell, RawTable};
+use crate::error::Result;
+use crate::ingest::{read_table, Cell};
 use crate::study::{SessionSource, Study};
 
 /// One session of the log.
@@ -68,28 +69,6 @@ fn day_of(text: &str) -> Option<i64> {
     let iso = crate::check::values::parse_date(text)?;
     let mut p = iso.split('-').map(|x| x.parse::<i64>().ok());
     Some(days_from_civil(p.next()??, p.next()??, p.next()??))
-}
-
-fn text_of(cell: &Cell) -> Option<String> {
-    match cell {
-        Cell::Empty => None,
-        c => Some(c.as_text().trim().to_string()).filter(|s| !s.is_empty()),
-    }
-}
-
-/// The column `key` names (exact, then ignoring case and spaces), or an error listing the
-/// file's columns.
-fn header(table: &RawTable, name: &str, key: &str, study: &Study) -> Result<usize> {
-    crate::check::find_column(table, name).map_err(|_| {
-        Error::input(
-            table.location().row(table.header_row),
-            format!(
-                "{key} = '{name}' in {} names no column of this file (columns: {})",
-                study.display_path(&study.file),
-                table.headers.join(", ")
-            ),
-        )
-    })
 }
 
 /// Reads and checks one sessions log.

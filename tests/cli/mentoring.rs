@@ -6,28 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::common::{capakit, repo};
+use crate::common::{capakit, files, repo};
 
 fn example() -> PathBuf {
     repo().join("examples/integra-mentoring")
-}
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]
@@ -607,6 +589,14 @@ fn paired_matches_scipy(a: &serde_json::Value) {
         .find(|r| r["subject"] == "autonomia")
         .unwrap();
     close(&att["p"], 0.001616149769554409, 1e-9);
+    // Attacker: those who stayed are the change's pairs, so the attrition table's "stayed" and
+    // the change's "before" differ by no one (one Spanish stayer skipped the plans at the end:
+    // 117 × mean − 116 × mean would have been that person's score).
+    for r in a["attrition"].as_array().unwrap() {
+        let pairs = row(r["subject"].as_str().unwrap());
+        assert_eq!(r["stayed_n"], pairs["n"], "{r}");
+        assert_eq!(r["stayed"], pairs["before"], "{r}");
+    }
     assert_eq!(att["holds"], true);
     assert_eq!(a["selective"], true);
     // The dose: scipy.stats.spearmanr(sessions, np.round(autonomia after − before, 9)) →

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::common::{capakit, copy_dir, repo, run_study};
+use crate::common::{capakit, copy_dir, files, repo, run_study};
 
 /// A copy of the monitoring example in `dir`, with `extra` appended to its analyses.
 fn monitoring(dir: &Path, extra: &str) -> PathBuf {
@@ -24,24 +24,6 @@ fn analysis<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .iter()
         .find(|a| a["id"] == id)
         .unwrap_or_else(|| panic!("no analysis {id}"))
-}
-
-/// Every file under `dir`, by path relative to it.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -148,8 +148,7 @@ pub struct AttritionRow {
 /// A distribution summarised by its median and quartiles (and mean), over `n` people.
 #[derive(Debug, Clone, Serialize)]
 pub struct Spread {
-    /// Null when it would give back a count hidden elsewhere (those without a session).
-    pub n: Option<u64>,
+    pub n: u64,
     pub mean: f64,
     pub median: f64,
     pub q1: f64,
@@ -721,12 +720,15 @@ fn paired_row(
 }
 
 /// Those who stayed against those who left, on one variable's baseline answers.
+/// Those who stayed are the pairs of the change (an answer both times): their baseline mean is
+/// the change's "before", so the two tables differ by no one (a stayer who skipped the question at
+/// the end counts with those who left, whose answer the end lacks too).
 fn attrition_row(v: &Variable, pairs: &Pairs, k: u64) -> Option<AttritionRow> {
     let (mut stayed, mut left) = (Vec::new(), Vec::new());
     for (b, a) in &pairs.rows {
         let Some(b) = b else { continue };
         let Some(x) = v.values[*b] else { continue };
-        if a.is_some() {
+        if a.is_some_and(|a| v.values[a].is_some()) {
             stayed.push(x);
         } else {
             left.push(x);
@@ -784,19 +786,10 @@ fn attrition_row(v: &Variable, pairs: &Pairs, k: u64) -> Option<AttritionRow> {
 }
 
 /// Median, quartiles and mean of `x` (None under the minimum for a summary).
-fn spread(mut x: Vec<f64>, k: u64) -> Option<Spread> {
-    if (x.len() as u64) < summary_min(k) {
-        return None;
-    }
-    x.sort_by(f64::total_cmp);
-    let q = |p: f64| crate::stats::counting::quantile_sorted(&x, p);
-    Some(Spread {
-        n: Some(x.len() as u64),
-        mean: crate::stats::descriptive::mean(&x)?,
-        median: q(0.5)?,
-        q1: q(0.25)?,
-        q3: q(0.75)?,
-    })
+fn spread(x: Vec<f64>, k: u64) -> Option<Spread> {
+    ((x.len() as u64) >= summary_min(k))
+        .then(|| spread_any(x))
+        .flatten()
 }
 
 /// The dose from the session log: per person seen at baseline, their sessions.
@@ -893,16 +886,14 @@ fn dose(
         } else {
             None
         },
-        // Its n is the people with a session: with the people at baseline, it would give back
-        // those without one when they are hidden.
+        // Over the people with a session: its n (or its mean's denominator, or its quartiles'
+        // positions) with the people at baseline would give back those without one when they are
+        // hidden, so it is shown only when they are.
         days_to_first: log
             .has_entry
             .then(|| spread(days, k))
             .flatten()
-            .map(|s| Spread {
-                n: s.n.filter(|_| count(without, k).is_some()),
-                ..s
-            }),
+            .filter(|_| count(without, k).is_some()),
         association,
         unmatched_people: count(unmatched.len() as u64, k),
     }
@@ -913,7 +904,7 @@ fn spread_any(mut x: Vec<f64>) -> Option<Spread> {
     x.sort_by(f64::total_cmp);
     let q = |p: f64| crate::stats::counting::quantile_sorted(&x, p);
     Some(Spread {
-        n: Some(x.len() as u64),
+        n: x.len() as u64,
         mean: crate::stats::descriptive::mean(&x)?,
         median: q(0.5)?,
         q1: q(0.25)?,

@@ -269,7 +269,7 @@ impl AnalysisKind for PairedResult {
                 if let Some(s) = s {
                     t.rows.push(vec![
                         Cell::text(name),
-                        Cell::count(s.n.map(|n| n as usize)),
+                        Cell::count(Some(s.n as usize)),
                         Cell::number(Some(s.mean)),
                         Cell::number(Some(s.median)),
                         Cell::number(Some(s.q1)),
