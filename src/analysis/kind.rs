@@ -26,6 +26,9 @@ pub struct Input<'a> {
     /// The results of the analyses run before it: every other analysis, for a kind that reads
     /// results ([`crate::plan::Reads::Results`]); none otherwise.
     pub earlier: &'a [Entry],
+    /// The analyses not run (a subset below the minimum cell size): a rule reading one is not
+    /// evaluated.
+    pub not_run: &'a [super::NotRun],
 }
 
 impl Input<'_> {

@@ -383,7 +383,7 @@ pub fn run_entries(
     let mut entries = Vec::with_capacity(others.len() + rule_sets.len());
     let mut not_run = Vec::new();
     for entry in crate::parallel::map(&others, |&(set, spec)| {
-        entry_of(plan, set, spec, datasets, codings, &[])
+        entry_of(plan, set, spec, datasets, codings, &[], &[])
     }) {
         match entry {
             Ok(e) => entries.push(e),
@@ -402,7 +402,7 @@ pub fn run_entries(
         }
     }
     for (set, spec) in rule_sets {
-        let entry = entry_of(plan, set, spec, datasets, codings, &entries)?;
+        let entry = entry_of(plan, set, spec, datasets, codings, &entries, &not_run)?;
         entries.push(entry);
     }
     Ok((entries, not_run))
@@ -496,7 +496,8 @@ pub fn run_analyses(
 /// One analysis as planned, with the file it is written in.
 type Planned<'a> = (&'a SpecSet, &'a Spec);
 
-/// Runs one analysis into its entry; `earlier`: the results it may read.
+/// Runs one analysis into its entry; `earlier`: the results it may read, `not_run`: the analyses
+/// that were not.
 fn entry_of(
     plan: &Plan,
     set: &SpecSet,
@@ -504,6 +505,7 @@ fn entry_of(
     datasets: &[Dataset],
     codings: &[crate::check::segments::Coding],
     earlier: &[Entry],
+    not_run: &[NotRun],
 ) -> Result<Entry> {
     let input = kind::Input {
         plan,
@@ -512,6 +514,7 @@ fn entry_of(
         datasets,
         codings,
         earlier,
+        not_run,
     };
     let (source, result) = run(&input)?;
     let grouping = datasets.iter().find(|d| d.source == source).and_then(|d| {

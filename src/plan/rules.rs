@@ -99,6 +99,11 @@ pub struct ConditionSpec {
     pub value_below: Option<Spanned<f64>>,
     #[serde(default)]
     pub value_above: Option<Spanned<f64>>,
+    /// A paired analysis's change after − before, in the variable's unit (points for a yes/no).
+    #[serde(default)]
+    pub change_below: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub change_above: Option<Spanned<f64>>,
     /// An indicators analysis's status: "on_track", "at_risk" or "off_track".
     #[serde(default)]
     pub status: Option<Spanned<String>>,
@@ -124,12 +129,13 @@ pub enum Op {
 }
 
 /// The kind of analysis each subject key belongs to.
-const SUBJECTS: [(&str, Kind); 6] = [
+const SUBJECTS: [(&str, Kind); 7] = [
     ("indicator", Kind::Capability),
     ("indicator", Kind::Indicators),
     ("scale", Kind::Scales),
     ("item", Kind::Likert),
     ("variable", Kind::Compare),
+    ("variable", Kind::Paired),
     ("code", Kind::Codes),
 ];
 
@@ -225,6 +231,20 @@ impl ConditionSpec {
             &self.value_above,
             Kind::Indicators,
             Value,
+            Op::Above,
+        );
+        level(
+            "change_below",
+            &self.change_below,
+            Kind::Paired,
+            Change,
+            Op::Below,
+        );
+        level(
+            "change_above",
+            &self.change_above,
+            Kind::Paired,
+            Change,
             Op::Above,
         );
         if let Some(s) = &self.status {
@@ -405,7 +425,7 @@ pub(crate) fn check_condition<'a>(
         [] => {
             return Err(set.error_span(
                 c.span(),
-                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above, significant = true, value_below, value_above or status = \"…\")",
+                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above, significant = true, value_below, value_above, change_below, change_above or status = \"…\")",
             ))
         }
         [_, second, ..] => {

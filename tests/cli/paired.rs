@@ -379,3 +379,50 @@ fn attacker_the_total_minus_the_groups_shown_gives_back_no_small_count() {
         .count();
     assert!(hidden_groups >= 2, "{rows:?}");
 }
+
+#[test]
+fn rules_test_a_change_and_skip_an_analysis_that_was_not_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let analyses = format!(
+        r#"{PAIRED}
+[[analysis]]
+id = "pochi"
+kind = "scales"
+where = {{ gender = "altro", territory = "Prato", wave = "follow_up" }}
+
+[[analysis]]
+id = "raccomandazioni"
+kind = "recommendations"
+
+[[analysis.rules]]
+id = "keep-education"
+actor = "social_services"
+priority = "medium"
+when = {{ analysis = "prima-dopo", variable = "istruzione", change_above = 0.05 }}
+text.it = "Continuare: {{value}}."
+text.en = "Keep going: {{value}}."
+
+[[analysis.rules]]
+id = "few"
+actor = "region"
+priority = "low"
+when = {{ analysis = "pochi", scale = "istruzione", mean_below = 5 }}
+text.it = "Mai."
+text.en = "Never."
+"#
+    );
+    let study = stacked(tmp.path(), most_stay, &analyses);
+    let r = run_study(&study, &tmp.path().join("out"), false);
+    let rec = analysis(&r, "raccomandazioni");
+    let fired: Vec<&str> = rec["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(fired, ["keep-education"], "{rec}");
+    let skipped = &rec["not_triggered"][0];
+    assert_eq!(skipped["id"], "few");
+    assert!(skipped["evidence"].as_array().unwrap().is_empty());
+    assert_eq!(r["not_run"][0]["id"], "pochi");
+}

@@ -517,6 +517,7 @@ pub fn run(
     set: &SpecSet,
     rules: &[RuleSpec],
     entries: &[Entry],
+    not_run: &[super::NotRun],
     study: &crate::study::Study,
     datasets: &[Dataset],
 ) -> Result<RecommendationsResult> {
@@ -527,13 +528,30 @@ pub fn run(
         .iter()
         .flat_map(|e| e.result.as_kind().measures(&e.id))
         .collect();
+    // The analyses not run are known to the rules (their kinds checked), not read.
     let analyses: Vec<(&str, Kind)> = entries
         .iter()
         .map(|e| (e.id.as_str(), e.result.kind()))
+        .chain(not_run.iter().filter_map(|n| {
+            Some((n.id.as_str(), Kind::all().find(|k| k.name() == n.kind)?))
+        }))
         .collect();
     check_rules(set, rules, &analyses, &study.languages)?;
     for rule in rules {
         let (written, any) = conditions_of(set, rule)?;
+        // A rule reading an analysis that was not run is not evaluated (that analysis's chapter
+        // says why).
+        if written
+            .iter()
+            .any(|c| not_run.iter().any(|n| &n.id == c.get_ref().analysis.get_ref()))
+        {
+            not_triggered.push(NotTriggered {
+                id: rule.id.get_ref().clone(),
+                actor: *rule.actor.get_ref(),
+                evidence: Vec::new(),
+            });
+            continue;
+        }
         let conditions = written
             .iter()
             .map(|c| resolve(set, c, entries, &published, &study.geography))

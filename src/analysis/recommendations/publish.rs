@@ -51,6 +51,7 @@ impl AnalysisKind for RecommendationsResult {
             set,
             rules.get_ref(),
             input.earlier,
+            input.not_run,
             &input.plan.study,
             input.datasets,
         )?;
