@@ -90,6 +90,10 @@ pub fn of(
     for s in &study.session_sources {
         add("sessions", &s.path)?;
     }
+    for s in &study.network_sources {
+        add("network", &s.path)?;
+        add("registry", &s.registry)?;
+    }
     for a in &study.analyses {
         add("analyses", a)?;
     }

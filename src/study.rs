@@ -314,6 +314,12 @@ struct SourceFile {
     mentor_column: Option<Spanned<String>>,
     minutes_column: Option<Spanned<String>>,
     entry_column: Option<Spanned<String>>,
+    /// network: the services registry, and the edge list's columns (the tie's two ends, its
+    /// type: referral, consultation, joint case, training …).
+    registry: Option<Spanned<String>>,
+    from_column: Option<Spanned<String>>,
+    to_column: Option<Spanned<String>>,
+    tie_column: Option<Spanned<String>>,
 }
 
 /// `[sources.columns]` of a segments source: the long table's column names.
@@ -368,6 +374,23 @@ pub struct SessionSource {
     pub mentor_column: Option<String>,
     pub minutes_column: Option<String>,
     pub entry_column: Option<String>,
+}
+
+/// A network of services (`kind = "network"`): an edge list (who refers to, consults or works
+/// with whom), and the registry of the services it names.
+#[derive(Debug, Clone)]
+pub struct NetworkSource {
+    pub name: String,
+    pub path: PathBuf,
+    pub sheet: Option<String>,
+    /// The services registry: id, name, type, territory, sector.
+    pub registry: PathBuf,
+    pub from_column: String,
+    pub to_column: String,
+    pub weight_column: Option<String>,
+    pub tie_column: Option<String>,
+    /// Each tie's wave (one of `[[waves]]`), for a network observed in rounds.
+    pub wave_column: Option<String>,
 }
 
 /// Options for the report.
@@ -468,6 +491,8 @@ pub struct Study {
     pub record_sources: Vec<RecordSource>,
     /// Logs of programme sessions (`kind = "sessions"`).
     pub session_sources: Vec<SessionSource>,
+    /// Networks of services (`kind = "network"`).
+    pub network_sources: Vec<NetworkSource>,
     pub analyses: Vec<PathBuf>,
     pub report: ReportOptions,
     /// The minimum cell size k: counts below it, and figures resting on fewer people, are not
@@ -698,6 +723,7 @@ impl Study {
         let mut segment_sources = Vec::new();
         let mut record_sources = Vec::new();
         let mut session_sources = Vec::new();
+        let mut network_sources = Vec::new();
         for (i, s) in parsed.sources.iter().enumerate() {
             let name = s
                 .name
@@ -728,6 +754,22 @@ impl Study {
                         return Err(at(
                             v.span().start,
                             format!("`{key}` belongs to a source of kind \"sessions\" (a log of programme sessions)"),
+                        ));
+                    }
+                }
+            }
+            if kind != "network" {
+                let only_network = [
+                    ("registry", &s.registry),
+                    ("from_column", &s.from_column),
+                    ("to_column", &s.to_column),
+                    ("tie_column", &s.tie_column),
+                ];
+                for (key, value) in only_network {
+                    if let Some(v) = value {
+                        return Err(at(
+                            v.span().start,
+                            format!("`{key}` belongs to a source of kind \"network\" (an edge list of services)"),
                         ));
                     }
                 }
@@ -786,12 +828,16 @@ impl Study {
                     session_sources.push(sessions_source(s, name, &at, &existing)?);
                     continue;
                 }
+                "network" => {
+                    network_sources.push(network_source(s, name, &waves, &at, &existing)?);
+                    continue;
+                }
                 "survey" => {}
                 other => {
                     let start = s.kind.as_ref().map_or(0, |k| k.span().start);
                     return Err(at(
                         start,
-                        format!("kind = \"{other}\": a source is \"survey\" (the default), \"segments\", \"records\" or \"sessions\""),
+                        format!("kind = \"{other}\": a source is \"survey\" (the default), \"segments\", \"records\", \"sessions\" or \"network\""),
                     ));
                 }
             }
@@ -996,6 +1042,7 @@ impl Study {
             segment_sources,
             record_sources,
             session_sources,
+            network_sources,
             analyses,
             report: parsed.report,
         })
@@ -1137,6 +1184,72 @@ fn sessions_source(
         mentor_column: column(&s.mentor_column),
         minutes_column: column(&s.minutes_column),
         entry_column: column(&s.entry_column),
+    })
+}
+
+/// A `kind = "network"` source as written, checked: an edge list and its services registry;
+/// a wave column only when the study has waves; none of the keys of the other kinds.
+fn network_source(
+    s: &SourceFile,
+    name: String,
+    waves: &[Wave],
+    at: &dyn Fn(usize, String) -> Error,
+    existing: &dyn Fn(&Spanned<String>, &str) -> Result<PathBuf>,
+) -> Result<NetworkSource> {
+    let foreign = [
+        ("instrument", s.instrument.as_ref().map(|x| x.span().start)),
+        ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
+        ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
+        ("wave", s.wave.as_ref().map(|x| x.span().start)),
+        (
+            "strata_column",
+            s.strata_column.as_ref().map(|x| x.span().start),
+        ),
+        ("psu_column", s.psu_column.as_ref().map(|x| x.span().start)),
+    ];
+    for (key, start) in foreign {
+        if let Some(start) = start {
+            return Err(at(
+                start,
+                format!("`{key}` does not apply to a source of kind \"network\" (an edge list with its registry: registry, from_column, to_column, weight_column, tie_column, wave_column)"),
+            ));
+        }
+    }
+    if s.columns.is_some() || s.id_column.is_some() || s.territory_column.is_some() {
+        return Err(at(
+            s.path.span().start,
+            "a source of kind \"network\" names its registry and its columns (from_column, to_column, and optionally weight_column, tie_column, wave_column), no id or territory column: the registry gives each service its territory".into(),
+        ));
+    }
+    let Some(registry) = &s.registry else {
+        return Err(at(
+            s.path.span().start,
+            "a source of kind \"network\" names its services registry (registry = \"…\": id, name, type, territory, sector of each service)".into(),
+        ));
+    };
+    let column = |c: &Option<Spanned<String>>, default: &str| {
+        c.as_ref()
+            .map_or_else(|| default.to_string(), |c| c.get_ref().clone())
+    };
+    let wave_column = match &s.wave_column {
+        Some(w) if waves.is_empty() => {
+            return Err(at(
+                w.span().start,
+                "wave_column names the column of each tie's wave: declare the waves first ([[waves]] with id, label and date)".into(),
+            ))
+        }
+        w => w.as_ref().map(|w| w.get_ref().clone()),
+    };
+    Ok(NetworkSource {
+        name,
+        path: existing(&s.path, "edge list")?,
+        sheet: s.sheet.clone(),
+        registry: existing(registry, "services registry")?,
+        from_column: column(&s.from_column, "from"),
+        to_column: column(&s.to_column, "to"),
+        weight_column: s.weight_column.clone(),
+        tie_column: s.tie_column.as_ref().map(|c| c.get_ref().clone()),
+        wave_column,
     })
 }
 

@@ -10,6 +10,7 @@
 mod columns;
 mod dataset;
 mod identifying;
+pub mod network;
 pub mod records;
 mod sampling;
 pub mod scores;

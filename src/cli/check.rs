@@ -103,6 +103,24 @@ pub fn execute(args: Args) -> Result<i32> {
             Err(e) => unusable.push(e),
         }
     }
+    for source in &study.network_sources {
+        match crate::check::network::check_network(study, source) {
+            Ok((net, d)) => {
+                summary.push(format!(
+                    "{}: {} among {} of {}, {}, {}, {}",
+                    net.file,
+                    count_noun(net.ties.len(), "tie"),
+                    count_noun(net.services.len(), "service"),
+                    net.registry_file,
+                    count_noun(d.count(Severity::Error), "error"),
+                    count_noun(d.count(Severity::Warning), "warning"),
+                    count_noun(d.count(Severity::Note), "note")
+                ));
+                all.extend(d);
+            }
+            Err(e) => unusable.push(e),
+        }
+    }
     // Each file's line, then the files of a source together (one per wave) as the analyses read
     // them.
     for (_, checked) in &checked_sources {

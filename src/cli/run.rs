@@ -137,6 +137,9 @@ pub(crate) fn inputs_of(study: &Study) -> Vec<PathBuf> {
     }
     inputs.extend(study.record_sources.iter().map(|s| s.path.clone()));
     inputs.extend(study.session_sources.iter().map(|s| s.path.clone()));
+    for s in &study.network_sources {
+        inputs.extend([s.path.clone(), s.registry.clone()]);
+    }
     inputs.extend(study.analyses.iter().cloned());
     inputs.extend(study.geography_files.iter().cloned());
     inputs.extend(study.key_file.iter().cloned());
@@ -167,6 +170,9 @@ pub(crate) fn checked_inputs(plan: &Plan, shown: &std::path::Path) -> Result<Opt
     }
     for source in &study.session_sources {
         diagnostics.extend(crate::check::sessions::check_sessions(study, source)?.1);
+    }
+    for source in &study.network_sources {
+        diagnostics.extend(crate::check::network::check_network(study, source)?.1);
     }
     // Errors first, at most 30 lines: `capakit check` lists more.
     const SHOWN: usize = 30;

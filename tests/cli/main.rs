@@ -20,6 +20,7 @@ mod many_groups;
 mod maps;
 mod mentoring;
 mod monitoring;
+mod network;
 mod output_safety;
 mod paired;
 mod published_bytes;
