@@ -854,7 +854,11 @@ fn dose(
                 }
             }
         }
-        if (dose.len() as u64) < summary_min(k) {
+        // A rank correlation driven by a few people tells their changes' ranks: at least 2k pairs
+        // with a session, and those without one none or at least k.
+        let with = dose.iter().filter(|x| **x > 0.0).count() as u64;
+        let without = dose.len() as u64 - with;
+        if with < summary_min(k) || count(without, k).is_none() {
             continue;
         }
         if let Some(s) = crate::stats::correlation::spearman(&dose, &change) {
