@@ -750,14 +750,16 @@ fn matrix_order(net: &Network, deg: &[usize]) -> Vec<usize> {
     order
 }
 
-/// The class (0–4) of `v` in five equal intervals from 0 to `max`.
-fn shade(v: f64, max: f64) -> (u8, u8, u8) {
+/// The colour of `v` in equal intervals from 0 to `max` over the Blues from `first` (0: all five
+/// classes; 1: the four that stand out from white, for cells as small as the matrix's).
+fn shade(v: f64, max: f64, first: usize) -> (u8, u8, u8) {
+    let classes = (BLUES.len() - first) as f64;
     let k = if max > 0.0 {
-        ((v / max) * 5.0).ceil() as usize
+        ((v / max) * classes).ceil() as usize
     } else {
         1
     };
-    BLUES[k.clamp(1, 5) - 1]
+    BLUES[first + k.clamp(1, BLUES.len() - first) - 1]
 }
 
 /// The adjacency matrix, rows and columns ordered by type and then degree: a filled cell for each
@@ -833,7 +835,7 @@ pub fn adjacency_heatmap(id: &str, texts: &Texts, net: &Network) -> Result<Strin
             "<rect x=\"{}\" y=\"{}\" width=\"{cell}\" height=\"{cell}\" fill=\"{}\"><title>{} → {}: {}</title></rect>\n",
             x0 + c as i32 * cell,
             y0 + r as i32 * cell,
-            hex(shade(w, max_w)),
+            hex(shade(w, max_w, 1)),
             xml_escape(&net.nodes[order[r]].label),
             xml_escape(&net.nodes[order[c]].label),
             crate::format::number(w, if w.fract() == 0.0 { 0 } else { 1 }, &texts.lang),
@@ -1015,7 +1017,7 @@ pub fn type_matrix(id: &str, texts: &Texts, net: &Network) -> Result<String, Str
                 ));
                 own.push_str("</g>\n");
             } else {
-                let fill = shade(count as f64, max);
+                let fill = shade(count as f64, max, 0);
                 own.push_str(&format!(
                     "<g data-count=\"{count}\"><title>{from} → {to}: {count}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
                     x + 2, y + 2, cell - 4, cell - 4, hex(fill)
@@ -1519,6 +1521,17 @@ mod tests {
             desc.ends_with("5 of 20 possible pairs are tied (25.0%)."),
             "{desc}"
         );
+    }
+
+    #[test]
+    fn shades_are_equal_intervals_and_the_matrix_skips_the_palest() {
+        assert_eq!(shade(1.0, 5.0, 0), BLUES[0]);
+        assert_eq!(shade(5.0, 5.0, 0), BLUES[4]);
+        assert_eq!(shade(2.5, 5.0, 0), BLUES[2]);
+        assert_eq!(shade(1.0, 4.0, 1), BLUES[1]);
+        assert_eq!(shade(3.0, 4.0, 1), BLUES[3]);
+        assert_eq!(shade(4.0, 4.0, 1), BLUES[4]);
+        assert_eq!(shade(0.1, 100.0, 1), BLUES[1]);
     }
 
     #[test]
