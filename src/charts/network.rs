@@ -852,11 +852,18 @@ pub fn adjacency_heatmap(id: &str, texts: &Texts, net: &Network) -> Result<Strin
         }
     }
     let svg = frame(texts, width as u32, height, &own)?;
-    let desc = if texts.desc.is_empty() {
+    let mut desc = if texts.desc.is_empty() {
         adjacency_heatmap_desc(&texts.lang, net)
     } else {
         texts.desc.clone()
     };
+    if !named {
+        desc.push_str(if texts.lang == "it" {
+            " Con tanti servizi le righe non hanno il nome: le bande di colore danno i tipi, e ogni cella piena nomina i suoi due servizi al passaggio del puntatore."
+        } else {
+            " With this many services the rows are not named: the colour bands give the types, and each filled cell names its two services when pointed at."
+        });
+    }
     Ok(accessible(svg, id, &texts.title, &desc))
 }
 
@@ -1507,6 +1514,14 @@ mod tests {
         let edges = resolve(&net2, "t").unwrap();
         let deg = degrees(5, &edges);
         assert_eq!(matrix_order(&net2, &deg)[..2], [1, 0]);
+        // Rows are named up to 45 services (cells of 14 px or more), and the desc says when not.
+        let wide = synthetic(80, 8, 0, 5);
+        let svg = adjacency_heatmap("am", &texts("en"), &wide).unwrap();
+        assert!(svg.contains("the rows are not named"));
+        assert!(!svg.contains(">Scuola 7<"));
+        let svg = adjacency_heatmap("am", &texts("en"), &synthetic(45, 8, 0, 5)).unwrap();
+        assert!(!svg.contains("the rows are not named"));
+        assert!(svg.contains(">Scuola 7<"));
         let svg = adjacency_heatmap("am", &texts("en"), &net).unwrap();
         let root = parse(&svg).unwrap();
         let cells: Vec<&Node> = root
