@@ -72,7 +72,7 @@ const WIDTH: i32 = 960;
 const LX: i32 = 16;
 /// Label text size, in CSS pixels.
 const LABEL_PX: f64 = 12.0;
-const LABEL_H: f64 = 15.0;
+const LABEL_H: f64 = 16.0;
 const EDGE: &str = "#8C8C8C";
 const NODE_STROKE: &str = "#FFFFFF";
 const SEED: u64 = 0x5EED_C0DE_2026_0017;
@@ -281,10 +281,27 @@ pub(crate) struct Layout {
     pub plot: LabelBox,
 }
 
-/// Width of `s` at the label size: a generous estimate for sans-serif (0.62 em a character), plus
-/// the white halo.
+/// Advance widths of the printable ASCII characters (space to `~`) in DejaVu Sans, the usual
+/// `sans-serif` of Linux and one of the widest, in hundredths of an em rounded up (read with
+/// Pillow 13.0: `ImageFont.truetype("DejaVuSans.ttf", 1000).getlength(c) / 10`).
+const ADVANCE: [u8; 95] = [
+    32, 41, 46, 84, 64, 96, 78, 28, 40, 40, 50, 84, 32, 37, 32, 34, 64, 64, 64, 64, 64, 64, 64, 64,
+    64, 64, 34, 34, 84, 84, 84, 54, 100, 69, 69, 70, 78, 64, 58, 78, 76, 30, 30, 66, 56, 87, 75,
+    79, 61, 79, 70, 64, 62, 74, 69, 99, 69, 62, 69, 40, 34, 40, 84, 50, 50, 62, 64, 55, 64, 62, 36,
+    64, 64, 28, 28, 58, 28, 98, 64, 62, 64, 64, 42, 53, 40, 64, 60, 82, 60, 60, 53, 64, 34, 64, 84,
+];
+
+/// Width of `s` at the label size: DejaVu Sans's advances (a whole em for any other character,
+/// wider than any accented Latin letter), plus the white halo on both sides.
 fn text_width(s: &str) -> f64 {
-    s.chars().count() as f64 * LABEL_PX * 0.62 + 4.0
+    let ems: f64 = s
+        .chars()
+        .map(|c| match c as u32 {
+            32..=126 => ADVANCE[c as usize - 32] as f64 / 100.0,
+            _ => 1.0,
+        })
+        .sum();
+    ems * LABEL_PX + 6.0
 }
 
 /// Places nodes in `plot` and their labels.
@@ -1536,6 +1553,22 @@ mod tests {
             desc.ends_with("5 of 20 possible pairs are tied (25.0%)."),
             "{desc}"
         );
+    }
+
+    #[test]
+    fn label_boxes_hold_their_text() {
+        // Pillow 13.0 with DejaVu Sans at 12 px (`ImageFont.truetype("DejaVuSans.ttf", 12)
+        // .getlength(s)`): 169.1 px for "Tribunale per i minorenni 36", 118.6 for ten W, 257.3
+        // for "MMMM MMMM MMMM MMMM MMMM MMM"; the box adds the halo (4 px) and 2 px.
+        for (s, px) in [
+            ("Tribunale per i minorenni 36", 169.1),
+            ("WWWWWWWWWW", 118.6),
+            ("MMMM MMMM MMMM MMMM MMMM MMM", 257.3),
+        ] {
+            let w = text_width(s);
+            assert!(w >= px + 4.0 && w <= px + 12.0, "{s}: {w}");
+        }
+        assert_eq!(text_width("è"), LABEL_PX + 6.0);
     }
 
     #[test]
