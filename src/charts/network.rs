@@ -74,7 +74,18 @@ const LX: i32 = 16;
 const LABEL_PX: f64 = 12.0;
 const LABEL_H: f64 = 16.0;
 const EDGE: &str = "#8C8C8C";
-const NODE_STROKE: &str = "#FFFFFF";
+/// The outline of a node whose colour is pale on white (under 3:1, WCAG 2.1 1.4.11 non-text
+/// contrast): 7.5:1 on white.
+const NODE_OUTLINE: (u8, u8, u8) = (0x55, 0x55, 0x55);
+
+/// A node's outline: white to part it from the ties, dark when its fill alone is too pale.
+fn node_stroke(fill: (u8, u8, u8)) -> (u8, u8, u8) {
+    if super::contrast(fill, (0xff, 0xff, 0xff)) < 3.0 {
+        NODE_OUTLINE
+    } else {
+        (0xff, 0xff, 0xff)
+    }
+}
 const SEED: u64 = 0x5EED_C0DE_2026_0017;
 const ITERATIONS: usize = 500;
 
@@ -579,7 +590,7 @@ pub fn network_diagram(id: &str, texts: &Texts, net: &Network) -> Result<String,
     for (k, node) in net.nodes.iter().enumerate() {
         let (x, y) = layout.pos[k];
         own.push_str(&format!(
-            "<g data-node=\"{}\"><title>{} ({}): {}</title><circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"{NODE_STROKE}\" stroke-width=\"1.5\"/></g>\n",
+            "<g data-node=\"{}\"><title>{} ({}): {}</title><circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"/></g>\n",
             xml_escape(&node.id),
             xml_escape(&node.label),
             xml_escape(&net.types[node.kind]),
@@ -588,6 +599,7 @@ pub fn network_diagram(id: &str, texts: &Texts, net: &Network) -> Result<String,
             f1(y),
             f1(layout.radius[k]),
             hex(PALETTE[node.kind]),
+            hex(node_stroke(PALETTE[node.kind])),
         ));
     }
     own.push_str("<g data-part=\"labels\">\n");
@@ -1569,6 +1581,35 @@ mod tests {
             assert!(w >= px + 4.0 && w <= px + 12.0, "{s}: {w}");
         }
         assert_eq!(text_width("è"), LABEL_PX + 6.0);
+    }
+
+    #[test]
+    fn every_node_stands_out_from_white() {
+        // WCAG 2.1 1.4.11: 3:1 for graphics; a pale fill gets a dark outline.
+        let svg = network_diagram("n", &texts("en"), &synthetic(40, 8, 0, 1)).unwrap();
+        let root = parse(&svg).unwrap();
+        let rgb = |h: &str| {
+            let c = u32::from_str_radix(&h[1..], 16).unwrap();
+            ((c >> 16) as u8, (c >> 8) as u8, c as u8)
+        };
+        let white = (0xff, 0xff, 0xff);
+        let mut outlined = 0;
+        for g in root
+            .all()
+            .into_iter()
+            .filter(|n| n.attrs.contains_key("data-node"))
+        {
+            let c = g.children.iter().find(|c| c.name == "circle").unwrap();
+            let (fill, stroke) = (rgb(&c.attrs["fill"]), rgb(&c.attrs["stroke"]));
+            let best =
+                super::super::contrast(fill, white).max(super::super::contrast(stroke, white));
+            assert!(best >= 3.0, "{:?}", c.attrs);
+            outlined += usize::from(stroke != white);
+        }
+        // Yellow, sky blue, orange and reddish purple are pale on white.
+        assert!(outlined > 0);
+        assert_eq!(node_stroke(PALETTE[7]), NODE_OUTLINE);
+        assert_eq!(node_stroke(PALETTE[6]), white);
     }
 
     #[test]
