@@ -5,11 +5,14 @@
 //! The geography charts are in [`tilemap`] (a tile-grid map of Italy's regions) and [`multiples`]
 //! (one small trend panel per region); they are drawn at [`NARROW`] width so that, printed across
 //! an A4 page (16 cm), no text is smaller than 8 pt.
+//! The pictures of a network of services (a node-link diagram, the ordered adjacency matrix, the
+//! type × type matrix of ties) are in [`network`].
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub mod multiples;
+pub mod network;
 pub mod tilemap;
 
 pub use multiples::{small_multiples, small_multiples_desc, Panel, TrendPoint};
