@@ -849,7 +849,7 @@ fn network_matches_networkx_and_sna() {
     assert!(once.status.success());
     assert_eq!(once.stdout, twice.stdout);
     let text = String::from_utf8(once.stdout).unwrap();
-    assert!(text.starts_with("undirected network: 11 nodes, 12 ties (1 self-ties left out)"));
+    assert!(text.starts_with("undirected network: 10 nodes, 12 ties (1 self-ties left out)"));
     assert!(text.contains("isolates: none"), "{text}");
 }
 
