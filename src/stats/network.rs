@@ -1051,6 +1051,8 @@ mod tests {
         // P1–P2, T1–T2, T2–T3, T1–T3 (internal: I = 4) and P1–T1, P2–T1, P2–T3 (external: E = 3):
         // whole network (3 − 4)/7 = −1/7; public: E = 3, I = 1 → 0.5; third sector: E = 3,
         // I = 3 → 0. A node without a class (X) and its tie are left out.
+        // Checked against pip netseg 0.1.8 (tests/fixtures/stats/network_reference.py):
+        // `krackhardt_ei(membership=[0, 0, 1, 1, 1], graph=g)` on these seven ties → -0.14285714285714285.
         let edges = [
             ("P1", "P2"),
             ("T1", "T2"),

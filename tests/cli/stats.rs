@@ -839,6 +839,7 @@ fn network_matches_networkx_and_sna() {
     );
     // E-I by counting the fixture's arcs: within a type a⇄b, c→d, d→e, e→c, f⇄g, h→a (8);
     // across b→c, a→c, b→d, c→f, d→g, j⇄k (7): (7 − 8)/15.
+    // pip netseg 0.1.8 `krackhardt_ei(membership=…, graph=g)` (network_reference.py) → -0.0666…
     close(&r["ei_index"]["ei"], -1.0 / 15.0);
     assert_eq!(r["ei_index"]["classes"][0]["class"], "health");
 
