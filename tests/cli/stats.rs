@@ -905,4 +905,23 @@ fn network_errors_name_their_place() {
         err.contains("row 2") && err.contains("'1' is not a node"),
         "{err}"
     );
+    // A node listed twice in the --types table.
+    let err = fails(&[
+        "network",
+        &ties,
+        "--from",
+        "da",
+        "--to",
+        "a",
+        "--types",
+        &fixture("network-services-twice.csv"),
+        "--type",
+        "tipo",
+    ]);
+    assert!(
+        err.contains("row 4") && err.contains("'a' is listed twice (also row 2)"),
+        "{err}"
+    );
+    // --distance needs --weight (a usage error, exit 2).
+    fails(&["network", &ties, "--from", "da", "--to", "a", "--distance"]);
 }
