@@ -256,6 +256,46 @@ pub enum Verb {
         #[arg(long, requires = "weight")]
         psu: Option<String>,
     },
+    /// A network from an edge list (one row per tie): size, density, reciprocity, weak and
+    /// strong components, isolates and pendants, each node's in/out degree and strength,
+    /// betweenness and closeness (as networkx computes them), and with --types the E-I index and
+    /// Gould–Fernandez brokerage roles between node types.
+    ///
+    /// A tie named twice is one tie whose weights add up; self-ties are left out and counted.
+    /// Paths count steps unless --distance makes each weight a length. JSON keys: file,
+    /// directed, paths, nodes, ties, self_ties, density, reciprocity, weak_components,
+    /// strong_components ({count, sizes}), isolates, pendants, ei_index ({external, internal,
+    /// ei, classes}), node_measures ([{name, class, in_degree, out_degree, in_strength,
+    /// out_strength, neighbours, betweenness, closeness, brokerage}]), method.
+    Network {
+        #[command(flatten)]
+        input: Input,
+        /// The column of each tie's first end (the sender when directed).
+        #[arg(long)]
+        from: String,
+        /// The column of each tie's other end (the receiver when directed).
+        #[arg(long)]
+        to: String,
+        /// A column of tie weights (numbers above 0; each tie weighs 1 without it).
+        #[arg(long)]
+        weight: Option<String>,
+        /// Ties go from --from to --to (default: undirected).
+        #[arg(long)]
+        directed: bool,
+        /// Weights are lengths for shortest paths (betweenness, closeness); needs --weight.
+        #[arg(long, requires = "weight")]
+        distance: bool,
+        /// A table of nodes (.csv, .xlsx …) giving each one's type: for the E-I index and
+        /// brokerage roles. Its nodes without ties are isolates; every tie's ends must be in it.
+        #[arg(long)]
+        types: Option<PathBuf>,
+        /// The column of node names in --types.
+        #[arg(long, default_value = "id", requires = "types")]
+        id: String,
+        /// The column of node types in --types.
+        #[arg(long = "type", default_value = "type", requires = "types")]
+        type_column: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -394,6 +434,25 @@ pub fn execute(args: Args) -> Result<i32> {
             let t = read(&input)?;
             let r = codes::table::agreement_of(&t, &unit, &coder, &code)?;
             emit(input.json, &r, || agreement_lines(&r))
+        }
+        Verb::Network {
+            input,
+            from,
+            to,
+            weight,
+            directed,
+            distance,
+            types,
+            id,
+            type_column,
+        } => {
+            let t = read(&input)?;
+            let types = match &types {
+                Some(path) => Some(node_types(path, &id, &type_column)?),
+                None => None,
+            };
+            let r = network_of(&t, &from, &to, weight.as_deref(), directed, distance, types)?;
+            emit(input.json, &r, || network_lines(&r))
         }
     }
 }
@@ -809,5 +868,239 @@ fn capability_lines(r: &crate::analysis::capability::table::CapabilityReport) ->
         }
     }
     l.extend(footer(&r.dropped, &r.warnings, r.method));
+    l
+}
+
+pub const NETWORK_METHOD: &str = "ties merged by pair (weights summed), self-ties left out; density and reciprocity as networkx nx.density, nx.reciprocity; betweenness normalized by Brandes' algorithm (nx.betweenness_centrality), closeness from incoming distances with the Wasserman–Faust correction (nx.closeness_centrality, wf_improved=True), over steps or weights as lengths (see paths); E-I index (E − I)/(E + I) (Krackhardt & Stern 1988); brokerage: open two-paths i→j→k by role of j (Gould & Fernandez 1989, as R sna::brokerage raw counts)";
+
+#[derive(Debug, Serialize)]
+struct NetworkReport {
+    file: String,
+    #[serde(flatten)]
+    measures: crate::stats::network::Measures,
+    method: &'static str,
+}
+
+/// The node table of --types: names in order, each with its type.
+fn node_types(
+    path: &std::path::Path,
+    id: &str,
+    type_column: &str,
+) -> Result<Vec<(String, String)>> {
+    use crate::check::{find_column, texts};
+    let t = read_table(path, &path.display().to_string(), None)?;
+    let (ji, jt) = (find_column(&t, id)?, find_column(&t, type_column)?);
+    let (ids, kinds) = (texts(&t, ji), texts(&t, jt));
+    let mut seen: std::collections::BTreeMap<String, u32> = Default::default();
+    let mut out = Vec::new();
+    for i in 0..t.height() {
+        let Some(name) = ids[i].clone().filter(|s| !s.is_empty()) else {
+            return Err(Error::input(
+                t.cell_location(i, ji),
+                "a node without a name: every row needs one",
+            ));
+        };
+        let Some(kind) = kinds[i].clone().filter(|s| !s.is_empty()) else {
+            return Err(Error::input(
+                t.cell_location(i, jt),
+                format!("node '{name}' has no type"),
+            ));
+        };
+        if let Some(row) = seen.insert(name.clone(), t.row_numbers[i]) {
+            return Err(Error::input(
+                t.cell_location(i, ji),
+                format!("node '{name}' is listed twice (also row {row})"),
+            ));
+        }
+        out.push((name, kind));
+    }
+    Ok(out)
+}
+
+/// The measures of the network whose ties are the rows of `t`.
+fn network_of(
+    t: &crate::ingest::RawTable,
+    from: &str,
+    to: &str,
+    weight: Option<&str>,
+    directed: bool,
+    distance: bool,
+    types: Option<Vec<(String, String)>>,
+) -> Result<NetworkReport> {
+    use crate::check::{find_column, numbers, texts};
+    use crate::stats::network::{Edge, Network, Paths};
+    let (jf, jt) = (find_column(t, from)?, find_column(t, to)?);
+    let (froms, tos) = (texts(t, jf), texts(t, jt));
+    let weights = match weight {
+        Some(w) => {
+            let jw = find_column(t, w)?;
+            Some((jw, numbers(t, jw)?))
+        }
+        None => None,
+    };
+    let known: Option<std::collections::BTreeSet<&str>> = types
+        .as_ref()
+        .map(|ty| ty.iter().map(|(n, _)| n.as_str()).collect());
+    let mut edges = Vec::with_capacity(t.height());
+    for i in 0..t.height() {
+        let end = |j: usize, v: &Option<String>| -> Result<String> {
+            let name = v.clone().filter(|s| !s.is_empty()).ok_or_else(|| {
+                Error::input(
+                    t.cell_location(i, j),
+                    format!("a tie without its '{}' end", t.headers[j]),
+                )
+            })?;
+            if let Some(k) = &known {
+                if !k.contains(name.as_str()) {
+                    return Err(Error::input(
+                        t.cell_location(i, j),
+                        format!("'{name}' is not a node of the --types table"),
+                    ));
+                }
+            }
+            Ok(name)
+        };
+        let a = end(jf, &froms[i])?;
+        let b = end(jt, &tos[i])?;
+        let w = match &weights {
+            Some((jw, ws)) => match ws[i] {
+                Some(x) if x > 0.0 && x.is_finite() => Some(x),
+                Some(x) => {
+                    return Err(Error::input(
+                        t.cell_location(i, *jw),
+                        format!("a tie's weight must be a number above 0, not {x}"),
+                    ))
+                }
+                None => {
+                    return Err(Error::input(
+                        t.cell_location(i, *jw),
+                        "a tie without a weight (give every tie one, or leave out --weight)",
+                    ))
+                }
+            },
+            None => None,
+        };
+        edges.push(Edge {
+            from: a,
+            to: b,
+            weight: w,
+        });
+    }
+    let nodes: Vec<String> = types
+        .as_ref()
+        .map(|ty| ty.iter().map(|(n, _)| n.clone()).collect())
+        .unwrap_or_default();
+    let g = Network::new(&nodes, &edges, directed);
+    let class: Option<Vec<Option<String>>> = types.map(|ty| {
+        let of: std::collections::BTreeMap<String, String> = ty.into_iter().collect();
+        g.names.iter().map(|n| of.get(n).cloned()).collect()
+    });
+    let paths = if distance {
+        Paths::WeightAsDistance
+    } else {
+        Paths::Steps
+    };
+    Ok(NetworkReport {
+        file: t.file.clone(),
+        measures: g.measures(paths, class.as_deref()),
+        method: NETWORK_METHOD,
+    })
+}
+
+fn network_lines(r: &NetworkReport) -> Vec<String> {
+    let m = &r.measures;
+    let sizes = |s: &[usize]| {
+        s.iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let names = |s: &[String]| {
+        if s.is_empty() {
+            "none".to_string()
+        } else {
+            s.join(", ")
+        }
+    };
+    let mut l = vec![
+        format!(
+            "{} network: {} nodes, {} ties{}",
+            if m.directed { "directed" } else { "undirected" },
+            m.nodes_count,
+            m.ties,
+            if m.self_ties > 0 {
+                format!(" ({} self-ties left out)", m.self_ties)
+            } else {
+                String::new()
+            }
+        ),
+        format!(
+            "density {}, reciprocity {}",
+            num(m.density),
+            opt(m.reciprocity)
+        ),
+        format!(
+            "weak components: {} (sizes {}); strong components: {} (sizes {})",
+            m.weak_components.count,
+            sizes(&m.weak_components.sizes),
+            m.strong_components.count,
+            sizes(&m.strong_components.sizes)
+        ),
+        format!("isolates: {}", names(&m.isolates)),
+        format!("pendants: {}", names(&m.pendants)),
+    ];
+    if let Some(ei) = &m.ei_index {
+        l.push(format!(
+            "E-I index {} (external {}, internal {})",
+            opt(ei.ei),
+            ei.external,
+            ei.internal
+        ));
+        for c in &ei.classes {
+            l.push(format!(
+                "  {:<22} E-I {:>8}  (external {}, internal {})",
+                c.class,
+                opt(c.ei),
+                c.external,
+                c.internal
+            ));
+        }
+    }
+    let broker = m.ei_index.is_some();
+    let mut head = format!(
+        "  {:<22} {:>5} {:>5} {:>9} {:>9} {:>11} {:>9}",
+        "node", "in", "out", "in str.", "out str.", "betweenness", "closeness"
+    );
+    if broker {
+        head.push_str("   coord  itin  repr  gate  liais");
+    }
+    l.push(head);
+    for n in &m.nodes {
+        let mut row = format!(
+            "  {:<22} {:>5} {:>5} {:>9} {:>9} {:>11} {:>9}",
+            n.name,
+            n.in_degree,
+            n.out_degree,
+            num(n.in_strength),
+            num(n.out_strength),
+            num(n.betweenness),
+            num(n.closeness)
+        );
+        if let Some(b) = &n.brokerage {
+            row.push_str(&format!(
+                "   {:>5} {:>5} {:>5} {:>5} {:>6}",
+                b.coordinator, b.itinerant, b.representative, b.gatekeeper, b.liaison
+            ));
+        }
+        l.push(row);
+    }
+    l.push(format!(
+        "paths: {}",
+        match m.paths {
+            crate::stats::network::Paths::Steps => "steps",
+            crate::stats::network::Paths::WeightAsDistance => "weights as lengths",
+        }
+    ));
+    l.push(format!("method: {}", r.method));
     l
 }

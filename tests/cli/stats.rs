@@ -781,3 +781,147 @@ fn kruskal_matches_scipy_and_scikit_posthocs() {
         .unwrap()
         .contains("scipy.stats.kruskal"));
 }
+
+#[test]
+fn network_matches_networkx_and_sna() {
+    // tests/fixtures/stats/network-ties.csv is the small directed weighted graph of
+    // tests/fixtures/stats/network_reference.py (networkx 3.6.1) plus a self-tie e→e; the types
+    // of network-services.csv are those of network_brokerage.R (R sna 2.7.1).
+    let ties = fixture("network-ties.csv");
+    let types = fixture("network-services.csv");
+    let r = json(&[
+        "network",
+        &ties,
+        "--from",
+        "da",
+        "--to",
+        "a",
+        "--weight",
+        "volte",
+        "--directed",
+        "--distance",
+        "--types",
+        &types,
+        "--type",
+        "tipo",
+    ]);
+    assert_eq!(
+        (r["nodes"].as_u64(), r["ties"].as_u64()),
+        (Some(11), Some(15))
+    );
+    assert_eq!(r["self_ties"], 1);
+    // nx.density(D) → 0.13636363636363635; nx.reciprocity(D) → 0.4
+    close(&r["density"], 0.13636363636363635);
+    close(&r["reciprocity"], 0.4);
+    assert_eq!(r["weak_components"]["sizes"], serde_json::json!([8, 2, 1]));
+    assert_eq!(r["strong_components"]["count"], 6);
+    assert_eq!(r["isolates"], serde_json::json!(["i"]));
+    assert_eq!(r["pendants"], serde_json::json!(["h", "j", "k"]));
+    assert_eq!(r["paths"], "weight_as_distance");
+    let nodes = r["node_measures"].as_array().unwrap();
+    let c = &nodes[2];
+    assert_eq!(c["name"], "c");
+    assert_eq!(c["class"], "third");
+    // nx.betweenness_centrality(D, normalized=True, weight="weight")["c"] → 0.1325925925925926;
+    // nx.closeness_centrality(D, distance="weight", wf_improved=True)["c"] → 0.25
+    close(&c["betweenness"], 0.1325925925925926);
+    close(&c["closeness"], 0.25);
+    assert_eq!(
+        (c["in_degree"].as_u64(), c["out_degree"].as_u64()),
+        (Some(3), Some(2))
+    );
+    close(&c["in_strength"], 4.0);
+    // sna::brokerage(g, cl)$raw.nli["c", ] → w_I 1, w_O 0, b_IO 1, b_OI 1, b_O 2, t 5
+    assert_eq!(
+        c["brokerage"],
+        serde_json::json!({"coordinator": 1, "itinerant": 0, "representative": 1,
+            "gatekeeper": 1, "liaison": 2, "total": 5})
+    );
+    // E-I by counting the fixture's arcs: within a type a⇄b, c→d, d→e, e→c, f⇄g, h→a (8);
+    // across b→c, a→c, b→d, c→f, d→g, j⇄k (7): (7 − 8)/15.
+    // pip netseg 0.1.8 `krackhardt_ei(membership=…, graph=g)` (network_reference.py) → -0.0666…
+    close(&r["ei_index"]["ei"], -1.0 / 15.0);
+    assert_eq!(r["ei_index"]["classes"][0]["class"], "health");
+
+    // Undirected, steps: byte-identical reruns, and the text summary.
+    let args = ["stats", "network", &ties, "--from", "da", "--to", "a"];
+    let once = capakit().args(args).output().unwrap();
+    let twice = capakit().args(args).output().unwrap();
+    assert!(once.status.success());
+    assert_eq!(once.stdout, twice.stdout);
+    let text = String::from_utf8(once.stdout).unwrap();
+    assert!(text.starts_with("undirected network: 10 nodes, 12 ties (1 self-ties left out)"));
+    assert!(text.contains("isolates: none"), "{text}");
+}
+
+#[test]
+fn network_errors_name_their_place() {
+    let ties = fixture("network-ties.csv");
+    let err = fails(&["network", &ties, "--from", "da", "--to", "verso"]);
+    assert!(
+        err.contains("no column 'verso'") && err.contains("da, a, volte"),
+        "{err}"
+    );
+    let err = fails(&[
+        "network",
+        &fixture("network-blank-end.csv"),
+        "--from",
+        "da",
+        "--to",
+        "a",
+    ]);
+    assert!(
+        err.contains("row 3") && err.contains("without its 'a' end"),
+        "{err}"
+    );
+    let err = fails(&[
+        "network",
+        &fixture("network-bad-weight.csv"),
+        "--from",
+        "da",
+        "--to",
+        "a",
+        "--weight",
+        "volte",
+    ]);
+    assert!(
+        err.contains("row 3") && err.contains("\"spesso\" is not a number"),
+        "{err}"
+    );
+    // A tie whose end is not in the --types table.
+    let err = fails(&[
+        "network",
+        &fixture("network-blank-end.csv"),
+        "--from",
+        "da",
+        "--to",
+        "volte",
+        "--types",
+        &fixture("network-services.csv"),
+        "--type",
+        "tipo",
+    ]);
+    assert!(
+        err.contains("row 2") && err.contains("'1' is not a node"),
+        "{err}"
+    );
+    // A node listed twice in the --types table.
+    let err = fails(&[
+        "network",
+        &ties,
+        "--from",
+        "da",
+        "--to",
+        "a",
+        "--types",
+        &fixture("network-services-twice.csv"),
+        "--type",
+        "tipo",
+    ]);
+    assert!(
+        err.contains("row 4") && err.contains("'a' is listed twice (also row 2)"),
+        "{err}"
+    );
+    // --distance needs --weight (a usage error, exit 2).
+    fails(&["network", &ties, "--from", "da", "--to", "a", "--distance"]);
+}
