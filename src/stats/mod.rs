@@ -11,6 +11,7 @@ pub mod crosstab;
 pub mod descriptive;
 pub mod kruskal;
 pub mod mann_whitney;
+pub mod network;
 pub mod paired;
 #[cfg(test)]
 mod properties;
