@@ -37,6 +37,8 @@ pub struct Gap {
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkRow {
     pub wave: Option<String>,
+    /// The wave's label, as `[[waves]]` gives it.
+    pub wave_label: Option<crate::study::Text>,
     pub group: Option<String>,
     pub measures: Measures,
     /// The service types present, in [`SERVICE_TYPES`]' order, and the ties between them:
@@ -44,7 +46,7 @@ pub struct NetworkRow {
     pub types: Vec<&'static str>,
     pub matrix: Vec<Vec<f64>>,
     pub gaps: Vec<Gap>,
-    /// Services in the network that no other service refers to (in-degree 0).
+    /// Services (by name) in the network that no other service refers to (in-degree 0).
     pub unreferred: Vec<String>,
 }
 
@@ -54,6 +56,9 @@ pub struct NetworkChange {
     pub group: Option<String>,
     pub from: String,
     pub to: String,
+    /// The waves' labels, as `[[waves]]` gives them.
+    pub from_label: Option<crate::study::Text>,
+    pub to_label: Option<crate::study::Text>,
     pub gained: usize,
     pub lost: usize,
     pub density_before: f64,
@@ -97,6 +102,7 @@ fn network_of(
 
 /// The row of one network: its measures, its type matrix and gaps.
 fn row_of(
+    study: &crate::study::Study,
     data: &NetworkData,
     net: &Network,
     members: &[usize],
@@ -148,17 +154,27 @@ fn row_of(
             }
         }
     }
-    let unreferred = if net.directed {
-        measures
-            .nodes
-            .iter()
-            .filter(|n| n.in_degree == 0)
-            .map(|n| n.name.clone())
-            .collect()
-    } else {
-        measures.isolates.clone()
-    };
+    let unreferred = measures
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| {
+            if net.directed {
+                n.in_degree == 0
+            } else {
+                n.neighbours == 0
+            }
+        })
+        .map(|(i, _)| data.services[members[i]].name.clone())
+        .collect();
     NetworkRow {
+        wave_label: wave.as_ref().and_then(|w| {
+            study
+                .waves
+                .iter()
+                .find(|x| &x.id == w)
+                .and_then(|x| x.label.clone())
+        }),
         wave,
         group,
         measures,
@@ -224,6 +240,7 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
             let (net, members) = network_of(data, &within, &keep, ask.directed);
             let wave_id = wave.map(|w| study.waves[w].id.clone());
             networks.push(row_of(
+                study,
                 data,
                 &net,
                 &members,
@@ -247,8 +264,17 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
                         .collect()
                 };
                 let (before, after) = (set(&a), set(&b));
+                let label = |id: &str| {
+                    study
+                        .waves
+                        .iter()
+                        .find(|x| x.id == id)
+                        .and_then(|x| x.label.clone())
+                };
                 changes.push(NetworkChange {
                     group: area.map(name_of),
+                    from_label: label(&from),
+                    to_label: label(&to),
                     from,
                     to,
                     gained: after.difference(&before).count(),
