@@ -77,6 +77,10 @@ pub const REFERENCES: &[(&str, &str, &str)] = &[
     ("stuart1955", "Stuart (1955)", "Stuart, A. (1955). A test for homogeneity of the marginal distributions in a two-way classification. Biometrika, 42(3–4), 412–416."),
     ("bowker1948", "Bowker (1948)", "Bowker, A. H. (1948). A test for symmetry in contingency tables. Journal of the American Statistical Association, 43(244), 572–574."),
     ("spearman1904", "Spearman (1904)", "Spearman, C. (1904). The proof and measurement of association between two things. American Journal of Psychology, 15(1), 72–101."),
+    ("freeman1978", "Freeman (1978)", "Freeman, L. C. (1978). Centrality in social networks: Conceptual clarification. Social Networks, 1(3), 215–239."),
+    ("krackhardt1988", "Krackhardt & Stern (1988)", "Krackhardt, D., & Stern, R. N. (1988). Informal networks and organizational crises: An experimental simulation. Social Psychology Quarterly, 51(2), 123–140."),
+    ("gould1989", "Gould & Fernandez (1989)", "Gould, R. V., & Fernandez, R. M. (1989). Structures of mediation: A formal approach to brokerage in transaction networks. Sociological Methodology, 19, 89–126."),
+    ("brandes2001", "Brandes (2001)", "Brandes, U. (2001). A faster algorithm for betweenness centrality. Journal of Mathematical Sociology, 25(2), 163–177."),
     ("lumley2004", "Lumley (2004)", "Lumley, T. (2004). Analysis of complex survey samples. Journal of Statistical Software, 9(8), 1–19."),
 ];
 

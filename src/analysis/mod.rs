@@ -27,6 +27,7 @@ registry! {
     Change => change::ChangeResult, "reports/analyses";
     Indicators => indicators::IndicatorsResult, "reports/analyses";
     Paired => paired::PairedResult, "reports/analyses";
+    Network => network::NetworkResult, "reports/analyses";
     #[cfg(test)]
     Toy => toy::ToyResult, "src/analysis/toy";
 }

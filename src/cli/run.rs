@@ -108,13 +108,16 @@ pub fn execute(args: Args) -> Result<i32> {
             }
         })
         .collect();
-    let who = who.join("; ");
+    let who = match who.join("; ") {
+        w if w.is_empty() => w,
+        w => format!("{w}, "),
+    };
     let not_run = match results.not_run.len() {
         0 => String::new(),
         k => format!(" ({k} not run: see the report)"),
     };
     eprintln!(
-        "capakit: {who}, {}{not_run}, {} → {}",
+        "capakit: {who}{}{not_run}, {} → {}",
         count_noun(results.analyses.len(), "analysis"),
         count_noun(diagnostics.count(Severity::Warning), "warning"),
         args.out.join(main).display()

@@ -33,6 +33,8 @@ pub enum Kind {
     Indicators,
     /// Before and after on the same people: paired tests, who left, the dose of sessions.
     Paired,
+    /// A network of services: size, density, centralities, brokerage, gaps between types.
+    Network,
     /// A kind that exists only to test that a kind plugs in (`src/analysis/toy/`).
     #[cfg(test)]
     Toy,
@@ -99,6 +101,8 @@ pub enum Reads {
     Results,
     /// A source of programme records (`kind = "records"`).
     Records,
+    /// A network of services (`kind = "network"`).
+    Network,
 }
 
 /// What a list parameter names in the questionnaire, checked before the data is read.
@@ -175,6 +179,11 @@ const KINDS: &[KindSpec] = &[
         kind: Kind::Paired,
         name: "paired",
         reads: Reads::Survey,
+    },
+    KindSpec {
+        kind: Kind::Network,
+        name: "network",
+        reads: Reads::Network,
     },
     #[cfg(test)]
     KindSpec {

@@ -148,6 +148,24 @@ impl Plan {
                         ));
                     }
                 }
+                Reads::Network => {
+                    let found = match &spec.source {
+                        Some(s) => study.network_sources.iter().any(|x| &x.name == s.get_ref()),
+                        None => !study.network_sources.is_empty(),
+                    };
+                    if !found {
+                        return Err(set.error_at(
+                            spec.source.as_ref().unwrap_or(&spec.id),
+                            format!(
+                                "a {} analysis needs a source of kind \"network\" in study.toml{}",
+                                spec.kind.get_ref().name(),
+                                spec.source
+                                    .as_ref()
+                                    .map_or(String::new(), |s| format!(" named '{}'", s.get_ref()))
+                            ),
+                        ));
+                    }
+                }
                 Reads::Survey => {
                     if let Some(s) = &spec.source {
                         if !study.sources.iter().any(|x| &x.name == s.get_ref()) {

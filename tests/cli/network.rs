@@ -127,3 +127,67 @@ fn network_keys_belong_to_a_network_source_and_need_a_registry() {
         "{err}"
     );
 }
+
+#[test]
+fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
+    let tmp = tempfile::tempdir().unwrap();
+    network_study(
+        tmp.path(),
+        REGISTRY,
+        "da;a;volte;tipo;ondata\nSS1;ASL;3;invio;t0\nServizio sociale Nord;TM;1;consulenza;t0\nC1;SS1;2;caso congiunto;t1\nass;c1;1;formazione;t1\nSS1;ASL;1;invio;t1\n",
+    );
+    std::fs::write(
+        tmp.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"rete\"\nkind = \"network\"\ntitle = { it = \"La rete\", en = \"The network\" }\nby = \"territory\"\n",
+    )
+    .unwrap();
+    let r = crate::common::run_study(tmp.path(), &tmp.path().join("out"), false);
+    let a = &r["analyses"][0];
+    assert_eq!(a["kind"], "network");
+    let net = |wave: &str, group: Option<&str>| {
+        a["networks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["wave"] == wave && n["group"].as_str() == group)
+            .unwrap_or_else(|| panic!("no network {wave} {group:?}"))
+            .clone()
+    };
+    // The whole network at t0: 5 services, 2 ties, directed: density 2 / (5 × 4).
+    let t0 = net("t0", None);
+    assert_eq!(t0["measures"]["nodes"], 5);
+    assert_eq!(t0["measures"]["ties"], 2);
+    assert!((t0["measures"]["density"].as_f64().unwrap() - 0.1).abs() < 1e-12);
+    // Social services refer to health and to justice; nothing else happens: health never refers
+    // back to social services, reception never ties with health (gaps).
+    let gaps: Vec<(String, String)> = t0["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["from"].as_str().unwrap().into(),
+                g["to"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(gaps.contains(&("health".into(), "social_services".into())));
+    assert!(gaps.contains(&("reception".into(), "health".into())));
+    assert!(!gaps.contains(&("social_services".into(), "health".into())));
+    // Nord's network: its two services (the court has no territory).
+    assert_eq!(net("t0", Some("Nord"))["measures"]["nodes"], 2);
+    // Between t0 and t1: SS1 → ASL stays, SS1 → TM is lost, two ties are new.
+    let whole = a["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["group"].is_null())
+        .unwrap();
+    assert_eq!(
+        (whole["gained"].as_u64(), whole["lost"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
+    assert!(md.contains("## La rete"), "{md}");
+    assert!(md.contains("Vuoti"), "{md}");
+}

@@ -1,0 +1,194 @@
+//! How a network analysis runs from its specification, what it publishes and how it appears.
+
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Table};
+use crate::stats::network::Paths;
+
+use super::super::kind::{AnalysisKind, Check, Findings, Input, Methods, View};
+use super::super::methods::note;
+use super::super::Entry;
+use super::{Ask, NetworkResult};
+
+crate::parameters! {
+    /// A network analysis's parameters.
+    pub struct Params {
+        /// Whether a tie has a direction (who refers to whom): true unless said.
+        pub directed: Option<Spanned<bool>>,
+        /// How paths are measured for betweenness and closeness: "steps" (the default) or
+        /// "weight" (a tie's weight is its length).
+        pub paths: Option<Spanned<String>>,
+        /// Only the ties of these types (as the tie column writes them).
+        pub ties: Option<Spanned<Vec<Spanned<String>>>>,
+    }
+}
+
+fn paths_of(set: &crate::plan::SpecSet, p: &Params) -> Result<Paths> {
+    match p.paths.as_ref().map(|x| x.get_ref().as_str()) {
+        None | Some("steps") => Ok(Paths::Steps),
+        Some("weight") => Ok(Paths::WeightAsDistance),
+        Some(other) => Err(set.error_at(
+            p.paths.as_ref().expect("written"),
+            format!("paths = \"{other}\": \"steps\" (each tie one step) or \"weight\" (a tie's weight is its length)"),
+        )),
+    }
+}
+
+impl AnalysisKind for NetworkResult {
+    fn check(c: &Check) -> Result<()> {
+        let p: Params = c.params()?;
+        paths_of(c.set, &p)?;
+        if let Some(by) = &c.spec.by {
+            if by.get_ref() != "territory" && by.get_ref() != "area" {
+                return Err(c.set.error_at(
+                    by,
+                    "a network analysis groups by the services' territory: by = \"territory\"",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn run(input: &Input) -> Result<(String, Self)> {
+        let p: Params = input.params()?;
+        let (set, spec) = (input.set, input.spec);
+        let study = &input.plan.study;
+        let source = match &spec.source {
+            Some(s) => study.network_sources.iter().find(|x| &x.name == s.get_ref()),
+            None => study.network_sources.first(),
+        }
+        .ok_or_else(|| set.error_at(&spec.id, "no network source"))?;
+        let (data, found) = crate::check::network::check_network(study, source)?;
+        if let Some(e) = found
+            .items
+            .iter()
+            .find(|d| d.severity == crate::diagnostics::Severity::Error)
+        {
+            return Err(Error::input(e.location.clone(), e.message.clone()));
+        }
+        let paths = paths_of(set, &p)?;
+        let ask = Ask {
+            directed: p.directed.is_none_or(|d| *d.get_ref()),
+            paths,
+            by_area: spec.by.is_some(),
+            ties: p
+                .ties
+                .map(|t| t.into_inner().into_iter().map(|x| x.into_inner()).collect())
+                .unwrap_or_default(),
+        };
+        Ok((data.source.clone(), super::run(study, &data, &ask)))
+    }
+
+    fn hidden(&self, _source: &str) -> Vec<HiddenDistribution> {
+        Vec::new()
+    }
+
+    fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
+
+    fn tables(&self, id: &str, _lang: &str) -> Vec<Table> {
+        let opt = |x: &Option<String>| x.as_deref().map_or(Cell::Empty, Cell::text);
+        let mut nets = Table::new(
+            id,
+            &[
+                "wave", "group", "services", "ties", "density", "reciprocity",
+                "weak_components", "isolates", "ei_public_third_sector", "gaps",
+            ],
+        );
+        let mut nodes = Table::new(
+            format!("{id} services"),
+            &[
+                "wave", "group", "service", "type", "in_degree", "out_degree", "in_strength",
+                "out_strength", "betweenness", "closeness", "brokerage",
+            ],
+        );
+        let mut matrix = Table::new(
+            format!("{id} types"),
+            &["wave", "group", "from_type", "to_type", "ties"],
+        );
+        for n in &self.networks {
+            let m = &n.measures;
+            nets.rows.push(vec![
+                opt(&n.wave),
+                Cell::group(n.group.as_deref()),
+                Cell::count(Some(m.nodes_count)),
+                Cell::count(Some(m.ties)),
+                Cell::number(Some(m.density)),
+                Cell::number(m.reciprocity),
+                Cell::count(Some(m.weak_components.count)),
+                Cell::count(Some(m.isolates.len())),
+                Cell::number(m.ei_index.as_ref().and_then(|e| e.ei)),
+                Cell::count(Some(n.gaps.len())),
+            ]);
+            for s in &m.nodes {
+                nodes.rows.push(vec![
+                    opt(&n.wave),
+                    Cell::group(n.group.as_deref()),
+                    Cell::text(&s.name),
+                    s.class.as_deref().map_or(Cell::Empty, Cell::text),
+                    Cell::count(Some(s.in_degree)),
+                    Cell::count(Some(s.out_degree)),
+                    Cell::number(Some(s.in_strength)),
+                    Cell::number(Some(s.out_strength)),
+                    Cell::number(Some(s.betweenness)),
+                    Cell::number(Some(s.closeness)),
+                    Cell::count(s.brokerage.as_ref().map(|b| b.total)),
+                ]);
+            }
+            for (i, a) in n.types.iter().enumerate() {
+                for (j, b) in n.types.iter().enumerate() {
+                    matrix.rows.push(vec![
+                        opt(&n.wave),
+                        Cell::group(n.group.as_deref()),
+                        Cell::text(*a),
+                        Cell::text(*b),
+                        Cell::number(Some(n.matrix[i][j])),
+                    ]);
+                }
+            }
+        }
+        vec![nets, nodes, matrix]
+    }
+
+    fn measures(&self, _id: &str) -> Vec<Measure> {
+        Vec::new()
+    }
+
+    fn methods(&self, _e: &Entry, m: &mut Methods) {
+        m.add(note(
+            "network",
+            None,
+            &["freeman1978", "krackhardt1988", "gould1989", "brandes2001"],
+        ));
+    }
+
+    fn figures(&self, _view: &View) -> Result<Vec<Figure>> {
+        Ok(Vec::new())
+    }
+
+    fn findings(&self, view: &View, out: &mut Findings) {
+        let w = view.words;
+        // The gaps of the whole network in its last wave: types that never tie.
+        let Some(last) = self.networks.iter().rev().find(|n| n.group.is_none()) else {
+            return;
+        };
+        if last.gaps.is_empty() {
+            return;
+        }
+        let ty = |k: &str| w.get(&format!("service_{k}"));
+        let gaps: Vec<String> = last
+            .gaps
+            .iter()
+            .take(3)
+            .map(|g| format!("{} → {}", ty(g.from), ty(g.to)))
+            .collect();
+        out.findings.push(KeyFinding {
+            text: w
+                .get("network_gaps_finding")
+                .replace("{n}", &last.gaps.len().to_string())
+                .replace("{gaps}", &gaps.join("; ")),
+            figure: None,
+            rank: 2,
+        });
+    }
+}
