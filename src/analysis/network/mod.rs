@@ -48,6 +48,9 @@ pub struct NetworkRow {
     pub gaps: Vec<Gap>,
     /// Services (by name) in the network that no other service refers to (in-degree 0).
     pub unreferred: Vec<String>,
+    /// The ties (from id, to id, weight), for the charts.
+    #[serde(skip)]
+    pub ties: Vec<(String, String, f64)>,
 }
 
 /// The change between the first and the last wave of a network.
@@ -167,7 +170,13 @@ fn row_of(
         })
         .map(|(i, _)| data.services[members[i]].name.clone())
         .collect();
+    let ties = net
+        .ties
+        .iter()
+        .map(|&(a, b, w)| (net.names[a].clone(), net.names[b].clone(), w))
+        .collect();
     NetworkRow {
+        ties,
         wave_label: wave.as_ref().and_then(|w| {
             study
                 .waves

@@ -162,8 +162,10 @@ impl AnalysisKind for NetworkResult {
         ));
     }
 
-    fn figures(&self, _view: &View) -> Result<Vec<Figure>> {
-        Ok(Vec::new())
+    fn figures(&self, view: &View) -> Result<Vec<Figure>> {
+        let id = &view.entry.id;
+        self.charts(id, view)
+            .map_err(|e| super::super::kind::chart_error(id, e))
     }
 
     fn findings(&self, view: &View, out: &mut Findings) {
@@ -190,5 +192,88 @@ impl AnalysisKind for NetworkResult {
             figure: None,
             rank: 2,
         });
+    }
+}
+
+/// The id of a network's diagram and type matrix: `<id>-<wave>-diagram`, `<id>-<wave>-types`.
+pub fn figure_id(id: &str, wave: Option<&str>, what: &str) -> String {
+    match wave {
+        Some(w) => format!("{}-{}-{what}", crate::text::slug(id), crate::text::slug(w)),
+        None => format!("{}-{what}", crate::text::slug(id)),
+    }
+}
+
+impl NetworkResult {
+    /// For the whole network in each wave: the diagram (services coloured by type, sized by
+    /// degree) and the type × type matrix.
+    fn charts(&self, id: &str, view: &View) -> std::result::Result<Vec<Figure>, String> {
+        use crate::charts::network as chart;
+        let (w, lang) = (view.words, view.lang);
+        let kinds: Vec<&str> = crate::check::network::SERVICE_TYPES
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        let mut out = Vec::new();
+        for n in self.networks.iter().filter(|n| n.group.is_none()) {
+            let net = chart::Network {
+                nodes: self
+                    .services
+                    .iter()
+                    .map(|s| chart::NetNode {
+                        id: s.id.clone(),
+                        label: s.name.clone(),
+                        kind: kinds.iter().position(|k| *k == s.kind).unwrap_or(0),
+                        size: None,
+                    })
+                    .collect(),
+                edges: n
+                    .ties
+                    .iter()
+                    .map(|(a, b, weight)| chart::NetEdge {
+                        from: a.clone(),
+                        to: b.clone(),
+                        weight: *weight,
+                        directed: self.directed,
+                    })
+                    .collect(),
+                types: kinds.iter().map(|k| w.get(&format!("service_{k}"))).collect(),
+            };
+            let wave = n
+                .wave_label
+                .as_ref()
+                .map(|l| l.get(lang).to_string())
+                .or(n.wave.clone());
+            let suffix = wave.as_ref().map_or(String::new(), |x| format!(" · {x}"));
+            for (what, title_key) in [("diagram", "network_chart_title"), ("types", "network_types_title")] {
+                let fid = figure_id(id, n.wave.as_deref(), what);
+                let title = format!("{}{suffix}", w.get(title_key));
+                let desc = match what {
+                    "diagram" => chart::network_diagram_desc(lang, &net),
+                    _ => chart::type_matrix_desc(lang, &net),
+                };
+                let texts = crate::charts::Texts {
+                    title: title.clone(),
+                    subtitle: w.get(&format!("{title_key}_subtitle")),
+                    source: view.source.to_string(),
+                    desc: desc.clone(),
+                    lang: lang.to_string(),
+                };
+                let svg = match what {
+                    "diagram" => chart::network_diagram(&fid, &texts, &net)?,
+                    _ => chart::type_matrix(&fid, &texts, &net)?,
+                };
+                out.push(Figure {
+                    id: fid.clone(),
+                    label: fid.clone(),
+                    file: format!("charts/{fid}.svg"),
+                    title,
+                    subtitle: texts.subtitle,
+                    desc,
+                    headline: false,
+                    svg,
+                });
+            }
+        }
+        Ok(out)
     }
 }
