@@ -187,6 +187,21 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
         (whole["gained"].as_u64(), whole["lost"].as_u64()),
         (Some(2), Some(1))
     );
+    // The whole network's diagram and type matrix, wave by wave, drawn the same twice.
+    for f in [
+        "rete-t0-diagram.svg",
+        "rete-t0-types.svg",
+        "rete-t1-diagram.svg",
+        "rete-t1-types.svg",
+    ] {
+        let svg = std::fs::read(tmp.path().join("out/charts").join(f)).unwrap();
+        assert!(svg.starts_with(b"<svg"), "{f}");
+    }
+    crate::common::run_study(tmp.path(), &tmp.path().join("again"), false);
+    assert_eq!(
+        std::fs::read(tmp.path().join("out/charts/rete-t1-diagram.svg")).unwrap(),
+        std::fs::read(tmp.path().join("again/charts/rete-t1-diagram.svg")).unwrap()
+    );
     let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
     assert!(md.contains("## La rete"), "{md}");
     assert!(md.contains("Vuoti"), "{md}");
