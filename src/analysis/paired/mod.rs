@@ -456,8 +456,8 @@ fn seen(pairs: &Pairs, groups: Option<&Groups>) -> Vec<Seen> {
 struct Counts {
     before: Vec<f64>,
     after: Vec<f64>,
-    /// Went up, went down, stayed the same (for a single choice: moved, 0, stayed).
-    moves: [u64; 3],
+    /// Went up, went down, stayed the same (for a single choice: moved, stayed).
+    moves: Vec<u64>,
     /// Each answer's count before and after (yes and no for a yes/no; every answer of a single
     /// choice); none for a score.
     margins: [Vec<u64>; 2],
@@ -501,9 +501,9 @@ impl Counts {
         let down = before.iter().zip(&after).filter(|(b, a)| a < b).count() as u64;
         let moves = if v.measure == Measure::Categories {
             let same: u64 = (0..cats).map(|i| transitions[i][i]).sum();
-            [n - same, 0, same]
+            vec![n - same, same]
         } else {
-            [up, down, n - up - down]
+            vec![up, down, n - up - down]
         };
         Counts {
             before,
@@ -537,7 +537,7 @@ fn shown(counts: &[Counts], grouped: bool, k: u64) -> Vec<Shown> {
     // sample alone.
     let rows: &[Counts] = if grouped { &counts[1..] } else { &counts[..1] };
     let protect = |table: Vec<Vec<u64>>| crate::disclosure::protect(&table, k);
-    let moves = protect(rows.iter().map(|c| c.moves.to_vec()).collect());
+    let moves = protect(rows.iter().map(|c| c.moves.clone()).collect());
     let cats = counts[0].margins[0].len();
     let margins: Vec<crate::disclosure::Protection> = (0..2)
         .map(|w| protect(rows.iter().map(|c| c.margins[w].clone()).collect()))
@@ -622,7 +622,12 @@ fn paired_row(
         return row;
     }
     let share = |count: u64, ok: bool| ok.then(|| 100.0 * count as f64 / n as f64);
-    let [up, down, _] = c.moves;
+    // For a single choice, "up" is who moved and "down" is none.
+    let (up, down) = match c.moves.as_slice() {
+        [up, down, _] => (*up, *down),
+        [moved, _] => (*moved, 0),
+        _ => (0, 0),
+    };
     if shown.moves {
         row.up = share(up, true);
         row.down = share(down, true);
