@@ -1073,6 +1073,26 @@ impl Study {
     }
 }
 
+/// Refuses the first key written that a source of `kind` does not take (`what`: what that kind
+/// takes instead), at its place.
+fn refuse_foreign(
+    foreign: &[(&str, Option<usize>)],
+    at: &dyn Fn(usize, String) -> Error,
+    kind: &str,
+    what: &str,
+) -> Result<()> {
+    match foreign
+        .iter()
+        .find_map(|(key, start)| Some((key, (*start)?)))
+    {
+        Some((key, start)) => Err(at(
+            start,
+            format!("`{key}` does not apply to a source of kind \"{kind}\" ({what})"),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A `kind = "records"` source as written, checked: a territory column, a wave column only when
 /// the study has waves, none of the keys of a survey or of coded segments.
 fn records_source(
@@ -1088,14 +1108,12 @@ fn records_source(
         ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
         ("wave", s.wave.as_ref().map(|x| x.span().start)),
     ];
-    for (key, start) in foreign {
-        if let Some(start) = start {
-            return Err(at(
-                start,
-                format!("`{key}` does not apply to a source of kind \"records\" (a table of numbers per territory and wave_column)"),
-            ));
-        }
-    }
+    refuse_foreign(
+        &foreign,
+        at,
+        "records",
+        "a table of numbers per territory and wave_column",
+    )?;
     if s.columns.is_some() || s.id_column.is_some() || s.weight_column.is_some() {
         return Err(at(
             s.path.span().start,
@@ -1150,14 +1168,7 @@ fn sessions_source(
         ),
         ("psu_column", s.psu_column.as_ref().map(|x| x.span().start)),
     ];
-    for (key, start) in foreign {
-        if let Some(start) = start {
-            return Err(at(
-                start,
-                format!("`{key}` does not apply to a source of kind \"sessions\" (a log of sessions: person_column, date_column, mentor_column, minutes_column, entry_column)"),
-            ));
-        }
-    }
+    refuse_foreign(&foreign, at, "sessions", "a log of sessions: person_column, date_column, mentor_column, minutes_column, entry_column")?;
     if s.columns.is_some()
         || s.id_column.is_some()
         || s.weight_column.is_some()
@@ -1207,14 +1218,7 @@ fn network_source(
         ),
         ("psu_column", s.psu_column.as_ref().map(|x| x.span().start)),
     ];
-    for (key, start) in foreign {
-        if let Some(start) = start {
-            return Err(at(
-                start,
-                format!("`{key}` does not apply to a source of kind \"network\" (an edge list with its registry: registry, from_column, to_column, weight_column, tie_column, wave_column)"),
-            ));
-        }
-    }
+    refuse_foreign(&foreign, at, "network", "an edge list with its registry: registry, from_column, to_column, weight_column, tie_column, wave_column")?;
     if s.columns.is_some() || s.id_column.is_some() || s.territory_column.is_some() {
         return Err(at(
             s.path.span().start,

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::records::{header, text_of};
+use super::records::{header, optional_header, text_of};
 use crate::diagnostics::{show_value, Diagnostics};
 use crate::error::Result;
 use crate::ingest::read_table;
@@ -248,14 +248,14 @@ pub fn check_network(study: &Study, source: &NetworkSource) -> Result<(NetworkDa
     d.extend(std::mem::take(&mut table.notes));
     let from_j = header(&table, &source.from_column, "from_column", study)?;
     let to_j = header(&table, &source.to_column, "to_column", study)?;
-    let optional = |c: &Option<String>, key: &str| -> Result<Option<usize>> {
-        c.as_deref()
-            .map(|c| header(&table, c, key, study))
-            .transpose()
-    };
-    let weight_j = optional(&source.weight_column, "weight_column")?;
-    let tie_j = optional(&source.tie_column, "tie_column")?;
-    let wave_j = optional(&source.wave_column, "wave_column")?;
+    let weight_j = optional_header(
+        &table,
+        source.weight_column.as_deref(),
+        "weight_column",
+        study,
+    )?;
+    let tie_j = optional_header(&table, source.tie_column.as_deref(), "tie_column", study)?;
+    let wave_j = optional_header(&table, source.wave_column.as_deref(), "wave_column", study)?;
     let mut ties = Vec::new();
     for i in 0..table.height() {
         let here = |j: usize| table.cell_location(i, j);

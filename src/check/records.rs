@@ -60,6 +60,17 @@ pub(crate) fn header(table: &RawTable, name: &str, key: &str, study: &Study) -> 
     })
 }
 
+/// The column an optional `key` names, when it names one (an error listing the file's columns
+/// when it names none of them).
+pub(crate) fn optional_header(
+    table: &RawTable,
+    name: Option<&str>,
+    key: &str,
+    study: &Study,
+) -> Result<Option<usize>> {
+    name.map(|n| header(table, n, key, study)).transpose()
+}
+
 /// Reads and checks one records source.
 pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, Diagnostics)> {
     let shown = study.display_path(&source.path);
@@ -67,10 +78,7 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
     let mut d = Diagnostics::default();
     d.extend(std::mem::take(&mut table.notes));
     let territory_j = header(&table, &source.territory_column, "territory_column", study)?;
-    let wave_j = match &source.wave_column {
-        Some(w) => Some(header(&table, w, "wave_column", study)?),
-        None => None,
-    };
+    let wave_j = optional_header(&table, source.wave_column.as_deref(), "wave_column", study)?;
     let number_js: Vec<usize> = (0..table.headers.len())
         .filter(|&j| j != territory_j && Some(j) != wave_j && !table.headers[j].trim().is_empty())
         .collect();

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::records::{header, text_of};
+use super::records::{header, optional_header, text_of};
 use crate::diagnostics::{show_value, Diagnostics};
 use crate::error::Result;
 use crate::ingest::{read_table, Cell};
@@ -79,14 +79,24 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
     d.extend(std::mem::take(&mut table.notes));
     let person_j = header(&table, &source.person_column, "person_column", study)?;
     let date_j = header(&table, &source.date_column, "date_column", study)?;
-    let optional = |c: &Option<String>, key: &str| -> Result<Option<usize>> {
-        c.as_deref()
-            .map(|c| header(&table, c, key, study))
-            .transpose()
-    };
-    let mentor_j = optional(&source.mentor_column, "mentor_column")?;
-    let minutes_j = optional(&source.minutes_column, "minutes_column")?;
-    let entry_j = optional(&source.entry_column, "entry_column")?;
+    let mentor_j = optional_header(
+        &table,
+        source.mentor_column.as_deref(),
+        "mentor_column",
+        study,
+    )?;
+    let minutes_j = optional_header(
+        &table,
+        source.minutes_column.as_deref(),
+        "minutes_column",
+        study,
+    )?;
+    let entry_j = optional_header(
+        &table,
+        source.entry_column.as_deref(),
+        "entry_column",
+        study,
+    )?;
     let mut rows = Vec::new();
     // Each person's entry date, as first written (row, day).
     let mut entries: BTreeMap<String, (u32, i64)> = BTreeMap::new();
