@@ -22,7 +22,9 @@ pub struct Args {
     /// `monitoring` (the national experimentation: three waves, 17 regions, 60 ambiti, a panel,
     /// design weights and programme records; needs --synthetic) or `mentoring` (the INTEGRA
     /// mentoring programme: three countries, assessed at entry and at the end, a session log and
-    /// the participants' feedback; needs --synthetic).
+    /// the participants' feedback; needs --synthetic) or `network` (CO.RE.: the services network
+    /// of two areas of a city from a survey of professionals in two waves, and the foreign
+    /// minors' needs; needs --synthetic).
     #[arg(long, value_enum, default_value = "caring")]
     pub template: scaffold::Template,
 }

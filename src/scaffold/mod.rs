@@ -6,6 +6,7 @@ pub mod focus_groups;
 pub mod instrument;
 pub mod mentoring;
 pub mod monitoring;
+pub mod network;
 pub mod synthetic;
 
 use std::path::Path;
@@ -115,6 +116,10 @@ pub enum Template {
     /// The INTEGRA mentoring programme: three countries, young people assessed at entry and at
     /// the end (one stacked export), a mentoring session log and the participants' feedback.
     Mentoring,
+    /// CO.RE.: the network of the services around abused and foreign minors in two areas of a
+    /// city, from a survey of professionals before and after the network activities, and the
+    /// minors' multidimensional needs.
+    Network,
 }
 
 /// Writes a new study into `dir` (which must not contain a study.toml yet).
@@ -145,6 +150,14 @@ pub fn init_template(dir: &Path, with_data: bool, template: Template) -> Result<
             ));
         }
         return mentoring::write(dir);
+    }
+    if template == Template::Network {
+        if !with_data {
+            return Err(Error::Usage(
+                "the network template comes with its synthetic data: add --synthetic".into(),
+            ));
+        }
+        return network::write(dir);
     }
     let xlsform = instrument::care_leavers_xlsform()
         .map_err(|e| Error::Usage(format!("could not build the questionnaire: {e}")))?;

@@ -20,7 +20,7 @@ pub struct Row {
     pub reverse: bool,
 }
 
-const fn q(kind: &'static str, name: &'static str, it: &'static str, en: &'static str) -> Row {
+pub const fn q(kind: &'static str, name: &'static str, it: &'static str, en: &'static str) -> Row {
     Row {
         kind,
         name,
@@ -34,7 +34,7 @@ const fn q(kind: &'static str, name: &'static str, it: &'static str, en: &'stati
     }
 }
 
-const fn req(mut x: Row) -> Row {
+pub const fn req(mut x: Row) -> Row {
     x.required = true;
     x
 }
@@ -50,7 +50,7 @@ const fn likert(
     x
 }
 
-const fn end() -> Row {
+pub const fn end() -> Row {
     q("end_group", "", "", "")
 }
 
@@ -65,7 +65,7 @@ pub struct Form {
     pub title: &'static str,
     pub form_id: &'static str,
     pub survey: Vec<Row>,
-    pub choices: &'static [ChoiceRow],
+    pub choices: Vec<ChoiceRow>,
     pub scales: &'static [ScaleRow],
 }
 
@@ -378,7 +378,7 @@ pub fn assessment() -> Form {
         title: "INTEGRA: valutazione dei giovani / young people's assessment",
         form_id: "integra_assessment",
         survey,
-        choices: ASSESSMENT_CHOICES,
+        choices: ASSESSMENT_CHOICES.to_vec(),
         scales: ASSESSMENT_SCALE_LABELS,
     }
 }
@@ -503,7 +503,7 @@ pub fn feedback() -> Form {
         title: "INTEGRA: parere dei partecipanti / participants' feedback",
         form_id: "integra_feedback",
         survey,
-        choices: FEEDBACK_CHOICES,
+        choices: FEEDBACK_CHOICES.to_vec(),
         scales: FEEDBACK_SCALE_LABELS,
     }
 }

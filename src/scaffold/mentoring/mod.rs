@@ -148,7 +148,7 @@ fn answer<R: Rng>(rng: &mut R, theta: f64, reverse: bool, noise: &Normal<f64>) -
 
 /// Writes `rows` (sorted by their first cell, the start time) under `header` as a `;`-separated
 /// KoboToolbox export, numbering `_id` from `first_id` and `_index` from 1.
-fn kobo_csv(header: &[String], mut rows: Vec<Vec<String>>, first_id: u64) -> String {
+pub fn kobo_csv(header: &[String], mut rows: Vec<Vec<String>>, first_id: u64) -> String {
     rows.sort();
     let id_at = header.iter().position(|h| h == "_id").unwrap_or(0);
     let index_at = header.iter().position(|h| h == "_index").unwrap_or(0);
@@ -171,7 +171,7 @@ fn kobo_csv(header: &[String], mut rows: Vec<Vec<String>>, first_id: u64) -> Str
 /// The meta cells of a submission made on `day` (in office hours): start, end, and the trailing
 /// `_id`, `_uuid`, `_submission_time`, `_validation_status`, `_index` (ids filled by
 /// [`kobo_csv`]).
-fn meta<R: Rng>(rng: &mut R, day: u32) -> ([String; 2], [String; 5]) {
+pub fn meta<R: Rng>(rng: &mut R, day: u32) -> ([String; 2], [String; 5]) {
     let d = date(day);
     let hour = rng.gen_range(9..18u32);
     let minutes = rng.gen_range(12..30u32);
