@@ -14,10 +14,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::records::{header, optional_header, text_of};
+use crate::diagnostics::Location;
 use crate::diagnostics::{show_value, Diagnostics};
 use crate::error::Result;
 use crate::ingest::read_table;
-use crate::diagnostics::Location;
 use crate::ingest::RawTable;
 use crate::study::{NetworkLayout, NetworkPartners, NetworkSource, NetworkSurvey, Study};
 
@@ -185,9 +185,11 @@ impl Registry {
                 .iter()
                 .filter(|(_, v)| **v == Some(i))
                 .map(|(k, _)| k.clone());
-            if keys.into_iter().chain(aliases).any(|k| {
-                strsim::normalized_damerau_levenshtein(&folded, &k) >= CLOSE_SPELLING
-            }) {
+            if keys
+                .into_iter()
+                .chain(aliases)
+                .any(|k| strsim::normalized_damerau_levenshtein(&folded, &k) >= CLOSE_SPELLING)
+            {
                 above.push(i);
             }
         }
@@ -496,7 +498,10 @@ fn read_edges(
 
 /// The answers "other" of a partner column: the name is then in `other_column`.
 fn is_other(raw: &str) -> bool {
-    matches!(crate::text::fold(raw).as_str(), "altro" | "other" | "altri" | "others")
+    matches!(
+        crate::text::fold(raw).as_str(),
+        "altro" | "other" | "altri" | "others"
+    )
 }
 
 /// A frequency answer's score: a number is its own score; an answer of the list scores its
@@ -568,8 +573,12 @@ fn read_survey(
     let service_j = header(table, &survey.service_column, "service_column", study)?;
     let wave_j = optional_header(table, source.wave_column.as_deref(), "wave_column", study)?;
     let id_j = match survey.partners {
-        NetworkPartners::Repeat { .. } => Some(header(table, &survey.id_column, "id_column", study)?),
-        NetworkPartners::Multiple { .. } => crate::check::find_column(table, &survey.id_column).ok(),
+        NetworkPartners::Repeat { .. } => {
+            Some(header(table, &survey.id_column, "id_column", study)?)
+        }
+        NetworkPartners::Multiple { .. } => {
+            crate::check::find_column(table, &survey.id_column).ok()
+        }
     };
     let mut respondents: Vec<Respondent> = Vec::new();
     // Each respondent's row in the sheet, and their key (`id_column`) → respondent.
@@ -616,7 +625,10 @@ fn read_survey(
                 d.error(
                     "network-id",
                     here(id_j.expect("read")),
-                    format!("this {} is also an earlier respondent's: each respondent once", survey.id_column),
+                    format!(
+                        "this {} is also an earlier respondent's: each respondent once",
+                        survey.id_column
+                    ),
                 );
             }
         }
@@ -634,7 +646,8 @@ fn read_survey(
             d.extend(std::mem::take(&mut rep.notes));
             let partner_j = header(&rep, partner_column, "partner_column", study)?;
             let parent_j = header(&rep, parent_column, "parent_column", study)?;
-            let other_j = optional_header(&rep, survey.other_column.as_deref(), "other_column", study)?;
+            let other_j =
+                optional_header(&rep, survey.other_column.as_deref(), "other_column", study)?;
             let freq_j = optional_header(
                 &rep,
                 survey.frequency_column.as_deref(),
@@ -648,7 +661,11 @@ fn read_survey(
                 let here = |j: usize| rep.cell_location(i, j);
                 let Some(respondent) = (match text_of(&rep.cell(i, parent_j)) {
                     None => {
-                        d.error("network-parent", here(parent_j), "a partner without its respondent's index");
+                        d.error(
+                            "network-parent",
+                            here(parent_j),
+                            "a partner without its respondent's index",
+                        );
                         None
                     }
                     Some(key) => {
@@ -690,10 +707,12 @@ fn read_survey(
                 };
                 let score = match freq_j {
                     None => None,
-                    Some(j) => match frequency_score(&rep.cell(i, j), &survey.frequency, here(j), d) {
-                        Ok(s) => s,
-                        Err(()) => continue,
-                    },
+                    Some(j) => {
+                        match frequency_score(&rep.cell(i, j), &survey.frequency, here(j), d) {
+                            Ok(s) => s,
+                            Err(()) => continue,
+                        }
+                    }
                 };
                 named.push(Named {
                     respondent,
@@ -743,10 +762,13 @@ fn read_survey(
                     });
                     let score = match column {
                         None => None,
-                        Some(j) => match frequency_score(&table.cell(i, j), &survey.frequency, here(j), d) {
-                            Ok(s) => s,
-                            Err(()) => continue,
-                        },
+                        Some(j) => {
+                            match frequency_score(&table.cell(i, j), &survey.frequency, here(j), d)
+                            {
+                                Ok(s) => s,
+                                Err(()) => continue,
+                            }
+                        }
                     };
                     named.push(Named {
                         respondent,
@@ -788,7 +810,9 @@ fn read_survey(
         who.entry(wave)
             .or_insert_with(|| vec![BTreeSet::new(); registry.services.len()])[n.service]
             .insert(n.respondent);
-        let tie = ties.entry((wave, from, n.service)).or_insert((Vec::new(), n.row));
+        let tie = ties
+            .entry((wave, from, n.service))
+            .or_insert((Vec::new(), n.row));
         tie.0.extend(n.score);
     }
     let ties = ties

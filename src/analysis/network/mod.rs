@@ -202,12 +202,15 @@ fn row_of(
     let wave_index = wave
         .as_ref()
         .and_then(|w| study.waves.iter().position(|x| &x.id == w));
+    // A service that few named in some wave stays within its type in the waves nobody names it
+    // (so its name does not appear beside the wave where it is hidden).
     let aggregated: Vec<String> = data.involved.as_ref().map_or_else(Vec::new, |involved| {
+        let few = |n: usize| n > 0 && (n as u64) < study.min_cell;
         members
             .iter()
             .filter(|&&s| {
                 let n = involved.get(&wave_index).map_or(0, |c| c[s]);
-                n > 0 && (n as u64) < study.min_cell
+                few(n) || (n == 0 && involved.values().any(|c| few(c[s])))
             })
             .map(|&s| data.services[s].id.clone())
             .collect()
