@@ -792,8 +792,9 @@ fn read_survey(
             *count.entry(w).or_default() += 1;
         }
     }
-    // (from, to, wave) → the scores given, how many reports, the first report's row.
-    let mut ties: BTreeMap<(Option<usize>, usize, usize), (Vec<f64>, u32)> = BTreeMap::new();
+    // (wave, from, to) → each reporting respondent's scores, and the first report's row.
+    type Reports = BTreeMap<usize, Vec<f64>>;
+    let mut ties: BTreeMap<(Option<usize>, usize, usize), (Reports, u32)> = BTreeMap::new();
     for n in named {
         let x = &respondents[n.respondent];
         let (Some(from), Some(wave)) = (x.service, x.wave) else {
@@ -812,12 +813,22 @@ fn read_survey(
             .insert(n.respondent);
         let tie = ties
             .entry((wave, from, n.service))
-            .or_insert((Vec::new(), n.row));
-        tie.0.extend(n.score);
+            .or_insert((BTreeMap::new(), n.row));
+        tie.0.entry(n.respondent).or_default().extend(n.score);
     }
     let ties = ties
         .into_iter()
-        .map(|((wave, from, to), (scores, row))| Tie {
+        .map(|((wave, from, to), (reports, row))| {
+            // Each respondent's score (the mean of theirs when they named the service twice),
+            // then the mean over the respondents who gave one; 1 when none did.
+            let scores: Vec<f64> = reports
+                .values()
+                .filter(|s| !s.is_empty())
+                .map(|s| s.iter().sum::<f64>() / s.len() as f64)
+                .collect();
+            (wave, from, to, scores, row)
+        })
+        .map(|(wave, from, to, scores, row)| Tie {
             from,
             to,
             weight: if scores.is_empty() {
@@ -838,7 +849,168 @@ fn read_survey(
 }
 #[cfg(test)]
 mod tests {
-    use super::{service_type, SERVICE_TYPES};
+    use super::{check_network, service_type, NetworkData, SERVICE_TYPES};
+    use crate::diagnostics::Diagnostics;
+    use std::path::Path;
+
+    const REGISTRY: &str = "id,name,type,territory,sector,aliases
+SS1,Servizio sociale Nord,servizi sociali,Nord,pubblico,
+ASL,Consultorio familiare,sanità,Nord,pubblico,\"consultorio; ASL Nord\"
+TM,Tribunale per i minorenni,tribunale,,pubblico,
+C1,Comunità Il Ponte,comunità,Sud,terzo settore,
+";
+
+    /// A study with two waves and one network source (`source`: its keys after `kind`).
+    fn survey(dir: &Path, source: &str) -> (NetworkData, Diagnostics) {
+        std::fs::write(dir.join("servizi.csv"), REGISTRY).unwrap();
+        std::fs::write(
+            dir.join("study.toml"),
+            format!(
+                "title = \"Rete\"\nlanguages = [\"it\"]\n\n[[territories]]\nname = \"Nord\"\n\n[[territories]]\nname = \"Sud\"\n\n[[waves]]\nid = \"t0\"\n\n[[waves]]\nid = \"t1\"\n\n[[sources]]\nname = \"rete\"\nkind = \"network\"\nregistry = \"servizi.csv\"\nwave_column = \"ondata\"\n{source}"
+            ),
+        )
+        .unwrap();
+        let study = crate::study::Study::load(&dir.join("study.toml")).unwrap();
+        check_network(&study, &study.network_sources[0]).unwrap()
+    }
+
+    /// (wave, from, to, weight) of each tie.
+    fn ties(net: &NetworkData) -> Vec<(Option<usize>, String, String, f64)> {
+        net.ties
+            .iter()
+            .map(|t| {
+                (
+                    t.wave,
+                    net.services[t.from].id.clone(),
+                    net.services[t.to].id.clone(),
+                    t.weight,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn survey_repeat_ties_are_aggregated_with_the_mean_frequency_of_their_respondents() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let people = book.add_worksheet().set_name("professionisti").unwrap();
+        for (i, row) in [
+            ["_index", "servizio", "ondata"],
+            ["1", "SS1", "t0"],
+            ["2", "Servizio sociale Nord", "t0"],
+            ["3", "ASL", "t0"],
+            ["4", "TM", "t1"],
+            ["5", "SS1", "t1"],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (j, v) in row.iter().enumerate() {
+                people.write_string(i as u32, j as u16, *v).unwrap();
+            }
+        }
+        let repeat = book.add_worksheet().set_name("collaborazioni").unwrap();
+        for (i, row) in [
+            [
+                "_parent_index",
+                "servizio_partner",
+                "servizio_altro",
+                "frequenza",
+            ],
+            ["1", "ASL", "", "ogni mese"],
+            ["2", "ASL", "", "ogni settimana"],
+            // The same respondent names ASL again by an alias: their score is the mean of both.
+            ["2", "altro", "ASL nord", "1"],
+            ["3", "SS1", "", ""],
+            ["3", "TM", "", "2.5"],
+            ["4", "SS1", "", "ogni settimana"],
+            ["5", "TM", "", "qualche volta l'anno"],
+            ["5", "SS1", "", "ogni mese"],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (j, v) in row.iter().enumerate() {
+                if !v.is_empty() {
+                    repeat.write_string(i as u32, j as u16, *v).unwrap();
+                }
+            }
+        }
+        book.save(tmp.path().join("prof.xlsx")).unwrap();
+        let (net, d) = survey(
+            tmp.path(),
+            "path = \"prof.xlsx\"\nsheet = \"professionisti\"\nservice_column = \"servizio\"\npartners_sheet = \"collaborazioni\"\npartner_column = \"servizio_partner\"\nother_column = \"servizio_altro\"\nfrequency_column = \"frequenza\"\nfrequency = [\"qualche volta l'anno\", \"ogni mese\", \"ogni settimana\"]\n",
+        );
+        assert!(
+            d.items
+                .iter()
+                .all(|x| x.severity != crate::diagnostics::Severity::Error),
+            "{d:?}"
+        );
+        // Computed by hand (the arithmetic mean of each respondent's score, a respondent's own
+        // score the mean of their answers): SS1 → ASL in t0 from respondent 1 (ogni mese = 2)
+        // and respondent 2 (ogni settimana = 3 and 1 → 2): (2 + 2) / 2 = 2. ASL → SS1 has no
+        // frequency: 1. ASL → TM: the number 2.5 is its own score. In t1, respondent 5's own
+        // service named is left out; TM → SS1 = 3, SS1 → TM = 1.
+        assert_eq!(
+            ties(&net),
+            vec![
+                (Some(0), "SS1".into(), "ASL".into(), 2.0),
+                (Some(0), "ASL".into(), "SS1".into(), 1.0),
+                (Some(0), "ASL".into(), "TM".into(), 2.5),
+                (Some(1), "SS1".into(), "TM".into(), 1.0),
+                (Some(1), "TM".into(), "SS1".into(), 3.0),
+            ]
+        );
+        // Each service's respondents (answered for it or named it), wave by wave: t0 SS1 by
+        // 1, 2 (answer) and 3 (names); ASL by 3 (answers), 1 and 2; TM by 3; t1 SS1 by 5 and 4,
+        // TM by 4 and 5; C1 by nobody.
+        let involved = net.involved.as_ref().unwrap();
+        assert_eq!(involved[&Some(0)], vec![3, 3, 1, 0]);
+        assert_eq!(involved[&Some(1)], vec![2, 0, 2, 0]);
+        assert_eq!(net.respondents[&Some(0)], 3);
+        assert_eq!(net.respondents[&Some(1)], 2);
+        assert!(d
+            .items
+            .iter()
+            .any(|x| x.code == "network-self" && x.location.to_string().contains("row 9")));
+    }
+
+    #[test]
+    fn survey_select_multiple_reads_ids_other_names_and_a_frequency_column_per_service() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("prof.csv"),
+            "servizio,ondata,collabora,altro_nome,freq_ASL,freq_TM\nSS1,t0,ASL TM,,3,1\nASL,t0,SS1 other,Tribunale per i minorrenni,,2\nSS1,t0,ASL,,1,\nC1,t0,BAD,,,\n",
+        )
+        .unwrap();
+        let (net, d) = survey(
+            tmp.path(),
+            "path = \"prof.csv\"\nservice_column = \"servizio\"\npartners_column = \"collabora\"\nother_column = \"altro_nome\"\nfrequency_column = \"freq_{service}\"\n",
+        );
+        // SS1 → ASL from two respondents (3 and 1): 2; SS1 → TM: 1; ASL → SS1: no frequency
+        // column for SS1, so 1; ASL → TM by a close spelling of its name, freq_TM = 2.
+        assert_eq!(
+            ties(&net),
+            vec![
+                (Some(0), "SS1".into(), "ASL".into(), 2.0),
+                (Some(0), "SS1".into(), "TM".into(), 1.0),
+                (Some(0), "ASL".into(), "SS1".into(), 1.0),
+                (Some(0), "ASL".into(), "TM".into(), 2.0),
+            ]
+        );
+        let shown: Vec<String> = d
+            .items
+            .iter()
+            .map(|x| format!("{}: {}", x.location, x.message))
+            .collect();
+        assert!(shown.iter().any(|m| m.contains("row 3, column D (altro_nome): read as the service 'Tribunale per i minorenni' (TM), a close spelling")), "{shown:?}");
+        assert!(
+            shown.iter().any(|m| m
+                .contains("row 5, column C (collabora): \"BAD\" is not a service of the registry")),
+            "{shown:?}"
+        );
+    }
 
     #[test]
     fn service_types_are_read_by_id_and_by_their_spellings() {
