@@ -1397,6 +1397,12 @@ fn network_source(
                     ))
                 }
                 (None, None) => {
+                    if let Some(p) = &s.partner_column {
+                        return Err(at(
+                            p.span().start,
+                            "partner_column is a column of the repeat group's sheet: name it with partners_sheet".into(),
+                        ));
+                    }
                     return Err(at(
                         service.span().start,
                         "a survey of professionals names where each respondent's partners are: partners_sheet and partner_column (a repeat group), or partners_column (a select_multiple)".into(),

@@ -483,3 +483,125 @@ fn xlsx_cells(path: &Path) -> Vec<String> {
     }
     cells
 }
+
+/// `check`'s exit code and message after `edit` rewrites the survey study's study.toml.
+fn survey_study_error(edit: impl Fn(&str) -> String) -> (Option<i32>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(tmp.path(), SURVEY_SOURCE, false);
+    let toml = std::fs::read_to_string(tmp.path().join("study.toml")).unwrap();
+    std::fs::write(tmp.path().join("study.toml"), edit(&toml)).unwrap();
+    let (code, _, err) = check(tmp.path());
+    (code, err)
+}
+
+#[test]
+fn survey_every_wrong_combination_of_keys_names_its_line() {
+    // The survey's keys are on lines 26 (service_column) to 32 (frequency); a key added at the
+    // end is on line 33.
+    let cases: Vec<(Box<dyn Fn(&str) -> String>, &str)> = vec![
+        (
+            Box::new(|t| format!("{t}from_column = \"da\"\n")),
+            "line 33, column 15: `from_column` belongs to an edge list, and this network source is a survey of professionals",
+        ),
+        (
+            Box::new(|t| format!("{t}partners_column = \"collabora\"\n")),
+            "line 33, column 19: a survey of professionals lists the partners either in a repeat group",
+        ),
+        (
+            Box::new(|t| t.replace("partners_sheet = \"collaborazioni\"\n", "")),
+            "line 28, column 18: partner_column is a column of the repeat group's sheet",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("partners_sheet = \"collaborazioni\"\n", "")
+                    .replace("partner_column = \"servizio_partner\"\n", "")
+            }),
+            "line 26, column 18: a survey of professionals names where each respondent's partners are",
+        ),
+        (
+            Box::new(|t| t.replace("frequency_column = \"frequenza\"\n", "")),
+            "line 31, column 13: frequency lists the answers of frequency_column",
+        ),
+        (
+            Box::new(|t| format!("{t}weight_column = \"peso\"\n")),
+            "line 26, column 18: weight_column belongs to an edge list",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("partners_sheet = \"collaborazioni\"\n", "partners_column = \"collabora\"\n")
+                    .replace("partner_column = \"servizio_partner\"\n", "")
+            }),
+            "line 30, column 20: with a select_multiple (partners_column), frequency_column is a pattern of one column per service",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("partners_sheet = \"collaborazioni\"\n", "partners_column = \"collabora\"\n")
+            }),
+            "line 29, column 18: `partner_column` belongs to a repeat group (partners_sheet)",
+        ),
+        (
+            Box::new(|t| t.replace("kind = \"network\"\n", "kind = \"records\"\n")),
+            "line 25, column 12: `registry` belongs to a source of kind \"network\"",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("kind = \"network\"\n", "kind = \"records\"\n")
+                    .replace("registry = \"data/servizi.csv\"\n", "")
+            }),
+            "line 25, column 18: `service_column` belongs to a source of kind \"network\"",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let (code, err) = survey_study_error(edit);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains(&format!("study.toml, {expected}")),
+            "{expected}\n{err}"
+        );
+    }
+    // An edge list with a survey key: the key's line.
+    let tmp = tempfile::tempdir().unwrap();
+    network_study(tmp.path(), REGISTRY, "da;a\n");
+    let toml = std::fs::read_to_string(tmp.path().join("study.toml")).unwrap();
+    let line = toml.lines().count() + 1;
+    std::fs::write(
+        tmp.path().join("study.toml"),
+        format!("{toml}id_column = \"_index\"\n"),
+    )
+    .unwrap();
+    let (code, _, err) = check(tmp.path());
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!("study.toml, line {line}, column 13: `id_column` belongs to the survey layout of a network source")),
+        "{err}"
+    );
+}
+
+#[test]
+fn survey_select_multiple_is_checked_and_summarised() {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(
+        tmp.path(),
+        "[[sources]]\nname = \"rete\"\nkind = \"network\"\npath = \"data/prof.csv\"\nregistry = \"data/servizi.csv\"\nservice_column = \"servizio\"\npartners_column = \"collabora\"\nother_column = \"altro\"\n",
+        false,
+    );
+    std::fs::write(
+        tmp.path().join("data/prof.csv"),
+        format!("servizio,collabora,altro\nSS1,ASL TM,\nASL,SS1 other,{SECRET}\nTM,ASL,\n"),
+    )
+    .unwrap();
+    let (code, out, err) = check(tmp.path());
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("data/prof.csv: 3 professionals named 4 ties among 5 services of data/servizi.csv, 0 errors, 1 warning"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning[network-name]: data/prof.csv, row 3, column C (altro): a service written by hand that matches none"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Bianchi") && !err.contains("Bianchi"),
+        "{out}{err}"
+    );
+}
