@@ -409,7 +409,7 @@ fn read_edges(
     let to_j = header(table, to.unwrap_or("to"), "to_column", study)?;
     let weight_j = optional_header(table, weight, "weight_column", study)?;
     let tie_j = optional_header(table, tie, "tie_column", study)?;
-    let wave_j = optional_header(&table, source.wave_column.as_deref(), "wave_column", study)?;
+    let wave_j = optional_header(table, source.wave_column.as_deref(), "wave_column", study)?;
     let mut ties = Vec::new();
     for i in 0..table.height() {
         let here = |j: usize| table.cell_location(i, j);

@@ -498,7 +498,8 @@ fn survey_study_error(edit: impl Fn(&str) -> String) -> (Option<i32>, String) {
 fn survey_every_wrong_combination_of_keys_names_its_line() {
     // The survey's keys are on lines 26 (service_column) to 32 (frequency); a key added at the
     // end is on line 33.
-    let cases: Vec<(Box<dyn Fn(&str) -> String>, &str)> = vec![
+    type Edit = Box<dyn Fn(&str) -> String>;
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|t| format!("{t}from_column = \"da\"\n")),
             "line 33, column 15: `from_column` belongs to an edge list, and this network source is a survey of professionals",
