@@ -1449,7 +1449,13 @@ fn network_source(
     };
     Ok(NetworkSource {
         name,
-        path: existing(&s.path, "network file")?,
+        path: existing(
+            &s.path,
+            match layout {
+                NetworkLayout::EdgeList { .. } => "edge list",
+                NetworkLayout::Survey(_) => "survey of professionals",
+            },
+        )?,
         sheet: s.sheet.clone(),
         registry: existing(registry, "services registry")?,
         layout,

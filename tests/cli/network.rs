@@ -606,3 +606,39 @@ fn survey_select_multiple_is_checked_and_summarised() {
         "{out}{err}"
     );
 }
+
+#[test]
+fn survey_runs_the_same_twice_and_refuses_a_filter_on_tie_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(tmp.path(), SURVEY_SOURCE, false);
+    crate::common::run_study(tmp.path(), &tmp.path().join("a"), false);
+    crate::common::run_study(tmp.path(), &tmp.path().join("b"), false);
+    for f in ["results.json", "report.html", "report.md", "tables.xlsx"] {
+        assert_eq!(
+            std::fs::read(tmp.path().join("a").join(f)).unwrap(),
+            std::fs::read(tmp.path().join("b").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // A survey's ties have no type: `ties = […]` is an error at its line.
+    std::fs::write(
+        tmp.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"rete\"\nkind = \"network\"\ntitle = \"La rete\"\nties = [\"invio\"]\n",
+    )
+    .unwrap();
+    let out = crate::common::capakit()
+        .arg("run")
+        .arg(tmp.path())
+        .arg("--out")
+        .arg(tmp.path().join("c"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "analyses.toml, line 5, column 8: ties = [\"…\"] keeps the ties of some types"
+        ),
+        "{err}"
+    );
+}

@@ -68,6 +68,15 @@ impl AnalysisKind for NetworkResult {
             return Err(Error::input(e.location.clone(), e.message.clone()));
         }
         let paths = paths_of(set, &p)?;
+        if let (Some(t), crate::study::NetworkLayout::Survey(_)) = (&p.ties, &source.layout) {
+            return Err(set.error_span(
+                t.span(),
+                format!(
+                    "ties = [\"…\"] keeps the ties of some types of an edge list's tie_column, and the source '{}' is a survey of professionals, whose ties have no type",
+                    source.name
+                ),
+            ));
+        }
         let ask = Ask {
             directed: p.directed.is_none_or(|d| *d.get_ref()),
             paths,
