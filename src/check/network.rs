@@ -736,7 +736,14 @@ fn read_survey(
                     let service = if is_other(token) {
                         match other_j.map(|j| (j, text_of(&table.cell(i, j)))) {
                             Some((j, Some(text))) => registry.hand_written(&text, here(j), d),
-                            _ => None,
+                            _ => {
+                                d.warning(
+                                    "network-partner",
+                                    here(partners_j),
+                                    "\"other\" with no name written (other_column): left out",
+                                );
+                                None
+                            }
                         }
                     } else {
                         let s = registry.by_key(token);
@@ -974,6 +981,83 @@ C1,Comunità Il Ponte,comunità,Sud,terzo settore,
             .items
             .iter()
             .any(|x| x.code == "network-self" && x.location.to_string().contains("row 9")));
+    }
+
+    /// A registry of `(id, name)` services, all of one type.
+    fn registry(services: &[(&str, &str)], aliases: &[(&str, usize)]) -> super::Registry {
+        let mut known = std::collections::HashMap::new();
+        let services: Vec<super::Service> = services
+            .iter()
+            .enumerate()
+            .map(|(i, (id, name))| {
+                known.insert(crate::text::fold(id), i);
+                known.insert(crate::text::fold(name), i);
+                super::Service {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    kind: 0,
+                    territory: None,
+                    public: true,
+                }
+            })
+            .collect();
+        super::Registry {
+            services,
+            known,
+            aliases: aliases
+                .iter()
+                .map(|(a, s)| (crate::text::fold(a), Some(*s)))
+                .collect(),
+            file: "servizi.csv".into(),
+        }
+    }
+
+    #[test]
+    fn survey_names_by_hand_match_by_id_name_alias_or_one_close_spelling_only() {
+        let reg = registry(
+            &[
+                ("SSN", "Servizio sociale Nord"),
+                ("SSS", "Servizio sociale Sud"),
+                ("CF", "Consultorio familiare"),
+            ],
+            &[("consultorio", 2)],
+        );
+        let here = crate::diagnostics::Location::file("p.xlsx".to_string());
+        let mut d = Diagnostics::default();
+        assert_eq!(reg.hand_written(" ssn ", here.clone(), &mut d), Some(0));
+        assert_eq!(
+            reg.hand_written("CONSULTORIO", here.clone(), &mut d),
+            Some(2)
+        );
+        assert!(d.items.is_empty());
+        // One edit in 21 letters: similarity 1 − 1/21 ≈ 0.95, above CLOSE_SPELLING (0.9).
+        assert_eq!(
+            reg.hand_written("Consultorio familare", here.clone(), &mut d),
+            Some(2)
+        );
+        // Similarities (1 − optimal-string-alignment distance / the longer length) computed
+        // with a plain Python implementation of that distance: "servizio sociale sd" is 0.857
+        // from Nord and 0.95 from Sud: Sud; "servizio sociale" is 0.762 and 0.8: neither;
+        // "servizio sociale nud" is 0.905 and 0.95: both above, so neither.
+        assert_eq!(
+            reg.hand_written("Servizio sociale Sd", here.clone(), &mut d),
+            Some(1)
+        );
+        assert_eq!(
+            reg.hand_written("Servizio sociale", here.clone(), &mut d),
+            None
+        );
+        assert_eq!(
+            reg.hand_written("Servizio sociale Nud", here.clone(), &mut d),
+            None
+        );
+        assert_eq!(reg.hand_written("Mario Rossi", here, &mut d), None);
+        let messages: Vec<&str> = d.items.iter().map(|x| x.message.as_str()).collect();
+        assert_eq!(messages.len(), 5);
+        assert!(messages[0].contains("'Consultorio familiare' (CF), a close spelling"));
+        assert!(messages
+            .iter()
+            .all(|m| !m.contains("Rossi") && !m.contains("Nud")));
     }
 
     #[test]
