@@ -832,7 +832,7 @@ impl Study {
                     if let Some(v) = value {
                         return Err(at(
                             v.span().start,
-                            format!("`{key}` belongs to a source of kind \"network\" (an edge list of services)"),
+                            format!("`{key}` belongs to a source of kind \"network\" (a network of services: an edge list or a survey of professionals)"),
                         ));
                     }
                 }

@@ -6,6 +6,11 @@
 //! and its **gaps** (two types present that never tie), the services nobody refers to; between
 //! the first and the last wave, the ties gained and lost and the change in density. The measures
 //! are those of [`crate::stats::network`], tested against networkx.
+//!
+//! A survey of professionals is protected: in each wave, the services fewer than k respondents
+//! named or answered for are listed in [`NetworkRow::aggregated`] and shown only within their
+//! type (their ties stay in the type matrix and the network's measures), and its network counts
+//! ties (a tie's weight is respondents' answers, not published per tie or per service).
 
 pub mod publish;
 pub use publish::Params;
