@@ -296,7 +296,7 @@ struct SourceFile {
     columns: Option<SegmentColumnsFile>,
     #[serde(default)]
     sheet: Option<String>,
-    id_column: Option<String>,
+    id_column: Option<Spanned<String>>,
     territory_column: Option<String>,
     weight_column: Option<String>,
     /// The sampling design beside the weights: stratum and primary sampling unit of each row.
@@ -320,6 +320,17 @@ struct SourceFile {
     from_column: Option<Spanned<String>>,
     to_column: Option<Spanned<String>>,
     tie_column: Option<Spanned<String>>,
+    /// network, the survey of professionals: each respondent's service, the repeat's sheet and
+    /// its columns (the partner, a name written by hand, the parent's index, the frequency), the
+    /// frequency answers in order, or a select_multiple of partners on the respondents' sheet.
+    service_column: Option<Spanned<String>>,
+    partners_sheet: Option<Spanned<String>>,
+    partner_column: Option<Spanned<String>>,
+    other_column: Option<Spanned<String>>,
+    parent_column: Option<Spanned<String>>,
+    frequency_column: Option<Spanned<String>>,
+    frequency: Option<Spanned<Vec<String>>>,
+    partners_column: Option<Spanned<String>>,
 }
 
 /// `[sources.columns]` of a segments source: the long table's column names.
@@ -377,20 +388,65 @@ pub struct SessionSource {
 }
 
 /// A network of services (`kind = "network"`): an edge list (who refers to, consults or works
-/// with whom), and the registry of the services it names.
+/// with whom) or a survey of professionals, and the registry of the services it names.
 #[derive(Debug, Clone)]
 pub struct NetworkSource {
     pub name: String,
     pub path: PathBuf,
+    /// The sheet of the edge list, or the respondents' sheet of a survey.
     pub sheet: Option<String>,
-    /// The services registry: id, name, type, territory, sector.
+    /// The services registry: id, name, type, territory, sector (and optionally aliases).
     pub registry: PathBuf,
-    pub from_column: String,
-    pub to_column: String,
-    pub weight_column: Option<String>,
-    pub tie_column: Option<String>,
-    /// Each tie's wave (one of `[[waves]]`), for a network observed in rounds.
+    pub layout: NetworkLayout,
+    /// Each tie's wave (one of `[[waves]]`), for a network observed in rounds: on the edge list,
+    /// or on the respondents' sheet of a survey.
     pub wave_column: Option<String>,
+}
+
+/// How a network source's file gives the ties.
+#[derive(Debug, Clone)]
+pub enum NetworkLayout {
+    /// One row per tie.
+    EdgeList {
+        from_column: String,
+        to_column: String,
+        weight_column: Option<String>,
+        tie_column: Option<String>,
+    },
+    /// A survey of professionals: one row per respondent, who names their own service and the
+    /// services they work with.
+    Survey(NetworkSurvey),
+}
+
+/// The columns of a survey of professionals (`service_column` on a network source).
+#[derive(Debug, Clone)]
+pub struct NetworkSurvey {
+    /// Each respondent's own service (a registry id or name).
+    pub service_column: String,
+    /// The row key the repeat's `parent_column` refers to (Kobo's `_index`).
+    pub id_column: String,
+    pub partners: NetworkPartners,
+    /// The name written by hand when the partner is "other" (in the repeat's sheet, or on the
+    /// respondents' sheet for a select_multiple).
+    pub other_column: Option<String>,
+    /// How often the respondent works with the partner: a column of the repeat, or a pattern
+    /// with `{service}` (the registry id) for a select_multiple.
+    pub frequency_column: Option<String>,
+    /// The frequency answers in order: the first scores 1.
+    pub frequency: Vec<String>,
+}
+
+/// Where a survey of professionals lists each respondent's partners.
+#[derive(Debug, Clone)]
+pub enum NetworkPartners {
+    /// A repeat group: its sheet, one row per partner.
+    Repeat {
+        sheet: String,
+        partner_column: String,
+        parent_column: String,
+    },
+    /// A select_multiple on the respondents' sheet: registry ids separated by spaces.
+    Multiple { partners_column: String },
 }
 
 /// Options for the report.
@@ -764,14 +820,27 @@ impl Study {
                     ("from_column", &s.from_column),
                     ("to_column", &s.to_column),
                     ("tie_column", &s.tie_column),
+                    ("service_column", &s.service_column),
+                    ("partners_sheet", &s.partners_sheet),
+                    ("partner_column", &s.partner_column),
+                    ("other_column", &s.other_column),
+                    ("parent_column", &s.parent_column),
+                    ("frequency_column", &s.frequency_column),
+                    ("partners_column", &s.partners_column),
                 ];
                 for (key, value) in only_network {
                     if let Some(v) = value {
                         return Err(at(
                             v.span().start,
-                            format!("`{key}` belongs to a source of kind \"network\" (an edge list of services)"),
+                            format!("`{key}` belongs to a source of kind \"network\" (a network of services: an edge list or a survey of professionals)"),
                         ));
                     }
+                }
+                if let Some(v) = &s.frequency {
+                    return Err(at(
+                        v.span().start,
+                        "`frequency` belongs to a source of kind \"network\" (a survey of professionals)".into(),
+                    ));
                 }
             }
             match kind {
@@ -900,7 +969,8 @@ impl Study {
                     |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
                 let same = canonical(&first.instrument)
                     == canonical(&dir.join(instrument.get_ref()))
-                    && first.id_column == s.id_column
+                    && first.id_column.as_deref()
+                        == s.id_column.as_ref().map(|x| x.get_ref().as_str())
                     && first.territory_column == s.territory_column
                     && first.weight_column == s.weight_column
                     && first.strata_column.as_deref()
@@ -949,7 +1019,7 @@ impl Study {
                 path: existing(&s.path, "data file")?,
                 instrument: existing(instrument, "instrument")?,
                 sheet: s.sheet.clone(),
-                id_column: s.id_column.clone(),
+                id_column: s.id_column.as_ref().map(|x| x.get_ref().clone()),
                 territory_column: s.territory_column.clone(),
                 weight_column: s.weight_column.clone(),
                 strata_column: s.strata_column.as_ref().map(|x| x.get_ref().clone()),
@@ -1198,8 +1268,9 @@ fn sessions_source(
     })
 }
 
-/// A `kind = "network"` source as written, checked: an edge list and its services registry;
-/// a wave column only when the study has waves; none of the keys of the other kinds.
+/// A `kind = "network"` source as written, checked: an edge list or a survey of professionals,
+/// and its services registry; a wave column only when the study has waves; none of the keys of
+/// the other kinds, nor of the other layout.
 fn network_source(
     s: &SourceFile,
     name: String,
@@ -1207,22 +1278,20 @@ fn network_source(
     at: &dyn Fn(usize, String) -> Error,
     existing: &dyn Fn(&Spanned<String>, &str) -> Result<PathBuf>,
 ) -> Result<NetworkSource> {
+    let start = |x: &Option<Spanned<String>>| x.as_ref().map(|x| x.span().start);
     let foreign = [
-        ("instrument", s.instrument.as_ref().map(|x| x.span().start)),
-        ("metadata", s.metadata.as_ref().map(|x| x.span().start)),
-        ("codebook", s.codebook.as_ref().map(|x| x.span().start)),
-        ("wave", s.wave.as_ref().map(|x| x.span().start)),
-        (
-            "strata_column",
-            s.strata_column.as_ref().map(|x| x.span().start),
-        ),
-        ("psu_column", s.psu_column.as_ref().map(|x| x.span().start)),
+        ("instrument", start(&s.instrument)),
+        ("metadata", start(&s.metadata)),
+        ("codebook", start(&s.codebook)),
+        ("wave", start(&s.wave)),
+        ("strata_column", start(&s.strata_column)),
+        ("psu_column", start(&s.psu_column)),
     ];
-    refuse_foreign(&foreign, at, "network", "an edge list with its registry: registry, from_column, to_column, weight_column, tie_column, wave_column")?;
-    if s.columns.is_some() || s.id_column.is_some() || s.territory_column.is_some() {
+    refuse_foreign(&foreign, at, "network", "an edge list or a survey of professionals with its registry: registry, from_column, to_column, weight_column, tie_column, wave_column; or service_column with partners_sheet and partner_column, or partners_column")?;
+    if s.columns.is_some() || s.territory_column.is_some() {
         return Err(at(
             s.path.span().start,
-            "a source of kind \"network\" names its registry and its columns (from_column, to_column, and optionally weight_column, tie_column, wave_column), no id or territory column: the registry gives each service its territory".into(),
+            "a source of kind \"network\" names its registry and its columns (from_column, to_column, and optionally weight_column, tie_column, wave_column; or service_column and the partners), no territory column: the registry gives each service its territory".into(),
         ));
     }
     let Some(registry) = &s.registry else {
@@ -1230,10 +1299,6 @@ fn network_source(
             s.path.span().start,
             "a source of kind \"network\" names its services registry (registry = \"…\": id, name, type, territory, sector of each service)".into(),
         ));
-    };
-    let column = |c: &Option<Spanned<String>>, default: &str| {
-        c.as_ref()
-            .map_or_else(|| default.to_string(), |c| c.get_ref().clone())
     };
     let wave_column = match &s.wave_column {
         Some(w) if waves.is_empty() => {
@@ -1244,15 +1309,156 @@ fn network_source(
         }
         w => w.as_ref().map(|w| w.get_ref().clone()),
     };
+    let text = |c: &Option<Spanned<String>>| c.as_ref().map(|c| c.get_ref().clone());
+    let layout = match &s.service_column {
+        None => {
+            let survey_keys = [
+                ("id_column", start(&s.id_column)),
+                ("partners_sheet", start(&s.partners_sheet)),
+                ("partner_column", start(&s.partner_column)),
+                ("other_column", start(&s.other_column)),
+                ("parent_column", start(&s.parent_column)),
+                ("frequency_column", start(&s.frequency_column)),
+                ("frequency", s.frequency.as_ref().map(|x| x.span().start)),
+                ("partners_column", start(&s.partners_column)),
+            ];
+            if let Some((key, start)) = survey_keys
+                .iter()
+                .find_map(|(key, start)| Some((key, (*start)?)))
+            {
+                return Err(at(
+                    start,
+                    format!("`{key}` belongs to the survey layout of a network source: write service_column (each respondent's service) to read a survey of professionals"),
+                ));
+            }
+            NetworkLayout::EdgeList {
+                from_column: text(&s.from_column).unwrap_or_else(|| "from".into()),
+                to_column: text(&s.to_column).unwrap_or_else(|| "to".into()),
+                weight_column: s.weight_column.clone(),
+                tie_column: text(&s.tie_column),
+            }
+        }
+        Some(service) => {
+            let edge_keys = [
+                ("from_column", start(&s.from_column)),
+                ("to_column", start(&s.to_column)),
+                ("tie_column", start(&s.tie_column)),
+            ];
+            if let Some((key, start)) = edge_keys
+                .iter()
+                .find_map(|(key, start)| Some((key, (*start)?)))
+            {
+                return Err(at(
+                    start,
+                    format!("`{key}` belongs to an edge list, and this network source is a survey of professionals (service_column): write one layout or the other"),
+                ));
+            }
+            if s.weight_column.is_some() {
+                return Err(at(
+                    service.span().start,
+                    "weight_column belongs to an edge list: in a survey of professionals the weight of a tie is its mean frequency (frequency_column and frequency)".into(),
+                ));
+            }
+            let partners = match (&s.partners_sheet, &s.partners_column) {
+                (Some(sheet), None) => {
+                    let Some(partner) = &s.partner_column else {
+                        return Err(at(
+                            sheet.span().start,
+                            "partners_sheet (the repeat's sheet) needs partner_column: the column of the service named on each of its rows".into(),
+                        ));
+                    };
+                    NetworkPartners::Repeat {
+                        sheet: sheet.get_ref().clone(),
+                        partner_column: partner.get_ref().clone(),
+                        parent_column: text(&s.parent_column)
+                            .unwrap_or_else(|| "_parent_index".into()),
+                    }
+                }
+                (None, Some(column)) => {
+                    for (key, value) in [
+                        ("partner_column", &s.partner_column),
+                        ("parent_column", &s.parent_column),
+                    ] {
+                        if let Some(v) = value {
+                            return Err(at(
+                                v.span().start,
+                                format!("`{key}` belongs to a repeat group (partners_sheet), and this survey lists the partners in a select_multiple (partners_column)"),
+                            ));
+                        }
+                    }
+                    NetworkPartners::Multiple {
+                        partners_column: column.get_ref().clone(),
+                    }
+                }
+                (Some(_), Some(column)) => {
+                    return Err(at(
+                        column.span().start,
+                        "a survey of professionals lists the partners either in a repeat group (partners_sheet, partner_column) or in a select_multiple (partners_column), not both".into(),
+                    ))
+                }
+                (None, None) => {
+                    if let Some(p) = &s.partner_column {
+                        return Err(at(
+                            p.span().start,
+                            "partner_column is a column of the repeat group's sheet: name it with partners_sheet".into(),
+                        ));
+                    }
+                    return Err(at(
+                        service.span().start,
+                        "a survey of professionals names where each respondent's partners are: partners_sheet and partner_column (a repeat group), or partners_column (a select_multiple)".into(),
+                    ))
+                }
+            };
+            if let Some(f) = &s.frequency {
+                if s.frequency_column.is_none() {
+                    return Err(at(
+                        f.span().start,
+                        "frequency lists the answers of frequency_column: name that column too"
+                            .into(),
+                    ));
+                }
+                let mut seen = std::collections::HashSet::new();
+                if let Some(dup) = f.get_ref().iter().find(|a| !seen.insert(fold(a))) {
+                    return Err(at(
+                        f.span().start,
+                        format!("the frequency answer '{dup}' is listed twice"),
+                    ));
+                }
+            }
+            if let (Some(c), NetworkPartners::Multiple { .. }) = (&s.frequency_column, &partners) {
+                if !c.get_ref().contains("{service}") {
+                    return Err(at(
+                        c.span().start,
+                        "with a select_multiple (partners_column), frequency_column is a pattern of one column per service: write {service} where the registry id goes (\"freq_{service}\")".into(),
+                    ));
+                }
+            }
+            NetworkLayout::Survey(NetworkSurvey {
+                service_column: service.get_ref().clone(),
+                id_column: text(&s.id_column).unwrap_or_else(|| "_index".into()),
+                partners,
+                other_column: text(&s.other_column),
+                frequency_column: text(&s.frequency_column),
+                frequency: s
+                    .frequency
+                    .as_ref()
+                    .map(|f| f.get_ref().clone())
+                    .unwrap_or_default(),
+            })
+        }
+    };
     Ok(NetworkSource {
         name,
-        path: existing(&s.path, "edge list")?,
+        path: existing(
+            &s.path,
+            match layout {
+                NetworkLayout::EdgeList { .. } => "edge list",
+                NetworkLayout::Survey(_) => "survey of professionals",
+            },
+        )?,
         sheet: s.sheet.clone(),
         registry: existing(registry, "services registry")?,
-        from_column: column(&s.from_column, "from"),
-        to_column: column(&s.to_column, "to"),
-        weight_column: s.weight_column.clone(),
-        tie_column: s.tie_column.as_ref().map(|c| c.get_ref().clone()),
+        layout,
         wave_column,
     })
 }

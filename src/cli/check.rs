@@ -106,8 +106,21 @@ pub fn execute(args: Args) -> Result<i32> {
     for source in &study.network_sources {
         match crate::check::network::check_network(study, source) {
             Ok((net, d)) => {
+                // A survey of professionals: "120 professionals in 2 waves named 940 ties".
+                let who = net.involved.as_ref().map_or(String::new(), |_| {
+                    let waves = net.respondents.keys().filter(|w| w.is_some()).count();
+                    format!(
+                        "{}{} named ",
+                        count_noun(net.respondents.values().sum(), "professional"),
+                        if waves > 0 {
+                            format!(" in {}", count_noun(waves, "wave"))
+                        } else {
+                            String::new()
+                        }
+                    )
+                });
                 summary.push(format!(
-                    "{}: {} among {} of {}, {}, {}, {}",
+                    "{}: {who}{} among {} of {}, {}, {}, {}",
                     net.file,
                     count_noun(net.ties.len(), "tie"),
                     count_noun(net.services.len(), "service"),

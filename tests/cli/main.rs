@@ -21,6 +21,7 @@ mod maps;
 mod mentoring;
 mod monitoring;
 mod network;
+mod network_browser;
 mod output_safety;
 mod paired;
 mod published_bytes;

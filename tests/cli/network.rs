@@ -206,3 +206,439 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
     assert!(md.contains("## La rete"), "{md}");
     assert!(md.contains("Vuoti"), "{md}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The survey layout: professionals name their service and, in a repeat group or a
+// select_multiple, the services they work with and how often.
+
+const SURVEY_REGISTRY: &str = "id,name,type,territory,sector,aliases
+SS1,Servizio sociale Nord,servizi sociali,Nord,pubblico,
+ASL,Consultorio familiare,sanità,Nord,pubblico,\"consultorio; ASL Nord\"
+TM,Tribunale per i minorenni,tribunale,,pubblico,
+C1,Comunità Il Ponte,comunità,Sud,terzo settore,
+ASS,Associazione Mentori,terzo settore,Sud,,
+";
+
+/// The free text of a repeat row that matches no service: it must never be printed.
+const SECRET: &str = "Dottoressa Bianchi di via Roma";
+
+/// A Kobo-like export: the respondents' sheet and the repeat's sheet. `mistakes` adds a
+/// partner whose parent index matches no respondent and a frequency answer not in the list.
+fn survey_workbook(path: &Path, mistakes: bool) {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let people = book.add_worksheet().set_name("professionisti").unwrap();
+    let rows: &[[&str; 3]] = &[
+        ["_index", "servizio", "ondata"],
+        ["1", "SS1", "t0"],
+        ["2", "Servizio sociale Nord", "t0"],
+        ["3", "servizio sociale nrd", "t0"],
+        ["4", "ASL", "t0"],
+        ["5", "C1", "t0"],
+        ["6", "", "t0"],
+        ["7", "SS1", "t1"],
+        ["8", "ASL", "t1"],
+        ["9", "ASL", "t1"],
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                people.write_string(i as u32, j as u16, *v).unwrap();
+            }
+        }
+    }
+    let repeat = book.add_worksheet().set_name("collaborazioni").unwrap();
+    let mut rows: Vec<[&str; 4]> = vec![
+        [
+            "_parent_index",
+            "servizio_partner",
+            "servizio_altro",
+            "frequenza",
+        ],
+        ["1", "ASL", "", "ogni mese"],
+        ["1", "TM", "", "ogni settimana"],
+        ["2", "ASL", "", "Ogni settimana"],
+        ["2", "altro", "consultorio", "1"],
+        ["3", "ASL", "", "qualche volta l'anno"],
+        ["4", "SS1", "", "ogni mese"],
+        ["4", "altro", SECRET, "ogni mese"],
+        ["5", "C1", "", ""],
+        ["7", "ASL", "", "ogni settimana"],
+        ["8", "SS1", "", ""],
+        ["9", "SS1", "", ""],
+    ];
+    if mistakes {
+        rows.push(["42", "ASL", "", "ogni mese"]);
+        rows.push(["1", "SS1", "", "spesso"]);
+    }
+    for (i, row) in rows.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                repeat.write_string(i as u32, j as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+const SURVEY_SOURCE: &str = r#"[[sources]]
+name = "rete"
+kind = "network"
+path = "data/professionisti.xlsx"
+sheet = "professionisti"
+registry = "data/servizi.csv"
+service_column = "servizio"
+wave_column = "ondata"
+partners_sheet = "collaborazioni"
+partner_column = "servizio_partner"
+other_column = "servizio_altro"
+frequency_column = "frequenza"
+frequency = ["qualche volta l'anno", "ogni mese", "ogni settimana"]
+"#;
+
+/// A study of the survey layout with k = 3; `source` is its `[[sources]]` block.
+fn survey_study(dir: &Path, source: &str, mistakes: bool) {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/servizi.csv"), SURVEY_REGISTRY).unwrap();
+    survey_workbook(&dir.join("data/professionisti.xlsx"), mistakes);
+    std::fs::write(
+        dir.join("analyses.toml"),
+        "[[analysis]]\nid = \"rete\"\nkind = \"network\"\ntitle = { it = \"La rete\", en = \"The network\" }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("study.toml"),
+        format!(
+            r#"title = "Rete CO.RE."
+languages = ["it", "en"]
+analyses = ["analyses.toml"]
+
+[disclosure]
+min_cell = 3
+
+[[territories]]
+name = "Nord"
+
+[[territories]]
+name = "Sud"
+
+[[waves]]
+id = "t0"
+
+[[waves]]
+id = "t1"
+
+{source}"#
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn survey_check_reads_the_repeat_and_locates_every_finding_without_repeating_free_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(tmp.path(), SURVEY_SOURCE, true);
+    let (code, out, err) = check(tmp.path());
+    assert_eq!(code, Some(1), "{out}{err}");
+    for expected in [
+        // Respondent 3's service written with a typo; respondent 6 gives none.
+        "note[network-name]: data/professionisti.xlsx, sheet 'professionisti', row 4, column B (servizio): read as the service 'Servizio sociale Nord' (SS1), a close spelling",
+        "warning[network-respondent]: data/professionisti.xlsx, sheet 'professionisti', row 7, column B (servizio): a respondent without a service",
+        // The free text that matches nothing: located, not repeated.
+        "warning[network-name]: data/professionisti.xlsx, sheet 'collaborazioni', row 8, column C (servizio_altro): a service written by hand that matches none of the registry data/servizi.csv",
+        "note[network-self]: data/professionisti.xlsx, sheet 'collaborazioni', row 9, column B (servizio_partner): a respondent naming their own service",
+        "error[network-parent]: data/professionisti.xlsx, sheet 'collaborazioni', row 13, column A (_parent_index): \"42\" is the _index of no respondent in the sheet professionisti",
+        "error[network-frequency]: data/professionisti.xlsx, sheet 'collaborazioni', row 14, column D (frequenza): \"spesso\" is not a frequency answer: one of qualche volta l'anno, ogni mese, ogni settimana or a number above zero",
+    ] {
+        assert!(out.contains(expected), "{expected}\n{out}");
+    }
+    // t0: SS1 → ASL, SS1 → TM, ASL → SS1; t1: SS1 → ASL, ASL → SS1 (two respondents, one tie).
+    assert!(
+        out.contains("data/professionisti.xlsx: 8 professionals in 2 waves named 5 ties among 5 services of data/servizi.csv, 2 errors, 2 warnings"),
+        "{out}"
+    );
+    assert!(!out.contains(SECRET) && !err.contains(SECRET), "{out}{err}");
+    assert!(!out.contains("Bianchi"), "{out}");
+}
+
+#[test]
+fn survey_services_named_by_fewer_than_k_respondents_are_shown_only_within_their_type() {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(tmp.path(), SURVEY_SOURCE, false);
+    let out = tmp.path().join("out");
+    let r = crate::common::run_study(tmp.path(), &out, false);
+    let a = &r["analyses"][0];
+    assert_eq!(a["survey"], true);
+    let net = |wave: &str| {
+        a["networks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["wave"] == wave && n["group"].is_null())
+            .unwrap()
+            .clone()
+    };
+    // t0: SS1 has 5 respondents (1, 2, 3 answer for it; 4, 5 name it... 5 names only itself,
+    // so 4 in all), ASL 4 (1, 2, 3 name it, 4 answers for it); the court is named by one
+    // respondent, the community answered for by one: both only within their type.
+    let t0 = net("t0");
+    assert_eq!(t0["aggregated"], serde_json::json!(["TM", "C1"]));
+    // The ties are all in the network's measures: SS1 → ASL, SS1 → TM, ASL → SS1.
+    assert_eq!(t0["measures"]["ties"], 3);
+    // … and the court's tie in the type × type matrix (a survey counts ties).
+    let types: Vec<&str> = t0["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    let (ss, ju) = (
+        types.iter().position(|t| *t == "social_services").unwrap(),
+        types.iter().position(|t| *t == "justice").unwrap(),
+    );
+    assert_eq!(t0["matrix"][ss][ju], 1.0);
+    let nodes: Vec<&str> = t0["measures"]["node_measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(nodes, ["SS1", "ASL", "ASS"]);
+    // t1: SS1 answered by 1 and named by 2 → 3 respondents; ASL by 3: both shown. Nobody names
+    // the court or the community in t1: they stay within their type there too.
+    assert_eq!(net("t1")["aggregated"], serde_json::json!(["TM", "C1"]));
+    assert_eq!(net("t1")["measures"]["ties"], 2);
+    // Neither the court nor the community is named anywhere in what is published, and the
+    // free text never appears.
+    let json = std::fs::read_to_string(out.join("results.json")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // The diagrams and their descriptions (the figures) are drawn by the charts, which merge
+    // these services into one node per type from `aggregated`; the report's text, results.json
+    // and the tables are checked here.
+    let text = |s: &str| {
+        let mut t = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find("<figure>") {
+            t.push_str(&rest[..i]);
+            rest = rest[i..].split_once("</figure>").map_or("", |x| x.1);
+        }
+        t + rest
+    };
+    // In Markdown, a figure is its image and the paragraph of its description.
+    let md: String = {
+        let blocks: Vec<&str> = md.split("\n\n").collect();
+        (0..blocks.len())
+            .filter(|&i| {
+                !blocks[i].starts_with("![") && (i == 0 || !blocks[i - 1].starts_with("!["))
+            })
+            .map(|i| blocks[i])
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    for (what, body) in [
+        ("results.json", json),
+        ("report.html", text(&html)),
+        ("report.md", md),
+    ] {
+        for name in ["Tribunale per i minorenni", "Comunità Il Ponte", "Bianchi"] {
+            assert!(
+                !body.contains(name),
+                "{name} in {what}: {}",
+                body.find(name).map_or("", |i| &body
+                    [i.saturating_sub(300)..(i + 100).min(body.len())])
+            );
+        }
+    }
+    let cells = xlsx_cells(&out.join("tables.xlsx"));
+    for name in ["TM", "C1"] {
+        assert!(!cells.iter().any(|c| c == name), "{name} in tables.xlsx");
+    }
+    for name in ["Tribunale", "Comunità Il Ponte"] {
+        assert!(
+            !cells.iter().any(|c| c.contains(name)),
+            "{name} in tables.xlsx"
+        );
+    }
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.starts_with("2 servizi indicati da meno di k rispondenti")),
+        "{cells:?}"
+    );
+}
+
+/// Every text cell of every sheet of a workbook.
+fn xlsx_cells(path: &Path) -> Vec<String> {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    let mut cells = Vec::new();
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).unwrap();
+        for c in range.used_cells() {
+            if let Data::String(t) = c.2 {
+                cells.push(t.clone());
+            }
+        }
+    }
+    cells
+}
+
+/// `check`'s exit code and message after `edit` rewrites the survey study's study.toml.
+fn survey_study_error(edit: impl Fn(&str) -> String) -> (Option<i32>, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(tmp.path(), SURVEY_SOURCE, false);
+    let toml = std::fs::read_to_string(tmp.path().join("study.toml")).unwrap();
+    std::fs::write(tmp.path().join("study.toml"), edit(&toml)).unwrap();
+    let (code, _, err) = check(tmp.path());
+    (code, err)
+}
+
+#[test]
+fn survey_every_wrong_combination_of_keys_names_its_line() {
+    // The survey's keys are on lines 26 (service_column) to 32 (frequency); a key added at the
+    // end is on line 33.
+    type Edit = Box<dyn Fn(&str) -> String>;
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|t| format!("{t}from_column = \"da\"\n")),
+            "line 33, column 15: `from_column` belongs to an edge list, and this network source is a survey of professionals",
+        ),
+        (
+            Box::new(|t| format!("{t}partners_column = \"collabora\"\n")),
+            "line 33, column 19: a survey of professionals lists the partners either in a repeat group",
+        ),
+        (
+            Box::new(|t| t.replace("partners_sheet = \"collaborazioni\"\n", "")),
+            "line 28, column 18: partner_column is a column of the repeat group's sheet",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("partners_sheet = \"collaborazioni\"\n", "")
+                    .replace("partner_column = \"servizio_partner\"\n", "")
+            }),
+            "line 26, column 18: a survey of professionals names where each respondent's partners are",
+        ),
+        (
+            Box::new(|t| t.replace("frequency_column = \"frequenza\"\n", "")),
+            "line 31, column 13: frequency lists the answers of frequency_column",
+        ),
+        (
+            Box::new(|t| format!("{t}weight_column = \"peso\"\n")),
+            "line 26, column 18: weight_column belongs to an edge list",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("partners_sheet = \"collaborazioni\"\n", "partners_column = \"collabora\"\n")
+                    .replace("partner_column = \"servizio_partner\"\n", "")
+            }),
+            "line 30, column 20: with a select_multiple (partners_column), frequency_column is a pattern of one column per service",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("partners_sheet = \"collaborazioni\"\n", "partners_column = \"collabora\"\n")
+            }),
+            "line 29, column 18: `partner_column` belongs to a repeat group (partners_sheet)",
+        ),
+        (
+            Box::new(|t| t.replace("kind = \"network\"\n", "kind = \"records\"\n")),
+            "line 25, column 12: `registry` belongs to a source of kind \"network\"",
+        ),
+        (
+            Box::new(|t| {
+                t.replace("kind = \"network\"\n", "kind = \"records\"\n")
+                    .replace("registry = \"data/servizi.csv\"\n", "")
+            }),
+            "line 25, column 18: `service_column` belongs to a source of kind \"network\"",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let (code, err) = survey_study_error(edit);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains(&format!("study.toml, {expected}")),
+            "{expected}\n{err}"
+        );
+    }
+    // An edge list with a survey key: the key's line.
+    let tmp = tempfile::tempdir().unwrap();
+    network_study(tmp.path(), REGISTRY, "da;a\n");
+    let toml = std::fs::read_to_string(tmp.path().join("study.toml")).unwrap();
+    let line = toml.lines().count() + 1;
+    std::fs::write(
+        tmp.path().join("study.toml"),
+        format!("{toml}id_column = \"_index\"\n"),
+    )
+    .unwrap();
+    let (code, _, err) = check(tmp.path());
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!("study.toml, line {line}, column 13: `id_column` belongs to the survey layout of a network source")),
+        "{err}"
+    );
+}
+
+#[test]
+fn survey_select_multiple_is_checked_and_summarised() {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(
+        tmp.path(),
+        "[[sources]]\nname = \"rete\"\nkind = \"network\"\npath = \"data/prof.csv\"\nregistry = \"data/servizi.csv\"\nservice_column = \"servizio\"\npartners_column = \"collabora\"\nother_column = \"altro\"\n",
+        false,
+    );
+    std::fs::write(
+        tmp.path().join("data/prof.csv"),
+        format!("servizio,collabora,altro\nSS1,ASL TM,\nASL,SS1 other,{SECRET}\nTM,ASL,\n"),
+    )
+    .unwrap();
+    let (code, out, err) = check(tmp.path());
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("data/prof.csv: 3 professionals named 4 ties among 5 services of data/servizi.csv, 0 errors, 1 warning"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning[network-name]: data/prof.csv, row 3, column C (altro): a service written by hand that matches none"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("Bianchi") && !err.contains("Bianchi"),
+        "{out}{err}"
+    );
+}
+
+#[test]
+fn survey_runs_the_same_twice_and_refuses_a_filter_on_tie_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    survey_study(tmp.path(), SURVEY_SOURCE, false);
+    crate::common::run_study(tmp.path(), &tmp.path().join("a"), false);
+    crate::common::run_study(tmp.path(), &tmp.path().join("b"), false);
+    for f in ["results.json", "report.html", "report.md", "tables.xlsx"] {
+        assert_eq!(
+            std::fs::read(tmp.path().join("a").join(f)).unwrap(),
+            std::fs::read(tmp.path().join("b").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // A survey's ties have no type: `ties = […]` is an error at its line.
+    std::fs::write(
+        tmp.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"rete\"\nkind = \"network\"\ntitle = \"La rete\"\nties = [\"invio\"]\n",
+    )
+    .unwrap();
+    let out = crate::common::capakit()
+        .arg("run")
+        .arg(tmp.path())
+        .arg("--out")
+        .arg(tmp.path().join("c"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(
+            "analyses.toml, line 5, column 8: ties = [\"…\"] keeps the ties of some types"
+        ),
+        "{err}"
+    );
+}

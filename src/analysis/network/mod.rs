@@ -6,6 +6,11 @@
 //! and its **gaps** (two types present that never tie), the services nobody refers to; between
 //! the first and the last wave, the ties gained and lost and the change in density. The measures
 //! are those of [`crate::stats::network`], tested against networkx.
+//!
+//! A survey of professionals is protected: in each wave, the services fewer than k respondents
+//! named or answered for are listed in [`NetworkRow::aggregated`] and shown only within their
+//! type (their ties stay in the type matrix and the network's measures), and its network counts
+//! ties (a tie's weight is respondents' answers, not published per tie or per service).
 
 pub mod publish;
 pub use publish::Params;
@@ -24,6 +29,37 @@ pub struct ServiceRow {
     pub kind: &'static str,
     pub public: bool,
     pub territory: Option<String>,
+    /// A survey of professionals: the service is named by fewer than k respondents in a wave,
+    /// so results.json shows only its type.
+    #[serde(skip)]
+    pub hidden: bool,
+}
+
+/// The services as results.json shows them: a hidden service by its type only.
+fn published_services<S: serde::Serializer>(
+    rows: &[ServiceRow],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    #[derive(Serialize)]
+    struct WithinType {
+        kind: &'static str,
+        public: bool,
+        within_type: bool,
+    }
+    let mut seq = s.serialize_seq(Some(rows.len()))?;
+    for r in rows {
+        if r.hidden {
+            seq.serialize_element(&WithinType {
+                kind: r.kind,
+                public: r.public,
+                within_type: true,
+            })?;
+        } else {
+            seq.serialize_element(r)?;
+        }
+    }
+    seq.end()
 }
 
 /// Ties from one type to another that never happen though both types are in the network.
@@ -48,6 +84,9 @@ pub struct NetworkRow {
     pub gaps: Vec<Gap>,
     /// Services (by name) in the network that no other service refers to (in-degree 0).
     pub unreferred: Vec<String>,
+    /// Services (by id) named by fewer than k respondents: in this network's charts and tables
+    /// only within their type.
+    pub aggregated: Vec<String>,
     /// The ties (from id, to id, weight), for the charts.
     #[serde(skip)]
     pub ties: Vec<(String, String, f64)>,
@@ -72,6 +111,10 @@ pub struct NetworkChange {
 pub struct NetworkResult {
     pub directed: bool,
     pub paths: Paths,
+    /// A survey of professionals: a tie's weight is its respondents' answers, so the network is
+    /// measured on its ties alone (no per-tie weight, no per-service strength is published).
+    pub survey: bool,
+    #[serde(serialize_with = "published_services")]
     pub services: Vec<ServiceRow>,
     pub networks: Vec<NetworkRow>,
     pub changes: Vec<NetworkChange>,
@@ -97,7 +140,8 @@ fn network_of(
         .map(|t| Edge {
             from: data.services[t.from].id.clone(),
             to: data.services[t.to].id.clone(),
-            weight: Some(t.weight),
+            // A survey's weights are respondents' answers: its network counts ties.
+            weight: Some(if data.involved.is_some() { 1.0 } else { t.weight }),
         })
         .collect();
     (Network::new(&names, &edges, directed), members)
@@ -157,6 +201,29 @@ fn row_of(
             }
         }
     }
+    // A survey of professionals: the services of this wave that fewer than k respondents named
+    // or answered for are shown only within their type (their ties stay in the type matrix and
+    // the network's measures).
+    let wave_index = wave
+        .as_ref()
+        .and_then(|w| study.waves.iter().position(|x| &x.id == w));
+    // A service that few named in some wave stays within its type in the waves nobody names it
+    // (so its name does not appear beside the wave where it is hidden).
+    let aggregated: Vec<String> = data.involved.as_ref().map_or_else(Vec::new, |involved| {
+        let few = |n: usize| n > 0 && (n as u64) < study.min_cell;
+        members
+            .iter()
+            .filter(|&&s| {
+                let n = involved.get(&wave_index).map_or(0, |c| c[s]);
+                few(n) || (n == 0 && involved.values().any(|c| few(c[s])))
+            })
+            .map(|&s| data.services[s].id.clone())
+            .collect()
+    });
+    let within_type = |id: &String| aggregated.contains(id);
+    measures.nodes.retain(|n| !within_type(&n.name));
+    measures.isolates.retain(|n| !within_type(n));
+    measures.pendants.retain(|n| !within_type(n));
     let unreferred = measures
         .nodes
         .iter()
@@ -168,7 +235,12 @@ fn row_of(
                 n.neighbours == 0
             }
         })
-        .map(|(i, _)| data.services[members[i]].name.clone())
+        .filter_map(|(_, n)| {
+            data.services
+                .iter()
+                .find(|s| s.id == n.name)
+                .map(|s| s.name.clone())
+        })
         .collect();
     let ties = net
         .ties
@@ -191,6 +263,7 @@ fn row_of(
         matrix,
         gaps,
         unreferred,
+        aggregated,
     }
 }
 
@@ -216,6 +289,7 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
             kind: SERVICE_TYPES[s.kind].0,
             public: s.public,
             territory: s.territory.map(name_of),
+            hidden: false,
         })
         .collect();
     let tie_ok = |t: &crate::check::network::Tie| {
@@ -294,9 +368,16 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
             }
         }
     }
+    // A service named by fewer than k respondents in a wave is not listed by name.
+    let mut services = services;
+    for (i, row) in services.iter_mut().enumerate() {
+        let id = &data.services[i].id;
+        row.hidden = networks.iter().any(|n| n.aggregated.contains(id));
+    }
     NetworkResult {
         directed: ask.directed,
         paths: ask.paths,
+        survey: data.involved.is_some(),
         services,
         networks,
         changes,

@@ -68,6 +68,15 @@ impl AnalysisKind for NetworkResult {
             return Err(Error::input(e.location.clone(), e.message.clone()));
         }
         let paths = paths_of(set, &p)?;
+        if let (Some(t), crate::study::NetworkLayout::Survey(_)) = (&p.ties, &source.layout) {
+            return Err(set.error_span(
+                t.span(),
+                format!(
+                    "ties = [\"…\"] keeps the ties of some types of an edge list's tie_column, and the source '{}' is a survey of professionals, whose ties have no type",
+                    source.name
+                ),
+            ));
+        }
         let ask = Ask {
             directed: p.directed.is_none_or(|d| *d.get_ref()),
             paths,
@@ -86,7 +95,7 @@ impl AnalysisKind for NetworkResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, _lang: &str) -> Vec<Table> {
+    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
         let opt = |x: &Option<String>| x.as_deref().map_or(Cell::Empty, Cell::text);
         let mut nets = Table::new(
             id,
@@ -120,6 +129,14 @@ impl AnalysisKind for NetworkResult {
                 Cell::number(m.ei_index.as_ref().and_then(|e| e.ei)),
                 Cell::count(Some(n.gaps.len())),
             ]);
+            // A survey's weights are respondents' answers: no strength per service.
+            let strength = |x: f64| {
+                if self.survey {
+                    Cell::Empty
+                } else {
+                    Cell::number(Some(x))
+                }
+            };
             for s in &m.nodes {
                 nodes.rows.push(vec![
                     opt(&n.wave),
@@ -128,12 +145,24 @@ impl AnalysisKind for NetworkResult {
                     s.class.as_deref().map_or(Cell::Empty, Cell::text),
                     Cell::count(Some(s.in_degree)),
                     Cell::count(Some(s.out_degree)),
-                    Cell::number(Some(s.in_strength)),
-                    Cell::number(Some(s.out_strength)),
+                    strength(s.in_strength),
+                    strength(s.out_strength),
                     Cell::number(Some(s.betweenness)),
                     Cell::number(Some(s.closeness)),
                     Cell::count(s.brokerage.as_ref().map(|b| b.total)),
                 ]);
+            }
+            // The services named by fewer than k respondents: left out of the rows above, their
+            // ties counted in the type × type matrix and the network's measures.
+            if !n.aggregated.is_empty() {
+                let k = n.aggregated.len();
+                let text = match lang {
+                    "it" => format!("{k} servizi indicati da meno di k rispondenti: mostrati solo nel loro tipo (matrice tipo × tipo)"),
+                    _ => format!("{k} services named by fewer than k respondents: shown only within their type (the type × type matrix)"),
+                };
+                let mut row = vec![opt(&n.wave), Cell::group(n.group.as_deref()), Cell::text(&text)];
+                row.resize(11, Cell::Empty);
+                nodes.rows.push(row);
             }
             for (i, a) in n.types.iter().enumerate() {
                 for (j, b) in n.types.iter().enumerate() {
