@@ -39,6 +39,29 @@ pub const SEED: u64 = 20240301;
 /// The professionals asked (each answers in one or both waves).
 pub const PROFESSIONALS: usize = 120;
 
+/// The professionals asked, by area (an index into [`AREAS`], none for the city's services) and
+/// type of service.
+const PER_TYPE: [(Option<usize>, &str, usize); 18] = [
+    (Some(0), "social_services", 11),
+    (Some(0), "health", 8),
+    (Some(0), "school", 7),
+    (Some(0), "justice", 3),
+    (Some(0), "reception", 12),
+    (Some(0), "day_service", 6),
+    (Some(0), "third_sector", 7),
+    (Some(0), "police", 2),
+    (Some(1), "social_services", 11),
+    (Some(1), "health", 8),
+    (Some(1), "school", 7),
+    (Some(1), "justice", 3),
+    (Some(1), "reception", 12),
+    (Some(1), "day_service", 6),
+    (Some(1), "third_sector", 7),
+    (Some(1), "police", 2),
+    (None, "justice", 5),
+    (None, "police", 3),
+];
+
 /// The minors' cases, by area.
 pub const CASES: [usize; 2] = [110, 90];
 
@@ -64,14 +87,14 @@ pub const WRITTEN: [(&str, &str); 4] = [
 /// second (same area, average service, first wave). Types in [`SERVICE_TYPES`]' order: social
 /// services, health, school, justice, reception, day service, third sector, police.
 const BASE: [[f64; 8]; 8] = [
-    [0.35, 0.30, 0.25, 0.35, 0.40, 0.30, 0.20, 0.15],
-    [0.35, 0.25, 0.10, 0.08, 0.15, 0.08, 0.08, 0.04],
-    [0.30, 0.10, 0.15, 0.02, 0.25, 0.15, 0.15, 0.05],
-    [0.50, 0.15, 0.05, 0.30, 0.35, 0.05, 0.00, 0.25],
-    [0.45, 0.25, 0.35, 0.35, 0.08, 0.15, 0.12, 0.10],
-    [0.30, 0.10, 0.25, 0.02, 0.20, 0.10, 0.25, 0.03],
-    [0.20, 0.08, 0.20, 0.00, 0.20, 0.25, 0.20, 0.02],
-    [0.30, 0.05, 0.02, 0.45, 0.15, 0.02, 0.03, 0.20],
+    [0.35, 0.30, 0.25, 0.35, 0.40, 0.30, 0.20, 0.20],
+    [0.35, 0.25, 0.18, 0.18, 0.18, 0.18, 0.18, 0.18],
+    [0.30, 0.18, 0.18, 0.18, 0.25, 0.18, 0.18, 0.18],
+    [0.50, 0.20, 0.18, 0.30, 0.35, 0.18, 0.00, 0.30],
+    [0.45, 0.25, 0.35, 0.35, 0.18, 0.18, 0.18, 0.18],
+    [0.30, 0.18, 0.25, 0.18, 0.20, 0.18, 0.25, 0.18],
+    [0.20, 0.18, 0.20, 0.00, 0.20, 0.25, 0.20, 0.18],
+    [0.30, 0.18, 0.18, 0.45, 0.20, 0.18, 0.18, 0.20],
 ];
 
 fn type_index(kind: &str) -> usize {
@@ -179,39 +202,20 @@ pub fn generate(seed: u64) -> Result<Network, XlsxError> {
         })
         .collect();
 
-    // The professionals and their services: by area, then type, then a service of that type.
-    let type_weights: [(&str, u32); 8] = [
-        ("social_services", 20),
-        ("health", 14),
-        ("school", 12),
-        ("justice", 5),
-        ("reception", 22),
-        ("day_service", 10),
-        ("third_sector", 15),
-        ("police", 2),
-    ];
+    // The professionals and their services: so many of each type in each area (and of the
+    // city's services), each in a service of that type drawn at random.
     let mut professionals: Vec<(usize, &'static str, u32)> = Vec::new();
-    for k in 0..PROFESSIONALS {
-        let area = match k % 15 {
-            0 => None,
-            x if x % 2 == 0 => Some(0),
-            _ => Some(1),
-        };
-        let candidates: Vec<usize> = loop {
-            let kind = pick(&mut rng, &type_weights);
-            let c: Vec<usize> = (0..all.len())
-                .filter(|&i| {
-                    all[i].kind == kind && all[i].area == area && !RARE.contains(&all[i].id)
-                })
-                .collect();
-            if !c.is_empty() {
-                break c;
-            }
-        };
-        let s = candidates[rng.gen_range(0..candidates.len())];
-        let role = role_of(&mut rng, all[s].kind);
-        professionals.push((s, role, rng.gen_range(1..25u32)));
+    for (area, kind, n) in PER_TYPE {
+        let candidates: Vec<usize> = (0..all.len())
+            .filter(|&i| all[i].kind == kind && all[i].area == area && !RARE.contains(&all[i].id))
+            .collect();
+        for _ in 0..n {
+            let s = candidates[rng.gen_range(0..candidates.len())];
+            let role = role_of(&mut rng, all[s].kind);
+            professionals.push((s, role, rng.gen_range(1..25u32)));
+        }
     }
+    debug_assert_eq!(professionals.len(), PROFESSIONALS);
 
     let mut answers: Vec<Answer> = Vec::new();
     for (k, &(s, role, years)) in professionals.iter().enumerate() {
@@ -382,7 +386,7 @@ pub const NOTES: &[&str] = &[
 
 /// The minors' cases: a 1–4 answer from a latent level (0 the middle), clamped.
 fn level<R: Rng>(rng: &mut R, theta: f64, noise: &Normal<f64>) -> String {
-    let x = (2.7 + theta + noise.sample(rng)).round().clamp(1.0, 4.0);
+    let x = (2.9 + theta + noise.sample(rng)).round().clamp(1.0, 4.0);
     format!("{x}")
 }
 
