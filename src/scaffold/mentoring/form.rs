@@ -64,6 +64,8 @@ pub type ChoiceRow = (&'static str, &'static str, &'static str, &'static str);
 pub struct Form {
     pub title: &'static str,
     pub form_id: &'static str,
+    /// The settings sheet's version (a KoboToolbox deployment's yyyymmddnn).
+    pub version: &'static str,
     pub survey: Vec<Row>,
     pub choices: Vec<ChoiceRow>,
     pub scales: &'static [ScaleRow],
@@ -377,6 +379,7 @@ pub fn assessment() -> Form {
     Form {
         title: "INTEGRA: valutazione dei giovani / young people's assessment",
         form_id: "integra_assessment",
+        version: "2024010801",
         survey,
         choices: ASSESSMENT_CHOICES.to_vec(),
         scales: ASSESSMENT_SCALE_LABELS,
@@ -502,6 +505,7 @@ pub fn feedback() -> Form {
     Form {
         title: "INTEGRA: parere dei partecipanti / participants' feedback",
         form_id: "integra_feedback",
+        version: "2024010801",
         survey,
         choices: FEEDBACK_CHOICES.to_vec(),
         scales: FEEDBACK_SCALE_LABELS,
@@ -583,7 +587,7 @@ pub fn xlsx(form: &Form) -> Result<Vec<u8>, XlsxError> {
     for (j, (h, v)) in [
         ("form_title", form.title),
         ("form_id", form.form_id),
-        ("version", "2024010801"),
+        ("version", form.version),
         ("default_language", "Italiano (it)"),
     ]
     .iter()

@@ -266,6 +266,7 @@ pub fn professionals() -> Form {
     Form {
         title: "CO.RE.: la rete dei servizi / the services network",
         form_id: "core_rete_professionisti",
+        version: "2024030101",
         survey,
         choices,
         scales: &[],
@@ -462,6 +463,7 @@ pub fn needs() -> Form {
     Form {
         title: "CO.RE.: bisogni dei minorenni / minors' needs",
         form_id: "core_bisogni_minori",
+        version: "2024030101",
         survey,
         choices: needs_choices(),
         scales: &[],

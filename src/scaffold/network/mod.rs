@@ -438,9 +438,9 @@ fn needs_csv<R: Rng>(rng: &mut R) -> String {
             // Health: met less often in Municipio V, most of all in the reception communities.
             let health_gap = if area == 0 {
                 if place == "comunita" {
-                    1.1
+                    0.8
                 } else {
-                    0.5
+                    0.3
                 }
             } else {
                 0.0
