@@ -8,6 +8,7 @@ mod capability;
 mod capability_weights;
 mod cell_key;
 mod common;
+mod core_network;
 mod disclosure;
 mod errors;
 mod example;

@@ -423,7 +423,8 @@ fn needs_csv<R: Rng>(rng: &mut R) -> String {
                 pick(rng, &[("famiglia", 75), ("comunita", 15), ("affido", 10)])
             };
             // Documents: worse for the unaccompanied, and in Municipio VI.
-            let documents_risk = -0.9 + 0.8 * v + if alone { 0.6 } else { -0.6 } + 0.7 * area as f64;
+            let documents_risk =
+                -0.9 + 0.8 * v + if alone { 0.6 } else { -0.6 } + 0.7 * area as f64;
             let documents = if rng.gen_bool(1.0 / (1.0 + (-documents_risk).exp())) {
                 if rng.gen_bool(0.5) {
                     "nessuno"
