@@ -520,6 +520,10 @@ pub fn write(dir: &Path) -> crate::error::Result<()> {
         &dir.join("analyses/core.toml"),
         include_bytes!("analyses.toml"),
     )?;
+    write_atomic(
+        &dir.join("analyses/core-recommendations.toml"),
+        include_bytes!("recommendations.toml"),
+    )?;
     write_atomic(&dir.join("README.md"), include_bytes!("README.md"))?;
     write_atomic(&dir.join("study.toml"), include_bytes!("study.toml"))?;
     Ok(())
