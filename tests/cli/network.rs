@@ -193,6 +193,8 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
         "rete-t0-types.svg",
         "rete-t1-diagram.svg",
         "rete-t1-types.svg",
+        "rete-t0-nord-diagram.svg",
+        "rete-t1-sud-diagram.svg",
     ] {
         let svg = std::fs::read(tmp.path().join("out/charts").join(f)).unwrap();
         assert!(svg.starts_with(b"<svg"), "{f}");
@@ -205,4 +207,15 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
     let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
     assert!(md.contains("## La rete"), "{md}");
     assert!(md.contains("Vuoti"), "{md}");
+    // Wave by wave: the whole network, then the areas, each with its diagram.
+    let (t0, areas, t1) = (
+        md.find("### Tutta la rete · t0").unwrap(),
+        md.find("#### Le aree · t0").unwrap(),
+        md.find("### Tutta la rete · t1").unwrap(),
+    );
+    assert!(t0 < areas && areas < t1, "{md}");
+    assert!(md.contains("(charts/rete-t0-sud-diagram.svg)"), "{md}");
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    assert_eq!(html.matches("<div class=\"network-areas\">").count(), 2);
+    assert!(html.contains("id=\"rete-t1-nord-diagram-title\""));
 }

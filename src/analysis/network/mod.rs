@@ -48,6 +48,9 @@ pub struct NetworkRow {
     pub gaps: Vec<Gap>,
     /// Services (by name) in the network that no other service refers to (in-degree 0).
     pub unreferred: Vec<String>,
+    /// Services (by id) named by fewer than k respondents: in this network's charts and tables
+    /// only within their type.
+    pub aggregated: Vec<String>,
     /// The ties (from id, to id, weight), for the charts.
     #[serde(skip)]
     pub ties: Vec<(String, String, f64)>,
@@ -191,6 +194,7 @@ fn row_of(
         matrix,
         gaps,
         unreferred,
+        aggregated: Vec::new(),
     }
 }
 

@@ -195,61 +195,108 @@ impl AnalysisKind for NetworkResult {
     }
 }
 
-/// The id of a network's diagram and type matrix: `<id>-<wave>-diagram`, `<id>-<wave>-types`.
-pub fn figure_id(id: &str, wave: Option<&str>, what: &str) -> String {
-    match wave {
-        Some(w) => format!("{}-{}-{what}", crate::text::slug(id), crate::text::slug(w)),
-        None => format!("{}-{what}", crate::text::slug(id)),
+/// The density from which a network's ordered adjacency matrix is shown beside its diagram: from
+/// one tie in five possible, a node-link diagram of more than a handful of services is a tangle.
+pub const DENSE_FROM: f64 = 0.2;
+/// The adjacency matrix needs at least this many services (below, the diagram stays legible at
+/// any density) and at most [`DENSE_MAX`] (beyond, its rows cannot be named).
+pub const DENSE_MIN: usize = 10;
+pub const DENSE_MAX: usize = 60;
+
+/// Whether a network of `services` services (as drawn) and this density gets the adjacency
+/// matrix.
+pub fn shows_matrix(density: f64, services: usize) -> bool {
+    density >= DENSE_FROM && (DENSE_MIN..=DENSE_MAX).contains(&services)
+}
+
+/// The id of a network's figure `what` (`diagram`, `types`, `matrix`): `<id>-<wave>-<what>` for
+/// the whole network, `<id>-<wave>-<area>-<what>` for an area.
+pub fn figure_id(id: &str, wave: Option<&str>, area: Option<&str>, what: &str) -> String {
+    let mut out = crate::text::slug(id);
+    for part in [wave, area].into_iter().flatten() {
+        out.push('-');
+        out.push_str(&crate::text::slug(part));
     }
+    format!("{out}-{what}")
 }
 
 impl NetworkResult {
-    /// For the whole network in each wave: the diagram (services coloured by type, sized by
-    /// degree) and the type × type matrix.
-    fn charts(&self, id: &str, view: &View) -> std::result::Result<Vec<Figure>, String> {
+    /// The chart's picture of one network: its services (those of its area), its ties, and the
+    /// services of `aggregated` merged into one node per type.
+    pub fn chart_network(
+        &self,
+        n: &super::NetworkRow,
+        w: &crate::words::Strings,
+    ) -> crate::charts::network::Network {
         use crate::charts::network as chart;
-        let (w, lang) = (view.words, view.lang);
         let kinds: Vec<&str> = crate::check::network::SERVICE_TYPES
             .iter()
             .map(|(k, _)| *k)
             .collect();
+        let net = chart::Network {
+            nodes: self
+                .services
+                .iter()
+                .filter(|s| n.group.is_none() || s.territory == n.group)
+                .map(|s| chart::NetNode {
+                    id: s.id.clone(),
+                    label: s.name.clone(),
+                    kind: kinds.iter().position(|k| *k == s.kind).unwrap_or(0),
+                    size: None,
+                    merged: 0,
+                })
+                .collect(),
+            edges: n
+                .ties
+                .iter()
+                .map(|(a, b, weight)| chart::NetEdge {
+                    from: a.clone(),
+                    to: b.clone(),
+                    weight: *weight,
+                    directed: self.directed,
+                })
+                .collect(),
+            types: kinds.iter().map(|k| w.get(&format!("service_{k}"))).collect(),
+        };
+        chart::aggregate(&net, &n.aggregated, w)
+    }
+
+    /// For each network (the whole, then each area) in each wave: the diagram (services coloured
+    /// by type, sized by degree); for the whole network the type × type matrix too; and, for a
+    /// dense network ([`shows_matrix`]), the ordered adjacency matrix.
+    fn charts(&self, id: &str, view: &View) -> std::result::Result<Vec<Figure>, String> {
+        use crate::charts::network as chart;
+        let (w, lang) = (view.words, view.lang);
         let mut out = Vec::new();
-        for n in self.networks.iter().filter(|n| n.group.is_none()) {
-            let net = chart::Network {
-                nodes: self
-                    .services
-                    .iter()
-                    .map(|s| chart::NetNode {
-                        id: s.id.clone(),
-                        label: s.name.clone(),
-                        kind: kinds.iter().position(|k| *k == s.kind).unwrap_or(0),
-                        size: None,
-                    })
-                    .collect(),
-                edges: n
-                    .ties
-                    .iter()
-                    .map(|(a, b, weight)| chart::NetEdge {
-                        from: a.clone(),
-                        to: b.clone(),
-                        weight: *weight,
-                        directed: self.directed,
-                    })
-                    .collect(),
-                types: kinds.iter().map(|k| w.get(&format!("service_{k}"))).collect(),
-            };
+        for n in &self.networks {
+            let net = self.chart_network(n, w);
+            if net.nodes.is_empty() {
+                continue;
+            }
             let wave = n
                 .wave_label
                 .as_ref()
                 .map(|l| l.get(lang).to_string())
                 .or(n.wave.clone());
-            let suffix = wave.as_ref().map_or(String::new(), |x| format!(" · {x}"));
-            for (what, title_key) in [("diagram", "network_chart_title"), ("types", "network_types_title")] {
-                let fid = figure_id(id, n.wave.as_deref(), what);
+            let suffix: String = [n.group.clone(), wave]
+                .into_iter()
+                .flatten()
+                .map(|x| format!(" · {x}"))
+                .collect();
+            let mut whats = vec![("diagram", "network_chart_title")];
+            if n.group.is_none() {
+                whats.push(("types", "network_types_title"));
+            }
+            if shows_matrix(n.measures.density, net.nodes.len()) {
+                whats.push(("matrix", "network_matrix_title"));
+            }
+            for (what, title_key) in whats {
+                let fid = figure_id(id, n.wave.as_deref(), n.group.as_deref(), what);
                 let title = format!("{}{suffix}", w.get(title_key));
                 let desc = match what {
-                    "diagram" => chart::network_diagram_desc(lang, &net),
-                    _ => chart::type_matrix_desc(lang, &net),
+                    "diagram" => chart::network_diagram_desc(w, lang, &net),
+                    "types" => chart::type_matrix_desc(w, lang, &net),
+                    _ => chart::adjacency_heatmap_desc(w, lang, &net),
                 };
                 let texts = crate::charts::Texts {
                     title: title.clone(),
@@ -259,8 +306,9 @@ impl NetworkResult {
                     lang: lang.to_string(),
                 };
                 let svg = match what {
-                    "diagram" => chart::network_diagram(&fid, &texts, &net)?,
-                    _ => chart::type_matrix(&fid, &texts, &net)?,
+                    "diagram" => chart::network_diagram(&fid, &texts, w, &net)?,
+                    "types" => chart::type_matrix(&fid, &texts, w, &net)?,
+                    _ => chart::adjacency_heatmap(&fid, &texts, w, &net)?,
                 };
                 out.push(Figure {
                     id: fid.clone(),
