@@ -150,8 +150,66 @@ impl AnalysisKind for NetworkResult {
         vec![nets, nodes, matrix]
     }
 
-    fn measures(&self, _id: &str) -> Vec<Measure> {
-        Vec::new()
+    /// What recommendation rules read, for the whole network and each area in the last wave: the
+    /// density, each type of service's mean degree (none when the type has no service there) and
+    /// the ties from each type to each other (none unless both types have a service there).
+    fn measures(&self, id: &str) -> Vec<Measure> {
+        use crate::check::network::SERVICE_TYPES;
+        use crate::publication::Statistic;
+        let mut out = Vec::new();
+        let mut groups: Vec<&Option<String>> = Vec::new();
+        for n in &self.networks {
+            if !groups.contains(&&n.group) {
+                groups.push(&n.group);
+            }
+        }
+        for group in groups {
+            let Some(n) = self.networks.iter().rev().find(|n| &n.group == group) else {
+                continue;
+            };
+            let measure = |subject: String, statistic, value| Measure {
+                analysis: id.to_string(),
+                subject,
+                labels: Default::default(),
+                statistic,
+                group: group.clone(),
+                value,
+                p_adjusted: None,
+            };
+            out.push(measure(
+                "density".into(),
+                Statistic::Density,
+                Some(n.measures.density),
+            ));
+            for (kind, _) in SERVICE_TYPES {
+                let degrees: Vec<f64> = n
+                    .measures
+                    .nodes
+                    .iter()
+                    .filter(|s| s.class.as_deref() == Some(*kind))
+                    .map(|s| {
+                        if self.directed {
+                            (s.in_degree + s.out_degree) as f64
+                        } else {
+                            s.in_degree as f64
+                        }
+                    })
+                    .collect();
+                out.push(measure(
+                    kind.to_string(),
+                    Statistic::MeanDegree,
+                    crate::stats::mean(&degrees),
+                ));
+            }
+            for (a, _) in SERVICE_TYPES {
+                for (b, _) in SERVICE_TYPES.iter().filter(|(b, _)| b != a) {
+                    let at = |k: &str| n.types.iter().position(|t| *t == k);
+                    let ties = at(a).zip(at(b)).map(|(i, j)| n.matrix[i][j]);
+                    out.push(measure(format!("{a} → {b}"), Statistic::TypeTies, ties));
+                }
+            }
+        }
+        out
     }
 
     fn methods(&self, _e: &Entry, m: &mut Methods) {
