@@ -218,6 +218,15 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
     let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
     assert_eq!(html.matches("<div class=\"network-areas\">").count(), 2);
     assert!(html.contains("id=\"rete-t1-nord-diagram-title\""));
+    // The brief names the areas with gaps: each area's health (Nord) or community (Sud) service
+    // never ties back in t1.
+    let brief = std::fs::read_to_string(tmp.path().join("out/brief.md")).unwrap();
+    assert!(
+        brief.contains("Le aree con più vuoti: Nord (1) e Sud (1)."),
+        "{brief}"
+    );
+    // Five services with one tie in a wave are not dense: no adjacency matrix.
+    assert!(!tmp.path().join("out/charts/rete-t0-matrix.svg").exists());
 }
 
 /// Two areas of three services each (social services, health, a reception community), tied in
@@ -476,4 +485,46 @@ fn rules_on_a_network_name_their_mistakes_where_they_are() {
             "{when}:\n{err}"
         );
     }
+}
+
+/// Ten services each referring to the next two: 20 of 90 possible ties, a density of 0.222, at
+/// or above the threshold (0.2) from which the ordered adjacency matrix is drawn too.
+#[test]
+fn a_dense_network_gets_its_adjacency_matrix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut registry = String::from("id;name;type;territory;sector\n");
+    let kinds = [
+        "servizi sociali",
+        "sanità",
+        "comunità",
+        "terzo settore",
+        "scuola",
+    ];
+    for i in 0..10 {
+        registry.push_str(&format!(
+            "S{i};Servizio {i};{};Nord;pubblico\n",
+            kinds[i % 5]
+        ));
+    }
+    let mut edges = String::from("da;a;volte;tipo;ondata\n");
+    for i in 0..10 {
+        for step in [1, 2] {
+            edges.push_str(&format!("S{i};S{};1;invio;t1\n", (i + step) % 10));
+        }
+    }
+    network_study(tmp.path(), &registry, &edges);
+    std::fs::write(
+        tmp.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"rete\"\nkind = \"network\"\nby = \"territory\"\n",
+    )
+    .unwrap();
+    crate::common::run_study(tmp.path(), &tmp.path().join("out"), false);
+    for f in ["rete-t1-matrix.svg", "rete-t1-nord-matrix.svg"] {
+        assert!(tmp.path().join("out/charts").join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    let at = html.find("Matrice di adiacenza").unwrap_or(0);
+    assert!(html.contains(
+        "Matrice di adiacenza di 10 servizi, ordinati per tipo e poi per numero di legami: ogni cella piena è un legame dalla riga alla colonna. Sono presenti 20 coppie su 90 possibili (22,2"
+    ), "{}", &html[at..at + 300]);
 }

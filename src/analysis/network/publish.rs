@@ -242,11 +242,35 @@ impl AnalysisKind for NetworkResult {
             .take(3)
             .map(|g| format!("{} → {}", ty(g.from), ty(g.to)))
             .collect();
+        // The areas with the most gaps in their last wave, at most three.
+        let mut areas: Vec<(&str, usize)> = Vec::new();
+        for n in self.networks.iter().rev() {
+            if let Some(g) = n.group.as_deref() {
+                if !areas.iter().any(|(a, _)| *a == g) {
+                    areas.push((g, n.gaps.len()));
+                }
+            }
+        }
+        areas.retain(|(_, k)| *k > 0);
+        areas.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut text = w
+            .get("network_gaps_finding")
+            .replace("{n}", &last.gaps.len().to_string())
+            .replace("{gaps}", &gaps.join("; "));
+        if !areas.is_empty() {
+            let named: Vec<String> = areas
+                .iter()
+                .take(3)
+                .map(|(a, k)| format!("{a} ({k})"))
+                .collect();
+            text.push(' ');
+            text.push_str(&w.fill(
+                "network_gaps_finding_areas",
+                &[("areas", &crate::format::join_words(&named, view.lang))],
+            ));
+        }
         out.findings.push(KeyFinding {
-            text: w
-                .get("network_gaps_finding")
-                .replace("{n}", &last.gaps.len().to_string())
-                .replace("{gaps}", &gaps.join("; ")),
+            text,
             figure: None,
             rank: 2,
         });
@@ -381,5 +405,99 @@ impl NetworkResult {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{NetworkResult, NetworkRow, ServiceRow};
+    use super::*;
+    use crate::charts::testing::strings;
+    use crate::stats::network::{Edge, Network};
+
+    #[test]
+    fn the_adjacency_matrix_is_shown_from_the_density_threshold_within_the_size_bounds() {
+        assert!(shows_matrix(DENSE_FROM, DENSE_MIN));
+        assert!(shows_matrix(0.9, DENSE_MAX));
+        assert!(!shows_matrix(DENSE_FROM - 1e-9, 30));
+        assert!(!shows_matrix(0.9, DENSE_MIN - 1));
+        assert!(!shows_matrix(0.9, DENSE_MAX + 1));
+    }
+
+    /// A network of `services` (id, type) tied as `ties`, all in one area, with `aggregated`
+    /// given by hand.
+    fn result(services: &[(&str, &'static str)], ties: &[(&str, &str)], aggregated: &[&str]) -> NetworkResult {
+        let names: Vec<String> = services.iter().map(|s| s.0.to_string()).collect();
+        let edges: Vec<Edge> = ties
+            .iter()
+            .map(|(a, b)| Edge {
+                from: a.to_string(),
+                to: b.to_string(),
+                weight: Some(1.0),
+            })
+            .collect();
+        let net = Network::new(&names, &edges, true);
+        let row = NetworkRow {
+            wave: Some("t1".into()),
+            wave_label: None,
+            group: Some("Nord".into()),
+            measures: net.measures(Paths::Steps, None),
+            types: Vec::new(),
+            matrix: Vec::new(),
+            gaps: Vec::new(),
+            unreferred: Vec::new(),
+            aggregated: aggregated.iter().map(|s| s.to_string()).collect(),
+            ties: ties
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string(), 1.0))
+                .collect(),
+        };
+        NetworkResult {
+            directed: true,
+            paths: Paths::Steps,
+            services: services
+                .iter()
+                .map(|(id, kind)| ServiceRow {
+                    id: id.to_string(),
+                    name: format!("Servizio {id}"),
+                    kind,
+                    public: true,
+                    territory: Some(if *id == "X" { "Sud" } else { "Nord" }.into()),
+                })
+                .collect(),
+            networks: vec![row],
+            changes: Vec::new(),
+        }
+    }
+
+    /// The services of `aggregated`, filled by hand, are drawn as one node per type with the
+    /// words of strings.toml; the area's network leaves out the other area's service.
+    #[test]
+    fn a_rows_aggregated_services_are_drawn_merged() {
+        let r = result(
+            &[
+                ("SS1", "social_services"),
+                ("H1", "health"),
+                ("H2", "health"),
+                ("C1", "reception"),
+                ("X", "police"),
+            ],
+            &[("SS1", "H1"), ("SS1", "H2"), ("H1", "H2"), ("H2", "C1")],
+            &["H1", "H2"],
+        );
+        for (lang, label) in [("it", "2 altri servizi: Sanità"), ("en", "2 other services: Health")] {
+            let net = r.chart_network(&r.networks[0], &strings(lang));
+            let labels: Vec<&str> = net.nodes.iter().map(|n| n.label.as_str()).collect();
+            assert_eq!(labels, ["Servizio SS1", label, "Servizio C1"]);
+            let ties: Vec<(&str, &str, f64)> = net
+                .edges
+                .iter()
+                .map(|e| (e.from.as_str(), e.to.as_str(), e.weight))
+                .collect();
+            assert_eq!(ties, [("SS1", "aggregated-1", 2.0), ("aggregated-1", "C1", 1.0)]);
+        }
+        let none = result(&[("SS1", "social_services"), ("H1", "health")], &[("SS1", "H1")], &[]);
+        let net = none.chart_network(&none.networks[0], &strings("en"));
+        assert!(net.nodes.iter().all(|n| n.merged == 0) && net.nodes.len() == 2);
     }
 }
