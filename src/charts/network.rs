@@ -98,7 +98,7 @@ const ITERATIONS: usize = 500;
 /// redirected to it, ties within it dropped and ties made twice by the merge summed. The merged
 /// node takes the place of the first of its services; an id not among the nodes is ignored.
 pub fn aggregate(net: &Network, ids: &[String], s: &Strings) -> Network {
-    let hidden = |n: &NetNode| ids.iter().any(|i| *i == n.id);
+    let hidden = |n: &NetNode| ids.contains(&n.id);
     if !net.nodes.iter().any(hidden) {
         return net.clone();
     }
