@@ -216,7 +216,7 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
     assert!(t0 < areas && areas < t1, "{md}");
     assert!(md.contains("(charts/rete-t0-sud-diagram.svg)"), "{md}");
     let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
-    assert_eq!(html.matches("<div class=\"network-areas\">").count(), 2);
+    assert_eq!(html.matches("<div class=\"network-areas\"").count(), 2);
     assert!(html.contains("id=\"rete-t1-nord-diagram-title\""));
     // The brief names the areas with gaps: each area's health (Nord) or community (Sud) service
     // never ties back in t1.
