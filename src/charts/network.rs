@@ -474,9 +474,24 @@ fn place(net: &Network, edges: &[(usize, usize, f64, bool)], plot: LabelBox) -> 
         }
         None
     };
+    // A name cut short that another service's name also cuts to ("Servizio sociale
+    // territoria…" five times) would not say which service it is: such services are numbered.
+    let short: Vec<String> = net
+        .nodes
+        .iter()
+        .map(|node| truncate(&super::clean(&node.label), 28))
+        .collect();
+    let ambiguous = |node: usize| {
+        short[node] != super::clean(&net.nodes[node].label)
+            && short.iter().filter(|s| **s == short[node]).count() > 1
+    };
     let mut deferred = Vec::new();
     for &node in &order {
-        let text = truncate(&super::clean(&net.nodes[node].label), 28);
+        if ambiguous(node) {
+            deferred.push(node);
+            continue;
+        }
+        let text = short[node].clone();
         match try_place(node, &text, &labels) {
             Some(bbox) => labels.push(Placed { node, text, bbox }),
             None => deferred.push(node),
@@ -1342,6 +1357,29 @@ mod tests {
                 l.numbered.len()
             );
         }
+    }
+
+    /// Five services whose names differ only after the cut would all read "Servizio sociale
+    /// territoria…": they are numbered and named in full in the key; a long name no other
+    /// shares is still cut and drawn.
+    #[test]
+    fn names_that_cut_to_the_same_text_are_numbered() {
+        let mut net = synthetic(12, 3, 0, 4);
+        for (k, node) in net.nodes.iter_mut().enumerate().take(5) {
+            node.label = format!("Servizio sociale territoriale Municipio {}", k + 1);
+        }
+        net.nodes[5].label = "Associazione di volontariato per i minori stranieri".into();
+        let l = check_geometry(&net);
+        let numbered: Vec<usize> = l.numbered.iter().map(|(_, node)| *node).collect();
+        for k in 0..5 {
+            assert!(numbered.contains(&k), "{k} not numbered: {numbered:?}");
+        }
+        assert!(l
+            .labels
+            .iter()
+            .any(|p| p.node == 5 && p.text == truncate(&net.nodes[5].label, 28)));
+        let svg = network_diagram("n", &texts("it"), &strings("it"), &net).unwrap();
+        assert!(svg.contains("Servizio sociale territoriale Municipio 3"));
     }
 
     #[test]
