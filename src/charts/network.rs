@@ -74,6 +74,8 @@ const PALETTE: [(u8, u8, u8); 8] = [
 
 const WIDTH: i32 = 960;
 const LX: i32 = 16;
+/// The key of numbered services: two columns, wide enough for a full name (64 characters).
+const KEY_COLUMNS: i32 = 2;
 /// Label text size, in CSS pixels.
 const LABEL_PX: f64 = 12.0;
 const LABEL_H: f64 = 16.0;
@@ -479,7 +481,15 @@ fn place(net: &Network, edges: &[(usize, usize, f64, bool)], plot: LabelBox) -> 
     let short: Vec<String> = net
         .nodes
         .iter()
-        .map(|node| truncate(&super::clean(&node.label), 28))
+        .map(|node| {
+            // A merged node's label says its type: never cut.
+            let label = super::clean(&node.label);
+            if node.merged > 0 {
+                label
+            } else {
+                truncate(&label, 28)
+            }
+        })
         .collect();
     let ambiguous = |node: usize| {
         short[node] != super::clean(&net.nodes[node].label)
@@ -616,7 +626,7 @@ pub fn network_diagram(
     let lang = texts.lang.as_str();
     let plot = layout.plot;
     // The key: numbered services in three columns.
-    let key_rows = layout.numbered.len().div_ceil(3) as i32;
+    let key_rows = layout.numbered.len().div_ceil(KEY_COLUMNS as usize) as i32;
     let key_h = if layout.numbered.is_empty() {
         0
     } else {
@@ -707,10 +717,10 @@ pub fn network_diagram(
             true,
             false,
         ));
-        let col_w = (WIDTH - 2 * LX) / 3;
+        let col_w = (WIDTH - 2 * LX) / KEY_COLUMNS;
         for (k, (num, node)) in layout.numbered.iter().enumerate() {
             let (col, row) = (k as i32 / key_rows, k as i32 % key_rows);
-            let line = format!("{num}  {}", truncate(&net.nodes[*node].label, 40));
+            let line = format!("{num}  {}", truncate(&net.nodes[*node].label, 64));
             own.push_str(&text_element(
                 &line,
                 (LX + col * col_w, key_top + 30 + row * 18),
@@ -1339,7 +1349,12 @@ mod tests {
             if let Some((num, _)) = l.numbered.iter().find(|(_, node)| *node == p.node) {
                 assert_eq!(p.text, num.to_string());
             } else {
-                assert_eq!(p.text, truncate(&net.nodes[p.node].label, 28));
+                let node = &net.nodes[p.node];
+                if node.merged > 0 {
+                    assert_eq!(p.text, node.label);
+                } else {
+                    assert_eq!(p.text, truncate(&node.label, 28));
+                }
             }
         }
         l
