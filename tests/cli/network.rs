@@ -225,6 +225,12 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
         brief.contains("Le aree con più vuoti: Nord (1) e Sud (1)."),
         "{brief}"
     );
+    // … and what changed in the whole network: 5 services, 2 ties at t0 (density 2/20), 3 at t1
+    // (SS1 → ASL kept, C1 → SS1 and ASS → C1 new, SS1 → TM lost).
+    assert!(
+        brief.contains("Tra «t0» e «t1» la rete dei servizi si è infittita (legami nuovi: 2, persi: 1; densità da 0,100 a 0,150)."),
+        "{brief}"
+    );
     // Five services with one tie in a wave are not dense: no adjacency matrix.
     assert!(!tmp.path().join("out/charts/rete-t0-matrix.svg").exists());
 }

@@ -257,6 +257,34 @@ impl AnalysisKind for NetworkResult {
 
     fn findings(&self, view: &View, out: &mut Findings) {
         let w = view.words;
+        // What changed in the whole network between its first and last wave.
+        if let Some(c) = self.changes.iter().find(|c| c.group.is_none()) {
+            let wave = |label: &Option<crate::study::Text>, id: &str| {
+                label
+                    .as_ref()
+                    .map_or_else(|| id.to_string(), |l| l.get(view.lang).to_string())
+            };
+            let key = match c.density_after.total_cmp(&c.density_before) {
+                std::cmp::Ordering::Greater => "network_change_finding_up",
+                std::cmp::Ordering::Less => "network_change_finding_down",
+                std::cmp::Ordering::Equal => "network_change_finding_same",
+            };
+            out.findings.push(KeyFinding {
+                text: w.fill(
+                    key,
+                    &[
+                        ("from", &wave(&c.from_label, &c.from)),
+                        ("to", &wave(&c.to_label, &c.to)),
+                        ("gained", &crate::format::integer(c.gained as f64, view.lang)),
+                        ("lost", &crate::format::integer(c.lost as f64, view.lang)),
+                        ("before", &crate::format::number(c.density_before, 3, view.lang)),
+                        ("after", &crate::format::number(c.density_after, 3, view.lang)),
+                    ],
+                ),
+                figure: None,
+                rank: 2,
+            });
+        }
         // The gaps of the whole network in its last wave: types that never tie.
         let Some(last) = self.networks.iter().rev().find(|n| n.group.is_none()) else {
             return;
