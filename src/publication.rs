@@ -114,6 +114,13 @@ pub enum Statistic {
     Status,
     /// After − before on the same people (paired): in the variable's unit, points for a yes/no.
     Change,
+    /// Ties (weights summed) from one type of service to another in a network (either way when
+    /// undirected); subject `from → to`.
+    TypeTies,
+    /// The mean degree (ties in and out) of the services of a type in a network.
+    MeanDegree,
+    /// A network's density: ties present ÷ possible.
+    Density,
 }
 
 impl Statistic {

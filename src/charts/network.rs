@@ -22,6 +22,7 @@ use super::{
     narrow_heading_height, text_element, truncate, wrap, wrap_name, xml_escape, Texts, INK, MUTED,
     OKABE_ITO, SMALL,
 };
+use crate::words::Strings;
 
 /// A service (node) of the network.
 #[derive(Debug, Clone)]
@@ -34,6 +35,9 @@ pub struct NetNode {
     pub kind: usize,
     /// What sizes the node; its degree (ties in or out) when `None`.
     pub size: Option<f64>,
+    /// How many services this node stands for when it merges several of one type (see
+    /// [`aggregate`]); 0 for a service drawn by itself.
+    pub merged: usize,
 }
 
 /// A tie between two services.
@@ -70,6 +74,8 @@ const PALETTE: [(u8, u8, u8); 8] = [
 
 const WIDTH: i32 = 960;
 const LX: i32 = 16;
+/// The key of numbered services: two columns, wide enough for a full name (64 characters).
+const KEY_COLUMNS: i32 = 2;
 /// Label text size, in CSS pixels.
 const LABEL_PX: f64 = 12.0;
 const LABEL_H: f64 = 16.0;
@@ -89,25 +95,80 @@ fn node_stroke(fill: (u8, u8, u8)) -> (u8, u8, u8) {
 const SEED: u64 = 0x5EED_C0DE_2026_0017;
 const ITERATIONS: usize = 500;
 
-/// The words of the charts, Italian or English.
-fn say(lang: &str, key: &str) -> &'static str {
-    let it = lang == "it";
-    match (key, it) {
-        ("key", true) => "Servizi numerati nel grafico:",
-        ("key", false) => "Services numbered in the diagram:",
-        ("from", true) => "Da (riga)",
-        ("from", false) => "From (row)",
-        ("to", true) => "A (colonna)",
-        ("to", false) => "To (column)",
-        ("between", true) => "Legami tra tipi (senza direzione)",
-        ("between", false) => "Ties between types (undirected)",
-        ("gap", true) => "— = nessun legame (una lacuna)",
-        ("gap", false) => "— = no tie (a gap)",
-        ("weight", true) => "Più scuro = legame più forte; bianco = nessun legame",
-        ("weight", false) => "Darker = stronger tie; white = no tie",
-        ("count", true) => "Più scuro = più legami.",
-        ("count", false) => "Darker = more ties.",
-        _ => "",
+/// `net` with the services of `ids` (named by too few respondents to be shown one by one)
+/// merged into one node per type, labelled "{n} other services: {type}" from `s`, their ties
+/// redirected to it, ties within it dropped and ties made twice by the merge summed. The merged
+/// node takes the place of the first of its services; an id not among the nodes is ignored.
+pub fn aggregate(net: &Network, ids: &[String], s: &Strings) -> Network {
+    let hidden = |n: &NetNode| ids.contains(&n.id);
+    if !net.nodes.iter().any(hidden) {
+        return net.clone();
+    }
+    let mut nodes: Vec<NetNode> = Vec::new();
+    // Each node's id in the merged network.
+    let mut to: BTreeMap<&str, String> = BTreeMap::new();
+    for n in &net.nodes {
+        if !hidden(n) {
+            to.insert(&n.id, n.id.clone());
+            nodes.push(n.clone());
+            continue;
+        }
+        let mut id = format!("aggregated-{}", n.kind);
+        while net.nodes.iter().any(|x| x.id == id) {
+            id.insert(0, '_');
+        }
+        if !nodes.iter().any(|x| x.id == id) {
+            let count = net
+                .nodes
+                .iter()
+                .filter(|x| x.kind == n.kind && hidden(x))
+                .count();
+            let kind = net.types.get(n.kind).cloned().unwrap_or_default();
+            let key = if count == 1 {
+                "netchart_aggregated_one"
+            } else {
+                "netchart_aggregated"
+            };
+            nodes.push(NetNode {
+                id: id.clone(),
+                label: s.fill(key, &[("n", &count.to_string()), ("type", &kind)]),
+                kind: n.kind,
+                size: None,
+                merged: count,
+            });
+        }
+        to.insert(&n.id, id);
+    }
+    let mut edges: Vec<NetEdge> = Vec::new();
+    for e in &net.edges {
+        // An end not among the nodes stays as it is, for the chart to refuse.
+        let (from, target) = (
+            to.get(e.from.as_str()).cloned().unwrap_or(e.from.clone()),
+            to.get(e.to.as_str()).cloned().unwrap_or(e.to.clone()),
+        );
+        if from == target && (from != e.from || target != e.to) {
+            continue;
+        }
+        let same = |x: &NetEdge| {
+            x.directed == e.directed
+                && ((x.from == from && x.to == target)
+                    || (!e.directed && x.from == target && x.to == from))
+        };
+        let moved = from != e.from || target != e.to;
+        match edges.iter_mut().find(|x| moved && same(x)) {
+            Some(x) => x.weight += e.weight,
+            None => edges.push(NetEdge {
+                from,
+                to: target,
+                weight: e.weight,
+                directed: e.directed,
+            }),
+        }
+    }
+    Network {
+        nodes,
+        edges,
+        types: net.types.clone(),
     }
 }
 
@@ -415,9 +476,32 @@ fn place(net: &Network, edges: &[(usize, usize, f64, bool)], plot: LabelBox) -> 
         }
         None
     };
+    // A name cut short that another service's name also cuts to ("Servizio sociale
+    // territoria…" five times) would not say which service it is: such services are numbered.
+    let short: Vec<String> = net
+        .nodes
+        .iter()
+        .map(|node| {
+            // A merged node's label says its type: never cut.
+            let label = super::clean(&node.label);
+            if node.merged > 0 {
+                label
+            } else {
+                truncate(&label, 28)
+            }
+        })
+        .collect();
+    let ambiguous = |node: usize| {
+        short[node] != super::clean(&net.nodes[node].label)
+            && short.iter().filter(|s| **s == short[node]).count() > 1
+    };
     let mut deferred = Vec::new();
     for &node in &order {
-        let text = truncate(&super::clean(&net.nodes[node].label), 28);
+        if ambiguous(node) {
+            deferred.push(node);
+            continue;
+        }
+        let text = short[node].clone();
         match try_place(node, &text, &labels) {
             Some(bbox) => labels.push(Placed { node, text, bbox }),
             None => deferred.push(node),
@@ -531,13 +615,18 @@ fn diagram_geometry(
 /// The node-link diagram as an accessible SVG, `id` naming it in the page (and its arrow marker).
 /// Errs on no service, a service twice, a tie to an unknown service, a weight that is not
 /// positive, a type out of range, more than eight types.
-pub fn network_diagram(id: &str, texts: &Texts, net: &Network) -> Result<String, String> {
+pub fn network_diagram(
+    id: &str,
+    texts: &Texts,
+    s: &Strings,
+    net: &Network,
+) -> Result<String, String> {
     let edges = resolve(net, "network diagram")?;
     let (layout, legend, _) = diagram_geometry(net, &edges, texts);
     let lang = texts.lang.as_str();
     let plot = layout.plot;
     // The key: numbered services in three columns.
-    let key_rows = layout.numbered.len().div_ceil(3) as i32;
+    let key_rows = layout.numbered.len().div_ceil(KEY_COLUMNS as usize) as i32;
     let key_h = if layout.numbered.is_empty() {
         0
     } else {
@@ -620,7 +709,7 @@ pub fn network_diagram(id: &str, texts: &Texts, net: &Network) -> Result<String,
     own.push_str("</g>\n");
     if !layout.numbered.is_empty() {
         own.push_str(&text_element(
-            say(lang, "key"),
+            &s.get("netchart_key"),
             (LX, key_top + 10),
             SMALL,
             MUTED_RGB,
@@ -628,10 +717,10 @@ pub fn network_diagram(id: &str, texts: &Texts, net: &Network) -> Result<String,
             true,
             false,
         ));
-        let col_w = (WIDTH - 2 * LX) / 3;
+        let col_w = (WIDTH - 2 * LX) / KEY_COLUMNS;
         for (k, (num, node)) in layout.numbered.iter().enumerate() {
             let (col, row) = (k as i32 / key_rows, k as i32 % key_rows);
-            let line = format!("{num}  {}", truncate(&net.nodes[*node].label, 40));
+            let line = format!("{num}  {}", truncate(&net.nodes[*node].label, 64));
             own.push_str(&text_element(
                 &line,
                 (LX + col * col_w, key_top + 30 + row * 18),
@@ -645,16 +734,16 @@ pub fn network_diagram(id: &str, texts: &Texts, net: &Network) -> Result<String,
     }
     let svg = frame(texts, WIDTH as u32, height, &own)?;
     let mut desc = if texts.desc.is_empty() {
-        network_diagram_desc(lang, net)
+        network_diagram_desc(s, lang, net)
     } else {
         texts.desc.clone()
     };
-    desc.push_str(&key_sentence(lang, net, &layout));
+    desc.push_str(&key_sentence(s, lang, net, &layout));
     Ok(accessible(svg, id, &texts.title, &desc))
 }
 
 /// What the desc says of labels that did not fit.
-fn key_sentence(lang: &str, net: &Network, layout: &Layout) -> String {
+fn key_sentence(s: &Strings, lang: &str, net: &Network, layout: &Layout) -> String {
     if layout.numbered.is_empty() {
         return String::new();
     }
@@ -664,17 +753,13 @@ fn key_sentence(lang: &str, net: &Network, layout: &Layout) -> String {
         .map(|(_, n)| net.nodes[*n].label.clone())
         .collect();
     let names = crate::format::join_words(&names, lang);
-    let mut s = if lang == "it" {
-        format!(
-            " {} nomi non entravano nel grafico: quei servizi sono numerati e elencati sotto ({names}).",
-            layout.numbered.len()
+    let mut out = format!(
+        " {}",
+        s.fill(
+            "netchart_numbered",
+            &[("n", &layout.numbered.len().to_string()), ("names", &names)]
         )
-    } else {
-        format!(
-            " {} names did not fit in the diagram: those services are numbered and listed below it ({names}).",
-            layout.numbered.len()
-        )
-    };
+    );
     if !layout.unplaced.is_empty() {
         let names: Vec<String> = layout
             .unplaced
@@ -682,53 +767,47 @@ fn key_sentence(lang: &str, net: &Network, layout: &Layout) -> String {
             .map(|n| net.nodes[*n].label.clone())
             .collect();
         let names = crate::format::join_words(&names, lang);
-        s.push_str(&if lang == "it" {
-            format!(" Senza numero accanto al nodo, per mancanza di spazio: {names}.")
-        } else {
-            format!(" Not even their number fitted next to the node: {names}.")
-        });
+        out.push(' ');
+        out.push_str(&s.fill("netchart_unplaced", &[("names", &names)]));
     }
-    s
+    out
 }
 
 /// The diagram in words: how many services and ties, how many of each type, the most connected,
-/// the services with no tie.
-pub fn network_diagram_desc(lang: &str, net: &Network) -> String {
+/// the services with no tie, and the nodes that stand for several services.
+pub fn network_diagram_desc(s: &Strings, lang: &str, net: &Network) -> String {
     let Ok(edges) = resolve(net, "network diagram") else {
         return String::new();
     };
     let deg = degrees(net.nodes.len(), &edges);
-    let it = lang == "it";
     let directed = edges.iter().any(|e| e.3);
-    let mut parts = vec![if it {
-        format!(
-            "Rete di {} servizi e {} legami{}.",
-            net.nodes.len(),
-            edges.len(),
-            if directed { " orientati" } else { "" }
-        )
-    } else {
-        format!(
-            "A network of {} services and {} {}ties.",
-            net.nodes.len(),
-            edges.len(),
-            if directed { "directed " } else { "" }
-        )
-    }];
+    let services: usize = net.nodes.iter().map(|n| n.merged.max(1)).sum();
+    let mut parts = vec![s.fill(
+        if directed {
+            "netchart_desc_size_directed"
+        } else {
+            "netchart_desc_size"
+        },
+        &[
+            ("services", &services.to_string()),
+            ("ties", &edges.len().to_string()),
+        ],
+    )];
     let by_type: Vec<String> = net
         .types
         .iter()
         .enumerate()
         .filter_map(|(k, t)| {
-            let c = net.nodes.iter().filter(|n| n.kind == k).count();
+            let c: usize = net
+                .nodes
+                .iter()
+                .filter(|n| n.kind == k)
+                .map(|n| n.merged.max(1))
+                .sum();
             (c > 0).then(|| format!("{t} {c}"))
         })
         .collect();
-    parts.push(format!(
-        "{}: {}.",
-        if it { "Per tipo" } else { "By type" },
-        by_type.join(", ")
-    ));
+    parts.push(s.fill("netchart_desc_by_type", &[("list", &by_type.join(", "))]));
     let mut order: Vec<usize> = (0..net.nodes.len()).filter(|&k| deg[k] > 0).collect();
     order.sort_by(|&a, &b| deg[b].cmp(&deg[a]).then(a.cmp(&b)));
     let top: Vec<String> = order
@@ -737,14 +816,9 @@ pub fn network_diagram_desc(lang: &str, net: &Network) -> String {
         .map(|&k| format!("{} ({})", net.nodes[k].label, deg[k]))
         .collect();
     if !top.is_empty() {
-        parts.push(format!(
-            "{}: {}.",
-            if it {
-                "I più collegati (legami)"
-            } else {
-                "Most connected (ties)"
-            },
-            crate::format::join_words(&top, lang)
+        parts.push(s.fill(
+            "netchart_desc_top",
+            &[("list", &crate::format::join_words(&top, lang))],
         ));
     }
     let isolates: Vec<String> = (0..net.nodes.len())
@@ -752,15 +826,24 @@ pub fn network_diagram_desc(lang: &str, net: &Network) -> String {
         .map(|k| net.nodes[k].label.clone())
         .collect();
     if !isolates.is_empty() {
-        parts.push(format!(
-            "{} ({}): {}.",
-            if it {
-                "Senza alcun legame"
-            } else {
-                "With no tie"
-            },
-            isolates.len(),
-            crate::format::join_words(&isolates, lang)
+        parts.push(s.fill(
+            "netchart_desc_isolates",
+            &[
+                ("n", &isolates.len().to_string()),
+                ("list", &crate::format::join_words(&isolates, lang)),
+            ],
+        ));
+    }
+    let merged: Vec<String> = net
+        .nodes
+        .iter()
+        .filter(|n| n.merged > 0)
+        .map(|n| n.label.clone())
+        .collect();
+    if !merged.is_empty() {
+        parts.push(s.fill(
+            "netchart_desc_aggregated",
+            &[("list", &crate::format::join_words(&merged, lang))],
         ));
     }
     parts.join(" ")
@@ -795,7 +878,12 @@ fn shade(v: f64, max: f64, first: usize) -> (u8, u8, u8) {
 /// tie (row → column when directed, both ways when not), darker for a heavier weight, bands of the
 /// type colours along the top and the left. Rows are named when there is room for 12 px text
 /// (up to about 50 services), else only the types are.
-pub fn adjacency_heatmap(id: &str, texts: &Texts, net: &Network) -> Result<String, String> {
+pub fn adjacency_heatmap(
+    id: &str,
+    texts: &Texts,
+    s: &Strings,
+    net: &Network,
+) -> Result<String, String> {
     let edges = resolve(net, "adjacency matrix")?;
     let n = net.nodes.len();
     let deg = degrees(n, &edges);
@@ -827,7 +915,7 @@ pub fn adjacency_heatmap(id: &str, texts: &Texts, net: &Network) -> Result<Strin
     let height = (m_top + 8 + size + narrow_footer_height(texts) + 14) as u32;
     let mut own = legend;
     own.push_str(&text_element(
-        say(&texts.lang, "weight"),
+        &s.get("netchart_weight"),
         (LX, note_y),
         SMALL,
         MUTED_RGB,
@@ -882,22 +970,19 @@ pub fn adjacency_heatmap(id: &str, texts: &Texts, net: &Network) -> Result<Strin
     }
     let svg = frame(texts, width as u32, height, &own)?;
     let mut desc = if texts.desc.is_empty() {
-        adjacency_heatmap_desc(&texts.lang, net)
+        adjacency_heatmap_desc(s, &texts.lang, net)
     } else {
         texts.desc.clone()
     };
     if !named {
-        desc.push_str(if texts.lang == "it" {
-            " Con tanti servizi le righe non hanno il nome: le bande di colore danno i tipi, e ogni cella piena nomina i suoi due servizi al passaggio del puntatore."
-        } else {
-            " With this many services the rows are not named: the colour bands give the types, and each filled cell names its two services when pointed at."
-        });
+        desc.push(' ');
+        desc.push_str(&s.get("netchart_unnamed"));
     }
     Ok(accessible(svg, id, &texts.title, &desc))
 }
 
 /// The adjacency matrix in words: its order, how full it is, and which types hold the most ties.
-pub fn adjacency_heatmap_desc(lang: &str, net: &Network) -> String {
+pub fn adjacency_heatmap_desc(s: &Strings, lang: &str, net: &Network) -> String {
     let Ok(edges) = resolve(net, "adjacency matrix") else {
         return String::new();
     };
@@ -926,20 +1011,19 @@ pub fn adjacency_heatmap_desc(lang: &str, net: &Network) -> String {
     } else {
         0.0
     };
-    let pct = crate::format::percent(filled, 1, lang);
-    if lang == "it" {
-        format!(
-            "Matrice di adiacenza di {n} servizi, ordinati per tipo e poi per numero di legami: ogni cella piena è un legame{}. Sono presenti {} coppie su {possible} possibili ({pct}).",
-            if directed { " dalla riga alla colonna" } else { "" },
-            pairs.len()
-        )
-    } else {
-        format!(
-            "Adjacency matrix of {n} services, ordered by type and then by number of ties: each filled cell is a tie{}. {} of {possible} possible pairs are tied ({pct}).",
-            if directed { " from the row to the column" } else { "" },
-            pairs.len()
-        )
-    }
+    s.fill(
+        if directed {
+            "netchart_matrix_desc_directed"
+        } else {
+            "netchart_matrix_desc"
+        },
+        &[
+            ("services", &n.to_string()),
+            ("pairs", &pairs.len().to_string()),
+            ("possible", &possible.to_string()),
+            ("percent", &crate::format::percent(filled, 1, lang)),
+        ],
+    )
 }
 
 /// Ties from each type (row) to each type (column): directed ties once, undirected ties in both
@@ -962,7 +1046,7 @@ fn type_counts(net: &Network, edges: &[(usize, usize, f64, bool)]) -> (Vec<usize
 
 /// The type × type matrix: the number of ties in each cell, shaded by it, and the empty cells —
 /// the gaps — white with a dashed outline and a dash.
-pub fn type_matrix(id: &str, texts: &Texts, net: &Network) -> Result<String, String> {
+pub fn type_matrix(id: &str, texts: &Texts, s: &Strings, net: &Network) -> Result<String, String> {
     let edges = resolve(net, "type matrix")?;
     let (types, m) = type_counts(net, &edges);
     let directed = edges.iter().any(|e| e.3);
@@ -986,9 +1070,9 @@ pub fn type_matrix(id: &str, texts: &Texts, net: &Network) -> Result<String, Str
     let height = (legend_y + 24 + narrow_footer_height(texts)) as u32;
     let mut own = String::new();
     let axis = if directed {
-        format!("{} → {}", say(lang, "from"), say(lang, "to"))
+        format!("{} → {}", s.get("netchart_from"), s.get("netchart_to"))
     } else {
-        say(lang, "between").to_string()
+        s.get("netchart_between")
     };
     own.push_str(&text_element(
         &axis,
@@ -1072,7 +1156,7 @@ pub fn type_matrix(id: &str, texts: &Texts, net: &Network) -> Result<String, Str
         }
     }
     own.push_str(&text_element(
-        &format!("{}   {}", say(lang, "count"), say(lang, "gap")),
+        &format!("{}   {}", s.get("netchart_count"), s.get("netchart_gap")),
         (LX, legend_y),
         SMALL,
         MUTED_RGB,
@@ -1082,7 +1166,7 @@ pub fn type_matrix(id: &str, texts: &Texts, net: &Network) -> Result<String, Str
     ));
     let svg = frame(texts, width as u32, height, &own)?;
     let desc = if texts.desc.is_empty() {
-        type_matrix_desc(lang, net)
+        type_matrix_desc(s, lang, net)
     } else {
         texts.desc.clone()
     };
@@ -1090,13 +1174,12 @@ pub fn type_matrix(id: &str, texts: &Texts, net: &Network) -> Result<String, Str
 }
 
 /// The type × type matrix in words: the pairs of types with the most ties, and every gap.
-pub fn type_matrix_desc(lang: &str, net: &Network) -> String {
+pub fn type_matrix_desc(s: &Strings, lang: &str, net: &Network) -> String {
     let Ok(edges) = resolve(net, "type matrix") else {
         return String::new();
     };
     let (types, m) = type_counts(net, &edges);
     let directed = edges.iter().any(|e| e.3);
-    let it = lang == "it";
     let arrow = if directed { " → " } else { " – " };
     let mut cells: Vec<(u64, usize, usize)> = Vec::new();
     let mut gaps = Vec::new();
@@ -1124,53 +1207,26 @@ pub fn type_matrix_desc(lang: &str, net: &Network) -> String {
             )
         })
         .collect();
-    let mut parts = vec![if it {
-        format!(
-            "Legami tra {} tipi di servizio{}.",
-            types.len(),
-            if directed {
-                ", dal tipo della riga a quello della colonna"
-            } else {
-                ""
-            }
-        )
-    } else {
-        format!(
-            "Ties between {} types of service{}.",
-            types.len(),
-            if directed {
-                ", from the row's type to the column's"
-            } else {
-                ""
-            }
-        )
-    }];
+    let mut parts = vec![s.fill(
+        if directed {
+            "netchart_types_desc_directed"
+        } else {
+            "netchart_types_desc"
+        },
+        &[("n", &types.len().to_string())],
+    )];
     if !most.is_empty() {
-        parts.push(format!(
-            "{}: {}.",
-            if it { "I più frequenti" } else { "Most ties" },
-            crate::format::join_words(&most, lang)
+        parts.push(s.fill(
+            "netchart_types_most",
+            &[("list", &crate::format::join_words(&most, lang))],
         ));
     }
     if gaps.is_empty() {
-        parts.push(
-            if it {
-                "Nessuna lacuna: ogni coppia di tipi ha almeno un legame."
-            } else {
-                "No gap: every pair of types has at least one tie."
-            }
-            .to_string(),
-        );
+        parts.push(s.get("netchart_types_no_gap"));
     } else {
-        parts.push(format!(
-            "{} ({}): {}.",
-            if it {
-                "Lacune, nessun legame"
-            } else {
-                "Gaps, no tie"
-            },
-            gaps.len(),
-            gaps.join("; ")
+        parts.push(s.fill(
+            "netchart_types_gaps",
+            &[("n", &gaps.len().to_string()), ("list", &gaps.join("; "))],
         ));
     }
     parts.join(" ")
@@ -1178,7 +1234,7 @@ pub fn type_matrix_desc(lang: &str, net: &Network) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{parse, Node};
+    use super::super::testing::{parse, strings, Node};
     use super::*;
 
     const TYPES: [&str; 8] = [
@@ -1224,6 +1280,7 @@ mod tests {
                 label: format!("{} {}", names[k % names.len()], k + 1),
                 kind: (unit(&mut state) * types as f64) as usize,
                 size: None,
+                merged: 0,
             })
             .collect();
         let mut edges = Vec::new();
@@ -1292,7 +1349,12 @@ mod tests {
             if let Some((num, _)) = l.numbered.iter().find(|(_, node)| *node == p.node) {
                 assert_eq!(p.text, num.to_string());
             } else {
-                assert_eq!(p.text, truncate(&net.nodes[p.node].label, 28));
+                let node = &net.nodes[p.node];
+                if node.merged > 0 {
+                    assert_eq!(p.text, node.label);
+                } else {
+                    assert_eq!(p.text, truncate(&node.label, 28));
+                }
             }
         }
         l
@@ -1312,17 +1374,40 @@ mod tests {
         }
     }
 
+    /// Five services whose names differ only after the cut would all read "Servizio sociale
+    /// territoria…": they are numbered and named in full in the key; a long name no other
+    /// shares is still cut and drawn.
+    #[test]
+    fn names_that_cut_to_the_same_text_are_numbered() {
+        let mut net = synthetic(12, 3, 0, 4);
+        for (k, node) in net.nodes.iter_mut().enumerate().take(5) {
+            node.label = format!("Servizio sociale territoriale Municipio {}", k + 1);
+        }
+        net.nodes[5].label = "Associazione di volontariato per i minori stranieri".into();
+        let l = check_geometry(&net);
+        let numbered: Vec<usize> = l.numbered.iter().map(|(_, node)| *node).collect();
+        for k in 0..5 {
+            assert!(numbered.contains(&k), "{k} not numbered: {numbered:?}");
+        }
+        assert!(l
+            .labels
+            .iter()
+            .any(|p| p.node == 5 && p.text == truncate(&net.nodes[5].label, 28)));
+        let svg = network_diagram("n", &texts("it"), &strings("it"), &net).unwrap();
+        assert!(svg.contains("Servizio sociale territoriale Municipio 3"));
+    }
+
     #[test]
     fn isolates_and_a_single_type_are_drawn_too() {
         let net = synthetic(30, 5, 6, 7);
         let l = check_geometry(&net);
         // The isolates stay in the plot (the pull to the centre), and are said.
         assert_eq!(l.pos.len(), 30);
-        let desc = network_diagram_desc("en", &net);
+        let desc = network_diagram_desc(&strings("en"), "en", &net);
         assert!(desc.contains("With no tie (6): "), "{desc}");
         let one = synthetic(25, 1, 0, 9);
         check_geometry(&one);
-        let svg = network_diagram("n", &texts("en"), &one).unwrap();
+        let svg = network_diagram("n", &texts("en"), &strings("en"), &one).unwrap();
         let root = parse(&svg).unwrap();
         let circles: Vec<&Node> = root
             .all()
@@ -1336,15 +1421,15 @@ mod tests {
         let mut single = synthetic(1, 1, 1, 1);
         single.edges.clear();
         check_geometry(&single);
-        assert!(network_diagram("n", &texts("it"), &single).is_ok());
+        assert!(network_diagram("n", &texts("it"), &strings("it"), &single).is_ok());
     }
 
     #[test]
     fn the_same_input_gives_the_same_bytes() {
         let net = synthetic(80, 8, 3, 2);
         for f in [network_diagram, adjacency_heatmap, type_matrix] {
-            let a = f("x", &texts("en"), &net).unwrap();
-            let b = f("x", &texts("en"), &net.clone()).unwrap();
+            let a = f("x", &texts("en"), &strings("en"), &net).unwrap();
+            let b = f("x", &texts("en"), &strings("en"), &net.clone()).unwrap();
             assert_eq!(a, b);
         }
     }
@@ -1352,7 +1437,7 @@ mod tests {
     #[test]
     fn the_diagram_draws_every_node_and_tie_and_names_the_key() {
         let net = synthetic(80, 8, 2, 3);
-        let svg = network_diagram("net-1", &texts("en"), &net).unwrap();
+        let svg = network_diagram("net-1", &texts("en"), &strings("en"), &net).unwrap();
         let root = parse(&svg).unwrap();
         let nodes: Vec<&Node> = root
             .all()
@@ -1408,9 +1493,9 @@ mod tests {
     fn no_text_is_smaller_than_11_px_and_all_reads_on_white() {
         let net = synthetic(80, 8, 2, 3);
         for svg in [
-            network_diagram("a", &texts("en"), &net).unwrap(),
-            adjacency_heatmap("b", &texts("en"), &synthetic(40, 8, 0, 4)).unwrap(),
-            type_matrix("c", &texts("en"), &net).unwrap(),
+            network_diagram("a", &texts("en"), &strings("en"), &net).unwrap(),
+            adjacency_heatmap("b", &texts("en"), &strings("en"), &synthetic(40, 8, 0, 4)).unwrap(),
+            type_matrix("c", &texts("en"), &strings("en"), &net).unwrap(),
         ] {
             let root = parse(&svg).unwrap();
             for t in root.all().into_iter().filter(|n| n.name == "text") {
@@ -1439,6 +1524,7 @@ mod tests {
             label: id.into(),
             kind,
             size: None,
+            merged: 0,
         };
         let edge = |a: &str, b: &str| NetEdge {
             from: a.into(),
@@ -1465,6 +1551,82 @@ mod tests {
         }
     }
 
+    /// Services named by too few respondents, given by hand: merged into one node per type,
+    /// their ties redirected to it and summed, the ties between them dropped, the desc saying so.
+    #[test]
+    fn aggregated_services_are_one_node_per_type() {
+        let mut net = small();
+        for id in ["h2", "h3"] {
+            net.nodes.push(NetNode {
+                id: id.into(),
+                label: id.into(),
+                kind: 1,
+                size: None,
+                merged: 0,
+            });
+        }
+        let edge = |a: &str, b: &str, w: f64| NetEdge {
+            from: a.into(),
+            to: b.into(),
+            weight: w,
+            directed: true,
+        };
+        net.edges.push(edge("ss1", "h2", 2.0));
+        net.edges.push(edge("h2", "h3", 1.0));
+        net.edges.push(edge("h3", "ss2", 1.0));
+        let hidden = ["h1".to_string(), "h2".into(), "h3".into(), "d1".into()];
+        let agg = aggregate(&net, &hidden, &strings("en"));
+        let ids: Vec<&str> = agg.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["ss1", "ss2", "aggregated-1", "c1", "aggregated-5"]);
+        assert_eq!(agg.nodes[2].label, "3 other services: Health");
+        assert_eq!(agg.nodes[2].merged, 3);
+        assert_eq!(agg.nodes[4].label, "1 other service: Day service");
+        let ties: Vec<(&str, &str, f64)> = agg
+            .edges
+            .iter()
+            .map(|e| (e.from.as_str(), e.to.as_str(), e.weight))
+            .collect();
+        // ss1 → h1 and ss1 → h2 (weight 2) are one tie of weight 3; h2 → h3 is gone; h1 → ss2
+        // and h3 → ss2 are one of weight 2; ties between shown services are left as they are.
+        assert_eq!(
+            ties,
+            [
+                ("ss1", "aggregated-1", 3.0),
+                ("ss2", "aggregated-1", 1.0),
+                ("ss1", "c1", 1.0),
+                ("aggregated-1", "ss2", 2.0),
+                ("ss1", "ss2", 1.0),
+            ]
+        );
+        let desc = network_diagram_desc(&strings("en"), "en", &agg);
+        assert!(
+            desc.starts_with("A network of 7 services and 5 directed ties."),
+            "{desc}"
+        );
+        assert!(
+            desc.contains(
+                "By type: Social services 2, Health 3, Reception community 1, Day service 1."
+            ),
+            "{desc}"
+        );
+        assert!(
+            desc.contains("merged into one node per type: 3 other services: Health and 1 other service: Day service."),
+            "{desc}"
+        );
+        let svg = network_diagram("agg", &texts("en"), &strings("en"), &agg).unwrap();
+        assert!(svg.contains("data-node=\"aggregated-1\""));
+        assert!(!svg.contains("data-node=\"h2\""));
+        // Italian words, and a network with nothing to merge is drawn as it is.
+        let mut it = net.clone();
+        it.types[1] = "Sanità".into();
+        let agg = aggregate(&it, &hidden, &strings("it"));
+        assert_eq!(agg.nodes[2].label, "3 altri servizi: Sanità");
+        assert!(network_diagram_desc(&strings("it"), "it", &agg)
+            .contains("riuniti in un nodo per tipo"));
+        let same = aggregate(&net, &["zz".to_string()], &strings("en"));
+        assert_eq!(same.edges.len(), net.edges.len());
+    }
+
     #[test]
     fn the_type_matrix_counts_ties_and_shows_the_gaps() {
         let net = small();
@@ -1480,7 +1642,7 @@ mod tests {
                 vec![0, 0, 0, 0]
             ]
         );
-        let svg = type_matrix("tm", &texts("en"), &net).unwrap();
+        let svg = type_matrix("tm", &texts("en"), &strings("en"), &net).unwrap();
         let root = parse(&svg).unwrap();
         let gaps = root
             .all()
@@ -1498,7 +1660,7 @@ mod tests {
         for (count, words) in counts {
             assert!(words.ends_with(&format!("|{count}")), "{words}");
         }
-        let desc = type_matrix_desc("en", &net);
+        let desc = type_matrix_desc(&strings("en"), "en", &net);
         assert!(
             desc.contains("Most ties: Social services → Health (2), Social services → Social services (1) and Social services → Reception community (1)."),
             "{desc}"
@@ -1515,7 +1677,7 @@ mod tests {
         assert_eq!(m[0][1], 3);
         assert_eq!(m[1][0], 3);
         assert_eq!(m[0][0], 1);
-        let desc = type_matrix_desc("it", &und);
+        let desc = type_matrix_desc(&strings("it"), "it", &und);
         // Ten pairs of four types, three of them tied.
         assert!(desc.contains("Lacune, nessun legame (7)"), "{desc}");
     }
@@ -1545,13 +1707,14 @@ mod tests {
         assert_eq!(matrix_order(&net2, &deg)[..2], [1, 0]);
         // Rows are named up to 45 services (cells of 14 px or more), and the desc says when not.
         let wide = synthetic(80, 8, 0, 5);
-        let svg = adjacency_heatmap("am", &texts("en"), &wide).unwrap();
+        let svg = adjacency_heatmap("am", &texts("en"), &strings("en"), &wide).unwrap();
         assert!(svg.contains("the rows are not named"));
         assert!(!svg.contains(">Scuola 7<"));
-        let svg = adjacency_heatmap("am", &texts("en"), &synthetic(45, 8, 0, 5)).unwrap();
+        let svg =
+            adjacency_heatmap("am", &texts("en"), &strings("en"), &synthetic(45, 8, 0, 5)).unwrap();
         assert!(!svg.contains("the rows are not named"));
         assert!(svg.contains(">Scuola 7<"));
-        let svg = adjacency_heatmap("am", &texts("en"), &net).unwrap();
+        let svg = adjacency_heatmap("am", &texts("en"), &strings("en"), &net).unwrap();
         let root = parse(&svg).unwrap();
         let cells: Vec<&Node> = root
             .all()
@@ -1560,7 +1723,7 @@ mod tests {
             .collect();
         assert_eq!(cells.len(), 5);
         assert!(cells.iter().any(|c| c.children[0].text == "ss1 → h1: 1"));
-        let desc = adjacency_heatmap_desc("en", &net);
+        let desc = adjacency_heatmap_desc(&strings("en"), "en", &net);
         assert!(
             desc.ends_with("5 of 20 possible pairs are tied (25.0%)."),
             "{desc}"
@@ -1586,7 +1749,8 @@ mod tests {
     #[test]
     fn every_node_stands_out_from_white() {
         // WCAG 2.1 1.4.11: 3:1 for graphics; a pale fill gets a dark outline.
-        let svg = network_diagram("n", &texts("en"), &synthetic(40, 8, 0, 1)).unwrap();
+        let svg =
+            network_diagram("n", &texts("en"), &strings("en"), &synthetic(40, 8, 0, 1)).unwrap();
         let root = parse(&svg).unwrap();
         let rgb = |h: &str| {
             let c = u32::from_str_radix(&h[1..], 16).unwrap();
@@ -1625,7 +1789,8 @@ mod tests {
 
     #[test]
     fn what_cannot_be_drawn_is_refused_in_words() {
-        let err = |net: &Network| network_diagram("n", &texts("en"), net).unwrap_err();
+        let err =
+            |net: &Network| network_diagram("n", &texts("en"), &strings("en"), net).unwrap_err();
         let mut net = small();
         net.edges[0].to = "zz".into();
         assert!(
@@ -1655,7 +1820,7 @@ mod tests {
         net.nodes[0].label = "<script>x</script> & \u{1}".into();
         net.types[0] = "A & <b>".into();
         for f in [network_diagram, adjacency_heatmap, type_matrix] {
-            let svg = f("q\"", &texts("en"), &net).unwrap();
+            let svg = f("q\"", &texts("en"), &strings("en"), &net).unwrap();
             assert!(!svg.contains("<script>") && !svg.contains("<b>"));
             parse(&svg).unwrap();
         }
@@ -1671,26 +1836,26 @@ mod tests {
         for (name, f) in [
             (
                 "net",
-                network_diagram as fn(&str, &Texts, &Network) -> Result<String, String>,
+                network_diagram as fn(&str, &Texts, &Strings, &Network) -> Result<String, String>,
             ),
             ("adj", adjacency_heatmap),
             ("type", type_matrix),
         ] {
             std::fs::write(
                 format!("{dir}/{name}.svg"),
-                f(name, &texts("en"), &net).unwrap(),
+                f(name, &texts("en"), &strings("en"), &net).unwrap(),
             )
             .unwrap();
         }
         let net = synthetic(40, 6, 2, 1);
         std::fs::write(
             format!("{dir}/net40.svg"),
-            network_diagram("n40", &texts("it"), &net).unwrap(),
+            network_diagram("n40", &texts("it"), &strings("it"), &net).unwrap(),
         )
         .unwrap();
         std::fs::write(
             format!("{dir}/adj40.svg"),
-            adjacency_heatmap("a40", &texts("it"), &net).unwrap(),
+            adjacency_heatmap("a40", &texts("it"), &strings("it"), &net).unwrap(),
         )
         .unwrap();
     }

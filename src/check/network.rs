@@ -49,6 +49,8 @@ pub const SERVICE_TYPES: &[(&str, &[&str])] = &[
             "scuola",
             "formazione",
             "scuola o formazione",
+            "scuola e formazione",
+            "school and training",
             "school",
             "training",
             "education",
@@ -73,6 +75,7 @@ pub const SERVICE_TYPES: &[(&str, &[&str])] = &[
             "accoglienza",
             "reception",
             "reception community",
+            "reception communities",
         ],
     ),
     (
@@ -80,7 +83,9 @@ pub const SERVICE_TYPES: &[(&str, &[&str])] = &[
         &[
             "centro diurno",
             "servizio diurno",
+            "servizi diurni",
             "day service",
+            "day services",
             "day centre",
             "day center",
         ],
@@ -89,7 +94,15 @@ pub const SERVICE_TYPES: &[(&str, &[&str])] = &[
         "third_sector",
         &["terzo settore", "associazione", "third sector", "ngo"],
     ),
-    ("police", &["polizia", "forze dell'ordine", "police"]),
+    (
+        "police",
+        &[
+            "polizia",
+            "forze dell'ordine",
+            "police",
+            "police and law enforcement",
+        ],
+    ),
 ];
 
 /// A service type from its id or a spelling (case and spaces ignored).
@@ -1105,5 +1118,18 @@ C1,Comunità Il Ponte,comunità,Sud,terzo settore,
         assert_eq!(service_type("day service"), Some(5));
         assert_eq!(service_type("bakery"), None);
         assert_eq!(SERVICE_TYPES.len(), 8);
+    }
+
+    /// A registry may name a type as the report prints it: every label of reports/strings.toml
+    /// reads back as its type, in Italian and English.
+    #[test]
+    fn the_reports_type_labels_are_spellings_of_their_type() {
+        for lang in ["it", "en"] {
+            let words = crate::charts::testing::strings(lang);
+            for (k, (id, _)) in SERVICE_TYPES.iter().enumerate() {
+                let label = words.get(&format!("service_{id}"));
+                assert_eq!(service_type(&label), Some(k), "{lang}: {label}");
+            }
+        }
     }
 }

@@ -107,6 +107,20 @@ pub struct ConditionSpec {
     /// An indicators analysis's status: "on_track", "at_risk" or "off_track".
     #[serde(default)]
     pub status: Option<Spanned<String>>,
+    /// A network analysis: no tie between two types of service (`["health", "reception"]`;
+    /// from the first to the second when the network is directed).
+    #[serde(default)]
+    pub no_tie: Option<Spanned<Vec<Spanned<String>>>>,
+    /// A network analysis: the type of service whose services' mean degree `degree_below` tests.
+    #[serde(default, rename = "type")]
+    pub service_type: Option<Spanned<String>>,
+    #[serde(default)]
+    pub degree_below: Option<Spanned<f64>>,
+    /// A network analysis's density (ties present ÷ possible, 0 to 1).
+    #[serde(default)]
+    pub density_below: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub density_above: Option<Spanned<f64>>,
 }
 
 /// Where a condition is checked: groups by name, or the territories within some territories of
@@ -247,6 +261,37 @@ impl ConditionSpec {
             Change,
             Op::Above,
         );
+        level(
+            "degree_below",
+            &self.degree_below,
+            Kind::Network,
+            MeanDegree,
+            Op::Below,
+        );
+        level(
+            "density_below",
+            &self.density_below,
+            Kind::Network,
+            Density,
+            Op::Below,
+        );
+        level(
+            "density_above",
+            &self.density_above,
+            Kind::Network,
+            Density,
+            Op::Above,
+        );
+        if let Some(t) = &self.no_tie {
+            out.push((
+                "no_tie",
+                t.span(),
+                Kind::Network,
+                TypeTies,
+                Op::Is,
+                Some(0.0),
+            ));
+        }
         if let Some(s) = &self.status {
             out.push((
                 "status",
@@ -343,7 +388,11 @@ pub(crate) struct Written<'a> {
     pub id: &'a str,
     pub kind: Kind,
     pub key: &'static str,
-    pub subject: &'a Spanned<String>,
+    /// What it is about: an indicator, scale, item, variable or code as written; for a network,
+    /// `density`, a type of service's id, or two types' ids as `health → reception`.
+    pub subject: String,
+    /// Where the subject is written (a network's density: where its test is).
+    pub subject_span: std::ops::Range<usize>,
     pub measure: Statistic,
     pub op: Op,
     pub threshold: Option<f64>,
@@ -370,7 +419,9 @@ pub(crate) fn check_condition<'a>(
                     "there is no analysis '{id}' (analyses rules read: {})",
                     analyses
                         .iter()
-                        .filter(|(_, k)| SUBJECTS.iter().any(|(_, s)| s == k))
+                        .filter(|(_, k)| {
+                            *k == Kind::Network || SUBJECTS.iter().any(|(_, s)| s == k)
+                        })
                         .map(|(a, _)| *a)
                         .collect::<Vec<_>>()
                         .join(", ")
@@ -378,10 +429,19 @@ pub(crate) fn check_condition<'a>(
             )
         })?;
     let kind_name = kind.name();
+    if kind == Kind::Network {
+        return check_network_condition(set, c, id);
+    }
     if !SUBJECTS.iter().any(|(_, k)| *k == kind) {
         return Err(set.error_at(
             &spec.analysis,
-            format!("'{id}' is an analysis of kind '{kind_name}': rules read capability, scales, likert, compare, codes and indicators analyses"),
+            format!("'{id}' is an analysis of kind '{kind_name}': rules read capability, scales, likert, compare, codes, indicators, paired and network analyses"),
+        ));
+    }
+    if let Some(t) = &spec.service_type {
+        return Err(set.error_at(
+            t,
+            format!("`type` (a type of service) applies to a network analysis; '{id}' is an analysis of kind '{kind_name}'"),
         ));
     }
     let written: Vec<(&str, &Spanned<String>)> = spec
@@ -425,7 +485,7 @@ pub(crate) fn check_condition<'a>(
         [] => {
             return Err(set.error_span(
                 c.span(),
-                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above, significant = true, value_below, value_above, change_below, change_above or status = \"…\")",
+                "this condition has no test (censored_above, uncensored_above, mean_below, mean_above, agree_below, agree_above, share_above, significant = true, value_below, value_above, change_below, change_above, status = \"…\", no_tie, degree_below, density_below or density_above)",
             ))
         }
         [_, second, ..] => {
@@ -471,7 +531,141 @@ pub(crate) fn check_condition<'a>(
         id,
         kind,
         key,
+        subject: subject.get_ref().clone(),
+        subject_span: subject.span(),
+        measure,
+        op,
+        threshold,
+    })
+}
+
+/// What a condition on a network analysis may test.
+const NETWORK_TESTS: &str =
+    "no_tie = [\"…\", \"…\"], type = \"…\" with degree_below, density_below or density_above";
+
+/// A type of service as written (its id or a spelling of the registry's), or an error there.
+fn service_type_at(set: &SpecSet, t: &Spanned<String>) -> Result<&'static str> {
+    use crate::check::network::{service_type, SERVICE_TYPES};
+    service_type(t.get_ref())
+        .map(|k| SERVICE_TYPES[k].0)
+        .ok_or_else(|| {
+            set.error_at(
+                t,
+                format!(
+                    "\"{}\" is not a type of service ({})",
+                    t.get_ref(),
+                    SERVICE_TYPES
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+}
+
+/// A condition on a network analysis (in each area, in the last wave): `no_tie` between two
+/// types of service, `type` with `degree_below` (its services' mean degree), `density_below` or
+/// `density_above`.
+fn check_network_condition<'a>(
+    set: &SpecSet,
+    c: &'a Spanned<ConditionSpec>,
+    id: &'a str,
+) -> Result<Written<'a>> {
+    let spec = c.get_ref();
+    if let Some((k, v)) = spec
+        .subjects()
+        .into_iter()
+        .find_map(|(k, v)| v.map(|v| (k, v)))
+    {
+        return Err(set.error_at(
+            v,
+            format!("`{k}` does not apply to '{id}', an analysis of kind 'network' (use {NETWORK_TESTS})"),
+        ));
+    }
+    let tests = spec.tests();
+    let (test_key, span, test_kind, measure, op, threshold) = match tests.as_slice() {
+        [one] => one.clone(),
+        [] => {
+            return Err(set.error_span(
+                c.span(),
+                format!("this condition has no test for the network '{id}' ({NETWORK_TESTS})"),
+            ))
+        }
+        [_, second, ..] => {
+            return Err(set.error_span(
+                second.1.clone(),
+                format!("a condition has one test: `{}` is one too many (combine conditions with all = [...])", second.0),
+            ))
+        }
+    };
+    if test_kind != Kind::Network {
+        return Err(set.error_span(
+            span,
+            format!("`{test_key}` does not apply to '{id}', an analysis of kind 'network' (use {NETWORK_TESTS})"),
+        ));
+    }
+    let subject = match test_key {
+        "degree_below" => {
+            let Some(t) = &spec.service_type else {
+                return Err(set.error_span(
+                    span,
+                    "`degree_below` tests the mean degree of a type of service: add type = \"…\"",
+                ));
+            };
+            service_type_at(set, t)?.to_string()
+        }
+        _ if spec.service_type.is_some() => {
+            return Err(set.error_at(
+                spec.service_type.as_ref().expect("written"),
+                format!("`type` goes with degree_below, not with `{test_key}`"),
+            ))
+        }
+        "no_tie" => {
+            let list = spec.no_tie.as_ref().expect("written").get_ref();
+            let [a, b] = list.as_slice() else {
+                return Err(set.error_span(
+                    span,
+                    "no_tie names two types of service: no_tie = [\"health\", \"reception\"]",
+                ));
+            };
+            let (x, y) = (service_type_at(set, a)?, service_type_at(set, b)?);
+            if x == y {
+                return Err(set.error_at(
+                    b,
+                    format!("no_tie names two different types of service: '{x}' is there twice"),
+                ));
+            }
+            format!("{x} → {y}")
+        }
+        _ => "density".to_string(),
+    };
+    if let Some(t) = threshold {
+        let ok = match measure {
+            Statistic::Density => (0.0..=1.0).contains(&t),
+            _ => t.is_finite() && t >= 0.0,
+        };
+        if !ok {
+            return Err(set.error_span(
+                span.clone(),
+                if measure == Statistic::Density {
+                    format!("`{test_key}`: a density is a number from 0 to 1")
+                } else {
+                    format!("`{test_key}`: a mean degree is a number from 0 up")
+                },
+            ));
+        }
+    }
+    Ok(Written {
+        id,
+        kind: Kind::Network,
+        key: if test_key == "degree_below" {
+            "type"
+        } else {
+            test_key
+        },
         subject,
+        subject_span: span,
         measure,
         op,
         threshold,

@@ -193,6 +193,8 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
         "rete-t0-types.svg",
         "rete-t1-diagram.svg",
         "rete-t1-types.svg",
+        "rete-t0-nord-diagram.svg",
+        "rete-t1-sud-diagram.svg",
     ] {
         let svg = std::fs::read(tmp.path().join("out/charts").join(f)).unwrap();
         assert!(svg.starts_with(b"<svg"), "{f}");
@@ -205,6 +207,332 @@ fn the_network_analysis_measures_each_wave_and_area_and_finds_the_gaps() {
     let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
     assert!(md.contains("## La rete"), "{md}");
     assert!(md.contains("Vuoti"), "{md}");
+    // Wave by wave: the whole network, then the areas, each with its diagram.
+    let (t0, areas, t1) = (
+        md.find("### Tutta la rete · t0").unwrap(),
+        md.find("#### Le aree · t0").unwrap(),
+        md.find("### Tutta la rete · t1").unwrap(),
+    );
+    assert!(t0 < areas && areas < t1, "{md}");
+    assert!(md.contains("(charts/rete-t0-sud-diagram.svg)"), "{md}");
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    assert_eq!(html.matches("<div class=\"network-areas\"").count(), 2);
+    assert!(html.contains("id=\"rete-t1-nord-diagram-title\""));
+    // The brief names the areas with gaps: each area's health (Nord) or community (Sud) service
+    // never ties back in t1.
+    let brief = std::fs::read_to_string(tmp.path().join("out/brief.md")).unwrap();
+    assert!(
+        brief.contains("Le aree con più vuoti: Nord (1) e Sud (1)."),
+        "{brief}"
+    );
+    // … and what changed in the whole network: 5 services, 2 ties at t0 (density 2/20), 3 at t1
+    // (SS1 → ASL kept, C1 → SS1 and ASS → C1 new, SS1 → TM lost).
+    assert!(
+        brief.contains("Tra «t0» e «t1» la rete dei servizi si è infittita (legami nuovi: 2, persi: 1; densità da 0,100 a 0,150)."),
+        "{brief}"
+    );
+    // Five services with one tie in a wave are not dense: no adjacency matrix.
+    assert!(!tmp.path().join("out/charts/rete-t0-matrix.svg").exists());
+}
+
+/// Two areas of three services each (social services, health, a reception community), tied in
+/// two waves; in the last (t1) Nord's health service never refers to its community (it did at
+/// t0), Sud's does.
+const RULES_REGISTRY: &str = "id;name;type;territory;sector
+SS1;Servizio sociale Nord;servizi sociali;Nord;pubblico
+ASL;Consultorio Nord;sanità;Nord;pubblico
+C2;Comunità Nord;comunità;Nord;terzo settore
+SS2;Servizio sociale Sud;servizi sociali;Sud;pubblico
+ASL2;Consultorio Sud;sanità;Sud;pubblico
+C1;Comunità Il Ponte;comunità;Sud;terzo settore
+";
+const RULES_EDGES: &str = "da;a;volte;tipo;ondata
+ASL;C2;1;invio;t0
+SS1;ASL;1;invio;t1
+SS1;C2;1;invio;t1
+SS2;ASL2;1;invio;t1
+ASL2;C1;1;invio;t1
+SS2;C1;1;invio;t1
+";
+
+/// The network analyses (by area, directed; by area, undirected; the whole network only) and a
+/// recommendations analysis with `rules`.
+fn rules_study(dir: &Path, rules: &str) {
+    network_study(dir, RULES_REGISTRY, RULES_EDGES);
+    std::fs::write(
+        dir.join("analyses.toml"),
+        format!(
+            r#"[[analysis]]
+id = "rete"
+kind = "network"
+by = "territory"
+
+[[analysis]]
+id = "rete-u"
+kind = "network"
+by = "territory"
+directed = false
+
+[[analysis]]
+id = "tutta"
+kind = "network"
+
+[[analysis]]
+id = "racc"
+kind = "recommendations"
+{rules}"#
+        ),
+    )
+    .unwrap();
+}
+
+fn rule(id: &str, when: &str, it: &str, en: &str) -> String {
+    format!("\n[[analysis.rules]]\nid = \"{id}\"\nactor = \"region\"\npriority = \"high\"\nwhen = {{ {when} }}\ntext.it = \"{it}\"\ntext.en = \"{en}\"\n")
+}
+
+/// The measures were computed by networkx 3.6.1 on the last wave's ties of each area, for
+/// reference: `nx.density(G)` and `sum(G.degree(n) for n in health) / len(health)` with
+/// `G = nx.DiGraph()` (and `G.to_undirected()`) of Nord (SS1→ASL, SS1→C2), Sud (SS2→ASL2,
+/// ASL2→C1, SS2→C1) and the whole: density Nord 0.3333, Sud 0.5, whole 0.1667 (undirected
+/// 0.6667, 1.0, 0.3333); health's mean degree Nord 1.0, Sud 2.0 (the same undirected).
+#[test]
+fn rules_on_ties_degrees_and_density_fire_where_they_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = [
+        rule(
+            "no-tie",
+            "analysis = \"rete\", no_tie = [\"sanità\", \"reception\"]",
+            "Collegare sanità e comunità a {where}.",
+            "Link health and communities in {where}.",
+        ),
+        rule(
+            "no-tie-back",
+            "analysis = \"rete\", no_tie = [\"reception\", \"health\"]",
+            "Dalle comunità alla sanità a {where}.",
+            "From communities to health in {where}.",
+        ),
+        rule(
+            "no-tie-u",
+            "analysis = \"rete-u\", no_tie = [\"reception\", \"health\"]",
+            "Legare a {where}.",
+            "Tie in {where}.",
+        ),
+        rule(
+            "tied",
+            "analysis = \"rete\", no_tie = [\"social_services\", \"health\"]",
+            "Mai.",
+            "Never.",
+        ),
+        rule(
+            "degree",
+            "analysis = \"rete\", type = \"health\", degree_below = 1.5",
+            "Sanità poco collegata a {where}: {value} sotto {threshold}.",
+            "Health little connected in {where}: {value} below {threshold}.",
+        ),
+        rule(
+            "degree-no",
+            "analysis = \"rete\", type = \"sanità\", degree_below = 1",
+            "Mai.",
+            "Never.",
+        ),
+        rule(
+            "sparse",
+            "analysis = \"rete\", density_below = 0.4",
+            "Rete rada a {where}: {value}.",
+            "Sparse network in {where}: {value}.",
+        ),
+        rule(
+            "dense",
+            "analysis = \"rete\", density_above = 0.4",
+            "Rete fitta a {where}: {value}.",
+            "Dense network in {where}: {value}.",
+        ),
+        rule(
+            "sparser",
+            "analysis = \"rete\", density_below = 0.3",
+            "Mai.",
+            "Never.",
+        ),
+        rule(
+            "whole",
+            "analysis = \"tutta\", density_below = 0.2",
+            "Tutta la rete: {value} sotto {threshold}.",
+            "The whole network: {value} below {threshold}.",
+        ),
+        rule(
+            "whole-no",
+            "analysis = \"tutta\", density_below = 0.1",
+            "Mai.",
+            "Never.",
+        ),
+    ]
+    .concat();
+    rules_study(tmp.path(), &rules);
+    let r = crate::common::run_study(tmp.path(), &tmp.path().join("out"), false);
+    let rec = r["analyses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "recommendations")
+        .unwrap();
+    let fired = |id: &str| {
+        rec["recommendations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .cloned()
+    };
+    let places = |id: &str| -> Vec<String> {
+        fired(id).unwrap_or_else(|| panic!("{id} did not fire: {rec}"))["where"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g.as_str().unwrap().to_string())
+            .collect()
+    };
+    // Health → reception: only Nord in the last wave (its t0 tie does not count); reception →
+    // health: nowhere, so both areas; undirected, Sud's health–community tie counts both ways.
+    assert_eq!(places("no-tie"), ["Nord"]);
+    assert_eq!(places("no-tie-back"), ["Nord", "Sud"]);
+    assert_eq!(places("no-tie-u"), ["Nord"]);
+    assert_eq!(places("degree"), ["Nord"]);
+    assert_eq!(places("sparse"), ["Nord"]);
+    assert_eq!(places("dense"), ["Sud"]);
+    assert!(places("whole").is_empty());
+    for id in ["tied", "degree-no", "sparser", "whole-no"] {
+        assert!(fired(id).is_none(), "{id} fired: {rec}");
+    }
+    let text = |id: &str, lang: &str| {
+        fired(id).unwrap()["text"][lang]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        text("degree", "it"),
+        "Sanità poco collegata a Nord: 1,00 sotto 1,50."
+    );
+    assert_eq!(
+        text("degree", "en"),
+        "Health little connected in Nord: 1.00 below 1.50."
+    );
+    assert_eq!(text("sparse", "it"), "Rete rada a Nord: 0,333.");
+    assert_eq!(text("whole", "en"), "The whole network: 0.167 below 0.200.");
+    let e = &fired("degree").unwrap()["evidence"][0];
+    assert_eq!(
+        (e["measure"].as_str(), e["subject"].as_str()),
+        (Some("mean_degree"), Some("health"))
+    );
+    assert_eq!(e["values"][1]["value"].as_f64(), Some(2.0));
+    assert_eq!(fired("no-tie").unwrap()["evidence_kind"], "network");
+    // The evidence in words, in Italian and in English.
+    let md = std::fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
+    for expected in [
+        "✔ nessun legame da Sanità a Comunità di accoglienza a Nord — legami tra i due tipi, ultima rilevazione: Nord 0, Sud 1",
+        "✔ nessun legame tra Comunità di accoglienza e Sanità a Nord",
+        "✔ grado medio dei servizi di tipo Sanità sotto 1,50 a Nord — grado medio (legami per servizio), ultima rilevazione: Nord 1, Sud 2",
+        "✔ densità della rete sopra 0,400 a Sud — densità, ultima rilevazione: Nord 0,333, Sud 0,500",
+        "✔ densità della rete sotto 0,200 — densità, ultima rilevazione: Tutta la rete 0,167",
+    ] {
+        assert!(md.contains(expected), "{expected}\n{md}");
+    }
+    let en = tmp.path().join("out-en");
+    let done = capakit()
+        .arg("run")
+        .arg(tmp.path())
+        .arg("--out")
+        .arg(&en)
+        .arg("--lang")
+        .arg("en")
+        .output()
+        .unwrap();
+    assert!(done.status.success());
+    let md = std::fs::read_to_string(en.join("report.md")).unwrap();
+    assert!(
+        md.contains("✔ no tie from Health to Reception communities in Nord — ties between the two types, last wave: Nord 0, Sud 1"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    assert!(html.contains(
+        "<a href=\"#rete\">nessun legame da Sanità a Comunità di accoglienza</a> a Nord"
+    ));
+}
+
+/// A network condition's mistakes, each at its line and column.
+#[test]
+fn rules_on_a_network_name_their_mistakes_where_they_are() {
+    // Each case: the condition, the text the error points at (its first occurrence), the message.
+    let cases = [
+        ("analysis = \"rete\", no_tie = [\"health\", \"ospedale\"]", "\"ospedale", "\"ospedale\" is not a type of service (social_services, health, school, justice, reception, day_service, third_sector, police)"),
+        ("analysis = \"rete\", type = \"asilo\", degree_below = 2", "\"asilo", "\"asilo\" is not a type of service"),
+        ("analysis = \"rete\", no_tie = [\"health\"]", "[", "no_tie names two types of service: no_tie = [\"health\", \"reception\"]"),
+        ("analysis = \"rete\", no_tie = [\"health\", \"sanità\"]", "\"sanità", "no_tie names two different types of service: 'health' is there twice"),
+        ("analysis = \"rete\", degree_below = 2", "2", "`degree_below` tests the mean degree of a type of service: add type = \"…\""),
+        ("analysis = \"rete\", type = \"health\", density_below = 0.1", "\"health", "`type` goes with degree_below, not with `density_below`"),
+        ("analysis = \"rete\", density_above = 2", "2", "`density_above`: a density is a number from 0 to 1"),
+        ("analysis = \"rete\", density_below = 0.5, density_above = 0.1", "0.1", "a condition has one test: `density_above` is one too many"),
+        ("analysis = \"rete\", indicator = \"casa\", density_above = 0.1", "\"casa", "`indicator` does not apply to 'rete', an analysis of kind 'network' (use no_tie = [\"…\", \"…\"], type = \"…\" with degree_below, density_below or density_above)"),
+        ("analysis = \"retina\", density_above = 0.1", "\"retina", "there is no analysis 'retina' (analyses rules read: rete, rete-u, tutta)"),
+    ];
+    for (when, mark, message) in cases {
+        // The rule's `when` is line 24 of analyses.toml; columns count from 1.
+        let at = format!(
+            "line 24, column {}",
+            "when = { ".len() + when.find(mark).unwrap() + 1
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        rules_study(tmp.path(), &rule("r", when, "A {where}.", "In {where}."));
+        let out = capakit().arg("check").arg(tmp.path()).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{when}: {err}");
+        assert!(
+            err.contains(&format!("analyses.toml, {at}: {message}")),
+            "{when}:\n{err}"
+        );
+    }
+}
+
+/// Ten services each referring to the next two: 20 of 90 possible ties, a density of 0.222, at
+/// or above the threshold (0.2) from which the ordered adjacency matrix is drawn too.
+#[test]
+fn a_dense_network_gets_its_adjacency_matrix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut registry = String::from("id;name;type;territory;sector\n");
+    let kinds = [
+        "servizi sociali",
+        "sanità",
+        "comunità",
+        "terzo settore",
+        "scuola",
+    ];
+    for i in 0..10 {
+        registry.push_str(&format!(
+            "S{i};Servizio {i};{};Nord;pubblico\n",
+            kinds[i % 5]
+        ));
+    }
+    let mut edges = String::from("da;a;volte;tipo;ondata\n");
+    for i in 0..10 {
+        for step in [1, 2] {
+            edges.push_str(&format!("S{i};S{};1;invio;t1\n", (i + step) % 10));
+        }
+    }
+    network_study(tmp.path(), &registry, &edges);
+    std::fs::write(
+        tmp.path().join("analyses.toml"),
+        "[[analysis]]\nid = \"rete\"\nkind = \"network\"\nby = \"territory\"\n",
+    )
+    .unwrap();
+    crate::common::run_study(tmp.path(), &tmp.path().join("out"), false);
+    for f in ["rete-t1-matrix.svg", "rete-t1-nord-matrix.svg"] {
+        assert!(tmp.path().join("out/charts").join(f).exists(), "{f}");
+    }
+    let html = std::fs::read_to_string(tmp.path().join("out/report.html")).unwrap();
+    let at = html.find("Matrice di adiacenza").unwrap_or(0);
+    assert!(html.contains(
+        "Matrice di adiacenza di 10 servizi, ordinati per tipo e poi per numero di legami: ogni cella piena è un legame dalla riga alla colonna. Sono presenti 20 coppie su 90 possibili (22,2"
+    ), "{}", &html[at..at + 300]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,33 +741,18 @@ fn survey_services_named_by_fewer_than_k_respondents_are_shown_only_within_their
     let json = std::fs::read_to_string(out.join("results.json")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    // The diagrams and their descriptions (the figures) are drawn by the charts, which merge
-    // these services into one node per type from `aggregated`; the report's text, results.json
-    // and the tables are checked here.
-    let text = |s: &str| {
-        let mut t = String::new();
-        let mut rest = s;
-        while let Some(i) = rest.find("<figure>") {
-            t.push_str(&rest[..i]);
-            rest = rest[i..].split_once("</figure>").map_or("", |x| x.1);
-        }
-        t + rest
-    };
-    // In Markdown, a figure is its image and the paragraph of its description.
-    let md: String = {
-        let blocks: Vec<&str> = md.split("\n\n").collect();
-        (0..blocks.len())
-            .filter(|&i| {
-                !blocks[i].starts_with("![") && (i == 0 || !blocks[i - 1].starts_with("!["))
-            })
-            .map(|i| blocks[i])
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    };
+    // The diagrams and their descriptions merge these services into one node per type: no
+    // figure names them either, nor any chart file.
+    let mut charts = String::new();
+    for f in std::fs::read_dir(out.join("charts")).unwrap() {
+        charts.push_str(&std::fs::read_to_string(f.unwrap().path()).unwrap());
+    }
+    assert!(charts.contains("1 altro servizio: Giustizia"), "{charts}");
     for (what, body) in [
         ("results.json", json),
-        ("report.html", text(&html)),
+        ("report.html", html),
         ("report.md", md),
+        ("charts", charts),
     ] {
         for name in ["Tribunale per i minorenni", "Comunità Il Ponte", "Bianchi"] {
             assert!(

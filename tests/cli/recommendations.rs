@@ -397,7 +397,7 @@ fn the_feedback_form_closes_the_loop() {
     }
     let html = std::fs::read_to_string(dir.path().join("o1/report.html")).unwrap();
     assert!(
-        html.contains("Il voto dei ragazzi") && html.contains("58\u{a0}%"),
+        html.contains("Il voto dei partecipanti") && html.contains("58\u{a0}%"),
         "ratings shown"
     );
 }

@@ -179,8 +179,66 @@ impl AnalysisKind for NetworkResult {
         vec![nets, nodes, matrix]
     }
 
-    fn measures(&self, _id: &str) -> Vec<Measure> {
-        Vec::new()
+    /// What recommendation rules read, for the whole network and each area in the last wave: the
+    /// density, each type of service's mean degree (none when the type has no service there) and
+    /// the ties from each type to each other (none unless both types have a service there).
+    fn measures(&self, id: &str) -> Vec<Measure> {
+        use crate::check::network::SERVICE_TYPES;
+        use crate::publication::Statistic;
+        let mut out = Vec::new();
+        let mut groups: Vec<&Option<String>> = Vec::new();
+        for n in &self.networks {
+            if !groups.contains(&&n.group) {
+                groups.push(&n.group);
+            }
+        }
+        for group in groups {
+            let Some(n) = self.networks.iter().rev().find(|n| &n.group == group) else {
+                continue;
+            };
+            let measure = |subject: String, statistic, value| Measure {
+                analysis: id.to_string(),
+                subject,
+                labels: Default::default(),
+                statistic,
+                group: group.clone(),
+                value,
+                p_adjusted: None,
+            };
+            out.push(measure(
+                "density".into(),
+                Statistic::Density,
+                Some(n.measures.density),
+            ));
+            for (kind, _) in SERVICE_TYPES {
+                let degrees: Vec<f64> = n
+                    .measures
+                    .nodes
+                    .iter()
+                    .filter(|s| s.class.as_deref() == Some(*kind))
+                    .map(|s| {
+                        if self.directed {
+                            (s.in_degree + s.out_degree) as f64
+                        } else {
+                            s.in_degree as f64
+                        }
+                    })
+                    .collect();
+                out.push(measure(
+                    kind.to_string(),
+                    Statistic::MeanDegree,
+                    crate::stats::mean(&degrees),
+                ));
+            }
+            for (a, _) in SERVICE_TYPES {
+                for (b, _) in SERVICE_TYPES.iter().filter(|(b, _)| b != a) {
+                    let at = |k: &str| n.types.iter().position(|t| *t == k);
+                    let ties = at(a).zip(at(b)).map(|(i, j)| n.matrix[i][j]);
+                    out.push(measure(format!("{a} → {b}"), Statistic::TypeTies, ties));
+                }
+            }
+        }
+        out
     }
 
     fn methods(&self, _e: &Entry, m: &mut Methods) {
@@ -199,6 +257,34 @@ impl AnalysisKind for NetworkResult {
 
     fn findings(&self, view: &View, out: &mut Findings) {
         let w = view.words;
+        // What changed in the whole network between its first and last wave.
+        if let Some(c) = self.changes.iter().find(|c| c.group.is_none()) {
+            let wave = |label: &Option<crate::study::Text>, id: &str| {
+                label
+                    .as_ref()
+                    .map_or_else(|| id.to_string(), |l| l.get(view.lang).to_string())
+            };
+            let key = match c.density_after.total_cmp(&c.density_before) {
+                std::cmp::Ordering::Greater => "network_change_finding_up",
+                std::cmp::Ordering::Less => "network_change_finding_down",
+                std::cmp::Ordering::Equal => "network_change_finding_same",
+            };
+            out.findings.push(KeyFinding {
+                text: w.fill(
+                    key,
+                    &[
+                        ("from", &wave(&c.from_label, &c.from)),
+                        ("to", &wave(&c.to_label, &c.to)),
+                        ("gained", &crate::format::integer(c.gained as f64, view.lang)),
+                        ("lost", &crate::format::integer(c.lost as f64, view.lang)),
+                        ("before", &crate::format::number(c.density_before, 3, view.lang)),
+                        ("after", &crate::format::number(c.density_after, 3, view.lang)),
+                    ],
+                ),
+                figure: None,
+                rank: 2,
+            });
+        }
         // The gaps of the whole network in its last wave: types that never tie.
         let Some(last) = self.networks.iter().rev().find(|n| n.group.is_none()) else {
             return;
@@ -213,72 +299,143 @@ impl AnalysisKind for NetworkResult {
             .take(3)
             .map(|g| format!("{} → {}", ty(g.from), ty(g.to)))
             .collect();
+        // The areas with the most gaps in their last wave, at most three.
+        let mut areas: Vec<(&str, usize)> = Vec::new();
+        for n in self.networks.iter().rev() {
+            if let Some(g) = n.group.as_deref() {
+                if !areas.iter().any(|(a, _)| *a == g) {
+                    areas.push((g, n.gaps.len()));
+                }
+            }
+        }
+        areas.retain(|(_, k)| *k > 0);
+        areas.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut text = w
+            .get("network_gaps_finding")
+            .replace("{n}", &last.gaps.len().to_string())
+            .replace("{gaps}", &gaps.join("; "));
+        if !areas.is_empty() {
+            let named: Vec<String> = areas
+                .iter()
+                .take(3)
+                .map(|(a, k)| format!("{a} ({k})"))
+                .collect();
+            text.push(' ');
+            text.push_str(&w.fill(
+                "network_gaps_finding_areas",
+                &[("areas", &crate::format::join_words(&named, view.lang))],
+            ));
+        }
         out.findings.push(KeyFinding {
-            text: w
-                .get("network_gaps_finding")
-                .replace("{n}", &last.gaps.len().to_string())
-                .replace("{gaps}", &gaps.join("; ")),
+            text,
             figure: None,
             rank: 2,
         });
     }
 }
 
-/// The id of a network's diagram and type matrix: `<id>-<wave>-diagram`, `<id>-<wave>-types`.
-pub fn figure_id(id: &str, wave: Option<&str>, what: &str) -> String {
-    match wave {
-        Some(w) => format!("{}-{}-{what}", crate::text::slug(id), crate::text::slug(w)),
-        None => format!("{}-{what}", crate::text::slug(id)),
+/// The density from which a network's ordered adjacency matrix is shown beside its diagram: from
+/// one tie in five possible, a node-link diagram of more than a handful of services is a tangle.
+pub const DENSE_FROM: f64 = 0.2;
+/// The adjacency matrix needs at least this many services (below, the diagram stays legible at
+/// any density) and at most [`DENSE_MAX`] (beyond, its rows cannot be named).
+pub const DENSE_MIN: usize = 10;
+pub const DENSE_MAX: usize = 60;
+
+/// Whether a network of `services` services (as drawn) and this density gets the adjacency
+/// matrix.
+pub fn shows_matrix(density: f64, services: usize) -> bool {
+    density >= DENSE_FROM && (DENSE_MIN..=DENSE_MAX).contains(&services)
+}
+
+/// The id of a network's figure `what` (`diagram`, `types`, `matrix`): `<id>-<wave>-<what>` for
+/// the whole network, `<id>-<wave>-<area>-<what>` for an area.
+pub fn figure_id(id: &str, wave: Option<&str>, area: Option<&str>, what: &str) -> String {
+    let mut out = crate::text::slug(id);
+    for part in [wave, area].into_iter().flatten() {
+        out.push('-');
+        out.push_str(&crate::text::slug(part));
     }
+    format!("{out}-{what}")
 }
 
 impl NetworkResult {
-    /// For the whole network in each wave: the diagram (services coloured by type, sized by
-    /// degree) and the type × type matrix.
-    fn charts(&self, id: &str, view: &View) -> std::result::Result<Vec<Figure>, String> {
+    /// The chart's picture of one network: its services (those of its area), its ties, and the
+    /// services of `aggregated` merged into one node per type.
+    pub fn chart_network(
+        &self,
+        n: &super::NetworkRow,
+        w: &crate::words::Strings,
+    ) -> crate::charts::network::Network {
         use crate::charts::network as chart;
-        let (w, lang) = (view.words, view.lang);
         let kinds: Vec<&str> = crate::check::network::SERVICE_TYPES
             .iter()
             .map(|(k, _)| *k)
             .collect();
+        let net = chart::Network {
+            nodes: self
+                .services
+                .iter()
+                .filter(|s| n.group.is_none() || s.territory == n.group)
+                .map(|s| chart::NetNode {
+                    id: s.id.clone(),
+                    label: s.name.clone(),
+                    kind: kinds.iter().position(|k| *k == s.kind).unwrap_or(0),
+                    size: None,
+                    merged: 0,
+                })
+                .collect(),
+            edges: n
+                .ties
+                .iter()
+                .map(|(a, b, weight)| chart::NetEdge {
+                    from: a.clone(),
+                    to: b.clone(),
+                    weight: *weight,
+                    directed: self.directed,
+                })
+                .collect(),
+            types: kinds.iter().map(|k| w.get(&format!("service_{k}"))).collect(),
+        };
+        chart::aggregate(&net, &n.aggregated, w)
+    }
+
+    /// For each network (the whole, then each area) in each wave: the diagram (services coloured
+    /// by type, sized by degree); for the whole network the type × type matrix too; and, for a
+    /// dense network ([`shows_matrix`]), the ordered adjacency matrix.
+    fn charts(&self, id: &str, view: &View) -> std::result::Result<Vec<Figure>, String> {
+        use crate::charts::network as chart;
+        let (w, lang) = (view.words, view.lang);
         let mut out = Vec::new();
-        for n in self.networks.iter().filter(|n| n.group.is_none()) {
-            let net = chart::Network {
-                nodes: self
-                    .services
-                    .iter()
-                    .map(|s| chart::NetNode {
-                        id: s.id.clone(),
-                        label: s.name.clone(),
-                        kind: kinds.iter().position(|k| *k == s.kind).unwrap_or(0),
-                        size: None,
-                    })
-                    .collect(),
-                edges: n
-                    .ties
-                    .iter()
-                    .map(|(a, b, weight)| chart::NetEdge {
-                        from: a.clone(),
-                        to: b.clone(),
-                        weight: *weight,
-                        directed: self.directed,
-                    })
-                    .collect(),
-                types: kinds.iter().map(|k| w.get(&format!("service_{k}"))).collect(),
-            };
+        for n in &self.networks {
+            let net = self.chart_network(n, w);
+            if net.nodes.is_empty() {
+                continue;
+            }
             let wave = n
                 .wave_label
                 .as_ref()
                 .map(|l| l.get(lang).to_string())
                 .or(n.wave.clone());
-            let suffix = wave.as_ref().map_or(String::new(), |x| format!(" · {x}"));
-            for (what, title_key) in [("diagram", "network_chart_title"), ("types", "network_types_title")] {
-                let fid = figure_id(id, n.wave.as_deref(), what);
+            let suffix: String = [n.group.clone(), wave]
+                .into_iter()
+                .flatten()
+                .map(|x| format!(" · {x}"))
+                .collect();
+            let mut whats = vec![("diagram", "network_chart_title")];
+            if n.group.is_none() {
+                whats.push(("types", "network_types_title"));
+            }
+            if shows_matrix(n.measures.density, net.nodes.len()) {
+                whats.push(("matrix", "network_matrix_title"));
+            }
+            for (what, title_key) in whats {
+                let fid = figure_id(id, n.wave.as_deref(), n.group.as_deref(), what);
                 let title = format!("{}{suffix}", w.get(title_key));
                 let desc = match what {
-                    "diagram" => chart::network_diagram_desc(lang, &net),
-                    _ => chart::type_matrix_desc(lang, &net),
+                    "diagram" => chart::network_diagram_desc(w, lang, &net),
+                    "types" => chart::type_matrix_desc(w, lang, &net),
+                    _ => chart::adjacency_heatmap_desc(w, lang, &net),
                 };
                 let texts = crate::charts::Texts {
                     title: title.clone(),
@@ -288,8 +445,9 @@ impl NetworkResult {
                     lang: lang.to_string(),
                 };
                 let svg = match what {
-                    "diagram" => chart::network_diagram(&fid, &texts, &net)?,
-                    _ => chart::type_matrix(&fid, &texts, &net)?,
+                    "diagram" => chart::network_diagram(&fid, &texts, w, &net)?,
+                    "types" => chart::type_matrix(&fid, &texts, w, &net)?,
+                    _ => chart::adjacency_heatmap(&fid, &texts, w, &net)?,
                 };
                 out.push(Figure {
                     id: fid.clone(),
@@ -304,5 +462,101 @@ impl NetworkResult {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{NetworkResult, NetworkRow, ServiceRow};
+    use super::*;
+    use crate::charts::testing::strings;
+    use crate::stats::network::{Edge, Network};
+
+    #[test]
+    fn the_adjacency_matrix_is_shown_from_the_density_threshold_within_the_size_bounds() {
+        assert!(shows_matrix(DENSE_FROM, DENSE_MIN));
+        assert!(shows_matrix(0.9, DENSE_MAX));
+        assert!(!shows_matrix(DENSE_FROM - 1e-9, 30));
+        assert!(!shows_matrix(0.9, DENSE_MIN - 1));
+        assert!(!shows_matrix(0.9, DENSE_MAX + 1));
+    }
+
+    /// A network of `services` (id, type) tied as `ties`, all in one area, with `aggregated`
+    /// given by hand.
+    fn result(services: &[(&str, &'static str)], ties: &[(&str, &str)], aggregated: &[&str]) -> NetworkResult {
+        let names: Vec<String> = services.iter().map(|s| s.0.to_string()).collect();
+        let edges: Vec<Edge> = ties
+            .iter()
+            .map(|(a, b)| Edge {
+                from: a.to_string(),
+                to: b.to_string(),
+                weight: Some(1.0),
+            })
+            .collect();
+        let net = Network::new(&names, &edges, true);
+        let row = NetworkRow {
+            wave: Some("t1".into()),
+            wave_label: None,
+            group: Some("Nord".into()),
+            measures: net.measures(Paths::Steps, None),
+            types: Vec::new(),
+            matrix: Vec::new(),
+            gaps: Vec::new(),
+            unreferred: Vec::new(),
+            aggregated: aggregated.iter().map(|s| s.to_string()).collect(),
+            ties: ties
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string(), 1.0))
+                .collect(),
+        };
+        NetworkResult {
+            directed: true,
+            survey: false,
+            paths: Paths::Steps,
+            services: services
+                .iter()
+                .map(|(id, kind)| ServiceRow {
+                    id: id.to_string(),
+                    name: format!("Servizio {id}"),
+                    kind,
+                    public: true,
+                    territory: Some(if *id == "X" { "Sud" } else { "Nord" }.into()),
+                    hidden: aggregated.contains(id),
+                })
+                .collect(),
+            networks: vec![row],
+            changes: Vec::new(),
+        }
+    }
+
+    /// The services of `aggregated`, filled by hand, are drawn as one node per type with the
+    /// words of strings.toml; the area's network leaves out the other area's service.
+    #[test]
+    fn a_rows_aggregated_services_are_drawn_merged() {
+        let r = result(
+            &[
+                ("SS1", "social_services"),
+                ("H1", "health"),
+                ("H2", "health"),
+                ("C1", "reception"),
+                ("X", "police"),
+            ],
+            &[("SS1", "H1"), ("SS1", "H2"), ("H1", "H2"), ("H2", "C1")],
+            &["H1", "H2"],
+        );
+        for (lang, label) in [("it", "2 altri servizi: Sanità"), ("en", "2 other services: Health")] {
+            let net = r.chart_network(&r.networks[0], &strings(lang));
+            let labels: Vec<&str> = net.nodes.iter().map(|n| n.label.as_str()).collect();
+            assert_eq!(labels, ["Servizio SS1", label, "Servizio C1"]);
+            let ties: Vec<(&str, &str, f64)> = net
+                .edges
+                .iter()
+                .map(|e| (e.from.as_str(), e.to.as_str(), e.weight))
+                .collect();
+            assert_eq!(ties, [("SS1", "aggregated-1", 2.0), ("aggregated-1", "C1", 1.0)]);
+        }
+        let none = result(&[("SS1", "social_services"), ("H1", "health")], &[("SS1", "H1")], &[]);
+        let net = none.chart_network(&none.networks[0], &strings("en"));
+        assert!(net.nodes.iter().all(|n| n.merged == 0) && net.nodes.len() == 2);
     }
 }

@@ -60,6 +60,18 @@ pub struct Evidence {
     /// Gaps: the adjusted p-value and the two groups' means.
     pub p_adjusted: Option<f64>,
     pub holds: bool,
+    /// A condition on a network: the types of service it names, and whether ties have a
+    /// direction (for the sentence that says it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkSubject>,
+}
+
+/// What a condition on a network names.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkSubject {
+    /// Type ids: two for `no_tie`, one for `degree_below`, none for a density.
+    pub types: Vec<String>,
+    pub directed: bool,
 }
 
 /// A quote shown beside a recommendation.
@@ -177,6 +189,7 @@ struct Condition<'a> {
     values: Vec<(String, Option<f64>)>,
     labels: Labels,
     p_adjusted: Option<f64>,
+    network: Option<NetworkSubject>,
 }
 
 /// The distinct values of `key` among `measures`, in the order published.
@@ -214,6 +227,7 @@ fn resolve<'a>(
         kind,
         key,
         subject,
+        subject_span,
         measure,
         op,
         threshold,
@@ -224,14 +238,10 @@ fn resolve<'a>(
     let of_analysis: Vec<&Measure> = published.iter().filter(|m| m.analysis == id).collect();
     // The subject exists in the result.
     let names = distinct(&of_analysis, |m| Some(&m.subject));
-    if !names.contains(subject.get_ref()) {
-        return Err(set.error_at(
-            subject,
-            format!(
-                "'{id}' has no {key} '{}' ({key}s: {})",
-                subject.get_ref(),
-                names.join(", ")
-            ),
+    if !names.contains(&subject) {
+        return Err(set.error_span(
+            subject_span,
+            format!("'{id}' has no {key} '{subject}' ({key}s: {})", names.join(", ")),
         ));
     }
     let groups = distinct(&of_analysis, |m| m.group.as_ref());
@@ -244,7 +254,7 @@ fn resolve<'a>(
     // (a gap exists only between groups).
     let of_subject: Vec<&Measure> = of_analysis
         .into_iter()
-        .filter(|m| &m.subject == subject.get_ref() && m.statistic == measure)
+        .filter(|m| m.subject == subject && m.statistic == measure)
         .collect();
     let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
     let mut values: Vec<(String, Option<f64>)> = of_subject
@@ -261,7 +271,6 @@ fn resolve<'a>(
     }
     Ok(Condition {
         entry,
-        subject: subject.get_ref().clone(),
         measure,
         op,
         threshold,
@@ -273,6 +282,17 @@ fn resolve<'a>(
             .map(|m| m.labels.clone())
             .unwrap_or_default(),
         p_adjusted: of_subject.first().and_then(|m| finite(m.p_adjusted)),
+        network: match &entry.result {
+            super::AnalysisResult::Network(n) => Some(NetworkSubject {
+                types: match measure {
+                    Statistic::Density => Vec::new(),
+                    _ => subject.split(" → ").map(str::to_string).collect(),
+                },
+                directed: n.directed,
+            }),
+            _ => None,
+        },
+        subject,
     })
 }
 
@@ -367,6 +387,7 @@ fn evaluate(c: &Condition) -> Evidence {
         source: match c.measure {
             Statistic::Share => "focus_groups",
             Statistic::Value | Statistic::Status => "records",
+            Statistic::TypeTies | Statistic::MeanDegree | Statistic::Density => "network",
             _ => "survey",
         },
         subject: c.subject.clone(),
@@ -378,19 +399,30 @@ fn evaluate(c: &Condition) -> Evidence {
         values,
         p_adjusted,
         holds,
+        network: c.network.clone(),
     }
 }
 
-/// A number as a placeholder shows it; `status`: the code of an indicator's status, shown as
-/// words.
-fn shown_as(x: f64, percent: bool, status: bool, lang: &str) -> String {
+/// The decimals of a statistic as a placeholder shows it: a density to three, ties between
+/// types whole when they are.
+fn decimals(e: &Evidence, x: f64) -> usize {
+    match e.measure {
+        Statistic::Density => 3,
+        Statistic::TypeTies if x.fract() == 0.0 => 0,
+        _ => 2,
+    }
+}
+
+/// A number as a placeholder shows it, to `decimals`; `status`: the code of an indicator's
+/// status, shown as words.
+fn shown_with(x: f64, percent: bool, status: bool, decimals: usize, lang: &str) -> String {
     if status {
         let name = crate::analysis::indicators::Status::name_of(x);
         crate::analysis::indicators::status_words(name, lang).to_string()
     } else if percent {
         format::percent(x, 0, lang)
     } else {
-        format::number(x, 2, lang)
+        format::number(x, decimals, lang)
     }
 }
 
@@ -408,7 +440,14 @@ fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
     let parts: Vec<String> = picked
         .iter()
         .filter_map(|v| {
-            let x = shown_as(v.value?, percent, e.measure == Statistic::Status, lang);
+            let value = v.value?;
+            let x = shown_with(
+                value,
+                percent,
+                e.measure == Statistic::Status,
+                decimals(e, value),
+                lang,
+            );
             Some(if picked.len() > 1 && !v.group.is_empty() {
                 if e.measure == Statistic::Gap {
                     format!("{x} {} {}", if lang == "it" { "a" } else { "in" }, v.group)
@@ -436,10 +475,11 @@ fn fill(text: &str, evidence: &[Evidence], groups: &[String], lang: &str) -> Str
         let threshold = e
             .threshold
             .map(|t| {
-                shown_as(
+                shown_with(
                     t,
                     e.measure.unit_is_percent(),
                     e.measure == Statistic::Status,
+                    decimals(e, t),
                     lang,
                 )
             })
@@ -610,7 +650,8 @@ pub fn run(
             continue;
         }
         let survey = evidence.iter().any(|e| e.source == "survey");
-        let records = evidence.iter().any(|e| e.source == "records");
+        let network = evidence.iter().any(|e| e.source == "network");
+        let records = network || evidence.iter().any(|e| e.source == "records");
         let groups_fg = evidence.iter().any(|e| e.source == "focus_groups");
         let quotes = quotes_for(&conditions, entries, &groups);
         let filled = |texts: &BTreeMap<String, String>| -> Labels {
@@ -629,6 +670,7 @@ pub fn run(
             groups,
             evidence_kind: match (survey, groups_fg || !quotes.is_empty(), records) {
                 (true, true, _) => "both",
+                (false, false, true) if network && evidence.iter().all(|e| e.source == "network") => "network",
                 (false, false, true) => "records",
                 (false, true, true) => "records_focus_groups",
                 (false, _, _) => "focus_groups",
