@@ -97,8 +97,9 @@ const ITERATIONS: usize = 500;
 
 /// `net` with the services of `ids` (named by too few respondents to be shown one by one)
 /// merged into one node per type, labelled "{n} other services: {type}" from `s`, their ties
-/// redirected to it, ties within it dropped and ties made twice by the merge summed. The merged
-/// node takes the place of the first of its services; an id not among the nodes is ignored.
+/// redirected to it, ties within it dropped and ties made twice by the merge summed; a type with a
+/// single such service keeps its node without ties. The merged node takes the place of the first
+/// of its services; an id not among the nodes is ignored.
 pub fn aggregate(net: &Network, ids: &[String], s: &Strings) -> Network {
     let hidden = |n: &NetNode| ids.contains(&n.id);
     if !net.nodes.iter().any(hidden) {
@@ -139,6 +140,13 @@ pub fn aggregate(net: &Network, ids: &[String], s: &Strings) -> Network {
         }
         to.insert(&n.id, id);
     }
+    // A merged node of one service would be that service: its ties are not drawn (they are in
+    // the type × type matrix), and its label says so.
+    let alone: Vec<String> = nodes
+        .iter()
+        .filter(|n| n.merged == 1)
+        .map(|n| n.id.clone())
+        .collect();
     let mut edges: Vec<NetEdge> = Vec::new();
     for e in &net.edges {
         // An end not among the nodes stays as it is, for the chart to refuse.
@@ -146,6 +154,9 @@ pub fn aggregate(net: &Network, ids: &[String], s: &Strings) -> Network {
             to.get(e.from.as_str()).cloned().unwrap_or(e.from.clone()),
             to.get(e.to.as_str()).cloned().unwrap_or(e.to.clone()),
         );
+        if alone.contains(&from) || alone.contains(&target) {
+            continue;
+        }
         if from == target && (from != e.from || target != e.to) {
             continue;
         }
@@ -1574,20 +1585,26 @@ mod tests {
         net.edges.push(edge("ss1", "h2", 2.0));
         net.edges.push(edge("h2", "h3", 1.0));
         net.edges.push(edge("h3", "ss2", 1.0));
+        // The day service, alone of its type among the hidden, keeps its node but not its tie.
+        net.edges.push(edge("d1", "ss1", 1.0));
         let hidden = ["h1".to_string(), "h2".into(), "h3".into(), "d1".into()];
         let agg = aggregate(&net, &hidden, &strings("en"));
         let ids: Vec<&str> = agg.nodes.iter().map(|n| n.id.as_str()).collect();
         assert_eq!(ids, ["ss1", "ss2", "aggregated-1", "c1", "aggregated-5"]);
         assert_eq!(agg.nodes[2].label, "3 other services: Health");
         assert_eq!(agg.nodes[2].merged, 3);
-        assert_eq!(agg.nodes[4].label, "1 other service: Day service");
+        assert_eq!(
+            agg.nodes[4].label,
+            "1 other service: Day service (ties not shown)"
+        );
         let ties: Vec<(&str, &str, f64)> = agg
             .edges
             .iter()
             .map(|e| (e.from.as_str(), e.to.as_str(), e.weight))
             .collect();
         // ss1 → h1 and ss1 → h2 (weight 2) are one tie of weight 3; h2 → h3 is gone; h1 → ss2
-        // and h3 → ss2 are one of weight 2; ties between shown services are left as they are.
+        // and h3 → ss2 are one of weight 2; d1 → ss1 is not drawn; ties between shown services
+        // are left as they are.
         assert_eq!(
             ties,
             [
@@ -1610,7 +1627,7 @@ mod tests {
             "{desc}"
         );
         assert!(
-            desc.contains("merged into one node per type: 3 other services: Health and 1 other service: Day service."),
+            desc.contains("merged into one node per type: 3 other services: Health and 1 other service: Day service (ties not shown)."),
             "{desc}"
         );
         let svg = network_diagram("agg", &texts("en"), &strings("en"), &agg).unwrap();

@@ -15,6 +15,8 @@
 pub mod publish;
 pub use publish::Params;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use crate::check::network::{NetworkData, SERVICE_TYPES};
@@ -81,6 +83,9 @@ pub struct NetworkRow {
     /// `matrix[i][j]` ties (weights summed) from `types[i]` to `types[j]`.
     pub types: Vec<&'static str>,
     pub matrix: Vec<Vec<f64>>,
+    /// The mean degree (ties in or out; neighbours when undirected) of each type's services,
+    /// in `types`' order, those shown only within their type included.
+    pub mean_degree: Vec<f64>,
     pub gaps: Vec<Gap>,
     /// Services (by name) in the network that no other service refers to (in-degree 0).
     pub unreferred: Vec<String>,
@@ -156,6 +161,7 @@ fn row_of(
     paths: Paths,
     wave: Option<String>,
     group: Option<String>,
+    hidden: &BTreeSet<usize>,
 ) -> NetworkRow {
     let types_of: Vec<usize> = members.iter().map(|&s| data.services[s].kind).collect();
     let class: Vec<Option<String>> = types_of
@@ -201,25 +207,30 @@ fn row_of(
             }
         }
     }
-    // A survey of professionals: the services of this wave that fewer than k respondents named
-    // or answered for are shown only within their type (their ties stay in the type matrix and
-    // the network's measures).
-    let wave_index = wave
-        .as_ref()
-        .and_then(|w| study.waves.iter().position(|x| &x.id == w));
-    // A service that few named in some wave stays within its type in the waves nobody names it
-    // (so its name does not appear beside the wave where it is hidden).
-    let aggregated: Vec<String> = data.involved.as_ref().map_or_else(Vec::new, |involved| {
-        let few = |n: usize| n > 0 && (n as u64) < study.min_cell;
-        members
-            .iter()
-            .filter(|&&s| {
-                let n = involved.get(&wave_index).map_or(0, |c| c[s]);
-                few(n) || (n == 0 && involved.values().any(|c| few(c[s])))
-            })
-            .map(|&s| data.services[s].id.clone())
-            .collect()
-    });
+    let aggregated: Vec<String> = members
+        .iter()
+        .filter(|s| hidden.contains(s))
+        .map(|&s| data.services[s].id.clone())
+        .collect();
+    let mean_degree: Vec<f64> = present
+        .iter()
+        .map(|&k| {
+            let degrees: Vec<f64> = measures
+                .nodes
+                .iter()
+                .zip(&types_of)
+                .filter(|(_, &t)| t == k)
+                .map(|(s, _)| {
+                    if net.directed {
+                        (s.in_degree + s.out_degree) as f64
+                    } else {
+                        s.neighbours as f64
+                    }
+                })
+                .collect();
+            crate::stats::mean(&degrees).unwrap_or(0.0)
+        })
+        .collect();
     let within_type = |id: &String| aggregated.contains(id);
     measures.nodes.retain(|n| !within_type(&n.name));
     measures.isolates.retain(|n| !within_type(n));
@@ -261,9 +272,69 @@ fn row_of(
         measures,
         types: present.iter().map(|&k| SERVICE_TYPES[k].0).collect(),
         matrix,
+        mean_degree,
         gaps,
         unreferred,
         aggregated,
+    }
+}
+
+/// A survey of professionals: the services of wave `wave` shown only within their type. First
+/// those that 1 to k − 1 respondents named or answered for in that wave (and, in a wave where
+/// nobody names them, those that few named in another, so that a name does not appear beside
+/// the wave where it is hidden). Then, as in cell suppression, a second one wherever a type would
+/// have a single hidden service in a published network (the whole or an area) beside others of
+/// its type: the shown services' ties subtracted from the type × type matrix, or a merged node of
+/// one, would otherwise give the hidden service's ties back. The second is the service of that
+/// type with the fewest respondents, at least one, in the hidden one's area if it can (then the
+/// first in the registry), and the rule is applied
+/// until it holds in every network of the wave. A type whose only service is hidden stays a row
+/// of the type × type matrix (the aggregate the protection publishes).
+fn within_type(
+    study: &crate::study::Study,
+    data: &NetworkData,
+    areas: &[Option<usize>],
+    wave: Option<usize>,
+) -> BTreeSet<usize> {
+    let Some(involved) = &data.involved else {
+        return BTreeSet::new();
+    };
+    let few = |n: usize| n > 0 && (n as u64) < study.min_cell;
+    let count = |s: usize| involved.get(&wave).map_or(0, |c| c[s]);
+    let mut hidden: BTreeSet<usize> = (0..data.services.len())
+        .filter(|&s| few(count(s)) || (count(s) == 0 && involved.values().any(|c| few(c[s]))))
+        .collect();
+    loop {
+        let mut added = false;
+        for &area in areas {
+            let within = |s: usize| area.is_none_or(|a| data.services[s].territory == Some(a));
+            for kind in 0..SERVICE_TYPES.len() {
+                let of_kind: Vec<usize> = (0..data.services.len())
+                    .filter(|&s| within(s) && data.services[s].kind == kind)
+                    .collect();
+                let lone: Vec<usize> = of_kind
+                    .iter()
+                    .copied()
+                    .filter(|s| hidden.contains(s))
+                    .collect();
+                let [lone] = lone[..] else {
+                    continue;
+                };
+                // In the lone one's own area first, so that the area's network has its pair too.
+                let area_of = |s: usize| data.services[s].territory;
+                if let Some(&second) = of_kind
+                    .iter()
+                    .filter(|&&s| !hidden.contains(&s) && count(s) > 0)
+                    .min_by_key(|&&s| (area_of(s) != area_of(lone), count(s), s))
+                {
+                    hidden.insert(second);
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            return hidden;
+        }
     }
 }
 
@@ -312,6 +383,10 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
         found.dedup();
         areas.extend(found.into_iter().map(Some));
     }
+    let hidden: BTreeMap<Option<usize>, BTreeSet<usize>> = waves
+        .iter()
+        .map(|&w| (w, within_type(study, data, &areas, w)))
+        .collect();
     let mut networks = Vec::new();
     let mut changes = Vec::new();
     for &area in &areas {
@@ -330,6 +405,7 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
                 ask.paths,
                 wave_id.clone(),
                 area.map(name_of),
+                &hidden[&wave],
             ));
             if let Some(id) = wave_id {
                 if first.is_none() {

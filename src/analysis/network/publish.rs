@@ -210,25 +210,15 @@ impl AnalysisKind for NetworkResult {
                 Statistic::Density,
                 Some(n.measures.density),
             ));
+            // A type's mean degree over all its services, those shown only within their type
+            // included (an aggregate: at least two of them wherever a type has any).
             for (kind, _) in SERVICE_TYPES {
-                let degrees: Vec<f64> = n
-                    .measures
-                    .nodes
+                let mean = n
+                    .types
                     .iter()
-                    .filter(|s| s.class.as_deref() == Some(*kind))
-                    .map(|s| {
-                        if self.directed {
-                            (s.in_degree + s.out_degree) as f64
-                        } else {
-                            s.in_degree as f64
-                        }
-                    })
-                    .collect();
-                out.push(measure(
-                    kind.to_string(),
-                    Statistic::MeanDegree,
-                    crate::stats::mean(&degrees),
-                ));
+                    .position(|t| t == kind)
+                    .map(|i| n.mean_degree[i]);
+                out.push(measure(kind.to_string(), Statistic::MeanDegree, mean));
             }
             for (a, _) in SERVICE_TYPES {
                 for (b, _) in SERVICE_TYPES.iter().filter(|(b, _)| b != a) {
@@ -501,6 +491,7 @@ mod tests {
             measures: net.measures(Paths::Steps, None),
             types: Vec::new(),
             matrix: Vec::new(),
+            mean_degree: Vec::new(),
             gaps: Vec::new(),
             unreferred: Vec::new(),
             aggregated: aggregated.iter().map(|s| s.to_string()).collect(),
