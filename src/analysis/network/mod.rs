@@ -159,8 +159,7 @@ fn row_of(
     net: &Network,
     members: &[usize],
     paths: Paths,
-    wave: Option<String>,
-    group: Option<String>,
+    (wave, group): (Option<String>, Option<String>),
     hidden: &BTreeSet<usize>,
 ) -> NetworkRow {
     let types_of: Vec<usize> = members.iter().map(|&s| data.services[s].kind).collect();
@@ -403,8 +402,7 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
                 &net,
                 &members,
                 ask.paths,
-                wave_id.clone(),
-                area.map(name_of),
+                (wave_id.clone(), area.map(name_of)),
                 &hidden[&wave],
             ));
             if let Some(id) = wave_id {
