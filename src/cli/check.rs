@@ -106,18 +106,24 @@ pub fn execute(args: Args) -> Result<i32> {
     for source in &study.network_sources {
         match crate::check::network::check_network(study, source) {
             Ok((net, d)) => {
-                // A survey of professionals: "120 professionals in 2 waves named 940 ties".
+                // A survey of professionals: "220 answers from professionals (115 in t1, 105 in
+                // t2) named 940 ties" — answers, as the same people may answer in each wave.
                 let who = net.involved.as_ref().map_or(String::new(), |_| {
-                    let waves = net.respondents.keys().filter(|w| w.is_some()).count();
-                    format!(
-                        "{}{} named ",
-                        count_noun(net.respondents.values().sum(), "professional"),
-                        if waves > 0 {
-                            format!(" in {}", count_noun(waves, "wave"))
-                        } else {
-                            String::new()
-                        }
-                    )
+                    let total: usize = net.respondents.values().sum();
+                    let per_wave: Vec<String> = net
+                        .respondents
+                        .iter()
+                        .filter_map(|(w, n)| w.map(|w| format!("{n} in {}", study.waves[w].id)))
+                        .collect();
+                    if per_wave.is_empty() {
+                        format!("{} named ", count_noun(total, "professional"))
+                    } else {
+                        format!(
+                            "{} from professionals ({}) named ",
+                            count_noun(total, "answer"),
+                            per_wave.join(", ")
+                        )
+                    }
                 });
                 summary.push(format!(
                     "{}: {who}{} among {} of {}, {}, {}, {}",

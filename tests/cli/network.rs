@@ -682,7 +682,7 @@ fn survey_check_reads_the_repeat_and_locates_every_finding_without_repeating_fre
     }
     // t0: SS1 → ASL, SS1 → TM, ASL → SS1; t1: SS1 → ASL, ASL → SS1 (two respondents, one tie).
     assert!(
-        out.contains("data/professionisti.xlsx: 8 professionals in 2 waves named 5 ties among 5 services of data/servizi.csv, 2 errors, 2 warnings"),
+        out.contains("data/professionisti.xlsx: 8 answers from professionals (5 in t0, 3 in t1) named 5 ties among 5 services of data/servizi.csv, 2 errors, 2 warnings"),
         "{out}"
     );
     assert!(!out.contains(SECRET) && !err.contains(SECRET), "{out}{err}");
