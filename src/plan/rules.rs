@@ -28,6 +28,11 @@ pub enum Actor {
     AutonomyTutors,
     CareCommunities,
     FosterFamilies,
+    /// Health services (the local health authority, ASL).
+    HealthServices,
+    JuvenileCourt,
+    Schools,
+    ThirdSector,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]

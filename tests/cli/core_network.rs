@@ -715,7 +715,7 @@ fn the_core_recommendations_reach_the_actors_who_can_close_the_gaps() {
     let expected: Vec<(&str, &str, Vec<&str>)> = vec![
         (
             "giustizia-terzo-settore",
-            "ministry",
+            "juvenile_court",
             vec!["Municipio V", "Municipio VI"],
         ),
         ("salute-minori", "region", vec!["Municipio V"]),
@@ -755,7 +755,7 @@ fn the_core_recommendations_reach_the_actors_who_can_close_the_gaps() {
     );
     let brief = std::fs::read_to_string(run().out.join("brief.md")).unwrap();
     for actor in [
-        "### Ministero",
+        "### Tribunale per i minorenni",
         "### Regione",
         "### Servizi sociali",
         "### Comunità di accoglienza",
