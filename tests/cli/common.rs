@@ -343,3 +343,34 @@ pub fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// The shipped `examples/<example>` is byte for byte what `capakit init --synthetic --template
+/// <template>` writes, and the template refuses to start without its synthetic data.
+pub fn assert_shipped_is_init(example: &str, template: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    capakit()
+        .args(["init", "--synthetic", "--template", template])
+        .arg(&dir)
+        .assert()
+        .success();
+    let written = files(&dir);
+    let shipped = files(&repo().join("examples").join(example));
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        shipped.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &written {
+        assert!(
+            shipped[name] == *bytes,
+            "{name} differs: run `capakit init examples/{example} --synthetic --template {template}` again"
+        );
+    }
+    let out = capakit()
+        .args(["init", "--template", template])
+        .arg(tmp.path().join("n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--synthetic"));
+}

@@ -16,32 +16,7 @@ fn example() -> PathBuf {
 
 #[test]
 fn the_shipped_core_example_is_what_init_writes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("c");
-    capakit()
-        .args(["init", "--synthetic", "--template", "network"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let written = files(&dir);
-    let shipped = files(&example());
-    assert_eq!(
-        written.keys().collect::<Vec<_>>(),
-        shipped.keys().collect::<Vec<_>>()
-    );
-    for (name, bytes) in &written {
-        assert!(
-            shipped[name] == *bytes,
-            "{name} differs: run `capakit init examples/core-network --synthetic --template network` again"
-        );
-    }
-    let out = capakit()
-        .args(["init", "--template", "network"])
-        .arg(tmp.path().join("n"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--synthetic"));
+    crate::common::assert_shipped_is_init("core-network", "network");
 }
 
 /// One run of the example, shared by the tests: (its output folder, results.json).

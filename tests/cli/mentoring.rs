@@ -14,33 +14,7 @@ fn example() -> PathBuf {
 
 #[test]
 fn the_shipped_mentoring_example_is_what_init_writes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("m");
-    capakit()
-        .args(["init", "--synthetic", "--template", "mentoring"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let written = files(&dir);
-    let shipped = files(&example());
-    assert_eq!(
-        written.keys().collect::<Vec<_>>(),
-        shipped.keys().collect::<Vec<_>>()
-    );
-    for (name, bytes) in &written {
-        assert!(
-            shipped[name] == *bytes,
-            "{name} differs: run `capakit init examples/integra-mentoring --synthetic --template mentoring` again"
-        );
-    }
-    // The template comes with its data.
-    let out = capakit()
-        .args(["init", "--template", "mentoring"])
-        .arg(tmp.path().join("n"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--synthetic"));
+    crate::common::assert_shipped_is_init("integra-mentoring", "mentoring");
 }
 
 /// A `;`-separated KoboToolbox export: rows as maps from the header's last path segment

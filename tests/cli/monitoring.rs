@@ -28,33 +28,7 @@ fn analysis<'a>(r: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
 
 #[test]
 fn the_shipped_example_is_what_init_writes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("m");
-    capakit()
-        .args(["init", "--synthetic", "--template", "monitoring"])
-        .arg(&dir)
-        .assert()
-        .success();
-    let written = files(&dir);
-    let shipped = files(&repo().join("examples/care-leavers-monitoring"));
-    assert_eq!(
-        written.keys().collect::<Vec<_>>(),
-        shipped.keys().collect::<Vec<_>>()
-    );
-    for (name, bytes) in &written {
-        assert!(
-            shipped[name] == *bytes,
-            "{name} differs: run `capakit init examples/care-leavers-monitoring --synthetic --template monitoring` again"
-        );
-    }
-    // The template comes with its data.
-    let out = capakit()
-        .args(["init", "--template", "monitoring"])
-        .arg(tmp.path().join("n"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--synthetic"));
+    crate::common::assert_shipped_is_init("care-leavers-monitoring", "monitoring");
 }
 
 /// One wave's rows of the example: respondent id → (weight, answer to `column`, stratum, PSU).
