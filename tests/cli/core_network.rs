@@ -737,7 +737,17 @@ fn the_core_recommendations_reach_the_actors_who_can_close_the_gaps() {
     ] {
         assert!(brief.contains(actor), "{actor}: {brief}");
     }
+    // The forms are filled in about the minors, not by them: the study's own words say so.
+    assert!(
+        brief.contains("Schede su 200 minorenni stranieri seguiti dai servizi"),
+        "{brief}"
+    );
     let easy = std::fs::read_to_string(run().out.join("easy-read.md")).unwrap();
+    assert!(
+        easy.contains("I servizi hanno compilato una scheda per 200 ragazze e ragazzi")
+            && !easy.contains("Hanno risposto"),
+        "{easy}"
+    );
     assert!(
         easy.contains("le associazioni e il tribunale per i minorenni non si parlano"),
         "{easy}"

@@ -524,6 +524,15 @@ pub fn write(dir: &Path) -> crate::error::Result<()> {
         &dir.join("analyses/core-recommendations.toml"),
         include_bytes!("recommendations.toml"),
     )?;
+    // The study's own words: forms filled in about the minors, not by them.
+    write_atomic(
+        &dir.join("reports/strings-it.toml"),
+        include_bytes!("strings-it.toml"),
+    )?;
+    write_atomic(
+        &dir.join("reports/strings-en.toml"),
+        include_bytes!("strings-en.toml"),
+    )?;
     write_atomic(&dir.join("README.md"), include_bytes!("README.md"))?;
     write_atomic(&dir.join("study.toml"), include_bytes!("study.toml"))?;
     Ok(())
