@@ -289,7 +289,7 @@ fn row_of(
 /// first in the registry), and the rule is applied
 /// until it holds in every network of the wave. A type whose only service is hidden stays a row
 /// of the type × type matrix (the aggregate the protection publishes).
-fn within_type(
+fn hidden_services(
     study: &crate::study::Study,
     data: &NetworkData,
     areas: &[Option<usize>],
@@ -384,7 +384,7 @@ pub fn run(study: &crate::study::Study, data: &NetworkData, ask: &Ask) -> Networ
     }
     let hidden: BTreeMap<Option<usize>, BTreeSet<usize>> = waves
         .iter()
-        .map(|&w| (w, within_type(study, data, &areas, w)))
+        .map(|&w| (w, hidden_services(study, data, &areas, w)))
         .collect();
     let mut networks = Vec::new();
     let mut changes = Vec::new();
