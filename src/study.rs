@@ -471,6 +471,16 @@ pub struct ReportOptions {
     /// What the study is about, after the population in the brief ("… on {about}").
     #[serde(default)]
     pub about: Option<Text>,
+    /// Who funds the study, on the brief and the easy-read ("With the support of {funder}").
+    #[serde(default)]
+    pub funder: Option<Text>,
+    /// Whom readers can write to, on the brief and the easy-read (an e-mail or a web address).
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// The date of the publication as it should be printed ("marzo 2026", "2026-03-15"). A
+    /// report is not dated by the day it was run, so that reruns give the same bytes.
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 /// One data file and the instrument it answers.

@@ -336,6 +336,9 @@ impl Templates {
             subtitle => results.subtitle.as_ref().map(|s| s.get(lang).to_string()),
             source_note => study.report.source_note.as_ref().map(|s| s.get(lang).to_string()),
             authors => study.report.authors.clone(),
+            funder => study.report.funder.as_ref().map(|s| s.get(lang).to_string()),
+            contact => study.report.contact.clone(),
+            date => study.report.date.clone(),
         }
     }
 

@@ -61,19 +61,29 @@ fn the_brief_and_the_easy_read_summary_in_both_languages() {
             !brief.contains('{') || brief.contains("{ "),
             "an unfilled placeholder"
         );
-        // Provenance in every report: each input's SHA-256.
+        // Provenance: each input's SHA-256 in the research report; the brief and the easy-read
+        // (a councillor, a young person) end with one line that points to it, no hashes, no paths.
         for f in r["provenance"]["inputs"].as_array().unwrap() {
             let hash = f["sha256"].as_str().unwrap();
-            for file in [
-                "brief.html",
-                "brief.md",
-                "easy-read.html",
-                "easy-read.md",
-                "report.md",
-            ] {
+            let path = f["path"].as_str().unwrap();
+            let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+            assert!(report.contains(hash), "report.md lacks {path}");
+            for file in ["brief.html", "brief.md", "easy-read.html", "easy-read.md"] {
                 let text = std::fs::read_to_string(out.join(file)).unwrap();
-                assert!(text.contains(hash), "{file} lacks {}", f["path"]);
+                assert!(!text.contains(hash), "{file} shows the hash of {path}");
+                assert!(!text.contains(path), "{file} shows {path}");
             }
+        }
+        let more = if lang == "it" {
+            ("sono nel rapporto di ricerca", "Fonte: dati sintetici")
+        } else {
+            ("are in the research report", "Source: synthetic data")
+        };
+        for file in ["brief.html", "brief.md", "easy-read.html", "easy-read.md"] {
+            let text = std::fs::read_to_string(out.join(file)).unwrap();
+            assert!(text.contains(more.0), "{file}");
+            // The easy-read says the data are synthetic, as the brief does.
+            assert!(text.contains(more.1), "{file}");
         }
 
         let easy = std::fs::read_to_string(out.join("easy-read.html")).unwrap();
@@ -179,4 +189,72 @@ fn in_a_real_browser_the_reports_render_and_fit_their_pages() {
             "{file}: {pages} pages (budget {budget})"
         );
     }
+}
+
+/// The brief and the easy-read carry who made them, who funded them, their date and a contact,
+/// as study.toml `[report]` gives them, in each language; without them, neither says a word of it.
+#[test]
+fn the_brief_and_the_easy_read_name_author_funder_date_and_contact() {
+    let dir = tempfile::tempdir().unwrap();
+    // The example reads the shipped questionnaire and analyses at ../../.
+    let study = dir.path().join("examples/study");
+    let repo = crate::common::repo();
+    crate::common::copy_dir(&repo.join("examples/caring-prato-firenze"), &study);
+    for shared in ["instruments", "analyses"] {
+        crate::common::copy_dir(&repo.join(shared), &dir.path().join(shared));
+    }
+    let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
+    std::fs::write(
+        study.join("study.toml"),
+        toml.replace(
+            "[report]\n",
+            "[report]\nfunder = { it = \"Fondazione Esempio\", en = \"the Example Foundation\" }\ncontact = \"ricerca@example.org\"\ndate = \"marzo 2026\"\n",
+        ),
+    )
+    .unwrap();
+    for (lang, by, funder) in [
+        (
+            "it",
+            "A cura di capakit example",
+            "Con il sostegno di Fondazione Esempio",
+        ),
+        (
+            "en",
+            "Edited by capakit example",
+            "With the support of the Example Foundation",
+        ),
+    ] {
+        let out = dir.path().join(lang);
+        let done = crate::common::capakit()
+            .arg("run")
+            .arg(&study)
+            .arg("--out")
+            .arg(&out)
+            .args(["--lang", lang])
+            .output()
+            .unwrap();
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        for file in ["brief.html", "brief.md", "easy-read.html", "easy-read.md"] {
+            let text = std::fs::read_to_string(out.join(file)).unwrap();
+            for part in [by, funder, "ricerca@example.org", "marzo 2026"] {
+                assert!(text.contains(part), "{lang} {file} lacks {part}");
+            }
+        }
+    }
+    // The shipped example names no funder, contact or date: nothing is said of them.
+    let out = dir.path().join("plain");
+    crate::common::run_study(
+        &crate::common::repo().join("examples/caring-prato-firenze"),
+        &out,
+        false,
+    );
+    let brief = std::fs::read_to_string(out.join("brief.md")).unwrap();
+    assert!(
+        !brief.contains("Con il sostegno") && !brief.contains("Contatti"),
+        "{brief}"
+    );
 }
