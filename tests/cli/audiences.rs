@@ -258,3 +258,52 @@ fn the_brief_and_the_easy_read_name_author_funder_date_and_contact() {
         "{brief}"
     );
 }
+
+/// The easy-read sorts its "N in 10" lines by their value: under "going better" only what more
+/// than half have, under "hardest" only what half or fewer have (it listed "6 in 10 have a
+/// tutor" among the hardest for being the lowest of its list).
+#[test]
+fn the_easy_read_sorts_its_lines_by_their_value() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, well, hard, next) in [
+        (
+            "it",
+            "## Cosa va meglio",
+            "## Cosa è più difficile",
+            "## Cosa chiediamo",
+        ),
+        (
+            "en",
+            "## What is going better",
+            "## What is hardest",
+            "## What we are asking",
+        ),
+    ] {
+        let out = dir.path().join(lang);
+        run_in(lang, &out);
+        let easy = std::fs::read_to_string(out.join("easy-read.md")).unwrap();
+        let section = |from: &str, to: &str| -> Vec<u64> {
+            let start = easy.find(from).unwrap_or_else(|| panic!("{from}: {easy}"));
+            let rest = &easy[start..];
+            let end = rest.find(to).unwrap_or(rest.len());
+            rest[..end]
+                .lines()
+                .filter(|l| l.starts_with("- "))
+                .map(|l| {
+                    let digits: String = l
+                        .split_whitespace()
+                        .nth(2)
+                        .unwrap()
+                        .chars()
+                        .filter(|c| c.is_ascii_digit())
+                        .collect();
+                    digits.parse().unwrap()
+                })
+                .collect()
+        };
+        let (good, bad) = (section(well, hard), section(hard, next));
+        assert!(!good.is_empty() && !bad.is_empty(), "{easy}");
+        assert!(good.iter().all(|&n| n > 5), "{lang}: {good:?}\n{easy}");
+        assert!(bad.iter().all(|&n| n <= 5), "{lang}: {bad:?}\n{easy}");
+    }
+}

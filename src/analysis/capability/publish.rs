@@ -375,13 +375,16 @@ impl AnalysisKind for CapabilityResult {
                 })
             })
             .collect();
+        // By value, not by rank: what more than half have goes well (the three most common
+        // first), what half or fewer have is hardest (the three rarest first), so that "6 in 10
+        // have a tutor" is never listed among the hardest only for being the lowest of the list.
         lines.sort_by_key(|l| std::cmp::Reverse(l.in_ten));
-        let k = lines.len().min(3);
-        out.going_well = lines[..k].to_vec();
-        let rest = lines.len() - k;
-        out.hardest = lines[lines.len() - rest.min(3)..]
+        out.going_well = lines.iter().filter(|l| l.in_ten > 5).take(3).cloned().collect();
+        out.hardest = lines
             .iter()
             .rev()
+            .filter(|l| l.in_ten <= 5)
+            .take(3)
             .cloned()
             .collect();
     }
