@@ -718,14 +718,10 @@ fn read_survey(
                 let Some(service) = service else {
                     continue;
                 };
-                let score = match freq_j {
-                    None => None,
-                    Some(j) => {
-                        match frequency_score(&rep.cell(i, j), &survey.frequency, here(j), d) {
-                            Ok(s) => s,
-                            Err(()) => continue,
-                        }
-                    }
+                let Ok(score) = freq_j.map_or(Ok(None), |j| {
+                    frequency_score(&rep.cell(i, j), &survey.frequency, here(j), d)
+                }) else {
+                    continue;
                 };
                 named.push(Named {
                     respondent,
@@ -780,15 +776,10 @@ fn read_survey(
                         let name = pattern.replace("{service}", &registry.services[service].id);
                         crate::check::find_column(table, &name).ok()
                     });
-                    let score = match column {
-                        None => None,
-                        Some(j) => {
-                            match frequency_score(&table.cell(i, j), &survey.frequency, here(j), d)
-                            {
-                                Ok(s) => s,
-                                Err(()) => continue,
-                            }
-                        }
+                    let Ok(score) = column.map_or(Ok(None), |j| {
+                        frequency_score(&table.cell(i, j), &survey.frequency, here(j), d)
+                    }) else {
+                        continue;
                     };
                     named.push(Named {
                         respondent,

@@ -374,3 +374,25 @@ pub fn assert_shipped_is_init(example: &str, template: &str) {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--synthetic"));
 }
+
+/// Every text a run wrote, by file (the parts of .docx and .xlsx files unzipped).
+pub fn outputs(out: &Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (name, bytes) in files(out) {
+        if name.ends_with(".docx") || name.ends_with(".xlsx") {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..zip.len() {
+                let mut part = zip.by_index(i).unwrap();
+                let inner = part.name().unwrap().to_string();
+                let mut s = String::new();
+                if std::io::Read::read_to_string(&mut part, &mut s).is_ok() {
+                    found.push((format!("{name}:{inner}"), s));
+                }
+            }
+        } else {
+            found.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    assert!(found.iter().any(|(n, _)| n.ends_with("word/document.xml")));
+    found
+}

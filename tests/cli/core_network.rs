@@ -5,7 +5,7 @@
 //! recommendations; no free text reaches any output.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use crate::common::{capakit, files};
@@ -504,28 +504,6 @@ fn the_core_needs_index_matches_pandas() {
     );
 }
 
-/// Every text a run wrote, by file (the parts of .docx and .xlsx files unzipped).
-fn outputs(out: &Path) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    for (name, bytes) in files(out) {
-        if name.ends_with(".docx") || name.ends_with(".xlsx") {
-            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-            for i in 0..zip.len() {
-                let mut part = zip.by_index(i).unwrap();
-                let inner = part.name().unwrap().to_string();
-                let mut s = String::new();
-                if std::io::Read::read_to_string(&mut part, &mut s).is_ok() {
-                    found.push((format!("{name}:{inner}"), s));
-                }
-            }
-        } else {
-            found.push((name, String::from_utf8_lossy(&bytes).into_owned()));
-        }
-    }
-    assert!(found.iter().any(|(n, _)| n.ends_with("word/document.xml")));
-    found
-}
-
 #[test]
 fn the_core_example_checks_and_runs_clean_and_byte_identically() {
     let check = capakit().arg("check").arg(example()).output().unwrap();
@@ -594,7 +572,7 @@ fn the_core_example_publishes_no_free_text() {
     }
     assert_eq!(notes.len(), 4, "{notes:?}");
     notes.insert("Parrocchia San Felice".to_string());
-    for (name, text) in outputs(&run().out) {
+    for (name, text) in crate::common::outputs(&run().out) {
         for n in &notes {
             assert!(!text.contains(n.as_str()), "{name} holds {n:?}");
         }

@@ -363,28 +363,6 @@ fn the_mentoring_data_hold_what_the_readme_says() {
     assert_eq!(round2(mean(lowest.1)), 2.5);
 }
 
-/// Every text a run wrote, by file (the parts of .docx and .xlsx files unzipped).
-fn outputs(out: &Path) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    for (name, bytes) in files(out) {
-        if name.ends_with(".docx") || name.ends_with(".xlsx") {
-            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-            for i in 0..zip.len() {
-                let mut part = zip.by_index(i).unwrap();
-                let inner = part.name().unwrap().to_string();
-                let mut s = String::new();
-                if std::io::Read::read_to_string(&mut part, &mut s).is_ok() {
-                    found.push((format!("{name}:{inner}"), s));
-                }
-            }
-        } else {
-            found.push((name, String::from_utf8_lossy(&bytes).into_owned()));
-        }
-    }
-    assert!(found.iter().any(|(n, _)| n.ends_with("word/document.xml")));
-    found
-}
-
 /// The free-text comments of both forms, each as the longest run of letters and spaces it holds
 /// (an apostrophe or an accent may be escaped in an output; the run is found as it is).
 fn comments() -> Vec<String> {
@@ -413,7 +391,7 @@ fn comments() -> Vec<String> {
 fn assert_no_free_text(out: &Path) {
     let comments = comments();
     assert_eq!(comments.len(), 12, "{comments:?}");
-    for (name, text) in outputs(out) {
+    for (name, text) in crate::common::outputs(out) {
         for c in &comments {
             assert!(!text.contains(c.as_str()), "{name} holds the comment {c:?}");
         }

@@ -9,7 +9,8 @@
 //!
 //! A survey of professionals is protected: in each wave, the services fewer than k respondents
 //! named or answered for are listed in [`NetworkRow::aggregated`] and shown only within their
-//! type (their ties stay in the type matrix and the network's measures), and its network counts
+//! type (their ties stay in the type matrix and the network's measures), with a second service
+//! of the same type beside any that would be hidden alone (`hidden_services`), and its network counts
 //! ties (a tie's weight is respondents' answers, not published per tie or per service).
 
 pub mod publish;
