@@ -352,6 +352,13 @@ fn the_population_is_the_studys_and_nothing_speaks_of_care_leavers_or_focus_grou
             "All the results are in the study's report."
         };
         assert!(easy.contains(plain), "{easy}");
+        // … said once: the closing line does not point to the report a second time.
+        let again = if lang == "it" {
+            "come li abbiamo calcolati"
+        } else {
+            "how we worked them out"
+        };
+        assert!(!easy.contains(again), "{easy}");
     }
 }
 
