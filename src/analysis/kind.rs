@@ -1,6 +1,7 @@
 //! What a kind of analysis is: how it runs, what it publishes and how it appears in every output.
 //! Each kind is one folder of `src/analysis/` implementing [`AnalysisKind`] for its result, plus
-//! its report chapter (`reports/analyses/<kind>.html.j2` and `.md.j2`); the registry
+//! its report chapter (`reports/analyses/<kind>.html.j2`, from which report.md and report.docx are
+//! written); the registry
 //! ([`super::registry`]) holds the only `match` on kinds. Every method is required: a kind that
 //! does not say how it appears in one output does not compile.
 

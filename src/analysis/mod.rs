@@ -13,8 +13,8 @@ mod registry;
 pub mod table;
 
 // The kinds of analysis. Each line: the kind (as in `crate::plan::Kind`) => its folder (named as
-// the kind is written) :: its result, and the folder of its report chapter (`<kind>.html.j2`,
-// `<kind>.md.j2`). Adding a kind is its folder and one line here (and its name and what it reads in
+// the kind is written) :: its result, and the folder of its report chapter (`<kind>.html.j2`; the
+// Markdown and Word reports are written from the HTML). Adding a kind is its folder and one line here (and its name and what it reads in
 // the plan's table of kinds).
 registry! {
     Likert => likert::LikertResult, "reports/analyses";

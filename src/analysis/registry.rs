@@ -66,11 +66,11 @@ macro_rules! registry {
             })
         }
 
-        /// Each kind's report chapter as built in: its name and its HTML and Markdown templates
-        /// (`<fragments>/<kind>.html.j2` and `.md.j2`, which a study may override under
-        /// `reports/analyses/`).
+        /// Each kind's report chapter as built in: its name and its template
+        /// (`<fragments>/<kind>.html.j2`, which a study may override under `reports/analyses/`;
+        /// report.md and report.docx are written from the rendered HTML).
         #[allow(clippy::vec_init_then_push)] // one push per kind, each under its own cfg
-        pub fn fragments() -> Vec<(&'static str, &'static str, &'static str)> {
+        pub fn fragments() -> Vec<(&'static str, &'static str)> {
             let mut out = Vec::new();
             $(
                 $(#[$attr])*
@@ -79,10 +79,6 @@ macro_rules! registry {
                     include_str!(concat!(
                         env!("CARGO_MANIFEST_DIR"), "/", $fragments, "/",
                         stringify!($module), ".html.j2"
-                    )),
-                    include_str!(concat!(
-                        env!("CARGO_MANIFEST_DIR"), "/", $fragments, "/",
-                        stringify!($module), ".md.j2"
                     )),
                 ));
             )*

@@ -13,6 +13,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub mod multiples;
 pub mod network;
+pub mod raster;
 pub mod tilemap;
 
 pub use multiples::{small_multiples, small_multiples_desc, Panel, TrendPoint};

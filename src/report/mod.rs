@@ -1,4 +1,5 @@
-//! [`Results`] → report.html, report.md, results.json and charts/*.svg, written atomically.
+//! [`Results`] → report.html (and, from it, report.md and report.docx), results.json and
+//! charts/*.svg, written atomically.
 //!
 //! Templates and styles are real files under `reports/`, compiled in and overridable by a study's
 //! own `reports/` folder. Templates only format: every number comes from results.json. HTML is
@@ -7,9 +8,11 @@
 
 pub mod audiences;
 pub mod cells;
+pub mod document;
 pub mod docx;
 pub mod feedback_form;
 pub mod figures;
+pub mod markdown;
 pub use crate::format;
 pub mod pseudonym;
 pub mod respondents;
@@ -134,11 +137,11 @@ pub fn render(
         bytes: workbook::workbook(&tables, &strings, results.min_cell, results.internal)
             .map_err(|e| Error::Usage(format!("tables.xlsx could not be written: {e}")))?,
     });
-    // The research report (HTML, Markdown and, from the same Markdown, Word), the policy brief
-    // and the easy-read summary.
-    const REPORTS: [(&str, &str); 6] = [
+    // The research report in HTML; its Markdown and Word versions are written from what the HTML
+    // holds (one content model: the same chapters and tables in every format). Then the policy
+    // brief and the easy-read summary.
+    const REPORTS: [(&str, &str); 5] = [
         ("report.html.j2", "report.html"),
-        ("report.md.j2", "report.md"),
         ("brief.html.j2", "brief.html"),
         ("brief.md.j2", "brief.md"),
         ("easy-read.html.j2", "easy-read.html"),
@@ -147,12 +150,18 @@ pub fn render(
     let names = REPORTS.map(|r| r.0);
     let texts = templates.render_reports(&names, results, lang, &strings, &figures, study)?;
     for ((_, path), text) in REPORTS.iter().zip(texts) {
-        // Guarded before report.docx is built from it (and again as every text file is written).
+        // Guarded before the Markdown and Word reports are built from it (and again as every
+        // text file is written).
         let text = crate::text::guard(&text).into_owned();
-        if *path == "report.md" {
+        if *path == "report.html" {
+            let doc = document::from_html(&text, &figures);
+            files.push(OutputFile {
+                path: "report.md".into(),
+                bytes: markdown::render(&doc).into_bytes(),
+            });
             files.push(OutputFile {
                 path: "report.docx".into(),
-                bytes: docx::from_markdown(&text, lang)
+                bytes: docx::render(&doc, &figures, lang)
                     .map_err(|e| Error::Usage(format!("report.docx could not be written: {e}")))?,
             });
         }

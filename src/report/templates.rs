@@ -22,7 +22,6 @@ const BUILTIN: &[(&str, &str)] = &[
         "report.html.j2",
         include_str!("../../reports/report.html.j2"),
     ),
-    ("report.md.j2", include_str!("../../reports/report.md.j2")),
     ("brief.html.j2", include_str!("../../reports/brief.html.j2")),
     ("brief.md.j2", include_str!("../../reports/brief.md.j2")),
     (
@@ -95,7 +94,7 @@ fn replace(
     Ok(Value::from_safe_string(pieces.join(&with)))
 }
 
-pub fn escape_markdown(s: &str) -> String {
+pub(crate) fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -122,9 +121,8 @@ impl Templates {
             .iter()
             .map(|(name, text)| (name.to_string(), *text))
             .collect();
-        for (kind, html, md) in crate::analysis::fragments() {
+        for (kind, html) in crate::analysis::fragments() {
             builtin.push((format!("analyses/{kind}.html.j2"), html));
-            builtin.push((format!("analyses/{kind}.md.j2"), md));
         }
         let mut files = BTreeMap::new();
         // A study folder may come from someone else: its templates and styles are read only
@@ -684,7 +682,7 @@ mod tests {
         /// Markdown output has no raw HTML, no line break and no unescaped Markdown syntax.
         #[test]
         fn markdown_escaping_leaves_no_syntax(value in "(\\PC|\n|<|\\[|\\]|\\||\\*|_|`|#|!|\\{|\\}){0,40}") {
-            let out = render("report.md.j2", &value);
+            let out = render("brief.md.j2", &value);
             prop_assert!(!out.contains('<') && !out.contains('\n'));
             let mut chars = out.chars();
             while let Some(c) = chars.next() {

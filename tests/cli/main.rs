@@ -29,6 +29,7 @@ mod published_bytes;
 mod real_world;
 mod recommendations;
 mod records;
+mod report_formats;
 mod safe_text;
 mod stats;
 mod weights;

@@ -252,7 +252,7 @@ fn found_11_a_style_or_template_linked_outside_the_study_is_refused() {
     let secret = dir.path().join("secret.txt");
     std::fs::write(&secret, "root:x:0:0:secret\n").unwrap();
     std::fs::create_dir(study.join("reports")).unwrap();
-    for name in ["style.css", "report.md.j2"] {
+    for name in ["style.css", "brief.md.j2"] {
         let link = study.join("reports").join(name);
         std::os::unix::fs::symlink(&secret, &link).unwrap();
         let (code, err) = run_in(dir.path(), &["run", s(&study), "--out", "out"]);
