@@ -33,7 +33,8 @@ fn inline(content: &[Inline], in_table: bool, out: &mut String) {
                 out.push('`');
             }
             Inline::Code(t) => out.push_str(&escape_markdown(t)),
-            Inline::Break if in_table => out.push(' '),
+            // A line break inside a cell (a cell's second line) becomes a separator.
+            Inline::Break if in_table => out.push_str(" · "),
             Inline::Break => out.push_str("\\\n"),
         }
     }
@@ -71,9 +72,11 @@ fn header(t: &Table, width: usize) -> (Vec<String>, Vec<bool>) {
     (names, numeric)
 }
 
-fn table(t: &Table, out: &mut String) {
+/// `before`: the text of the block just before, whose words a caption does not repeat (a table
+/// under a heading of the same name).
+fn table(t: &Table, before: Option<String>, out: &mut String) {
     let caption = plain(&t.caption);
-    if !caption.is_empty() {
+    if !caption.is_empty() && before.as_deref() != Some(caption.as_str()) {
         out.push_str(&format!("**{}**\n\n", text(&t.caption, true)));
     }
     let mut body: Vec<Vec<Cell>> = t.body.clone();
@@ -133,7 +136,7 @@ fn table(t: &Table, out: &mut String) {
 /// The Markdown of a document.
 pub fn render(d: &Document) -> String {
     let mut out = String::new();
-    for b in &d.blocks {
+    for (i, b) in d.blocks.iter().enumerate() {
         match b {
             Block::Banner(t) => out.push_str(&format!("> **{}**\n\n", escape_markdown(t))),
             Block::Cover(c) => {
@@ -171,7 +174,16 @@ pub fn render(d: &Document) -> String {
                 }
                 out.push('\n');
             }
-            Block::Table(t) => table(t, &mut out),
+            Block::Table(t) => {
+                let before = i.checked_sub(1).and_then(|j| match &d.blocks[j] {
+                    Block::Heading { content, .. } | Block::Paragraph { content, .. } => {
+                        // A block that is one bold run (a folded section's title) counts too.
+                        Some(plain(content))
+                    }
+                    _ => None,
+                });
+                table(t, before, &mut out)
+            }
             Block::Figure {
                 file,
                 title,
