@@ -165,13 +165,10 @@ impl AnalysisKind for LikertResult {
         let mut figures = Vec::new();
         // The comparison of the same two groups, whose adjusted p-values say which gaps hold.
         let tested = same_groups_compared(self, v);
-        let holds = |item: &str| {
-            tested.is_some_and(|c| {
-                c.tests
-                    .iter()
-                    .any(|t| t.variable == item && t.kind == "item" && t.p_adjusted < 0.05)
-            })
+        let test_of = |item: &str| {
+            tested.and_then(|c| c.tests.iter().find(|t| t.variable == item && t.kind == "item"))
         };
+        let holds = |item: &str| test_of(item).is_some_and(|t| t.p_adjusted < 0.05);
         let mut scales: Vec<Option<String>> = Vec::new();
         for item in &self.items {
             if !scales.contains(&item.scale) {
@@ -208,7 +205,7 @@ impl AnalysisKind for LikertResult {
             for item in &items {
                 let item_label = label(&item.labels, &item.item);
                 let item_label = if item.reverse {
-                    format!("{item_label} ({})", s.get("reverse_short"))
+                    format!("{item_label} (↺ {})", s.get("reverse_short"))
                 } else {
                     item_label
                 };
@@ -255,7 +252,7 @@ impl AnalysisKind for LikertResult {
                     ],
                 ),
                 // Compared, and no gap survives: said so, never a gap.
-                (None, 2) if tested.is_some() => s.fill(
+                (None, 2) if items.iter().any(|i| test_of(&i.item).is_some()) => s.fill(
                     "likert_no_clear_gap",
                     &[
                         ("scale", &scale_label),
@@ -291,7 +288,11 @@ impl AnalysisKind for LikertResult {
                 .collect();
             let texts = Texts {
                 title,
-                subtitle: s.get("likert_subtitle"),
+                subtitle: if items.iter().any(|i| i.reverse) {
+                    s.get("likert_subtitle_reverse")
+                } else {
+                    s.get("likert_subtitle")
+                },
                 source: v.source.to_string(),
                 desc: desc.join(". "),
                 lang: lang.to_string(),

@@ -12,7 +12,7 @@
 pub mod publish;
 pub use publish::Params;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use toml::Spanned;
@@ -508,7 +508,18 @@ fn quotes_for(
     conditions: &[Condition],
     entries: &[Entry],
     groups: &[String],
+    rule_text: &BTreeMap<String, String>,
 ) -> (Vec<Quote>, bool) {
+    // The rule's own words (five letters or more, in every language it is written in): of a
+    // code's agreed quotes, the one that speaks of what the rule speaks of comes first (a code
+    // mapped to a dimension covers all of it: the tutor's rule quotes the tutor, not the flats).
+    let rule_words: BTreeSet<String> = rule_text.values().flat_map(|t| content_words(t)).collect();
+    let relevance = |text: &str| {
+        content_words(text)
+            .iter()
+            .filter(|w| rule_words.contains(*w))
+            .count()
+    };
     let mut wanted_codes: Vec<String> = Vec::new();
     let mut wanted_dimensions: Vec<String> = Vec::new();
     for c in conditions {
@@ -556,12 +567,15 @@ fn quotes_for(
             let fresh = |x: &&super::codes::Quote| !out.iter().any(|o| same(&o.text, &x.text));
             let here =
                 |x: &&super::codes::Quote| x.group.as_ref().is_some_and(|g| groups.contains(g));
+            // The most relevant first, then one from a territory where the rule holds, then
+            // the code's order.
             let pick = q
                 .quotes
                 .iter()
                 .filter(fresh)
-                .find(here)
-                .or(q.quotes.iter().find(fresh));
+                .enumerate()
+                .max_by_key(|(i, x)| (relevance(&x.text), here(x), std::cmp::Reverse(*i)))
+                .map(|(_, x)| x);
             if let Some(quote) = pick {
                 out.push(Quote {
                     code: q.code.clone(),
@@ -575,6 +589,15 @@ fn quotes_for(
     }
     out.truncate(3);
     (out, reads_codes)
+}
+
+/// The words of five letters or more of a text, lower-cased (split at anything not a letter or a
+/// digit, so «l'autonomia» gives «autonomia»).
+fn content_words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 5)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Evaluates the rules of one analysis against the results of all the others.
@@ -678,7 +701,7 @@ pub fn run(
         let network = evidence.iter().any(|e| e.source == "network");
         let records = network || evidence.iter().any(|e| e.source == "records");
         let groups_fg = evidence.iter().any(|e| e.source == "focus_groups");
-        let (quotes, reads_codes) = quotes_for(&conditions, entries, &groups);
+        let (quotes, reads_codes) = quotes_for(&conditions, entries, &groups, &rule.text);
         let filled = |texts: &BTreeMap<String, String>| -> Labels {
             texts
                 .iter()
