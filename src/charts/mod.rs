@@ -779,7 +779,10 @@ mod tests {
     fn truncation_cuts_at_a_word_boundary() {
         let s = "Le mie opinioni sono state ascoltate nelle decisioni sul mio futuro.";
         // Cut inside «mio», the word is dropped whole (it was «…sul mi…»).
-        assert_eq!(truncate(s, 60), "Le mie opinioni sono state ascoltate nelle decisioni sul…");
+        assert_eq!(
+            truncate(s, 60),
+            "Le mie opinioni sono state ascoltate nelle decisioni sul…"
+        );
         // A cut on a space or after punctuation keeps the whole words before it.
         assert_eq!(truncate("uno, due tre", 6), "uno…");
         assert_eq!(truncate(s, 200), s);
@@ -823,7 +826,10 @@ mod tests {
         let drawn_reversed = likert_chart("c1", &texts(), &cats, &flipped).unwrap();
         flipped[0].percent = bars[0].percent.clone();
         flipped[0].reverse = true;
-        assert_eq!(likert_chart("c1", &texts(), &cats, &flipped).unwrap(), drawn_reversed);
+        assert_eq!(
+            likert_chart("c1", &texts(), &cats, &flipped).unwrap(),
+            drawn_reversed
+        );
         assert_ne!(drawn_reversed, svg);
         assert!(svg.contains("role=\"img\""));
         assert!(

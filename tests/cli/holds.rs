@@ -83,13 +83,13 @@ fn the_summary_names_only_gaps_that_survive_the_correction() {
     let (out, r) = caring();
     let lines = summary(&read(out, "report.html"));
     // It listed «Ho debiti…» (Prato 58 %, Firenze 42 %), a gap no test supports.
-    assert!(
-        !lines.iter().any(|l| l.contains("Ho debiti")),
-        "{lines:#?}"
-    );
+    assert!(!lines.iter().any(|l| l.contains("Ho debiti")), "{lines:#?}");
     let labels = item_labels(r);
     let mut gaps = 0;
-    for line in lines.iter().filter(|l| l.contains("la distanza maggiore è su «")) {
+    for line in lines
+        .iter()
+        .filter(|l| l.contains("la distanza maggiore è su «"))
+    {
         gaps += 1;
         let quoted = line.split('«').nth(1).unwrap().split('»').next().unwrap();
         let shown = quoted.trim_end_matches('…');
@@ -108,7 +108,9 @@ fn the_summary_names_only_gaps_that_survive_the_correction() {
     // A scale whose compared statements differ by no gap that survives says so instead.
     let report = text(&read(out, "report.html"));
     assert!(
-        report.contains("nessuna differenza chiara tra Prato e Firenze dopo la correzione per test multipli"),
+        report.contains(
+            "nessuna differenza chiara tra Prato e Firenze dopo la correzione per test multipli"
+        ),
         "a chart says there is no clear difference"
     );
     assert!(!report.contains("Sicurezza economica: la distanza maggiore"));
@@ -149,7 +151,12 @@ fn holm_families_are_the_questionnaire_blocks_and_match_statsmodels() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["name"].as_str().unwrap().into(), f["tests"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().into(),
+                f["tests"].as_u64().unwrap(),
+            )
+        })
         .collect();
     // It was one family of 45 tests, importance ratings and capability items mixed.
     assert_eq!(
@@ -158,7 +165,10 @@ fn holm_families_are_the_questionnaire_blocks_and_match_statsmodels() {
     );
     for t in c["tests"].as_array().unwrap() {
         let importance = t["variable"].as_str().unwrap().starts_with("imp_");
-        assert_eq!(t["family"], if importance { "priorita" } else { "capacita" });
+        assert_eq!(
+            t["family"],
+            if importance { "priorita" } else { "capacita" }
+        );
     }
     // statsmodels 0.15.0 (Python 3, the bench venv):
     //   from statsmodels.stats.multitest import multipletests
@@ -178,7 +188,11 @@ fn holm_families_are_the_questionnaire_blocks_and_match_statsmodels() {
     let capacita = [
         ("casa", 1.1707932968596655e-08, 3.0440625718351306e-07),
         ("relazioni", 3.5629825218012345e-07, 8.551158052322962e-06),
-        ("partecipazione", 0.00021929158226865415, 0.004620889768029887),
+        (
+            "partecipazione",
+            0.00021929158226865415,
+            0.004620889768029887,
+        ),
         ("house_1", 6.713377920307302e-06, 0.00015440769216706795),
         ("house_3", 3.3477110353355294e-07, 8.369277588338824e-06),
         ("part_1", 0.0002856163703858212, 0.0057123274077164245),
@@ -189,7 +203,11 @@ fn holm_families_are_the_questionnaire_blocks_and_match_statsmodels() {
     for (variable, p, adjusted) in priorita.iter().chain(&capacita) {
         let t = compare_test(r, variable).unwrap();
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.max(1e-300).max(1.0);
-        assert!(close(t["p"].as_f64().unwrap(), *p), "{variable}: p {}", t["p"]);
+        assert!(
+            close(t["p"].as_f64().unwrap(), *p),
+            "{variable}: p {}",
+            t["p"]
+        );
         assert!(
             close(t["p_adjusted"].as_f64().unwrap(), *adjusted),
             "{variable}: adjusted {} ≠ statsmodels {adjusted}",
@@ -216,7 +234,11 @@ fn with_comparison(dir: &Path, analysis: &str) -> PathBuf {
     let toml = example_toml();
     let start = toml.find("analyses = [").unwrap();
     let end = start + toml[start..].find('\n').unwrap();
-    let toml = format!("{}analyses = [\"compare.toml\"]{}", &toml[..start], &toml[end..]);
+    let toml = format!(
+        "{}analyses = [\"compare.toml\"]{}",
+        &toml[..start],
+        &toml[end..]
+    );
     std::fs::write(study.join("study.toml"), toml).unwrap();
     study
 }
@@ -255,7 +277,10 @@ fn families_declared_in_the_analysis_override_the_blocks() {
         let t = compare_test(&r, variable).unwrap();
         assert_eq!(t["family"], "housing");
         let got = t["p_adjusted"].as_f64().unwrap();
-        assert!((got - adjusted).abs() <= 1e-12 * adjusted, "{variable}: {got}");
+        assert!(
+            (got - adjusted).abs() <= 1e-12 * adjusted,
+            "{variable}: {got}"
+        );
     }
 
     // A variable in two families is an error at its place.
@@ -267,7 +292,9 @@ fn families_declared_in_the_analysis_override_the_blocks() {
     assert_ne!(code, 0, "{out}");
     let all = format!("{out}{err}");
     assert!(
-        all.contains("compare.toml") && all.contains("line 7") && all.contains("'casa' is in two families"),
+        all.contains("compare.toml")
+            && all.contains("line 7")
+            && all.contains("'casa' is in two families"),
         "{all}"
     );
 }
@@ -302,6 +329,10 @@ fn agreement_is_not_shown_on_fewer_units_than_the_minimum_cell() {
 #[test]
 fn the_robustness_claim_names_the_cutoffs_tried() {
     let (out, r) = caring();
+    let report = text(&read(out, "report.html"));
+    let svg = read(out, "charts/capability-k.svg");
+    // It claimed "per ogni soglia k" when only 20–40 % was compared.
+    assert!(!report.contains("ogni soglia k") && !svg.contains("ogni soglia k"));
     let cap = analysis_of_kind(r, "capability");
     let ranking = &cap["sensitivity"]["rankings"][0];
     assert_eq!(ranking["holds"], true);
@@ -317,12 +348,11 @@ fn the_robustness_claim_names_the_cutoffs_tried() {
         .iter()
         .map(|k| k.as_f64().unwrap())
         .collect();
-    assert!(assessed.len() < tried.len(), "not every k could be compared");
+    assert!(
+        assessed.len() < tried.len(),
+        "not every k could be compared"
+    );
     let pct = |k: f64| format!("{}\u{a0}%", (100.0 * k).round());
-    let report = text(&read(out, "report.html"));
-    let svg = read(out, "charts/capability-k.svg");
-    // It claimed "per ogni soglia k" when only 20–40 % was compared.
-    assert!(!report.contains("ogni soglia k") && !svg.contains("ogni soglia k"));
     let claim = format!(
         "L'ordine dei territori regge per le soglie k da {} a {}",
         pct(assessed[0]),
@@ -394,7 +424,13 @@ fn coding() -> Vec<(String, String, String, String, String)> {
         .skip(1)
         .map(|l| {
             let f: Vec<&str> = l.split(';').collect();
-            (f[0].into(), f[1].into(), f[2].into(), f[3].into(), f[4].into())
+            (
+                f[0].into(),
+                f[1].into(),
+                f[2].into(),
+                f[3].into(),
+                f[4].into(),
+            )
         })
         .collect()
 }
@@ -425,7 +461,6 @@ fn quotes_come_only_from_units_the_coders_agreed_on_and_never_twice() {
     let (out, r) = caring();
     let rows = coding();
     let codes = analysis_of_kind(r, "codes");
-    assert_eq!(codes["quotes_from"], "agreed");
     let mut quoted = 0;
     for q in codes["quotes"].as_array().unwrap() {
         let code = q["code"].as_str().unwrap();
@@ -437,24 +472,37 @@ fn quotes_come_only_from_units_the_coders_agreed_on_and_never_twice() {
             .collect();
         for t in &texts {
             quoted += 1;
-            assert!(agreed(&rows, code, t), "{code}: «{t}» is not agreed by the coders");
+            assert!(
+                agreed(&rows, code, t),
+                "{code}: «{t}» is not agreed by the coders"
+            );
         }
         let mut unique = texts.clone();
         unique.sort();
         unique.dedup();
-        assert_eq!(unique.len(), texts.len(), "{code} quotes a sentence twice: {texts:?}");
+        assert_eq!(
+            unique.len(),
+            texts.len(),
+            "{code} quotes a sentence twice: {texts:?}"
+        );
     }
     assert!(quoted > 0);
+    assert_eq!(codes["quotes_from"], "agreed");
     // The income recommendation's only quote was PO-P2P-2/s16, coded differently by the two
     // coders and about the tutor: now no quote, and the report says so.
     let income = recommendation(r, "income");
-    assert!(income["quotes"].as_array().unwrap().is_empty(), "{}", income["quotes"]);
+    assert!(
+        income["quotes"].as_array().unwrap().is_empty(),
+        "{}",
+        income["quotes"]
+    );
     assert_eq!(income["no_agreed_quote"], true);
     let report = text(&read(out, "report.html"));
     assert!(report.contains(
         "Nessuna citazione: nei focus group non c'è un passaggio su cui i codificatori concordino per questo tema."
     ));
-    assert!(!report.contains("Il tutor per l'autonomia tiene insieme scuola, servizi e comunità.» tutor"));
+    assert!(!report
+        .contains("Il tutor per l'autonomia tiene insieme scuola, servizi e comunità.» tutor"));
 }
 
 #[test]
@@ -480,8 +528,15 @@ fn a_recommendation_quotes_its_own_theme() {
         for housing in ["casa", "appartament", "affitto", "dormire"] {
             assert!(!text.contains(housing), "housing quote: {text}");
         }
-        assert_eq!(dimension_of(q["code"].as_str().unwrap()).as_deref(), Some("autonomia"));
-        assert!(agreed(&rows, q["code"].as_str().unwrap(), q["text"].as_str().unwrap()));
+        assert_eq!(
+            dimension_of(q["code"].as_str().unwrap()).as_deref(),
+            Some("autonomia")
+        );
+        assert!(agreed(
+            &rows,
+            q["code"].as_str().unwrap(),
+            q["text"].as_str().unwrap()
+        ));
     }
     // Every recommendation: own codes or codes of its indicators' dimensions, no sentence twice.
     let codes_named = |rec: &serde_json::Value| -> Vec<String> {
@@ -532,7 +587,9 @@ fn a_second_example_keeps_families_and_says_only_what_holds() {
         assert_eq!(sizes as usize, tests, "every test is in one family");
     }
     // The methods name the families of its comparison of three countries.
-    assert!(text(&report).contains("Famiglie di test del confronto «paesi», ciascuna corretta a sé:"));
+    assert!(
+        text(&report).contains("Famiglie di test del confronto «paesi», ciascuna corretta a sé:")
+    );
     // Its Likert analysis (by role, five groups) is compared by no test: no gap is claimed.
     assert!(!report.contains("la distanza maggiore"));
 }
