@@ -847,7 +847,8 @@ mod tests {
         );
         assert_eq!(
             wrap("one two three four", 9, 2),
-            vec!["one two", "three fo…"]
+            vec!["one two", "three…"],
+            "cut at a word, never inside one"
         );
     }
 
@@ -860,7 +861,7 @@ mod tests {
         assert_eq!(wrap_name("Emilia-Romagna", 16, 2), vec!["Emilia-Romagna"]);
         assert_eq!(
             wrap_name("Friuli-Venezia Giulia", 10, 2),
-            vec!["Friuli-", "Venezia G…"]
+            vec!["Friuli-", "Venezia…"]
         );
     }
 
