@@ -284,6 +284,7 @@ fn adjust_family(result: &mut CompareResult) {
     result.left_out_everywhere = many::left_out_everywhere(&result.many);
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     set: &SpecSet,
     study: &Study,
