@@ -297,6 +297,20 @@ fn families_declared_in_the_analysis_override_the_blocks() {
             && all.contains("'casa' is in two families"),
         "{all}"
     );
+    // A family naming a variable the comparison does not compare, likewise.
+    let study = with_comparison(
+        dir.path(),
+        "[[analysis]]\nid = \"t\"\nkind = \"compare\"\nvariables = [\"casa\"]\n\n[analysis.families]\na = [\"lavoro\"]\n",
+    );
+    let (code, out, err) = crate::common::check(&study);
+    assert_ne!(code, 0, "{out}");
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains("compare.toml")
+            && all.contains("line 7")
+            && all.contains("'lavoro' is in a family but not among the `variables`"),
+        "{all}"
+    );
 }
 
 #[test]
