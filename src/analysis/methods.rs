@@ -17,6 +17,17 @@ pub struct MethodNote {
     /// The multiple-test correction, for methods run as a family.
     pub correction: Option<Correction>,
     pub references: Vec<Reference>,
+    /// The families of tests the correction ran within, for a comparison (which one, and each
+    /// family with its size).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub families: Option<FamilyNote>,
+}
+
+/// The families of tests of one analysis, each corrected on its own.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FamilyNote {
+    pub analysis: String,
+    pub families: Vec<super::compare::Family>,
 }
 
 /// A reference as cited in the text and in full.
@@ -113,6 +124,7 @@ pub(crate) fn note(key: &'static str, correction: Option<Correction>, refs: &[&s
         key,
         correction,
         references: refs.iter().filter_map(|k| reference(k)).collect(),
+        families: None,
     }
 }
 

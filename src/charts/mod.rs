@@ -101,16 +101,30 @@ pub(super) fn line(
         .map_err(|e| e.to_string())
 }
 
-/// Shortens `s` to `max` characters with an ellipsis.
+/// Shortens `s` to at most `max` characters with an ellipsis, cut at a word boundary: never
+/// inside a word («…nelle decisioni sul…», not «…sul mi…»), and without the punctuation the cut
+/// leaves at its end. A first word longer than `max` is the only one cut inside.
 pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
-        t = t.trim_end().to_string();
-        t.push('…');
-        t
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= max {
+        return s.to_string();
     }
+    let keep = max.saturating_sub(1);
+    // Inside a word when both the last character kept and the first dropped are part of it.
+    let word = |c: char| c.is_alphanumeric() || c == '\'' || c == '’' || c == '-';
+    let mut end = keep;
+    if end > 0 && word(chars[end - 1]) && word(chars[end]) {
+        match chars[..end].iter().rposition(|c| c.is_whitespace()) {
+            Some(space) if space > 0 => end = space,
+            _ => {}
+        }
+    }
+    let cut: String = chars[..end].iter().collect();
+    let mut t = cut
+        .trim_end_matches(|c: char| c.is_whitespace() || ",;:–—-(«\"".contains(c))
+        .to_string();
+    t.push('…');
+    t
 }
 
 /// `s` without the characters XML 1.0 forbids (control characters other than tab, line feed and
@@ -154,6 +168,10 @@ pub struct LikertBar {
     pub n: String,
     /// Percent per category, lowest category first; hidden ones are not drawn.
     pub percent: Vec<Option<f64>>,
+    /// A reverse-keyed statement (agreeing is unfavourable): its answers are drawn in reverse
+    /// order, so the favourable answers are on the right in blue as for every other statement
+    /// (strongly agree on the left, in red).
+    pub reverse: bool,
 }
 
 /// Texts of a chart.
@@ -309,7 +327,11 @@ pub fn likert_chart(
                 HPos::Right,
                 false,
             )?;
-            let p: Vec<f64> = bar.percent.iter().map(|v| v.unwrap_or(0.0)).collect();
+            let mut p: Vec<f64> = bar.percent.iter().map(|v| v.unwrap_or(0.0)).collect();
+            // Colour and side mean the same for every statement: favourable on the right, blue.
+            if bar.reverse {
+                p.reverse();
+            }
             let left = if p.len() == 5 {
                 p[0] + p[1] + p[2] / 2.0
             } else {
@@ -755,6 +777,32 @@ mod tests {
     }
 
     #[test]
+    fn truncation_cuts_at_a_word_boundary() {
+        let s = "Le mie opinioni sono state ascoltate nelle decisioni sul mio futuro.";
+        // Cut inside «mio», the word is dropped whole (it was «…sul mi…»).
+        assert_eq!(
+            truncate(s, 60),
+            "Le mie opinioni sono state ascoltate nelle decisioni sul…"
+        );
+        // A cut on a space or after punctuation keeps the whole words before it.
+        assert_eq!(truncate("uno, due tre", 6), "uno…");
+        assert_eq!(truncate(s, 200), s);
+        // One word longer than the room: cut inside, the only way.
+        assert_eq!(truncate("Precipitevolissimevolmente", 8), "Precipi…");
+        for max in 2..s.chars().count() {
+            let t = truncate(s, max);
+            assert!(t.chars().count() <= max, "{t}");
+            let kept = t.trim_end_matches('…');
+            assert!(s.starts_with(kept));
+            let next = s[kept.len()..].chars().next();
+            assert!(
+                kept.chars().count() <= 1 || !next.is_some_and(char::is_alphanumeric),
+                "cut inside a word at {max}: {t}"
+            );
+        }
+    }
+
+    #[test]
     fn likert_svg_is_accessible_and_escaped() {
         let bars = vec![LikertBar {
             item_label: "<script>alert(1)</script>".into(),
@@ -762,9 +810,28 @@ mod tests {
             group_index: 0,
             n: "40".into(),
             percent: vec![Some(10.0), Some(20.0), Some(30.0), Some(25.0), Some(15.0)],
+            reverse: false,
         }];
         let cats: Vec<String> = (1..=5).map(|k| k.to_string()).collect();
         let svg = likert_chart("c1", &texts(), &cats, &bars).unwrap();
+        // A reverse-keyed statement is drawn as the same answers in reverse order: strongly
+        // agree (unfavourable) on the left in red, strongly disagree on the right in blue.
+        let mut flipped = vec![LikertBar {
+            percent: bars[0].percent.iter().rev().copied().collect(),
+            item_label: bars[0].item_label.clone(),
+            group: bars[0].group.clone(),
+            group_index: 0,
+            n: bars[0].n.clone(),
+            reverse: false,
+        }];
+        let drawn_reversed = likert_chart("c1", &texts(), &cats, &flipped).unwrap();
+        flipped[0].percent = bars[0].percent.clone();
+        flipped[0].reverse = true;
+        assert_eq!(
+            likert_chart("c1", &texts(), &cats, &flipped).unwrap(),
+            drawn_reversed
+        );
+        assert_ne!(drawn_reversed, svg);
         assert!(svg.contains("role=\"img\""));
         assert!(
             svg.contains("<title id=\"c1-title\">A &lt;b&gt;title&lt;/b&gt; &amp; more</title>")
@@ -781,7 +848,8 @@ mod tests {
         );
         assert_eq!(
             wrap("one two three four", 9, 2),
-            vec!["one two", "three fo…"]
+            vec!["one two", "three…"],
+            "cut at a word, never inside one"
         );
     }
 
@@ -794,7 +862,7 @@ mod tests {
         assert_eq!(wrap_name("Emilia-Romagna", 16, 2), vec!["Emilia-Romagna"]);
         assert_eq!(
             wrap_name("Friuli-Venezia Giulia", 10, 2),
-            vec!["Friuli-", "Venezia G…"]
+            vec!["Friuli-", "Venezia…"]
         );
     }
 

@@ -22,7 +22,7 @@ pub mod survey;
 pub mod weights;
 pub mod welch;
 
-pub use adjust::{adjust, benjamini_hochberg, holm, Correction};
+pub use adjust::{adjust, adjust_within, benjamini_hochberg, holm, Correction};
 pub use agreement::{agreement, Agreement};
 pub use counting::{
     bootstrap, deprivation_scores, headline, is_deprived, m0_difference, measure, score_bin,

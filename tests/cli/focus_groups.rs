@@ -59,7 +59,9 @@ fn agreement_matches_scikit_learn_and_krippendorff() {
     //   a/x κ 0.8, α 0.8080808080808081; a/y κ 0.5238095238095238, α 0.5476190476190477;
     //   b/x κ 0.21052631578947367, α 0.24; all 30 decisions κ 0.55, α 0.5575.
     let dir = tempfile::tempdir().unwrap();
-    let study = two_coder_study(dir.path(), "");
+    // κ and α are shown for codes on at least min_cell units (a/y and b/x are on 4): the
+    // lowest the rules allow, so every coefficient of the fixture is published.
+    let study = two_coder_study(dir.path(), "min_cell = 3");
     let r = run_study(&study, &dir.path().join("out"), false);
     let c = analysis_of_kind(&r, "codes");
     let ag = &c["agreement"];
@@ -160,7 +162,9 @@ fn stats_agreement_gives_the_pipelines_numbers() {
         "--code",
         "code",
     ]);
-    let study = two_coder_study(dir.path(), "");
+    // κ and α are shown for codes on at least min_cell units (a/y and b/x are on 4): the
+    // lowest the rules allow, so every coefficient of the fixture is published.
+    let study = two_coder_study(dir.path(), "min_cell = 3");
     let r = run_study(&study, &dir.path().join("out"), false);
     let ay = analysis_of_kind(&r, "codes")["agreement"]["codes"]
         .as_array()

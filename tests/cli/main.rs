@@ -17,6 +17,7 @@ mod focus_groups;
 mod formats;
 mod geography;
 mod golden;
+mod holds;
 mod many_groups;
 mod maps;
 mod mentoring;

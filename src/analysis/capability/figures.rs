@@ -348,10 +348,31 @@ pub fn figures(
         });
     }
     let holds = sens.rankings.iter().all(|r| r.holds == Some(true));
-    let title = if sens.rankings.is_empty() {
+    // A claim that the order holds names the cutoffs where every pair was compared, no more.
+    let assessed: Vec<usize> = (0..sens.ks.len())
+        .filter(|&i| {
+            sens.rankings
+                .iter()
+                .all(|r| r.assessed_at.iter().any(|k| (k - sens.ks[i]).abs() < 1e-12))
+        })
+        .collect();
+    let k_pct = |i: usize| percent(100.0 * sens.ks[i], 0, lang);
+    let title = if sens.rankings.is_empty() || (holds && assessed.len() < 2) {
         s.get("capability_k_title_plain")
     } else if holds {
-        s.get("capability_k_title_holds")
+        let (first, last) = (assessed[0], assessed[assessed.len() - 1]);
+        if last - first + 1 == assessed.len() {
+            s.fill(
+                "capability_k_title_holds",
+                &[("from", &k_pct(first)), ("to", &k_pct(last))],
+            )
+        } else {
+            let list: Vec<String> = assessed.iter().map(|&i| k_pct(i)).collect();
+            s.fill(
+                "capability_k_title_holds_at",
+                &[("list", &crate::format::join_words(&list, lang))],
+            )
+        }
     } else {
         s.get("capability_k_title_changes")
     };

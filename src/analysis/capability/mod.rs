@@ -136,6 +136,9 @@ pub struct Ranking {
     pub reversed_at: Vec<f64>,
     /// The ks at which both values are hidden or one is, so the order was not assessed.
     pub not_assessed_at: Vec<f64>,
+    /// The ks at which both values are shown and the order was compared: the range a claim
+    /// that the order holds may name, no wider.
+    pub assessed_at: Vec<f64>,
 }
 
 /// How many respondents are deprived in 0, up to 1, up to 2 … weighted indicators.
@@ -619,6 +622,7 @@ fn sensitivity(design: &Design, scores: &[f64], split: &Split, min_cell: u64) ->
                 holds: reference.map(|_| reversed_at.is_empty()),
                 reversed_at,
                 not_assessed_at: at(&|o| o.is_none()),
+                assessed_at: at(&|o| o.is_some()),
             });
         }
     }

@@ -74,6 +74,9 @@ pub struct CodeAgreement {
     pub code: String,
     /// Units where at least one coder applied the code.
     pub units_with_code: usize,
+    /// Fewer units with the code than the study's minimum cell size: its κ and α (which on one
+    /// or two units say nothing of the coders' agreement) are not shown.
+    pub too_few: bool,
     #[serde(flatten)]
     pub agreement: Agreement,
 }
@@ -140,6 +143,10 @@ pub struct CodesResult {
     pub cooccurrence_documents: Vec<Pair>,
     pub agreement: Option<AgreementResult>,
     pub quotes: Vec<CodeQuotes>,
+    /// Where the quotes come from: `agreed` (units every coder of the document gave the code,
+    /// two coders or more) or `one_coder` (the transcripts were coded by one coder: there is no
+    /// agreement to choose by).
+    pub quotes_from: &'static str,
     /// The code-by-document 0/1 matrix (also written as a CSV file for R or SPSS).
     pub by_document: Vec<DocumentRow>,
 }
@@ -291,8 +298,9 @@ pub fn run(
     names: &[Redaction],
     name_coders: bool,
     order: &[String],
+    min_cell: u64,
 ) -> CodesResult {
-    let mut r = count(c, by, names, order);
+    let mut r = count(c, by, names, order, min_cell);
     publish_names(&mut r, c, names, name_coders);
     r
 }
@@ -359,7 +367,13 @@ fn publish_names(r: &mut CodesResult, c: &Coding, names: &[Redaction], name_code
 }
 
 /// The analysis on the names as the transcripts give them.
-fn count(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> CodesResult {
+fn count(
+    c: &Coding,
+    by: &str,
+    names: &[Redaction],
+    order: &[String],
+    min_cell: u64,
+) -> CodesResult {
     let keys = unit_keys(c);
     let group_of = |doc: &str| -> Option<String> { c.documents.get(doc)?.field(by).cloned() };
     // Codes in codebook order (categories that only group other codes left out), then those
@@ -536,8 +550,9 @@ fn count(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> CodesRe
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let agreement = agreement_of(c, &keys, &codes, &coders, names);
-    let quotes = quotes_of(c, &keys, &codes, names, &group_of);
+    let agreement = agreement_of(c, &keys, &codes, &coders, names, min_cell);
+    let quotes = quotes_of(c, &keys, &codes, names, &group_of, coders.len() >= 2);
+    let quotes_from = if coders.len() >= 2 { "agreed" } else { "one_coder" };
     let documents: BTreeSet<&String> = unit_codes.keys().map(|u| &u.0).collect();
     let by_document = documents
         .into_iter()
@@ -573,6 +588,7 @@ fn count(c: &Coding, by: &str, names: &[Redaction], order: &[String]) -> CodesRe
         cooccurrence_documents,
         agreement,
         quotes,
+        quotes_from,
         by_document,
     }
 }
@@ -618,6 +634,7 @@ fn agreement_of(
     codes: &[Vec<String>],
     coders: &[String],
     names: &[Redaction],
+    min_cell: u64,
 ) -> Option<AgreementResult> {
     if coders.len() < 2 {
         return None;
@@ -696,17 +713,28 @@ fn agreement_of(
                     code: path.join("/"),
                     with: yes,
                     without: no,
-                    // Redacted before it is cut, so no name is cut short of being recognised.
+                    // Redacted before it is cut (at a word), so no name is cut short of being
+                    // recognised.
                     text: text.get(*u).map_or(String::new(), |t| {
-                        redact(t, names).chars().take(160).collect()
+                        crate::charts::truncate(&redact(t, names), 160)
                     }),
                 });
             }
         }
+        // On fewer units than the minimum cell size a coefficient says nothing ("1 | 1,00"):
+        // not shown, and the report says why.
+        let too_few = (with_code as u64) < min_cell;
+        let mut coefficients = agreement(&ratings);
+        if too_few {
+            coefficients.cohen_kappa = None;
+            coefficients.fleiss_kappa = None;
+            coefficients.krippendorff_alpha = None;
+        }
         per_code.push(CodeAgreement {
             code: path.join("/"),
             units_with_code: with_code,
-            agreement: agreement(&ratings),
+            too_few,
+            agreement: coefficients,
         });
         all.extend(ratings);
     }
@@ -721,39 +749,73 @@ fn agreement_of(
 
 static EMPTY: BTreeSet<usize> = BTreeSet::new();
 
-/// Up to two quotes per code: units on which the most coders agree, shortest first, from
-/// different documents where possible; names redacted.
+/// Up to two quotes per code, shortest first, from different documents where possible, never
+/// the same sentence twice; names redacted. With two coders or more (`agreed`), only units on
+/// which the coders agree: every coder of the document gave the unit the code, and the document
+/// was coded by two or more (a unit one coder coded otherwise is no evidence of the code).
 fn quotes_of(
     c: &Coding,
     keys: &[String],
     codes: &[Vec<String>],
     names: &[Redaction],
     group_of: &dyn Fn(&str) -> Option<String>,
+    agreed: bool,
 ) -> Vec<CodeQuotes> {
+    // Who coded each document.
+    let mut doc_coders: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for s in &c.segments {
+        if let Some(coder) = &s.coder {
+            doc_coders.entry(&s.document).or_default().insert(coder);
+        }
+    }
     let mut out = Vec::new();
     for path in codes {
-        let mut seen: BTreeMap<Unit, (usize, &str)> = BTreeMap::new();
+        // Each unit with the code: its text and the coders who gave it.
+        let mut seen: BTreeMap<Unit, (BTreeSet<&str>, &str)> = BTreeMap::new();
         for (s, k) in c.segments.iter().zip(keys) {
             if s.code == *path && !s.text.is_empty() {
                 let e = seen
                     .entry((s.document.clone(), k.clone()))
-                    .or_insert((0, &s.text));
-                e.0 += 1;
+                    .or_insert((BTreeSet::new(), &s.text));
+                if let Some(coder) = &s.coder {
+                    e.0.insert(coder);
+                }
             }
         }
-        let mut candidates: Vec<(&Unit, usize, &str)> =
-            seen.iter().map(|(u, (n, t))| (u, *n, *t)).collect();
+        let all_agree = |u: &Unit, with: &BTreeSet<&str>| {
+            doc_coders
+                .get(u.0.as_str())
+                .is_some_and(|who| who.len() >= 2 && who.is_subset(with))
+        };
+        let mut candidates: Vec<(&Unit, usize, &str)> = seen
+            .iter()
+            .filter(|(u, (with, _))| !agreed || all_agree(u, with))
+            .map(|(u, (with, t))| (u, with.len(), *t))
+            .collect();
         candidates.sort_by(|a, b| {
             b.1.cmp(&a.1)
                 .then(a.2.chars().count().cmp(&b.2.chars().count()))
                 .then(a.0.cmp(b.0))
         });
-        let mut quotes: Vec<Quote> = Vec::new();
+        // The same sentence (in another unit, or another document) is quoted once.
+        let same = |a: &str, b: &str| {
+            let words = |x: &str| -> Vec<String> {
+                x.split_whitespace().map(str::to_lowercase).collect()
+            };
+            words(a) == words(b)
+        };
+        let mut distinct: Vec<(&Unit, &str)> = Vec::new();
         for (u, _, t) in &candidates {
+            if !distinct.iter().any(|(_, x)| same(x, t)) {
+                distinct.push((u, t));
+            }
+        }
+        let mut quotes: Vec<Quote> = Vec::new();
+        for (u, t) in &distinct {
             if quotes.len() == 2 {
                 break;
             }
-            if quotes.iter().any(|q| q.document == u.0) && candidates.len() > 2 {
+            if quotes.iter().any(|q| q.document == u.0) && distinct.len() > 2 {
                 continue;
             }
             quotes.push(Quote {

@@ -50,7 +50,7 @@ impl AnalysisKind for CodesResult {
             }
             None => coding,
         };
-        let result = super::run(coding, by, &study.names, study.name_coders, &order);
+        let result = super::run(coding, by, &study.names, study.name_coders, &order, study.min_cell);
         Ok((coding.source.clone(), result))
     }
 

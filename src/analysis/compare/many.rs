@@ -89,8 +89,10 @@ pub struct ManyTest {
     pub h: f64,
     pub df: usize,
     pub p: f64,
-    /// Adjusted across the analysis's family by its correction.
+    /// Adjusted within its family of tests by the analysis's correction.
     pub p_adjusted: f64,
+    /// The family of tests it is corrected in (see [`super::Family`]).
+    pub family: String,
     pub epsilon_squared: f64,
     /// Dunn's pairs that differ (Holm-adjusted p < 0.05), the higher group first.
     pub differ: Vec<Pair>,
@@ -206,6 +208,7 @@ pub(super) fn test(
         df: kw.df,
         p: kw.p,
         p_adjusted: kw.p,
+        family: String::new(),
         epsilon_squared: kw.epsilon_squared,
         pairs: kw.dunn.len(),
         differ,

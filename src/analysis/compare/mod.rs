@@ -9,7 +9,7 @@ pub mod table;
 pub use many::ManyTest;
 pub use publish::Params;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::check::Dataset;
@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::instrument::Labels;
 use crate::disclosure::summary_min;
 use crate::publication::HiddenDistribution;
-use crate::stats::{adjust, mann_whitney, welch, MannWhitney, Summary, Welch};
+use crate::stats::{adjust_within, mann_whitney, welch, MannWhitney, Summary, Welch};
 use crate::study::Study;
 
 use super::likert::select_items;
@@ -46,7 +46,10 @@ pub struct Test {
     pub p: f64,
     /// Exact two-sided p-value (no ties, n1 + n2 ≤ 100), else null.
     pub p_exact: Option<f64>,
+    /// Adjusted within its family of tests ([`Test::family`]).
     pub p_adjusted: f64,
+    /// The family of tests it is corrected in (see [`Family`]).
+    pub family: String,
     pub rank_biserial: f64,
     /// Welch's t-test with Cohen's d and Hedges' g; null with fewer than two answers in a group.
     pub welch: Option<Welch>,
@@ -92,6 +95,8 @@ pub struct CompareResult {
     pub group_labels: Vec<Labels>,
     pub method: &'static str,
     pub correction: Correction,
+    /// The families of tests, each corrected on its own, in the order of their first test.
+    pub families: Vec<Family>,
     /// Why no test was run at all (e.g. fewer than two groups).
     pub not_run: Option<String>,
     pub tests: Vec<Test>,
@@ -104,6 +109,67 @@ pub struct CompareResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub left_out_everywhere: Vec<many::LeftOut>,
     pub skipped: Vec<Skipped>,
+}
+
+/// How the tests fall into families when the analysis does not name a variable's family.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FamilyMode {
+    /// One family per block (XLSForm group) of the questionnaire: a scale is in the block of
+    /// its statements (in a family of scales when they span several blocks).
+    #[default]
+    Block,
+    /// One family for every test of the analysis.
+    All,
+}
+
+/// A family of tests, corrected on its own: its size is the number of tests in it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Family {
+    /// The block's name (empty: the questions outside any block), the name given in the
+    /// analysis's `families`, `scales`, or `all`.
+    pub name: String,
+    /// `block`, `declared` (in `families`), `scales` (scales spanning blocks) or `all`.
+    pub from: &'static str,
+    /// Tests in the family (after any withheld to protect respondents).
+    pub tests: usize,
+}
+
+/// The families an analysis declares: `families` (name, variables) and the `family` mode for
+/// the variables they do not name.
+#[derive(Debug, Clone, Default)]
+pub struct Families {
+    pub mode: FamilyMode,
+    pub named: Vec<(String, Vec<String>)>,
+}
+
+impl Families {
+    /// The family of a compared variable (`kind`: item or scale), and where it comes from.
+    pub fn of(&self, dataset: &Dataset, variable: &str, kind: &str) -> (String, &'static str) {
+        if let Some((name, _)) = self.named.iter().find(|(_, v)| v.iter().any(|x| x == variable)) {
+            return (name.clone(), "declared");
+        }
+        if self.mode == FamilyMode::All {
+            return ("all".into(), "all");
+        }
+        let ins = &dataset.instrument;
+        let block = |item: &str| -> String {
+            ins.item(item)
+                .and_then(|i| i.groups.last().cloned())
+                .unwrap_or_default()
+        };
+        if kind == "scale" {
+            let blocks: std::collections::BTreeSet<String> = ins
+                .scale(variable)
+                .map(|s| s.items.iter().map(|i| block(i)).collect())
+                .unwrap_or_default();
+            if blocks.len() == 1 {
+                return (blocks.into_iter().next().unwrap_or_default(), "block");
+            }
+            return ("scales".into(), "scales");
+        }
+        (block(variable), "block")
+    }
 }
 
 /// Whether, in one of the groups, an answer of the item's choice list was given by some, but
@@ -154,8 +220,12 @@ pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: 
             .groups
             .iter()
             .any(|g| g.left_out.is_none() && hidden_here(&g.group));
+        let family = t.family.clone();
         match many::without(t, hidden_here) {
-            Ok(t) => result.many.push(t),
+            Ok(mut t) => {
+                t.family = family;
+                result.many.push(t)
+            }
             Err((_, t)) => result.skipped.push(Skipped {
                 labels: t.labels,
                 variable: t.variable,
@@ -185,20 +255,36 @@ pub(super) fn withhold_hidden(result: &mut CompareResult, source: &str, hidden: 
 /// Why a question is not compared when the table of its answers hides a count.
 pub const HIDDEN_ELSEWHERE: &str = "the table of answers hides or perturbs some of its counts in a group, to protect respondents: the number of answers, the mean and the test would give them back exactly, so it is not compared";
 
-/// The p-values adjusted across the comparisons published.
+/// The p-values adjusted within each family, across the comparisons published; each family's
+/// size counted again (a comparison withheld leaves its family).
 fn adjust_family(result: &mut CompareResult) {
     let p: Vec<f64> = result.tests.iter().map(|t| t.p).collect();
-    let adjusted = adjust(&p, result.correction);
+    let family: Vec<String> = result.tests.iter().map(|t| t.family.clone()).collect();
+    let adjusted = adjust_within(&p, &family, result.correction);
     for (t, a) in result.tests.iter_mut().zip(adjusted) {
         t.p_adjusted = a;
     }
     let p: Vec<f64> = result.many.iter().map(|t| t.p).collect();
-    for (t, a) in result.many.iter_mut().zip(adjust(&p, result.correction)) {
+    let family: Vec<String> = result.many.iter().map(|t| t.family.clone()).collect();
+    for (t, a) in result
+        .many
+        .iter_mut()
+        .zip(adjust_within(&p, &family, result.correction))
+    {
         t.p_adjusted = a;
     }
+    for f in &mut result.families {
+        f.tests = family
+            .iter()
+            .chain(result.tests.iter().map(|t| &t.family))
+            .filter(|x| **x == f.name)
+            .count();
+    }
+    result.families.retain(|f| f.tests > 0);
     result.left_out_everywhere = many::left_out_everywhere(&result.many);
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run(
     set: &SpecSet,
     study: &Study,
@@ -207,6 +293,7 @@ pub(super) fn run(
     by: Option<&Spanned<String>>,
     wanted: Option<&[Spanned<String>]>,
     correction: Correction,
+    families: &Families,
 ) -> Result<CompareResult> {
     let groups = Groups::for_spec(set, study, dataset, by)?;
     let mut result = CompareResult {
@@ -215,6 +302,7 @@ pub(super) fn run(
         group_labels: Vec::new(),
         method: METHOD,
         correction,
+        families: Vec::new(),
         not_run: None,
         tests: Vec::new(),
         many: Vec::new(),
@@ -324,6 +412,26 @@ pub(super) fn run(
         let protect = study.protects_missing(ins.item(&i));
         vars.push((i, "item", protect));
     }
+    // Each variable's family, in the order of the variables; each family listed once.
+    let family_of: Vec<String> = vars
+        .iter()
+        .map(|(name, kind, _)| {
+            let (family, from) = families.of(dataset, name, kind);
+            if !result.families.iter().any(|f| f.name == family) {
+                result.families.push(Family {
+                    name: family.clone(),
+                    from,
+                    tests: 0,
+                });
+            }
+            family
+        })
+        .collect();
+    let vars: Vec<(String, &'static str, bool, String)> = vars
+        .into_iter()
+        .zip(family_of)
+        .map(|((n, k, p), f)| (n, k, p, f))
+        .collect();
     // The variables are named (a typo is still an error) and listed as not compared, so a rule
     // that reads one finds it and does not fire.
     if let Some(reason) = absent {
@@ -341,14 +449,20 @@ pub(super) fn run(
     }
     if is_many {
         result.method = many::METHOD;
-        for (name, kind, protect) in vars {
+        for (name, kind, protect, family) in vars {
+            let before = result.many.len();
             compare_many(&mut result, study, dataset, &groups, &pair, name, kind, protect);
+            if result.many.len() > before {
+                if let Some(t) = result.many.last_mut() {
+                    t.family = family;
+                }
+            }
         }
         adjust_family(&mut result);
         return Ok(result);
     }
 
-    for (name, kind, protect) in vars {
+    for (name, kind, protect, family) in vars {
         let values: std::borrow::Cow<[Option<f64>]> = if kind == "scale" {
             dataset.scale_scores(&name).into()
         } else {
@@ -414,6 +528,7 @@ pub(super) fn run(
                     p: mw.p,
                     p_exact: mw.p_exact,
                     p_adjusted: mw.p,
+                    family,
                     rank_biserial: mw.rank_biserial,
                     welch: two.welch,
                     small_group: a.n.min(b.n) < SMALL_GROUP,

@@ -14,9 +14,10 @@ use crate::words::Strings;
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{correction_refs, note, Flag};
 use super::super::{AnalysisResult, Entry};
-use super::super::methods::{reference, MethodNote, Reference};
+use super::super::methods::{reference, FamilyNote, MethodNote, Reference};
 use super::many::{ManyTest, RANK_LEVEL};
-use super::{CompareResult, SMALL_GROUP};
+use super::{CompareResult, Families, FamilyMode, SMALL_GROUP};
+use std::collections::BTreeMap;
 
 /// "A higher on: x, y; B higher on: z", or that no difference survives the correction.
 pub fn compare_finding(c: &CompareResult, kind: &str, lang: &str, s: &Strings) -> Option<String> {
@@ -66,13 +67,62 @@ crate::parameters! {
         pub groups: Option<ListOfNames>,
         /// holm (default), bh or none.
         pub correction: Option<toml::Spanned<Correction>>,
+        /// The families the correction runs within, for the variables `families` does not name:
+        /// "block" (default: one family per block of the questionnaire) or "all" (one family).
+        pub family: Option<toml::Spanned<FamilyMode>>,
+        /// Families named in the analysis: `name = ["item", "scale", …]`; each is corrected
+        /// on its own.
+        pub families: Option<toml::Spanned<BTreeMap<String, ListOfNames>>>,
+    }
+}
+
+impl Params {
+    /// The families as the comparison runs them.
+    fn families(&self) -> Families {
+        Families {
+            mode: self.family.as_ref().map(|f| *f.get_ref()).unwrap_or_default(),
+            named: self
+                .families
+                .iter()
+                .flat_map(|f| f.get_ref())
+                .map(|(name, list)| {
+                    let vars = list.get_ref().iter().map(|v| v.get_ref().clone()).collect();
+                    (name.clone(), vars)
+                })
+                .collect(),
+        }
     }
 }
 
 impl AnalysisKind for CompareResult {
     fn check(c: &Check) -> Result<()> {
         let p: Params = c.params()?;
-        c.names(p.variables.as_ref(), Names::LikertOrScale)
+        c.names(p.variables.as_ref(), Names::LikertOrScale)?;
+        // Each variable of a family is in the questionnaire, compared by the analysis, and in
+        // one family only.
+        let mut seen: Vec<&str> = Vec::new();
+        for list in p.families.iter().flat_map(|f| f.get_ref().values()) {
+            c.names(Some(list), Names::LikertOrScale)?;
+            for v in list.get_ref() {
+                let name = v.get_ref().as_str();
+                if seen.contains(&name) {
+                    return Err(c.set.error_at(
+                        v,
+                        format!("'{name}' is in two families: a test is corrected in one family"),
+                    ));
+                }
+                seen.push(name);
+                let compared = names(&p.variables)
+                    .is_none_or(|vars| vars.iter().any(|x| x.get_ref() == name));
+                if !compared {
+                    return Err(c.set.error_at(
+                        v,
+                        format!("'{name}' is in a family but not among the `variables` this comparison compares"),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn run(input: &Input) -> Result<(String, Self)> {
@@ -88,7 +138,8 @@ impl AnalysisKind for CompareResult {
                 names(&p.variables),
                 input.spec.by.as_ref(),
                 names(&p.groups),
-                p.correction.map(|c| *c.get_ref()).unwrap_or_default(),
+                p.correction.as_ref().map(|c| *c.get_ref()).unwrap_or_default(),
+                &p.families(),
             )
         })
     }
@@ -231,7 +282,9 @@ impl AnalysisKind for CompareResult {
             .into_iter()
             .chain(correction_refs(self.correction).iter().copied())
             .collect();
-        m.add(note("compare", Some(self.correction), &refs));
+        let mut n = note("compare", Some(self.correction), &refs);
+        n.families = family_note(self, e);
+        m.add(n);
         for t in self.tests.iter().filter(|t| t.small_group) {
             for (k, n) in t.n.iter().enumerate() {
                 if *n < SMALL_GROUP {
@@ -304,6 +357,14 @@ impl AnalysisKind for CompareResult {
     }
 }
 
+/// The families the correction ran within, for the methods (none without a correction).
+fn family_note(c: &CompareResult, e: &Entry) -> Option<FamilyNote> {
+    (c.correction != Correction::None && !c.families.is_empty()).then(|| FamilyNote {
+        analysis: e.id.clone(),
+        families: c.families.clone(),
+    })
+}
+
 /// Kruskal & Wallis, Dunn, Holm for Dunn's pairs, Tomczak & Tomczak for ε², the family's
 /// correction and the rank intervals; a group under [`SMALL_GROUP`] in a test is flagged.
 fn many_methods(c: &CompareResult, e: &super::super::Entry, m: &mut Methods) {
@@ -321,6 +382,7 @@ fn many_methods(c: &CompareResult, e: &super::super::Entry, m: &mut Methods) {
         key: "compare_many",
         correction: Some(c.correction),
         references,
+        families: family_note(c, e),
     });
     for t in c.many.iter().filter(|t| t.small_group) {
         for g in &t.groups {

@@ -12,7 +12,7 @@ use crate::text::slug;
 
 use super::super::kind::{Check, chart_error, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{flag_ess, note};
-use super::super::{AnalysisResult, Entry};
+use super::super::{AnalysisResult, CompareResult, Entry};
 use super::LikertResult;
 
 crate::parameters! {
@@ -21,6 +21,27 @@ crate::parameters! {
         /// The items or scales to show (all Likert items when omitted).
         pub items: Option<ListOfNames>,
     }
+}
+
+/// The comparison (kind `compare`) of the same two groups as this analysis (same grouping, same
+/// groups), whose tests tell which gaps between them survive the correction.
+fn same_groups_compared<'a>(l: &LikertResult, v: &View<'a>) -> Option<&'a CompareResult> {
+    if l.groups.len() != 2 {
+        return None;
+    }
+    let source = &v.entry.source;
+    v.results.analyses.iter().find_map(|e| match &e.result {
+        AnalysisResult::Compare(c)
+            if &e.source == source
+                && c.not_run.is_none()
+                && c.by == l.by
+                && c.groups.len() == 2
+                && c.groups.iter().all(|g| l.groups.contains(g)) =>
+        {
+            Some(c.as_ref())
+        }
+        _ => None,
+    })
 }
 
 impl AnalysisKind for LikertResult {
@@ -142,6 +163,12 @@ impl AnalysisKind for LikertResult {
         let (s, lang) = (v.words, v.lang);
         let label = |l, fallback: &str| label_in(l, lang, "en", fallback).to_string();
         let mut figures = Vec::new();
+        // The comparison of the same two groups, whose adjusted p-values say which gaps hold.
+        let tested = same_groups_compared(self, v);
+        let test_of = |item: &str| {
+            tested.and_then(|c| c.tests.iter().find(|t| t.variable == item && t.kind == "item"))
+        };
+        let holds = |item: &str| test_of(item).is_some_and(|t| t.p_adjusted < 0.05);
         let mut scales: Vec<Option<String>> = Vec::new();
         for item in &self.items {
             if !scales.contains(&item.scale) {
@@ -178,7 +205,7 @@ impl AnalysisKind for LikertResult {
             for item in &items {
                 let item_label = label(&item.labels, &item.item);
                 let item_label = if item.reverse {
-                    format!("{item_label} ({})", s.get("reverse_short"))
+                    format!("{item_label} (↺ {})", s.get("reverse_short"))
                 } else {
                     item_label
                 };
@@ -199,9 +226,12 @@ impl AnalysisKind for LikertResult {
                         n: g.size
                             .map_or_else(|| s.get("suppressed_mark"), |n| n.to_string()),
                         percent: g.percent.clone(),
+                        reverse: item.reverse,
                     });
                 }
-                if item.groups.len() == 2 {
+                // Only a gap that survives the multiple-testing correction of a comparison of
+                // the same groups is named: a gap no test supports is no finding.
+                if item.groups.len() == 2 && holds(&item.item) {
                     if let (Some(a), Some(b)) = (item.groups[0].top2, item.groups[1].top2) {
                         if widest.as_ref().is_none_or(|w| (a - b).abs() > w.0) {
                             widest = Some(((a - b).abs(), label(&item.labels, &item.item), a, b));
@@ -219,6 +249,15 @@ impl AnalysisKind for LikertResult {
                         ("pa", &percent(*a, 0, lang)),
                         ("b", &crate::analysis::shown_group(&self.groups, &self.group_labels, &self.groups[1], lang)),
                         ("pb", &percent(*b, 0, lang)),
+                    ],
+                ),
+                // Compared, and no gap survives: said so, never a gap.
+                (None, 2) if items.iter().any(|i| test_of(&i.item).is_some()) => s.fill(
+                    "likert_no_clear_gap",
+                    &[
+                        ("scale", &scale_label),
+                        ("a", &crate::analysis::shown_group(&self.groups, &self.group_labels, &self.groups[0], lang)),
+                        ("b", &crate::analysis::shown_group(&self.groups, &self.group_labels, &self.groups[1], lang)),
                     ],
                 ),
                 _ => s.fill("likert_title", &[("scale", &scale_label)]),
@@ -249,7 +288,11 @@ impl AnalysisKind for LikertResult {
                 .collect();
             let texts = Texts {
                 title,
-                subtitle: s.get("likert_subtitle"),
+                subtitle: if items.iter().any(|i| i.reverse) {
+                    s.get("likert_subtitle_reverse")
+                } else {
+                    s.get("likert_subtitle")
+                },
                 source: v.source.to_string(),
                 desc: desc.join(". "),
                 lang: lang.to_string(),

@@ -12,7 +12,7 @@
 pub mod publish;
 pub use publish::Params;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use toml::Spanned;
@@ -155,6 +155,9 @@ pub struct Recommendation {
     pub evidence_kind: &'static str,
     pub evidence: Vec<Evidence>,
     pub quotes: Vec<Quote>,
+    /// The rule reads codes (or an indicator whose dimension codes are mapped to) but none of
+    /// them has a quote on which the coders agree: the report says so instead of a quote.
+    pub no_agreed_quote: bool,
     /// The young people's ratings, when the feedback form's answers are a source of the study.
     pub ratings: Option<Ratings>,
 }
@@ -497,8 +500,26 @@ fn fill(text: &str, evidence: &[Evidence], groups: &[String], lang: &str) -> Str
 }
 
 /// Quotes beside a recommendation: those of the codes its conditions name, and of the codes
-/// mapped to the capability dimension of an indicator it names.
-fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) -> Vec<Quote> {
+/// mapped to the capability dimension of an indicator it names; never a code of another theme,
+/// never the same sentence twice. The codes' quotes are units the coders agree on
+/// ([`super::codes`]). Also whether the rule reads codes at all (when it does and no quote is
+/// found, the report says there is no agreed quote).
+fn quotes_for(
+    conditions: &[Condition],
+    entries: &[Entry],
+    groups: &[String],
+    rule_text: &BTreeMap<String, String>,
+) -> (Vec<Quote>, bool) {
+    // The rule's own words (five letters or more, in every language it is written in): of a
+    // code's agreed quotes, the one that speaks of what the rule speaks of comes first (a code
+    // mapped to a dimension covers all of it: the tutor's rule quotes the tutor, not the flats).
+    let rule_words: BTreeSet<String> = rule_text.values().flat_map(|t| content_words(t)).collect();
+    let relevance = |text: &str| {
+        content_words(text)
+            .iter()
+            .filter(|w| rule_words.contains(*w))
+            .count()
+    };
     let mut wanted_codes: Vec<String> = Vec::new();
     let mut wanted_dimensions: Vec<String> = Vec::new();
     for c in conditions {
@@ -519,13 +540,20 @@ fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) ->
             _ => {}
         }
     }
-    let mut out = Vec::new();
+    let mut out: Vec<Quote> = Vec::new();
+    let mut reads_codes = false;
+    let same = |a: &str, b: &str| {
+        let words = |x: &str| -> Vec<String> { x.split_whitespace().map(str::to_lowercase).collect() };
+        words(a) == words(b)
+    };
     for e in entries {
         let super::AnalysisResult::Codes(codes) = &e.result else {
             continue;
         };
         for q in &codes.quotes {
             let by_code = wanted_codes.contains(&q.code);
+            // A code mapped to another dimension is another theme, even when the rule names
+            // it for its share: only the indicator's dimension, or the code itself.
             let by_dimension = q
                 .dimension
                 .as_ref()
@@ -533,10 +561,21 @@ fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) ->
             if !(by_code || by_dimension) {
                 continue;
             }
-            // One quote per code, from a territory where the rule holds when there is one.
+            reads_codes = true;
+            // One quote per code, from a territory where the rule holds when there is one; a
+            // sentence already quoted is not quoted again.
+            let fresh = |x: &&super::codes::Quote| !out.iter().any(|o| same(&o.text, &x.text));
             let here =
                 |x: &&super::codes::Quote| x.group.as_ref().is_some_and(|g| groups.contains(g));
-            let pick = q.quotes.iter().find(here).or(q.quotes.first());
+            // The most relevant first, then one from a territory where the rule holds, then
+            // the code's order.
+            let pick = q
+                .quotes
+                .iter()
+                .filter(fresh)
+                .enumerate()
+                .max_by_key(|(i, x)| (relevance(&x.text), here(x), std::cmp::Reverse(*i)))
+                .map(|(_, x)| x);
             if let Some(quote) = pick {
                 out.push(Quote {
                     code: q.code.clone(),
@@ -549,7 +588,16 @@ fn quotes_for(conditions: &[Condition], entries: &[Entry], groups: &[String]) ->
         }
     }
     out.truncate(3);
-    out
+    (out, reads_codes)
+}
+
+/// The words of five letters or more of a text, lower-cased (split at anything not a letter or a
+/// digit, so «l'autonomia» gives «autonomia»).
+fn content_words(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 5)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Evaluates the rules of one analysis against the results of all the others.
@@ -653,7 +701,7 @@ pub fn run(
         let network = evidence.iter().any(|e| e.source == "network");
         let records = network || evidence.iter().any(|e| e.source == "records");
         let groups_fg = evidence.iter().any(|e| e.source == "focus_groups");
-        let quotes = quotes_for(&conditions, entries, &groups);
+        let (quotes, reads_codes) = quotes_for(&conditions, entries, &groups, &rule.text);
         let filled = |texts: &BTreeMap<String, String>| -> Labels {
             texts
                 .iter()
@@ -678,6 +726,7 @@ pub fn run(
             },
             ratings: ratings_of(rule.id.get_ref(), datasets, study.min_cell),
             evidence,
+            no_agreed_quote: reads_codes && quotes.is_empty(),
             quotes,
         });
     }
