@@ -202,7 +202,9 @@ fn trim(mut v: Vec<Inline>) -> Vec<Inline> {
         *t = t.trim_start().to_string();
     }
     if let Some(Inline::Text(t)) = v.last_mut() {
-        *t = t.trim_end().to_string();
+        // A badge's dash with nothing after it goes too.
+        let end = t.trim_end();
+        *t = end.strip_suffix(" —").unwrap_or(end).to_string();
     }
     v.retain(|i| !matches!(i, Inline::Text(t) if t.is_empty()));
     v

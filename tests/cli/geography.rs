@@ -411,7 +411,7 @@ fn a_source_of_one_file_per_wave_is_analysed_as_one() {
     assert_eq!(r["sources"][0]["dropped"][0]["row"], 52);
     assert_eq!(r["sources"][0]["dropped"][0]["kept_row"], 9);
     let md = std::fs::read_to_string(dir.path().join("out2/report.md")).unwrap();
-    assert!(md.contains("t1.csv, riga 52"), "{md}");
+    assert!(md.contains("| t1.csv, 52 |"), "{md}");
 }
 
 #[test]

@@ -249,8 +249,8 @@ fn seven_territories_are_compared_at_once_with_rank_intervals() {
     assert!(md.contains(
         "| Variabile | H (df) | p corretto | ε² | Gruppi che differiscono (Dunn, Holm) |"
     ));
-    assert!(md.contains("Siena > Prato"));
-    assert!(md.contains("| 4–6 | Prato | 83 | 2,68 ("), "{md}");
+    assert!(md.contains("Siena\u{a0}&gt;\u{a0}Prato"), "{md}");
+    assert!(md.contains("| 4–6 | **Prato** | 83 | 2,68 ("), "{md}");
     assert!(md.contains("Pisa (meno di 10 risposte)"));
     assert!(!md.contains("NaN"));
 

@@ -83,7 +83,17 @@ fn md_cells(line: &str) -> Vec<String> {
             _ => cells.last_mut().unwrap().push(c),
         }
     }
-    cells.iter().map(|c| c.trim().to_string()).collect()
+    // A row's head is bold: its words are the cell's.
+    cells
+        .iter()
+        .map(|c| {
+            let c = c.trim();
+            c.strip_prefix("**")
+                .and_then(|x| x.strip_suffix("**"))
+                .unwrap_or(c)
+                .to_string()
+        })
+        .collect()
 }
 
 /// Text as Markdown shows it: escapes undone.
@@ -248,7 +258,13 @@ fn check_md_likert(md: &str, likert: &Value) -> Result<Compared, String> {
         for i in 0..m {
             values.push((&cells[3 + i], &g["percent"][i], 0.5));
         }
-        values.push((&cells[3 + m], &g["top2"], 0.5));
+        // The share agreeing is bold, its 95% interval on its second line.
+        let top2 = cells[3 + m]
+            .split(" · ")
+            .next()
+            .unwrap_or_default()
+            .replace("**", "");
+        values.push((&top2, &g["top2"], 0.5));
         values.push((&cells[4 + m], &g["missing"], 0.0));
         for (text, value, tol) in values {
             done.add(same(text, value, tol, MARK).map_err(at)?);
@@ -642,7 +658,7 @@ fn report_md_shows_the_likert_tables_and_the_comparison_of_results_json() {
     // a withheld comparison added back (a row copied), a published mean changed.
     let row = md
         .lines()
-        .find(|l| l.starts_with("| Ho dovuto lasciare la scuola"))
+        .find(|l| l.starts_with("| **Ho dovuto lasciare la scuola"))
         .unwrap();
     for doctored_row in [
         replace_nth(row, "| x |", "| 4\u{a0}% |", 0),
@@ -652,7 +668,7 @@ fn report_md_shows_the_likert_tables_and_the_comparison_of_results_json() {
         let err = check_md_likert(&doctored, likert).unwrap_err();
         assert!(err.contains("where results.json hides"), "{err}");
     }
-    let first_test = md.lines().find(|l| l.contains("(dimensione) |")).unwrap();
+    let first_test = md.lines().find(|l| l.contains("(dimensione)** |")).unwrap();
     let added = md.replace(first_test, &format!("{first_test}\n{first_test}"));
     assert!(check_md_compare(&added, compare)
         .unwrap_err()

@@ -103,7 +103,7 @@ fn the_examples_recommendations_follow_from_published_numbers() {
     assert!(html.contains("href=\"#capability\""));
     assert!(html.contains("Regione"));
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(md.contains("Priorità alta · Regione · Prato"), "{md}");
+    assert!(md.contains("Priorità alta — Regione · Prato"), "{md}");
 }
 
 #[test]

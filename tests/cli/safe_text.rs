@@ -384,7 +384,7 @@ fn found_10_nul_escape_and_right_to_left_overrides_reach_no_output() {
     );
     assert!(html.contains("[U+202E]ovitca[U+202C]"), "in the title too");
     let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
-    assert!(md.contains("[U+202E]"), "{md}");
+    assert!(md.contains("\\[U+202E\\]"), "{md}");
     // JSON would escape a NUL (`\u0000`), and a reader would get it back: results.json has none.
     let json = std::fs::read_to_string(out.path().join("results.json")).unwrap();
     assert!(json.contains("Studio"), "the title is in results.json");
