@@ -299,7 +299,7 @@ fn problems(html: &str, pages: &[Page]) -> Vec<String> {
 
     // No page but the last ends on a heading, a caption, a summary or a table's header row.
     let mut headings: Vec<String> = Vec::new();
-    for tag in ["h1", "h2", "h3", "h4", "caption", "summary"] {
+    for tag in ["h1", "h2", "h3", "h4", "h5", "h6", "caption", "summary"] {
         headings.extend(elements(&shown, tag).into_iter().map(text_of));
     }
     headings.retain(|h| !h.is_empty());
@@ -445,6 +445,27 @@ fn the_monitoring_report_prints_its_wave_tables_whole() {
     );
     let problems = problems(&html, &pages);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The CO.RE. network example: areas under headings of their own, wide matrices of service types.
+#[test]
+fn the_network_report_prints_its_areas_with_their_headings() {
+    let Some(chrome) = chromium() else { return };
+    let Some(pdftotext) = pdftotext() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run(&repo().join("examples/core-network"), "it", &out);
+    let mut failures = Vec::new();
+    for file in ["report.html", "brief.html", "easy-read.html"] {
+        let html = std::fs::read_to_string(out.join(file)).unwrap();
+        let pages = print(&chrome, &pdftotext, &dir.path().join("profile"), &out, file);
+        failures.extend(
+            problems(&html, &pages)
+                .into_iter()
+                .map(|p| format!("{file}: {p}")),
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// The checks themselves: a line that is a heading's end, a header row, a cut word.
