@@ -51,7 +51,9 @@ pub struct RuleSpec {
     pub actor: Spanned<Actor>,
     pub priority: Spanned<Priority>,
     /// The recommendation in every language of the study, with placeholders `{where}`,
-    /// `{value}` (the first condition's numbers), `{value2}`, … and `{threshold}`, `{threshold2}`, ….
+    /// `{value}` (the first condition's numbers), `{value2}`, … and `{threshold}`, `{threshold2}`, …,
+    /// `{lowest}` and `{highest}` (the groups with the lowest and highest of the first condition's
+    /// numbers; a sentence naming one is left out when a number is hidden).
     pub text: BTreeMap<String, String>,
     /// The same in plain words for the young people's summary (optional; same placeholders).
     #[serde(default)]
@@ -365,7 +367,13 @@ fn check_one_text(
             ));
         }
     }
-    let mut known = vec!["where".to_string(), "value".into(), "threshold".into()];
+    let mut known = vec![
+        "where".to_string(),
+        "value".into(),
+        "threshold".into(),
+        "lowest".into(),
+        "highest".into(),
+    ];
     for n in 1..=conditions {
         known.push(format!("value{n}"));
         known.push(format!("threshold{n}"));

@@ -384,7 +384,7 @@ fn survey() -> Vec<Q> {
         q(
             "text",
             "suggestions",
-            "Che cosa cambieresti nel sostegno ai care leavers?",
+            "Che cosa cambieresti nel sostegno ai care leaver?",
             "What would you change in the support for care leavers?",
         ),
     ]);
@@ -474,7 +474,7 @@ pub const CHOICES: &[(&str, &str, &str, &str)] = &[
     (
         "importanza5",
         "5",
-        "Moltissimo importante",
+        "Estremamente importante",
         "Extremely important",
     ),
     ("accordo5", "1", "Per niente d'accordo", "Strongly disagree"),

@@ -307,3 +307,213 @@ fn the_easy_read_sorts_its_lines_by_their_value() {
         assert!(bad.iter().all(|&n| n <= 5), "{lang}: {bad:?}\n{easy}");
     }
 }
+
+/// `html` without its style sheet and the drawing of its charts, but with each chart's title
+/// (the words a reader sees above it).
+fn visible_words(html: &str) -> String {
+    let mut s = body(html).to_string();
+    while let Some(i) = s.find("<svg") {
+        let Some(j) = s[i..].find("</svg>") else {
+            break;
+        };
+        let chart = &s[i..i + j];
+        let title = chart
+            .split("<title")
+            .nth(1)
+            .and_then(|t| t.split_once('>'))
+            .and_then(|(_, t)| t.split("</title>").next())
+            .unwrap_or("")
+            .to_string();
+        s.replace_range(i..i + j + "</svg>".len(), &title);
+    }
+    s.replace("&#x27;", "'")
+}
+
+/// The brief speaks as a councillor reads: no index letters, no "weighted indicators", no
+/// "correction for multiple tests" — those stay in the research report, which still has them.
+#[test]
+fn the_brief_says_it_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, jargon, plain) in [
+        (
+            "it",
+            [
+                "M0",
+                "indicatori pesati",
+                "test multipli",
+                "verifica statistica",
+                "p corretto",
+                "Holm",
+                "headcount",
+            ],
+            "non dovuta al caso",
+        ),
+        (
+            "en",
+            [
+                "M0",
+                "weighted indicators",
+                "multiple tests",
+                "statistical test",
+                "adjusted p",
+                "Holm",
+                "headcount",
+            ],
+            "not due to chance",
+        ),
+    ] {
+        let out = dir.path().join(lang);
+        run_in(lang, &out);
+        let brief = visible_words(&std::fs::read_to_string(out.join("brief.html")).unwrap());
+        let brief_md = std::fs::read_to_string(out.join("brief.md")).unwrap();
+        for word in jargon {
+            assert!(
+                !brief.contains(word),
+                "{lang} brief says {word:?}:\n{brief}"
+            );
+            assert!(
+                !brief_md.contains(word),
+                "{lang} brief.md says {word:?}:\n{brief_md}"
+            );
+        }
+        assert!(
+            brief.contains(plain) && brief_md.contains(plain),
+            "{brief_md}"
+        );
+        // The cutoff k as a fraction a councillor reads: "un terzo", "a third".
+        let third = if lang == "it" {
+            "almeno un terzo"
+        } else {
+            "at least a third"
+        };
+        assert!(brief_md.contains(third), "{brief_md}");
+        // The technical terms are still in the research report.
+        let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+        for word in ["M0", "Holm"] {
+            assert!(report.contains(word), "the report lost {word}");
+        }
+    }
+}
+
+/// The easy-read says where things are worse: the territory with the lower score on the gap the
+/// recommendation rests on, as results.json gives it ("in un territorio va peggio" said which?).
+#[test]
+fn the_easy_read_names_the_territory_where_it_is_worse() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, vague, said) in [
+        (
+            "it",
+            ["in un territorio", "In un territorio"],
+            [
+                ("housing-gap", "A {g} va peggio"),
+                (
+                    "relationships-gap",
+                    "A {g} i ragazzi si sentono meno sostenuti",
+                ),
+            ],
+        ),
+        (
+            "en",
+            ["in one place", "In one place"],
+            [
+                ("housing-gap", "In {g} it is worse"),
+                (
+                    "relationships-gap",
+                    "In {g} young people feel less supported",
+                ),
+            ],
+        ),
+    ] {
+        let out = dir.path().join(lang);
+        let r = run_in(lang, &out);
+        let easy = std::fs::read_to_string(out.join("easy-read.md")).unwrap();
+        let easy_html = std::fs::read_to_string(out.join("easy-read.html")).unwrap();
+        for v in vague {
+            assert!(!easy.contains(v), "{lang}: {easy}");
+        }
+        let recs = analysis_of_kind(&r, "recommendations")["recommendations"]
+            .as_array()
+            .unwrap()
+            .clone();
+        for (id, sentence) in said {
+            let rec = recs
+                .iter()
+                .find(|x| x["id"] == id)
+                .unwrap_or_else(|| panic!("{id} did not fire"));
+            // The lower of the two published means of the gap.
+            let values = rec["evidence"][0]["values"].as_array().unwrap();
+            let lowest = values
+                .iter()
+                .min_by(|a, b| {
+                    a["value"]
+                        .as_f64()
+                        .unwrap()
+                        .total_cmp(&b["value"].as_f64().unwrap())
+                })
+                .unwrap()["group"]
+                .as_str()
+                .unwrap();
+            let sentence = sentence.replace("{g}", lowest);
+            assert!(
+                easy.contains(&sentence),
+                "{lang} {id}: {sentence:?} in\n{easy}"
+            );
+            assert!(easy_html.contains(&sentence), "{lang} {id}: {sentence:?}");
+            assert!(!rec["easy"][lang].as_str().unwrap().contains('{'));
+        }
+    }
+}
+
+/// The research report's "Key findings" are the findings, as sentences (the brief's), not the
+/// captions of its charts.
+#[test]
+fn the_reports_key_findings_are_sentences_not_chart_captions() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, heading) in [("it", "Risultati principali"), ("en", "Key findings")] {
+        let out = dir.path().join(lang);
+        run_in(lang, &out);
+        let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let brief = std::fs::read_to_string(out.join("brief.html")).unwrap();
+        let summary = report
+            .split("<section id=\"summary\"")
+            .nth(1)
+            .unwrap()
+            .split("</section>")
+            .next()
+            .unwrap();
+        assert!(summary.contains(heading), "{summary}");
+        let items = |html: &str, list: &str| -> Vec<String> {
+            html.split(list)
+                .nth(1)
+                .unwrap_or_else(|| panic!("no {list}"))
+                .split(&format!("</{}>", &list[1..3]))
+                .next()
+                .unwrap()
+                .split("<li>")
+                .skip(1)
+                .map(|li| li.split("</li>").next().unwrap().trim().to_string())
+                .collect()
+        };
+        let findings = items(summary, "<ul class=\"findings\">");
+        assert_eq!(findings, items(&brief, "<ol class=\"findings\">"));
+        assert!(findings.len() >= 3, "{findings:?}");
+        let captions: Vec<&str> = report
+            .split("<title id=")
+            .skip(1)
+            .filter_map(|t| {
+                t.split_once('>')
+                    .and_then(|(_, t)| t.split("</title>").next())
+            })
+            .collect();
+        assert!(!captions.is_empty());
+        for f in &findings {
+            assert!(f.ends_with('.'), "not a sentence: {f}");
+            assert!(
+                !captions
+                    .iter()
+                    .any(|c| c.replace('\'', "&#x27;") == *f || c == f),
+                "a chart caption: {f}"
+            );
+        }
+    }
+}

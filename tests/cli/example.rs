@@ -210,7 +210,7 @@ fn report_shows_the_numbers_of_results_json_in_the_readers_language() {
     run_example(&it, "it");
     let html = std::fs::read_to_string(it.join("report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"it\">"));
-    assert!(html.contains("Capabilities dei care leavers a Prato e Firenze"));
+    assert!(html.contains("Le capability dei care leaver a Prato e Firenze"));
     // casa, Prato: mean 2.616… sd 0.924 → "2,62 (0,92)"; Firenze → "3,43"
     assert!(html.contains("2,62 (0,92)"), "Italian decimals");
     assert!(html.contains("45,0\u{a0}%"), "Prato's share of 200");

@@ -26,6 +26,7 @@ mod network;
 mod network_browser;
 mod output_safety;
 mod paired;
+mod print;
 mod published_bytes;
 mod real_world;
 mod recommendations;

@@ -755,3 +755,93 @@ fn the_mentoring_brief_and_easy_read_in_a_browser() {
         assert!(!shown.to_lowercase().contains("focus group"), "{page}");
     }
 }
+
+/// The Italian of the example, read through (issue 18, item 9): the loanword "care leaver" is
+/// invariable ("i care leaver"), the shipped questionnaire says "Estremamente importante" (never
+/// "Moltissimo importante"), the multidimensionally poor have one name in every document ("in
+/// povertà multidimensionale", never "frenati"), and thresholds are written the Italian way: a
+/// decimal comma (`≤ 2,5`) and words, not set notation (`activity: nessuna`, not `∈ {nessuna}`).
+#[test]
+fn the_italian_example_reads_as_italian() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("it");
+    run_in(&repo().join("examples/caring-prato-firenze"), &out, "it");
+    let docs: Vec<(&str, String)> = ["report.html", "brief.html", "easy-read.html"]
+        .iter()
+        .map(|f| (*f, text(&read(&out, f))))
+        .chain(
+            ["brief.md", "easy-read.md"]
+                .iter()
+                .map(|f| (*f, read(&out, f))),
+        )
+        .collect();
+    for (file, t) in &docs {
+        for wrong in [
+            "care leavers",
+            "Moltissimo importante",
+            "frenat",
+            "povertà di capability",
+            "∈",
+            "∋",
+        ] {
+            assert!(!t.contains(wrong), "{file} says {wrong:?}");
+        }
+    }
+    // One term for the multidimensionally poor, in the report and in the brief alike.
+    for file in ["report.html", "brief.html"] {
+        let t = &docs.iter().find(|d| d.0 == file).unwrap().1;
+        assert!(t.contains("in povertà multidimensionale"), "{file}");
+    }
+    // The cutoffs in the report's table of indicators: decimal commas, words.
+    let report = read(&out, "report.html");
+    let table = report
+        .split("<table class=\"capability-indicators\">")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    let cutoffs: Vec<&str> = table
+        .split("<tr>")
+        .skip(2)
+        .filter_map(|row| row.split("<td>").nth(2)?.split("</td>").next())
+        .collect();
+    assert_eq!(cutoffs.len(), 12, "{table}");
+    for c in &cutoffs {
+        let b = c.as_bytes();
+        let decimal_point = (1..b.len().saturating_sub(1))
+            .any(|i| b[i] == b'.' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit());
+        assert!(!decimal_point, "a decimal point in {c:?}");
+    }
+    assert!(cutoffs.contains(&"casa ≤ 2,5"), "{cutoffs:?}");
+    assert!(cutoffs.contains(&"activity: nessuna"), "{cutoffs:?}");
+    // The shipped questionnaire (the example reads it, `init` writes it): its Italian labels.
+    let labels = |path: &Path| -> String {
+        use calamine::{open_workbook_auto, Reader};
+        let mut book = open_workbook_auto(path).unwrap();
+        let mut all = String::new();
+        for name in book.sheet_names() {
+            let range = book.worksheet_range(&name).unwrap();
+            let mut rows = range.rows();
+            let Some(header) = rows.next() else { continue };
+            let italian: Vec<usize> = header
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.to_string().contains("(it)"))
+                .map(|(i, _)| i)
+                .collect();
+            for row in rows {
+                for &i in &italian {
+                    all.push_str(&row[i].to_string());
+                    all.push('\n');
+                }
+            }
+        }
+        all
+    };
+    let shipped = labels(&repo().join("instruments/care-leavers-capabilities.xlsx"));
+    assert!(shipped.contains("Estremamente importante"));
+    for wrong in ["Moltissimo importante", "care leavers"] {
+        assert!(!shipped.contains(wrong), "the questionnaire says {wrong:?}");
+    }
+}

@@ -95,6 +95,9 @@ pub struct Indicator {
     pub attainment: Labels,
     /// The cutoff as a reader sees it.
     pub cutoff: String,
+    /// The cutoff with its item, in words of each report language (`casa ≤ 2,5`, `activity:
+    /// nessuna`), as the report's tables show it.
+    pub cutoff_text: Labels,
     #[serde(skip)]
     pub rule: Rule,
     pub missing: Missing,
@@ -202,6 +205,10 @@ pub fn resolve<'a>(
                 labels: labels_of(ind.label.as_ref()).unwrap_or_else(|| col.labels.clone()),
                 attainment: labels_of(ind.attainment.as_ref()).unwrap_or_default(),
                 cutoff: rule.describe(),
+                cutoff_text: ["it", "en"]
+                    .iter()
+                    .map(|l| (l.to_string(), rule.describe_in(ind.item.get_ref(), l)))
+                    .collect(),
                 rule,
                 missing: ind
                     .missing

@@ -724,6 +724,7 @@ mod tests {
             labels: Default::default(),
             attainment: Default::default(),
             cutoff: String::new(),
+            cutoff_text: Default::default(),
             rule: Rule::Compare(super::super::spec::Op::Eq, 1.0),
             missing: Missing::Exclude,
             weight,

@@ -327,6 +327,7 @@ impl AnalysisKind for CapabilityResult {
                 .get("kf_capability")
                 .replace("{h}", &pct(100.0 * h))
                 .replace("{k}", &pct(100.0 * at.k))
+                .replace("{k_words}", &k_words(at.k, s, lang))
                 .replace("{groups}", &groups)
                 .replace("{diff}", &diff.unwrap_or_default());
             out.findings.push(KeyFinding {
@@ -388,4 +389,22 @@ impl AnalysisKind for CapabilityResult {
             .cloned()
             .collect();
     }
+}
+
+/// The cutoff k in words for a reader who does not know "weighted indicators": "un terzo", "a
+/// third" when it is a simple fraction (denominator up to 5), else the percentage ("il 40 %").
+fn k_words(k: f64, s: &crate::words::Strings, lang: &str) -> String {
+    for den in 2..=5u32 {
+        for num in 1..den {
+            if (k - f64::from(num) / f64::from(den)).abs() < 1e-6 {
+                let key = format!("k_fraction_{num}_{den}");
+                let words = s.get(&key);
+                if words != key {
+                    return words;
+                }
+            }
+        }
+    }
+    s.get("k_percent")
+        .replace("{k}", &format::percent(100.0 * k, 0, lang))
 }

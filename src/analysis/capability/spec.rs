@@ -153,6 +153,29 @@ impl Rule {
         }
     }
 
+    /// The cutoff on `item` in words of `lang`, numbers written as that language writes them:
+    /// `casa ≤ 2,5`, `activity: nessuna`, `housing: comunita or altro`, `support: includes
+    /// nessuno` (never set notation).
+    pub fn describe_in(&self, item: &str, lang: &str) -> String {
+        let it = lang == "it";
+        match self {
+            Rule::Compare(op, v) => {
+                let shown = crate::text::format_number(*v);
+                let decimals = shown.split_once('.').map_or(0, |(_, f)| f.len());
+                format!("{item} {} {}", op.symbol(), crate::format::number(*v, decimals, lang))
+            }
+            Rule::In(v) => {
+                let or = if it { " o " } else { " or " };
+                let list = match v.as_slice() {
+                    [rest @ .., last] if !rest.is_empty() => format!("{}{or}{last}", rest.join(", ")),
+                    _ => v.join(""),
+                };
+                format!("{item}: {list}")
+            }
+            Rule::Contains(v) => format!("{item}: {} {v}", if it { "comprende" } else { "includes" }),
+        }
+    }
+
     /// Whether a number is deprived (comparisons, and `In` on numeric choice names).
     pub fn number(&self, x: f64) -> bool {
         match self {

@@ -288,6 +288,10 @@ pub fn from_indicators(
                 labels: Default::default(),
                 attainment: Default::default(),
                 cutoff: "= 1".into(),
+                cutoff_text: ["it", "en"]
+                    .iter()
+                    .map(|l| (l.to_string(), format!("{n} = 1")))
+                    .collect(),
                 rule: Rule::Compare(super::spec::Op::Eq, 1.0),
                 missing: Missing::Exclude,
                 weight: *w,

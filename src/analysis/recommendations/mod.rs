@@ -469,9 +469,55 @@ fn value_text(e: &Evidence, groups: &[String], lang: &str) -> String {
     }
 }
 
-/// Fills `{where}`, `{value}`, `{valueN}`, `{threshold}`, `{thresholdN}`.
+/// The group with the lowest (`highest` false) or highest of an evidence's published numbers;
+/// none when one of its groups' numbers is hidden (naming the group would say something of it),
+/// when there are fewer than two, or when two share the extreme.
+fn extreme_group(e: &Evidence, highest: bool) -> Option<&str> {
+    let values: Vec<(&str, f64)> = e
+        .values
+        .iter()
+        .filter(|v| !v.group.is_empty())
+        .map(|v| Some((v.group.as_str(), v.value?)))
+        .collect::<Option<_>>()?;
+    let key = |x: f64| if highest { -x } else { x };
+    let best = values.iter().map(|v| key(v.1)).min_by(f64::total_cmp)?;
+    let mut at = values.iter().filter(|v| key(v.1) == best);
+    let first = at.next()?;
+    (values.len() >= 2 && at.next().is_none()).then_some(first.0)
+}
+
+/// `text` without the sentences that hold `placeholder`.
+fn without_sentences_with(text: &str, placeholder: &str) -> String {
+    let mut kept = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let end = rest
+            .match_indices(['.', '!', '?'])
+            .map(|(i, m)| i + m.len())
+            .find(|&i| rest[i..].is_empty() || rest[i..].starts_with(' '))
+            .unwrap_or(rest.len());
+        let sentence = &rest[..end];
+        if !sentence.contains(placeholder) {
+            kept.push(sentence.trim());
+        }
+        rest = rest[end..].trim_start();
+    }
+    kept.join(" ")
+}
+
+/// Fills `{where}`, `{value}`, `{valueN}`, `{threshold}`, `{thresholdN}`, `{lowest}`,
+/// `{highest}`.
 fn fill(text: &str, evidence: &[Evidence], groups: &[String], lang: &str) -> String {
     let mut out = text.replace("{where}", &format::join_words(groups, lang));
+    for (placeholder, highest) in [("{lowest}", false), ("{highest}", true)] {
+        if !out.contains(placeholder) {
+            continue;
+        }
+        out = match evidence.first().and_then(|e| extreme_group(e, highest)) {
+            Some(g) => out.replace(placeholder, g),
+            None => without_sentences_with(&out, placeholder),
+        };
+    }
     for (i, e) in evidence.iter().enumerate().rev() {
         let n = i + 1;
         let value = value_text(e, groups, lang);
@@ -737,4 +783,59 @@ pub fn run(
         recommendations,
         not_triggered,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A gap condition's evidence: two groups' means, `None` when hidden.
+    fn gap(values: &[(&str, Option<f64>)]) -> Evidence {
+        Evidence {
+            analysis: "territories".into(),
+            anchor: "territories".into(),
+            source: "survey",
+            subject: "casa".into(),
+            subject_labels: Labels::new(),
+            measure: Statistic::Gap,
+            percent: false,
+            op: Op::Significant,
+            threshold: None,
+            values: values
+                .iter()
+                .map(|(g, v)| GroupValue {
+                    group: g.to_string(),
+                    value: *v,
+                    holds: true,
+                })
+                .collect(),
+            p_adjusted: Some(0.001),
+            holds: true,
+            network: None,
+        }
+    }
+
+    /// `{lowest}` and `{highest}` name the groups at the ends of the first condition's numbers;
+    /// when a number is hidden, the sentence that would name a group is left out, the rest kept.
+    #[test]
+    fn lowest_and_highest_name_a_group_or_leave_their_sentence_out() {
+        let text = "La casa non è uguale dappertutto. A {lowest} va peggio. I Comuni preparino un piano.";
+        let shown = gap(&[("Prato", Some(2.62)), ("Firenze", Some(3.43))]);
+        assert_eq!(
+            fill(text, std::slice::from_ref(&shown), &[], "it"),
+            "La casa non è uguale dappertutto. A Prato va peggio. I Comuni preparino un piano."
+        );
+        assert_eq!(
+            fill("{highest} is ahead.", std::slice::from_ref(&shown), &[], "en"),
+            "Firenze is ahead."
+        );
+        let hidden = gap(&[("Prato", None), ("Firenze", Some(3.43))]);
+        assert_eq!(
+            fill(text, &[hidden], &[], "it"),
+            "La casa non è uguale dappertutto. I Comuni preparino un piano."
+        );
+        // A tie names nobody.
+        let tie = gap(&[("Prato", Some(3.0)), ("Firenze", Some(3.0))]);
+        assert_eq!(fill("Worse in {lowest}! Act now.", &[tie], &[], "en"), "Act now.");
+    }
 }
