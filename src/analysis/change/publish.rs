@@ -189,7 +189,8 @@ impl AnalysisKind for ChangeResult {
         }
     }
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let group = |g: &Option<String>| Cell::group(g.as_deref());
         let mut waves = Table::new(
             format!("{id} waves"),

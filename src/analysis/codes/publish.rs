@@ -60,7 +60,8 @@ impl AnalysisKind for CodesResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let mut t = Table::new(
             id,
             &["code", "label", "group", "units", "documents", "percent"],

@@ -95,7 +95,8 @@ impl AnalysisKind for NetworkResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let opt = |x: &Option<String>| x.as_deref().map_or(Cell::Empty, Cell::text);
         let mut nets = Table::new(
             id,

@@ -160,7 +160,8 @@ impl AnalysisKind for PairedResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let group = |g: &Option<String>| Cell::group(g.as_deref());
         let mut seen = Table::new(
             format!("{id} seen"),
