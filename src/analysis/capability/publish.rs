@@ -221,6 +221,7 @@ impl AnalysisKind for CapabilityResult {
             }
             out.push(t);
         }
+        out.extend(self.voices_table(id, view));
         out.extend(self.k_table(id, words));
         out.extend(self.weight_tables(id, lang, words));
         out.extend(self.breakdown_tables(id, lang, words, &k0));
@@ -414,6 +415,78 @@ impl AnalysisKind for CapabilityResult {
 
 /// The tables of the report's capability chapter beyond the measures, indicators and ranking.
 impl CapabilityResult {
+    /// For each dimension a focus-group code speaks to: its indicators' censored headcount (whole
+    /// sample) and the first quote of each such code.
+    fn voices_table(&self, id: &str, view: &View) -> Option<Table> {
+        let (lang, words) = (view.lang, view.words);
+        let voices: Vec<&crate::analysis::codes::CodeQuotes> = view
+            .results
+            .analyses
+            .iter()
+            .filter_map(|e| match &e.result {
+                crate::analysis::AnalysisResult::Codes(c) => Some(c),
+                _ => None,
+            })
+            .flat_map(|c| &c.quotes)
+            .filter(|q| q.dimension.is_some() && !q.quotes.is_empty())
+            .collect();
+        let at = self.results.first()?;
+        if voices.is_empty() {
+            return None;
+        }
+        let mut t = Table::new(
+            format!("{id} voices"),
+            &[
+                "dimension",
+                "indicator",
+                "censored_percent",
+                "code",
+                "quote",
+                "role",
+                "group",
+            ],
+        )
+        .caption(words.get("capability_voices_caption"));
+        for (di, dim) in self.dimensions.iter().enumerate() {
+            let qs: Vec<_> = voices
+                .iter()
+                .filter(|q| q.dimension.as_deref() == Some(dim.id.as_str()))
+                .collect();
+            if qs.is_empty() {
+                continue;
+            }
+            let dim_label = Cell::label(&dim.labels, lang, &dim.id);
+            for (ind, row) in self.indicators.iter().zip(&at.measures.indicators) {
+                if ind.dimension != di {
+                    continue;
+                }
+                t.rows.push(vec![
+                    dim_label.clone(),
+                    Cell::label(&ind.labels, lang, &ind.id),
+                    Cell::shown(row.overall.censored.percent),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
+            }
+            for q in qs {
+                for x in q.quotes.iter().take(1) {
+                    t.rows.push(vec![
+                        dim_label.clone(),
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::label(&q.labels, lang, &q.code),
+                        Cell::text(&x.text),
+                        Cell::text(x.role.clone().unwrap_or_else(|| words.get("codes_participant"))),
+                        x.group.as_deref().map_or(Cell::Empty, Cell::text),
+                    ]);
+                }
+            }
+        }
+        Some(t)
+    }
+
     /// M0, H and A of the whole sample at every cutoff k tried (the robustness chart's numbers).
     fn k_table(&self, id: &str, words: &crate::words::Strings) -> Option<Table> {
         let sens = &self.sensitivity;

@@ -4,6 +4,7 @@ use crate::error::Result;
 use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
+use crate::instrument::label_in;
 use crate::publication::{Cell, Figure, HiddenDistribution, Measure, Table};
 
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
@@ -79,6 +80,10 @@ impl AnalysisKind for CrosstabResult {
             ],
         );
         for x in &self.tables {
+            t.captions
+                .push(label_in(&x.labels, lang, "en", &x.variable).to_string());
+        }
+        for x in &self.tables {
             let rows = x.cells.iter().enumerate().map(|(i, row)| {
                 let answer = x.categories.get(i).map_or(Cell::Empty, Cell::text);
                 (answer, row)
@@ -101,6 +106,19 @@ impl AnalysisKind for CrosstabResult {
                     ]);
                 }
             }
+            // The report's last row: how many answered, per group.
+            for (g, n) in self.groups.iter().zip(&x.n) {
+                t.rows.push(vec![
+                    Cell::text(&x.variable),
+                    Cell::label(&x.labels, lang, &x.variable),
+                    Cell::text("(n)"),
+                    Cell::text(g),
+                    Cell::shown(n.map(|n| n as f64)),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
+            }
         }
         // Haberman's adjusted residuals where they are published (with the test, nothing
         // hidden, counts not perturbed): one row per answer and group.
@@ -115,7 +133,8 @@ impl AnalysisKind for CrosstabResult {
                 "adjusted_residual",
                 "beyond_1.96",
             ],
-        );
+        )
+        .titled(view.words.get("residual_legend"));
         for x in &self.tables {
             let Some(r) = &x.residuals else {
                 continue;
