@@ -98,7 +98,7 @@ impl NumFormat {
             "n", "count", "units", "documents", "size", "missing", "deprived", "rank", "pairs",
             "ties", "degree", "wave", "row", "bytes", "rows",
         ];
-        if h.contains("percent") || h.ends_with('%') {
+        if h.contains("percent") || h.ends_with("pct") || h.ends_with('%') {
             NumFormat::Points
         } else if h.starts_with("rank_biserial") {
             NumFormat::Hundredths

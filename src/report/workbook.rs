@@ -77,7 +77,29 @@ pub fn tables(results: &Results, lang: &str, words: &Strings) -> Vec<Table> {
             words,
             source: "",
         };
-        out.extend(entry.result.as_kind().tables(&view));
+        // A sheet the report has no table for is titled by its analysis's title.
+        let title = entry
+            .title
+            .as_ref()
+            .map_or_else(|| entry.id.clone(), |t| t.get(lang).to_string());
+        out.extend(
+            entry
+                .result
+                .as_kind()
+                .tables(&view)
+                .into_iter()
+                .map(|mut t| {
+                    if t.captions.is_empty() && t.title.is_empty() {
+                        t.title = match t.name.strip_prefix(entry.id.as_str()) {
+                            Some(rest) if !rest.trim().is_empty() => {
+                                format!("{title} ({})", rest.trim())
+                            }
+                            _ => title.clone(),
+                        };
+                    }
+                    t
+                }),
+        );
     }
     if !results.quality.examples.is_empty() {
         let mut t = Table::new("quality", &["severity", "code", "where", "message"])
@@ -278,7 +300,13 @@ pub fn workbook(
         let titles: Vec<&str> = if t.captions.is_empty() {
             vec![if t.title.is_empty() { &t.name } else { &t.title }]
         } else {
-            t.captions.iter().map(String::as_str).collect()
+            let mut seen: Vec<&str> = Vec::new();
+            for c in &t.captions {
+                if !seen.contains(&c.as_str()) {
+                    seen.push(c);
+                }
+            }
+            seen
         };
         for title in titles {
             let link = format!("internal:'{}'!A1", name.replace('\'', "''"));
