@@ -31,5 +31,6 @@ mod recommendations;
 mod records;
 mod safe_text;
 mod stats;
+mod tables_xlsx;
 mod weights;
 mod wording;
