@@ -272,25 +272,29 @@ pub fn workbook(
     let contents = book.add_worksheet();
     contents.set_name(&contents_name)?;
     let mut r = 0;
-    let mut line = |sheet: &mut rust_xlsxwriter::Worksheet, text: &str, f: Option<&Format>| {
+    // A line of the notes: across both columns, wrapped, its row as tall as its lines.
+    let note_format = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let bold_note = note_format.clone().set_bold();
+    let mut line = |sheet: &mut rust_xlsxwriter::Worksheet, text: &str, strong: bool| {
         let text = neutralise(text);
-        let done = match f {
-            Some(f) => sheet.write_string_with_format(r, 0, text.as_ref(), f),
-            None => sheet.write_string(r, 0, text.as_ref()),
-        };
+        let f = if strong { &bold_note } else { &note_format };
+        let lines = text.chars().count().div_ceil(115).max(1);
+        let done = sheet
+            .merge_range(r, 0, r, 1, text.as_ref(), f)
+            .and_then(|s| s.set_row_height(r, 15.0 * lines as f64));
         r += 1;
         done.map(|_| ())
     };
-    line(contents, &s.get("workbook_contents"), Some(&bold))?;
+    line(contents, &s.get("workbook_contents"), true)?;
     if internal {
-        line(contents, &s.get("internal_banner"), Some(&bold))?;
+        line(contents, &s.get("internal_banner"), true)?;
     }
     let note = s
         .get("suppressed_note")
         .replace("{k}", &min_cell.to_string());
-    line(contents, &format!("{mark} {note}"), None)?;
-    line(contents, &s.get("workbook_note"), None)?;
-    line(contents, &s.get("workbook_formats"), None)?;
+    line(contents, &format!("{mark} {note}"), false)?;
+    line(contents, &s.get("workbook_note"), false)?;
+    line(contents, &s.get("workbook_formats"), false)?;
     r += 1;
     let head = r;
     contents.write_string_with_format(r, 0, s.get("workbook_sheet"), &bold)?;
@@ -312,11 +316,17 @@ pub fn workbook(
             let link = format!("internal:'{}'!A1", name.replace('\'', "''"));
             contents.write_url_with_text(r, 0, link.as_str(), name.as_str())?;
             contents.write_string_with_format(r, 1, neutralise(title).as_ref(), &wrap)?;
+            let lines = title.chars().count().div_ceil(95);
+            if lines > 1 {
+                contents.set_row_height(r, 15.0 * lines as f64)?;
+            }
             r += 1;
         }
     }
     contents.set_column_width(0, 32)?;
-    contents.set_column_width(1, 100)?;
+    contents.set_column_width(1, 90)?;
+    contents.set_paper_size(9);
+    contents.set_print_fit_to_pages(1, 0);
     contents.set_freeze_panes(head + 1, 0)?;
     contents.autofilter(head, 0, r.saturating_sub(1).max(head), 1)?;
 
@@ -334,8 +344,15 @@ pub fn workbook(
     for (t, name) in tables.iter().zip(&names) {
         let sheet = book.add_worksheet();
         sheet.set_name(name)?;
+        // A column of numbers has its header on the right, over them.
+        let bold_right = bold.clone().set_align(FormatAlign::Right);
         for (j, h) in t.header.iter().enumerate() {
-            sheet.write_string_with_format(0, j as u16, neutralise(h).as_ref(), &bold)?;
+            let numbers = t
+                .rows
+                .iter()
+                .any(|row| matches!(row.get(j), Some(Cell::Number(_))));
+            let f = if numbers { &bold_right } else { &bold };
+            sheet.write_string_with_format(0, j as u16, neutralise(h).as_ref(), f)?;
         }
         let columns: Vec<Option<&Format>> =
             (0..t.header.len()).map(|j| format_of(t.format_of(j))).collect();
@@ -364,8 +381,46 @@ pub fn workbook(
             .max(1);
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofilter(0, 0, t.rows.len() as u32, (width - 1) as u16)?;
-        sheet.set_autofit_max_width(400);
-        sheet.autofit();
+        for (j, w) in column_widths(t, &mark).into_iter().enumerate() {
+            sheet.set_column_width(j as u16, w)?;
+        }
+        // Printed: landscape A4, one page wide, the header on every page.
+        sheet.set_paper_size(9);
+        sheet.set_landscape();
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_repeat_rows(0, 0)?;
     }
     book.save_to_buffer()
+}
+
+/// Each column's width in characters: its header (and the filter's button), its longest text
+/// (up to 60) and its numbers as their format shows them.
+fn column_widths(t: &Table, mark: &str) -> Vec<f64> {
+    let columns = t.rows.iter().map(Vec::len).chain([t.header.len()]).max().unwrap_or(0);
+    (0..columns)
+        .map(|j| {
+            let format = t.format_of(j);
+            let header = t.header.get(j).map_or(0, |h| h.chars().count() + 3);
+            let cells = t.rows.iter().filter_map(|row| row.get(j)).map(|c| match c {
+                Cell::Text(x) => x.chars().count().min(60),
+                Cell::Hidden => mark.chars().count(),
+                Cell::Empty => 0,
+                Cell::Number(x) => shown_width(*x, format),
+            });
+            cells.chain([header]).max().unwrap_or(0).clamp(6, 60) as f64 + 1.0
+        })
+        .collect()
+}
+
+/// How many characters a number takes in its format.
+fn shown_width(x: f64, format: NumFormat) -> usize {
+    let (x, decimals, extra) = match format {
+        NumFormat::Count => (x, 0, 0),
+        NumFormat::Points => (x, 1, 0),
+        NumFormat::Proportion => (x * 100.0, 1, 1),
+        NumFormat::Thousandths => (x, 3, 0),
+        NumFormat::Hundredths => (x, 2, 0),
+        NumFormat::General => return format!("{x}").len().min(12),
+    };
+    format!("{x:.decimals$}").len() + extra
 }
