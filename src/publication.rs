@@ -95,8 +95,21 @@ impl NumFormat {
         let h = header.trim().to_ascii_lowercase();
         let first = h.split([' ', '_']).next().unwrap_or("");
         let counts = [
-            "n", "count", "units", "documents", "size", "missing", "deprived", "rank", "pairs",
-            "ties", "degree", "wave", "row", "bytes", "rows",
+            "n",
+            "count",
+            "units",
+            "documents",
+            "size",
+            "missing",
+            "deprived",
+            "rank",
+            "pairs",
+            "ties",
+            "degree",
+            "wave",
+            "row",
+            "bytes",
+            "rows",
         ];
         if h.contains("percent") || h.ends_with("pct") || h.ends_with('%') {
             NumFormat::Points
@@ -106,7 +119,16 @@ impl NumFormat {
             NumFormat::Thousandths
         } else if counts.contains(&first) || h.ends_with("_n") || h.starts_with("n_") {
             NumFormat::Count
-        } else if ["h", "a", "k", "contribution", "share", "weight", "population"].contains(&first)
+        } else if [
+            "h",
+            "a",
+            "k",
+            "contribution",
+            "share",
+            "weight",
+            "population",
+        ]
+        .contains(&first)
             || h.ends_with("share")
             || h.ends_with("weight")
         {

@@ -23,18 +23,21 @@ pub fn tables(results: &Results, lang: &str, words: &Strings) -> Vec<Table> {
         let mut header: Vec<String> = vec!["territory".into()];
         header.extend(s.waves.iter().map(|w| format!("n {}", w.group)));
         header.extend(["n".into(), "share".into()]);
-        let mut t = Table::with_header(format!("{} respondents", s.name), header)
-            .caption(format!("{} — {}", words.get("respondents"), s.file));
-        let share = |n: Option<usize>| {
-            Cell::shown(n.filter(|_| s.n > 0).map(|n| n as f64 / s.n as f64))
-        };
+        let mut t = Table::with_header(format!("{} respondents", s.name), header).caption(format!(
+            "{} — {}",
+            words.get("respondents"),
+            s.file
+        ));
+        let share =
+            |n: Option<usize>| Cell::shown(n.filter(|_| s.n > 0).map(|n| n as f64 / s.n as f64));
         for (i, g) in s.territories.iter().enumerate() {
             let mut row = vec![Cell::text(&g.group)];
             if !s.by_wave.is_empty() {
                 let waves = s.by_wave.get(i);
-                row.extend((0..s.waves.len()).map(|w| {
-                    Cell::count(waves.and_then(|x| x.get(w).copied().flatten()))
-                }));
+                row.extend(
+                    (0..s.waves.len())
+                        .map(|w| Cell::count(waves.and_then(|x| x.get(w).copied().flatten()))),
+                );
             }
             row.extend([Cell::count(g.n), share(g.n)]);
             t.rows.push(row);
@@ -53,16 +56,16 @@ pub fn tables(results: &Results, lang: &str, words: &Strings) -> Vec<Table> {
             )
             .caption(words.get("dropped"));
             for d in &s.dropped {
-                let reason = d
-                    .kept_row
-                    .map_or_else(|| words.get(d.reason), |k| {
-                        words.fill(d.reason, &[("row", &k.to_string())])
-                    });
+                let reason = d.kept_row.map_or_else(
+                    || words.get(d.reason),
+                    |k| words.fill(d.reason, &[("row", &k.to_string())]),
+                );
                 t.rows.push(vec![
                     d.file.as_deref().map_or(Cell::Empty, Cell::text),
                     Cell::Number(f64::from(d.row)),
                     Cell::text(reason),
-                    d.kept_row.map_or(Cell::Empty, |k| Cell::Number(f64::from(k))),
+                    d.kept_row
+                        .map_or(Cell::Empty, |k| Cell::Number(f64::from(k))),
                 ]);
             }
             out.push(t);
@@ -302,7 +305,11 @@ pub fn workbook(
     r += 1;
     for (t, name) in tables.iter().zip(&names) {
         let titles: Vec<&str> = if t.captions.is_empty() {
-            vec![if t.title.is_empty() { &t.name } else { &t.title }]
+            vec![if t.title.is_empty() {
+                &t.name
+            } else {
+                &t.title
+            }]
         } else {
             let mut seen: Vec<&str> = Vec::new();
             for c in &t.captions {
@@ -354,8 +361,9 @@ pub fn workbook(
             let f = if numbers { &bold_right } else { &bold };
             sheet.write_string_with_format(0, j as u16, neutralise(h).as_ref(), f)?;
         }
-        let columns: Vec<Option<&Format>> =
-            (0..t.header.len()).map(|j| format_of(t.format_of(j))).collect();
+        let columns: Vec<Option<&Format>> = (0..t.header.len())
+            .map(|j| format_of(t.format_of(j)))
+            .collect();
         for (i, row) in t.rows.iter().enumerate() {
             let r = i as u32 + 1;
             for (j, c) in row.iter().enumerate() {
@@ -396,7 +404,13 @@ pub fn workbook(
 /// Each column's width in characters: its header (and the filter's button), its longest text
 /// (up to 60) and its numbers as their format shows them.
 fn column_widths(t: &Table, mark: &str) -> Vec<f64> {
-    let columns = t.rows.iter().map(Vec::len).chain([t.header.len()]).max().unwrap_or(0);
+    let columns = t
+        .rows
+        .iter()
+        .map(Vec::len)
+        .chain([t.header.len()])
+        .max()
+        .unwrap_or(0);
     (0..columns)
         .map(|j| {
             let format = t.format_of(j);

@@ -16,8 +16,8 @@ const MARK: &str = "x";
 
 /// A run of `example` (public, or `--internal`), once per test binary.
 fn example(name: &str, internal: bool) -> &'static (PathBuf, Value) {
-    static RUNS: OnceLock<std::sync::Mutex<BTreeMap<(String, bool), &'static (PathBuf, Value)>>> =
-        OnceLock::new();
+    type Runs = BTreeMap<(String, bool), &'static (PathBuf, Value)>;
+    static RUNS: OnceLock<std::sync::Mutex<Runs>> = OnceLock::new();
     let runs = RUNS.get_or_init(Default::default);
     let mut runs = runs.lock().unwrap_or_else(|e| e.into_inner());
     runs.entry((name.to_string(), internal)).or_insert_with(|| {
@@ -28,6 +28,25 @@ fn example(name: &str, internal: bool) -> &'static (PathBuf, Value) {
         let results = run_study(&repo().join("examples").join(name), &out, internal);
         Box::leak(Box::new((out, results)))
     })
+}
+
+/// The report and workbook of CarINg in English.
+fn in_english() -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tables-xlsx/caring-en");
+    let _ = std::fs::remove_dir_all(&out);
+    let done = crate::common::capakit()
+        .arg("run")
+        .arg(repo().join("examples/caring-prato-firenze"))
+        .args(["--lang", "en", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    out
 }
 
 /// The workbook of a run.
@@ -99,7 +118,10 @@ fn contents(range: &Range<Data>) -> Vec<(String, String)> {
         .iter()
         .map(|r| {
             let title = r[1].to_string();
-            (r[0].to_string(), title.split_whitespace().collect::<Vec<_>>().join(" "))
+            (
+                r[0].to_string(),
+                title.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
         })
         .collect()
 }
@@ -128,7 +150,9 @@ fn check_contents(
     }
     for (sheet, title) in listed {
         if !sheets.contains(sheet) {
-            return Err(format!("the contents list «{title}» in a sheet {sheet} that is not there"));
+            return Err(format!(
+                "the contents list «{title}» in a sheet {sheet} that is not there"
+            ));
         }
     }
     for s in &sheets[1..] {
@@ -180,7 +204,10 @@ fn every_table_of_the_report_is_a_sheet_listed_and_linked_on_the_contents_sheet(
         let path = book_of(out, false);
         let mut book: Xlsx<_> = open_workbook(&path).unwrap();
         let sheets = book.sheet_names();
-        assert_eq!(sheets[0], "Indice", "{name}: the contents come first, in Italian");
+        assert_eq!(
+            sheets[0], "Indice",
+            "{name}: the contents come first, in Italian"
+        );
         let listed = contents(&book.worksheet_range(&sheets[0]).unwrap());
         let first = part(&path, "xl/worksheets/sheet1.xml");
         let done = check_contents(&report_captions, &sheets, &listed, &links(&first))
@@ -213,7 +240,10 @@ fn every_table_of_the_report_is_a_sheet_listed_and_linked_on_the_contents_sheet(
         let title = less.remove(gone).1;
         if !less.iter().any(|(_, t)| *t == title) {
             let err = check_contents(&report_captions, &sheets, &less, &links(&first)).unwrap_err();
-            assert!(err.contains("is not in the contents") || err.contains("links"), "{err}");
+            assert!(
+                err.contains("is not in the contents") || err.contains("links"),
+                "{err}"
+            );
         }
         let mut more = sheets.clone();
         more.push("unlisted".into());
@@ -226,6 +256,20 @@ fn every_table_of_the_report_is_a_sheet_listed_and_linked_on_the_contents_sheet(
     }
     // Every caption of the four reports (38 in CarINg alone).
     assert!(total >= 120, "{total}");
+
+    // In English: the contents sheet's name and every title in the report's language.
+    let out = in_english();
+    let path = out.join("tables.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    let sheets = book.sheet_names();
+    assert_eq!(sheets[0], "Contents");
+    let listed = contents(&book.worksheet_range(&sheets[0]).unwrap());
+    let report_captions = captions(&std::fs::read_to_string(out.join("report.html")).unwrap());
+    assert!(report_captions
+        .iter()
+        .any(|c| c.starts_with("By Gender: decomposition of M0")));
+    let first = part(&path, "xl/worksheets/sheet1.xml");
+    check_contents(&report_captions, &sheets, &listed, &links(&first)).unwrap();
 }
 
 /// The number format of each style index of a workbook (`cellXfs` → `numFmtId` → code).
@@ -266,7 +310,12 @@ fn column_styles(xml: &str) -> BTreeMap<String, usize> {
         }
         let s = head
             .find("s=\"")
-            .map(|at| head[at + 3..].chars().take_while(char::is_ascii_digit).collect::<String>())
+            .map(|at| {
+                head[at + 3..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
             .map_or(0, |s| s.parse().unwrap());
         out.entry(col).or_insert(s);
     }
@@ -299,7 +348,10 @@ fn same(cell: &Data, v: &Value, at: &str) -> Result<(), String> {
 }
 
 /// A sheet's rows under its header, and the index of each header.
-fn grid(book: &mut Xlsx<std::io::BufReader<std::fs::File>>, sheet: &str) -> (Vec<Vec<Data>>, BTreeMap<String, usize>) {
+fn grid(
+    book: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+) -> (Vec<Vec<Data>>, BTreeMap<String, usize>) {
     let range = book
         .worksheet_range(sheet)
         .unwrap_or_else(|e| panic!("{sheet}: {e}"));
@@ -335,15 +387,29 @@ fn check_added_tables(
         let (rows, h) = grid(book, sheet);
         let groups = b["groups"].as_array().unwrap();
         if rows.len() != groups.len() {
-            return Err(format!("{sheet}: {} rows for {} groups", rows.len(), groups.len()));
+            return Err(format!(
+                "{sheet}: {} rows for {} groups",
+                rows.len(),
+                groups.len()
+            ));
         }
         for (row, g) in rows.iter().zip(groups) {
             let group = g["group"].as_str().unwrap();
-            if row[h["group"]].to_string() != group {
+            if row[h["group"]] != group {
                 return Err(format!("{sheet}: row {:?} for {group}", row[0]));
             }
-            for (col, key) in [("n", "n"), ("H", "H"), ("A", "A"), ("M0", "M0"), ("contribution", "contribution")] {
-                let v = if g["M0"].is_null() { &Value::Null } else { &g[key] };
+            for (col, key) in [
+                ("n", "n"),
+                ("H", "H"),
+                ("A", "A"),
+                ("M0", "M0"),
+                ("contribution", "contribution"),
+            ] {
+                let v = if g["M0"].is_null() {
+                    &Value::Null
+                } else {
+                    &g[key]
+                };
                 same(&row[h[col]], v, &format!("{sheet} {group} {col}"))?;
                 checked += 1;
             }
@@ -355,9 +421,17 @@ fn check_added_tables(
     for (i, row) in rows.iter().enumerate() {
         for (g, name) in groups.iter().enumerate() {
             let col = h[&format!("n {}", name.as_str().unwrap())];
-            same(&row[col], &d["groups"][g][i], &format!("distribution {i} {name}"))?;
+            same(
+                &row[col],
+                &d["groups"][g][i],
+                &format!("distribution {i} {name}"),
+            )?;
         }
-        same(&row[h["n total"]], &d["overall"][i], &format!("distribution {i}"))?;
+        same(
+            &row[h["n total"]],
+            &d["overall"][i],
+            &format!("distribution {i}"),
+        )?;
         checked += groups.len() + 1;
     }
     if rows.len() != d["bins"].as_array().unwrap().len() {
@@ -366,7 +440,11 @@ fn check_added_tables(
     let (rows, h) = grid(book, &format!("{id} weights"));
     for (row, dim) in rows.iter().zip(cap["dimensions"].as_array().unwrap()) {
         same(&row[h["weight"]], &dim["weight"], "weight")?;
-        same(&row[h["importance_mean"]], &dim["importance"]["mean"], "importance")?;
+        same(
+            &row[h["importance_mean"]],
+            &dim["importance"]["mean"],
+            "importance",
+        )?;
         checked += 2;
     }
     let eq = &cap["equal_weights"];
@@ -381,11 +459,18 @@ fn check_added_tables(
         checked += 1;
     }
     let codes = analysis_of_kind(results, "codes");
-    let (rows, h) = grid(book, &format!("{} agreement", codes["id"].as_str().unwrap()));
+    let (rows, h) = grid(
+        book,
+        &format!("{} agreement", codes["id"].as_str().unwrap()),
+    );
     let ag = &codes["agreement"];
-    same(&rows[0][h["cohen_kappa"]], &ag["overall"]["cohen_kappa"], "κ")?;
+    same(
+        &rows[0][h["cohen_kappa"]],
+        &ag["overall"]["cohen_kappa"],
+        "κ",
+    )?;
     for (row, c) in rows[1..].iter().zip(ag["codes"].as_array().unwrap()) {
-        if row[0].to_string() != c["code"].as_str().unwrap() {
+        if row[0] != c["code"].as_str().unwrap() {
             return Err(format!("agreement: {:?} for {}", row[0], c["code"]));
         }
         same(&row[h["cohen_kappa"]], &c["cohen_kappa"], "κ")?;
@@ -408,12 +493,46 @@ fn the_added_tables_hold_results_json_s_numbers_in_the_report_s_formats() {
     let formats = number_formats(&part(&path, "xl/styles.xml"));
     let sheets = book.sheet_names();
     let expect: [(&str, &[(&str, &str)]); 6] = [
-        ("capability", &[("n", "0"), ("H", "0.0%"), ("A", "0.0%"), ("M0", "0.000"), ("k", "0.0%")]),
-        ("capability indicators", &[("censored_percent", "0.0"), ("uncensored_percent", "0.0")]),
-        ("likert", &[("n", "0"), ("percent 1", "0.0"), ("agree_percent", "0.0"), ("mean", "0.00")]),
-        ("territories", &[("p_adjusted", "0.000"), ("mean Prato", "0.00"), ("rank_biserial", "0.00"), ("n Prato", "0")]),
-        ("capability weights", &[("weight", "0.0%"), ("importance_mean", "0.00")]),
-        ("focus-groups agreement", &[("cohen_kappa", "0.00"), ("units_with_code", "0")]),
+        (
+            "capability",
+            &[
+                ("n", "0"),
+                ("H", "0.0%"),
+                ("A", "0.0%"),
+                ("M0", "0.000"),
+                ("k", "0.0%"),
+            ],
+        ),
+        (
+            "capability indicators",
+            &[("censored_percent", "0.0"), ("uncensored_percent", "0.0")],
+        ),
+        (
+            "likert",
+            &[
+                ("n", "0"),
+                ("percent 1", "0.0"),
+                ("agree_percent", "0.0"),
+                ("mean", "0.00"),
+            ],
+        ),
+        (
+            "territories",
+            &[
+                ("p_adjusted", "0.000"),
+                ("mean Prato", "0.00"),
+                ("rank_biserial", "0.00"),
+                ("n Prato", "0"),
+            ],
+        ),
+        (
+            "capability weights",
+            &[("weight", "0.0%"), ("importance_mean", "0.00")],
+        ),
+        (
+            "focus-groups agreement",
+            &[("cohen_kappa", "0.00"), ("units_with_code", "0")],
+        ),
     ];
     for (sheet, columns) in expect {
         let i = sheets.iter().position(|s| s == sheet).unwrap();
@@ -422,7 +541,9 @@ fn the_added_tables_hold_results_json_s_numbers_in_the_report_s_formats() {
         let (_, h) = grid(&mut book, sheet);
         for (col, code) in columns {
             let at = letter(h[*col]);
-            let s = styles.get(&at).unwrap_or_else(|| panic!("{sheet} {col}: no number"));
+            let s = styles
+                .get(&at)
+                .unwrap_or_else(|| panic!("{sheet} {col}: no number"));
             assert_eq!(formats[*s], *code, "{sheet} {col}");
         }
     }
@@ -432,9 +553,15 @@ fn the_added_tables_hold_results_json_s_numbers_in_the_report_s_formats() {
         let xml = part(&path, &format!("xl/worksheets/sheet{}.xml", i + 1));
         assert!(xml.contains("state=\"frozen\""), "{sheet}: no frozen pane");
         assert!(xml.contains("<autoFilter ref=\"A"), "{sheet}: no filter");
-        assert!(xml.contains("<col ") && xml.contains("width=\""), "{sheet}: no column widths");
+        assert!(
+            xml.contains("<col ") && xml.contains("width=\""),
+            "{sheet}: no column widths"
+        );
         if i > 0 {
-            assert!(xml.contains("<pane ySplit=\"1\""), "{sheet}: the header is not frozen");
+            assert!(
+                xml.contains("<pane ySplit=\"1\""),
+                "{sheet}: the header is not frozen"
+            );
         }
     }
     // Reruns give the same bytes.
@@ -474,7 +601,11 @@ fn check_hidden(
     for (sheet, rows) in public {
         // An adjusted p-value depends on its family, which is larger in the internal run (it
         // tests what the public run withholds).
-        let family = |j: usize| headers[sheet].get(j).is_some_and(|h| h.starts_with("p_adj"));
+        let family = |j: usize| {
+            headers[sheet]
+                .get(j)
+                .is_some_and(|h| h.starts_with("p_adj"))
+        };
         let Some(other) = internal.get(sheet) else {
             return Err(format!("the internal workbook has no sheet {sheet}"));
         };
@@ -626,7 +757,9 @@ fn a_cell_the_report_hides_is_hidden_in_the_workbook_and_no_small_count_is_shown
         .iter()
         .find_map(|(s, rows)| {
             rows.iter().enumerate().find_map(|(r, row)| {
-                let j = row.iter().position(|c| matches!(c, Data::String(m) if m == MARK))?;
+                let j = row
+                    .iter()
+                    .position(|c| matches!(c, Data::String(m) if m == MARK))?;
                 matches!(internal[s].get(r)?.get(j)?, Data::Float(_)).then(|| (s.clone(), r, j))
             })
         })

@@ -77,9 +77,11 @@ impl AnalysisKind for LikertResult {
         let mut t = Table::with_header(id, header);
         // One report table per scale (items of no scale together), captioned as the chart.
         let a = serde_json::to_value(view.entry).unwrap_or_default();
-        let by = (!self.groups.is_empty())
-            .then(|| format!(" · {}", crate::publication::grouping_name(&a, view.words, lang)))
-            .unwrap_or_default();
+        let by = if self.groups.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", crate::publication::grouping_name(&a, view.words, lang))
+        };
         let mut scales: Vec<Option<&String>> = Vec::new();
         for i in &self.items {
             if !scales.contains(&i.scale.as_ref()) {
