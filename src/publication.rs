@@ -68,7 +68,8 @@ pub enum NumFormat {
     Points,
     /// A proportion (0–1: H, A, shares, contributions, weights): `0.0%`.
     Proportion,
-    /// A p-value, or an index read to three decimals (M0, κ, α): `0.000`.
+    /// A p-value, or an index the report gives to three decimals (M0, a network's density):
+    /// `0.000`.
     Thousandths,
     /// A statistic (a mean, a test statistic, an effect size): `0.00`.
     Hundredths,
@@ -89,8 +90,8 @@ impl NumFormat {
 
     /// The format a column's header implies, by the names the tables use: counts (`n`, `count`,
     /// `units`…), percent points (`percent`), p-values (`p`, `p_adjusted`…), proportions (`H`,
-    /// `A`, `contribution`, `share`, `weight`), three-decimal indices (`M0`, `kappa`, `alpha`);
-    /// any other number is a statistic (`0.00`).
+    /// `A`, `contribution`, `share`, `weight`, `k`), three-decimal indices (`M0`, `density`);
+    /// any other number is a statistic (`0.00`: means, test statistics, effect sizes, κ, α).
     pub fn of_header(header: &str) -> NumFormat {
         let h = header.trim().to_ascii_lowercase();
         let first = h.split([' ', '_']).next().unwrap_or("");
@@ -133,7 +134,7 @@ impl NumFormat {
             || h.ends_with("weight")
         {
             NumFormat::Proportion
-        } else if first.starts_with("m0") || ["kappa", "alpha", "density"].contains(&first) {
+        } else if first.starts_with("m0") || first == "density" {
             NumFormat::Thousandths
         } else {
             NumFormat::Hundredths
@@ -358,4 +359,45 @@ pub fn group_name(a: &serde_json::Value, name: &str, lang: &str) -> String {
     find(a)
         .or_else(|| find(a.get("grouping")?))
         .unwrap_or_else(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_says_its_number_format() {
+        for (header, code) in [
+            ("n", "0"),
+            ("n Prato", "0"),
+            ("count 1", "0"),
+            ("units_with_code", "0"),
+            ("rank_best", "0"),
+            ("percent 3", "0.0"),
+            ("agree_percent", "0.0"),
+            ("attrition_pct", "0.0"),
+            ("H", "0.0%"),
+            ("A", "0.0%"),
+            ("k", "0.0%"),
+            ("contribution", "0.0%"),
+            ("equal_weight", "0.0%"),
+            ("p", "0.000"),
+            ("p_adjusted", "0.000"),
+            ("welch_p", "0.000"),
+            ("M0", "0.000"),
+            ("M0_ci95_low", "0.000"),
+            ("alpha", "0.00"),
+            ("density", "0.000"),
+            ("mean Firenze", "0.00"),
+            ("rank_biserial", "0.00"),
+            ("cohen_d", "0.00"),
+            ("z", "0.00"),
+        ] {
+            assert_eq!(NumFormat::of_header(header).code(), code, "{header}");
+        }
+        let t = Table::new("t", &["H", "se"]).format(1, NumFormat::Thousandths);
+        assert_eq!(t.format_of(0), NumFormat::Proportion);
+        assert_eq!(t.format_of(1), NumFormat::Thousandths);
+        assert_eq!(t.format_of(2), NumFormat::General);
+    }
 }

@@ -492,7 +492,8 @@ fn the_added_tables_hold_results_json_s_numbers_in_the_report_s_formats() {
     // Number formats: a sheet's columns by their header, as the report shows them.
     let formats = number_formats(&part(&path, "xl/styles.xml"));
     let sheets = book.sheet_names();
-    let expect: [(&str, &[(&str, &str)]); 6] = [
+    let expect: [(&str, &[(&str, &str)]); 7] = [
+        ("scales alpha", &[("alpha", "0.00"), ("n_complete", "0")]),
         (
             "capability",
             &[
