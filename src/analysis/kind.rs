@@ -293,8 +293,9 @@ pub trait AnalysisKind {
     /// has run, before the recommendation rules read the results.
     fn withhold(&mut self, source: &str, hidden: &[HiddenDistribution]);
 
-    /// Its sheets of tables.xlsx, in the report's order (labels in `lang`).
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table>;
+    /// Its sheets of tables.xlsx: every table its report chapter shows (each with the report's
+    /// caption, [`Table::caption`]), in the report's order, labels in the view's language.
+    fn tables(&self, view: &View) -> Vec<Table>;
 
     /// Its published numbers that recommendation rules can test.
     fn measures(&self, id: &str) -> Vec<Measure>;

@@ -130,8 +130,11 @@ pub fn render(
         }
     }
     // Every table as a sheet, and the data dictionary from the questionnaires read by check.
-    let mut tables = workbook::tables(results, lang);
-    tables.push(workbook::dictionary(instruments, &study.languages));
+    let mut tables = workbook::tables(results, lang, &strings);
+    tables.push(
+        workbook::dictionary(instruments, &study.languages)
+            .titled(strings.get("workbook_dictionary")),
+    );
     files.push(OutputFile {
         path: "tables.xlsx".into(),
         bytes: workbook::workbook(&tables, &strings, results.min_cell, results.internal)

@@ -34,5 +34,6 @@ mod records;
 mod report_formats;
 mod safe_text;
 mod stats;
+mod tables_xlsx;
 mod weights;
 mod wording;

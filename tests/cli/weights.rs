@@ -87,7 +87,7 @@ fn weighted_shares_and_kish_n() {
     }
     use calamine::{open_workbook, Reader, Xlsx};
     let mut book: Xlsx<_> = open_workbook(out.join("INTERNAL-tables-unsuppressed.xlsx")).unwrap();
-    let readme = book.worksheet_range("README").unwrap();
+    let readme = book.worksheet_range("Indice").unwrap();
     assert!(readme
         .rows()
         .any(|r| r[0].to_string().contains("USO INTERNO")));

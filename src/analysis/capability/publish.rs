@@ -8,7 +8,7 @@ use crate::plan::Names;
 use toml::Spanned;
 
 use super::spec::{DimensionSpec, Fraction, Missing, OneOrMany, Weighting};
-use crate::publication::{Cell, Figure, HiddenDistribution, InTen, KeyFinding, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, InTen, KeyFinding, Measure, NumFormat, Statistic, Table};
 
 use super::super::kind::{Check, ListOfNames, chart_error, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::{note, Flag};
@@ -87,7 +87,18 @@ impl AnalysisKind for CapabilityResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
+        let words = view.words;
+        let k0 = self
+            .results
+            .first()
+            .map_or(String::new(), |r| format::percent(100.0 * r.k, 0, lang));
+        let measures_key = if self.variance.method == "taylor" {
+            "capability_measures_weighted"
+        } else {
+            "capability_measures"
+        };
         let mut head = Table::new(
             id,
             &[
@@ -102,7 +113,9 @@ impl AnalysisKind for CapabilityResult {
                 "M0_ci95_high",
                 "contribution",
             ],
-        );
+        )
+        .caption(words.fill(measures_key, &[("k", &k0)]))
+        .format(0, NumFormat::Proportion);
         let mut ind = Table::new(
             format!("{id} indicators"),
             &[
@@ -114,7 +127,9 @@ impl AnalysisKind for CapabilityResult {
                 "censored_percent",
                 "contribution",
             ],
-        );
+        )
+        .caption(format!("{} (k = {k0})", words.get("capability_policy")))
+        .format(0, NumFormat::Proportion);
         let count = |x: Option<u64>| Cell::shown(x.map(|x| x as f64));
         for res in &self.results {
             let m = &res.measures;
@@ -163,7 +178,9 @@ impl AnalysisKind for CapabilityResult {
             let mut t = Table::new(
                 format!("{id} ranking"),
                 &["group", "M0", "se", "rank_best", "rank_worst"],
-            );
+            )
+            .caption(words.get("capability_ranking"))
+            .format(2, NumFormat::Thousandths);
             for r in &self.ranking {
                 t.rows.push(vec![
                     Cell::text(&r.group),
@@ -181,7 +198,8 @@ impl AnalysisKind for CapabilityResult {
             let mut t = Table::new(
                 format!("{id} k"),
                 &["group_a", "group_b", "order_holds", "reversed_at_k", "not_assessed_at_k"],
-            );
+            )
+            .titled(words.get("capability_k"));
             let ks = |v: &[f64]| {
                 v.iter()
                     .map(|k| format::percent(100.0 * k, 0, lang))
@@ -203,6 +221,11 @@ impl AnalysisKind for CapabilityResult {
             }
             out.push(t);
         }
+        out.extend(self.voices_table(id, view));
+        out.extend(self.k_table(id, words));
+        out.extend(self.weight_tables(id, lang, words));
+        out.extend(self.breakdown_tables(id, lang, words, &k0));
+        out.push(self.distribution_table(id, words));
         out
     }
 
@@ -407,4 +430,227 @@ fn k_words(k: f64, s: &crate::words::Strings, lang: &str) -> String {
     }
     s.get("k_percent")
         .replace("{k}", &format::percent(100.0 * k, 0, lang))
+}
+
+/// The tables of the report's capability chapter beyond the measures, indicators and ranking.
+impl CapabilityResult {
+    /// For each dimension a focus-group code speaks to: its indicators' censored headcount (whole
+    /// sample) and the first quote of each such code.
+    fn voices_table(&self, id: &str, view: &View) -> Option<Table> {
+        let (lang, words) = (view.lang, view.words);
+        let voices: Vec<&crate::analysis::codes::CodeQuotes> = view
+            .results
+            .analyses
+            .iter()
+            .filter_map(|e| match &e.result {
+                crate::analysis::AnalysisResult::Codes(c) => Some(c),
+                _ => None,
+            })
+            .flat_map(|c| &c.quotes)
+            .filter(|q| q.dimension.is_some() && !q.quotes.is_empty())
+            .collect();
+        let at = self.results.first()?;
+        if voices.is_empty() {
+            return None;
+        }
+        let mut t = Table::new(
+            format!("{id} voices"),
+            &[
+                "dimension",
+                "indicator",
+                "censored_percent",
+                "code",
+                "quote",
+                "role",
+                "group",
+            ],
+        )
+        .caption(words.get("capability_voices_caption"));
+        for (di, dim) in self.dimensions.iter().enumerate() {
+            let qs: Vec<_> = voices
+                .iter()
+                .filter(|q| q.dimension.as_deref() == Some(dim.id.as_str()))
+                .collect();
+            if qs.is_empty() {
+                continue;
+            }
+            let dim_label = Cell::label(&dim.labels, lang, &dim.id);
+            for (ind, row) in self.indicators.iter().zip(&at.measures.indicators) {
+                if ind.dimension != di {
+                    continue;
+                }
+                t.rows.push(vec![
+                    dim_label.clone(),
+                    Cell::label(&ind.labels, lang, &ind.id),
+                    Cell::shown(row.overall.censored.percent),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
+            }
+            for q in qs {
+                for x in q.quotes.iter().take(1) {
+                    t.rows.push(vec![
+                        dim_label.clone(),
+                        Cell::Empty,
+                        Cell::Empty,
+                        Cell::label(&q.labels, lang, &q.code),
+                        Cell::text(&x.text),
+                        Cell::text(x.role.clone().unwrap_or_else(|| words.get("codes_participant"))),
+                        x.group.as_deref().map_or(Cell::Empty, Cell::text),
+                    ]);
+                }
+            }
+        }
+        Some(t)
+    }
+
+    /// M0, H and A of the whole sample at every cutoff k tried (the robustness chart's numbers).
+    fn k_table(&self, id: &str, words: &crate::words::Strings) -> Option<Table> {
+        let sens = &self.sensitivity;
+        if sens.ks.is_empty() {
+            return None;
+        }
+        let mut t = Table::new(format!("{id} by k"), &["k", "n", "H", "A", "M0"])
+            .titled(words.get("capability_k_title_plain"))
+            .format(0, NumFormat::Proportion);
+        for (k, g) in sens.ks.iter().zip(&sens.overall) {
+            t.rows.push(vec![
+                Cell::Number(*k),
+                Cell::shown(g.n.map(|n| n as f64)),
+                Cell::shown(g.h),
+                Cell::shown(g.a),
+                Cell::shown(g.m0),
+            ]);
+        }
+        Some(t)
+    }
+
+    /// The participatory weights, and M0 with equal weights beside the participatory one.
+    fn weight_tables(&self, id: &str, lang: &str, words: &crate::words::Strings) -> Vec<Table> {
+        let mut out = Vec::new();
+        if self.weighting != Weighting::Participatory {
+            return out;
+        }
+        let mut t = Table::new(
+            format!("{id} weights"),
+            &["dimension", "label", "importance_mean", "weight", "equal_weight"],
+        )
+        .caption(words.get("capability_weights"));
+        let equal = 1.0 / self.dimensions.len().max(1) as f64;
+        for d in &self.dimensions {
+            t.rows.push(vec![
+                Cell::text(&d.id),
+                Cell::label(&d.labels, lang, &d.id),
+                Cell::number(d.importance.as_ref().map(|i| i.mean)),
+                Cell::Number(d.weight),
+                Cell::Number(equal),
+            ]);
+        }
+        out.push(t);
+        if let (Some(eq), Some(at)) = (&self.equal_weights, self.results.first()) {
+            let mut t = Table::new(
+                format!("{id} equal weights"),
+                &["group", "M0_participatory", "M0_equal"],
+            )
+            .caption(words.get("capability_equal_note"));
+            let participatory = at.measures.groups.iter().chain([&at.measures.overall]);
+            for (g, p) in eq.groups.iter().chain([&eq.overall]).zip(participatory) {
+                t.rows.push(vec![
+                    Cell::group(g.group.as_deref()),
+                    Cell::shown(p.m0),
+                    Cell::shown(g.m0),
+                ]);
+            }
+            out.push(t);
+        }
+        out
+    }
+
+    /// M0 decomposed by each further grouping (care setting, gender, …).
+    fn breakdown_tables(
+        &self,
+        id: &str,
+        lang: &str,
+        words: &crate::words::Strings,
+        k0: &str,
+    ) -> Vec<Table> {
+        self.breakdowns
+            .iter()
+            .map(|b| {
+                let by = label_in(&b.by_labels, lang, "en", &b.by).to_string();
+                let mut t = Table::new(
+                    format!("{id} by {}", b.by),
+                    &[
+                        "group",
+                        "label",
+                        "n",
+                        "H",
+                        "A",
+                        "M0",
+                        "M0_ci95_low",
+                        "M0_ci95_high",
+                        "population_share",
+                        "contribution",
+                    ],
+                )
+                .caption(format!(
+                    "{} (k = {k0})",
+                    words.fill("capability_by", &[("by", &by)])
+                ));
+                for (i, g) in b.groups.iter().enumerate() {
+                    let name = g.group.clone().unwrap_or_default();
+                    let label = b
+                        .group_labels
+                        .get(i)
+                        .filter(|l| !l.is_empty())
+                        .map_or(Cell::text(&name), |l| Cell::label(l, lang, &name));
+                    let ci = match &g.weighted {
+                        Some(w) => Some([w.m0.ci_low, w.m0.ci_high]),
+                        None => g.ci95.as_ref().map(|c| c.m0),
+                    };
+                    let shown = |x: Option<f64>| if g.m0.is_none() { Cell::Hidden } else { Cell::number(x) };
+                    t.rows.push(vec![
+                        Cell::text(name),
+                        label,
+                        Cell::shown(g.m0.and(g.n).map(|n| n as f64)),
+                        Cell::shown(g.h),
+                        shown(g.a),
+                        Cell::shown(g.m0),
+                        shown(ci.map(|c| c[0])),
+                        shown(ci.map(|c| c[1])),
+                        shown(g.population_share),
+                        shown(g.contribution),
+                    ]);
+                }
+                t
+            })
+            .collect()
+    }
+
+    /// How many young people are held back in how many weighted indicators, by group.
+    fn distribution_table(&self, id: &str, words: &crate::words::Strings) -> Table {
+        let d = &self.distribution;
+        let mut header = vec!["weighted_indicators".to_string()];
+        header.extend(self.groups.iter().map(|g| format!("n {g}")));
+        header.push("n total".into());
+        let mut t = Table::with_header(format!("{id} distribution"), header)
+            .caption(words.get("capability_distribution"));
+        for (i, b) in d.bins.iter().enumerate() {
+            let mut row = vec![if *b == 0 {
+                Cell::text(words.get("capability_none"))
+            } else {
+                Cell::text(words.fill("capability_score_bin", &[("b", &b.to_string())]))
+            }];
+            row.extend(
+                d.groups
+                    .iter()
+                    .map(|g| Cell::shown(g.get(i).copied().flatten().map(|x| x as f64))),
+            );
+            row.push(Cell::shown(d.overall.get(i).copied().flatten().map(|x| x as f64)));
+            t.rows.push(row);
+        }
+        t
+    }
 }

@@ -189,8 +189,34 @@ impl AnalysisKind for ChangeResult {
         }
     }
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let group = |g: &Option<String>| Cell::group(g.as_deref());
+        let words = view.words;
+        let wave_name = |id: &str| {
+            self.waves
+                .iter()
+                .find(|w| w.id == id)
+                .map_or_else(String::new, |w| {
+                    w.label
+                        .as_ref()
+                        .map_or_else(|| w.id.clone(), |l| l.get(lang).to_string())
+                })
+        };
+        // The waves: their dates and how many answered.
+        let mut list = Table::new(
+            format!("{id} wave list"),
+            &["wave", "label", "date", "n"],
+        )
+        .caption(words.get("change_waves"));
+        for w in &self.waves {
+            list.rows.push(vec![
+                Cell::text(&w.id),
+                Cell::text(wave_name(&w.id)),
+                w.date.as_deref().map_or(Cell::Empty, Cell::text),
+                Cell::count(w.n.map(|n| n as usize)),
+            ]);
+        }
         let mut waves = Table::new(
             format!("{id} waves"),
             &[
@@ -284,7 +310,43 @@ impl AnalysisKind for ChangeResult {
                 ]);
             }
         }
-        vec![changes, waves, flows]
+        // The report's tables of changes: between the last two waves and the first and last,
+        // then, by group, one per measure between the last two.
+        let last = self.waves.len().saturating_sub(1);
+        let lp = if self.waves.len() == 2 {
+            self.pairs.first()
+        } else {
+            self.pairs.get(self.waves.len().saturating_sub(2))
+        };
+        for pair in &self.pairs {
+            if Some(pair) == lp || (pair[0] == 0 && pair[1] == last) {
+                let (w0, w1) = (&self.waves[pair[0]].id, &self.waves[pair[1]].id);
+                changes.captions.push(words.fill(
+                    "change_caption",
+                    &[("from", &wave_name(w0)), ("to", &wave_name(w1))],
+                ));
+            }
+        }
+        if let (Some(lp), false) = (lp, self.groups.is_empty()) {
+            let (w0, w1) = (&self.waves[lp[0]].id, &self.waves[lp[1]].id);
+            for r in &self.changes {
+                if r.group.is_none() && &r.from == w0 && &r.to == w1 {
+                    let q = quantity_name(r.quantity);
+                    let what = words.get(&format!("change_{q}"));
+                    changes.captions.push(if matches!(q, "H" | "A" | "M0") {
+                        what
+                    } else {
+                        format!("{} ({what})", label_in(&r.labels, lang, "en", &r.subject))
+                    });
+                }
+            }
+        }
+        let flows = if self.flows.is_empty() {
+            flows
+        } else {
+            flows.caption(words.get("change_flows_caption"))
+        };
+        vec![list, changes, waves, flows]
     }
 
     fn measures(&self, _id: &str) -> Vec<Measure> {

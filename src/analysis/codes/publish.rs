@@ -4,7 +4,7 @@
 use crate::error::Result;
 use toml::Spanned;
 use crate::instrument::label_in;
-use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, NumFormat, Statistic, Table};
 
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
 use super::super::methods::note;
@@ -60,11 +60,13 @@ impl AnalysisKind for CodesResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let mut t = Table::new(
             id,
             &["code", "label", "group", "units", "documents", "percent"],
-        );
+        )
+        .caption(view.words.get("codes_frequencies"));
         for c in &self.codes {
             let rows = self
                 .groups
@@ -83,7 +85,11 @@ impl AnalysisKind for CodesResult {
                 ]);
             }
         }
-        vec![t]
+        let mut out = self.matrix_tables(id, view);
+        out.push(t);
+        out.extend(self.pair_tables(id, view));
+        out.extend(self.agreement_tables(id, view));
+        out
     }
 
     /// Each code's share of a group's coded units, and of all of them.
@@ -185,4 +191,151 @@ fn documents_where(
     out.segments.retain(|s| documents.contains_key(&s.document));
     out.documents = documents;
     Ok(out)
+}
+
+/// The codes chapter's other tables: the phase × element matrices, the co-occurrences, the
+/// coders' agreement and disagreements.
+impl CodesResult {
+    /// One phase × element matrix per group (coded units), and the difference of the first two
+    /// groups in percentage points.
+    fn matrix_tables(&self, id: &str, view: &View) -> Vec<Table> {
+        let (lang, words) = (view.lang, view.words);
+        let Some(mx) = &self.matrix else {
+            return Vec::new();
+        };
+        let header = |first: &str| {
+            let mut h = vec!["phase".to_string(), first.to_string()];
+            h.extend(mx.cols.iter().zip(&mx.col_labels).map(|(c, l)| {
+                let label = label_in(l, lang, "en", c);
+                if label == c {
+                    c.clone()
+                } else {
+                    format!("{c} {label}")
+                }
+            }));
+            h
+        };
+        let row_start = |ri: usize| {
+            vec![
+                Cell::text(&mx.rows[ri]),
+                mx.row_labels
+                    .get(ri)
+                    .map_or(Cell::Empty, |l| Cell::label(l, lang, &mx.rows[ri])),
+            ]
+        };
+        let mut out = Vec::new();
+        for (g, units) in self.groups.iter().zip(&mx.units) {
+            let mut t = Table::with_header(format!("{id} matrix {g}"), header("phase_label"))
+                .caption(words.fill("codes_matrix", &[("group", g)]));
+            for (ri, row) in units.iter().enumerate() {
+                let mut cells = row_start(ri);
+                cells.extend(row.iter().map(|&x| Cell::Number(x as f64)));
+                t.rows.push(cells);
+            }
+            let n = t.header.len();
+            out.push((2..n).fold(t, |t, j| t.format(j, NumFormat::Count)));
+        }
+        if let (Some(diff), [a, b, ..]) = (&mx.difference, self.groups.as_slice()) {
+            let mut t =
+                Table::with_header(format!("{id} matrix difference"), header("phase_label"))
+                    .caption(words.fill("codes_difference", &[("a", a), ("b", b)]));
+            for (ri, row) in diff.iter().enumerate() {
+                let mut cells = row_start(ri);
+                cells.extend(row.iter().map(|&x| Cell::number(Some(x))));
+                t.rows.push(cells);
+            }
+            let n = t.header.len();
+            out.push((2..n).fold(t, |t, j| t.format(j, NumFormat::Points)));
+        }
+        out
+    }
+
+    /// The pairs of codes met in the same unit (the report's first ten) and in the same
+    /// document (its first fifteen).
+    fn pair_tables(&self, id: &str, view: &View) -> Vec<Table> {
+        let words = view.words;
+        let mut out = Vec::new();
+        for (pairs, name, take, caption) in [
+            (&self.cooccurrence, "cooccurrence", 10, "codes_cooccurrence"),
+            (
+                &self.cooccurrence_documents,
+                "cooccurrence documents",
+                15,
+                "codes_cooccurrence_documents",
+            ),
+        ] {
+            if pairs.is_empty() {
+                continue;
+            }
+            let what = if take == 10 { "units" } else { "documents" };
+            let t = Table::new(format!("{id} {name}"), &["code_a", "code_b", what, "jaccard"]);
+            let mut t = if take == 10 {
+                t.caption(words.get(caption))
+            } else {
+                t.titled(words.get(caption))
+            };
+            for p in pairs.iter().take(take) {
+                t.rows.push(vec![
+                    Cell::text(&p.a),
+                    Cell::text(&p.b),
+                    Cell::Number(p.units as f64),
+                    Cell::Number(p.jaccard),
+                ]);
+            }
+            out.push(t);
+        }
+        out
+    }
+
+    /// Agreement between the coders, per code (Cohen's κ, Krippendorff's α), and the units
+    /// they coded differently.
+    fn agreement_tables(&self, id: &str, view: &View) -> Vec<Table> {
+        let words = view.words;
+        let Some(ag) = &self.agreement else {
+            return Vec::new();
+        };
+        let mut t = Table::new(
+            format!("{id} agreement"),
+            &["code", "units_with_code", "cohen_kappa", "krippendorff_alpha"],
+        )
+        .caption(words.get("codes_agreement_table"))
+        .format(2, NumFormat::Hundredths)
+        .format(3, NumFormat::Hundredths);
+        t.rows.push(vec![
+            Cell::text("total"),
+            Cell::Number(ag.units as f64),
+            Cell::number(ag.overall.cohen_kappa),
+            Cell::number(ag.overall.krippendorff_alpha),
+        ]);
+        for x in &ag.codes {
+            t.rows.push(vec![
+                Cell::text(&x.code),
+                Cell::Number(x.units_with_code as f64),
+                Cell::number(x.agreement.cohen_kappa),
+                Cell::number(x.agreement.krippendorff_alpha),
+            ]);
+        }
+        let mut out = vec![t];
+        if !ag.disagreements.is_empty() {
+            let mut d = Table::new(
+                format!("{id} disagreements"),
+                &["document", "unit", "code", "with", "without"],
+            )
+            .titled(words.fill(
+                "codes_disagreements",
+                &[("n", &ag.disagreements.len().to_string())],
+            ));
+            for x in &ag.disagreements {
+                d.rows.push(vec![
+                    Cell::text(&x.document),
+                    Cell::text(&x.unit),
+                    Cell::text(&x.code),
+                    Cell::text(x.with.join(", ")),
+                    Cell::text(x.without.join(", ")),
+                ]);
+            }
+            out.push(d);
+        }
+        out
+    }
 }

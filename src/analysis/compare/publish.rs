@@ -6,7 +6,7 @@ use crate::instrument::label_in;
 use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
-use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Statistic, Table};
+use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, NumFormat, Statistic, Table};
 use crate::stats::Correction;
 use crate::text::slug;
 use crate::words::Strings;
@@ -152,9 +152,10 @@ impl AnalysisKind for CompareResult {
         super::withhold_hidden(self, source, hidden);
     }
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         if !self.many.is_empty() || self.groups.len() > 2 {
-            return many_tables(self, id, lang);
+            return many_tables(self, view);
         }
         let g1 = self.groups.first().map_or("1", String::as_str);
         let g2 = self.groups.get(1).map_or("2", String::as_str);
@@ -179,11 +180,17 @@ impl AnalysisKind for CompareResult {
             "cohen_d".into(),
         ]
         .into();
-        let mut t = Table {
-            name: id.to_string(),
-            header,
-            rows: Vec::new(),
-        };
+        let a = serde_json::to_value(view.entry).unwrap_or_default();
+        let caption = format!(
+            "{} ({}): {} – {} ({}: {})",
+            view.words.get("compare"),
+            crate::publication::grouping_name(&a, view.words, lang).to_lowercase(),
+            crate::publication::group_name(&a, g1, lang),
+            crate::publication::group_name(&a, g2, lang),
+            view.words.get("p_adj"),
+            view.words.get(&serde_json::to_value(self.correction).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+        );
+        let mut t = Table::with_header(id, header).caption(caption);
         for x in &self.tests {
             let welch = x.welch.as_ref();
             t.rows.push(vec![
@@ -420,7 +427,12 @@ fn rank_text(r: Option<[usize; 2]>) -> String {
 /// tables.xlsx with more than two groups: one row per variable (H, df, p, p adjusted, ε², the
 /// pairs that differ, the groups left out), and a ranking sheet (each group's n, mean, 95% CI,
 /// median and 95% rank interval).
-fn many_tables(c: &CompareResult, id: &str, lang: &str) -> Vec<Table> {
+fn many_tables(c: &CompareResult, view: &View) -> Vec<Table> {
+    let (id, lang, words) = (view.entry.id.as_str(), view.lang, view.words);
+    let correction = serde_json::to_value(c.correction)
+        .ok()
+        .and_then(|v| v.as_str().map(|k| words.get(k)))
+        .unwrap_or_default();
     let mut family = Table::new(
         id,
         &[
@@ -436,7 +448,14 @@ fn many_tables(c: &CompareResult, id: &str, lang: &str) -> Vec<Table> {
             "pairs_differing (Dunn, Holm)",
             "left_out",
         ],
-    );
+    )
+    .caption(format!(
+        "{} ({}: {correction})",
+        words.fill("compare_many_table", &[("k", &c.groups.len().to_string())]),
+        words.get("p_adj")
+    ))
+    .format(4, NumFormat::Hundredths)
+    .format(5, NumFormat::Count);
     let mut ranking = Table::new(
         format!("{id} ranking"),
         &[
@@ -453,6 +472,12 @@ fn many_tables(c: &CompareResult, id: &str, lang: &str) -> Vec<Table> {
             "left_out",
         ],
     );
+    for t in c.many.iter().filter(|t| t.p_adjusted < 0.05) {
+        ranking.captions.push(words.fill(
+            "compare_ranking",
+            &[("variable", label_in(&t.labels, lang, "en", &t.variable))],
+        ));
+    }
     for t in &c.many {
         let left_out: Vec<String> = t
             .groups

@@ -4,6 +4,7 @@ use crate::error::Result;
 use crate::plan::analyses::names;
 use crate::plan::Names;
 use super::super::kind::ListOfNames;
+use crate::instrument::label_in;
 use crate::publication::{Cell, Figure, HiddenDistribution, Measure, Table};
 
 use super::super::kind::{Check, AnalysisKind, Findings, Input, Methods, View};
@@ -63,7 +64,8 @@ impl AnalysisKind for CrosstabResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let mut t = Table::new(
             id,
             &[
@@ -77,6 +79,10 @@ impl AnalysisKind for CrosstabResult {
                 "ci95_high",
             ],
         );
+        for x in &self.tables {
+            t.captions
+                .push(label_in(&x.labels, lang, "en", &x.variable).to_string());
+        }
         for x in &self.tables {
             let rows = x.cells.iter().enumerate().map(|(i, row)| {
                 let answer = x.categories.get(i).map_or(Cell::Empty, Cell::text);
@@ -100,6 +106,19 @@ impl AnalysisKind for CrosstabResult {
                     ]);
                 }
             }
+            // The report's last row: how many answered, per group.
+            for (g, n) in self.groups.iter().zip(&x.n) {
+                t.rows.push(vec![
+                    Cell::text(&x.variable),
+                    Cell::label(&x.labels, lang, &x.variable),
+                    Cell::text("(n)"),
+                    Cell::text(g),
+                    Cell::shown(n.map(|n| n as f64)),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                ]);
+            }
         }
         // Haberman's adjusted residuals where they are published (with the test, nothing
         // hidden, counts not perturbed): one row per answer and group.
@@ -114,7 +133,8 @@ impl AnalysisKind for CrosstabResult {
                 "adjusted_residual",
                 "beyond_1.96",
             ],
-        );
+        )
+        .titled(view.words.get("residual_legend"));
         for x in &self.tables {
             let Some(r) = &x.residuals else {
                 continue;

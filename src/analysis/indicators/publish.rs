@@ -4,7 +4,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Statistic, Table};
+use crate::publication::{NumFormat, Cell, Figure, HiddenDistribution, KeyFinding, Measure, Statistic, Table};
 
 use super::super::kind::{AnalysisKind, Check, Findings, Input, Methods, View};
 use super::super::methods::note;
@@ -308,14 +308,31 @@ impl AnalysisKind for IndicatorsResult {
     /// Nothing they publish is derived from a survey's answers.
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let mut t = Table::new(
             id,
             &[
                 "indicator", "label", "wave", "level", "group", "numerator", "denominator", "unit",
                 "value", "baseline", "target", "direction", "percent_of_target", "status",
             ],
-        );
+        )
+        .format(5, NumFormat::Count)
+        .format(6, NumFormat::Count);
+        // The report shows the latest wave for the country and by territory, and every wave.
+        let words = view.words;
+        let at = self
+            .latest
+            .as_ref()
+            .map(|w| format!(" · {} {w}", words.get("indicators_wave")))
+            .unwrap_or_default();
+        t.captions
+            .push(format!("{}{at}", words.get("indicators_country_table")));
+        t.captions
+            .push(format!("{}{at}", words.get("indicators_groups_table")));
+        if self.waves.len() > 1 {
+            t.captions.push(words.get("indicators_waves_table"));
+        }
         for i in &self.indicators {
             for r in &i.rows {
                 let hidden_or = |x: Option<f64>, s: Option<crate::disclosure::Suppression>| {

@@ -82,7 +82,8 @@ impl AnalysisKind for LikertResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let cats = self
             .items
             .first()
@@ -94,11 +95,40 @@ impl AnalysisKind for LikertResult {
         header.extend(cats.iter().map(|c| format!("count {}", c.name)));
         header.extend(cats.iter().map(|c| format!("percent {}", c.name)));
         header.extend(["agree_percent".into(), "mean".into()]);
-        let mut t = Table {
-            name: id.to_string(),
-            header,
-            rows: Vec::new(),
+        let mut t = Table::with_header(id, header);
+        // One report table per scale (items of no scale together), captioned as the chart.
+        let a = serde_json::to_value(view.entry).unwrap_or_default();
+        let by = if self.groups.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", crate::publication::grouping_name(&a, view.words, lang))
         };
+        let mut scales: Vec<Option<&String>> = Vec::new();
+        for i in &self.items {
+            if !scales.contains(&i.scale.as_ref()) {
+                scales.push(i.scale.as_ref());
+            }
+        }
+        for scale in scales {
+            let scale_label = view
+                .results
+                .analyses
+                .iter()
+                .find_map(|e| match (&e.result, scale) {
+                    (AnalysisResult::Scales(sr), Some(name)) => sr
+                        .scales
+                        .iter()
+                        .find(|x| &x.scale == name)
+                        .map(|x| label_in(&x.labels, lang, "en", &x.scale).to_string()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| match scale {
+                    Some(name) => name.clone(),
+                    None => view.words.get("other_items"),
+                });
+            let caption = view.words.fill("likert_title", &[("scale", &scale_label)]);
+            t.captions.push(format!("{caption}{by}"));
+        }
         for i in &self.items {
             for g in i.groups.iter().chain([&i.total]) {
                 let mut row = vec![

@@ -3,7 +3,7 @@
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::publication::{Cell, Figure, HiddenDistribution, KeyFinding, Measure, Table};
+use crate::publication::{NumFormat, Cell, Figure, HiddenDistribution, KeyFinding, Measure, Table};
 use crate::stats::network::Paths;
 
 use super::super::kind::{AnalysisKind, Check, Findings, Input, Methods, View};
@@ -95,7 +95,8 @@ impl AnalysisKind for NetworkResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let opt = |x: &Option<String>| x.as_deref().map_or(Cell::Empty, Cell::text);
         let mut nets = Table::new(
             id,
@@ -103,20 +104,30 @@ impl AnalysisKind for NetworkResult {
                 "wave", "group", "services", "ties", "density", "reciprocity",
                 "weak_components", "isolates", "ei_public_third_sector", "gaps",
             ],
-        );
+        )
+        .caption(view.words.get("network_caption"))
+        .format(4, NumFormat::Thousandths);
         let mut nodes = Table::new(
             format!("{id} services"),
             &[
                 "wave", "group", "service", "type", "in_degree", "out_degree", "in_strength",
                 "out_strength", "betweenness", "closeness", "brokerage",
             ],
-        );
+        )
+        .format(8, NumFormat::Thousandths);
         let mut matrix = Table::new(
             format!("{id} types"),
             &["wave", "group", "from_type", "to_type", "ties"],
         );
+        let words = view.words;
         for n in &self.networks {
             let m = &n.measures;
+            // The report's tables: the services that bridge most (the whole network's), and
+            // each network's type × type matrix.
+            if n.group.is_none() && m.nodes.iter().any(|s| s.betweenness > 0.0) {
+                nodes.captions.push(words.get("network_bridges_caption"));
+            }
+            matrix.captions.push(words.get("network_matrix_caption"));
             nets.rows.push(vec![
                 opt(&n.wave),
                 Cell::group(n.group.as_deref()),
@@ -176,7 +187,32 @@ impl AnalysisKind for NetworkResult {
                 }
             }
         }
-        vec![nets, nodes, matrix]
+        let mut out = vec![nets, nodes, matrix];
+        if !self.changes.is_empty() {
+            let mut t = Table::new(
+                format!("{id} change"),
+                &["group", "from", "to", "ties_gained", "ties_lost", "density_before", "density_after"],
+            )
+            .caption(words.get("network_change_caption"))
+            .format(5, NumFormat::Thousandths)
+            .format(6, NumFormat::Thousandths);
+            let wave = |w: &str, l: &Option<crate::study::Text>| {
+                Cell::text(l.as_ref().map_or(w, |l| l.get(lang)))
+            };
+            for c in &self.changes {
+                t.rows.push(vec![
+                    Cell::group(c.group.as_deref()),
+                    wave(&c.from, &c.from_label),
+                    wave(&c.to, &c.to_label),
+                    Cell::Number(c.gained as f64),
+                    Cell::Number(c.lost as f64),
+                    Cell::Number(c.density_before),
+                    Cell::Number(c.density_after),
+                ]);
+            }
+            out.push(t);
+        }
+        out
     }
 
     /// What recommendation rules read, for the whole network and each area in the last wave: the

@@ -160,12 +160,22 @@ impl AnalysisKind for PairedResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let group = |g: &Option<String>| Cell::group(g.as_deref());
+        let words = view.words;
+        let wname = |w: &super::WaveRef| {
+            w.label
+                .as_ref()
+                .map_or_else(|| w.id.clone(), |l| l.get(lang).to_string())
+        };
+        let (before, after) = (wname(&self.before), wname(&self.after));
+        let waves = [("before", before.as_str()), ("after", after.as_str())];
         let mut seen = Table::new(
             format!("{id} seen"),
             &["group", "before_only", "both", "after_only", "attrition_pct"],
-        );
+        )
+        .caption(words.fill("paired_seen_caption", &waves));
         for s in &self.seen {
             let c = |x: Option<u64>| Cell::count(x.map(|x| x as usize));
             seen.rows.push(vec![
@@ -187,6 +197,41 @@ impl AnalysisKind for PairedResult {
                 "bowker_chi2", "bowker_df", "bowker_p", "p", "p_adjusted", "withheld",
             ],
         );
+        // The report's table of changes, once per group (and the whole sample) with any.
+        let mut scalar_groups: Vec<&Option<String>> = Vec::new();
+        for r in &self.rows {
+            if r.measure != Kind::Categories && !scalar_groups.contains(&&r.group) {
+                scalar_groups.push(&r.group);
+                rows.captions.push(words.fill("paired_caption", &waves));
+            }
+        }
+        // A single choice of three or more answers: the share of each answer before and after.
+        let mut choices = Table::new(
+            format!("{id} choices"),
+            &["subject", "label", "group", "n_pairs", "answer", "answer_label", "before_percent", "after_percent"],
+        );
+        for r in self.rows.iter().filter(|r| r.measure == Kind::Categories) {
+            let n = r
+                .n
+                .map_or_else(|| words.get("suppressed_mark"), |n| crate::format::integer(n as f64, lang));
+            choices.captions.push(format!(
+                "{} — {} (n = {n})",
+                label_in(&r.labels, lang, "en", &r.subject),
+                words.fill("paired_choice_caption", &waves)
+            ));
+            for c in &r.shares {
+                choices.rows.push(vec![
+                    Cell::text(&r.subject),
+                    Cell::label(&r.labels, lang, &r.subject),
+                    group(&r.group),
+                    Cell::count(r.n.map(|n| n as usize)),
+                    Cell::text(&c.name),
+                    Cell::label(&c.labels, lang, &c.name),
+                    Cell::shown(c.before),
+                    Cell::shown(c.after),
+                ]);
+            }
+        }
         for r in &self.rows {
             let w = r.wilcoxon.as_ref();
             let t = r.t.as_ref();
@@ -231,7 +276,10 @@ impl AnalysisKind for PairedResult {
                 r.withheld.map_or(Cell::Empty, Cell::text),
             ]);
         }
-        let mut out = vec![rows, seen];
+        let mut out = vec![seen, rows];
+        if !choices.rows.is_empty() {
+            out.push(choices);
+        }
         if !self.attrition.is_empty() {
             let mut a = Table::new(
                 format!("{id} attrition"),
@@ -239,7 +287,8 @@ impl AnalysisKind for PairedResult {
                     "subject", "label", "stayed_n", "left_n", "stayed", "left", "test", "p",
                     "p_adjusted",
                 ],
-            );
+            )
+            .caption(words.fill("paired_attrition_caption", &waves));
             for r in &self.attrition {
                 a.rows.push(vec![
                     Cell::text(&r.subject),
@@ -259,7 +308,8 @@ impl AnalysisKind for PairedResult {
             let mut t = Table::new(
                 format!("{id} dose"),
                 &["measure", "n", "mean", "median", "q1", "q3"],
-            );
+            )
+            .titled(words.get("paired_dose"));
             for (name, s) in [
                 ("sessions_per_person", &d.sessions),
                 ("minutes_per_person", &d.minutes),
@@ -284,7 +334,8 @@ impl AnalysisKind for PairedResult {
                     "subject", "label", "n", "spearman_rho", "ci95_low", "ci95_high", "p",
                     "p_adjusted",
                 ],
-            );
+            )
+            .caption(words.get("paired_dose_caption"));
             for r in &d.association {
                 s.rows.push(vec![
                     Cell::text(&r.subject),

@@ -64,7 +64,8 @@ impl AnalysisKind for RecommendationsResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, _: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let id = view.entry.id.as_str();
         let mut t = Table::new(
             id,
             &[

@@ -49,7 +49,8 @@ impl AnalysisKind for ScalesResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, lang: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let (id, lang) = (view.entry.id.as_str(), view.lang);
         let mut t = Table::new(
             id,
             &[
@@ -63,7 +64,8 @@ impl AnalysisKind for ScalesResult {
                 "ci95_low",
                 "ci95_high",
             ],
-        );
+        )
+        .caption(view.words.get("scores"));
         let mut alpha = Table::new(
             format!("{id} alpha"),
             &[
@@ -75,7 +77,37 @@ impl AnalysisKind for ScalesResult {
                 "ci95_low",
                 "ci95_high",
             ],
-        );
+        )
+        .titled(format!(
+            "{} — {}",
+            view.words.get("scores"),
+            view.words.get("reliability")
+        ));
+        let mut items = Table::new(
+            format!("{id} items"),
+            &["scale", "label", "item", "item_label", "reversed", "r_drop", "alpha_if_dropped"],
+        )
+        .caption(view.words.get("item_analysis"));
+        for s in &self.scales {
+            let Some(al) = &s.alpha else { continue };
+            for (k, i) in al.items.iter().enumerate() {
+                items.rows.push(vec![
+                    Cell::text(&s.scale),
+                    Cell::label(&s.labels, lang, &s.scale),
+                    Cell::text(&i.item),
+                    s.item_labels
+                        .get(k)
+                        .map_or(Cell::Empty, |l| Cell::label(l, lang, &i.item)),
+                    if s.reversed.contains(&i.item) {
+                        Cell::text("yes")
+                    } else {
+                        Cell::Empty
+                    },
+                    Cell::number(i.r_drop),
+                    Cell::number(i.alpha_if_dropped),
+                ]);
+            }
+        }
         for s in &self.scales {
             let rows = s
                 .groups
@@ -106,7 +138,7 @@ impl AnalysisKind for ScalesResult {
                 Cell::shown(al.and_then(|a| a.ci95).map(|c| c[1])),
             ]);
         }
-        vec![t, alpha]
+        vec![t, alpha, items]
     }
 
     fn measures(&self, id: &str) -> Vec<Measure> {

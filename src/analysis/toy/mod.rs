@@ -52,7 +52,8 @@ impl AnalysisKind for ToyResult {
 
     fn withhold(&mut self, _source: &str, _hidden: &[HiddenDistribution]) {}
 
-    fn tables(&self, id: &str, _: &str) -> Vec<Table> {
+    fn tables(&self, view: &View) -> Vec<Table> {
+        let id = view.entry.id.as_str();
         let mut t = Table::new(id, &["respondents"]);
         t.rows.push(vec![Cell::count(self.respondents)]);
         vec![t]
