@@ -23,6 +23,8 @@ const MARGIN: i32 = 1134;
 /// The text width in EMU (17 cm), the widest a chart is drawn, and in twentieths of a point.
 const TEXT_WIDTH_EMU: u32 = 6_120_000;
 const TEXT_WIDTH: usize = 11906 - 2 * MARGIN as usize;
+/// The tallest a chart is drawn (22 cm of the page's 25.7), leaving room for its caption.
+const TEXT_HEIGHT_EMU: u32 = 7_920_000;
 /// Charts are drawn at twice their size in pixels, sharp on paper.
 const SCALE: f32 = 2.0;
 const BULLETS: usize = 1;
@@ -531,9 +533,14 @@ pub fn render(d: &Document, figures: &[Figure], lang: &str) -> Result<Vec<u8>, S
                 if let Some(svg) = chart.map(|c| c.svg.as_str()).filter(|s| !s.is_empty()) {
                     let (png, wpx, hpx) = crate::charts::raster::png(svg, SCALE)?;
                     // Drawn at 96 pixels to the inch (9525 EMU a pixel), narrowed to the page.
-                    let natural = (f64::from(wpx) / f64::from(SCALE) * 9525.0) as u32;
-                    let wide = natural.min(TEXT_WIDTH_EMU);
-                    let high = (f64::from(wide) * f64::from(hpx) / f64::from(wpx.max(1))) as u32;
+                    // A tall chart is narrowed until it fits a page with its caption.
+                    let natural = f64::from(wpx) / f64::from(SCALE) * 9525.0;
+                    let ratio = f64::from(hpx) / f64::from(wpx.max(1));
+                    let wide = natural
+                        .min(f64::from(TEXT_WIDTH_EMU))
+                        .min(f64::from(TEXT_HEIGHT_EMU) / ratio);
+                    let high = (wide * ratio) as u32;
+                    let wide = wide as u32;
                     pictures += 1;
                     let mut pic = Pic::new_with_dimensions(png, wpx, hpx).size(wide, high);
                     pic.id = format!("rIdImage{pictures}");

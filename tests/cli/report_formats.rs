@@ -259,7 +259,7 @@ fn the_word_report_uses_word_styles_a_cover_and_a_table_of_contents() {
     let cover = &doc[..doc.find("TOC \\o").expect("a table-of-contents field")];
     let cover_text = word_text(cover);
     for x in [
-        "Capabilities dei care leavers a Prato e Firenze",
+        "Le capability dei care leaver a Prato e Firenze",
         "Studio di esempio con dati sintetici",
         "Università di Firenze",
         "Con il sostegno di Fondazione Esempio",
@@ -367,7 +367,7 @@ fn libreoffice_opens_the_word_report_with_its_pages_and_charts() {
     let text = String::from_utf8_lossy(&text.stdout);
     let first = text.split('\u{c}').next().unwrap();
     assert!(
-        words(first).contains("capabilities dei care leavers a prato e firenze"),
+        words(first).contains("le capability dei care leaver a prato e firenze"),
         "{first}"
     );
     assert!(text.contains("Indice") && text.contains("Nota metodologica"));
