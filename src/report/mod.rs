@@ -14,6 +14,7 @@ pub use crate::format;
 pub mod pseudonym;
 pub mod respondents;
 mod templates;
+pub mod who;
 pub mod workbook;
 mod write;
 
