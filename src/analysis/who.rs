@@ -336,7 +336,8 @@ const MAX_BINS: usize = 30;
 /// nice by [`nice_width`], the bins starting at a multiple of the width.
 pub fn bins_of(sorted: &[f64], lo: f64, hi: f64, integer: bool) -> (f64, f64, usize) {
     let n = sorted.len().max(1) as f64;
-    let iqr = quantile_sorted(sorted, 0.75).unwrap_or(0.0) - quantile_sorted(sorted, 0.25).unwrap_or(0.0);
+    let iqr =
+        quantile_sorted(sorted, 0.75).unwrap_or(0.0) - quantile_sorted(sorted, 0.25).unwrap_or(0.0);
     let range = (hi - lo).max(0.0);
     let fd = 2.0 * iqr / n.cbrt();
     let raw = if fd > 0.0 {
@@ -519,7 +520,9 @@ mod tests {
     #[test]
     fn small_bins_are_merged_into_their_smaller_neighbour() {
         // Totals 37, 65, 57, 37, 0, 0 with k = 5: the two empty bins join the fourth.
-        let mut edges: Vec<(f64, f64)> = (0..6).map(|b| (5.0 * b as f64, 5.0 * b as f64 + 4.0)).collect();
+        let mut edges: Vec<(f64, f64)> = (0..6)
+            .map(|b| (5.0 * b as f64, 5.0 * b as f64 + 4.0))
+            .collect();
         let mut counts = vec![
             vec![15, 22],
             vec![30, 35],
@@ -529,7 +532,10 @@ mod tests {
             vec![0, 0],
         ];
         merge_small(&mut edges, &mut counts, 5);
-        assert_eq!(edges, vec![(0.0, 4.0), (5.0, 9.0), (10.0, 14.0), (15.0, 29.0)]);
+        assert_eq!(
+            edges,
+            vec![(0.0, 4.0), (5.0, 9.0), (10.0, 14.0), (15.0, 29.0)]
+        );
         assert_eq!(counts[3], vec![17, 20]);
         // A small bin in the middle joins the smaller of its neighbours.
         let mut edges = vec![(0.0, 1.0), (2.0, 3.0), (4.0, 5.0)];

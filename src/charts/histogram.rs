@@ -58,7 +58,14 @@ pub fn histogram(
                 true,
             )?;
             let base = y0 + 24 + BARS;
-            let max = panel.counts.iter().flatten().copied().max().unwrap_or(0).max(1);
+            let max = panel
+                .counts
+                .iter()
+                .flatten()
+                .copied()
+                .max()
+                .unwrap_or(0)
+                .max(1);
             for (b, count) in panel.counts.iter().enumerate() {
                 let left = x0 + b as i32 * slot + 2;
                 let right = left + slot - 4;
@@ -67,7 +74,13 @@ pub fn histogram(
                     Some(c) => {
                         let h = (*c as f64 / max as f64 * (BARS - 16) as f64).round() as i32;
                         if h > 0 {
-                            rect(&area, (left, base - h), (right, base), &rgb(panel.color), false)?;
+                            rect(
+                                &area,
+                                (left, base - h),
+                                (right, base),
+                                &rgb(panel.color),
+                                false,
+                            )?;
                         }
                         text(
                             &area,
@@ -80,7 +93,13 @@ pub fn histogram(
                         )?;
                     }
                     None => {
-                        rect(&area, (left, base - BARS + 16), (right, base), &HIDDEN_BAND, false)?;
+                        rect(
+                            &area,
+                            (left, base - BARS + 16),
+                            (right, base),
+                            &HIDDEN_BAND,
+                            false,
+                        )?;
                         text(
                             &area,
                             hidden_mark,
@@ -151,7 +170,15 @@ mod tests {
         assert_eq!(svg, histogram("h", &texts(), &bins, &panels, "x").unwrap());
         let root = crate::charts::testing::parse(&svg).unwrap();
         let all = root.all_text();
-        for word in ["Età", "Tutti (n=30)", "Prato (n=15)", "12", "18", "16–20", "21–25"] {
+        for word in [
+            "Età",
+            "Tutti (n=30)",
+            "Prato (n=15)",
+            "12",
+            "18",
+            "16–20",
+            "21–25",
+        ] {
             assert!(all.contains(word), "{word} in {all}");
         }
         // The hidden bins show the mark, twice, and no count.

@@ -401,7 +401,9 @@ impl Expr {
             Expr::Bin(Op::And, a, b) => {
                 Value::Bool(a.eval(answer).truth() && b.eval(answer).truth())
             }
-            Expr::Bin(Op::Or, a, b) => Value::Bool(a.eval(answer).truth() || b.eval(answer).truth()),
+            Expr::Bin(Op::Or, a, b) => {
+                Value::Bool(a.eval(answer).truth() || b.eval(answer).truth())
+            }
             Expr::Bin(op, a, b) => {
                 let (a, b) = (a.eval(answer), b.eval(answer));
                 match op {
@@ -432,9 +434,7 @@ impl Expr {
                         let wanted = v[1].text();
                         Value::Bool(v[0].text().split_whitespace().any(|x| x == wanted.trim()))
                     }
-                    "count-selected" => {
-                        Value::Num(v[0].text().split_whitespace().count() as f64)
-                    }
+                    "count-selected" => Value::Num(v[0].text().split_whitespace().count() as f64),
                     "not" => Value::Bool(!v[0].truth()),
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),

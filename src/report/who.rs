@@ -49,7 +49,15 @@ pub fn figures(results: &Results, lang: &str, s: &Strings, source: &str) -> Resu
             if q.bins.is_empty() {
                 continue;
             }
-            out.push(figure(&src.name, &src.who.groups, q, lang, s, source, &mark)?);
+            out.push(figure(
+                &src.name,
+                &src.who.groups,
+                q,
+                lang,
+                s,
+                source,
+                &mark,
+            )?);
         }
     }
     Ok(out)
@@ -66,18 +74,33 @@ fn figure(
 ) -> Result<Figure> {
     let id = figure_id(source_name, &q.variable);
     let question = label_in(&q.labels, lang, "", &q.variable).to_string();
-    let bins: Vec<String> = q.bins.iter().map(|b| bin_label(b, q.integer, lang)).collect();
+    let bins: Vec<String> = q
+        .bins
+        .iter()
+        .map(|b| bin_label(b, q.integer, lang))
+        .collect();
     let n = |x: Option<u64>| x.map_or_else(|| mark.to_string(), |v| v.to_string());
     let mut panels = vec![HistogramPanel {
-        label: format!("{} (n={})", s.get("who_hist_all"), n(q.reach.answered.total)),
+        label: format!(
+            "{} (n={})",
+            s.get("who_hist_all"),
+            n(q.reach.answered.total)
+        ),
         color: EVERYONE,
         counts: q.bins.iter().map(|b| b.total).collect(),
     }];
     for (j, g) in groups.iter().enumerate() {
         panels.push(HistogramPanel {
-            label: format!("{g} (n={})", n(q.reach.answered.groups.get(j).copied().flatten())),
+            label: format!(
+                "{g} (n={})",
+                n(q.reach.answered.groups.get(j).copied().flatten())
+            ),
             color: OKABE_ITO[j % OKABE_ITO.len()],
-            counts: q.bins.iter().map(|b| b.groups.get(j).copied().flatten()).collect(),
+            counts: q
+                .bins
+                .iter()
+                .map(|b| b.groups.get(j).copied().flatten())
+                .collect(),
         });
     }
     let hidden = s.get("who_hist_bin_hidden");
@@ -87,7 +110,12 @@ fn figure(
             let parts: Vec<String> = bins
                 .iter()
                 .zip(&p.counts)
-                .map(|(b, c)| format!("{b}: {}", c.map_or_else(|| hidden.clone(), |c| c.to_string())))
+                .map(|(b, c)| {
+                    format!(
+                        "{b}: {}",
+                        c.map_or_else(|| hidden.clone(), |c| c.to_string())
+                    )
+                })
                 .collect();
             format!("{}: {}", p.label, parts.join(", "))
         })

@@ -32,4 +32,5 @@ mod records;
 mod safe_text;
 mod stats;
 mod weights;
+mod who;
 mod wording;
