@@ -426,9 +426,15 @@ fn histograms_are_in_the_report_and_byte_identical_over_reruns() {
     let b = dir.path().join("b");
     let html = run_lang(dir.path(), &a, "it");
     run_lang(dir.path(), &b, "it");
-    for name in [
-        "who-care-leavers-age.svg",
-        "who-care-leavers-years-in-care.svg",
+    for (name, desc) in [
+        (
+            "who-care-leavers-age.svg",
+            "Tutti (n=200): 16–17: 37, 18–19: 65, 20–21: 57",
+        ),
+        (
+            "who-care-leavers-years-in-care.svg",
+            "Tutti (n=200): 0–4: 42, 5–9: 64, 10–14: 57, 15–25: 37. Prato (n=90): 0–4: 15",
+        ),
     ] {
         let first = std::fs::read(a.join("charts").join(name)).unwrap();
         assert_eq!(
