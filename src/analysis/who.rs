@@ -501,6 +501,107 @@ pub fn of(study: &Study, d: &Dataset, groups: Option<&Groups>, cell_key: bool) -
     out
 }
 
+/// The chapter's tables as tables.xlsx sheets (a hook for [`crate::report::workbook::tables`],
+/// which another change owns: one call per source there, `out.extend(who::tables(&s.name,
+/// &s.who, lang))`): the several-answer questions (each option, then who answered, did not
+/// answer, was not asked) and the number questions (n, quartiles, then the histogram's bins), per
+/// territory and in total; hidden values stay hidden.
+pub fn tables(source: &str, who: &WhoAnswered, lang: &str) -> Vec<crate::publication::Table> {
+    use crate::publication::{Cell, Table};
+    let count = |x: Option<u64>| Cell::shown(x.map(|x| x as f64));
+    let groups: Vec<Cell> = who
+        .groups
+        .iter()
+        .map(Cell::text)
+        .chain([Cell::text("total")])
+        .collect();
+    let reach_rows = |t: &mut Table, variable: &str, labels: &Labels, reach: &Reach| {
+        let lines = [
+            ("(answered)", Some(&reach.answered)),
+            ("(no answer)", reach.no_answer.as_ref()),
+            ("(not asked)", reach.not_asked.as_ref()),
+        ];
+        for (row, line) in lines {
+            let Some(line) = line else { continue };
+            let values = line.groups.iter().copied().chain([line.total]);
+            for (g, v) in groups.iter().zip(values) {
+                t.rows.push(vec![
+                    Cell::text(variable),
+                    Cell::label(labels, lang, variable),
+                    Cell::text(row),
+                    g.clone(),
+                    count(v),
+                    Cell::Empty,
+                ]);
+            }
+        }
+    };
+    let mut multiple = Table::new(
+        format!("{source} several answers"),
+        &["variable", "label", "option", "group", "count", "percent"],
+    );
+    for q in &who.multiple {
+        for o in &q.options {
+            for (g, c) in groups.iter().zip(o.groups.iter().chain([&o.total])) {
+                multiple.rows.push(vec![
+                    Cell::text(&q.variable),
+                    Cell::label(&q.labels, lang, &q.variable),
+                    Cell::text(&o.name),
+                    g.clone(),
+                    count(c.count),
+                    Cell::shown(c.percent),
+                ]);
+            }
+        }
+        reach_rows(&mut multiple, &q.variable, &q.labels, &q.reach);
+    }
+    let mut numbers = Table::new(
+        format!("{source} numbers"),
+        &["variable", "label", "statistic", "group", "value", "bin_to"],
+    );
+    for q in &who.numeric {
+        let label = || Cell::label(&q.labels, lang, &q.variable);
+        for (g, x) in groups.iter().zip(q.groups.iter().chain([&q.total])) {
+            for (stat, v) in [
+                ("n", x.n.map(|n| n as f64)),
+                ("q1", x.q1),
+                ("median", x.median),
+                ("q3", x.q3),
+            ] {
+                let value = if stat == "n" {
+                    Cell::shown(v)
+                } else {
+                    Cell::number(v)
+                };
+                numbers.rows.push(vec![
+                    Cell::text(&q.variable),
+                    label(),
+                    Cell::text(stat),
+                    g.clone(),
+                    value,
+                    Cell::Empty,
+                ]);
+            }
+        }
+        for b in &q.bins {
+            for (g, c) in groups.iter().zip(b.groups.iter().copied().chain([b.total])) {
+                numbers.rows.push(vec![
+                    Cell::text(&q.variable),
+                    label(),
+                    Cell::Number(b.from),
+                    g.clone(),
+                    count(c),
+                    Cell::Number(b.to),
+                ]);
+            }
+        }
+    }
+    [multiple, numbers]
+        .into_iter()
+        .filter(|t| !t.rows.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,6 +649,54 @@ mod tests {
         let mut counts = vec![vec![1, 0], vec![0, 2]];
         merge_small(&mut edges, &mut counts, 5);
         assert_eq!((edges.len(), counts), (1, vec![vec![1, 2]]));
+    }
+
+    #[test]
+    fn the_tables_hook_keeps_hidden_values_hidden() {
+        let who = WhoAnswered {
+            groups: vec!["Prato".into(), "Firenze".into()],
+            multiple: vec![Multiple {
+                variable: "support".into(),
+                labels: Labels::new(),
+                relevant: None,
+                reach: Reach {
+                    answered: Line {
+                        groups: vec![Some(90), Some(110)],
+                        total: Some(200),
+                    },
+                    no_answer: None,
+                    not_asked: None,
+                },
+                options: vec![OptionShare {
+                    name: "nessuno".into(),
+                    labels: Labels::new(),
+                    groups: vec![
+                        Share {
+                            count: None,
+                            percent: None,
+                        },
+                        Share {
+                            count: None,
+                            percent: None,
+                        },
+                    ],
+                    total: Share {
+                        count: Some(11),
+                        percent: Some(5.5),
+                    },
+                }],
+            }],
+            numeric: Vec::new(),
+            withheld: None,
+        };
+        let t = tables("s", &who, "en");
+        assert_eq!(t.len(), 1);
+        use crate::publication::Cell;
+        assert_eq!(t[0].rows[0][4], Cell::Hidden);
+        assert_eq!(t[0].rows[2][4], Cell::Number(11.0));
+        assert_eq!(t[0].rows[2][5], Cell::Number(5.5));
+        // Then who answered: 90, 110, 200.
+        assert_eq!(t[0].rows[5][4], Cell::Number(200.0));
     }
 
     #[test]
