@@ -121,9 +121,6 @@ pub struct WhoAnswered {
     pub withheld: Option<&'static str>,
 }
 
-/// How the quartiles are computed, stated in the methods.
-pub const QUANTILES: &str = "linear interpolation between order statistics (R quantile type 7, numpy.quantile's default 'linear')";
-
 /// The columns of the tables: each territory, then (never shown) those without one; a study
 /// without territories has one column, everyone (shown as the totals).
 struct Columns<'a> {

@@ -12,6 +12,9 @@ use crate::publication::Figure;
 use crate::text::{label_in, slug};
 use crate::words::Strings;
 
+/// Most territories drawn as panels of their own.
+const MOST_PANELS: usize = 8;
+
 /// Grey of the "everyone" panel.
 const EVERYONE: (u8, u8, u8) = (0x55, 0x55, 0x55);
 
@@ -89,7 +92,14 @@ fn figure(
         color: EVERYONE,
         counts: q.bins.iter().map(|b| b.total).collect(),
     }];
-    for (j, g) in groups.iter().enumerate() {
+    // One panel per territory when they are few (as the report's summary shows them); with
+    // more (regions), everyone's only: the table beside it gives each territory's quartiles.
+    let per_group = if groups.len() <= MOST_PANELS {
+        groups
+    } else {
+        &[]
+    };
+    for (j, g) in per_group.iter().enumerate() {
         panels.push(HistogramPanel {
             label: format!(
                 "{g} (n={})",
