@@ -82,7 +82,7 @@ fn figure(
         .iter()
         .map(|b| bin_label(b, q.integer, lang))
         .collect();
-    let n = |x: Option<u64>| x.map_or_else(|| mark.to_string(), |v| v.to_string());
+    let n = |x: Option<u64>| x.map_or_else(|| mark.to_string(), |v| number(v as f64, 0, lang));
     let mut panels = vec![HistogramPanel {
         label: format!(
             "{} (n={})",
