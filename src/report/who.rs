@@ -123,7 +123,7 @@ fn figure(
                 .map(|(b, c)| {
                     format!(
                         "{b}: {}",
-                        c.map_or_else(|| hidden.clone(), |c| c.to_string())
+                        c.map_or_else(|| hidden.clone(), |c| number(c as f64, 0, lang))
                     )
                 })
                 .collect();
