@@ -74,8 +74,8 @@ pub struct Multiple {
     pub options: Vec<OptionShare>,
 }
 
-/// n, median and quartiles of a group's answers; the statistics are null below
-/// [`summary_min`] answers or where n is hidden.
+/// n, median and quartiles of a group's answers (answers given: [`quantile_observed`]); the
+/// statistics are null below [`summary_min`] answers or where n is hidden.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Quartiles {
     pub n: Option<u64>,
@@ -290,12 +290,29 @@ fn multiple(study: &Study, d: &Dataset, cols: &Columns, item: &Item) -> Option<M
     })
 }
 
-/// n, median and quartiles of `values` as published: the statistics only with n shown and at
-/// least [`summary_min`] values.
+/// The `p` quantile of sorted values as the inverse of their empirical distribution: the
+/// ⌈n·p⌉-th smallest value (R `quantile(type = 1)`, numpy `method='inverted_cdf'`), always an
+/// answer someone gave.
+///
+/// Disclosure: an interpolated quantile (R type 7) between two different answers gives back an
+/// exact count — 13.75 as Q3 of 110 whole numbers says that exactly 82 answered 13 or less — and
+/// with the histogram's bins, a count inside a bin, possibly below k. An answer given tells
+/// only that at least ⌈n·p⌉ answered it or less and fewer than ⌈n·p⌉ less.
+pub fn quantile_observed(sorted: &[f64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let j = ((n as f64 * p.clamp(0.0, 1.0)) - 1e-9).ceil().max(1.0) as usize;
+    Some(sorted[j.min(n) - 1])
+}
+
+/// n, median and quartiles of `values` as published ([`quantile_observed`]): the statistics only
+/// with n shown and at least [`summary_min`] values.
 fn quartiles(mut values: Vec<f64>, n: Option<u64>, min_cell: u64) -> Quartiles {
     values.sort_by(f64::total_cmp);
     let enough = n.is_some() && values.len() as u64 >= summary_min(min_cell);
-    let q = |p: f64| enough.then(|| quantile_sorted(&values, p)).flatten();
+    let q = |p: f64| enough.then(|| quantile_observed(&values, p)).flatten();
     Quartiles {
         n,
         q1: q(0.25),
@@ -602,6 +619,27 @@ pub fn tables(source: &str, who: &WhoAnswered, lang: &str) -> Vec<crate::publica
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantiles_are_answers_given_as_numpy_inverted_cdf() {
+        // numpy 2.4.6: np.quantile([1, 2, 3, 4, 10], [.25, .5, .75, .2, .4],
+        // method='inverted_cdf') → [2, 3, 4, 1, 2]
+        let v = [1.0, 2.0, 3.0, 4.0, 10.0];
+        let q: Vec<f64> = [0.25, 0.5, 0.75, 0.2, 0.4]
+            .iter()
+            .map(|&p| quantile_observed(&v, p).unwrap())
+            .collect();
+        assert_eq!(q, vec![2.0, 3.0, 4.0, 1.0, 2.0]);
+        // np.quantile([3.5, 1.25, 2.0, 7.0], [.25, .5, .75, 1, 0], method='inverted_cdf')
+        // → [1.25, 2.0, 3.5, 7.0, 1.25]
+        let v = [1.25, 2.0, 3.5, 7.0];
+        let q: Vec<f64> = [0.25, 0.5, 0.75, 1.0, 0.0]
+            .iter()
+            .map(|&p| quantile_observed(&v, p).unwrap())
+            .collect();
+        assert_eq!(q, vec![1.25, 2.0, 3.5, 7.0, 1.25]);
+        assert_eq!(quantile_observed(&[], 0.5), None);
+    }
 
     #[test]
     fn nice_widths() {
