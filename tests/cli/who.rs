@@ -462,3 +462,177 @@ fn histograms_are_in_the_report_and_byte_identical_over_reruns() {
         std::fs::read(b.join("results.json")).unwrap()
     );
 }
+
+/// A questionnaire of conditional questions: `help` (several answers) asked only of those who
+/// said they need help, `months` (a number) only of those who chose `casa` in `help`.
+fn conditional_form(path: &Path) {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let survey = book.add_worksheet().set_name("survey").unwrap();
+    let rows: [[&str; 5]; 6] = [
+        [
+            "type",
+            "name",
+            "label::Italiano (it)",
+            "label::English (en)",
+            "relevant",
+        ],
+        ["text", "respondent_id", "Codice", "Code", ""],
+        [
+            "select_one terr",
+            "territory",
+            "Territorio",
+            "Territory",
+            "",
+        ],
+        [
+            "select_one sino",
+            "needs",
+            "Ti serve aiuto?",
+            "Do you need help?",
+            "",
+        ],
+        [
+            "select_multiple aiuto",
+            "help",
+            "Per che cosa?",
+            "With what?",
+            "${needs} = 'si'",
+        ],
+        [
+            "integer",
+            "months",
+            "Da quanti mesi cerchi casa?",
+            "For how many months have you been looking for a home?",
+            "selected(${help}, 'casa')",
+        ],
+    ];
+    for (i, row) in rows.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            survey.write_string(i as u32, j as u16, *v).unwrap();
+        }
+    }
+    let choices = book.add_worksheet().set_name("choices").unwrap();
+    let list: [[&str; 4]; 7] = [
+        [
+            "list_name",
+            "name",
+            "label::Italiano (it)",
+            "label::English (en)",
+        ],
+        ["terr", "Prato", "Prato", "Prato"],
+        ["terr", "Firenze", "Firenze", "Firenze"],
+        ["sino", "si", "Sì", "Yes"],
+        ["sino", "no", "No", "No"],
+        ["aiuto", "casa", "Casa", "Home"],
+        ["aiuto", "lavoro", "Lavoro", "Work"],
+    ];
+    for (i, row) in list.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            choices.write_string(i as u32, j as u16, *v).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn conditional_several_answer_and_number_questions_count_the_unasked_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    conditional_form(&dir.path().join("form.xlsx"));
+    // The rows, built the same way in Python for pandas: for i in range(80): t = 'Prato' if
+    // i < 40 else 'Firenze'; needs = 'si' if i % 3 else 'no'; help = {0: 'casa lavoro', 2:
+    // 'casa', 3: 'lavoro'}[i % 4] if needs == 'si' and i % 4 != 1 else ''; months = 1 + i % 12
+    // if 'casa' in help.split() else ''.
+    let mut csv = String::from("respondent_id;territory;needs;help;months\n");
+    for i in 0..80 {
+        let t = if i < 40 { "Prato" } else { "Firenze" };
+        let needs = if i % 3 != 0 { "si" } else { "no" };
+        let (mut help, mut months) = ("", String::new());
+        if needs == "si" && i % 4 != 1 {
+            help = ["casa lavoro", "", "casa", "lavoro"][i % 4];
+            if help.split(' ').any(|x| x == "casa") {
+                months = (1 + i % 12).to_string();
+            }
+        }
+        csv.push_str(&format!("R{i};{t};{needs};{help};{months}\n"));
+    }
+    std::fs::write(dir.path().join("data.csv"), csv).unwrap();
+    std::fs::write(
+        dir.path().join("study.toml"),
+        r#"title = "Conditional"
+languages = ["it", "en"]
+analyses = []
+
+[[territories]]
+name = "Prato"
+
+[[territories]]
+name = "Firenze"
+
+[[sources]]
+path = "data.csv"
+instrument = "form.xlsx"
+id_column = "respondent_id"
+territory_column = "territory"
+"#,
+    )
+    .unwrap();
+    let r = run_study(dir.path(), &dir.path().join("out"), false);
+    let w = who(&r);
+    // pandas 3.1.1 on the same rows, d = pd.DataFrame(rows()).replace('', np.nan), g = d.territory:
+    //   asked = d.needs == 'si'; (~asked).groupby(g).sum() → Prato 14, Firenze 13
+    //   d.help.notna().groupby(g).sum() → 19, 20; (asked & d.help.isna()).groupby(g).sum() → 7, 7
+    //   chosen o: d.help.fillna('').str.split().apply(lambda l: o in l).groupby(g).sum()
+    //   → casa 13, 13 (26); lavoro 12, 14 (26)
+    let help = &w["multiple"][0];
+    assert_eq!(help["variable"], "help");
+    let line = |l: &Value| (l["groups"].clone(), l["total"].clone());
+    let j = |a: u64, b: u64, t: u64| (serde_json::json!([a, b]), Value::from(t));
+    assert_eq!(line(&help["reach"]["answered"]), j(19, 20, 39));
+    assert_eq!(line(&help["reach"]["no_answer"]), j(7, 7, 14));
+    assert_eq!(line(&help["reach"]["not_asked"]), j(14, 13, 27));
+    let counts = |o: &Value| {
+        let g: Vec<Value> = o["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["count"].clone())
+            .collect();
+        (Value::from(g), o["total"]["count"].clone())
+    };
+    assert_eq!(counts(&help["options"][0]), j(13, 13, 26));
+    assert_eq!(counts(&help["options"][1]), j(12, 14, 26));
+    close(
+        &help["options"][1]["groups"][0]["percent"],
+        100.0 * 12.0 / 19.0,
+    );
+    // months: asked of those who chose casa; everyone asked answered.
+    //   m = pd.to_numeric(d.months); m.notna().groupby(g).sum() → 13, 13; not asked 27, 27
+    //   np.quantile(m.dropna(), [.25, .5, .75], method='inverted_cdf') → [3, 5, 9]
+    let months = &w["numeric"][0];
+    assert_eq!(line(&months["reach"]["answered"]), j(13, 13, 26));
+    assert!(months["reach"]["no_answer"].is_null());
+    assert_eq!(line(&months["reach"]["not_asked"]), j(27, 27, 54));
+    assert_eq!(months["total"]["n"], 26);
+    close(&months["total"]["q1"], 3.0);
+    close(&months["total"]["median"], 5.0);
+    close(&months["total"]["q3"], 9.0);
+    for (at, n) in who_counts(&r) {
+        assert!(n >= 5, "{at} = {n}");
+    }
+    for (lang, not_asked, note) in [
+        ("it", "Non previsto", "«Non previsto»"),
+        ("en", "Not asked", "“Not asked”"),
+    ] {
+        let html = run_lang(dir.path(), &dir.path().join(format!("out-{lang}")), lang);
+        let who = &html[html.find("<section id=\"who\"").unwrap()..];
+        let who = &who[..who.find("</section>").unwrap()];
+        assert_eq!(
+            who.matches(&format!("<th scope=\"row\">{not_asked}</th>"))
+                .count(),
+            2,
+            "{who}"
+        );
+        assert!(who.contains(note), "{who}");
+    }
+}
