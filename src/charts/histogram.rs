@@ -1,5 +1,7 @@
 //! A histogram of a number question (age, years in care) as small multiples: one panel for
-//! everyone, then one per territory, on the same bins, each bar labelled with its count. A bin
+//! everyone, then one per territory, on the same bins, each bar labelled with its count. Bins
+//! may differ in width (small ones are merged): each is drawn as wide as its range of values and
+//! as high as its count per unit of that range, so that areas, not heights, compare. A bin
 //! whose count is hidden (disclosure control) is drawn as a light band with the hidden mark, never
 //! as a bar. Drawn [`NARROW`] wide, so that printed across an A4 page no text is below 8 pt.
 
@@ -22,12 +24,12 @@ pub struct HistogramPanel {
 /// Light band behind a hidden bin.
 const HIDDEN_BAND: RGBColor = RGBColor(0xee, 0xee, 0xee);
 
-/// The histogram; `bins`: each bin's label (shown under every panel), `hidden_mark`: the mark of a
-/// hidden count.
+/// The histogram; `bins`: each bin's label (shown under every panel) and the width of its range
+/// of values, `hidden_mark`: the mark of a hidden count.
 pub fn histogram(
     id: &str,
     texts: &Texts,
-    bins: &[String],
+    bins: &[(String, f64)],
     panels: &[HistogramPanel],
     hidden_mark: &str,
 ) -> Result<String, String> {
@@ -36,11 +38,23 @@ pub fn histogram(
     let top = narrow_heading_height(texts) + 8;
     let height = (top + PANEL * panels.len() as i32 + narrow_footer_height(texts)) as u32;
     let (x0, x1) = (16, NARROW as i32 - 16);
-    let n = bins.len().max(1) as i32;
-    let slot = (x1 - x0) / n;
+    // Each bin's left edge in pixels, by its share of the whole range.
+    let span: f64 = bins.iter().map(|b| b.1.max(0.0)).sum::<f64>().max(1e-9);
+    let mut edges = vec![x0];
+    let mut acc = 0.0;
+    for b in bins {
+        acc += b.1.max(0.0);
+        edges.push(x0 + (acc / span * (x1 - x0) as f64).round() as i32);
+    }
+    let narrowest = edges
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .min()
+        .unwrap_or(1)
+        .max(1);
     // Bin labels: every bin when they fit, else every k-th.
-    let widest = bins.iter().map(|b| b.chars().count()).max().unwrap_or(1) as i32;
-    let every = ((widest * 7 + 6) / slot.max(1) + 1).max(1) as usize;
+    let widest = bins.iter().map(|b| b.0.chars().count()).max().unwrap_or(1) as i32;
+    let every = ((widest * 7 + 6) / narrowest + 1).max(1) as usize;
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (NARROW, height)).into_drawing_area();
@@ -58,21 +72,21 @@ pub fn histogram(
                 true,
             )?;
             let base = y0 + 24 + BARS;
+            let density = |b: usize, c: u64| c as f64 / bins[b].1.max(1e-9);
             let max = panel
                 .counts
                 .iter()
-                .flatten()
-                .copied()
-                .max()
-                .unwrap_or(0)
-                .max(1);
+                .enumerate()
+                .filter_map(|(b, c)| c.map(|c| density(b, c)))
+                .fold(0.0, f64::max)
+                .max(1e-9);
             for (b, count) in panel.counts.iter().enumerate() {
-                let left = x0 + b as i32 * slot + 2;
-                let right = left + slot - 4;
+                let left = edges[b] + 2;
+                let right = edges[b + 1] - 2;
                 let centre = (left + right) / 2;
                 match count {
                     Some(c) => {
-                        let h = (*c as f64 / max as f64 * (BARS - 16) as f64).round() as i32;
+                        let h = (density(b, *c) / max * (BARS - 16) as f64).round() as i32;
                         if h > 0 {
                             rect(
                                 &area,
@@ -113,13 +127,13 @@ pub fn histogram(
                 }
             }
             area.draw(&PathElement::new(
-                vec![(x0, base), (x0 + n * slot, base)],
+                vec![(x0, base), (x1, base)],
                 RULE.stroke_width(1),
             ))
             .map_err(|e| e.to_string())?;
-            for (b, label) in bins.iter().enumerate() {
+            for (b, (label, _)) in bins.iter().enumerate() {
                 if b % every == 0 {
-                    let centre = x0 + b as i32 * slot + slot / 2;
+                    let centre = (edges[b] + edges[b + 1]) / 2;
                     text(
                         &area,
                         label,
@@ -165,7 +179,7 @@ mod tests {
                 counts: vec![None, None],
             },
         ];
-        let bins = ["16–20".to_string(), "21–25".to_string()];
+        let bins = [("16–20".to_string(), 5.0), ("21–25".to_string(), 5.0)];
         let svg = histogram("h", &texts(), &bins, &panels, "x").unwrap();
         assert_eq!(svg, histogram("h", &texts(), &bins, &panels, "x").unwrap());
         let root = crate::charts::testing::parse(&svg).unwrap();

@@ -82,6 +82,13 @@ fn figure(
         .iter()
         .map(|b| bin_label(b, q.integer, lang))
         .collect();
+    // Each bin's range of values (whole numbers: both ends included).
+    let widths: Vec<f64> = q
+        .bins
+        .iter()
+        .map(|b| b.to - b.from + if q.integer { 1.0 } else { 0.0 })
+        .collect();
+    let drawn: Vec<(String, f64)> = bins.iter().cloned().zip(widths).collect();
     let n = |x: Option<u64>| x.map_or_else(|| mark.to_string(), |v| number(v as f64, 0, lang));
     let mut panels = vec![HistogramPanel {
         label: format!(
@@ -137,7 +144,7 @@ fn figure(
         desc: desc.join(". "),
         lang: lang.to_string(),
     };
-    let svg = histogram(&id, &texts, &bins, &panels, mark)
+    let svg = histogram(&id, &texts, &drawn, &panels, mark)
         .map_err(|e| Error::Usage(format!("the chart {id} could not be drawn: {e}")))?;
     Ok(Figure {
         file: format!("charts/{id}.svg"),

@@ -452,7 +452,7 @@ fn histograms_are_in_the_report_and_byte_identical_over_reruns() {
     let who = &html[html.find("<section id=\"who\"").unwrap()..];
     let who = &who[..who.find("</section>").unwrap()];
     assert!(
-        who.contains("Quanti anni hai?: distribuzione delle risposte"),
+        who.contains("Distribuzione delle risposte — Quanti anni hai?"),
         "{who}"
     );
     assert!(who.contains("<caption>Su chi puoi contare per un consiglio? (più risposte)</caption>"));
