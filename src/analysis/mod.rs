@@ -11,6 +11,7 @@ mod methods;
 #[macro_use]
 mod registry;
 pub mod table;
+pub mod who;
 
 // The kinds of analysis. Each line: the kind (as in `crate::plan::Kind`) => its folder (named as
 // the kind is written) :: its result, and the folder of its report chapter (`<kind>.html.j2`; the
@@ -81,6 +82,8 @@ pub struct SourceSummary {
     /// Different people among the respondents of every wave (linked by their id), when the
     /// source has waves and ids.
     pub people: Option<usize>,
+    /// The several-answer and number questions, by territory (see [`who`]).
+    pub who: who::WhoAnswered,
 }
 
 /// Respondents per wave, per territory and wave, and different people, of a source with waves.
@@ -431,6 +434,7 @@ pub fn run_analyses(
             // wave are left out.
             let exact = groups.as_ref().filter(|_| perturber.is_none());
             let (waves, by_wave, people) = wave_counts(study, d, exact);
+            let who = who::of(study, d, groups.as_ref(), perturber.is_some());
             Ok(SourceSummary {
                 name: d.source.clone(),
                 file: d.file.clone(),
@@ -456,6 +460,7 @@ pub fn run_analyses(
                 waves,
                 by_wave,
                 people,
+                who,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -11,6 +11,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+pub mod histogram;
 pub mod multiples;
 pub mod network;
 pub mod raster;

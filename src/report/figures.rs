@@ -38,5 +38,7 @@ pub fn build(study: &Study, results: &Results, lang: &str, s: &Strings) -> Resul
         };
         figures.extend(entry.result.as_kind().figures(&view)?);
     }
+    // The who-answered chapter's histograms (number questions).
+    figures.extend(super::who::figures(results, lang, s, &source)?);
     Ok(figures)
 }

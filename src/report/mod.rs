@@ -17,6 +17,7 @@ pub use crate::format;
 pub mod pseudonym;
 pub mod respondents;
 mod templates;
+pub mod who;
 pub mod workbook;
 mod write;
 

@@ -240,6 +240,9 @@ pub fn count_tables(r: &serde_json::Value) -> Vec<(String, u64)> {
             for (j, c) in t["no_answer"].as_array().into_iter().flatten().enumerate() {
                 push(format!("{at} no answer {}", groups[j]), &c["count"]);
             }
+            for (j, c) in t["not_asked"].as_array().into_iter().flatten().enumerate() {
+                push(format!("{at} not asked {}", groups[j]), &c["count"]);
+            }
             for (j, n) in t["n"].as_array().unwrap().iter().enumerate() {
                 push(format!("{at} n {}", groups[j]), n);
             }

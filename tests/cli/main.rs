@@ -36,4 +36,5 @@ mod safe_text;
 mod stats;
 mod tables_xlsx;
 mod weights;
+mod who;
 mod wording;

@@ -76,8 +76,13 @@ pub struct Table {
     pub category_labels: Vec<Labels>,
     /// `cells[i][j]`: category i in group j.
     pub cells: Vec<Vec<Cell>>,
-    /// Respondents of each group who did not answer (null row when everyone answered).
+    /// Respondents of each group who were asked and did not answer (null row when everyone
+    /// asked answered).
     pub no_answer: Option<Vec<Cell>>,
+    /// Respondents of each group the questionnaire did not ask (its `relevant` false for them;
+    /// null row when it asked everyone, or its condition is not one capakit reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_asked: Option<Vec<Cell>>,
     /// Respondents per group (the percentages' base); null where hidden.
     pub n: Vec<Option<u64>>,
     /// Tests of independence on the answers given; null when there is a single category or
@@ -232,28 +237,45 @@ pub(super) fn run(
             continue;
         };
         let (r, c) = (rows.names.len(), groups.names.len());
-        // Answers × groups, "no answer" as the last row; with the cell-key method also each
-        // cell's key (the sum of its record keys modulo 2⁶⁴).
-        let mut counts = vec![vec![0u64; c]; r + 1];
-        let mut keys = vec![vec![0u64; c]; r + 1];
+        // Who the questionnaire asked (its `relevant`): a missing answer of someone not asked
+        // is "not asked", not "no answer".
+        let asked = dataset
+            .instrument
+            .item(&name)
+            .and_then(|item| crate::instrument::relevant::asked_rows(dataset, item));
+        // Answers × groups, "no answer" then "not asked" as the last rows; with the cell-key
+        // method also each cell's key (the sum of its record keys modulo 2⁶⁴).
+        let mut counts = vec![vec![0u64; c]; r + 2];
+        let mut keys = vec![vec![0u64; c]; r + 2];
         for (i, (ri, gi)) in rows.index.iter().zip(&groups.index).enumerate() {
             if let Some(j) = gi {
-                counts[ri.unwrap_or(r)][*j] += 1;
+                let row = match ri {
+                    Some(ri) => *ri,
+                    None if asked.as_ref().is_some_and(|a| !a[i]) => r + 1,
+                    None => r,
+                };
+                counts[row][*j] += 1;
                 if let Some(p) = &perturber {
-                    let k = &mut keys[ri.unwrap_or(r)][*j];
+                    let k = &mut keys[row][*j];
                     *k = k.wrapping_add(p.keys[i]);
                 }
             }
         }
-        let answered_all = counts[r].iter().all(|&m| m == 0);
-        if answered_all {
+        let with_not_asked = counts[r + 1].iter().any(|&m| m > 0);
+        if !with_not_asked {
             counts.pop();
             keys.pop();
+        }
+        let answered_all = counts[r].iter().all(|&m| m == 0);
+        if answered_all {
+            counts.remove(r);
+            keys.remove(r);
         }
         let size: Vec<u64> = (0..c)
             .map(|j| counts.iter().map(|row| row[j]).sum())
             .collect();
-        // The no-answer row is published as it is unless the study protects non-response.
+        // The no-answer row is published as it is unless the study protects non-response; the
+        // not-asked row (it tells another answer) is protected like the answers.
         let mut exempt = vec![false; counts.len()];
         if !answered_all {
             exempt[r] = !study.protects_missing(dataset.instrument.item(&name));
@@ -282,6 +304,7 @@ pub(super) fn run(
                     .collect()
             })
             .collect();
+        let not_asked = with_not_asked.then(|| cells.pop()).flatten();
         let no_answer = (!answered_all).then(|| cells.pop()).flatten();
         // Tests on the answers given, from groups that gave some.
         let answered: Vec<u64> = (0..c)
@@ -314,6 +337,7 @@ pub(super) fn run(
             category_labels: rows.labels,
             cells,
             no_answer,
+            not_asked,
             n: published_size
                 .iter()
                 .zip(&protection.cols)

@@ -49,7 +49,12 @@ impl AnalysisKind for CrosstabResult {
             for (j, group) in self.groups.iter().enumerate() {
                 let column = t.cells.iter().map(|row| &row[j]);
                 let no_answer = t.no_answer.iter().map(|row| &row[j]);
-                if column.chain(no_answer).any(|c| c.suppressed.is_some()) {
+                let not_asked = t.not_asked.iter().map(|row| &row[j]);
+                if column
+                    .chain(no_answer)
+                    .chain(not_asked)
+                    .any(|c| c.suppressed.is_some())
+                {
                     out.push(HiddenDistribution {
                         source: source.to_string(),
                         by: self.by.clone(),
@@ -92,7 +97,11 @@ impl AnalysisKind for CrosstabResult {
                 .no_answer
                 .as_ref()
                 .map(|row| (Cell::text("(no answer)"), row));
-            for (answer, row) in rows.chain(no_answer) {
+            let not_asked = x
+                .not_asked
+                .as_ref()
+                .map(|row| (Cell::text("(not asked)"), row));
+            for (answer, row) in rows.chain(no_answer).chain(not_asked) {
                 for (g, c) in self.groups.iter().zip(row) {
                     t.rows.push(vec![
                         Cell::text(&x.variable),
