@@ -515,13 +515,22 @@ pub fn of(study: &Study, d: &Dataset, groups: Option<&Groups>, cell_key: bool) -
     out
 }
 
-/// The chapter's tables as tables.xlsx sheets (a hook for [`crate::report::workbook::tables`],
-/// which another change owns: one call per source there, `out.extend(who::tables(&s.name,
-/// &s.who, lang))`): the several-answer questions (each option, then who answered, did not
-/// answer, was not asked) and the number questions (n, quartiles, then the histogram's bins), per
-/// territory and in total; hidden values stay hidden.
-pub fn tables(source: &str, who: &WhoAnswered, lang: &str) -> Vec<crate::publication::Table> {
+/// The chapter's tables as tables.xlsx sheets ([`crate::report::workbook::tables`] calls it for
+/// each source): the several-answer questions (each option, then who answered, did not answer,
+/// was not asked) and the number questions (n, quartiles, then the histogram's bins), per
+/// territory and in total; hidden values stay hidden. Each sheet lists the captions of the
+/// report's tables it holds.
+pub fn tables(
+    source: &str,
+    who: &WhoAnswered,
+    lang: &str,
+    words: &crate::words::Strings,
+) -> Vec<crate::publication::Table> {
     use crate::publication::{Cell, Table};
+    let name = |labels: &Labels, variable: &str| {
+        crate::text::label_in(labels, lang, "en", variable).to_string()
+    };
+    let with_reach = |label: String| format!("{label} — {}", words.get("respondents"));
     let count = |x: Option<u64>| Cell::shown(x.map(|x| x as f64));
     let groups: Vec<Cell> = who
         .groups
@@ -555,6 +564,12 @@ pub fn tables(source: &str, who: &WhoAnswered, lang: &str) -> Vec<crate::publica
         &["variable", "label", "option", "group", "count", "percent"],
     );
     for q in &who.multiple {
+        let label = name(&q.labels, &q.variable);
+        // With many territories the report turns the table round and counts the answers apart.
+        if who.groups.len() > 8 && (q.reach.no_answer.is_some() || q.reach.not_asked.is_some()) {
+            multiple = multiple.caption(with_reach(label.clone()));
+        }
+        multiple = multiple.caption(label);
         for o in &q.options {
             for (g, c) in groups.iter().zip(o.groups.iter().chain([&o.total])) {
                 multiple.rows.push(vec![
@@ -574,6 +589,11 @@ pub fn tables(source: &str, who: &WhoAnswered, lang: &str) -> Vec<crate::publica
         &["variable", "label", "statistic", "group", "value", "bin_to"],
     );
     for q in &who.numeric {
+        let caption = name(&q.labels, &q.variable);
+        if q.reach.no_answer.is_some() || q.reach.not_asked.is_some() {
+            numbers = numbers.caption(with_reach(caption.clone()));
+        }
+        numbers = numbers.caption(caption);
         let label = || Cell::label(&q.labels, lang, &q.variable);
         for (g, x) in groups.iter().zip(q.groups.iter().chain([&q.total])) {
             for (stat, v) in [
@@ -724,7 +744,10 @@ mod tests {
             numeric: Vec::new(),
             withheld: None,
         };
-        let t = tables("s", &who, "en");
+        let words = crate::words::Strings::new(
+            [("respondents".to_string(), "Respondents".to_string())].into(),
+        );
+        let t = tables("s", &who, "en", &words);
         assert_eq!(t.len(), 1);
         use crate::publication::Cell;
         assert_eq!(t[0].rows[0][4], Cell::Hidden);

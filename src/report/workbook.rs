@@ -49,6 +49,7 @@ pub fn tables(results: &Results, lang: &str, words: &Strings) -> Vec<Table> {
         total.extend([Cell::count(Some(s.n)), share(Some(s.n))]);
         t.rows.push(total);
         out.push(t);
+        out.extend(crate::analysis::who::tables(&s.name, &s.who, lang, words));
         if !s.dropped.is_empty() {
             let mut t = Table::new(
                 format!("{} dropped", s.name),
