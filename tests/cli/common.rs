@@ -84,6 +84,23 @@ pub fn run_study(study: &Path, out: &Path, internal: bool) -> serde_json::Value 
     serde_json::from_str(&std::fs::read_to_string(out.join(file)).unwrap()).unwrap()
 }
 
+/// Runs `study` in `lang` into `out`, which must succeed.
+pub fn run_in(study: &Path, out: &Path, lang: &str) {
+    let done = capakit()
+        .arg("run")
+        .arg(study)
+        .arg("--out")
+        .arg(out)
+        .args(["--lang", lang])
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
+
 /// The first analysis of `kind` in a run's results.
 pub fn analysis_of_kind<'a>(results: &'a serde_json::Value, kind: &str) -> &'a serde_json::Value {
     results["analyses"]

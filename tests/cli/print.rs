@@ -362,19 +362,7 @@ fn chart_scale(html: &str, pages: &[Page]) -> Vec<(String, f64)> {
 }
 
 fn run(study: &Path, lang: &str, out: &Path) {
-    let done = crate::common::capakit()
-        .arg("run")
-        .arg(study)
-        .arg("--out")
-        .arg(out)
-        .args(["--lang", lang])
-        .output()
-        .unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    crate::common::run_in(study, out, lang);
 }
 
 /// Prints `file` of `out` to a PDF and reads it back.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::common::{capakit, example_copy, example_variant, run_study, territory_of};
+use crate::common::{example_copy, example_variant, run_study, territory_of};
 
 /// The example's `who` of its survey source.
 fn who(r: &Value) -> &Value {
@@ -21,20 +21,7 @@ fn close(a: &Value, b: f64) {
 }
 
 fn run_lang(study: &Path, out: &Path, lang: &str) -> String {
-    let done = capakit()
-        .arg("run")
-        .arg(study)
-        .arg("--out")
-        .arg(out)
-        .arg("--lang")
-        .arg(lang)
-        .output()
-        .unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+    crate::common::run_in(study, out, lang);
     std::fs::read_to_string(out.join("report.html")).unwrap()
 }
 
