@@ -25,8 +25,9 @@ const TEXT_WIDTH_EMU: u32 = 6_120_000;
 const TEXT_WIDTH: usize = 11906 - 2 * MARGIN as usize;
 /// The tallest a chart is drawn (22 cm of the page's 25.7), leaving room for its caption.
 const TEXT_HEIGHT_EMU: u32 = 7_920_000;
-/// Charts are drawn at twice their size in pixels, sharp on paper.
-const SCALE: f32 = 2.0;
+/// Charts are drawn at 1.5 times their size in pixels: a 960-pixel chart across 17 cm is
+/// about 215 dots to the inch, sharp on paper.
+const SCALE: f32 = 1.5;
 const BULLETS: usize = 1;
 const NUMBERS: usize = 2;
 
@@ -447,6 +448,24 @@ pub fn render(d: &Document, figures: &[Figure], lang: &str) -> Result<Vec<u8>, S
             .created_at("2000-01-01T00:00:00Z")
             .updated_at("2000-01-01T00:00:00Z"),
     ));
+    // The charts drawn first, on every core (the slowest part of the document).
+    let drawn: Vec<Option<&Figure>> = d
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Figure { file, .. } => Some(
+                file.as_ref()
+                    .and_then(|f| figures.iter().find(|x| &x.file == f))
+                    .filter(|c| !c.svg.is_empty()),
+            ),
+            _ => None,
+        })
+        .collect();
+    let mut pngs = crate::parallel::map(&drawn, |c| {
+        c.map(|c| crate::charts::raster::png(&c.svg, SCALE))
+            .transpose()
+    })
+    .into_iter();
     let (mut tables, mut charts, mut bookmarks, mut pictures) = (0, 0, 0usize, 0usize);
     // The headings the table of contents lists before Word updates it (chapters and sections).
     let toc_items: Vec<(usize, String)> = d
@@ -530,8 +549,7 @@ pub fn render(d: &Document, figures: &[Figure], lang: &str) -> Result<Vec<u8>, S
                 let chart = file
                     .as_ref()
                     .and_then(|f| figures.iter().find(|x| &x.file == f));
-                if let Some(svg) = chart.map(|c| c.svg.as_str()).filter(|s| !s.is_empty()) {
-                    let (png, wpx, hpx) = crate::charts::raster::png(svg, SCALE)?;
+                if let Some((png, wpx, hpx)) = pngs.next().transpose()?.flatten() {
                     // Drawn at 96 pixels to the inch (9525 EMU a pixel), narrowed to the page.
                     // A tall chart is narrowed until it fits a page with its caption.
                     let natural = f64::from(wpx) / f64::from(SCALE) * 9525.0;
