@@ -459,9 +459,11 @@ fn collect_inlines_of(e: &ElementRef, out: &mut Vec<Inline>) {
     }
 }
 
-/// Reads the report as rendered in HTML; `figures` are its charts (for their files).
+/// Reads the report as rendered in HTML; `figures` are its charts (for their files). Its text is
+/// guarded first ([`crate::text::guard`]): no control character Word or XML refuses, bidirectional
+/// controls shown, so every format written from the document is safe.
 pub fn from_html(html: &str, figures: &[super::figures::Figure]) -> Document {
-    let page = Html::parse_document(html);
+    let page = Html::parse_document(&crate::text::guard(html));
     let root = page.root_element();
     let title = root
         .descendent_elements()

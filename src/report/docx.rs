@@ -421,13 +421,11 @@ fn words(lang: &str) -> Words {
     }
 }
 
-/// The .docx bytes of the report. Its text is guarded first ([`crate::text::guard`]): no control
-/// character Word refuses, no hidden bidirectional control. `figures` are the report's charts,
-/// drawn as pictures.
+/// The .docx bytes of the report. Its text was guarded when it was read
+/// ([`super::document::from_html`]): no control character Word refuses, no hidden bidirectional
+/// control. `figures` are the report's charts, drawn as pictures.
 pub fn render(d: &Document, figures: &[Figure], lang: &str) -> Result<Vec<u8>, String> {
     let w = words(lang);
-    let guard = |s: &str| crate::text::guard(s).into_owned();
-    let d = guarded(d, &guard);
     let mut doc = numbering(styles(
         Docx::new()
             .page_size(PAGE.0, PAGE.1)
@@ -592,83 +590,6 @@ pub fn render(d: &Document, figures: &[Figure], lang: &str) -> Result<Vec<u8>, S
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
-}
-
-/// The document with every text guarded.
-fn guarded(d: &Document, guard: &dyn Fn(&str) -> String) -> Document {
-    fn inl(c: &[Inline], g: &dyn Fn(&str) -> String) -> Vec<Inline> {
-        c.iter()
-            .map(|i| match i {
-                Inline::Text(t) => Inline::Text(g(t)),
-                Inline::Code(t) => Inline::Code(g(t)),
-                Inline::Strong(x) => Inline::Strong(inl(x, g)),
-                Inline::Em(x) => Inline::Em(inl(x, g)),
-                Inline::Break => Inline::Break,
-            })
-            .collect()
-    }
-    let rows = |r: &[Vec<Cell>]| -> Vec<Vec<Cell>> {
-        r.iter()
-            .map(|row| {
-                row.iter()
-                    .map(|c| Cell {
-                        content: inl(&c.content, guard),
-                        ..c.clone()
-                    })
-                    .collect()
-            })
-            .collect()
-    };
-    let blocks = d
-        .blocks
-        .iter()
-        .map(|b| match b {
-            Block::Banner(t) => Block::Banner(guard(t)),
-            Block::Cover(c) => Block::Cover(Cover {
-                kicker: guard(&c.kicker),
-                title: guard(&c.title),
-                subtitle: guard(&c.subtitle),
-                authors: guard(&c.authors),
-                lines: c.lines.iter().map(|l| guard(l)).collect(),
-            }),
-            Block::Contents => Block::Contents,
-            Block::Heading { level, content } => Block::Heading {
-                level: *level,
-                content: inl(content, guard),
-            },
-            Block::Paragraph { content, small } => Block::Paragraph {
-                content: inl(content, guard),
-                small: *small,
-            },
-            Block::List { ordered, items } => Block::List {
-                ordered: *ordered,
-                items: items.iter().map(|i| inl(i, guard)).collect(),
-            },
-            Block::Table(t) => Block::Table(super::document::Table {
-                caption: inl(&t.caption, guard),
-                head: rows(&t.head),
-                body: rows(&t.body),
-                foot: rows(&t.foot),
-            }),
-            Block::Figure {
-                file,
-                title,
-                caption,
-            } => Block::Figure {
-                file: file.clone(),
-                title: guard(title),
-                caption: inl(caption, guard),
-            },
-            Block::Quote { content, source } => Block::Quote {
-                content: inl(content, guard),
-                source: inl(source, guard),
-            },
-        })
-        .collect();
-    Document {
-        title: guard(&d.title),
-        blocks,
-    }
 }
 
 #[cfg(test)]
