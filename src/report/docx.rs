@@ -28,8 +28,9 @@ const TEXT_HEIGHT_EMU: u32 = 7_920_000;
 /// Charts are drawn at 1.5 times their size in pixels: a 960-pixel chart across 17 cm is
 /// about 215 dots to the inch, sharp on paper.
 const SCALE: f32 = 1.5;
-const BULLETS: usize = 1;
-const NUMBERS: usize = 2;
+/// The list definitions' ids (docx-rs writes a numbered list of its own as 1).
+const BULLETS: usize = 10;
+const NUMBERS: usize = 11;
 
 fn runs(content: &[Inline], bold: bool, italic: bool, out: &mut Vec<Run>) {
     for i in content {
@@ -626,7 +627,7 @@ mod tests {
 <tbody><tr><th rowspan="2">x</th><td class="num">1</td><td class="num">2</td></tr><tr><td class="num">3</td><td class="num">4</td></tr></tbody></table></body></html>"#;
         let d = super::super::document::from_html(html, &[]);
         let x = xml(render(&d, &[], "it").unwrap(), "word/document.xml");
-        assert_eq!(x.matches("<w:numId w:val=\"1\" />").count(), 2, "{x}");
+        assert_eq!(x.matches("<w:numId w:val=\"10\" />").count(), 2, "{x}");
         assert!(!x.contains('•'), "bullets are Word's, not typed");
         assert!(x.contains("<w:jc w:val=\"right\" />"), "{x}");
         assert!(x.contains("<w:gridSpan w:val=\"2\" />"), "{x}");

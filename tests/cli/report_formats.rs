@@ -371,4 +371,11 @@ fn libreoffice_opens_the_word_report_with_its_pages_and_charts() {
         "{first}"
     );
     assert!(text.contains("Indice") && text.contains("Nota metodologica"));
+    // Lists are bulleted, not numbered on from one list to the next.
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with('•') && l.contains("Rispondenti")),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.trim_start().starts_with("1. ")));
 }
