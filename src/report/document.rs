@@ -150,43 +150,47 @@ fn collect_inlines(e: &ElementRef, out: &mut Vec<Inline>) {
         match child.value() {
             Node::Text(t) => push_text(out, t),
             Node::Element(_) => {
-                let Some(c) = ElementRef::wrap(child) else {
-                    continue;
-                };
-                match c.value().name() {
-                    "br" => out.push(Inline::Break),
-                    "svg" | "script" | "style" | "template" => {}
-                    "span" if has_class(&c, "visually-hidden") => {}
-                    // A label set apart by its colour ("Priorità alta"): set apart by a dash.
-                    "span" if has_class(&c, "badge") => {
-                        collect_inlines(&c, out);
-                        push_text(out, " — ");
-                    }
-                    "strong" | "b" => {
-                        let x = inlines(&c);
-                        if !x.is_empty() {
-                            out.push(Inline::Strong(x));
-                        }
-                    }
-                    "em" | "i" | "cite" => {
-                        let x = inlines(&c);
-                        if !x.is_empty() {
-                            out.push(Inline::Em(x));
-                        }
-                    }
-                    "code" => out.push(Inline::Code(plain(&inlines(&c)))),
-                    // A quote inside a table cell: its words, then its source on a new line.
-                    "blockquote" | "p" | "li" | "div" | "footer" | "ul" | "ol" => {
-                        if !out.is_empty() && out.last() != Some(&Inline::Break) {
-                            out.push(Inline::Break);
-                        }
-                        collect_inlines(&c, out);
-                    }
-                    _ => collect_inlines(&c, out),
+                if let Some(c) = ElementRef::wrap(child) {
+                    inline_element(&c, out);
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// One element's inline content, with its own emphasis.
+fn inline_element(c: &ElementRef, out: &mut Vec<Inline>) {
+    match c.value().name() {
+        "br" => out.push(Inline::Break),
+        "svg" | "script" | "style" | "template" => {}
+        "span" if has_class(c, "visually-hidden") => {}
+        // A label set apart by its colour ("Priorità alta"): set apart by a dash.
+        "span" if has_class(c, "badge") => {
+            collect_inlines(c, out);
+            push_text(out, " — ");
+        }
+        "strong" | "b" => {
+            let x = inlines(c);
+            if !x.is_empty() {
+                out.push(Inline::Strong(x));
+            }
+        }
+        "em" | "i" | "cite" => {
+            let x = inlines(c);
+            if !x.is_empty() {
+                out.push(Inline::Em(x));
+            }
+        }
+        "code" => out.push(Inline::Code(plain(&inlines(c)))),
+        // A quote inside a table cell: its words, then its source on a new line.
+        "blockquote" | "p" | "li" | "div" | "footer" | "ul" | "ol" => {
+            if !out.is_empty() && out.last() != Some(&Inline::Break) {
+                out.push(Inline::Break);
+            }
+            collect_inlines(c, out);
+        }
+        _ => collect_inlines(c, out),
     }
 }
 
@@ -336,14 +340,14 @@ fn blocks(e: &ElementRef, figures: &[super::figures::Figure], out: &mut Vec<Bloc
             _ => continue,
         };
         let name = c.value().name();
-        let inline_element = matches!(
+        let is_inline = matches!(
             name,
             "span" | "strong" | "b" | "em" | "i" | "a" | "code" | "cite" | "br" | "small"
         );
-        if inline_element {
+        if is_inline {
             let mut one = Vec::new();
             // The element alone, through the same rules as inside a paragraph.
-            collect_inlines_of(&c, &mut one);
+            inline_element(&c, &mut one);
             loose.extend(one);
             continue;
         }
@@ -405,7 +409,7 @@ fn blocks(e: &ElementRef, figures: &[super::figures::Figure], out: &mut Vec<Bloc
                         Node::Text(t) => push_text(&mut content, t),
                         Node::Element(el) if el.name() != "footer" => {
                             if let Some(pe) = ElementRef::wrap(part) {
-                                collect_inlines_of(&pe, &mut content);
+                                inline_element(&pe, &mut content);
                             }
                         }
                         _ => {}
@@ -445,18 +449,6 @@ fn blocks(e: &ElementRef, figures: &[super::figures::Figure], out: &mut Vec<Bloc
         }
     }
     flush(&mut loose, out);
-}
-
-/// One element's inline content, including the element's own emphasis.
-fn collect_inlines_of(e: &ElementRef, out: &mut Vec<Inline>) {
-    match e.value().name() {
-        "br" => out.push(Inline::Break),
-        "span" if has_class(e, "visually-hidden") => {}
-        "strong" | "b" => out.push(Inline::Strong(inlines(e))),
-        "em" | "i" | "cite" => out.push(Inline::Em(inlines(e))),
-        "code" => out.push(Inline::Code(plain(&inlines(e)))),
-        _ => collect_inlines(e, out),
-    }
 }
 
 /// Reads the report as rendered in HTML; `figures` are its charts (for their files). Its text is

@@ -47,8 +47,8 @@ fn text(content: &[Inline], in_table: bool) -> String {
 }
 
 /// The header of a table: one line, each column's head rows joined ("Prato · n").
-fn header(t: &Table, width: usize) -> (Vec<String>, Vec<bool>) {
-    let head = grid(&t.head);
+fn header(head: &[Vec<Cell>], width: usize) -> (Vec<String>, Vec<bool>) {
+    let head = grid(head);
     let mut names = vec![String::new(); width];
     let mut numeric = vec![false; width];
     for line in &head {
@@ -83,17 +83,10 @@ fn table(t: &Table, before: Option<String>, out: &mut String) {
     body.extend(t.foot.iter().cloned());
     // A table without a head gets an empty one (pipe tables need a header line): its first row
     // stays a row.
-    let head_rows = t.head.clone();
     let body_grid = grid(&body);
-    let head_width = grid(&head_rows).first().map_or(0, Vec::len);
+    let head_width = grid(&t.head).first().map_or(0, Vec::len);
     let width = head_width.max(body_grid.first().map_or(0, Vec::len)).max(1);
-    let (names, mut numeric) = header(
-        &Table {
-            head: head_rows,
-            ..Table::default()
-        },
-        width,
-    );
+    let (names, mut numeric) = header(&t.head, width);
     for line in &body_grid {
         for (col, c) in line.iter().enumerate() {
             if let Some(c) = c {

@@ -154,9 +154,7 @@ pub fn render(
     let names = REPORTS.map(|r| r.0);
     let texts = templates.render_reports(&names, results, lang, &strings, &figures, study)?;
     for ((_, path), text) in REPORTS.iter().zip(texts) {
-        // Guarded before the Markdown and Word reports are built from it (and again as every
-        // text file is written).
-        let text = crate::text::guard(&text).into_owned();
+        // The content model guards what it reads; every text file is guarded as it is written.
         if *path == "report.html" {
             let doc = document::from_html(&text, &figures);
             files.push(OutputFile {

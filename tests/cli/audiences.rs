@@ -225,19 +225,7 @@ fn the_brief_and_the_easy_read_name_author_funder_date_and_contact() {
         ),
     ] {
         let out = dir.path().join(lang);
-        let done = crate::common::capakit()
-            .arg("run")
-            .arg(&study)
-            .arg("--out")
-            .arg(&out)
-            .args(["--lang", lang])
-            .output()
-            .unwrap();
-        assert!(
-            done.status.success(),
-            "{}",
-            String::from_utf8_lossy(&done.stderr)
-        );
+        crate::common::run_in(&study, &out, lang);
         for file in ["brief.html", "brief.md", "easy-read.html", "easy-read.md"] {
             let text = std::fs::read_to_string(out.join(file)).unwrap();
             for part in [by, funder, "ricerca@example.org", "marzo 2026"] {

@@ -296,34 +296,27 @@ fn families_declared_in_the_analysis_override_the_blocks() {
         );
     }
 
-    // A variable in two families is an error at its place.
-    let study = with_comparison(
-        dir.path(),
-        "[[analysis]]\nid = \"t\"\nkind = \"compare\"\n\n[analysis.families]\na = [\"casa\"]\nb = [\"house_1\", \"casa\"]\n",
-    );
-    let (code, out, err) = crate::common::check(&study);
-    assert_ne!(code, 0, "{out}");
-    let all = format!("{out}{err}");
-    assert!(
-        all.contains("compare.toml")
-            && all.contains("line 7")
-            && all.contains("'casa' is in two families"),
-        "{all}"
-    );
-    // A family naming a variable the comparison does not compare, likewise.
-    let study = with_comparison(
-        dir.path(),
-        "[[analysis]]\nid = \"t\"\nkind = \"compare\"\nvariables = [\"casa\"]\n\n[analysis.families]\na = [\"lavoro\"]\n",
-    );
-    let (code, out, err) = crate::common::check(&study);
-    assert_ne!(code, 0, "{out}");
-    let all = format!("{out}{err}");
-    assert!(
-        all.contains("compare.toml")
-            && all.contains("line 7")
-            && all.contains("'lavoro' is in a family but not among the `variables`"),
-        "{all}"
-    );
+    // A variable in two families, or a family naming a variable the comparison does not
+    // compare, is an error at its place.
+    for (analysis, expected) in [
+        (
+            "[[analysis]]\nid = \"t\"\nkind = \"compare\"\n\n[analysis.families]\na = [\"casa\"]\nb = [\"house_1\", \"casa\"]\n",
+            "'casa' is in two families",
+        ),
+        (
+            "[[analysis]]\nid = \"t\"\nkind = \"compare\"\nvariables = [\"casa\"]\n\n[analysis.families]\na = [\"lavoro\"]\n",
+            "'lavoro' is in a family but not among the `variables`",
+        ),
+    ] {
+        let study = with_comparison(dir.path(), analysis);
+        let (code, out, err) = crate::common::check(&study);
+        assert_ne!(code, 0, "{out}");
+        let all = format!("{out}{err}");
+        assert!(
+            all.contains("compare.toml") && all.contains("line 7") && all.contains(expected),
+            "{all}"
+        );
+    }
 }
 
 #[test]

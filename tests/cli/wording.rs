@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::common::{capakit, chromium, headless, repo, run_study};
+use crate::common::{capakit, chromium, headless, repo, run_in, run_study};
 
 const COUNTRIES: [&str; 3] = ["Malta", "Portugal", "Slovenija"];
 
@@ -211,24 +211,6 @@ wave_column = "wave"
 "#
     );
     std::fs::write(dir.join("study.toml"), toml).unwrap();
-}
-
-/// Runs the study in `lang` into `out`, which must succeed.
-fn run_in(study: &Path, out: &Path, lang: &str) {
-    let done = capakit()
-        .arg("run")
-        .arg(study)
-        .arg("--out")
-        .arg(out)
-        .arg("--lang")
-        .arg(lang)
-        .output()
-        .unwrap();
-    assert!(
-        done.status.success(),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
 }
 
 fn read(out: &Path, file: &str) -> String {
