@@ -131,6 +131,19 @@ impl fmt::Display for Diagnostic {
 /// How many findings of one kind in one column are kept with their row; the rest are counted.
 pub const SHOWN_PER_COLUMN: usize = 5;
 
+/// Whether every finding is kept (`check --all`) instead of the first [`SHOWN_PER_COLUMN`] of a
+/// kind in a column: set once by the command line, before anything is read.
+static KEEP_ALL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Keep every finding from now on (`check --all`).
+pub fn keep_all() {
+    KEEP_ALL.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn keeping_all() -> bool {
+    KEEP_ALL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Findings of one code in one column beyond the first [`SHOWN_PER_COLUMN`]: counted, not kept,
 /// so that one recoded choice list in a million-row file is a few lines and a count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -171,11 +184,12 @@ fn thousands(n: usize) -> String {
 }
 
 /// A line of findings as printed: one finding, or the count of those like it not shown.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Line<'a> {
     Finding(&'a Diagnostic),
     More(&'a More),
+    Group(Group<'a>),
 }
 
 impl Line<'_> {
@@ -183,6 +197,7 @@ impl Line<'_> {
         match self {
             Line::Finding(d) => d.severity,
             Line::More(m) => m.severity,
+            Line::Group(g) => g.example.severity,
         }
     }
 }
@@ -192,7 +207,48 @@ impl fmt::Display for Line<'_> {
         match self {
             Line::Finding(d) => d.fmt(f),
             Line::More(m) => m.fmt(f),
+            Line::Group(g) => g.fmt(f),
         }
+    }
+}
+
+/// The findings of one kind in one column, as one line: how many rows, the first of them, and
+/// the first finding as the example ("column D (edu_1): 300 rows (5, 9, 12, 40, 41, …), e.g. row
+/// 5: …").
+#[derive(Debug, Clone, Serialize)]
+pub struct Group<'a> {
+    /// The first finding: its place (without the row) and its message are the group's.
+    pub example: &'a Diagnostic,
+    /// The rows of the findings kept, in the order found.
+    pub rows: Vec<u32>,
+    /// How many rows have this finding in all.
+    pub count: usize,
+}
+
+impl fmt::Display for Group<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.example;
+        if self.count == 1 {
+            return d.fmt(f);
+        }
+        let place = Location {
+            row: None,
+            ..d.location.clone()
+        };
+        let mut rows: Vec<String> = self.rows.iter().map(u32::to_string).collect();
+        if self.count > self.rows.len() {
+            rows.push("…".into());
+        }
+        write!(
+            f,
+            "{}[{}]: {place}: {} rows ({}), e.g. row {}: {}",
+            d.severity,
+            d.code,
+            thousands(self.count),
+            rows.join(", "),
+            self.rows[0],
+            d.message
+        )
     }
 }
 
@@ -241,7 +297,7 @@ impl Diagnostics {
                 .seen
                 .entry(key_of(severity, code, &location))
                 .or_default();
-            if seen.shown == SHOWN_PER_COLUMN {
+            if seen.shown == SHOWN_PER_COLUMN && !keeping_all() {
                 match seen.more {
                     Some(k) => self.more[k].more += 1,
                     None => {
@@ -353,6 +409,48 @@ impl Diagnostics {
         out.extend(after.into_values().flatten().map(Line::More));
         out
     }
+
+    /// The lines to print, one per kind of error or warning in a column ([`Group`]), in the
+    /// order first found. Findings about a file, a row or a whole column keep a line each, and so
+    /// do notes (each already says how one value was read, and how many rows had it).
+    pub fn grouped(&self) -> Vec<Line<'_>> {
+        let mut out: Vec<Line<'_>> = Vec::new();
+        let mut at: std::collections::HashMap<Key, usize> = Default::default();
+        for d in &self.items {
+            let l = &d.location;
+            let (Some(row), Some(_), false) = (l.row, l.column_index, d.severity == Severity::Note)
+            else {
+                out.push(Line::Finding(d));
+                continue;
+            };
+            match at.entry(key_of(d.severity, d.code, l)) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    if let Line::Group(g) = &mut out[*e.get()] {
+                        g.rows.push(row);
+                        g.count += 1;
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(out.len());
+                    out.push(Line::Group(Group {
+                        example: d,
+                        rows: vec![row],
+                        count: 1,
+                    }));
+                }
+            }
+        }
+        for m in &self.more {
+            match at
+                .get(&key_of(m.severity, m.code, &m.location))
+                .map(|&i| &mut out[i])
+            {
+                Some(Line::Group(g)) => g.count += m.more,
+                _ => out.push(Line::More(m)),
+            }
+        }
+        out
+    }
 }
 
 /// `1 error`, `2 errors`, `3 analyses`.
@@ -407,6 +505,16 @@ mod tests {
             vec![
                 (Severity::Error, "not-in-choices", 1_000_001),
                 (Severity::Note, "encoding", 1)
+            ]
+        );
+        // Grouped: one line per kind in a column, with its count, first rows and an example.
+        let grouped: Vec<String> = d.grouped().iter().map(|l| l.to_string()).collect();
+        assert_eq!(
+            grouped,
+            vec![
+                "note[encoding]: a.csv: read as Windows-1252".to_string(),
+                "error[not-in-choices]: a.csv, column D (edu_1): 1,000,000 rows (2, 3, 4, 5, 6, …), e.g. row 2: \"x\" is not a choice".to_string(),
+                "error[not-in-choices]: a.csv, row 7, column E (edu_2): \"y\" is not a choice".to_string(),
             ]
         );
         // Merging keeps the cap and the counts.

@@ -67,6 +67,28 @@ struct StudyFile {
     report: ReportOptions,
     #[serde(default)]
     disclosure: DisclosureFile,
+    #[serde(default)]
+    check: CheckOptions,
+}
+
+/// `[check]`: what makes `capakit check` fail.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckOptions {
+    /// `"error"` (the default): `check` exits 1 only on errors, so warnings the study accepts
+    /// (a duplicated id left out, a guessed encoding) do not stop `check && run`. `"warning"`:
+    /// warnings fail too, like `check --strict`.
+    #[serde(default)]
+    pub fail_on: FailOn,
+}
+
+/// The least serious finding that makes `check` exit 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
 }
 
 /// `[disclosure]`: how small a published count may be.
@@ -576,6 +598,8 @@ pub struct Study {
     pub nonresponse: Nonresponse,
     /// How the count tables are protected: suppression or the cell-key method.
     pub method: Method,
+    /// What makes `check` fail (`[check]`).
+    pub check: CheckOptions,
 }
 
 impl Study {
@@ -1125,6 +1149,7 @@ impl Study {
             network_sources,
             analyses,
             report: parsed.report,
+            check: parsed.check,
         })
     }
 

@@ -7,6 +7,7 @@ use crate::analysis::run_entries;
 use crate::check::check_source;
 use crate::diagnostics::{count_noun, Diagnostics, Severity};
 use crate::error::Result;
+use crate::study::FailOn;
 
 use super::print_lines;
 
@@ -15,10 +16,12 @@ use super::print_lines;
 /// Reads study.toml and every analyses file first: a mistake there (an unknown key or kind, a rule
 /// naming an analysis that is not there, …) stops with its file, line and column before any data
 /// is read. Then lists every finding in the data as `severity[code]: file, sheet, row, column
-/// (name): message`, rows and columns as Excel shows them (five of a kind per column, then a count
-/// of the rest), and, when the data has no errors, runs the analyses in memory to check what they
-/// name in it. Exit code 0 when the data is clean, 1 when there are errors or warnings (notes,
-/// which say how a file was read, do not count), 2 when an input or an analysis cannot be used.
+/// (name): message`, rows and columns as Excel shows them — one line per kind of finding in a
+/// column, with how many rows, the first five and an example (`--all`: every one) —, and, when the data has no errors, runs the analyses in memory to check what they
+/// name in it. Exit code 0 when the data has no errors (warnings are printed: `run` goes on with
+/// them), 1 when there are errors — or warnings too with `--strict` or `[check] fail_on =
+/// "warning"` in study.toml —, 2 when an input or an analysis cannot be used. Notes, which say how
+/// a file was read, never count.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The study folder (or its study.toml).
@@ -26,9 +29,19 @@ pub struct Args {
     /// Print findings as JSON (one array) instead of lines.
     #[arg(long)]
     pub json: bool,
+    /// List every finding on a line of its own, instead of one line per kind of finding in a
+    /// column (with its count, first rows and an example).
+    #[arg(long)]
+    pub all: bool,
+    /// Exit 1 on warnings too, not only on errors (as `[check] fail_on = "warning"` in study.toml).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub fn execute(args: Args) -> Result<i32> {
+    if args.all {
+        crate::diagnostics::keep_all();
+    }
     // The analyses files and rules are checked before any data is read: a typo there stops here.
     let mut plan = crate::analysis::load_plan(&args.study)?;
     plan.checking = true;
@@ -170,14 +183,17 @@ pub fn execute(args: Args) -> Result<i32> {
         let json = serde_json::to_string_pretty(&all.lines()).unwrap_or_else(|_| "[]".into());
         print_lines([json]);
     } else {
-        print_lines(all.lines().iter().map(|d| d.to_string()).chain(summary));
+        let lines = if args.all { all.lines() } else { all.grouped() };
+        print_lines(lines.iter().map(|d| d.to_string()).chain(summary));
     }
     for e in &unusable {
         eprintln!("capakit: error: {e}");
     }
+    let strict = args.strict || study.check.fail_on == FailOn::Warning;
+    let failing = all.has_errors() || (strict && all.count(Severity::Warning) > 0);
     Ok(if !unusable.is_empty() {
         2
-    } else if all.has_findings() {
+    } else if failing {
         1
     } else {
         0

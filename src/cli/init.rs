@@ -31,15 +31,44 @@ pub struct Args {
 
 pub fn execute(args: Args) -> Result<i32> {
     scaffold::init_template(&args.dir, args.synthetic, args.template)?;
-    let dir = args.dir.display();
+    let me = program();
+    let dir = shell_word(&args.dir.display().to_string());
     if args.synthetic {
+        // The report goes beside the study, in a folder `run` makes (it never replaces one it
+        // did not make).
+        let out = shell_word(&format!("{}-report", args.dir.display()));
         eprintln!(
-            "capakit: study written to {dir} (with synthetic answers). Next: capakit check {dir} && capakit run {dir} --out out"
+            "capakit: study written to {dir} (with synthetic answers). Next: {me} check {dir} && {me} run {dir} --out {out}"
         );
     } else {
         eprintln!(
-            "capakit: study written to {dir}. Put your answers in {dir}/data/risposte.xlsx (or change `path` in {dir}/study.toml), then: capakit check {dir}"
+            "capakit: study written to {dir}. Put your answers in {dir}/data/risposte.xlsx (or change `path` in {dir}/study.toml), then: {me} check {dir}"
         );
     }
     Ok(0)
+}
+
+/// How the user called capakit, so the next step can be pasted as printed: `capakit` when it was
+/// found on the PATH, the path used otherwise (`target/release/capakit` after `cargo run`).
+fn program() -> String {
+    match std::env::args().next() {
+        Some(arg0) if arg0.contains(std::path::MAIN_SEPARATOR) || arg0.contains('/') => {
+            shell_word(&arg0)
+        }
+        _ => "capakit".to_string(),
+    }
+}
+
+/// A word the shell reads back as written: quoted when it holds anything but letters, digits
+/// and `_./-`.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./-".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }

@@ -180,7 +180,7 @@ pub(crate) fn checked_inputs(plan: &Plan, shown: &std::path::Path) -> Result<Opt
     // Errors first, at most 30 lines: `capakit check` lists more.
     const SHOWN: usize = 30;
     let mut findings: Vec<_> = diagnostics
-        .lines()
+        .grouped()
         .into_iter()
         .filter(|d| d.severity() != Severity::Note)
         .collect();

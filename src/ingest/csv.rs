@@ -85,13 +85,10 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
     }
     let (text, how) = decode(bytes);
     let mut notes = Diagnostics::default();
-    match how {
-        // A guessed encoding can garble letters: the user should look.
-        Some(how) if how.contains("Windows-1252") => {
-            notes.warning("encoding", location.clone(), how)
-        }
-        Some(how) => notes.note("encoding", location.clone(), how),
-        None => {}
+    // How the file was read: a note (an Italian Excel's Windows-1252 is normal; its message says
+    // to look at the accented letters).
+    if let Some(how) = how {
+        notes.note("encoding", location.clone(), how)
     }
     let sep = sniff_separator(&text);
     if sep != b',' {

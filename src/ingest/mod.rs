@@ -338,9 +338,10 @@ impl TableBuilder {
             .ok_or_else(|| Error::input(self.location(), "no header row: the table is empty"))?;
         let header_row = self.first_row + header_idx as u32;
         if header_idx > 0 && self.head[..header_idx].iter().any(|r| nonempty(r) > 0) {
-            // A guess about the file's layout: a warning, so the user checks it.
+            // How the file's layout was read: a note (a title above the header is common in
+            // spreadsheets typed by hand), which says which row was taken as the header.
             let at = self.location().row(header_row);
-            self.notes.warning(
+            self.notes.note(
                 "header-below-title",
                 at,
                 format!(

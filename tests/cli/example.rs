@@ -623,3 +623,59 @@ fn the_tables_workbook_holds_every_table_as_published_and_a_dictionary() {
     assert_eq!(text[6], "istruzione");
     assert_eq!(text[7], "yes", "reverse-keyed");
 }
+
+/// `init --synthetic` prints the next step; pasted into a shell as printed, it checks the new
+/// study and writes its report, for every template (CarINg's and CO.RE.'s have a warning by
+/// design: a duplicated id, a name matching no service, which `check` prints without failing).
+#[test]
+fn the_next_step_init_prints_runs_as_written() {
+    for template in ["caring", "monitoring", "mentoring", "network"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = capakit()
+            .current_dir(dir.path())
+            .args(["init", "my study", "--synthetic", "--template", template])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let said = String::from_utf8(out.stderr).unwrap();
+        let next = said
+            .split("Next: ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{template}: no next step in {said}"))
+            .trim();
+        let done = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(next)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            done.status.success(),
+            "{template}: `{next}` failed: {}{}",
+            String::from_utf8_lossy(&done.stdout),
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert!(dir.path().join("my study-report/report.html").is_file());
+        // The check said what it found, and a warning did not stop it.
+        assert!(String::from_utf8_lossy(&done.stdout).contains("0 errors"));
+        // `--strict` (or `[check] fail_on = "warning"`) makes the warnings fail.
+        let warned = String::from_utf8_lossy(&done.stdout).contains("warning[");
+        assert!(warned || !["caring", "network"].contains(&template));
+        let fails = if warned { Some(1) } else { Some(0) };
+        let strict = capakit()
+            .current_dir(dir.path())
+            .args(["check", "my study", "--strict"])
+            .output()
+            .unwrap();
+        assert_eq!(strict.status.code(), fails, "{template}: {strict:?}");
+        let toml = dir.path().join("my study/study.toml");
+        let text = std::fs::read_to_string(&toml).unwrap();
+        std::fs::write(&toml, format!("{text}\n[check]\nfail_on = \"warning\"\n")).unwrap();
+        let strict = capakit()
+            .current_dir(dir.path())
+            .args(["check", "my study"])
+            .output()
+            .unwrap();
+        assert_eq!(strict.status.code(), fails, "{template}: {strict:?}");
+    }
+}
