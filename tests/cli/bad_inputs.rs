@@ -15,8 +15,10 @@ fn check_bounded(dir: &Path, file: &str) -> (i32, String, String) {
         instrument().display()
     );
     std::fs::write(dir.join("study.toml"), toml).unwrap();
-    // CAPAKIT_TEST_BIN runs the suite against another build (CI: the release binary, where
-    // integer overflow does not panic and a bad bound shows as a huge allocation instead).
+    // CAPAKIT_TEST_BIN runs the suite against another build. `cargo test --release` (the README's
+    // and CI's) runs it on the release binary, where integer overflow does not panic and a bad
+    // bound shows as a huge allocation instead (the memory limit catches it); `cargo test` on the
+    // debug binary, where overflow panics.
     let bin = std::env::var_os("CAPAKIT_TEST_BIN")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| assert_cmd::cargo::cargo_bin("capakit"));

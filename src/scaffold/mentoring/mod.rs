@@ -394,7 +394,7 @@ pub fn generate(seed: u64) -> Mentoring {
                 String::new()
             });
             row.extend(trailer);
-            debug_assert_eq!(row.len(), header.len());
+            assert_eq!(row.len(), header.len());
             rows.push(row);
         }
     }
@@ -466,7 +466,7 @@ pub fn generate(seed: u64) -> Mentoring {
                 String::new()
             });
             row.extend(trailer);
-            debug_assert_eq!(row.len(), header.len());
+            assert_eq!(row.len(), header.len());
             rows.push(row);
         }
     }

@@ -215,7 +215,7 @@ pub fn generate(seed: u64) -> Result<Network, XlsxError> {
             professionals.push((s, role, rng.gen_range(1..25u32)));
         }
     }
-    debug_assert_eq!(professionals.len(), PROFESSIONALS);
+    assert_eq!(professionals.len(), PROFESSIONALS);
 
     let mut answers: Vec<Answer> = Vec::new();
     for (k, &(s, role, years)) in professionals.iter().enumerate() {
@@ -490,7 +490,7 @@ fn needs_csv<R: Rng>(rng: &mut R) -> String {
             let mut full: Vec<String> = start_end.to_vec();
             full.extend(row);
             full.extend(trailer);
-            debug_assert_eq!(full.len(), header.len());
+            assert_eq!(full.len(), header.len());
             rows.push(full);
         }
     }
