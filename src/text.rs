@@ -187,6 +187,22 @@ pub fn parse_number(s: &str) -> Option<f64> {
     normal.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
+/// A cell of a 0/1 column (a deprivation, an option chosen or not) as yes or no: 0 and 1 as
+/// numbers, and the words people type or Excel writes — TRUE/FALSE, yes/no, sì/si/no,
+/// vero/falso — in any case, trimmed. Anything else is `None` (and stays an error where it is
+/// read).
+pub fn zero_one(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "true" | "yes" | "sì" | "si" | "vero" => Some(true),
+        "false" | "no" | "falso" => Some(false),
+        t => match parse_number(t) {
+            Some(x) if x == 1.0 => Some(true),
+            Some(x) if x == 0.0 => Some(false),
+            _ => None,
+        },
+    }
+}
+
 /// A number as a spreadsheet shows it: `3` not `3.0`, `2.5` as is.
 pub fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {

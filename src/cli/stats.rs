@@ -423,6 +423,9 @@ pub fn execute(args: Args) -> Result<i32> {
                     ))
                 }
             };
+            for note in &r.notes {
+                eprintln!("capakit: note: {note}");
+            }
             emit(input.json, &r, || capability_lines(&r))
         }
         Verb::Agreement {

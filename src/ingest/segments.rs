@@ -283,8 +283,11 @@ pub fn read_segments(
                 for &j in &codes {
                     let v = text(t, i, Some(j)).unwrap_or_default();
                     let on = match v.as_str() {
-                        "" | "0" => false,
-                        "1" | "x" | "X" => true,
+                        "" => false,
+                        "x" | "X" => true,
+                        other if crate::text::zero_one(other).is_some() => {
+                            crate::text::zero_one(other) == Some(true)
+                        }
                         other => {
                             d.warning(
                                 "segment-matrix",
