@@ -558,7 +558,7 @@ fn report(
                 .iter()
                 .filter_map(|&r| values[r].as_deref())
                 .collect();
-            names.sort_unstable();
+            crate::text::sort_labels(&mut names);
             names.dedup();
             let without = m.rows.iter().filter(|&&r| values[r].is_none()).count();
             if without > 0 {

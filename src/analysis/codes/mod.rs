@@ -411,12 +411,9 @@ fn count(
             .or_default()
             .insert(code);
     }
-    groups.sort_by_key(|g| {
-        (
-            order.iter().position(|o| o == g).unwrap_or(usize::MAX),
-            g.clone(),
-        )
-    });
+    // The order given first, then the others sorted (as numbers when every group is one).
+    crate::text::sort_labels(&mut groups);
+    groups.sort_by_key(|g| order.iter().position(|o| o == g).unwrap_or(usize::MAX));
     let group_index = |u: &Unit| group_of(&u.0).and_then(|g| groups.iter().position(|x| *x == g));
     let units_in_group: Vec<usize> = (0..groups.len())
         .map(|g| {
