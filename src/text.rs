@@ -311,7 +311,10 @@ mod tests {
 
     #[test]
     fn zero_one_reads_booleans_in_both_languages_and_nothing_else() {
-        for yes in ["1", "TRUE", "True", " true ", "yes", "YES", "sì", "Sì", "si", "SI", "vero", "Vero", "1,0"] {
+        for yes in [
+            "1", "TRUE", "True", " true ", "yes", "YES", "sì", "Sì", "si", "SI", "vero", "Vero",
+            "1,0",
+        ] {
             assert_eq!(zero_one(yes), Some(true), "{yes}");
         }
         for no in ["0", "FALSE", "False", "no", "No", "NO", "falso", " 0 "] {

@@ -165,11 +165,14 @@ pub fn execute(args: Args) -> Result<i32> {
             Ok((entries, not_run)) => {
                 summary.extend(not_run.iter().map(|n| format!("note: {n}")));
                 // Rounded weights that were divided by their sum.
-                summary.extend(entries.iter().filter_map(|e| match &e.result {
-                    crate::analysis::AnalysisResult::Capability(r) => {
-                        r.weights_rescaled.as_ref().map(|w| format!("note: {}", w.note()))
+                summary.extend(entries.iter().filter_map(|e| {
+                    match &e.result {
+                        crate::analysis::AnalysisResult::Capability(r) => r
+                            .weights_rescaled
+                            .as_ref()
+                            .map(|w| format!("note: {}", w.note())),
+                        _ => None,
                     }
-                    _ => None,
                 }));
             }
             Err(e) => unusable.push(e),

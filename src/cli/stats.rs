@@ -221,15 +221,17 @@ pub enum Verb {
     ///
     /// Two forms. With --spec, the cutoffs, weights and k of the first capability analysis of an
     /// analyses file are applied to the file's columns (named as the spec's items). With
-    /// --indicators, the columns already hold deprivations (1 = deprived, 0 = not), weighted
-    /// equally unless --weights says otherwise. Weights and k are decimals, fractions (1/12) or
-    /// percentages; weights must sum to 1; a score equal to k counts as deprived. A missing answer
-    /// leaves the row out (n_excluded).
+    /// --indicators, the columns already hold deprivations (1, TRUE, yes or sì = deprived; 0,
+    /// FALSE or no = not), weighted equally unless --weights says otherwise. Weights and k are
+    /// decimals, fractions (1/12) or percentages; weights must sum to 1 (within ±0.001 they are
+    /// divided by their sum, with a note on standard error); a score equal to k counts as
+    /// deprived. A missing answer leaves the row out (n_excluded).
     ///
     /// JSON keys: k, n, n_excluded, H, A, M0, weighting, indicators ([{id, dimension, weight,
     /// uncensored_headcount, censored_headcount, contribution}]), dimensions ([{id, weight,
     /// contribution}]), groups ([{name, n, population_share, H, A, M0, contribution}] with --by,
-    /// else null), dropped, warnings, method.
+    /// else null), weights_rescaled_from (when the weights were divided by their sum), dropped,
+    /// warnings, method.
     Capability {
         #[command(flatten)]
         input: Input,

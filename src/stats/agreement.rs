@@ -272,7 +272,11 @@ mod tests {
             .iter()
             .map(|u| u.iter().map(|k| k.map(|k: usize| k - 1)).collect())
             .collect();
-        assert_eq!(fleiss_kappa(&a), None, "the plain formula needs equal counts");
+        assert_eq!(
+            fleiss_kappa(&a),
+            None,
+            "the plain formula needs equal counts"
+        );
         let (kappa, left_out) = fleiss_complete(&a);
         close(kappa.unwrap(), 0.42465753424657526);
         assert_eq!(left_out, 3);

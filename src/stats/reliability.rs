@@ -179,8 +179,18 @@ mod tests {
         let names: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
         let r = cronbach_alpha(&names, &[&a, &b, &c, &d]).unwrap();
         close(r.raw_alpha, -0.1829457364341085);
-        let r_drop = [0.56579517984171557, 0.72846439676794816, -0.89824070473140083, 0.80675117454337708];
-        let dropped = [-2.14715719063545230, -2.48958333333333304, 0.93759999999999999, -3.19067796610169507];
+        let r_drop = [
+            0.56579517984171557,
+            0.72846439676794816,
+            -0.89824070473140083,
+            0.80675117454337708,
+        ];
+        let dropped = [
+            -2.14715719063545230,
+            -2.48958333333333304,
+            0.93759999999999999,
+            -3.19067796610169507,
+        ];
         for (j, item) in r.items.iter().enumerate() {
             close(item.r_drop.unwrap(), r_drop[j]);
             close(item.alpha_if_dropped.unwrap(), dropped[j]);

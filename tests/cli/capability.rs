@@ -442,8 +442,15 @@ fn rounded_command_line_weights_are_divided_by_their_sum() {
             "--json".into(),
         ]
     };
-    let out = capakit().args(args("0.2504,0.25,0.25,0.25")).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = capakit()
+        .args(args("0.2504,0.25,0.25,0.25"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(
@@ -460,8 +467,15 @@ fn rounded_command_line_weights_are_divided_by_their_sum() {
         .sum();
     assert!((sum - 1.0).abs() < 1e-12, "{sum}");
     // Exact weights say nothing.
-    let exact = capakit().args(args("0.25,0.25,0.25,0.25")).output().unwrap();
-    assert!(exact.stderr.is_empty(), "{}", String::from_utf8_lossy(&exact.stderr));
+    let exact = capakit()
+        .args(args("0.25,0.25,0.25,0.25"))
+        .output()
+        .unwrap();
+    assert!(
+        exact.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&exact.stderr)
+    );
     let r: Value = serde_json::from_slice(&exact.stdout).unwrap();
     assert!(r.get("weights_rescaled_from").is_none());
     // Beyond rounding: an error.
@@ -495,7 +509,11 @@ fn rounded_spec_weights_are_divided_by_their_sum_with_their_place() {
         .arg("--json")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("line 6, column 10: the dimension weights given sum to 1.0001; they were divided by their sum"),

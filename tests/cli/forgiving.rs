@@ -6,13 +6,16 @@
 use serde_json::Value;
 
 use crate::common::{
-    self, analysis_of_kind, check, csv_study, replace_in_study, run_in, run_study,
-    stats_fails, stats_json, HEADER,
+    self, analysis_of_kind, check, csv_study, replace_in_study, run_in, run_study, stats_fails,
+    stats_json, HEADER,
 };
 
 fn close(v: &Value, want: f64) {
     let x = v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"));
-    assert!((x - want).abs() <= 1e-9 * want.abs().max(1.0), "{x} vs {want}");
+    assert!(
+        (x - want).abs() <= 1e-9 * want.abs().max(1.0),
+        "{x} vs {want}"
+    );
 }
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
@@ -48,11 +51,7 @@ fn true_false_yes_no_columns_are_read_as_deprivations() {
     close(&r["M0"], 0.375);
     close(&r["indicators"][1]["uncensored_headcount"], 0.75);
     // Anything else stays an error, with its place.
-    let bad = write(
-        dir.path(),
-        "bad.csv",
-        "person,d_income\na,forse\nb,1\n",
-    );
+    let bad = write(dir.path(), "bad.csv", "person,d_income\na,forse\nb,1\n");
     let e = stats_fails(&["capability", &bad, "--indicators", "d_income", "--k", "1"]);
     assert!(
         e.contains("row 2") && e.contains("\"forse\" is not 0 or 1"),
@@ -75,7 +74,10 @@ fn select_multiple_option_columns_read_true_false_and_si_no() {
     );
     let (_, out, err) = check(&study);
     assert!(!err.contains("panicked"), "{err}");
-    let not_0_1: Vec<&str> = out.lines().filter(|l| l.contains("value-not-0-1")).collect();
+    let not_0_1: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("value-not-0-1"))
+        .collect();
     assert_eq!(not_0_1.len(), 1, "{out}");
     assert!(
         not_0_1[0].contains("row 4, column H (support/amici): \"forse\""),
@@ -101,7 +103,16 @@ fn numeric_group_labels_sort_as_numbers() {
         .map(|g| g["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["1", "2", "10", "11"]);
-    let c = stats_json(&["capability", &path, "--indicators", "d", "--k", "1", "--by", "g"]);
+    let c = stats_json(&[
+        "capability",
+        &path,
+        "--indicators",
+        "d",
+        "--k",
+        "1",
+        "--by",
+        "g",
+    ]);
     let names: Vec<&str> = c["groups"]
         .as_array()
         .unwrap()
@@ -144,7 +155,11 @@ fn numeric_group_labels_sort_as_numbers() {
     replace_in_study(&study, &shared, &format!("analyses = [\"{analyses}\"]"));
     let r = run_study(&study, &dir.path().join("out"), false);
     let groups = &analysis_of_kind(&r, "crosstab")["groups"];
-    assert_eq!(groups, &serde_json::json!(["2", "9", "10", "11"]), "{groups}");
+    assert_eq!(
+        groups,
+        &serde_json::json!(["2", "9", "10", "11"]),
+        "{groups}"
+    );
 }
 
 /// `stats alpha` on a scale with one item written against the others names it and says how to
@@ -174,7 +189,16 @@ fn a_negative_alpha_names_the_items_against_the_rest_in_stats() {
     );
     // Scored reversed, the scale holds together: nothing to say.
     let r = stats_json(&[
-        "alpha", &path, "--items", "a,b,c,d", "--reverse", "c", "--min", "1", "--max", "5",
+        "alpha",
+        &path,
+        "--items",
+        "a,b,c,d",
+        "--reverse",
+        "c",
+        "--min",
+        "1",
+        "--max",
+        "5",
     ]);
     assert!(r["raw_alpha"].as_f64().unwrap() > 0.0);
     assert_eq!(r["against_the_rest"], serde_json::json!([]));
@@ -210,13 +234,22 @@ fn a_negative_alpha_gets_a_hint_in_the_report() {
         .find(|s| s["scale"] == "istruzione")
         .unwrap();
     close(&istruzione["alpha"]["raw_alpha"], -0.23895094706168041);
-    close(&istruzione["alpha"]["items"][0]["r_drop"], -0.50487909238482120);
-    close(&istruzione["alpha"]["items"][1]["r_drop"], 0.22307290249879724);
-    close(&istruzione["alpha"]["items"][2]["r_drop"], 0.38472149074207712);
+    close(
+        &istruzione["alpha"]["items"][0]["r_drop"],
+        -0.50487909238482120,
+    );
+    close(
+        &istruzione["alpha"]["items"][1]["r_drop"],
+        0.22307290249879724,
+    );
+    close(
+        &istruzione["alpha"]["items"][2]["r_drop"],
+        0.38472149074207712,
+    );
     assert_eq!(istruzione["against_the_rest"], serde_json::json!(["edu_1"]));
     let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
     assert!(
-        html.contains("l'alfa è negativo (−0,24): edu_1 vanno contro le altre frasi")
+        html.contains("alfa è negativo (−0,24): edu_1 vanno contro le altre frasi")
             && html.contains("scrivi yes nella colonna reverse per edu_1"),
         "no Italian hint"
     );
