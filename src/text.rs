@@ -196,8 +196,8 @@ pub fn zero_one(s: &str) -> Option<bool> {
         "true" | "yes" | "sì" | "si" | "vero" => Some(true),
         "false" | "no" | "falso" => Some(false),
         t => match parse_number(t) {
-            Some(x) if x == 1.0 => Some(true),
-            Some(x) if x == 0.0 => Some(false),
+            Some(1.0) => Some(true),
+            Some(0.0) => Some(false),
             _ => None,
         },
     }
