@@ -1,7 +1,6 @@
 //! Splitting respondents by a grouping column (territory, care setting, gender): group names in a
 //! stable order — the study's territory order, else the choice list's order, else sorted (as
-//! numbers when every name is one) — and the
-//! group of every row.
+//! numbers when every name is one) — and the group of every row.
 
 use std::collections::{BTreeSet, HashMap};
 
