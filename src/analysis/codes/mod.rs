@@ -96,6 +96,9 @@ pub struct AgreementResult {
     pub coders: Vec<String>,
     /// Units coded by two or more coders.
     pub units: usize,
+    /// Of them, the units Fleiss' kappa leaves out: not coded by every coder, when the units
+    /// carry different numbers of codes (`overall` counts them once per code).
+    pub fleiss_units_left_out: usize,
     pub overall: Agreement,
     pub codes: Vec<CodeAgreement>,
     pub disagreements: Vec<Disagreement>,
@@ -735,10 +738,20 @@ fn agreement_of(
         });
         all.extend(ratings);
     }
+    let overall = agreement(&all);
+    let fleiss_units_left_out = if overall.fleiss_units_left_out == 0 {
+        0
+    } else {
+        units
+            .iter()
+            .filter(|(_, row)| row.iter().any(Option::is_none))
+            .count()
+    };
     Some(AgreementResult {
         coders: coders.to_vec(),
         units: units.len(),
-        overall: agreement(&all),
+        fleiss_units_left_out,
+        overall,
         codes: per_code,
         disagreements,
     })
