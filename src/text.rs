@@ -187,6 +187,39 @@ pub fn parse_number(s: &str) -> Option<f64> {
     normal.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
+/// A cell of a 0/1 column (a deprivation, an option chosen or not) as yes or no: 0 and 1 as
+/// numbers, and the words people type or Excel writes — TRUE/FALSE, yes/no, sì/si/no,
+/// vero/falso — in any case, trimmed. Anything else is `None` (and stays an error where it is
+/// read).
+pub fn zero_one(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "true" | "yes" | "sì" | "si" | "vero" => Some(true),
+        "false" | "no" | "falso" => Some(false),
+        t => match parse_number(t) {
+            Some(1.0) => Some(true),
+            Some(0.0) => Some(false),
+            _ => None,
+        },
+    }
+}
+
+/// Sorts group labels: as numbers when every one is a number (1, 2, 10, 11 — not 1, 10, 11, 2),
+/// else as text (mixed labels keep the text order). Labels equal as numbers ("1", "01") are
+/// ordered by their text, so the order never depends on the input's.
+pub fn sort_labels<S: AsRef<str>>(labels: &mut [S]) {
+    let numbers: Option<Vec<f64>> = labels.iter().map(|s| parse_number(s.as_ref())).collect();
+    if numbers.is_some() {
+        labels.sort_by(|a, b| {
+            let (x, y) = (parse_number(a.as_ref()), parse_number(b.as_ref()));
+            x.zip(y)
+                .map_or(std::cmp::Ordering::Equal, |(x, y)| x.total_cmp(&y))
+                .then_with(|| a.as_ref().cmp(b.as_ref()))
+        });
+    } else {
+        labels.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
+    }
+}
+
 /// A number as a spreadsheet shows it: `3` not `3.0`, `2.5` as is.
 pub fn format_number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -261,7 +294,36 @@ pub fn label_in<'a>(labels: &'a Labels, lang: &str, default: &str, fallback: &'a
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, guard, name_key, slug};
+    use super::{clean, guard, name_key, slug, sort_labels, zero_one};
+
+    #[test]
+    fn numeric_labels_sort_as_numbers_and_mixed_ones_as_text() {
+        let mut v = vec!["10", "2", "11", "1"];
+        sort_labels(&mut v);
+        assert_eq!(v, ["1", "2", "10", "11"]);
+        let mut v = vec!["2.5", "10", "-1", "02", "2"];
+        sort_labels(&mut v);
+        assert_eq!(v, ["-1", "02", "2", "2.5", "10"]);
+        let mut v = vec!["10", "2", "Prato", "1"];
+        sort_labels(&mut v);
+        assert_eq!(v, ["1", "10", "2", "Prato"]);
+    }
+
+    #[test]
+    fn zero_one_reads_booleans_in_both_languages_and_nothing_else() {
+        for yes in [
+            "1", "TRUE", "True", " true ", "yes", "YES", "sì", "Sì", "si", "SI", "vero", "Vero",
+            "1,0",
+        ] {
+            assert_eq!(zero_one(yes), Some(true), "{yes}");
+        }
+        for no in ["0", "FALSE", "False", "no", "No", "NO", "falso", " 0 "] {
+            assert_eq!(zero_one(no), Some(false), "{no}");
+        }
+        for other in ["2", "0.5", "maybe", "forse", "y", "n", "x", "", "-1", "t"] {
+            assert_eq!(zero_one(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn clean_gives_one_form_without_controls_or_invisible_characters() {

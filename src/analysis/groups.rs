@@ -1,6 +1,6 @@
 //! Splitting respondents by a grouping column (territory, care setting, gender): group names in a
-//! stable order — the study's territory order, else the choice list's order, else sorted — and the
-//! group of every row.
+//! stable order — the study's territory order, else the choice list's order, else sorted (as
+//! numbers when every name is one) — and the group of every row.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -292,11 +292,16 @@ impl Groups {
             .filter(|(name, _)| present.contains(name.as_str()))
             .cloned()
             .unzip();
-        for p in &present {
-            if !names.iter().any(|n| n == p) {
-                names.push(p.to_string());
-                labels.push(Labels::new());
-            }
+        // The others sorted, as numbers when they all are (1, 2, 10, 11).
+        let mut others: Vec<&str> = present
+            .iter()
+            .copied()
+            .filter(|p| !names.iter().any(|n| n == p))
+            .collect();
+        crate::text::sort_labels(&mut others);
+        for p in others {
+            names.push(p.to_string());
+            labels.push(Labels::new());
         }
         let position: Vec<Option<usize>> = distinct
             .iter()

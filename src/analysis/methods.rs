@@ -21,6 +21,9 @@ pub struct MethodNote {
     /// family with its size).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub families: Option<FamilyNote>,
+    /// A number the description names (`{value}`), for a note about one analysis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
 }
 
 /// The families of tests of one analysis, each corrected on its own.
@@ -125,6 +128,7 @@ pub(crate) fn note(key: &'static str, correction: Option<Correction>, refs: &[&s
         correction,
         references: refs.iter().filter_map(|k| reference(k)).collect(),
         families: None,
+        value: None,
     }
 }
 

@@ -83,13 +83,17 @@ pub(crate) fn split(
     };
     let names: Vec<String> = match wanted {
         Some(w) => w.iter().map(|s| s.trim().to_string()).collect(),
-        None => groups
-            .iter()
-            .flatten()
-            .cloned()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
+        None => {
+            let mut names: Vec<String> = groups
+                .iter()
+                .flatten()
+                .cloned()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            crate::text::sort_labels(&mut names);
+            names
+        }
     };
     let index: BTreeMap<&str, usize> = names
         .iter()

@@ -445,19 +445,10 @@ fn select_multiple(
                             continue;
                         }
                         answered = true;
-                        let on = match &cell {
-                            Cell::Number(x) => Some(*x),
-                            Cell::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-                            other => match other.as_text().trim().to_lowercase().as_str() {
-                                "true" | "vero" | "yes" | "sì" => Some(1.0),
-                                "false" | "falso" | "no" => Some(0.0),
-                                t => parse_number(t),
-                            },
-                        };
-                        match on {
-                            Some(1.0) => chosen.push(option.clone()),
-                            Some(0.0) => {}
-                            _ => diags.error(
+                        match cell.zero_one() {
+                            Some(true) => chosen.push(option.clone()),
+                            Some(false) => {}
+                            None => diags.error(
                                 "value-not-0-1",
                                 table.cell_location(i, *j),
                                 format!(

@@ -175,7 +175,19 @@ pub fn execute(args: Args) -> Result<i32> {
     // checked by running them in memory, as `run` would; like `run`, not on data with errors.
     if unusable.is_empty() && !all.has_errors() {
         match run_entries(&plan, &datasets, &codings) {
-            Ok((_, not_run)) => summary.extend(not_run.iter().map(|n| format!("note: {n}"))),
+            Ok((entries, not_run)) => {
+                summary.extend(not_run.iter().map(|n| format!("note: {n}")));
+                // Rounded weights that were divided by their sum.
+                summary.extend(entries.iter().filter_map(|e| {
+                    match &e.result {
+                        crate::analysis::AnalysisResult::Capability(r) => r
+                            .weights_rescaled
+                            .as_ref()
+                            .map(|w| format!("note: {}", w.note())),
+                        _ => None,
+                    }
+                }));
+            }
             Err(e) => unusable.push(e),
         }
     }

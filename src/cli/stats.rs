@@ -46,7 +46,8 @@ pub enum Verb {
     /// each item's corrected item–total correlation and alpha if dropped.
     ///
     /// Complete rows only (listwise deletion). JSON keys: n, k, raw_alpha, std_alpha, ci95, items
-    /// ([{item, r_drop, alpha_if_dropped}]), reverse, dropped, warnings, method.
+    /// ([{item, r_drop, alpha_if_dropped}]), reverse, against_the_rest (when alpha is negative, the
+    /// items with a negative r_drop, named in a warning), dropped, warnings, method.
     Alpha {
         #[command(flatten)]
         input: Input,
@@ -195,11 +196,13 @@ pub enum Verb {
         by: Option<String>,
     },
     /// Agreement between coders on nominal codes (long table, one row per unit and coder):
-    /// Cohen's kappa (2 coders), Fleiss' kappa (same number of codes per unit), Krippendorff's
-    /// alpha (missing codes allowed).
+    /// Cohen's kappa (2 coders), Fleiss' kappa (on the units every coder coded when units carry
+    /// different numbers of codes, as R irr's kappam.fleiss), Krippendorff's alpha (missing codes
+    /// allowed).
     ///
-    /// JSON keys: n_units, n_coders, cohen_kappa, fleiss_kappa, krippendorff_alpha (each null
-    /// where it does not apply), coders, categories, units_unpairable, dropped, warnings, method.
+    /// JSON keys: n_units, n_coders, cohen_kappa, fleiss_kappa, fleiss_units_left_out,
+    /// krippendorff_alpha (each null where it does not apply), coders, categories,
+    /// units_unpairable, dropped, warnings, method.
     Agreement {
         #[command(flatten)]
         input: Input,
@@ -218,15 +221,17 @@ pub enum Verb {
     ///
     /// Two forms. With --spec, the cutoffs, weights and k of the first capability analysis of an
     /// analyses file are applied to the file's columns (named as the spec's items). With
-    /// --indicators, the columns already hold deprivations (1 = deprived, 0 = not), weighted
-    /// equally unless --weights says otherwise. Weights and k are decimals, fractions (1/12) or
-    /// percentages; weights must sum to 1; a score equal to k counts as deprived. A missing answer
-    /// leaves the row out (n_excluded).
+    /// --indicators, the columns already hold deprivations (1, TRUE, yes or sì = deprived; 0,
+    /// FALSE or no = not), weighted equally unless --weights says otherwise. Weights and k are
+    /// decimals, fractions (1/12) or percentages; weights must sum to 1 (within ±0.001 they are
+    /// divided by their sum, with a note on standard error); a score equal to k counts as
+    /// deprived. A missing answer leaves the row out (n_excluded).
     ///
     /// JSON keys: k, n, n_excluded, H, A, M0, weighting, indicators ([{id, dimension, weight,
     /// uncensored_headcount, censored_headcount, contribution}]), dimensions ([{id, weight,
     /// contribution}]), groups ([{name, n, population_share, H, A, M0, contribution}] with --by,
-    /// else null), dropped, warnings, method.
+    /// else null), weights_rescaled_from (when the weights were divided by their sum), dropped,
+    /// warnings, method.
     Capability {
         #[command(flatten)]
         input: Input,
@@ -423,6 +428,9 @@ pub fn execute(args: Args) -> Result<i32> {
                     ))
                 }
             };
+            for note in &r.notes {
+                eprintln!("capakit: note: {note}");
+            }
             emit(input.json, &r, || capability_lines(&r))
         }
         Verb::Agreement {
@@ -789,7 +797,18 @@ fn agreement_lines(r: &codes::table::AgreementReport) -> Vec<String> {
             a.units_unpairable
         ),
         format!("  Cohen's kappa        {}", opt(a.cohen_kappa)),
-        format!("  Fleiss' kappa        {}", opt(a.fleiss_kappa)),
+        format!(
+            "  Fleiss' kappa        {}{}",
+            opt(a.fleiss_kappa),
+            if a.fleiss_units_left_out > 0 {
+                format!(
+                    "   (on the units every coder coded; {} unit(s) left out)",
+                    a.fleiss_units_left_out
+                )
+            } else {
+                String::new()
+            }
+        ),
         format!("  Krippendorff's alpha {}", opt(a.krippendorff_alpha)),
     ];
     l.extend(footer(&r.dropped, &r.warnings, r.method));

@@ -56,6 +56,19 @@ impl<'a> Cell<'a> {
         matches!(self, Cell::Empty)
     }
 
+    /// The cell of a 0/1 column as yes or no: 0 and 1, Excel's booleans, and the words of
+    /// [`crate::text::zero_one`]; `None` for an empty cell or anything else.
+    pub fn zero_one(&self) -> Option<bool> {
+        match self {
+            Cell::Empty => None,
+            Cell::Bool(b) => Some(*b),
+            Cell::Number(x) if *x == 1.0 => Some(true),
+            Cell::Number(x) if *x == 0.0 => Some(false),
+            Cell::Number(_) => None,
+            Cell::Text(s) => crate::text::zero_one(s),
+        }
+    }
+
     /// The cell as text, as a user would see it (numbers without a trailing `.0`).
     pub fn as_text(&self) -> String {
         match self {

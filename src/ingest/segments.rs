@@ -283,16 +283,17 @@ pub fn read_segments(
                 for &j in &codes {
                     let v = text(t, i, Some(j)).unwrap_or_default();
                     let on = match v.as_str() {
-                        "" | "0" => false,
-                        "1" | "x" | "X" => true,
-                        other => {
+                        "" => false,
+                        "x" | "X" => true,
+                        // 1/0, TRUE/FALSE, yes/no, sì/no, vero/falso.
+                        other => crate::text::zero_one(other).unwrap_or_else(|| {
                             d.warning(
                                 "segment-matrix",
                                 t.cell_location(i, j),
                                 format!("\"{other}\" is not 0 or 1; read as not coded"),
                             );
                             false
-                        }
+                        }),
                     };
                     if on {
                         coded = true;
@@ -382,6 +383,36 @@ mod tests {
             Some("Prato")
         );
         assert_eq!((q[3].start, q[3].end), (Some(0), Some(61)));
+    }
+
+    /// A code matrix written with TRUE/FALSE, yes/no, sì/no or vero/falso reads as with 1/0;
+    /// anything else is a located warning and not coded.
+    #[test]
+    fn a_matrix_reads_true_false_and_si_no() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let wide = std::fs::read_to_string(root.join("tests/fixtures/segments/wide.csv")).unwrap();
+        let words = wide
+            .replace(",1,0,0,0", ",TRUE,FALSE,no,falso")
+            .replace(",0,1,1,0", ",No,Sì,yes,0")
+            .replace(",0,0,0,1", ",no,forse,False,vero");
+        assert_ne!(words, wide);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("words.csv");
+        std::fs::write(&path, words).unwrap();
+        let t = crate::ingest::read_table(&path, "words.csv", None).unwrap();
+        let long = LongColumns::default();
+        let (s, d) = read_segments(&t, layout(&t, &long).unwrap(), &long);
+        assert_eq!(key(&s), key(&read("long.csv").0));
+        let found: Vec<String> = d
+            .items
+            .iter()
+            .map(|x| format!("{} {}", x.code, x.location))
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("segment-matrix") && found[0].contains("row 4"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -12,8 +12,12 @@ pub struct Agreement {
     pub n_coders: usize,
     /// Only with exactly two coders, over the units both coded.
     pub cohen_kappa: Option<f64>,
-    /// Only when every unit has the same number (≥ 2) of codes.
+    /// When every unit has the same number (≥ 2) of codes, over every unit; otherwise over the
+    /// units every coder coded (as R irr's `kappam.fleiss`, which leaves out incomplete units).
     pub fleiss_kappa: Option<f64>,
+    /// Units Fleiss' kappa leaves out: those not coded by every coder, when units carry
+    /// different numbers of codes (0 otherwise).
+    pub fleiss_units_left_out: usize,
     pub krippendorff_alpha: Option<f64>,
     /// Units with fewer than two codes: they carry no information on agreement.
     pub units_unpairable: usize,
@@ -87,6 +91,30 @@ pub fn fleiss_kappa(ratings: &[Vec<Option<usize>>]) -> Option<f64> {
     (pe < 1.0).then(|| (p_bar - pe) / (1.0 - pe))
 }
 
+/// Fleiss' kappa on the units every coder coded when units carry different numbers of codes (as
+/// R irr's `kappam.fleiss`, whose `na.omit` leaves the others out, and statsmodels'
+/// `fleiss_kappa` on those units), else on every unit ([`fleiss_kappa`]); with the number of
+/// units left out.
+pub fn fleiss_complete(ratings: &[Vec<Option<usize>>]) -> (Option<f64>, usize) {
+    let count = |u: &Vec<Option<usize>>| u.iter().flatten().count();
+    let first = ratings.first().map(count);
+    if ratings.iter().all(|u| Some(count(u)) == first) {
+        return (fleiss_kappa(ratings), 0);
+    }
+    let coders = ratings.iter().map(Vec::len).max().unwrap_or(0);
+    let complete: Vec<Vec<Option<usize>>> = ratings
+        .iter()
+        .filter(|u| count(u) == coders)
+        .cloned()
+        .collect();
+    let kappa = if complete.is_empty() {
+        None
+    } else {
+        fleiss_kappa(&complete)
+    };
+    (kappa, ratings.len() - complete.len())
+}
+
 /// Krippendorff's alpha for nominal data from the coincidence matrix (Krippendorff 2011); units
 /// with fewer than two codes are left out. `None` when fewer than two values are pairable or all
 /// pairable values are the same category.
@@ -126,6 +154,7 @@ pub fn krippendorff_alpha(ratings: &[Vec<Option<usize>>]) -> Option<f64> {
 /// All three coefficients for a units × coders matrix.
 pub fn agreement(ratings: &[Vec<Option<usize>>]) -> Agreement {
     let n_coders = ratings.iter().map(Vec::len).max().unwrap_or(0);
+    let fleiss = fleiss_complete(ratings);
     Agreement {
         n_units: ratings.len(),
         n_coders,
@@ -134,7 +163,8 @@ pub fn agreement(ratings: &[Vec<Option<usize>>]) -> Agreement {
         } else {
             None
         },
-        fleiss_kappa: fleiss_kappa(ratings),
+        fleiss_kappa: fleiss.0,
+        fleiss_units_left_out: fleiss.1,
         krippendorff_alpha: krippendorff_alpha(ratings),
         units_unpairable: ratings
             .iter()
@@ -179,7 +209,11 @@ mod tests {
         assert_eq!(format!("{:.3}", r.krippendorff_alpha.unwrap()), "0.743");
         assert_eq!((r.n_units, r.n_coders, r.units_unpairable), (12, 4, 1));
         assert_eq!(r.cohen_kappa, None);
-        assert_eq!(r.fleiss_kappa, None, "coders per unit vary");
+        // Coders per unit vary: Fleiss' kappa on the units all four coded (2 to 9), the four
+        // others left out. statsmodels 0.15.0, o = the matrix above as units × observers:
+        // c = o[(o > 0).all(1)]; fleiss_kappa(aggregate_raters(c)[0]) → 0.6414565826330533.
+        assert_eq!(r.fleiss_units_left_out, 4);
+        close(r.fleiss_kappa.unwrap(), 0.6414565826330533);
     }
 
     #[test]
@@ -213,6 +247,45 @@ mod tests {
             .map(|u| u.iter().map(|&k| Some(k - 1)).collect())
             .collect();
         close(fleiss_kappa(&a).unwrap(), 0.42465753424657526);
+    }
+
+    /// Units one coder did not code are left out of Fleiss' kappa, as R and statsmodels do.
+    /// statsmodels 0.15.0: with data = the seven complete units above plus [1,None,1],
+    /// [2,2,None], [3,None,None], `complete = [u for u in data if None not in u]`;
+    /// `fleiss_kappa(aggregate_raters(np.array(complete))[0])` → 0.42465753424657526, three
+    /// units left out.
+    #[test]
+    fn fleiss_on_complete_units_against_statsmodels() {
+        let data = [
+            [Some(1), Some(1), Some(2)],
+            [Some(2), Some(2), Some(2)],
+            [Some(3), Some(3), Some(1)],
+            [Some(1), Some(1), Some(1)],
+            [Some(2), Some(3), Some(2)],
+            [Some(3), Some(3), Some(3)],
+            [Some(1), Some(2), Some(1)],
+            [Some(1), None, Some(1)],
+            [Some(2), Some(2), None],
+            [Some(3), None, None],
+        ];
+        let a: Vec<Vec<Option<usize>>> = data
+            .iter()
+            .map(|u| u.iter().map(|k| k.map(|k: usize| k - 1)).collect())
+            .collect();
+        assert_eq!(
+            fleiss_kappa(&a),
+            None,
+            "the plain formula needs equal counts"
+        );
+        let (kappa, left_out) = fleiss_complete(&a);
+        close(kappa.unwrap(), 0.42465753424657526);
+        assert_eq!(left_out, 3);
+        let r = agreement(&a);
+        close(r.fleiss_kappa.unwrap(), 0.42465753424657526);
+        assert_eq!(r.fleiss_units_left_out, 3);
+        // Every unit with the same number of codes: all kept, none left out.
+        let (_, none) = fleiss_complete(&a[..7]);
+        assert_eq!(none, 0);
     }
 
     #[test]

@@ -27,6 +27,22 @@ pub struct Alpha {
     pub items: Vec<ItemStat>,
 }
 
+impl Alpha {
+    /// When alpha is negative, the items whose item–rest correlation (`r_drop`) is negative: the
+    /// items that go against the others, most often reverse-keyed ones not turned (or turned
+    /// twice, when the data already holds them reversed). Empty when alpha is 0 or more.
+    pub fn against_the_rest(&self) -> Vec<String> {
+        if self.raw_alpha >= 0.0 {
+            return Vec::new();
+        }
+        self.items
+            .iter()
+            .filter(|i| i.r_drop.is_some_and(|r| r < 0.0))
+            .map(|i| i.item.clone())
+            .collect()
+    }
+}
+
 fn var(x: &[f64]) -> f64 {
     let n = x.len() as f64;
     let m = x.iter().sum::<f64>() / n;
@@ -143,6 +159,48 @@ mod tests {
         close(r.items[1].alpha_if_dropped.unwrap(), 0.9533527696793002);
         close(r.items[2].r_drop.unwrap(), 0.8009349698490905);
         close(r.items[2].alpha_if_dropped.unwrap(), 0.9640243902439023);
+    }
+
+    /// A scale with one item written against the others (c): a negative alpha, and c is the item
+    /// with a negative item–rest correlation. R 4.2.2, psych 2.2.9:
+    /// `d <- data.frame(a=c(1,2,3,4,5,2,3,4,5,1,4,3), b=c(2,2,3,5,4,1,3,5,4,2,4,3),
+    ///   c=c(5,4,3,2,1,4,2,2,1,5,2,4), d=c(1,3,3,4,4,2,2,5,5,1,3,3));
+    /// r <- alpha(d, check.keys=FALSE)` → r$total$raw_alpha -0.1829457364341085,
+    /// r$item.stats$r.drop 0.56579517984171557 0.72846439676794816 -0.89824070473140083
+    /// 0.80675117454337708, r$alpha.drop$raw_alpha -2.14715719063545230 -2.48958333333333304
+    /// 0.93759999999999999 -3.19067796610169507 (psych itself warns "Some items ( c ) were
+    /// negatively correlated with the total scale and probably should be reversed").
+    #[test]
+    fn a_negative_alpha_names_the_items_against_the_rest_as_psych() {
+        let a = [1., 2., 3., 4., 5., 2., 3., 4., 5., 1., 4., 3.];
+        let b = [2., 2., 3., 5., 4., 1., 3., 5., 4., 2., 4., 3.];
+        let c = [5., 4., 3., 2., 1., 4., 2., 2., 1., 5., 2., 4.];
+        let d = [1., 3., 3., 4., 4., 2., 2., 5., 5., 1., 3., 3.];
+        let names: Vec<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
+        let r = cronbach_alpha(&names, &[&a, &b, &c, &d]).unwrap();
+        close(r.raw_alpha, -0.1829457364341085);
+        let r_drop = [
+            0.5657951798417156,
+            0.7284643967679482,
+            -0.8982407047314008,
+            0.8067511745433771,
+        ];
+        let dropped = [
+            -2.1471571906354523,
+            -2.489583333333333,
+            0.9376,
+            -3.190677966101695,
+        ];
+        for (j, item) in r.items.iter().enumerate() {
+            close(item.r_drop.unwrap(), r_drop[j]);
+            close(item.alpha_if_dropped.unwrap(), dropped[j]);
+        }
+        assert_eq!(r.against_the_rest(), ["c"]);
+        // Turned (6 − c), the scale holds together and nothing is named.
+        let turned: Vec<f64> = c.iter().map(|v| 6.0 - v).collect();
+        let r = cronbach_alpha(&names, &[&a, &b, &turned, &d]).unwrap();
+        assert!(r.raw_alpha > 0.0);
+        assert!(r.against_the_rest().is_empty());
     }
 
     #[test]

@@ -176,7 +176,7 @@ fn command_line_mistakes_are_explained() {
         "1/2",
     ]);
     assert!(
-        e.contains("--weights must sum to 1; they sum to 0.9"),
+        e.contains("--weights must sum to 1 (within 0.001, for rounded weights); they sum to 0.9"),
         "{e}"
     );
     let e = stats_fails(&[&f, "--indicators", "d_income,schooling", "--k", "1/2"]);
@@ -225,7 +225,9 @@ fn spec_mistakes_name_their_line_and_column() {
     ));
     assert!(
         e.contains("line 6, column 10")
-            && e.contains("the dimension weights must sum to 1; they sum to 0.833333333"),
+            && e.contains(
+                "the dimension weights must sum to 1 (within 0.001, for rounded weights); they sum to 0.833333333"
+            ),
         "{e}"
     );
     // Not a cutoff.
@@ -418,4 +420,146 @@ fn the_example_study_has_its_capability_index() {
             "unfilled {placeholder} in report.md"
         );
     }
+}
+
+/// Weights rounded as national index specifications publish them (sum 1.0004) are divided by
+/// their sum, with a note on standard error; 0.0011 away from 1 is still an error. Expected
+/// values: each weight divided by the sum, by hand (0.2504 / 1.0004, 0.25 / 1.0004).
+#[test]
+fn rounded_command_line_weights_are_divided_by_their_sum() {
+    let f = fixture("af2011.csv");
+    let args = |w: &str| {
+        vec![
+            "stats".to_string(),
+            "capability".into(),
+            f.clone(),
+            "--indicators".into(),
+            "d_income,d_schooling,d_malnourished,d_water".into(),
+            "--weights".into(),
+            w.into(),
+            "--k".into(),
+            "1/2".into(),
+            "--json".into(),
+        ]
+    };
+    let out = capakit()
+        .args(args("0.2504,0.25,0.25,0.25"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "note: --weights: the indicator weights given sum to 1.0004; they were divided by their sum"
+        ),
+        "{err}"
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    close(&r["weights_rescaled_from"], 1.0004);
+    close(&r["indicators"][0]["weight"], 0.2504 / 1.0004);
+    close(&r["indicators"][1]["weight"], 0.25 / 1.0004);
+    let sum: f64 = (0..4)
+        .map(|i| r["indicators"][i]["weight"].as_f64().unwrap())
+        .sum();
+    assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+    // Exact weights say nothing.
+    let exact = capakit()
+        .args(args("0.25,0.25,0.25,0.25"))
+        .output()
+        .unwrap();
+    assert!(
+        exact.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&exact.stderr)
+    );
+    let r: Value = serde_json::from_slice(&exact.stdout).unwrap();
+    assert!(r.get("weights_rescaled_from").is_none());
+    // Beyond rounding: an error.
+    let e = stats_fails(&[
+        &f,
+        "--indicators",
+        "d_income,d_water",
+        "--weights",
+        "0.5011,0.5",
+        "--k",
+        "1/2",
+    ]);
+    assert!(e.contains("they sum to 1.0011"), "{e}");
+}
+
+/// Rounded weights in an analyses file: a note naming the first weight's line and column.
+#[test]
+fn rounded_spec_weights_are_divided_by_their_sum_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capability.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "{HEAD}[[analysis.dimensions]]\nid = \"a\"\nweight = 0.3334\n[[analysis.dimensions.indicators]]\nitem = \"income\"\ndeprived = \"< 13\"\n[[analysis.dimensions]]\nid = \"b\"\nweight = 0.6667\n[[analysis.dimensions.indicators]]\nitem = \"water\"\ndeprived = \"< 1\"\n"
+        ),
+    )
+    .unwrap();
+    let out = capakit()
+        .args(["stats", "capability", &fixture("af2011.csv"), "--spec"])
+        .arg(&path)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 6, column 10: the dimension weights given sum to 1.0001; they were divided by their sum"),
+        "{err}"
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    close(&r["dimensions"][0]["weight"], 0.3334 / 1.0001);
+    close(&r["dimensions"][1]["weight"], 0.6667 / 1.0001);
+}
+
+/// The CO.RE. needs index with its sixths written rounded (0.1667): `check` notes it with the
+/// line and column, the run divides the weights by their sum and says so in results.json, in the
+/// chapter and in the methods, in both languages.
+#[test]
+fn a_study_with_rounded_weights_checks_runs_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("core");
+    common::copy_dir(&repo().join("examples/core-network"), &study);
+    let file = study.join("analyses/core.toml");
+    let toml = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(toml.matches("weight = \"1/6\"").count(), 3);
+    std::fs::write(&file, toml.replace("weight = \"1/6\"", "weight = 0.1667")).unwrap();
+    // The example's data has a warning of its own (a service written by hand): not an error.
+    let (code, out, err) = common::check(&study);
+    assert!(code < 2, "{out}{err}");
+    assert!(
+        out.contains("line 32, column 10: the dimension weights given sum to 1.0001; they were divided by their sum"),
+        "{out}"
+    );
+    let results = run_study(&study, &dir.path().join("out"), false);
+    let cap = analysis_of_kind(&results, "capability");
+    assert_eq!(cap["weights_rescaled"]["weights"], "dimension");
+    close(&cap["weights_rescaled"]["sum"], 1.0001);
+    close(&cap["dimensions"][0]["weight"], 0.25 / 1.0001);
+    close(&cap["dimensions"][1]["weight"], 0.1667 / 1.0001);
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(
+        html.contains("I pesi delle dimensioni indicati sommano a 1,0001")
+            && html.contains("i pesi delle dimensioni indicati sommavano a 1,0001"),
+        "the Italian report does not say the weights were rescaled"
+    );
+    common::run_in(&study, &dir.path().join("en"), "en");
+    let html = std::fs::read_to_string(dir.path().join("en/report.html")).unwrap();
+    assert!(
+        html.contains("The dimension weights given sum to 1.0001")
+            && html.contains("the dimension weights given summed to 1.0001"),
+        "the English report does not say the weights were rescaled"
+    );
 }

@@ -14,6 +14,7 @@ mod errors;
 mod example;
 mod findings;
 mod focus_groups;
+mod forgiving;
 mod formats;
 mod geography;
 mod golden;

@@ -16,7 +16,7 @@ use crate::study::Text;
 use super::super::SpecSet;
 use super::spec::{
     check_sum, parse_comparison, share, DimensionSpec, Fraction, IndicatorSpec, Missing, OneOrMany,
-    Rule, Weighting,
+    Rescaled, Rule, Weighting,
 };
 
 /// What the design needs to know of a column to check a cutoff on it.
@@ -116,6 +116,8 @@ pub struct Design {
     pub ks: Vec<f64>,
     /// The cutoffs of the robustness analysis, ascending (every k included).
     pub k_range: Vec<f64>,
+    /// Written weights that summed to 1 only within rounding, divided by their sum.
+    pub rescaled: Option<Rescaled>,
 }
 
 /// Respondents in the index and their deprivations.
@@ -232,7 +234,7 @@ pub fn resolve<'a>(
             importance: None,
         });
     }
-    set_weights(set, weighting, dims, &mut dimensions, &mut indicators)?;
+    let rescaled = set_weights(set, weighting, dims, &mut dimensions, &mut indicators)?;
     let ks: Vec<f64> = match w.k {
         None => vec![1.0 / 3.0],
         Some(k) => {
@@ -266,6 +268,7 @@ pub fn resolve<'a>(
             indicators,
             ks,
             k_range,
+            rescaled,
         },
         values,
     ))
@@ -333,7 +336,7 @@ fn set_weights(
     dims: &[DimensionSpec],
     dimensions: &mut [Dimension],
     indicators: &mut [Indicator],
-) -> Result<()> {
+) -> Result<Option<Rescaled>> {
     let on_indicators = dims
         .iter()
         .flat_map(|d| &d.indicators)
@@ -349,7 +352,7 @@ fn set_weights(
             };
             written.push((w.get_ref(), w.span()));
         }
-        let values = check_sum(set, &written, "indicator weight")?;
+        let (values, rescaled) = check_sum(set, &written, "indicator weight")?;
         for (ind, v) in indicators.iter_mut().zip(values) {
             ind.weight = v;
         }
@@ -360,8 +363,9 @@ fn set_weights(
                 .map(|i| i.weight)
                 .sum();
         }
-        return Ok(());
+        return Ok(rescaled);
     }
+    let mut rescaled = None;
     if weighting == Weighting::Explicit {
         let mut written = Vec::new();
         for d in dims {
@@ -373,16 +377,15 @@ fn set_weights(
             };
             written.push((w.get_ref(), w.span()));
         }
-        for (dim, v) in dimensions
-            .iter_mut()
-            .zip(check_sum(set, &written, "dimension weight")?)
-        {
+        let (values, r) = check_sum(set, &written, "dimension weight")?;
+        for (dim, v) in dimensions.iter_mut().zip(values) {
             dim.weight = v;
         }
+        rescaled = r;
     }
     // Dimension weights (equal, explicit, or set later from importance) shared equally within.
     spread(dimensions, indicators);
-    Ok(())
+    Ok(rescaled)
 }
 
 /// Shares each dimension's weight equally among its indicators.

@@ -519,6 +519,7 @@ pub fn headlines(
         indicators: Vec::new(),
         ks: vec![k],
         k_range: vec![k],
+        rescaled: None,
     };
     let m = Matrix {
         deprived: Vec::new(),
@@ -762,6 +763,7 @@ mod tests {
             ],
             ks: vec![1.0 / 3.0],
             k_range: vec![1.0 / 3.0],
+            rescaled: None,
         };
         let m = Matrix {
             deprived,

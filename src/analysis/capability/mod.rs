@@ -184,6 +184,10 @@ pub struct CapabilityResult {
     pub sensitivity: Sensitivity,
     pub distribution: Distribution,
     pub equal_weights: Option<EqualWeights>,
+    /// Written weights that summed to 1 only within rounding (±0.001), divided by their sum:
+    /// which weights and the sum.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights_rescaled: Option<spec::Rescaled>,
 }
 
 /// The column of an item (or a scale's score) of the dataset, typed for cutoffs.
@@ -447,6 +451,7 @@ pub(super) fn run(
         sensitivity,
         distribution,
         equal_weights,
+        weights_rescaled: design.rescaled.clone(),
         dimensions: design.dimensions,
         indicators: design.indicators,
     })

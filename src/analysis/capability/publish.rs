@@ -279,6 +279,18 @@ impl AnalysisKind for CapabilityResult {
         }
         let key = if weighted { "capability_weighted" } else { "capability" };
         m.add(note(key, None, &refs));
+        // Rounded weights divided by their sum.
+        if let Some(r) = &self.weights_rescaled {
+            m.add(crate::analysis::methods::MethodNote {
+                key: if r.weights == "dimension" {
+                    "capability_rescaled_dimension"
+                } else {
+                    "capability_rescaled_indicator"
+                },
+                value: Some(r.sum),
+                ..note(key, None, &[])
+            });
+        }
         // More than a fifth of the respondents left out of the index for missing answers.
         if let (Some(n), Some(x)) = (self.n, self.n_excluded) {
             if x * 5 > n + x {

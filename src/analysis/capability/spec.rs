@@ -315,26 +315,81 @@ fn share_exact(
     }
 }
 
+/// How far from 1 the written weights may sum and still be read: national index specifications
+/// publish weights rounded to a few decimals (six sixths written 0.1667 sum to 1.0002).
+pub const ROUNDING: f64 = 0.001;
+
+/// Weights that summed to 1 only within rounding ([`ROUNDING`]) and were divided by their sum.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Rescaled {
+    /// Which weights: "dimension" or "indicator".
+    pub weights: &'static str,
+    /// Their sum as written.
+    pub sum: f64,
+    /// Where the first of them is written (`analyses/x.toml, line 12, column 10`).
+    #[serde(skip)]
+    pub place: String,
+}
+
+impl Rescaled {
+    /// The note `check` prints: "…, line 12, column 10: the dimension weights given sum to
+    /// 1.0004; they were divided by their sum".
+    pub fn note(&self) -> String {
+        format!(
+            "{}: the {} weights given sum to {}; they were divided by their sum",
+            self.place,
+            self.weights,
+            crate::text::format_number(self.sum)
+        )
+    }
+}
+
 /// Checks that `weights` (with where each is written) sum to 1: exactly where they are exact
-/// fractions, within 1e-9 otherwise.
+/// fractions, within 1e-9 otherwise; within [`ROUNDING`] they are divided by their sum, and
+/// said so. Beyond, an error at the first weight.
 pub fn check_sum(
     set: &SpecSet,
     weights: &[(&Fraction, Range<usize>)],
-    what: &str,
-) -> Result<Vec<f64>> {
+    what: &'static str,
+) -> Result<(Vec<f64>, Option<Rescaled>)> {
     let parsed = weights
         .iter()
         .map(|(f, span)| share_exact(set, f, span.clone(), what))
         .collect::<Result<Vec<_>>>()?;
-    sums_to_one(&parsed).map_err(|sum| {
-        let at = weights.first().map(|w| w.1.clone()).unwrap_or(0..0);
-        set.error_span(at, format!("the {what}s must sum to 1; they sum to {sum}"))
-    })
+    let at = weights.first().map(|w| w.1.clone()).unwrap_or(0..0);
+    let place = |message: String| set.error_span(at.clone(), message);
+    match sums_to_one(&parsed) {
+        Ok(Summed { values, rescaled_from: None }) => Ok((values, None)),
+        Ok(Summed { values, rescaled_from: Some(sum) }) => {
+            // The place as an error would name it, without the message.
+            let shown = place(String::new()).to_string();
+            Ok((
+                values,
+                Some(Rescaled {
+                    weights: what.trim_end_matches(" weight"),
+                    sum,
+                    place: shown.trim_end_matches(": ").to_string(),
+                }),
+            ))
+        }
+        Err(sum) => Err(place(format!(
+            "the {what}s must sum to 1 (within {ROUNDING}, for rounded weights); they sum to {sum}"
+        ))),
+    }
+}
+
+/// Weights as they are used, and the sum they were divided by when they summed to 1 only within
+/// rounding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summed {
+    pub values: Vec<f64>,
+    pub rescaled_from: Option<f64>,
 }
 
 /// The values of parsed weights when they sum to 1 — exactly where every one is an exact
-/// fraction, within 1e-9 otherwise — else their sum as a reader would write it.
-pub fn sums_to_one(parsed: &[(f64, Option<Rational>)]) -> std::result::Result<Vec<f64>, String> {
+/// fraction, within 1e-9 otherwise — or, when they sum to 1 within [`ROUNDING`], divided by their
+/// sum (which is given back); else their sum as a reader would write it.
+pub fn sums_to_one(parsed: &[(f64, Option<Rational>)]) -> std::result::Result<Summed, String> {
     let mut exact = Rational::new(0, 1);
     for (_, r) in parsed {
         exact = match (exact, r) {
@@ -347,10 +402,19 @@ pub fn sums_to_one(parsed: &[(f64, Option<Rational>)]) -> std::result::Result<Ve
         Some(r) => r.num == r.den,
         None => (sum - 1.0).abs() < 1e-9,
     };
+    let written = (sum * 1e9).round() / 1e9;
     if ok {
-        Ok(parsed.iter().map(|x| x.0).collect())
+        Ok(Summed {
+            values: parsed.iter().map(|x| x.0).collect(),
+            rescaled_from: None,
+        })
+    } else if (sum - 1.0).abs() <= ROUNDING + 1e-12 {
+        Ok(Summed {
+            values: parsed.iter().map(|x| x.0 / sum).collect(),
+            rescaled_from: Some(written),
+        })
     } else {
-        Err(crate::text::format_number((sum * 1e9).round() / 1e9))
+        Err(crate::text::format_number(written))
     }
 }
 
@@ -392,5 +456,33 @@ mod tests {
         assert!(r.text("amici nessuno"));
         assert!(!r.text("nessunoo"));
         assert!(Rule::In(vec!["1".into(), "2".into()]).number(2.0));
+    }
+
+    /// Rounded weights (six sixths written 0.1667, as national index specifications publish
+    /// them) are divided by their sum; 0.001 away from 1 is the limit.
+    #[test]
+    fn weights_within_rounding_are_divided_by_their_sum() {
+        let parse = |w: &[&str]| -> Vec<(f64, Option<Rational>)> {
+            w.iter()
+                .map(|s| Fraction::Text(s.to_string()).parse().unwrap())
+                .collect()
+        };
+        let six = parse(&["0.1667"; 6]);
+        let s = sums_to_one(&six).unwrap();
+        assert_eq!(s.rescaled_from, Some(1.0002));
+        for v in &s.values {
+            assert!((v - 1.0 / 6.0).abs() < 1e-12);
+        }
+        assert!((s.values.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        // Exactly 1: nothing said.
+        let exact = sums_to_one(&parse(&["1/3", "1/3", "1/3"])).unwrap();
+        assert_eq!(exact.rescaled_from, None);
+        assert_eq!(exact.values, vec![1.0 / 3.0; 3]);
+        // 1.0004 and 0.999 are within rounding; 1.0011 and 0.9985 are not.
+        let r = sums_to_one(&parse(&["0.5004", "0.5"])).unwrap();
+        assert_eq!(r.rescaled_from, Some(1.0004));
+        assert!(sums_to_one(&parse(&["0.499", "0.5"])).is_ok());
+        assert_eq!(sums_to_one(&parse(&["0.5011", "0.5"])), Err("1.0011".into()));
+        assert_eq!(sums_to_one(&parse(&["0.4985", "0.5"])), Err("0.9985".into()));
     }
 }

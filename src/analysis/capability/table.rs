@@ -16,7 +16,7 @@ use crate::stats::{deprivation_scores, is_deprived, measure, Headline};
 use super::design::{
     self, Column, ColumnKind, Design, Dimension, Indicator, Matrix, Values,
 };
-use super::spec::{sums_to_one, Fraction, Missing, Rule, Weighting};
+use super::spec::{sums_to_one, Fraction, Missing, Rescaled, Rule, Weighting};
 use super::Parameters;
 
 /// With `--weight`: how the weighted estimates are found.
@@ -127,6 +127,13 @@ pub struct CapabilityReport {
     pub groups: Option<Vec<GroupOut>>,
     pub dropped: Vec<Dropped>,
     pub warnings: Vec<String>,
+    /// The sum of the weights given when it was 1 only within rounding (±0.001) and they were
+    /// divided by it; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights_rescaled_from: Option<f64>,
+    /// What was read generously (rounded weights), for stderr.
+    #[serde(skip)]
+    pub notes: Vec<String>,
     pub method: &'static str,
 }
 
@@ -225,8 +232,8 @@ pub fn from_indicators(
     }
     let k = parse_k(k)?;
     let written = weights.is_some();
-    let weights: Vec<f64> = match weights {
-        None => vec![1.0 / indicators.len() as f64; indicators.len()],
+    let (weights, rescaled) = match weights {
+        None => (vec![1.0 / indicators.len() as f64; indicators.len()], None),
         Some(w) => {
             if w.len() != indicators.len() {
                 return Err(Error::Usage(format!(
@@ -245,13 +252,13 @@ pub fn from_indicators(
         for i in 0..table.height() {
             col.push(match table.cell(i, j) {
                 Cell::Empty => None,
-                c => match crate::text::parse_number(&c.as_text()) {
-                    Some(x) if x == 0.0 || x == 1.0 => Some(x),
-                    _ => {
+                c => match c.zero_one() {
+                    Some(deprived) => Some(f64::from(u8::from(deprived))),
+                    None => {
                         return Err(Error::input(
                             table.cell_location(i, j),
                             format!(
-                                "\"{}\" is not 0 or 1: --indicators takes columns of deprivations (1 = deprived)",
+                                "\"{}\" is not 0 or 1: --indicators takes columns of deprivations (1, TRUE, yes or sì = deprived; 0, FALSE or no = not)",
                                 c.as_text()
                             ),
                         ))
@@ -300,13 +307,19 @@ pub fn from_indicators(
             .collect(),
         ks: vec![k],
         k_range: vec![k],
+        rescaled: rescaled.map(|sum| Rescaled {
+            weights: "indicator",
+            sum,
+            place: "--weights".into(),
+        }),
     };
     let m = design::matrix(&design, &columns, table.height());
     report(table, &design, &m, k, by, survey)
 }
 
-/// Weights from the command line: decimals or fractions summing to 1.
-fn weights_summing_to_one(w: &[String]) -> Result<Vec<f64>> {
+/// Weights from the command line: decimals or fractions summing to 1 (divided by their sum, which
+/// is given back, when they sum to 1 only within rounding).
+fn weights_summing_to_one(w: &[String]) -> Result<(Vec<f64>, Option<f64>)> {
     let parsed = w
         .iter()
         .map(|s| {
@@ -321,7 +334,13 @@ fn weights_summing_to_one(w: &[String]) -> Result<Vec<f64>> {
         })
         .collect::<Result<Vec<_>>>()?;
     sums_to_one(&parsed)
-        .map_err(|sum| Error::Usage(format!("--weights must sum to 1; they sum to {sum}")))
+        .map(|s| (s.values, s.rescaled_from))
+        .map_err(|sum| {
+            Error::Usage(format!(
+                "--weights must sum to 1 (within {}, for rounded weights); they sum to {sum}",
+                super::spec::ROUNDING
+            ))
+        })
 }
 
 /// The sampling design of the table's rows, every cell checked where it is.
@@ -539,7 +558,7 @@ fn report(
                 .iter()
                 .filter_map(|&r| values[r].as_deref())
                 .collect();
-            names.sort_unstable();
+            crate::text::sort_labels(&mut names);
             names.dedup();
             let without = m.rows.iter().filter(|&&r| values[r].is_none()).count();
             if without > 0 {
@@ -628,6 +647,8 @@ fn report(
             }
             None => warnings,
         },
+        weights_rescaled_from: design.rescaled.as_ref().map(|r| r.sum),
+        notes: design.rescaled.iter().map(Rescaled::note).collect(),
         method: if survey.is_some() { METHOD_WEIGHTED } else { METHOD },
     })
 }

@@ -96,6 +96,9 @@ pub struct AgreementResult {
     pub coders: Vec<String>,
     /// Units coded by two or more coders.
     pub units: usize,
+    /// Of them, the units Fleiss' kappa leaves out: not coded by every coder, when the units
+    /// carry different numbers of codes (`overall` counts them once per code).
+    pub fleiss_units_left_out: usize,
     pub overall: Agreement,
     pub codes: Vec<CodeAgreement>,
     pub disagreements: Vec<Disagreement>,
@@ -411,12 +414,9 @@ fn count(
             .or_default()
             .insert(code);
     }
-    groups.sort_by_key(|g| {
-        (
-            order.iter().position(|o| o == g).unwrap_or(usize::MAX),
-            g.clone(),
-        )
-    });
+    // The order given first, then the others sorted (as numbers when every group is one).
+    crate::text::sort_labels(&mut groups);
+    groups.sort_by_key(|g| order.iter().position(|o| o == g).unwrap_or(usize::MAX));
     let group_index = |u: &Unit| group_of(&u.0).and_then(|g| groups.iter().position(|x| *x == g));
     let units_in_group: Vec<usize> = (0..groups.len())
         .map(|g| {
@@ -738,10 +738,20 @@ fn agreement_of(
         });
         all.extend(ratings);
     }
+    let overall = agreement(&all);
+    let fleiss_units_left_out = if overall.fleiss_units_left_out == 0 {
+        0
+    } else {
+        units
+            .iter()
+            .filter(|(_, row)| row.iter().any(Option::is_none))
+            .count()
+    };
     Some(AgreementResult {
         coders: coders.to_vec(),
         units: units.len(),
-        overall: agreement(&all),
+        fleiss_units_left_out,
+        overall,
         codes: per_code,
         disagreements,
     })

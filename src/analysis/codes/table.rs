@@ -23,7 +23,7 @@ pub struct AgreementReport {
     pub warnings: Warnings,
 }
 
-pub const AGREEMENT_METHOD: &str = "nominal codes; Cohen's kappa over units both coders coded (2 coders; sklearn cohen_kappa_score); Fleiss' kappa when every unit has the same number of codes (statsmodels fleiss_kappa); Krippendorff's alpha, nominal, from the coincidence matrix, units with fewer than two codes left out (Krippendorff 2011)";
+pub const AGREEMENT_METHOD: &str = "nominal codes; Cohen's kappa over units both coders coded (2 coders; sklearn cohen_kappa_score); Fleiss' kappa over every unit when each has the same number of codes, else over the units every coder coded, the others left out and counted (statsmodels fleiss_kappa; R irr kappam.fleiss); Krippendorff's alpha, nominal, from the coincidence matrix, units with fewer than two codes left out (Krippendorff 2011)";
 
 /// Agreement between coders from a long table: one row per unit × coder.
 pub fn agreement_of(

@@ -390,6 +390,7 @@ fn many_methods(c: &CompareResult, e: &super::super::Entry, m: &mut Methods) {
         correction: Some(c.correction),
         references,
         families: family_note(c, e),
+        value: None,
     });
     for t in c.many.iter().filter(|t| t.small_group) {
         for g in &t.groups {

@@ -56,18 +56,14 @@ pub fn crosstab(table: &RawTable, row: &str, col: &str) -> Result<CrosstabReport
             _ => missing += 1,
         }
     }
-    let rows: Vec<String> = pairs
-        .iter()
-        .map(|p| p.0.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let cols: Vec<String> = pairs
-        .iter()
-        .map(|p| p.1.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    // Sorted, as numbers when every value is one (1, 2, 10, 11).
+    let sorted = |values: BTreeSet<String>| {
+        let mut v: Vec<String> = values.into_iter().collect();
+        crate::text::sort_labels(&mut v);
+        v
+    };
+    let rows = sorted(pairs.iter().map(|p| p.0.clone()).collect());
+    let cols = sorted(pairs.iter().map(|p| p.1.clone()).collect());
     if rows.len() < 2 || cols.len() < 2 {
         return Err(Error::input(
             table.location(),

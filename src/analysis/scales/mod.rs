@@ -118,6 +118,11 @@ pub struct ScaleRow {
     /// missing answers and it is small.
     pub missing: Option<usize>,
     pub alpha: Option<Alpha>,
+    /// When alpha is negative, the items with a negative item–rest correlation (probably
+    /// reverse-keyed): named only where alpha is shown and rests on at least twice the minimum
+    /// cell size of complete answers (a correlation is a summary).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub against_the_rest: Vec<String>,
     pub groups: Vec<GroupSummary>,
 }
 
@@ -244,6 +249,9 @@ pub(super) fn run(
         } else {
             ScoreSummary::publish(Summary::of(&present), k_min)
         };
+        // Alpha rests on the complete answers: not published on fewer than k of them.
+        let alpha =
+            cronbach_alpha(&names, &slices).filter(|a| a.n as u64 >= k_min && alpha_shown);
         rows.push(ScaleRow {
             scale: scale.name.clone(),
             labels: scale.labels.clone(),
@@ -253,8 +261,12 @@ pub(super) fn run(
                 .filter(|n| dataset.instrument.item(n).is_some_and(|i| i.reverse))
                 .cloned()
                 .collect(),
-            // Alpha rests on the complete answers: not published on fewer than k of them.
-            alpha: cronbach_alpha(&names, &slices).filter(|a| a.n as u64 >= k_min && alpha_shown),
+            against_the_rest: alpha
+                .as_ref()
+                .filter(|a| a.n as u64 >= crate::disclosure::summary_min(k_min))
+                .map(Alpha::against_the_rest)
+                .unwrap_or_default(),
+            alpha,
             item_labels: names.iter().map(|n| super::labels_of(dataset, n)).collect(),
             items: names,
             range,

@@ -15,6 +15,8 @@ pub struct AlphaReport {
     #[serde(flatten)]
     pub alpha: Alpha,
     pub reverse: Vec<String>,
+    /// When alpha is negative, the items with a negative item–rest correlation (else empty).
+    pub against_the_rest: Vec<String>,
     pub dropped: Vec<Dropped>,
     pub warnings: Warnings,
 }
@@ -102,7 +104,33 @@ pub fn alpha(
             alpha.n
         ));
     }
+    let against = alpha.against_the_rest();
+    if !against.is_empty() {
+        let (turned, not): (Vec<&String>, Vec<&String>) = against
+            .iter()
+            .partition(|i| reverse.iter().any(|r| r.trim() == i.as_str()));
+        let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+        let mut w = format!(
+            "alpha is negative ({}): {} go against the other items (negative item–rest correlation)",
+            crate::text::format_number((alpha.raw_alpha * 1e4).round() / 1e4),
+            against.join(", ")
+        );
+        if !not.is_empty() {
+            w.push_str(&format!(
+                "; probably reverse-keyed: score them reversed with --reverse {} --min … --max …",
+                list(&not)
+            ));
+        }
+        if !turned.is_empty() {
+            w.push_str(&format!(
+                "; {} already reversed with --reverse: perhaps the file holds them reversed already",
+                list(&turned)
+            ));
+        }
+        warnings.push(w);
+    }
     Ok(AlphaReport {
+        against_the_rest: against,
         method: ALPHA_METHOD,
         reverse: reverse.iter().map(|s| s.trim().to_string()).collect(),
         dropped: [
