@@ -1,0 +1,3 @@
+//! `capakit schema`: the reference of every key capakit reads.
+
+pub mod trace;
