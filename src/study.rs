@@ -8,10 +8,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::disclosure::{DEFAULT_MIN_CELL, LOWEST_MIN_CELL};
+use documented::{DocumentedFieldsOpt, DocumentedOpt};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+
+mod keys;
+pub(crate) use keys::{schema_part, schema_variants};
 
 /// A text given once, or once per language (`title = "…"` or `[title] it = "…"  en = "…"`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -43,7 +47,7 @@ impl Text {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct StudyFile {
     title: Text,
@@ -70,7 +74,7 @@ struct StudyFile {
 }
 
 /// `[disclosure]`: how small a published count may be.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct DisclosureFile {
     min_cell: Option<Spanned<u64>>,
@@ -107,7 +111,7 @@ pub struct Redaction {
 }
 
 /// Whether counts of missing answers are published (`[disclosure] nonresponse`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(rename_all = "lowercase")]
 pub enum Nonresponse {
     /// Counts of missing answers are shown as they are: a skipped question says nothing about
@@ -121,7 +125,7 @@ pub enum Nonresponse {
 }
 
 /// How published counts are protected (`[disclosure] method`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Counts below the minimum cell size are hidden, with the cells that would give them away
@@ -138,7 +142,7 @@ fn default_languages() -> Vec<String> {
     vec!["it".into(), "en".into()]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct TerritoryFile {
     name: Spanned<String>,
@@ -156,7 +160,7 @@ struct TerritoryFile {
 }
 
 /// `[geography]`: the levels of the territories, from the top down, and files of territories.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct GeographyFile {
     #[serde(default)]
@@ -169,7 +173,7 @@ struct GeographyFile {
 /// `instruments/italy-regions.csv`, or a study's ambiti): a `name` column, and optionally `code`,
 /// `aliases` (separated by `|`), `name_en` and `nuts2` (read as aliases too), and the column
 /// naming each territory's parent one level up (its name or code).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct UnitsFile {
     path: Spanned<String>,
@@ -255,7 +259,7 @@ fn read_units(path: &Path, shown: &str, parent_column: Option<&str>) -> Result<V
 }
 
 /// One `[[waves]]`: a round of data collection.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct WaveFile {
     id: Spanned<String>,
@@ -274,7 +278,7 @@ pub struct Wave {
     pub date: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct SourceFile {
     #[serde(default)]
@@ -334,7 +338,7 @@ struct SourceFile {
 }
 
 /// `[sources.columns]` of a segments source: the long table's column names.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct SegmentColumnsFile {
     document: Option<String>,
@@ -450,7 +454,7 @@ pub enum NetworkPartners {
 }
 
 /// Options for the report.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct ReportOptions {
     /// Where the data comes from, printed under every chart and table (e.g. "Synthetic data").

@@ -43,7 +43,7 @@ pub enum Kind {
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`): what every kind has.
 /// Its own parameters are read by its kind ([`SpecSet::entry`]), which refuses a key it does not
 /// know with its line and column.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 pub struct Spec {
     pub id: Spanned<String>,
     pub kind: Spanned<Kind>,
@@ -350,7 +350,13 @@ impl<'de, P: Deserialize<'de>> serde::de::Visitor<'de> for PickInSeq<P> {
 macro_rules! parameters {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, serde::Deserialize)]
+        #[derive(
+            Debug,
+            Clone,
+            serde::Deserialize,
+            documented::DocumentedFieldsOpt,
+            documented::DocumentedOpt,
+        )]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $($(#[$fmeta])* #[serde(default)] pub $field: $ty,)*

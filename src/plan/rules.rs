@@ -17,7 +17,7 @@ use super::analyses::{Kind, SpecSet};
 use crate::publication::Statistic;
 
 /// Who a recommendation is addressed to.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Ministry,
@@ -35,7 +35,7 @@ pub enum Actor {
     ThirdSector,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     High,
@@ -44,7 +44,7 @@ pub enum Priority {
 }
 
 /// One rule as written (`[[analysis.rules]]`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: Spanned<String>,
@@ -67,7 +67,7 @@ pub struct RuleSpec {
 }
 
 /// One condition as written: the analysis, what in it, and the test.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionSpec {
     pub analysis: Spanned<String>,

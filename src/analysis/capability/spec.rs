@@ -31,7 +31,7 @@ pub enum OneOrMany {
 }
 
 /// How a missing answer to an indicator counts.
-#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, Default, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// The respondent is left out of the index (and counted among those left out).
@@ -44,7 +44,7 @@ pub enum Missing {
 }
 
 /// How the weights are set.
-#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Weighting {
     /// Dimensions equal, indicators equal within their dimension.
@@ -56,7 +56,7 @@ pub enum Weighting {
 }
 
 /// `[[analysis.dimensions]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct DimensionSpec {
     pub id: Spanned<String>,
@@ -71,7 +71,7 @@ pub struct DimensionSpec {
 }
 
 /// `[[analysis.dimensions.indicators]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
     /// The indicator's id (the item's name when omitted).

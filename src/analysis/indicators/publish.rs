@@ -24,7 +24,7 @@ crate::parameters! {
 }
 
 /// `status = { on_track = …, at_risk = … }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct ThresholdsSpec {
     #[serde(default)]
@@ -34,7 +34,7 @@ pub struct ThresholdsSpec {
 }
 
 /// One `[[analysis.indicators]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
     pub id: Spanned<String>,
