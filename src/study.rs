@@ -128,12 +128,11 @@ pub enum Nonresponse {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
-    /// Counts below the minimum cell size are hidden, with the cells that would give them away
-    /// (see [`crate::disclosure`]).
+    /// Counts below the minimum cell size are hidden, with the cells that would give them away.
     #[default]
     Suppression,
     /// The count tables (Likert distributions, cross-tables, respondents per group) publish
-    /// every count perturbed by the cell-key method (see [`crate::disclosure::cellkey`]); means,
+    /// every count perturbed by the cell-key method; means,
     /// SDs and tests follow the suppression rules.
     CellKey,
 }

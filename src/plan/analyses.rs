@@ -41,8 +41,8 @@ pub enum Kind {
 }
 
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`): what every kind has.
-/// Its own parameters are read by its kind ([`SpecSet::entry`]), which refuses a key it does not
-/// know with its line and column.
+/// Its own parameters are read by its kind, which refuses a key it does not know with its line
+/// and column (see `SpecSet::entry`).
 #[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 pub struct Spec {
     pub id: Spanned<String>,

@@ -85,9 +85,13 @@ where
     }
 }
 
-/// A doc comment on one line.
+/// A doc comment on one line, its links to Rust items written as plain code.
 fn one_paragraph(doc: &str) -> String {
-    doc.split_whitespace().collect::<Vec<_>>().join(" ")
+    doc.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("[`", "`")
+        .replace("`]", "`")
 }
 
 /// A part of the reference: a file and its tables.
@@ -173,6 +177,9 @@ pub fn markdown() -> String {
             if !table.doc.is_empty() {
                 let _ = writeln!(out, "{}\n", table.doc);
             }
+            if table.keys.is_empty() {
+                continue;
+            }
             out.push_str("| key | value | required | meaning |\n| --- | --- | --- | --- |\n");
             for k in &table.keys {
                 let _ = writeln!(
@@ -191,6 +198,9 @@ pub fn markdown() -> String {
                 let Some((_, docs)) = variants.iter().find(|(n, _)| n == name) else {
                     continue;
                 };
+                if docs.iter().any(Option::is_none) {
+                    continue;
+                }
                 let _ = writeln!(out, "\n`{}`:\n", k.key);
                 for (v, doc) in names.iter().zip(docs.iter()) {
                     let _ = writeln!(out, "- `\"{v}\"`: {}", doc.map(one_paragraph).unwrap_or_default());
@@ -248,4 +258,51 @@ fn questionnaire() -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested_struct(shape: &Shape) -> Option<&'static str> {
+        match shape {
+            Shape::Struct(name) => Some(name),
+            Shape::Optional(s) | Shape::List(s) | Shape::Table(s) => nested_struct(s),
+            _ => None,
+        }
+    }
+
+    /// Every key says what it means, and every table a key names is in the reference: a key
+    /// or a nested table added without them fails here.
+    #[test]
+    fn every_key_has_a_meaning_and_every_table_is_listed() {
+        let mut undocumented = Vec::new();
+        let mut unlisted = Vec::new();
+        for part in parts() {
+            for table in &part.tables {
+                for key in &table.keys {
+                    if key.meaning.as_deref().is_none_or(str::is_empty) {
+                        undocumented.push(format!("{} {}", table.heading, key.key));
+                    }
+                    if let Some(name) = nested_struct(&key.shape) {
+                        if !part.tables.iter().any(|t| t.rust == name) {
+                            unlisted.push(format!("{} {} ({name})", table.heading, key.key));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(undocumented.is_empty(), "keys without a doc comment: {undocumented:#?}");
+        assert!(unlisted.is_empty(), "keys whose table is not in the reference: {unlisted:?}");
+    }
+
+    #[test]
+    fn a_renamed_key_gets_its_field_s_doc() {
+        let spec = table::<crate::plan::analyses::Spec>("[[analysis]]");
+        let keys: Vec<&str> = spec.keys.iter().map(|k| k.key).collect();
+        assert_eq!(keys, crate::plan::analyses::COMMON_KEYS);
+        let filter = spec.keys.iter().find(|k| k.key == "where").unwrap();
+        let meaning = filter.meaning.as_deref().unwrap();
+        assert!(meaning.starts_with("The respondents it is restricted to"), "{meaning}");
+    }
 }

@@ -182,7 +182,8 @@ enum Mode {
     Trace,
     /// Make a value that is accepted: lists and tables empty, options absent.
     Make,
-    /// Learn whether a value read by forms accepts this one (lists and tables empty).
+    /// Learn whether a value read by forms accepts this form: it is given one (an empty list
+    /// or table), in a list or table of one element when it is inside one.
     Answer(Form),
 }
 
@@ -341,8 +342,8 @@ impl<'de> de::Deserializer<'de> for Tracer<'_> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
         let mut inner = Shape::Unknown;
         let value = match self.mode {
-            Mode::Trace => visitor.visit_seq(Elements(Some(Tracer::inner(Mode::Trace, &mut inner)))),
-            _ => visitor.visit_seq(Elements(None)),
+            Mode::Make => visitor.visit_seq(Elements(None)),
+            mode => visitor.visit_seq(Elements(Some(Tracer::inner(mode, &mut inner)))),
         };
         *self.shape = Shape::List(Box::new(inner));
         value
@@ -351,8 +352,8 @@ impl<'de> de::Deserializer<'de> for Tracer<'_> {
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
         let mut inner = Shape::Unknown;
         let value = match self.mode {
-            Mode::Trace => visitor.visit_map(Entries(Some(Tracer::inner(Mode::Trace, &mut inner)))),
-            _ => visitor.visit_map(Entries(None)),
+            Mode::Make => visitor.visit_map(Entries(None)),
+            mode => visitor.visit_map(Entries(Some(Tracer::inner(mode, &mut inner)))),
         };
         *self.shape = Shape::Table(Box::new(inner));
         value
@@ -544,6 +545,8 @@ mod tests {
         colour: toml::Spanned<Colour>,
         inner: Option<Vec<Inner>>,
         flag: bool,
+        #[serde(default)]
+        names: Vec<Label>,
         #[serde(skip)]
         skipped: usize,
     }
@@ -572,6 +575,11 @@ mod tests {
                     false
                 ),
                 ("flag", Boolean, true),
+                (
+                    "names",
+                    List(Box::new(OneOf(vec![Form::Text, Form::Table]))),
+                    false
+                ),
             ]
         );
     }
