@@ -67,8 +67,14 @@ pub const SURVEY: &[Column] = &[
 /// The `choices` sheet's columns that capakit reads (none of its own).
 pub const CHOICES: &[Column] = &[
     xlsform(LIST_NAME, "The choice list (also `list name`)."),
-    xlsform(NAME, "The choice's name as exported in the data (also `value`)."),
-    xlsform(LABEL, "The choice's text; one column per language, as in the survey sheet."),
+    xlsform(
+        NAME,
+        "The choice's name as exported in the data (also `value`).",
+    ),
+    xlsform(
+        LABEL,
+        "The choice's text; one column per language, as in the survey sheet.",
+    ),
 ];
 
 /// The `settings` sheet's columns that capakit reads.
@@ -76,7 +82,10 @@ pub const SETTINGS: &[Column] = &[
     xlsform(FORM_TITLE, "The questionnaire's title."),
     xlsform(FORM_ID, "The questionnaire's id."),
     xlsform(VERSION, "The questionnaire's version."),
-    xlsform(DEFAULT_LANGUAGE, "The language of the plain `label` column."),
+    xlsform(
+        DEFAULT_LANGUAGE,
+        "The language of the plain `label` column.",
+    ),
 ];
 
 /// The optional `scales` sheet: one row per scale, any other column is an error.
@@ -115,7 +124,10 @@ pub const SURVEY_OTHERS: &[&str] = &[
 pub const CLOSE_HEADER: f64 = 0.8;
 
 /// The known header closest to `header` (normalised Damerau–Levenshtein), with its similarity.
-pub fn closest<'a>(header: &str, known: impl IntoIterator<Item = &'a str>) -> Option<(&'a str, f64)> {
+pub fn closest<'a>(
+    header: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<(&'a str, f64)> {
     known
         .into_iter()
         .map(|k| (k, strsim::normalized_damerau_levenshtein(header, k)))

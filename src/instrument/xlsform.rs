@@ -15,9 +15,8 @@ use crate::error::{Error, Result};
 use crate::ingest::{read_sheet, sheet_names, RawTable};
 
 use super::columns::{
-    self,
-    CONSTRAINT, DEFAULT_LANGUAGE, DIMENSION, FORM_ID, FORM_TITLE, LABEL, LIST_NAME, LIST_NAME_SPACED,
-    NAME, RELEVANT, REQUIRED, REVERSE, SCALE, SCALES_SHEET, TYPE, VALUE, VERSION,
+    self, CONSTRAINT, DEFAULT_LANGUAGE, DIMENSION, FORM_ID, FORM_TITLE, LABEL, LIST_NAME,
+    LIST_NAME_SPACED, NAME, RELEVANT, REQUIRED, REVERSE, SCALE, SCALES_SHEET, TYPE, VALUE, VERSION,
 };
 use super::syntax::{is_true, label_language, parse_bounds, parse_type, STRUCTURE};
 use super::{Choice, ChoiceList, Instrument, Item, ItemKind, Labels, Scale};
@@ -111,7 +110,10 @@ fn unknown_scales_columns(sh: &Sheet, notes: &mut Diagnostics) {
                 "the scales sheet has no column '{}': it reads {} (one label column per language, \
                  as 'label::English (en)'){hint}",
                 sh.table.headers[j].trim(),
-                known().map(|k| format!("'{k}'")).collect::<Vec<_>>().join(", "),
+                known()
+                    .map(|k| format!("'{k}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ),
         );
     }
@@ -130,7 +132,10 @@ fn misspelt_survey_columns(survey: &Sheet, notes: &mut Diagnostics) {
         {
             continue;
         }
-        let own = columns::SURVEY.iter().filter(|c| c.extension).map(|c| c.header);
+        let own = columns::SURVEY
+            .iter()
+            .filter(|c| c.extension)
+            .map(|c| c.header);
         if let Some((k, s)) = columns::closest(header, own) {
             if s >= columns::CLOSE_HEADER {
                 notes.warning(

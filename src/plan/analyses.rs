@@ -45,8 +45,11 @@ pub enum Kind {
 /// and column (see `SpecSet::entry`).
 #[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 pub struct Spec {
+    /// The analysis's id, unique in the study: results, tables and rules name it.
     pub id: Spanned<String>,
+    /// What the analysis computes; its parameters follow.
     pub kind: Spanned<Kind>,
+    /// The chapter's title, in one language or per language (the kind's when omitted).
     #[serde(default)]
     pub title: Option<crate::study::Text>,
     /// The source (by name in study.toml) to analyse; the first when omitted.

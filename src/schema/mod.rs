@@ -104,10 +104,7 @@ pub struct Part {
 
 /// Every part of the reference, in the order printed.
 pub fn parts() -> Vec<Part> {
-    vec![
-        crate::study::schema_part(),
-        analyses::part(),
-    ]
+    vec![crate::study::schema_part(), analyses::part()]
 }
 
 /// The enums whose variants are explained.
@@ -203,7 +200,11 @@ pub fn markdown() -> String {
                 }
                 let _ = writeln!(out, "\n`{}`:\n", k.key);
                 for (v, doc) in names.iter().zip(docs.iter()) {
-                    let _ = writeln!(out, "- `\"{v}\"`: {}", doc.map(one_paragraph).unwrap_or_default());
+                    let _ = writeln!(
+                        out,
+                        "- `\"{v}\"`: {}",
+                        doc.map(one_paragraph).unwrap_or_default()
+                    );
                 }
             }
         }
@@ -233,7 +234,11 @@ fn questionnaire() -> String {
     );
     let sheets: [(&str, &str, &[Column]); 4] = [
         ("survey", "One row per question.", columns::SURVEY),
-        ("choices", "One row per answer of a choice list.", columns::CHOICES),
+        (
+            "choices",
+            "One row per answer of a choice list.",
+            columns::CHOICES,
+        ),
         ("settings", "The first row.", columns::SETTINGS),
         (
             columns::SCALES_SHEET,
@@ -292,8 +297,14 @@ mod tests {
                 }
             }
         }
-        assert!(undocumented.is_empty(), "keys without a doc comment: {undocumented:#?}");
-        assert!(unlisted.is_empty(), "keys whose table is not in the reference: {unlisted:?}");
+        assert!(
+            undocumented.is_empty(),
+            "keys without a doc comment: {undocumented:#?}"
+        );
+        assert!(
+            unlisted.is_empty(),
+            "keys whose table is not in the reference: {unlisted:?}"
+        );
     }
 
     #[test]
@@ -303,6 +314,9 @@ mod tests {
         assert_eq!(keys, crate::plan::analyses::COMMON_KEYS);
         let filter = spec.keys.iter().find(|k| k.key == "where").unwrap();
         let meaning = filter.meaning.as_deref().unwrap();
-        assert!(meaning.starts_with("The respondents it is restricted to"), "{meaning}");
+        assert!(
+            meaning.starts_with("The respondents it is restricted to"),
+            "{meaning}"
+        );
     }
 }

@@ -58,7 +58,13 @@ pub enum Form {
     Table,
 }
 
-const FORMS: [Form; 5] = [Form::Text, Form::Number, Form::Boolean, Form::List, Form::Table];
+const FORMS: [Form; 5] = [
+    Form::Text,
+    Form::Number,
+    Form::Boolean,
+    Form::List,
+    Form::Table,
+];
 
 /// serde_spanned's private names for a `toml::Spanned` value, which is read as the value itself.
 const SPANNED: &str = "$__serde_spanned_private_Spanned";
@@ -249,7 +255,10 @@ struct Keys<'a> {
 impl<'de> de::MapAccess<'de> for Keys<'_> {
     type Error = Stop;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Stop> {
         match self.keys.get(self.at) {
             Some(&key) => seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(key))
@@ -430,15 +439,16 @@ impl<'de> de::Deserializer<'de> for Tracer<'_> {
     }
 }
 
-
-
 /// A list with one traced element, or none.
 struct Elements<'a>(Option<Tracer<'a>>);
 
 impl<'de> de::SeqAccess<'de> for Elements<'_> {
     type Error = Stop;
 
-    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Stop> {
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, Stop> {
         match self.0.take() {
             Some(t) => seed.deserialize(t).map(Some),
             None => Ok(None),
@@ -452,7 +462,10 @@ struct Entries<'a>(Option<Tracer<'a>>);
 impl<'de> de::MapAccess<'de> for Entries<'_> {
     type Error = Stop;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Stop> {
         match self.0 {
             Some(_) => seed
                 .deserialize(Tracer {
@@ -482,7 +495,10 @@ struct Spanned<'a> {
 impl<'de> de::MapAccess<'de> for Spanned<'_> {
     type Error = Stop;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Stop> {
         match self.fields.get(self.at) {
             Some(&key) => seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(key))

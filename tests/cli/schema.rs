@@ -24,12 +24,20 @@ fn schema_readme_section_is_what_capakit_schema_prints() {
         "#### `[disclosure]`",
         "| `min_cell` | integer | no |",
     ] {
-        assert!(printed.contains(needed), "`capakit schema` lacks {needed:?}");
+        assert!(
+            printed.contains(needed),
+            "`capakit schema` lacks {needed:?}"
+        );
     }
     let path = repo().join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme.find(BEGIN).expect("README.md has the schema:begin marker") + BEGIN.len();
-    let end = readme.find(END).expect("README.md has the schema:end marker");
+    let start = readme
+        .find(BEGIN)
+        .expect("README.md has the schema:begin marker")
+        + BEGIN.len();
+    let end = readme
+        .find(END)
+        .expect("README.md has the schema:end marker");
     if std::env::var_os("CAPAKIT_UPDATE_SCHEMA").is_some() {
         let updated = format!("{}{}{}", &readme[..start], printed, &readme[end..]);
         std::fs::write(&path, updated).unwrap();
@@ -49,9 +57,25 @@ fn form(path: &Path, scales_header: &str) {
     let mut book = Workbook::new();
     let survey = book.add_worksheet().set_name("survey").unwrap();
     let rows: [[&str; 7]; 3] = [
-        ["type", "name", "label::English (en)", "scale", "reversed", "$kuid", "hint::English (en)"],
+        [
+            "type",
+            "name",
+            "label::English (en)",
+            "scale",
+            "reversed",
+            "$kuid",
+            "hint::English (en)",
+        ],
         ["integer", "wb_1", "I feel safe", "wellbeing", "", "a1", ""],
-        ["integer", "wb_2", "I feel alone", "wellbeing", "yes", "a2", ""],
+        [
+            "integer",
+            "wb_2",
+            "I feel alone",
+            "wellbeing",
+            "yes",
+            "a2",
+            "",
+        ],
     ];
     for (i, row) in rows.iter().enumerate() {
         for (j, v) in row.iter().enumerate() {
@@ -78,9 +102,10 @@ fn schema_unknown_scales_column_is_an_error_naming_the_closest() {
     assert!(
         stderr.contains("error[unknown-column]: ")
             && stderr.contains(
-            "form.xlsx, sheet 'scales', row 1, column A (scale): \
+                "form.xlsx, sheet 'scales', row 1, column A (scale): \
              the scales sheet has no column 'scale'"
-        ) && stderr.contains("did you mean 'name'?"),
+            )
+            && stderr.contains("did you mean 'name'?"),
         "{stderr}"
     );
     // The survey's `reversed` is taken for `reverse`; KoboToolbox's `$kuid` and the hint's
@@ -88,9 +113,9 @@ fn schema_unknown_scales_column_is_an_error_naming_the_closest() {
     assert!(
         stderr.contains("warning[unknown-column]: ")
             && stderr.contains(
-            "form.xlsx, sheet 'survey', row 1, column E (reversed): \
+                "form.xlsx, sheet 'survey', row 1, column E (reversed): \
              the survey sheet's column 'reversed' is not read; did you mean 'reverse'?"
-        ),
+            ),
         "{stderr}"
     );
     assert_eq!(stderr.matches("unknown-column").count(), 2, "{stderr}");

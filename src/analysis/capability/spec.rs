@@ -59,14 +59,19 @@ pub enum Weighting {
 #[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct DimensionSpec {
+    /// The dimension's id, unique in the analysis.
     pub id: Spanned<String>,
+    /// The dimension's name in the reports, in one language or per language (`{ it = "Casa", en =
+    /// "Housing" }`); the id when omitted.
     #[serde(default)]
     pub label: Option<Text>,
+    /// explicit weights: the dimension's weight (a number, `"1/4"` or `"25%"`).
     #[serde(default)]
     pub weight: Option<Spanned<Fraction>>,
     /// participatory weights: the item where respondents rated this dimension's importance.
     #[serde(default)]
     pub importance: Option<Spanned<String>>,
+    /// The dimension's indicators.
     pub indicators: Vec<IndicatorSpec>,
 }
 
@@ -88,8 +93,10 @@ pub struct IndicatorSpec {
     /// select_multiple: deprived when this choice is among the answers.
     #[serde(default)]
     pub deprived_contains: Option<Spanned<String>>,
+    /// How a missing answer counts for this indicator (the analysis's `missing` when omitted).
     #[serde(default)]
     pub missing: Option<Spanned<Missing>>,
+    /// explicit weights: the indicator's weight (a number, `"1/12"` or `"25%"`).
     #[serde(default)]
     pub weight: Option<Spanned<Fraction>>,
     /// What being deprived means, for policy readers ("no adult to count on").
