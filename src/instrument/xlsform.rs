@@ -104,7 +104,7 @@ fn unknown_scales_columns(sh: &Sheet, notes: &mut Diagnostics) {
             None => String::new(),
         };
         notes.error(
-            "unknown-column",
+            "unknown-form-column",
             sh.table.header_location(j),
             format!(
                 "the scales sheet has no column '{}': it reads {} (one label column per language, \
@@ -139,7 +139,7 @@ fn misspelt_survey_columns(survey: &Sheet, notes: &mut Diagnostics) {
         if let Some((k, s)) = columns::closest(header, own) {
             if s >= columns::CLOSE_HEADER {
                 notes.warning(
-                    "unknown-column",
+                    "unknown-form-column",
                     survey.table.header_location(j),
                     format!(
                         "the survey sheet's column '{}' is not read; did you mean '{k}'?",

@@ -100,7 +100,7 @@ fn schema_unknown_scales_column_is_an_error_naming_the_closest() {
     let out = capakit().arg("codebook").arg(&path).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("error[unknown-column]: ")
+        stderr.contains("error[unknown-form-column]: ")
             && stderr.contains(
                 "form.xlsx, sheet 'scales', row 1, column A (scale): \
              the scales sheet has no column 'scale'"
@@ -111,17 +111,42 @@ fn schema_unknown_scales_column_is_an_error_naming_the_closest() {
     // The survey's `reversed` is taken for `reverse`; KoboToolbox's `$kuid` and the hint's
     // language column say nothing.
     assert!(
-        stderr.contains("warning[unknown-column]: ")
+        stderr.contains("warning[unknown-form-column]: ")
             && stderr.contains(
                 "form.xlsx, sheet 'survey', row 1, column E (reversed): \
              the survey sheet's column 'reversed' is not read; did you mean 'reverse'?"
             ),
         "{stderr}"
     );
-    assert_eq!(stderr.matches("unknown-column").count(), 2, "{stderr}");
+    assert_eq!(stderr.matches("unknown-form-column").count(), 2, "{stderr}");
 
     form(&path, "name");
     let out = capakit().arg("codebook").arg(&path).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.matches("unknown-column").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("unknown-form-column").count(), 1, "{stderr}");
+}
+
+/// `check` on a study whose questionnaire heads the scales sheet's names `scale` reports the
+/// error and exits non-zero; headed `name`, the study is clean.
+#[test]
+fn schema_unknown_scales_column_fails_check() {
+    let dir = tempfile::tempdir().unwrap();
+    form(&dir.path().join("form.xlsx"), "scale");
+    std::fs::write(dir.path().join("data.csv"), "wb_1,wb_2\n1,2\n3,4\n").unwrap();
+    std::fs::write(
+        dir.path().join("study.toml"),
+        "title = \"T\"\n\n[[sources]]\npath = \"data.csv\"\ninstrument = \"form.xlsx\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = crate::common::check(dir.path());
+    assert_ne!(code, 0, "{stdout}{stderr}");
+    assert!(
+        stdout.contains(
+            "error[unknown-form-column]: form.xlsx, sheet 'scales', row 1, column A (scale)"
+        ),
+        "{stdout}{stderr}"
+    );
+    form(&dir.path().join("form.xlsx"), "name");
+    let (_, stdout, stderr) = crate::common::check(dir.path());
+    assert!(!stdout.contains("scales"), "{stdout}{stderr}");
 }
