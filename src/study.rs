@@ -104,10 +104,12 @@ struct DisclosureFile {
     /// `coder 1`, `coder 2`…
     #[serde(default)]
     name_coders: bool,
-    /// Whether counts of missing answers are published as they are or protected.
+    /// Whether counts of missing answers are published as they are or protected (`publish` when
+    /// omitted).
     #[serde(default)]
     nonresponse: Nonresponse,
-    /// How published counts are protected: hidden below `min_cell`, or perturbed (cell key).
+    /// How published counts are protected: hidden below `min_cell`, or perturbed (cell key);
+    /// `suppression` when omitted.
     #[serde(default)]
     method: Method,
 }
