@@ -22,6 +22,7 @@ pub mod provenance;
 pub mod publication;
 pub mod report;
 pub mod scaffold;
+pub mod schema;
 pub mod stats;
 pub mod study;
 pub mod text;

@@ -8,10 +8,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::disclosure::{DEFAULT_MIN_CELL, LOWEST_MIN_CELL};
+use documented::{DocumentedFieldsOpt, DocumentedOpt};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
+
+mod keys;
+pub(crate) use keys::{schema_part, schema_variants};
 
 /// A text given once, or once per language (`title = "…"` or `[title] it = "…"  en = "…"`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -43,28 +47,41 @@ impl Text {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct StudyFile {
+    /// The study's title, in one language or per language (`{ it = "…", en = "…" }`).
     title: Text,
+    /// A subtitle under the title, in one language or per language.
     #[serde(default)]
     subtitle: Option<Text>,
+    /// The languages of the reports, by code (`["it", "en"]` when omitted).
     #[serde(default = "default_languages")]
     languages: Vec<String>,
+    /// The language `capakit run` writes first and `check` speaks (the first of `languages` when
+    /// omitted).
     #[serde(default)]
     default_language: Option<Spanned<String>>,
+    /// The analyses files (`analyses/*.toml`), relative to the study folder.
     #[serde(default)]
     analyses: Vec<Spanned<String>>,
+    /// The territories the data's territory column names, with their spellings.
     #[serde(default)]
     territories: Vec<TerritoryFile>,
+    /// The levels of the territories and files of territories.
     #[serde(default)]
     geography: GeographyFile,
+    /// The rounds of data collection, in order.
     #[serde(default)]
     waves: Vec<WaveFile>,
+    /// The data files: the answers to a questionnaire, coded focus groups, records, sessions, a
+    /// network.
     #[serde(default)]
     sources: Vec<SourceFile>,
+    /// What the reports print beside the results.
     #[serde(default)]
     report: ReportOptions,
+    /// How published counts are protected.
     #[serde(default)]
     disclosure: DisclosureFile,
     #[serde(default)]
@@ -92,10 +109,13 @@ pub enum FailOn {
 }
 
 /// `[disclosure]`: how small a published count may be.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct DisclosureFile {
+    /// The minimum published count: 1 to min_cell − 1 is never published (5 when omitted, 3 at the
+    /// lowest).
     min_cell: Option<Spanned<u64>>,
+    /// A file holding the secret key of the respondents' pseudonyms (else `CAPAKIT_PSEUDONYM_KEY`).
     key_file: Option<Spanned<String>>,
     /// Names (participants, staff, places) replaced in every quote, document name, role and
     /// other text of the transcripts that is published: by `[name]`, or by the role given with
@@ -106,8 +126,12 @@ struct DisclosureFile {
     /// `coder 1`, `coder 2`…
     #[serde(default)]
     name_coders: bool,
+    /// Whether counts of missing answers are published as they are or protected (`publish` when
+    /// omitted).
     #[serde(default)]
     nonresponse: Nonresponse,
+    /// How published counts are protected: hidden below `min_cell`, or perturbed (cell key);
+    /// `suppression` when omitted.
     #[serde(default)]
     method: Method,
 }
@@ -129,7 +153,18 @@ pub struct Redaction {
 }
 
 /// Whether counts of missing answers are published (`[disclosure] nonresponse`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Deserialize,
+    serde::Serialize,
+    DocumentedFieldsOpt,
+    DocumentedOpt,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Nonresponse {
     /// Counts of missing answers are shown as they are: a skipped question says nothing about
@@ -143,15 +178,25 @@ pub enum Nonresponse {
 }
 
 /// How published counts are protected (`[disclosure] method`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Deserialize,
+    serde::Serialize,
+    DocumentedFieldsOpt,
+    DocumentedOpt,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
-    /// Counts below the minimum cell size are hidden, with the cells that would give them away
-    /// (see [`crate::disclosure`]).
+    /// Counts below the minimum cell size are hidden, with the cells that would give them away.
     #[default]
     Suppression,
     /// The count tables (Likert distributions, cross-tables, respondents per group) publish
-    /// every count perturbed by the cell-key method (see [`crate::disclosure::cellkey`]); means,
+    /// every count perturbed by the cell-key method; means,
     /// SDs and tests follow the suppression rules.
     CellKey,
 }
@@ -160,10 +205,12 @@ fn default_languages() -> Vec<String> {
     vec!["it".into(), "en".into()]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct TerritoryFile {
+    /// The territory's name as the reports print it.
     name: Spanned<String>,
+    /// Other spellings found in the data (case and spaces ignored).
     #[serde(default)]
     aliases: Vec<String>,
     /// Its level (`"region"`, `"ambito"`), one of `[geography] levels`.
@@ -178,11 +225,13 @@ struct TerritoryFile {
 }
 
 /// `[geography]`: the levels of the territories, from the top down, and files of territories.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct GeographyFile {
+    /// The levels from the top down (`["region", "ambito"]`).
     #[serde(default)]
     levels: Option<Spanned<Vec<String>>>,
+    /// Files of territories, one level each.
     #[serde(default)]
     files: Vec<UnitsFile>,
 }
@@ -191,11 +240,14 @@ struct GeographyFile {
 /// `instruments/italy-regions.csv`, or a study's ambiti): a `name` column, and optionally `code`,
 /// `aliases` (separated by `|`), `name_en` and `nuts2` (read as aliases too), and the column
 /// naming each territory's parent one level up (its name or code).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct UnitsFile {
+    /// The CSV file, relative to the study folder.
     path: Spanned<String>,
+    /// The level of its territories, one of `levels`.
     level: Spanned<String>,
+    /// The column naming each territory's parent one level up (its name or code).
     #[serde(default)]
     parent_column: Option<Spanned<String>>,
     /// Only these territories of the file (names, codes or aliases), e.g. the regions taking part.
@@ -277,10 +329,12 @@ fn read_units(path: &Path, shown: &str, parent_column: Option<&str>) -> Result<V
 }
 
 /// One `[[waves]]`: a round of data collection.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct WaveFile {
+    /// The wave as the data's wave column (or a source's `wave`) names it.
     id: Spanned<String>,
+    /// The wave's name in the reports, in one language or per language (the id when omitted).
     #[serde(default)]
     label: Option<Text>,
     /// When it took place (a date or a period, as written: "2023", "2023-06").
@@ -296,15 +350,19 @@ pub struct Wave {
     pub date: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct SourceFile {
+    /// The source's name, by which analyses name it (`source`); files of one source, one per wave,
+    /// share it.
     #[serde(default)]
     name: Option<Spanned<String>>,
     /// "survey" (the default) or "segments" (coded focus-group transcripts).
     #[serde(default)]
     kind: Option<Spanned<String>>,
+    /// The data file (.xlsx, .xls, .ods, .csv, a KoboToolbox export), relative to the study folder.
     path: Spanned<String>,
+    /// survey: the questionnaire (an XLSForm) the file answers.
     #[serde(default)]
     instrument: Option<Spanned<String>>,
     /// segments: the spreadsheet of document metadata (document → territory, session, role …).
@@ -316,13 +374,19 @@ struct SourceFile {
     /// segments: the column names of a long table when they differ from the defaults.
     #[serde(default)]
     columns: Option<SegmentColumnsFile>,
+    /// The sheet to read (the first when omitted).
     #[serde(default)]
     sheet: Option<String>,
+    /// The column of each respondent's id: duplicates are reported and the first answer kept.
     id_column: Option<Spanned<String>>,
+    /// The column of each row's territory (one of `[[territories]]`, any of its spellings).
     territory_column: Option<String>,
+    /// Design weights: weighted shares and means, Kish's effective n (network: how often a tie
+    /// occurred).
     weight_column: Option<String>,
     /// The sampling design beside the weights: stratum and primary sampling unit of each row.
     strata_column: Option<Spanned<String>>,
+    /// The primary sampling unit of each row (with `strata_column`).
     psu_column: Option<Spanned<String>>,
     /// The column telling each row's wave (one of `[[waves]]`).
     wave_column: Option<Spanned<String>>,
@@ -332,40 +396,63 @@ struct SourceFile {
     /// sessions: the column of each session's person (the survey's id), its date, its mentor,
     /// its length in minutes, and the person's date of entry into the programme.
     person_column: Option<Spanned<String>>,
+    /// sessions: the date of each session (2024-03-05 or 05/03/2024).
     date_column: Option<Spanned<String>>,
+    /// sessions: the mentor of each session.
     mentor_column: Option<Spanned<String>>,
+    /// sessions: the length of each session in minutes.
     minutes_column: Option<Spanned<String>>,
+    /// sessions: the person's date of entry into the programme.
     entry_column: Option<Spanned<String>>,
     /// network: the services registry, and the edge list's columns (the tie's two ends, its
     /// type: referral, consultation, joint case, training …).
     registry: Option<Spanned<String>>,
+    /// network: the column of a tie's first end (`from` when omitted).
     from_column: Option<Spanned<String>>,
+    /// network: the column of a tie's second end (`to` when omitted).
     to_column: Option<Spanned<String>>,
+    /// network: the column of a tie's type (referral, consultation, joint case, training …).
     tie_column: Option<Spanned<String>>,
     /// network, the survey of professionals: each respondent's service, the repeat's sheet and
     /// its columns (the partner, a name written by hand, the parent's index, the frequency), the
     /// frequency answers in order, or a select_multiple of partners on the respondents' sheet.
     service_column: Option<Spanned<String>>,
+    /// network survey: the repeat's sheet, one row per service worked with.
     partners_sheet: Option<Spanned<String>>,
+    /// network survey: the partner service (a registry id or name; "altro"/"other" reads
+    /// `other_column`).
     partner_column: Option<Spanned<String>>,
+    /// network survey: the partner's name written by hand.
     other_column: Option<Spanned<String>>,
+    /// network survey: the repeat row's respondent (Kobo's `_parent_index` when omitted).
     parent_column: Option<Spanned<String>>,
+    /// network survey: how often they work together (`freq_{service}` for one column per service).
     frequency_column: Option<Spanned<String>>,
+    /// network survey: the frequency answers in order, scored 1, 2, 3 …
     frequency: Option<Spanned<Vec<String>>>,
+    /// network survey: a select_multiple of partners on the respondents' sheet instead of a repeat.
     partners_column: Option<Spanned<String>>,
 }
 
 /// `[sources.columns]` of a segments source: the long table's column names.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 struct SegmentColumnsFile {
+    /// The column of a segment's document (`document` when omitted).
     document: Option<String>,
+    /// The column of the segment's number within its document (`segment` when omitted).
     segment: Option<String>,
+    /// The column of the segment's text (`text` when omitted).
     text: Option<String>,
+    /// The column of the code applied (`code` when omitted).
     code: Option<String>,
+    /// The column of who applied it (`coder` when omitted).
     coder: Option<String>,
+    /// The column of the segment's start (`start` when omitted).
     start: Option<String>,
+    /// The column of the segment's end (`end` when omitted).
     end: Option<String>,
+    /// The column of the coder's memo (`memo` when omitted).
     memo: Option<String>,
 }
 
@@ -472,7 +559,7 @@ pub enum NetworkPartners {
 }
 
 /// Options for the report.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, DocumentedFieldsOpt, DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct ReportOptions {
     /// Where the data comes from, printed under every chart and table (e.g. "Synthetic data").

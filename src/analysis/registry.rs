@@ -45,6 +45,16 @@ macro_rules! registry {
             }
         }
 
+        /// The table of keys analyses of `kind` take, for `capakit schema`.
+        pub fn parameter_table(kind: $crate::plan::Kind) -> $crate::schema::Table {
+            let heading = format!("kind = \"{}\"", kind.name());
+            match kind {
+                $($(#[$attr])* $crate::plan::Kind::$kind => {
+                    $crate::schema::table::<$module::Params>(heading)
+                })*
+            }
+        }
+
         /// Checks one analysis of its kind before any data is read.
         pub fn check_kind(c: &$crate::analysis::kind::Check) -> $crate::error::Result<()> {
             match *c.spec.kind.get_ref() {

@@ -7,6 +7,7 @@ mod codebook;
 mod feedback_form;
 mod init;
 pub(crate) mod run;
+mod schema;
 mod stats;
 
 use std::io::Write;
@@ -42,6 +43,7 @@ pub enum Command {
     Codebook(codebook::Args),
     Stats(stats::Args),
     FeedbackForm(feedback_form::Args),
+    Schema(schema::Args),
 }
 
 /// Runs a parsed command line; returns the exit code.
@@ -53,6 +55,7 @@ pub fn execute(cli: Cli) -> Result<i32> {
         Command::Codebook(a) => codebook::execute(a),
         Command::Stats(a) => stats::execute(a),
         Command::FeedbackForm(a) => feedback_form::execute(a),
+        Command::Schema(a) => schema::execute(a),
     }
 }
 

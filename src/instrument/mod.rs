@@ -3,6 +3,7 @@
 //! Read from an XLSForm by [`xlsform`]; used by [`crate::check`] to type and validate answers, by
 //! [`crate::analysis`] to find scales and reverse-keyed items, and by [`crate::report`] for labels.
 
+pub mod columns;
 pub mod relevant;
 mod syntax;
 pub mod xlsform;

@@ -14,6 +14,10 @@ use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 use crate::ingest::{read_sheet, sheet_names, RawTable};
 
+use super::columns::{
+    self, CONSTRAINT, DEFAULT_LANGUAGE, DIMENSION, FORM_ID, FORM_TITLE, LABEL, LIST_NAME,
+    LIST_NAME_SPACED, NAME, RELEVANT, REQUIRED, REVERSE, SCALE, SCALES_SHEET, TYPE, VALUE, VERSION,
+};
 use super::syntax::{is_true, label_language, parse_bounds, parse_type, STRUCTURE};
 use super::{Choice, ChoiceList, Instrument, Item, ItemKind, Labels, Scale};
 
@@ -87,6 +91,66 @@ impl Sheet {
     }
 }
 
+/// Every column of the `scales` sheet that capakit does not read is an error naming the closest
+/// one it reads: a `scale` header instead of `name` would leave every scale unlabelled.
+fn unknown_scales_columns(sh: &Sheet, notes: &mut Diagnostics) {
+    let known = || columns::SCALES.iter().map(|c| c.header);
+    for (header, &j) in &sh.columns {
+        if known().any(|k| k == header) || label_language(header, LABEL).is_some() {
+            continue;
+        }
+        let hint = match columns::closest(header, known()) {
+            Some((k, _)) => format!("; did you mean '{k}'?"),
+            None => String::new(),
+        };
+        notes.error(
+            "unknown-form-column",
+            sh.table.header_location(j),
+            format!(
+                "the scales sheet has no column '{}': it reads {} (one label column per language, \
+                 as 'label::English (en)'){hint}",
+                sh.table.headers[j].trim(),
+                known()
+                    .map(|k| format!("'{k}'"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        );
+    }
+}
+
+/// A survey column that is none of XLSForm's but is spelt nearly as one of capakit's own
+/// (`scales`, `reversed`, `dimensions`) is a warning: its values would be ignored. Other unknown
+/// columns (KoboToolbox adds many) and language columns (`hint::English (en)`) say nothing.
+fn misspelt_survey_columns(survey: &Sheet, notes: &mut Diagnostics) {
+    let read = || columns::SURVEY.iter().map(|c| c.header);
+    for (header, &j) in &survey.columns {
+        if header.contains(':')
+            || header.starts_with('$')
+            || read().any(|k| k == header)
+            || columns::SURVEY_OTHERS.contains(&header.as_str())
+        {
+            continue;
+        }
+        let own = columns::SURVEY
+            .iter()
+            .filter(|c| c.extension)
+            .map(|c| c.header);
+        if let Some((k, s)) = columns::closest(header, own) {
+            if s >= columns::CLOSE_HEADER {
+                notes.warning(
+                    "unknown-form-column",
+                    survey.table.header_location(j),
+                    format!(
+                        "the survey sheet's column '{}' is not read; did you mean '{k}'?",
+                        survey.table.headers[j].trim()
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Reads an XLSForm. `shown` is the file name used in messages.
 pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     let names = sheet_names(path, shown)?;
@@ -107,7 +171,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         )
     })?;
     let survey = Sheet::new(read_sheet(path, shown, Some(&survey_name))?, &mut notes);
-    for required in ["type", "name"] {
+    for required in [TYPE, NAME] {
         if !survey.columns.contains_key(required) {
             return Err(Error::input(
                 survey.table.location().row(survey.table.header_row),
@@ -123,18 +187,22 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         Some(n) => Some(Sheet::new(read_sheet(path, shown, Some(&n))?, &mut notes)),
         None => None,
     };
-    let scales_sheet = match find("scales") {
+    let scales_sheet = match find(SCALES_SHEET) {
         Some(n) => Some(Sheet::new(read_sheet(path, shown, Some(&n))?, &mut notes)),
         None => None,
     };
+    if let Some(sh) = &scales_sheet {
+        unknown_scales_columns(sh, &mut notes);
+    }
+    misspelt_survey_columns(&survey, &mut notes);
 
     // Choice lists.
     let mut lists: BTreeMap<String, ChoiceList> = BTreeMap::new();
     if let Some(ch) = &choices {
-        let list_key = ["list_name", "list name"]
+        let list_key = [LIST_NAME, LIST_NAME_SPACED]
             .into_iter()
             .find(|k| ch.columns.contains_key(*k));
-        let name_key = ["name", "value"]
+        let name_key = [NAME, VALUE]
             .into_iter()
             .find(|k| ch.columns.contains_key(*k));
         let (Some(list_key), Some(name_key)) = (list_key, name_key) else {
@@ -169,7 +237,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             }
             entry.choices.push(Choice {
                 name,
-                labels: ch.labels(i, "label"),
+                labels: ch.labels(i, LABEL),
             });
         }
     }
@@ -179,11 +247,11 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     let mut groups: Vec<String> = Vec::new();
     let mut repeat_depth = 0usize;
     for i in 0..survey.table.height() {
-        let Some(raw_type) = survey.text(i, "type") else {
+        let Some(raw_type) = survey.text(i, TYPE) else {
             continue;
         };
         let (kind_name, list) = parse_type(&raw_type);
-        let name = survey.text(i, "name").unwrap_or_default();
+        let name = survey.text(i, NAME).unwrap_or_default();
         let kind_name = kind_name.as_str();
         match kind_name {
             "begin group" | "begin_group" | "begin" => {
@@ -198,7 +266,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 if repeat_depth == 0 {
                     notes.warning(
                         "repeat-skipped",
-                        survey.at(i, "type"),
+                        survey.at(i, TYPE),
                         format!("the repeat '{name}' is not analysed: its answers are exported to a sheet of their own"),
                     );
                 }
@@ -219,7 +287,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             groups.push(name);
             notes.warning(
                 "repeat-skipped",
-                survey.at(i, "type"),
+                survey.at(i, TYPE),
                 "a loop is not analysed",
             );
             continue;
@@ -229,7 +297,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         }
         if name.is_empty() {
             return Err(Error::input(
-                survey.at(i, "name"),
+                survey.at(i, NAME),
                 format!("the question of type '{raw_type}' has no name"),
             ));
         }
@@ -247,7 +315,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             (ItemKind::SelectOne | ItemKind::SelectMultiple, Some(l)) => {
                 if !lists.contains_key(&l) {
                     return Err(Error::input(
-                        survey.at(i, "type"),
+                        survey.at(i, TYPE),
                         format!("'{name}' uses the choice list '{l}', which the choices sheet does not define"),
                     ));
                 }
@@ -255,7 +323,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             }
             (ItemKind::SelectOne | ItemKind::SelectMultiple, None) => {
                 return Err(Error::input(
-                    survey.at(i, "type"),
+                    survey.at(i, TYPE),
                     format!("'{raw_type}' names no choice list"),
                 ))
             }
@@ -263,18 +331,18 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         };
         if let Some(prev) = items.iter().find(|it| it.name == name) {
             return Err(Error::input(
-                survey.at(i, "name"),
+                survey.at(i, NAME),
                 format!("the name '{name}' is already used on row {}", prev.row),
             ));
         }
         let (min, max) = survey
-            .text(i, "constraint")
+            .text(i, CONSTRAINT)
             .map_or((None, None), |c| parse_bounds(&c));
-        let reverse = survey.text(i, "reverse").is_some_and(|r| is_true(&r));
-        let scale = survey.text(i, "scale");
+        let reverse = survey.text(i, REVERSE).is_some_and(|r| is_true(&r));
+        let scale = survey.text(i, SCALE);
         if reverse && scale.is_none() {
             return Err(Error::input(
-                survey.at(i, "reverse"),
+                survey.at(i, REVERSE),
                 format!("'{name}' is marked reverse-keyed but belongs to no scale"),
             ));
         }
@@ -282,14 +350,14 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             name,
             kind,
             list,
-            labels: survey.labels(i, "label"),
-            required: survey.text(i, "required").is_some_and(|r| is_true(&r)),
-            relevant: survey.text(i, "relevant"),
+            labels: survey.labels(i, LABEL),
+            required: survey.text(i, REQUIRED).is_some_and(|r| is_true(&r)),
+            relevant: survey.text(i, RELEVANT),
             min,
             max,
             scale,
             reverse,
-            dimension: survey.text(i, "dimension"),
+            dimension: survey.text(i, DIMENSION),
             groups: groups.clone(),
             row: survey.table.row_numbers[i],
         });
@@ -311,19 +379,19 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     }
     if let Some(sh) = &scales_sheet {
         for i in 0..sh.table.height() {
-            let Some(name) = sh.text(i, "name") else {
+            let Some(name) = sh.text(i, NAME) else {
                 continue;
             };
             match scales.iter_mut().find(|s| s.name == name) {
                 Some(scale) => {
-                    scale.labels = sh.labels(i, "label");
-                    if let Some(d) = sh.text(i, "dimension") {
+                    scale.labels = sh.labels(i, LABEL);
+                    if let Some(d) = sh.text(i, DIMENSION) {
                         scale.dimension = Some(d);
                     }
                 }
                 None => notes.warning(
                     "unused-scale",
-                    sh.at(i, "name"),
+                    sh.at(i, NAME),
                     format!("the scale '{name}' has no items in the survey sheet"),
                 ),
             }
@@ -358,15 +426,15 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             .filter(|s| s.table.height() > 0)
             .and_then(|s| s.text(0, key))
     };
-    let mut languages = survey.languages("label");
+    let mut languages = survey.languages(LABEL);
     if let Some(ch) = &choices {
-        for l in ch.languages("label") {
+        for l in ch.languages(LABEL) {
             if !languages.contains(&l) {
                 languages.push(l);
             }
         }
     }
-    let default_language = setting("default_language")
+    let default_language = setting(DEFAULT_LANGUAGE)
         .map(|d| label_language(&format!("label::{d}"), "label").unwrap_or(d))
         .or_else(|| languages.first().cloned())
         .unwrap_or_default();
@@ -374,9 +442,9 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     Ok(Instrument {
         path: path.to_path_buf(),
         file: shown.to_string(),
-        title: setting("form_title"),
-        form_id: setting("form_id"),
-        version: setting("version"),
+        title: setting(FORM_TITLE),
+        form_id: setting(FORM_ID),
+        version: setting(VERSION),
         languages,
         default_language,
         items,

@@ -41,12 +41,15 @@ pub enum Kind {
 }
 
 /// One analysis as written in an `analyses/*.toml` file (`[[analysis]]`): what every kind has.
-/// Its own parameters are read by its kind ([`SpecSet::entry`]), which refuses a key it does not
-/// know with its line and column.
-#[derive(Debug, Clone, Deserialize)]
+/// Its own parameters are read by its kind, which refuses a key it does not know with its line
+/// and column (see `SpecSet::entry`).
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 pub struct Spec {
+    /// The analysis's id, unique in the study: results, tables and rules name it.
     pub id: Spanned<String>,
+    /// What the analysis computes; its parameters follow.
     pub kind: Spanned<Kind>,
+    /// The chapter's title, in one language or per language (the kind's when omitted).
     #[serde(default)]
     pub title: Option<crate::study::Text>,
     /// The source (by name in study.toml) to analyse; the first when omitted.
@@ -350,7 +353,13 @@ impl<'de, P: Deserialize<'de>> serde::de::Visitor<'de> for PickInSeq<P> {
 macro_rules! parameters {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, serde::Deserialize)]
+        #[derive(
+            Debug,
+            Clone,
+            serde::Deserialize,
+            documented::DocumentedFieldsOpt,
+            documented::DocumentedOpt,
+        )]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $($(#[$fmeta])* #[serde(default)] pub $field: $ty,)*

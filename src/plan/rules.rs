@@ -17,7 +17,19 @@ use super::analyses::{Kind, SpecSet};
 use crate::publication::Statistic;
 
 /// Who a recommendation is addressed to.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    documented::DocumentedFieldsOpt,
+    documented::DocumentedOpt,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
     Ministry,
@@ -35,7 +47,19 @@ pub enum Actor {
     ThirdSector,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    documented::DocumentedFieldsOpt,
+    documented::DocumentedOpt,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     High,
@@ -44,11 +68,14 @@ pub enum Priority {
 }
 
 /// One rule as written (`[[analysis.rules]]`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
+    /// The rule's id, unique in the analysis.
     pub id: Spanned<String>,
+    /// Who the recommendation is addressed to.
     pub actor: Spanned<Actor>,
+    /// How urgent it is.
     pub priority: Spanned<Priority>,
     /// The recommendation in every language of the study, with placeholders `{where}`,
     /// `{value}` (the first condition's numbers), `{value2}`, … and `{threshold}`, `{threshold2}`, …,
@@ -58,57 +85,76 @@ pub struct RuleSpec {
     /// The same in plain words for the young people's summary (optional; same placeholders).
     #[serde(default)]
     pub easy: BTreeMap<String, String>,
+    /// The one condition under which the recommendation is made.
     #[serde(default)]
     pub when: Option<Spanned<ConditionSpec>>,
+    /// Conditions that must all hold.
     #[serde(default)]
     pub all: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
+    /// Conditions of which one must hold.
     #[serde(default)]
     pub any: Option<Spanned<Vec<Spanned<ConditionSpec>>>>,
 }
 
 /// One condition as written: the analysis, what in it, and the test.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionSpec {
+    /// The id of the analysis whose published results are tested.
     pub analysis: Spanned<String>,
+    /// A capability analysis's indicator, or an indicators analysis's indicator.
     #[serde(default)]
     pub indicator: Option<Spanned<String>>,
+    /// A scales analysis's scale.
     #[serde(default)]
     pub scale: Option<Spanned<String>>,
+    /// A Likert analysis's item.
     #[serde(default)]
     pub item: Option<Spanned<String>>,
+    /// A compare or paired analysis's variable.
     #[serde(default)]
     pub variable: Option<Spanned<String>>,
+    /// A codes analysis's code.
     #[serde(default)]
     pub code: Option<Spanned<String>>,
     /// Only these groups (territories), or the territories within others at a level
     /// (`in = { region = "Toscana" }`); every group of the analysis when omitted.
     #[serde(default, rename = "in")]
     pub within: Option<Spanned<Within>>,
+    /// A capability analysis: the percent deprived and poor (the censored headcount) above this.
     #[serde(default)]
     pub censored_above: Option<Spanned<f64>>,
+    /// A capability analysis: the percent deprived in the indicator above this.
     #[serde(default)]
     pub uncensored_above: Option<Spanned<f64>>,
+    /// A scales analysis: the scale's mean score below this.
     #[serde(default)]
     pub mean_below: Option<Spanned<f64>>,
+    /// A scales analysis: the scale's mean score above this.
     #[serde(default)]
     pub mean_above: Option<Spanned<f64>>,
+    /// A Likert analysis: the percent agreeing (the top two answers) below this.
     #[serde(default)]
     pub agree_below: Option<Spanned<f64>>,
+    /// A Likert analysis: the percent agreeing (the top two answers) above this.
     #[serde(default)]
     pub agree_above: Option<Spanned<f64>>,
+    /// A codes analysis: the percent of a group's coded units with the code above this.
     #[serde(default)]
     pub share_above: Option<Spanned<f64>>,
+    /// `true`: a compare or paired analysis's test is significant (adjusted p < 0.05).
     #[serde(default)]
     pub significant: Option<Spanned<bool>>,
     /// An indicators analysis's value in its unit.
     #[serde(default)]
     pub value_below: Option<Spanned<f64>>,
+    /// An indicators analysis's value above this, in its unit.
     #[serde(default)]
     pub value_above: Option<Spanned<f64>>,
     /// A paired analysis's change after − before, in the variable's unit (points for a yes/no).
     #[serde(default)]
     pub change_below: Option<Spanned<f64>>,
+    /// A paired analysis's change after − before above this.
     #[serde(default)]
     pub change_above: Option<Spanned<f64>>,
     /// An indicators analysis's status: "on_track", "at_risk" or "off_track".
@@ -121,11 +167,13 @@ pub struct ConditionSpec {
     /// A network analysis: the type of service whose services' mean degree `degree_below` tests.
     #[serde(default, rename = "type")]
     pub service_type: Option<Spanned<String>>,
+    /// A network analysis: the mean degree of the services of `type` below this.
     #[serde(default)]
     pub degree_below: Option<Spanned<f64>>,
     /// A network analysis's density (ties present ÷ possible, 0 to 1).
     #[serde(default)]
     pub density_below: Option<Spanned<f64>>,
+    /// A network analysis's density above this (0 to 1).
     #[serde(default)]
     pub density_above: Option<Spanned<f64>>,
 }

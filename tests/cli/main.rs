@@ -34,6 +34,7 @@ mod recommendations;
 mod records;
 mod report_formats;
 mod safe_text;
+mod schema;
 mod stats;
 mod tables_xlsx;
 mod weights;

@@ -27,7 +27,7 @@ crate::parameters! {
         pub k_range: Option<Spanned<Vec<Fraction>>>,
         /// "equal", "explicit" or "participatory" (inferred from the weights written).
         pub weights: Option<Spanned<Weighting>>,
-        /// How a missing answer counts unless an indicator says otherwise.
+        /// How a missing answer counts unless an indicator says otherwise (`exclude` when omitted).
         pub missing: Option<Spanned<Missing>>,
         /// Further grouping columns (care setting, gender, …) for the decomposition.
         pub also_by: Option<ListOfNames>,

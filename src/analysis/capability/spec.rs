@@ -31,7 +31,7 @@ pub enum OneOrMany {
 }
 
 /// How a missing answer to an indicator counts.
-#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, Default, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     /// The respondent is left out of the index (and counted among those left out).
@@ -44,7 +44,7 @@ pub enum Missing {
 }
 
 /// How the weights are set.
-#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Weighting {
     /// Dimensions equal, indicators equal within their dimension.
@@ -56,22 +56,27 @@ pub enum Weighting {
 }
 
 /// `[[analysis.dimensions]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct DimensionSpec {
+    /// The dimension's id, unique in the analysis.
     pub id: Spanned<String>,
+    /// The dimension's name in the reports, in one language or per language (`{ it = "Casa", en =
+    /// "Housing" }`); the id when omitted.
     #[serde(default)]
     pub label: Option<Text>,
+    /// explicit weights: the dimension's weight (a number, `"1/4"` or `"25%"`).
     #[serde(default)]
     pub weight: Option<Spanned<Fraction>>,
     /// participatory weights: the item where respondents rated this dimension's importance.
     #[serde(default)]
     pub importance: Option<Spanned<String>>,
+    /// The dimension's indicators.
     pub indicators: Vec<IndicatorSpec>,
 }
 
 /// `[[analysis.dimensions.indicators]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
     /// The indicator's id (the item's name when omitted).
@@ -88,8 +93,10 @@ pub struct IndicatorSpec {
     /// select_multiple: deprived when this choice is among the answers.
     #[serde(default)]
     pub deprived_contains: Option<Spanned<String>>,
+    /// How a missing answer counts for this indicator (the analysis's `missing` when omitted).
     #[serde(default)]
     pub missing: Option<Spanned<Missing>>,
+    /// explicit weights: the indicator's weight (a number, `"1/12"` or `"25%"`).
     #[serde(default)]
     pub weight: Option<Spanned<Fraction>>,
     /// What being deprived means, for policy readers ("no adult to count on").

@@ -112,7 +112,7 @@ pub struct CompareResult {
 }
 
 /// How the tests fall into families when the analysis does not name a variable's family.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum FamilyMode {
     /// One family per block (XLSForm group) of the questionnaire: a scale is in the block of

@@ -31,7 +31,7 @@ use crate::geography::Geography;
 use crate::instrument::Labels;
 
 /// What an indicator's value is.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// 100 × numerator ÷ denominator.
@@ -45,7 +45,7 @@ pub enum Unit {
 }
 
 /// Which way the indicator should move.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     #[default]

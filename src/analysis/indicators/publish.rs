@@ -24,29 +24,40 @@ crate::parameters! {
 }
 
 /// `status = { on_track = …, at_risk = … }`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct ThresholdsSpec {
+    /// Progress (share of the way from baseline to target) from which an indicator is on track
+    /// (0.9).
     #[serde(default)]
     pub on_track: Option<Spanned<f64>>,
+    /// Progress from which an indicator is at risk, below on track (0.7); below it, off track.
     #[serde(default)]
     pub at_risk: Option<Spanned<f64>>,
 }
 
 /// One `[[analysis.indicators]]`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, documented::DocumentedFieldsOpt, documented::DocumentedOpt)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorSpec {
+    /// The indicator's id, unique in the analysis.
     pub id: Spanned<String>,
+    /// The indicator's name in the reports, in one language or per language.
     #[serde(default)]
     pub label: Option<crate::study::Text>,
+    /// The records' column summed as the numerator.
     pub numerator: Spanned<String>,
+    /// The records' column summed as the denominator (none for a count or a total).
     #[serde(default)]
     pub denominator: Option<Spanned<String>>,
+    /// What the value is: percent, ratio, count or euro.
     pub unit: Spanned<Unit>,
+    /// The value at the start, from which progress is measured (without it, value ÷ target).
     #[serde(default)]
     pub baseline: Option<Spanned<f64>>,
+    /// The value to reach.
     pub target: Spanned<f64>,
+    /// Which way the indicator should move (`increase` when omitted).
     #[serde(default)]
     pub direction: Option<Spanned<Direction>>,
     /// Its numerator and denominator count people.
