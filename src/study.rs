@@ -89,22 +89,46 @@ struct StudyFile {
 }
 
 /// `[check]`: what makes `capakit check` fail.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Deserialize,
+    Serialize,
+    DocumentedFieldsOpt,
+    DocumentedOpt,
+)]
 #[serde(deny_unknown_fields)]
 pub struct CheckOptions {
-    /// `"error"` (the default): `check` exits 1 only on errors, so warnings the study accepts
-    /// (a duplicated id left out, a guessed encoding) do not stop `check && run`. `"warning"`:
-    /// warnings fail too, like `check --strict`.
+    /// The least serious finding that makes `check` exit 1: `"error"` (when omitted) or
+    /// `"warning"` (as `check --strict`). Notes never do.
     #[serde(default)]
     pub fail_on: FailOn,
 }
 
-/// The least serious finding that makes `check` exit 1.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+/// What makes `check` exit 1 (`[check] fail_on`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Deserialize,
+    Serialize,
+    DocumentedFieldsOpt,
+    DocumentedOpt,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum FailOn {
+    /// Errors only: warnings the study accepts (a duplicated id left out, a name that matches no
+    /// service) are printed, and `check && run` goes on, as `run` does.
     #[default]
     Error,
+    /// Warnings too: for a pipeline that must stop on anything unusual.
     Warning,
 }
 

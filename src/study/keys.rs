@@ -4,8 +4,8 @@
 use crate::schema::{table, variants, Part, Variants};
 
 use super::{
-    DisclosureFile, GeographyFile, Method, Nonresponse, ReportOptions, SegmentColumnsFile,
-    SourceFile, StudyFile, TerritoryFile, UnitsFile, WaveFile,
+    CheckOptions, DisclosureFile, FailOn, GeographyFile, Method, Nonresponse, ReportOptions,
+    SegmentColumnsFile, SourceFile, StudyFile, TerritoryFile, UnitsFile, WaveFile,
 };
 
 /// The part of the reference on `study.toml`.
@@ -26,11 +26,16 @@ pub(crate) fn schema_part() -> Part {
             table::<SegmentColumnsFile>("[sources.columns]"),
             table::<ReportOptions>("[report]"),
             table::<DisclosureFile>("[disclosure]"),
+            table::<CheckOptions>("[check]"),
         ],
     }
 }
 
 /// The enums of `study.toml` whose choices are explained.
 pub(crate) fn schema_variants() -> Vec<Variants> {
-    vec![variants::<Nonresponse>(), variants::<Method>()]
+    vec![
+        variants::<Nonresponse>(),
+        variants::<Method>(),
+        variants::<FailOn>(),
+    ]
 }

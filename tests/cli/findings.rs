@@ -237,7 +237,10 @@ fn check_as_json_and_run_output_is_capped() {
         "errors first: {err}"
     );
     // One line for the 40 rows of the recoded answer.
-    assert!(err.contains("column E (edu_1): 40 rows (2, 3, 4, 5, 6, …), e.g. row 2:"), "{err}");
+    assert!(
+        err.contains("column E (edu_1): 40 rows (2, 3, 4, 5, 6, …), e.g. row 2:"),
+        "{err}"
+    );
     assert!(err.lines().count() <= 32, "{err}");
 }
 
@@ -268,7 +271,10 @@ fn alike_findings_in_one_column_are_one_line() {
     assert_eq!(findings.len(), 3, "{out}");
     assert_line(&out, "error[value-not-in-choices]: data.csv, column E (edu_1): 300 rows (2, 3, 4, 5, 6, …), e.g. row 2: \"9\" is not a choice of the list 'accordo5' (1, 2, 3, 4, 5)");
     assert_line(&out, "error[out-of-range]: data.csv, column C (age): 300 rows (2, 3, 4, 5, 6, …), e.g. row 2: 31 is outside the allowed range (≥ 16 and ≤ 25)");
-    assert!(out.contains("data.csv: 300 respondents, 900 errors"), "{out}");
+    assert!(
+        out.contains("data.csv: 300 respondents, 900 errors"),
+        "{out}"
+    );
 
     let all = crate::common::capakit()
         .args(["check", "--all"])
