@@ -7,6 +7,7 @@
 //! live in separate export sheets. Anything that cannot be used is refused with its sheet, row and
 //! column.
 
+use crate::msg;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -35,7 +36,7 @@ impl Sheet {
                 std::collections::btree_map::Entry::Occupied(_) => notes.note(
                     "duplicate-column",
                     table.header_location(j),
-                    format!("the column '{h}' appears twice; the first one is used"),
+                    msg!("duplicate-column-form", column = h),
                 ),
                 std::collections::btree_map::Entry::Vacant(v) => {
                     v.insert(j);
@@ -161,9 +162,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 notes.note(
                     "duplicate-choice",
                     ch.at(i, name_key),
-                    format!(
-                        "the choice '{name}' appears twice in list '{list}'; the first is used"
-                    ),
+                    msg!("duplicate-choice", choice = &name, list = &list),
                 );
                 continue;
             }
@@ -199,7 +198,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                     notes.warning(
                         "repeat-skipped",
                         survey.at(i, "type"),
-                        format!("the repeat '{name}' is not analysed: its answers are exported to a sheet of their own"),
+                        msg!("repeat-skipped", name = &name),
                     );
                 }
                 repeat_depth += 1;
@@ -220,7 +219,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             notes.warning(
                 "repeat-skipped",
                 survey.at(i, "type"),
-                "a loop is not analysed",
+                msg!("loop-skipped"),
             );
             continue;
         }
@@ -324,7 +323,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 None => notes.warning(
                     "unused-scale",
                     sh.at(i, "name"),
-                    format!("the scale '{name}' has no items in the survey sheet"),
+                    msg!("unused-scale", name = &name),
                 ),
             }
         }
