@@ -150,6 +150,9 @@ pub enum Arg {
     Text(String),
     /// A cell's value as written in the data, quoted ([`show_value`]); a report shows `"…"`.
     Value(String),
+    /// A value from the data that names no one — a spelling of one of the study's own names —
+    /// quoted, and shown in reports too.
+    Spelling(String),
     /// A piece of sentence from the catalogue, in the message's language.
     Message(Box<Message>),
 }
@@ -228,7 +231,7 @@ impl Message {
                 Arg::Text(t) if in_report => args.set(*name, without_cell_values(t)),
                 Arg::Text(t) => args.set(*name, t.as_str()),
                 Arg::Value(_) if in_report => args.set(*name, "\"…\""),
-                Arg::Value(v) => args.set(*name, v.as_str()),
+                Arg::Value(v) | Arg::Spelling(v) => args.set(*name, v.as_str()),
                 Arg::Message(m) => args.set(*name, m.render(lang, in_report)),
             }
         }

@@ -58,9 +58,9 @@ missing-weight = il peso campionario è vuoto
 bad-weight-not-a-number = { $value } non è un numero: il peso campionario deve esserlo
 unknown-territory = { $value } non è un territorio dello studio ({ $known }); aggiungilo, o aggiungi un alias, in study.toml
 territory-alias = { $spelled } letto come { $territory } ({ $n ->
-    [one] 1 riga
-   *[other] { $n } righe
-}, la prima è questa)
+    [one] 1 riga, questa
+   *[other] { $n } righe, la prima è questa
+})
 missing-wave = manca la rilevazione: questa risposta è esclusa dai confronti tra rilevazioni
 unknown-wave = { $value } non è una rilevazione dello studio ({ $known }); aggiungila a [[waves]] in study.toml
 value-not-in-choices = { $value } non è una scelta della lista '{ $list }' ({ $choices })

@@ -175,7 +175,7 @@ pub fn territory_column(
             // shows it as written.
             msg!(
                 "territory-alias",
-                spelled = show_value(&spelled),
+                spelled = Arg::Spelling(show_value(&spelled)),
                 territory = canonical,
                 n = n
             ),
