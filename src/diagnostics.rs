@@ -607,13 +607,25 @@ mod tests {
     #[test]
     fn alike_findings_are_counted_past_the_first_few() {
         let mut d = Diagnostics::default();
-        d.note("encoding", Location::file("a.csv"), msg!("encoding-windows-1252"));
+        d.note(
+            "encoding",
+            Location::file("a.csv"),
+            msg!("encoding-windows-1252"),
+        );
         for row in 2..1_000_002u32 {
             let at = Location::file("a.csv").row(row).column(3, "edu_1");
-            d.error("not-in-choices", at, msg!("not-a-number", value = Arg::value("x")));
+            d.error(
+                "not-in-choices",
+                at,
+                msg!("not-a-number", value = Arg::value("x")),
+            );
         }
         let other = Location::file("a.csv").row(7).column(4, "edu_2");
-        d.error("not-in-choices", other, msg!("not-a-number", value = Arg::value("y")));
+        d.error(
+            "not-in-choices",
+            other,
+            msg!("not-a-number", value = Arg::value("y")),
+        );
         assert_eq!(d.count(Severity::Error), 1_000_001);
         assert_eq!(d.items.len(), 1 + SHOWN_PER_COLUMN + 1);
         let lines: Vec<String> = d.lines().iter().map(|l| l.to_string()).collect();

@@ -229,7 +229,10 @@ mod tests {
         let mut args = FluentArgs::new();
         args.set("n", 1);
         args.set("count", "1");
-        assert_eq!(format(Lang::En, "more-like-this", &args), "… and 1 more row like this");
+        assert_eq!(
+            format(Lang::En, "more-like-this", &args),
+            "… and 1 more row like this"
+        );
         assert_eq!(
             format(Lang::It, "more-like-this", &args),
             "… e un'altra riga come questa"

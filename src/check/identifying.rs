@@ -3,10 +3,10 @@
 //! `check` warns about each: such columns should not travel with research data at all, and
 //! capakit never shows them in a report.
 
-use crate::msg;
-use crate::diagnostics::Message;
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::Message;
 use crate::ingest::RawTable;
+use crate::msg;
 
 /// Header words that name identifying data, after lower-casing and splitting on anything that is
 /// not a letter or a digit (`Data di nascita` → data, di, nascita).
@@ -149,7 +149,12 @@ pub fn warn_identifying(table: &RawTable, diags: &mut Diagnostics) {
         }
         let why = match (by_values(table, j), by_header(header)) {
             (Some((what, hits, of)), _) => {
-                msg!("identifying-by-values", hits = hits, of = of, what = what_of(what))
+                msg!(
+                    "identifying-by-values",
+                    hits = hits,
+                    of = of,
+                    what = what_of(what)
+                )
             }
             (None, Some(what)) => msg!("identifying-by-header", what = what_of(what)),
             (None, None) => continue,

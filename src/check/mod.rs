@@ -269,11 +269,7 @@ pub fn check_table(
                 if reported {
                     continue;
                 }
-                diags.error(
-                    "missing-id",
-                    table.cell_location(i, j),
-                    msg!("missing-id"),
-                );
+                diags.error("missing-id", table.cell_location(i, j), msg!("missing-id"));
                 continue;
             }
             let wave = waves.get(i).copied().flatten();

@@ -11,13 +11,13 @@
 //! protection of the published network. Names written by hand are matched to the registry (by id
 //! or name, alias, or a close spelling) and never repeated when they match nothing.
 
-use crate::msg;
 use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::records::{header, optional_header, text_of};
-use crate::diagnostics::Location;
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::Location;
 use crate::error::Result;
 use crate::ingest::read_table;
 use crate::ingest::RawTable;
@@ -485,11 +485,7 @@ fn read_edges(
             continue;
         };
         if from == to {
-            d.warning(
-                "network-self",
-                here(from_j),
-                msg!("network-self-tie"),
-            );
+            d.warning("network-self", here(from_j), msg!("network-self-tie"));
             continue;
         }
         ties.push(Tie {
@@ -810,11 +806,7 @@ fn read_survey(
             continue;
         };
         if from == n.service {
-            d.note(
-                "network-self",
-                n.here,
-                msg!("network-self-named"),
-            );
+            d.note("network-self", n.here, msg!("network-self-named"));
             continue;
         }
         who.entry(wave)

@@ -4,11 +4,11 @@
 //! territory beside one of the territories it holds, which would count the same people twice),
 //! text or a negative number where a number belongs.
 
-use crate::msg;
 use crate::diagnostics::Arg;
 use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 use crate::ingest::{read_table, Cell, RawTable};
+use crate::msg;
 use crate::study::{RecordSource, Study};
 
 /// One row of the records.
@@ -90,7 +90,11 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
         let here = |j: usize| table.cell_location(i, j);
         let territory = match text_of(&table.cell(i, territory_j)) {
             None => {
-                d.error("records-territory", here(territory_j), msg!("records-no-territory"));
+                d.error(
+                    "records-territory",
+                    here(territory_j),
+                    msg!("records-no-territory"),
+                );
                 None
             }
             Some(raw) => match geography.resolve(&raw) {

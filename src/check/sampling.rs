@@ -48,11 +48,7 @@ pub fn check_design(
         };
         for i in 0..table.height() {
             if weighted(i) && column.text(i).is_none() {
-                diags.error(
-                    what.0,
-                    table.cell_location(i, j),
-                    what.1.clone(),
-                );
+                diags.error(what.0, table.cell_location(i, j), what.1.clone());
             }
         }
     }

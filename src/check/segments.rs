@@ -4,8 +4,8 @@
 //! located findings for what does not fit: a code not in the codebook, a document without
 //! metadata, a territory the study does not know.
 
-use crate::msg;
 use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use serde::Serialize;

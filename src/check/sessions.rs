@@ -5,8 +5,8 @@
 //! number, a session dated before the person's entry, a person whose entry date differs between
 //! rows.
 
-use crate::msg;
 use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use super::records::{header, optional_header, text_of};
@@ -106,11 +106,7 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
         let here = |j: usize| table.cell_location(i, j);
         let Some(person) = text_of(&table.cell(i, person_j)) else {
             if (0..table.headers.len()).any(|j| text_of(&table.cell(i, j)).is_some()) {
-                d.error(
-                    "sessions-person",
-                    here(person_j),
-                    msg!("sessions-person"),
-                );
+                d.error("sessions-person", here(person_j), msg!("sessions-person"));
             }
             continue;
         };

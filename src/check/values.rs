@@ -1,8 +1,8 @@
 //! Typing and validating the cells of one column: choices (by name or by label), numbers (decimal
 //! comma accepted), ranges, dates, select_multiple answers, territories with aliases.
 
-use crate::msg;
 use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{show_value, Diagnostics, Location};
@@ -105,7 +105,10 @@ pub fn weight_column(name: &str, table: &RawTable, j: usize, diags: &mut Diagnos
                     diags.error(
                         "bad-weight",
                         table.cell_location(i, j),
-                        msg!("bad-weight-not-a-number", value = Arg::value(&cell.as_text())),
+                        msg!(
+                            "bad-weight-not-a-number",
+                            value = Arg::value(&cell.as_text())
+                        ),
                     );
                     None
                 }

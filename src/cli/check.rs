@@ -215,9 +215,11 @@ pub fn execute(args: Args) -> Result<i32> {
     // checked by running them in memory, as `run` would; like `run`, not on data with errors.
     if unusable.is_empty() && !all.has_errors() {
         match run_entries(&plan, &datasets, &codings) {
-            Ok((_, not_run)) => summary.extend(not_run.iter().map(|n| {
-                format!("{}: {}", Severity::Note.word(lang), n.message().text(lang))
-            })),
+            Ok((_, not_run)) => summary.extend(
+                not_run
+                    .iter()
+                    .map(|n| format!("{}: {}", Severity::Note.word(lang), n.message().text(lang))),
+            ),
             Err(e) => unusable.push(e),
         }
     }

@@ -7,9 +7,9 @@ use crate::analysis::run_analyses;
 use crate::check::segments::Coding;
 use crate::check::{check_study, Dataset};
 use crate::diagnostics::{Diagnostics, Severity};
+use crate::error::{Error, Result};
 use crate::locale::Lang;
 use crate::msg;
-use crate::error::{Error, Result};
 use crate::plan::Plan;
 use crate::report::pseudonym::Pseudonymiser;
 use crate::report::respondents::scores_csv;
@@ -120,7 +120,11 @@ pub fn execute(args: Args) -> Result<i32> {
     };
     let analyses = match results.not_run.len() {
         0 => msg!("count-analysis", n = results.analyses.len()),
-        k => msg!("run-analyses-not-run", n = results.analyses.len(), not_run = k),
+        k => msg!(
+            "run-analyses-not-run",
+            n = results.analyses.len(),
+            not_run = k
+        ),
     };
     eprintln!(
         "capakit: {who}{}, {} → {}",
@@ -201,7 +205,10 @@ pub(crate) fn checked_inputs(
     let shown = shown.display().to_string();
     if findings.len() > SHOWN {
         let n = findings.len() - SHOWN;
-        eprintln!("{}", msg!("run-more-lines", n = n, study = &shown).text(lang));
+        eprintln!(
+            "{}",
+            msg!("run-more-lines", n = n, study = &shown).text(lang)
+        );
     }
     if diagnostics.has_errors() {
         let errors = msg!("count-error", n = diagnostics.count(Severity::Error));

@@ -344,7 +344,11 @@ impl TableBuilder {
             self.notes.warning(
                 "header-below-title",
                 at,
-                msg!("header-below-title", header_row = header_row, n = header_idx),
+                msg!(
+                    "header-below-title",
+                    header_row = header_row,
+                    n = header_idx
+                ),
             );
         }
         let head = std::mem::take(&mut self.head);
@@ -358,11 +362,7 @@ impl TableBuilder {
             let h = c.as_text().trim().to_string();
             if h.is_empty() {
                 let at = self.location().row(header_row).column(j, "");
-                self.notes.warning(
-                    "empty-header",
-                    at,
-                    msg!("empty-header"),
-                );
+                self.notes.warning("empty-header", at, msg!("empty-header"));
             }
             headers.push(h);
         }

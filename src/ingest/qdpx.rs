@@ -183,7 +183,12 @@ pub fn read_qdpx(path: &Path, shown: &str) -> Result<(Vec<Segment>, Diagnostics)
                 d.error(
                     "segment-span",
                     Location::file(shown),
-                    msg!("segment-span-qdpx", document = source_name, end = e, start = s),
+                    msg!(
+                        "segment-span-qdpx",
+                        document = source_name,
+                        end = e,
+                        start = s
+                    ),
                 );
                 continue;
             }
@@ -199,7 +204,11 @@ pub fn read_qdpx(path: &Path, shown: &str) -> Result<(Vec<Segment>, Diagnostics)
                 d.warning(
                     "segment-unknown-code",
                     Location::file(shown),
-                    msg!("segment-unknown-code-qdpx", document = source_name, code = target),
+                    msg!(
+                        "segment-unknown-code-qdpx",
+                        document = source_name,
+                        code = target
+                    ),
                 );
                 continue;
             };

@@ -4,8 +4,8 @@
 //! recognised from the header; every format is read into the same [`Segment`]s, and a malformed
 //! row (no code, an end before its start, no document) is a located finding, never a panic.
 
-use crate::msg;
 use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -191,19 +191,11 @@ pub fn read_segments(
                     None => t.location().row(t.row_numbers[i]),
                 };
                 let Some(document) = text(t, i, doc).or_else(|| text(t, i, case)) else {
-                    d.error(
-                        "segment-document",
-                        here(doc),
-                        msg!("segment-document"),
-                    );
+                    d.error("segment-document", here(doc), msg!("segment-document"));
                     continue;
                 };
                 let Some(code_text) = text(t, i, code) else {
-                    d.warning(
-                        "segment-code",
-                        here(code),
-                        msg!("segment-code-empty"),
-                    );
+                    d.warning("segment-code", here(code), msg!("segment-code-empty"));
                     continue;
                 };
                 let mut path: Vec<String> = categories

@@ -216,11 +216,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         if kind_name.starts_with("begin loop") {
             repeat_depth += 1;
             groups.push(name);
-            notes.warning(
-                "repeat-skipped",
-                survey.at(i, "type"),
-                msg!("loop-skipped"),
-            );
+            notes.warning("repeat-skipped", survey.at(i, "type"), msg!("loop-skipped"));
             continue;
         }
         if repeat_depth > 0 {

@@ -49,7 +49,11 @@ fn check_speaks_italian_when_asked() {
     // English stays the default, word for word.
     let en = capakit().arg("check").arg(example()).output().unwrap();
     let en = String::from_utf8(en.stdout).unwrap();
-    assert!(en.lines().any(|l| l == "data/risposte-care-leavers.csv: 200 respondents, 0 errors, 1 warning, 4 notes"), "{en}");
+    assert!(
+        en.lines().any(|l| l
+            == "data/risposte-care-leavers.csv: 200 respondents, 0 errors, 1 warning, 4 notes"),
+        "{en}"
+    );
     assert!(en.lines().any(|l| l == "warning[duplicate-id]: data/risposte-care-leavers.csv, row 202, column C (anagrafica/respondent_id): this respondent id was already used on row 43; this answer is left out, the first one is kept"), "{en}");
 }
 
@@ -122,11 +126,15 @@ fn the_italian_reports_data_quality_chapter_is_italian() {
         chapter.contains("<td>&quot;Florence&quot; read as Firenze (2 rows, first here)</td>"),
         "{chapter}"
     );
-    assert!(chapter.contains("<code>warning[duplicate-id]</code>"), "{chapter}");
+    assert!(
+        chapter.contains("<code>warning[duplicate-id]</code>"),
+        "{chapter}"
+    );
     // results.json keeps the findings in English whatever the report's language.
     let a = std::fs::read_to_string(it.join("results.json")).unwrap();
     let b = std::fs::read_to_string(en.join("results.json")).unwrap();
-    let quality = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["quality"].clone();
+    let quality =
+        |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap()["quality"].clone();
     assert_eq!(quality(&a), quality(&b));
 }
 
@@ -147,5 +155,8 @@ fn run_prints_its_findings_in_the_language_asked() {
         err.lines().any(|l| l.starts_with("avvertenza[duplicate-id]: data/risposte-care-leavers.csv, riga 202, colonna C (anagrafica/respondent_id): questo codice")),
         "{err}"
     );
-    assert!(err.contains("capakit: 200 rispondenti, 7 analisi, 1 avvertenza → "), "{err}");
+    assert!(
+        err.contains("capakit: 200 rispondenti, 7 analisi, 1 avvertenza → "),
+        "{err}"
+    );
 }
