@@ -450,6 +450,14 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds a finding. Its sentence is a [`Message`] of the catalogue; English text does not
+    /// compile:
+    ///
+    /// ```compile_fail
+    /// use capakit::diagnostics::{Diagnostics, Location};
+    /// let mut d = Diagnostics::default();
+    /// d.warning("duplicate-id", Location::file("a.csv"), "this respondent id was already used");
+    /// ```
     pub fn push(
         &mut self,
         severity: Severity,
@@ -649,6 +657,73 @@ mod tests {
         assert_eq!(all.count(Severity::Error), 2_000_002);
         // Two notes, the first few of edu_1 and their count, edu_2 twice.
         assert_eq!(all.lines().len(), 2 + SHOWN_PER_COLUMN + 1 + 2);
+    }
+
+    #[test]
+    fn findings_speak_each_language_and_reports_leave_cell_values_out() {
+        let m = msg!("not-a-number", value = Arg::value("a@b.it"));
+        assert_eq!(m.text(Lang::En), "\"a@b.it\" is not a number");
+        assert_eq!(m.text(Lang::It), "\"a@b.it\" non è un numero");
+        assert_eq!(m.report_text(Lang::En), "\"…\" is not a number");
+        assert_eq!(m.report_text(Lang::It), "\"…\" non è un numero");
+        // A spelling of the study's own territory is shown; plurals follow the count.
+        let alias = |n: usize| {
+            msg!(
+                "territory-alias",
+                spelled = Arg::Spelling(show_value("Florence")),
+                territory = "Firenze",
+                n = n
+            )
+        };
+        assert_eq!(
+            alias(2).report_text(Lang::It),
+            "\"Florence\" letto come Firenze (2 righe, la prima è questa)"
+        );
+        assert_eq!(
+            alias(1).report_text(Lang::En),
+            "\"Florence\" read as Firenze (1 row, first here)"
+        );
+        // A nested piece of sentence is in the message's language.
+        let range = msg!("range-both", low = "≥ 1", high = "≤ 5");
+        let m = msg!("out-of-range", number = "7", range = range);
+        assert_eq!(
+            m.text(Lang::En),
+            "7 is outside the allowed range (≥ 1 and ≤ 5)"
+        );
+        assert_eq!(
+            m.text(Lang::It),
+            "7 è fuori dall'intervallo ammesso (≥ 1 e ≤ 5)"
+        );
+        // The place and the line, with Italian words; the count with Italian thousands.
+        let mut d = Diagnostics::default();
+        for row in 2..1_000_002u32 {
+            let at = Location::file("a.csv").row(row).column(3, "edu_1");
+            d.error(
+                "not-in-choices",
+                at,
+                msg!("not-a-number", value = Arg::value("x")),
+            );
+        }
+        let lines: Vec<String> = d.lines().iter().map(|l| l.text(Lang::It)).collect();
+        assert_eq!(
+            lines[0],
+            "errore[not-in-choices]: a.csv, riga 2, colonna D (edu_1): \"x\" non è un numero"
+        );
+        assert_eq!(
+            lines[SHOWN_PER_COLUMN],
+            "errore[not-in-choices]: a.csv, colonna D (edu_1): … e altre 999.995 righe come questa"
+        );
+        let json = d.lines()[0].json(Lang::It);
+        assert_eq!(json["id"], "not-a-number");
+        assert_eq!(json["message"], "\"x\" non è un numero");
+        assert_eq!(
+            Location::file("data.xlsx")
+                .sheet(Some("risposte"))
+                .row(12)
+                .column(5, "edu_1")
+                .text(Lang::It),
+            "data.xlsx, foglio 'risposte', riga 12, colonna F (edu_1)"
+        );
     }
 
     #[test]

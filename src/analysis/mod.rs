@@ -579,6 +579,25 @@ mod tests {
     }
 
     #[test]
+    fn an_analysis_not_run_says_why_in_each_language() {
+        let n = super::NotRun {
+            id: "profili-prato".into(),
+            title: None,
+            kind: "profiles",
+            subset: vec![("territory".into(), "Prato".into())],
+            min_cell: 10,
+        };
+        assert_eq!(
+            n.to_string(),
+            "analysis 'profili-prato' is not run: its subset (territory = Prato) has fewer than 10 respondents, too few to publish"
+        );
+        assert_eq!(
+            n.message().text(crate::locale::Lang::It),
+            "l'analisi 'profili-prato' non è eseguita: il suo sottoinsieme (territory = Prato) ha meno di 10 rispondenti, troppo pochi per pubblicarla"
+        );
+    }
+
+    #[test]
     fn reports_leave_cell_values_out_of_findings() {
         assert_eq!(
             without_cell_values("\" FLORENCE \" read as Firenze (1 row, first here)"),
