@@ -70,7 +70,7 @@ not-an-integer = { $number } non è un numero intero
 range-both = { $low } e { $high }
 out-of-range = { $number } è fuori dall'intervallo ammesso ({ $range })
 value-not-0-1 = { $value } dovrebbe essere 1 (scelto) o 0 (non scelto)
-required-missing = '{ $name }' è obbligatoria ma non ha risposta
+required-missing = la domanda '{ $name }' è obbligatoria ma non ha risposta
 
 ## Colonne e rispondenti
 
