@@ -4,10 +4,35 @@
 //! in Excel — file, sheet, row (1-based, header counted), column (letter and name) — and the value.
 //! Errors stop a run; warnings let it continue and are listed in the report's data-quality section;
 //! notes say how an oddity was read (an encoding, an alias).
+//!
+//! # How to add a finding
+//!
+//! A finding's sentence is a [`Message`]: an id in the catalogue of each language
+//! (`locales/en/findings.ftl`, `locales/it/findings.ftl`, [Fluent] syntax) and its arguments,
+//! built with [`msg!`](crate::msg):
+//!
+//! ```ignore
+//! diags.warning("duplicate-id", at, msg!("duplicate-id", first_row = row));
+//! diags.error("not-a-number", at, msg!("not-a-number", value = Arg::value(&raw)));
+//! ```
+//!
+//! 1. Pick an id (the finding's `code`, or `code-something` when one code has several sentences).
+//! 2. Write the sentence under that id in both files, with the same `{ $variables }`; a count
+//!    chooses its words with a selector: `{ $n -> [one] row *[other] rows }`.
+//! 3. Arguments: numbers (counts, rows) as integers; a cell's value as written with
+//!    [`Arg::value`] (quoted, and left out of reports); names and lists as text; a piece of
+//!    sentence that differs by language as a nested `msg!`.
+//!
+//! `cargo test --lib catalogue` fails when an id is missing from a language, when the two
+//! languages use different variables, or when an id used in `src/` is in neither.
+//!
+//! [Fluent]: https://projectfluent.org/
 
 use std::fmt;
 
 use serde::Serialize;
+
+pub use crate::locale::Lang;
 
 /// Where something is, as a user would find it in a spreadsheet program.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -108,23 +133,197 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A finding's sentence in no language yet: an id of the catalogue (`locales/*/findings.ftl`)
+/// and its arguments, shown with [`Message::text`]. Built with [`msg!`](crate::msg).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: &'static str,
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+/// An argument of a [`Message`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    /// A count or a row number (it chooses the plural).
+    Number(i64),
+    /// Shown as it is in every language: a column's or a list's name, a list of choices.
+    Text(String),
+    /// A cell's value as written in the data, quoted ([`show_value`]); a report shows `"…"`.
+    Value(String),
+    /// A value from the data that names no one — a spelling of one of the study's own names —
+    /// quoted, and shown in reports too.
+    Spelling(String),
+    /// A piece of sentence from the catalogue, in the message's language.
+    Message(Box<Message>),
+}
+
+impl Arg {
+    /// A cell's value as written in the data: quoted, shortened, left out of reports.
+    pub fn value(raw: &str) -> Arg {
+        Arg::Value(show_value(raw))
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Arg {
+                Arg::Number(n as i64)
+            }
+        }
+    )*};
+}
+number_arg!(usize, u32, u64, i32, i64);
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Text(s.clone())
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(m: Message) -> Arg {
+        Arg::Message(Box::new(m))
+    }
+}
+
+/// A [`Message`]: `msg!("duplicate-id", first_row = 43)`, `msg!("not-a-number", value =
+/// Arg::value(&raw))`. Each argument is anything that converts into an [`Arg`].
+#[macro_export]
+macro_rules! msg {
+    ($id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::diagnostics::Message {
+            id: $id,
+            args: vec![$((stringify!($name), $crate::diagnostics::Arg::from($value))),*],
+        }
+    };
+}
+
+impl Message {
+    /// The sentence in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        self.render(lang, false)
+    }
+
+    /// The sentence as a report shows it: cell values (`"…"`, as findings quote them) are left
+    /// out, so no answer — an e-mail typed in the wrong column, a name — reaches a report.
+    pub fn report_text(&self, lang: Lang) -> String {
+        self.render(lang, true)
+    }
+
+    fn render(&self, lang: Lang, in_report: bool) -> String {
+        let mut args = fluent_bundle::FluentArgs::with_capacity(self.args.len());
+        for (name, arg) in &self.args {
+            match arg {
+                Arg::Number(n) => args.set(*name, *n),
+                Arg::Text(t) if in_report => args.set(*name, without_cell_values(t)),
+                Arg::Text(t) => args.set(*name, t.as_str()),
+                Arg::Value(_) if in_report => args.set(*name, "\"…\""),
+                Arg::Value(v) | Arg::Spelling(v) => args.set(*name, v.as_str()),
+                Arg::Message(m) => args.set(*name, m.render(lang, in_report)),
+            }
+        }
+        crate::locale::format(lang, self.id, &args)
+    }
+}
+
+/// Text with quoted cell values (`"…"`) left out, for what a report shows of a finding.
+pub fn without_cell_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…\"");
+            }
+            quoted = !quoted;
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl Severity {
+    /// `error`, `errore`.
+    pub fn word(self, lang: Lang) -> String {
+        let id = match self {
+            Severity::Error => "severity-error",
+            Severity::Warning => "severity-warning",
+            Severity::Note => "severity-note",
+        };
+        crate::locale::format(lang, id, &fluent_bundle::FluentArgs::new())
+    }
+}
+
+impl Location {
+    /// `data.xlsx, sheet 'risposte', row 12, column F (edu_1)`, with the words of `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let word = |id: &str| crate::locale::format(lang, id, &fluent_bundle::FluentArgs::new());
+        let mut out = self.file.clone();
+        if let Some(sheet) = &self.sheet {
+            out.push_str(&format!(", {} '{sheet}'", word("where-sheet")));
+        }
+        if let Some(row) = self.row {
+            out.push_str(&format!(", {} {row}", word("where-row")));
+        }
+        let column = word("where-column");
+        match (self.column_index, &self.column) {
+            (Some(i), Some(name)) if !name.is_empty() => {
+                out.push_str(&format!(", {column} {} ({name})", column_letter(i)))
+            }
+            (Some(i), _) => out.push_str(&format!(", {column} {}", column_letter(i))),
+            (None, Some(name)) => out.push_str(&format!(", {column} {name}")),
+            (None, None) => {}
+        }
+        out
+    }
+}
+
 /// One located finding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable kebab-case identifier, e.g. `value-not-in-choices`.
     pub code: &'static str,
     pub location: Location,
-    pub message: String,
+    pub message: Message,
+}
+
+impl Diagnostic {
+    /// `warning[duplicate-id]: data.csv, row 44, column A (id): …` in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        format!(
+            "{}[{}]: {}: {}",
+            self.severity.word(lang),
+            self.code,
+            self.location.text(lang),
+            self.message.text(lang)
+        )
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}[{}]: {}: {}",
-            self.severity, self.code, self.location, self.message
-        )
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -156,36 +355,30 @@ pub struct More {
     pub more: usize,
 }
 
-impl fmt::Display for More {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}[{}]: {}: … and {} more {} like this",
-            self.severity,
+impl More {
+    /// `error[not-in-choices]: a.csv, column D (edu_1): … and 995 more rows like this` in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("n", self.more);
+        args.set("count", lang.thousands(self.more));
+        format!(
+            "{}[{}]: {}: {}",
+            self.severity.word(lang),
             self.code,
-            self.location,
-            thousands(self.more),
-            if self.more == 1 { "row" } else { "rows" }
+            self.location.text(lang),
+            crate::locale::format(lang, "more-like-this", &args)
         )
     }
 }
 
-/// `999990` → `999,990`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
+impl fmt::Display for More {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
-    out
 }
 
 /// A line of findings as printed: one finding, or the count of those like it not shown.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Line<'a> {
     Finding(&'a Diagnostic),
     More(&'a More),
@@ -198,6 +391,45 @@ impl Line<'_> {
             Line::Finding(d) => d.severity,
             Line::More(m) => m.severity,
             Line::Group(g) => g.example.severity,
+        }
+    }
+}
+
+impl Line<'_> {
+    /// The line as `check` prints it, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            Line::Finding(d) => d.text(lang),
+            Line::More(m) => m.text(lang),
+            Line::Group(g) => g.text(lang),
+        }
+    }
+
+    /// The line as `check --json` gives it: `message` in `lang`, with the message's `id`.
+    pub fn json(&self, lang: Lang) -> serde_json::Value {
+        match self {
+            Line::Finding(d) => serde_json::json!({
+                "severity": d.severity,
+                "code": d.code,
+                "location": d.location,
+                "message": d.message.text(lang),
+                "id": d.message.id,
+            }),
+            Line::More(m) => serde_json::json!({
+                "severity": m.severity,
+                "code": m.code,
+                "location": m.location,
+                "more": m.more,
+            }),
+            Line::Group(g) => serde_json::json!({
+                "severity": g.example.severity,
+                "code": g.example.code,
+                "location": g.example.location,
+                "message": g.example.message.text(lang),
+                "id": g.example.message.id,
+                "rows": g.rows,
+                "count": g.count,
+            }),
         }
     }
 }
@@ -215,7 +447,7 @@ impl fmt::Display for Line<'_> {
 /// The findings of one kind in one column, as one line: how many rows, the first of them, and
 /// the first finding as the example ("column D (edu_1): 300 rows (5, 9, 12, 40, 41, …), e.g. row
 /// 5: …").
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Group<'a> {
     /// The first finding: its place (without the row) and its message are the group's.
     pub example: &'a Diagnostic,
@@ -225,11 +457,13 @@ pub struct Group<'a> {
     pub count: usize,
 }
 
-impl fmt::Display for Group<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Group<'_> {
+    /// `error[…]: data.csv, column D (edu_1): 300 rows (2, 3, 4, 5, 6, …), e.g. row 2: …` in
+    /// `lang`; a group of one is the finding's own line.
+    pub fn text(&self, lang: Lang) -> String {
         let d = self.example;
         if self.count == 1 {
-            return d.fmt(f);
+            return d.text(lang);
         }
         let place = Location {
             row: None,
@@ -239,16 +473,25 @@ impl fmt::Display for Group<'_> {
         if self.count > self.rows.len() {
             rows.push("…".into());
         }
-        write!(
-            f,
-            "{}[{}]: {place}: {} rows ({}), e.g. row {}: {}",
-            d.severity,
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("n", self.count);
+        args.set("count", lang.thousands(self.count));
+        args.set("rows", rows.join(", "));
+        args.set("first", self.rows[0]);
+        format!(
+            "{}[{}]: {}: {}: {}",
+            d.severity.word(lang),
             d.code,
-            thousands(self.count),
-            rows.join(", "),
-            self.rows[0],
-            d.message
+            place.text(lang),
+            crate::locale::format(lang, "rows-like-this", &args),
+            d.message.text(lang)
         )
+    }
+}
+
+impl fmt::Display for Group<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -275,22 +518,29 @@ fn key_of(severity: Severity, code: &'static str, l: &Location) -> Key {
 /// The findings of one check, in the order they were found: every finding about a file, and the
 /// first few of each code in each column with their row ([`SHOWN_PER_COLUMN`]); the others are
 /// counted in [`Diagnostics::more`]. Counts include them all.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     pub items: Vec<Diagnostic>,
     /// Counts of the findings not kept, one per code and column, in the order first met.
     pub more: Vec<More>,
-    #[serde(skip)]
     seen: std::collections::HashMap<Key, Seen>,
 }
 
 impl Diagnostics {
+    /// Adds a finding. Its sentence is a [`Message`] of the catalogue; English text does not
+    /// compile:
+    ///
+    /// ```compile_fail
+    /// use capakit::diagnostics::{Diagnostics, Location};
+    /// let mut d = Diagnostics::default();
+    /// d.warning("duplicate-id", Location::file("a.csv"), "this respondent id was already used");
+    /// ```
     pub fn push(
         &mut self,
         severity: Severity,
         code: &'static str,
         location: Location,
-        message: impl Into<String>,
+        message: Message,
     ) {
         if location.row.is_some() && location.column_index.is_some() {
             let seen = self
@@ -321,19 +571,19 @@ impl Diagnostics {
             severity,
             code,
             location,
-            message: message.into(),
+            message,
         });
     }
 
-    pub fn error(&mut self, code: &'static str, location: Location, message: impl Into<String>) {
+    pub fn error(&mut self, code: &'static str, location: Location, message: Message) {
         self.push(Severity::Error, code, location, message);
     }
 
-    pub fn warning(&mut self, code: &'static str, location: Location, message: impl Into<String>) {
+    pub fn warning(&mut self, code: &'static str, location: Location, message: Message) {
         self.push(Severity::Warning, code, location, message);
     }
 
-    pub fn note(&mut self, code: &'static str, location: Location, message: impl Into<String>) {
+    pub fn note(&mut self, code: &'static str, location: Location, message: Message) {
         self.push(Severity::Note, code, location, message);
     }
 
@@ -484,13 +734,25 @@ mod tests {
     #[test]
     fn alike_findings_are_counted_past_the_first_few() {
         let mut d = Diagnostics::default();
-        d.note("encoding", Location::file("a.csv"), "read as Windows-1252");
+        d.note(
+            "encoding",
+            Location::file("a.csv"),
+            msg!("encoding-windows-1252"),
+        );
         for row in 2..1_000_002u32 {
             let at = Location::file("a.csv").row(row).column(3, "edu_1");
-            d.error("not-in-choices", at, "\"x\" is not a choice");
+            d.error(
+                "not-in-choices",
+                at,
+                msg!("not-a-number", value = Arg::value("x")),
+            );
         }
         let other = Location::file("a.csv").row(7).column(4, "edu_2");
-        d.error("not-in-choices", other, "\"y\" is not a choice");
+        d.error(
+            "not-in-choices",
+            other,
+            msg!("not-a-number", value = Arg::value("y")),
+        );
         assert_eq!(d.count(Severity::Error), 1_000_001);
         assert_eq!(d.items.len(), 1 + SHOWN_PER_COLUMN + 1);
         let lines: Vec<String> = d.lines().iter().map(|l| l.to_string()).collect();
@@ -524,6 +786,73 @@ mod tests {
         assert_eq!(all.count(Severity::Error), 2_000_002);
         // Two notes, the first few of edu_1 and their count, edu_2 twice.
         assert_eq!(all.lines().len(), 2 + SHOWN_PER_COLUMN + 1 + 2);
+    }
+
+    #[test]
+    fn findings_speak_each_language_and_reports_leave_cell_values_out() {
+        let m = msg!("not-a-number", value = Arg::value("a@b.it"));
+        assert_eq!(m.text(Lang::En), "\"a@b.it\" is not a number");
+        assert_eq!(m.text(Lang::It), "\"a@b.it\" non è un numero");
+        assert_eq!(m.report_text(Lang::En), "\"…\" is not a number");
+        assert_eq!(m.report_text(Lang::It), "\"…\" non è un numero");
+        // A spelling of the study's own territory is shown; plurals follow the count.
+        let alias = |n: usize| {
+            msg!(
+                "territory-alias",
+                spelled = Arg::Spelling(show_value("Florence")),
+                territory = "Firenze",
+                n = n
+            )
+        };
+        assert_eq!(
+            alias(2).report_text(Lang::It),
+            "\"Florence\" letto come Firenze (2 righe, la prima è questa)"
+        );
+        assert_eq!(
+            alias(1).report_text(Lang::En),
+            "\"Florence\" read as Firenze (1 row, first here)"
+        );
+        // A nested piece of sentence is in the message's language.
+        let range = msg!("range-both", low = "≥ 1", high = "≤ 5");
+        let m = msg!("out-of-range", number = "7", range = range);
+        assert_eq!(
+            m.text(Lang::En),
+            "7 is outside the allowed range (≥ 1 and ≤ 5)"
+        );
+        assert_eq!(
+            m.text(Lang::It),
+            "7 è fuori dall'intervallo ammesso (≥ 1 e ≤ 5)"
+        );
+        // The place and the line, with Italian words; the count with Italian thousands.
+        let mut d = Diagnostics::default();
+        for row in 2..1_000_002u32 {
+            let at = Location::file("a.csv").row(row).column(3, "edu_1");
+            d.error(
+                "not-in-choices",
+                at,
+                msg!("not-a-number", value = Arg::value("x")),
+            );
+        }
+        let lines: Vec<String> = d.lines().iter().map(|l| l.text(Lang::It)).collect();
+        assert_eq!(
+            lines[0],
+            "errore[not-in-choices]: a.csv, riga 2, colonna D (edu_1): \"x\" non è un numero"
+        );
+        assert_eq!(
+            lines[SHOWN_PER_COLUMN],
+            "errore[not-in-choices]: a.csv, colonna D (edu_1): … e altre 999.995 righe come questa"
+        );
+        let json = d.lines()[0].json(Lang::It);
+        assert_eq!(json["id"], "not-a-number");
+        assert_eq!(json["message"], "\"x\" non è un numero");
+        assert_eq!(
+            Location::file("data.xlsx")
+                .sheet(Some("risposte"))
+                .row(12)
+                .column(5, "edu_1")
+                .text(Lang::It),
+            "data.xlsx, foglio 'risposte', riga 12, colonna F (edu_1)"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod format;
 pub mod geography;
 pub mod ingest;
 pub mod instrument;
+pub mod locale;
 pub mod parallel;
 pub mod plan;
 pub mod provenance;

@@ -161,13 +161,18 @@ pub struct QualitySummary {
     pub examples: Vec<Finding>,
 }
 
-/// A finding as the report shows it.
+/// A finding as the report shows it (`location` and `message` in English, as results.json has
+/// them).
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub severity: crate::diagnostics::Severity,
     pub code: &'static str,
     pub location: String,
     pub message: String,
+    /// The location and the message in each language ([`crate::locale::Lang`] order), for the
+    /// report in that language.
+    #[serde(skip)]
+    pub in_language: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,25 +182,23 @@ pub struct CodeCount {
     pub count: usize,
 }
 
-/// A finding's message as a report shows it: quoted cell values (`"…"`, as findings quote them)
-/// are left out, so no answer — an e-mail typed in the wrong column, a name — reaches a report.
-fn without_cell_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut quoted = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !quoted {
-                out.push_str("\"…\"");
-            }
-            quoted = !quoted;
-        } else if !quoted {
-            out.push(c);
-        }
-    }
-    out
-}
+#[cfg(test)]
+use crate::diagnostics::without_cell_values;
 
 impl QualitySummary {
+    /// The summary as the report in `lang` shows it: each finding's place and message in that
+    /// language.
+    pub fn in_language(&self, lang: crate::locale::Lang) -> QualitySummary {
+        let mut out = self.clone();
+        for f in &mut out.examples {
+            if let Some((location, message)) = f.in_language.get(lang as usize) {
+                f.location = location.clone();
+                f.message = message.clone();
+            }
+        }
+        out
+    }
+
     /// The summary of `d`, each listed name redacted from what it shows (a document's name in a
     /// finding about a transcript).
     pub fn of(d: &Diagnostics, names: &[crate::study::Redaction]) -> QualitySummary {
@@ -205,11 +208,25 @@ impl QualitySummary {
         let examples = examples
             .into_iter()
             .take(20)
-            .map(|x| Finding {
-                severity: x.severity,
-                code: x.code,
-                location: codes::redact(&x.location.to_string(), names),
-                message: codes::redact(&without_cell_values(&x.message), names),
+            .map(|x| {
+                // Cell values are left out of what a report shows (`Message::report_text`).
+                let in_language: Vec<(String, String)> = crate::locale::Lang::ALL
+                    .iter()
+                    .map(|&lang| {
+                        (
+                            codes::redact(&x.location.text(lang), names),
+                            codes::redact(&x.message.report_text(lang), names),
+                        )
+                    })
+                    .collect();
+                let (location, message) = in_language[crate::locale::Lang::En as usize].clone();
+                Finding {
+                    severity: x.severity,
+                    code: x.code,
+                    location,
+                    message,
+                    in_language,
+                }
             })
             .collect();
         QualitySummary {
@@ -277,20 +294,26 @@ pub struct NotRun {
     pub min_cell: u64,
 }
 
-impl std::fmt::Display for NotRun {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl NotRun {
+    /// Why it was not run, in any language.
+    pub fn message(&self) -> crate::diagnostics::Message {
         let subset: Vec<String> = self
             .subset
             .iter()
             .map(|(k, v)| format!("{k} = {v}"))
             .collect();
-        write!(
-            f,
-            "analysis '{}' is not run: its subset ({}) has fewer than {} respondents, too few to publish",
-            self.id,
-            subset.join("; "),
-            self.min_cell
+        crate::msg!(
+            "not-run",
+            id = &self.id,
+            subset = subset.join("; "),
+            min_cell = self.min_cell
         )
+    }
+}
+
+impl std::fmt::Display for NotRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.message().fmt(f)
     }
 }
 
@@ -553,6 +576,25 @@ mod tests {
                 assert!(keys.contains(&common), "{}: {common}", kind.name());
             }
         }
+    }
+
+    #[test]
+    fn an_analysis_not_run_says_why_in_each_language() {
+        let n = super::NotRun {
+            id: "profili-prato".into(),
+            title: None,
+            kind: "profiles",
+            subset: vec![("territory".into(), "Prato".into())],
+            min_cell: 10,
+        };
+        assert_eq!(
+            n.to_string(),
+            "analysis 'profili-prato' is not run: its subset (territory = Prato) has fewer than 10 respondents, too few to publish"
+        );
+        assert_eq!(
+            n.message().text(crate::locale::Lang::It),
+            "l'analisi 'profili-prato' non è eseguita: il suo sottoinsieme (territory = Prato) ha meno di 10 rispondenti, troppo pochi per pubblicarla"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! (`group/question`), one 0/1 column per option of a select_multiple (`question/option`),
 //! headers written as labels, and meta columns (`_id`, `_uuid`, `start`, …) left aside.
 
+use crate::msg;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostics;
@@ -139,9 +140,10 @@ pub fn map_columns(
                     diags.warning(
                         "duplicate-column",
                         table.header_location(j),
-                        format!(
-                            "a second column for '{name}' (the first is column {}); it is ignored",
-                            crate::diagnostics::column_letter(other.index() as u32)
+                        msg!(
+                            "duplicate-column",
+                            name = name,
+                            first = crate::diagnostics::column_letter(other.index() as u32)
                         ),
                     );
                 }
@@ -153,7 +155,7 @@ pub fn map_columns(
             (None, _) => diags.warning(
                 "unknown-column",
                 table.header_location(j),
-                "this column is not a question of the questionnaire; it is ignored",
+                msg!("unknown-column"),
             ),
         }
     }
@@ -165,9 +167,11 @@ pub fn map_columns(
         {
             continue;
         }
-        let message = format!(
-            "no column for the question '{}' (survey sheet row {} of {})",
-            item.name, item.row, instrument.file
+        let message = msg!(
+            "missing-column",
+            name = &item.name,
+            row = item.row,
+            file = &instrument.file
         );
         if item.required && item.relevant.is_none() {
             diags.error("missing-column", table.location(), message);

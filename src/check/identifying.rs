@@ -4,7 +4,9 @@
 //! capakit never shows them in a report.
 
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::Message;
 use crate::ingest::RawTable;
+use crate::msg;
 
 /// Header words that name identifying data, after lower-casing and splitting on anything that is
 /// not a letter or a digit (`Data di nascita` → data, di, nascita).
@@ -127,6 +129,18 @@ fn by_values(table: &RawTable, j: usize) -> Option<(&'static str, usize, usize)>
     })
 }
 
+/// What a column holds, in the finding's language.
+fn what_of(what: &str) -> Message {
+    match what {
+        "names" => msg!("identifying-names"),
+        "e-mail addresses" => msg!("identifying-emails"),
+        "phone numbers" => msg!("identifying-phones"),
+        "codici fiscali" => msg!("identifying-codici-fiscali"),
+        "birth dates" => msg!("identifying-birth-dates"),
+        _ => msg!("identifying-addresses"),
+    }
+}
+
 /// Warns about every column of `table` that looks directly identifying.
 pub fn warn_identifying(table: &RawTable, diags: &mut Diagnostics) {
     for (j, header) in table.headers.iter().enumerate() {
@@ -135,17 +149,20 @@ pub fn warn_identifying(table: &RawTable, diags: &mut Diagnostics) {
         }
         let why = match (by_values(table, j), by_header(header)) {
             (Some((what, hits, of)), _) => {
-                format!("{hits} of the {of} filled cells look like {what}")
+                msg!(
+                    "identifying-by-values",
+                    hits = hits,
+                    of = of,
+                    what = what_of(what)
+                )
             }
-            (None, Some(what)) => format!("its header suggests {what}"),
+            (None, Some(what)) => msg!("identifying-by-header", what = what_of(what)),
             (None, None) => continue,
         };
         diags.warning(
             "identifying-column",
             table.header_location(j),
-            format!(
-                "this column looks directly identifying ({why}): keep it out of the research data; capakit never shows it in a report"
-            ),
+            msg!("identifying-column", why = why),
         );
     }
 }

@@ -19,6 +19,7 @@ pub mod sessions;
 mod table;
 mod values;
 
+use crate::msg;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostics;
@@ -268,23 +269,16 @@ pub fn check_table(
                 if reported {
                     continue;
                 }
-                diags.error(
-                    "missing-id",
-                    table.cell_location(i, j),
-                    "the respondent id is empty",
-                );
+                diags.error("missing-id", table.cell_location(i, j), msg!("missing-id"));
                 continue;
             }
             let wave = waves.get(i).copied().flatten();
             if let Some(row) = first.get(&(wave, std::borrow::Cow::Borrowed(value.as_ref()))) {
-                let within = wave.map_or(String::new(), |w| format!(" in wave {w}"));
-                diags.warning(
-                    "duplicate-id",
-                    table.cell_location(i, j),
-                    format!(
-                        "this respondent id was already used{within} on row {row}; this answer is left out, the first one is kept"
-                    ),
-                );
+                let message = match wave {
+                    Some(w) => msg!("duplicate-id-in-wave", wave = w, first_row = *row),
+                    None => msg!("duplicate-id", first_row = *row),
+                };
+                diags.warning("duplicate-id", table.cell_location(i, j), message);
                 *kept = false;
                 dropped.push(Dropped {
                     row: table.row_numbers[i],

@@ -11,11 +11,13 @@
 //! protection of the published network. Names written by hand are matched to the registry (by id
 //! or name, alias, or a close spelling) and never repeated when they match nothing.
 
+use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::records::{header, optional_header, text_of};
+use crate::diagnostics::Diagnostics;
 use crate::diagnostics::Location;
-use crate::diagnostics::{show_value, Diagnostics};
 use crate::error::Result;
 use crate::ingest::read_table;
 use crate::ingest::RawTable;
@@ -210,9 +212,10 @@ impl Registry {
             d.note(
                 "network-name",
                 here,
-                format!(
-                    "read as the service '{}' ({}), a close spelling",
-                    self.services[s].name, self.services[s].id
+                msg!(
+                    "network-name-close",
+                    name = &self.services[s].name,
+                    id = &self.services[s].id
                 ),
             );
             return Some(s);
@@ -220,10 +223,7 @@ impl Registry {
         d.warning(
             "network-name",
             here,
-            format!(
-                "a service written by hand that matches none of the registry {} (by id, name, alias or a close spelling): its ties are left out; the text is not repeated here, as it may name a person",
-                self.file
-            ),
+            msg!("network-name-unknown", registry = &self.file),
         );
         None
     }
@@ -298,10 +298,10 @@ fn read_registry(study: &Study, source: &NetworkSource, d: &mut Diagnostics) -> 
                 d.error(
                     "network-type",
                     here(type_j),
-                    format!(
-                        "{} is not a type of service ({})",
-                        show_value(&t),
-                        SERVICE_TYPES
+                    msg!(
+                        "network-type",
+                        value = Arg::value(&t),
+                        known = SERVICE_TYPES
                             .iter()
                             .map(|(id, _)| *id)
                             .collect::<Vec<_>>()
@@ -312,7 +312,7 @@ fn read_registry(study: &Study, source: &NetworkSource, d: &mut Diagnostics) -> 
             k
         }) else {
             if text_of(&reg.cell(i, type_j)).is_none() {
-                d.error("network-type", here(type_j), "a service without a type");
+                d.error("network-type", here(type_j), msg!("network-no-type"));
             }
             continue;
         };
@@ -324,7 +324,7 @@ fn read_registry(study: &Study, source: &NetworkSource, d: &mut Diagnostics) -> 
                     d.error(
                         "network-territory",
                         here(j),
-                        format!("{} is not a territory of the study", show_value(&t)),
+                        msg!("network-territory", value = Arg::value(&t)),
                     );
                 }
                 u
@@ -340,10 +340,7 @@ fn read_registry(study: &Study, source: &NetworkSource, d: &mut Diagnostics) -> 
                     d.error(
                         "network-sector",
                         here(j),
-                        format!(
-                            "{} is neither public (pubblico) nor third sector (terzo settore)",
-                            show_value(&t)
-                        ),
+                        msg!("network-sector", value = Arg::value(&t)),
                     );
                     SERVICE_TYPES[kind].0 != "third_sector"
                 }
@@ -365,10 +362,7 @@ fn read_registry(study: &Study, source: &NetworkSource, d: &mut Diagnostics) -> 
             d.error(
                 "network-duplicate",
                 here(id_j),
-                format!(
-                    "this service's id or name is also the service '{}' of an earlier row: each service once",
-                    services[other].id
-                ),
+                msg!("network-duplicate", id = &services[other].id),
             );
             continue;
         }
@@ -428,7 +422,7 @@ fn read_edges(
         let here = |j: usize| table.cell_location(i, j);
         let end = |j: usize, d: &mut Diagnostics| -> Option<usize> {
             let Some(raw) = text_of(&table.cell(i, j)) else {
-                d.error("network-end", here(j), "a tie without this end");
+                d.error("network-end", here(j), msg!("network-no-end"));
                 return None;
             };
             let found = known.get(&crate::text::fold(&raw)).copied();
@@ -436,9 +430,10 @@ fn read_edges(
                 d.error(
                     "network-end",
                     here(j),
-                    format!(
-                        "{} is not a service of the registry {registry_file} (by id or name)",
-                        show_value(&raw)
+                    msg!(
+                        "network-not-a-service",
+                        value = Arg::value(&raw),
+                        registry = registry_file
                     ),
                 );
             }
@@ -459,7 +454,7 @@ fn read_edges(
                         d.error(
                             "network-weight",
                             here(j),
-                            format!("{} is not a weight above zero", show_value(&text)),
+                            msg!("network-weight", value = Arg::value(&text)),
                         );
                         None
                     }
@@ -470,7 +465,7 @@ fn read_edges(
             None => Some(None),
             Some(j) => match text_of(&table.cell(i, j)) {
                 None => {
-                    d.error("network-wave", here(j), "a tie without a wave");
+                    d.error("network-wave", here(j), msg!("network-tie-no-wave"));
                     None
                 }
                 Some(raw) => match study.resolve_wave(&raw) {
@@ -479,7 +474,7 @@ fn read_edges(
                         d.error(
                             "network-wave",
                             here(j),
-                            format!("{} is not a wave of the study", show_value(&raw)),
+                            msg!("network-wave", value = Arg::value(&raw)),
                         );
                         None
                     }
@@ -490,11 +485,7 @@ fn read_edges(
             continue;
         };
         if from == to {
-            d.warning(
-                "network-self",
-                here(from_j),
-                "a service tied to itself: the tie is left out",
-            );
+            d.warning("network-self", here(from_j), msg!("network-self-tie"));
             continue;
         }
         ties.push(Tie {
@@ -535,17 +526,16 @@ fn frequency_score(
     match crate::check::parse_number(&text) {
         Some(x) if x.is_finite() && x > 0.0 => Ok(Some(x)),
         _ => {
-            let listed = if answers.is_empty() {
-                "a number above zero (or list the answers in frequency = [\"…\"], in order)"
-                    .to_string()
+            let message = if answers.is_empty() {
+                msg!("network-frequency-number", value = Arg::value(&text))
             } else {
-                format!("one of {} or a number above zero", answers.join(", "))
+                msg!(
+                    "network-frequency",
+                    value = Arg::value(&text),
+                    answers = answers.join(", ")
+                )
             };
-            d.error(
-                "network-frequency",
-                here,
-                format!("{} is not a frequency answer: {listed}", show_value(&text)),
-            );
+            d.error("network-frequency", here, message);
             Err(())
         }
     }
@@ -607,7 +597,7 @@ fn read_survey(
                 d.warning(
                     "network-respondent",
                     here(service_j),
-                    "a respondent without a service: their answers are left out",
+                    msg!("network-respondent"),
                 );
                 None
             }
@@ -617,7 +607,7 @@ fn read_survey(
             None => Some(None),
             Some(j) => match text_of(&table.cell(i, j)) {
                 None => {
-                    d.error("network-wave", here(j), "a respondent without a wave");
+                    d.error("network-wave", here(j), msg!("network-respondent-no-wave"));
                     None
                 }
                 Some(raw) => {
@@ -626,7 +616,7 @@ fn read_survey(
                         d.error(
                             "network-wave",
                             here(j),
-                            format!("{} is not a wave of the study", show_value(&raw)),
+                            msg!("network-wave", value = Arg::value(&raw)),
                         );
                     }
                     w.map(Some)
@@ -638,10 +628,7 @@ fn read_survey(
                 d.error(
                     "network-id",
                     here(id_j.expect("read")),
-                    format!(
-                        "this {} is also an earlier respondent's: each respondent once",
-                        survey.id_column
-                    ),
+                    msg!("network-id", column = &survey.id_column),
                 );
             }
         }
@@ -677,7 +664,7 @@ fn read_survey(
                         d.error(
                             "network-parent",
                             here(parent_j),
-                            "a partner without its respondent's index",
+                            msg!("network-parent-empty"),
                         );
                         None
                     }
@@ -687,12 +674,19 @@ fn read_survey(
                             d.error(
                                 "network-parent",
                                 here(parent_j),
-                                format!(
-                                    "{} is the {} of no respondent in the sheet {}",
-                                    show_value(&key),
-                                    survey.id_column,
-                                    source.sheet.as_deref().unwrap_or("of respondents")
-                                ),
+                                match source.sheet.as_deref() {
+                                    Some(sheet) => msg!(
+                                        "network-parent",
+                                        value = Arg::value(&key),
+                                        column = &survey.id_column,
+                                        sheet = sheet
+                                    ),
+                                    None => msg!(
+                                        "network-parent-no-sheet",
+                                        value = Arg::value(&key),
+                                        column = &survey.id_column
+                                    ),
+                                },
                             );
                         }
                         r
@@ -709,7 +703,7 @@ fn read_survey(
                             d.warning(
                                 "network-partner",
                                 here(partner_j),
-                                "a partner row that names no service: left out",
+                                msg!("network-partner-empty"),
                             );
                             None
                         }
@@ -749,7 +743,7 @@ fn read_survey(
                                 d.warning(
                                     "network-partner",
                                     here(partners_j),
-                                    "\"other\" with no name written (other_column): left out",
+                                    msg!("network-partner-other"),
                                 );
                                 None
                             }
@@ -760,10 +754,10 @@ fn read_survey(
                             d.error(
                                 "network-partner",
                                 here(partners_j),
-                                format!(
-                                    "{} is not a service of the registry {} (by id or name)",
-                                    show_value(token),
-                                    registry.file
+                                msg!(
+                                    "network-not-a-service",
+                                    value = Arg::value(token),
+                                    registry = &registry.file
                                 ),
                             );
                         }
@@ -812,11 +806,7 @@ fn read_survey(
             continue;
         };
         if from == n.service {
-            d.note(
-                "network-self",
-                n.here,
-                "a respondent naming their own service: the tie is left out",
-            );
+            d.note("network-self", n.here, msg!("network-self-named"));
             continue;
         }
         who.entry(wave)
@@ -1056,7 +1046,7 @@ C1,Comunità Il Ponte,comunità,Sud,terzo settore,
             None
         );
         assert_eq!(reg.hand_written("Mario Rossi", here, &mut d), None);
-        let messages: Vec<&str> = d.items.iter().map(|x| x.message.as_str()).collect();
+        let messages: Vec<String> = d.items.iter().map(|x| x.message.to_string()).collect();
         assert_eq!(messages.len(), 5);
         assert!(messages[0].contains("'Consultorio familiare' (CF), a close spelling"));
         assert!(messages

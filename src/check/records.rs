@@ -4,9 +4,11 @@
 //! territory beside one of the territories it holds, which would count the same people twice),
 //! text or a negative number where a number belongs.
 
-use crate::diagnostics::{show_value, Diagnostics, Location};
+use crate::diagnostics::Arg;
+use crate::diagnostics::{Diagnostics, Location};
 use crate::error::{Error, Result};
 use crate::ingest::{read_table, Cell, RawTable};
+use crate::msg;
 use crate::study::{RecordSource, Study};
 
 /// One row of the records.
@@ -88,7 +90,11 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
         let here = |j: usize| table.cell_location(i, j);
         let territory = match text_of(&table.cell(i, territory_j)) {
             None => {
-                d.error("records-territory", here(territory_j), "no territory");
+                d.error(
+                    "records-territory",
+                    here(territory_j),
+                    msg!("records-no-territory"),
+                );
                 None
             }
             Some(raw) => match geography.resolve(&raw) {
@@ -97,10 +103,10 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
                     d.error(
                         "records-territory",
                         here(territory_j),
-                        format!(
-                            "{} is not a territory of the study (at any level: {})",
-                            show_value(&raw),
-                            geography.levels.join(", ")
+                        msg!(
+                            "records-territory",
+                            value = Arg::value(&raw),
+                            levels = geography.levels.join(", ")
                         ),
                     );
                     None
@@ -111,7 +117,7 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
             None => Some(None),
             Some(j) => match text_of(&table.cell(i, j)) {
                 None => {
-                    d.error("records-wave", here(j), "no wave");
+                    d.error("records-wave", here(j), msg!("records-no-wave"));
                     None
                 }
                 Some(raw) => match study.resolve_wave(&raw) {
@@ -120,10 +126,10 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
                         d.error(
                             "records-wave",
                             here(j),
-                            format!(
-                                "{} is not a wave of the study ({})",
-                                show_value(&raw),
-                                study
+                            msg!(
+                                "records-wave",
+                                value = Arg::value(&raw),
+                                known = study
                                     .waves
                                     .iter()
                                     .map(|w| w.id.as_str())
@@ -149,10 +155,7 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
                             d.error(
                                 "records-not-a-number",
                                 here(j),
-                                format!(
-                                    "{} is not a number (every column but the territory and the wave holds numbers; leave a cell blank when it was not reported)",
-                                    show_value(&text)
-                                ),
+                                msg!("records-not-a-number-column", value = Arg::value(&text)),
                             );
                             None
                         }
@@ -172,22 +175,33 @@ pub fn check_records(study: &Study, source: &RecordSource) -> Result<(Records, D
                     || within(geography, territory, r.territory))
         });
         if let Some(first) = clash {
-            let wave_text =
-                wave.map_or(String::new(), |w| format!(" in wave {}", study.waves[w].id));
             let name = |u: usize| geography.units[u].name.as_str();
-            let message = if first.territory == territory {
-                format!(
-                    "{} has a row{wave_text} already (row {}): one row per territory and wave",
-                    name(territory),
-                    first.row
-                )
-            } else {
-                format!(
-                    "{} and {} (row {}) are one inside the other{wave_text}: their people would be counted twice",
-                    name(territory),
-                    name(first.territory),
-                    first.row
-                )
+            let (here_name, first_name) = (name(territory), name(first.territory));
+            let message = match (first.territory == territory, wave) {
+                (true, None) => msg!(
+                    "records-duplicate",
+                    territory = here_name,
+                    first_row = first.row
+                ),
+                (true, Some(w)) => msg!(
+                    "records-duplicate-in-wave",
+                    territory = here_name,
+                    wave = &study.waves[w].id,
+                    first_row = first.row
+                ),
+                (false, None) => msg!(
+                    "records-nested",
+                    territory = here_name,
+                    other = first_name,
+                    first_row = first.row
+                ),
+                (false, Some(w)) => msg!(
+                    "records-nested-in-wave",
+                    territory = here_name,
+                    other = first_name,
+                    wave = &study.waves[w].id,
+                    first_row = first.row
+                ),
             };
             d.error("records-duplicate", here(territory_j), message);
             continue;
@@ -242,17 +256,14 @@ fn checked_number(x: f64, text: &str, at: Location, d: &mut Diagnostics) -> Opti
         d.error(
             "records-not-a-number",
             at,
-            format!("{} is not a number", show_value(text)),
+            msg!("not-a-number", value = Arg::value(text)),
         );
         None
     } else if x < 0.0 {
         d.error(
             "records-negative",
             at,
-            format!(
-                "{} is negative: records count people, events and euros",
-                show_value(text)
-            ),
+            msg!("records-negative", value = Arg::value(text)),
         );
         None
     } else {

@@ -8,6 +8,7 @@
 //! - a stratum with a single PSU is a warning: its variance is centred at the whole sample's mean
 //!   rather than the stratum's, as R survey's `options(survey.lonely.psu = "adjust")`.
 
+use crate::msg;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostics;
@@ -41,17 +42,13 @@ pub fn check_design(
     };
     for (column, j) in [strata, psus].into_iter().flatten() {
         let what = if Some(&column.name) == source.strata_column.as_ref() {
-            ("missing-stratum", "stratum")
+            ("missing-stratum", msg!("design-empty-stratum"))
         } else {
-            ("missing-psu", "primary sampling unit (PSU)")
+            ("missing-psu", msg!("design-empty-psu"))
         };
         for i in 0..table.height() {
             if weighted(i) && column.text(i).is_none() {
-                diags.error(
-                    what.0,
-                    table.cell_location(i, j),
-                    format!("the {} is empty where a design weight is given", what.1),
-                );
+                diags.error(what.0, table.cell_location(i, j), what.1.clone());
             }
         }
     }
@@ -75,9 +72,12 @@ pub fn check_design(
             Some(&(s, r)) if s != stratum && reported.insert(psu) => diags.error(
                 "psu-in-two-strata",
                 table.cell_location(i, pj),
-                format!(
-                    "the PSU '{psu}' is in the stratum '{stratum}' here and in '{s}' at row {}: a PSU lies in one stratum (give PSUs codes unique across strata)",
-                    table.row_numbers[r]
+                msg!(
+                    "psu-in-two-strata",
+                    psu = psu,
+                    stratum = stratum,
+                    other = s,
+                    row = table.row_numbers[r]
                 ),
             ),
             Some(_) => {}
@@ -101,9 +101,7 @@ pub fn check_design(
             diags.warning(
                 "single-psu-stratum",
                 table.cell_location(row, sj),
-                format!(
-                    "the stratum '{stratum}' has a single PSU: its variance is taken around the whole sample's mean instead of the stratum's (as R survey's survey.lonely.psu = \"adjust\")"
-                ),
+                msg!("single-psu-stratum", stratum = stratum),
             );
         }
     }

@@ -4,6 +4,8 @@
 //! located findings for what does not fit: a code not in the codebook, a document without
 //! metadata, a territory the study does not know.
 
+use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -104,7 +106,7 @@ fn read_metadata(
                     d.warning(
                         "segment-territory",
                         t.cell_location(i, terr.unwrap_or(doc)),
-                        format!("\"{raw}\" is not a territory of the study"),
+                        msg!("segment-territory", value = Arg::value(&raw)),
                     );
                     None
                 }
@@ -234,10 +236,7 @@ fn finish(
             d.warning(
                 "segment-no-metadata",
                 at.clone(),
-                format!(
-                    "the document '{}' is not in the document metadata: its territory is unknown",
-                    s.document
-                ),
+                msg!("segment-no-metadata", document = &s.document),
             );
         }
         if !codebook.is_empty()
@@ -247,7 +246,7 @@ fn finish(
             d.warning(
                 "segment-unknown-code",
                 at,
-                format!("the code '{}' is not in the codebook", s.code.join("/")),
+                msg!("segment-unknown-code", code = s.code.join("/")),
             );
         }
     }

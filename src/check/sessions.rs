@@ -5,10 +5,12 @@
 //! number, a session dated before the person's entry, a person whose entry date differs between
 //! rows.
 
+use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use super::records::{header, optional_header, text_of};
-use crate::diagnostics::{show_value, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::error::Result;
 use crate::ingest::{read_table, Cell};
 use crate::study::{SessionSource, Study};
@@ -104,11 +106,7 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
         let here = |j: usize| table.cell_location(i, j);
         let Some(person) = text_of(&table.cell(i, person_j)) else {
             if (0..table.headers.len()).any(|j| text_of(&table.cell(i, j)).is_some()) {
-                d.error(
-                    "sessions-person",
-                    here(person_j),
-                    "a session without a person",
-                );
+                d.error("sessions-person", here(person_j), msg!("sessions-person"));
             }
             continue;
         };
@@ -118,11 +116,8 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
                 "sessions-date",
                 here(date_j),
                 match date {
-                    Some(t) => format!(
-                        "{} is not a date (write 2024-03-05 or 05/03/2024)",
-                        show_value(&t)
-                    ),
-                    None => "a session without a date".to_string(),
+                    Some(t) => msg!("not-a-date", value = Arg::value(&t)),
+                    None => msg!("sessions-no-date"),
                 },
             );
             continue;
@@ -137,10 +132,7 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
                         d.error(
                             "sessions-minutes",
                             here(j),
-                            format!(
-                                "{} is not a number of minutes above zero",
-                                show_value(&text)
-                            ),
+                            msg!("sessions-minutes", value = Arg::value(&text)),
                         );
                         None
                     }
@@ -155,10 +147,7 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
                     None => d.error(
                         "sessions-date",
                         here(j),
-                        format!(
-                            "{} is not a date (write 2024-03-05 or 05/03/2024)",
-                            show_value(&t)
-                        ),
+                        msg!("not-a-date", value = Arg::value(&t)),
                     ),
                     Some(e) => {
                         let row = table.row_numbers[i];
@@ -167,14 +156,14 @@ pub fn check_sessions(study: &Study, source: &SessionSource) -> Result<(SessionL
                             d.warning(
                                 "sessions-entry",
                                 here(j),
-                                format!("this person's entry date differs from the one on row {first_row}; the first is used"),
+                                msg!("sessions-entry", first_row = first_row),
                             );
                         }
                         if day < first {
                             d.warning(
                                 "sessions-before-entry",
                                 here(date_j),
-                                "this session is dated before the person's entry into the programme",
+                                msg!("sessions-before-entry"),
                             );
                         }
                         entry = Some(first);

@@ -1,6 +1,8 @@
 //! Typing and validating the cells of one column: choices (by name or by label), numbers (decimal
 //! comma accepted), ranges, dates, select_multiple answers, territories with aliases.
 
+use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{show_value, Diagnostics, Location};
@@ -87,10 +89,7 @@ pub fn weight_column(name: &str, table: &RawTable, j: usize, diags: &mut Diagnos
                     diags.error(
                         "bad-weight",
                         table.cell_location(i, j),
-                        format!(
-                            "{}: a design weight cannot be negative",
-                            show_value(&cell.as_text())
-                        ),
+                        msg!("bad-weight-negative", value = Arg::value(&cell.as_text())),
                     );
                     None
                 }
@@ -98,7 +97,7 @@ pub fn weight_column(name: &str, table: &RawTable, j: usize, diags: &mut Diagnos
                     diags.error(
                         "missing-weight",
                         table.cell_location(i, j),
-                        "the design weight is empty",
+                        msg!("missing-weight"),
                     );
                     None
                 }
@@ -106,9 +105,9 @@ pub fn weight_column(name: &str, table: &RawTable, j: usize, diags: &mut Diagnos
                     diags.error(
                         "bad-weight",
                         table.cell_location(i, j),
-                        format!(
-                            "{} is not a number: a design weight must be",
-                            show_value(&cell.as_text())
+                        msg!(
+                            "bad-weight-not-a-number",
+                            value = Arg::value(&cell.as_text())
                         ),
                     );
                     None
@@ -157,10 +156,10 @@ pub fn territory_column(
                     diags.error(
                         "unknown-territory",
                         table.cell_location(i, j),
-                        format!(
-                            "{} is not a territory of the study ({}); add it, or an alias, to study.toml",
-                            show_value(&raw),
-                            known.join(", ")
+                        msg!(
+                            "unknown-territory",
+                            value = Arg::value(&raw),
+                            known = known.join(", ")
                         ),
                     );
                     None
@@ -174,10 +173,14 @@ pub fn territory_column(
         diags.note(
             "territory-alias",
             loc,
-            format!(
-                "{} read as {canonical} ({n} row{}, first here)",
-                show_value(&spelled),
-                if n == 1 { "" } else { "s" }
+            // The spelling resolved to a territory of the study: it is one of the study's own
+            // names or aliases as typed (case, spaces, accents), never free text, so a report
+            // shows it as written.
+            msg!(
+                "territory-alias",
+                spelled = Arg::Spelling(show_value(&spelled)),
+                territory = canonical,
+                n = n
             ),
         );
     }
@@ -202,7 +205,7 @@ pub fn wave_column(
                 diags.warning(
                     "missing-wave",
                     table.cell_location(i, j),
-                    "no wave: this answer is left out of the comparisons between waves",
+                    msg!("missing-wave"),
                 );
                 return None;
             };
@@ -212,10 +215,10 @@ pub fn wave_column(
                     diags.error(
                         "unknown-wave",
                         table.cell_location(i, j),
-                        format!(
-                            "{} is not a wave of the study ({}); add it to [[waves]] in study.toml",
-                            show_value(&raw),
-                            known.join(", ")
+                        msg!(
+                            "unknown-wave",
+                            value = Arg::value(&raw),
+                            known = known.join(", ")
                         ),
                     );
                     None
@@ -248,11 +251,11 @@ pub fn item_column(
                         diags.error(
                             "value-not-in-choices",
                             table.cell_location(i, *j),
-                            format!(
-                                "{} is not a choice of the list '{}' ({})",
-                                show_value(&raw),
-                                list.name,
-                                choices_preview(list)
+                            msg!(
+                                "value-not-in-choices",
+                                value = Arg::value(&raw),
+                                list = &list.name,
+                                choices = choices_preview(list)
                             ),
                         );
                         None
@@ -299,10 +302,7 @@ pub fn item_column(
                         diags.error(
                             "not-a-date",
                             table.cell_location(i, *j),
-                            format!(
-                                "{} is not a date (write 2024-03-05 or 05/03/2024)",
-                                show_value(&raw)
-                            ),
+                            msg!("not-a-date", value = Arg::value(&raw)),
                         );
                     }
                     parsed
@@ -336,7 +336,7 @@ fn number(
                     diags.error(
                         "not-a-number",
                         table.cell_location(i, j),
-                        format!("{} is not a number", show_value(&raw)),
+                        msg!("not-a-number", value = Arg::value(&raw)),
                     );
                     return None;
                 }
@@ -347,7 +347,7 @@ fn number(
         diags.error(
             "not-an-integer",
             table.cell_location(i, j),
-            format!("{} is not a whole number", format_number(x)),
+            msg!("not-an-integer", number = format_number(x)),
         );
         return None;
     }
@@ -379,18 +379,16 @@ fn number(
             ),
             None => String::new(),
         };
-        let range = [bound(item.min, true), bound(item.max, false)]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" and ");
+        let range: Arg = match (bound(item.min, true), bound(item.max, false)) {
+            (low, high) if !low.is_empty() && !high.is_empty() => {
+                msg!("range-both", low = low, high = high).into()
+            }
+            (low, high) => (low + &high).into(),
+        };
         diags.error(
             "out-of-range",
             table.cell_location(i, j),
-            format!(
-                "{} is outside the allowed range ({range})",
-                format_number(x)
-            ),
+            msg!("out-of-range", number = format_number(x), range = range),
         );
         return None;
     }
@@ -425,11 +423,11 @@ fn select_multiple(
                             None => diags.error(
                                 "value-not-in-choices",
                                 table.cell_location(i, *j),
-                                format!(
-                                    "{} is not a choice of the list '{}' ({})",
-                                    show_value(token),
-                                    list.name,
-                                    choices_preview(list)
+                                msg!(
+                                    "value-not-in-choices",
+                                    value = Arg::value(token),
+                                    list = &list.name,
+                                    choices = choices_preview(list)
                                 ),
                             ),
                         }
@@ -451,10 +449,7 @@ fn select_multiple(
                             None => diags.error(
                                 "value-not-0-1",
                                 table.cell_location(i, *j),
-                                format!(
-                                    "{} should be 1 (chosen) or 0 (not chosen)",
-                                    show_value(&cell.as_text())
-                                ),
+                                msg!("value-not-0-1", value = Arg::value(&cell.as_text())),
                             ),
                         }
                     }
@@ -482,7 +477,7 @@ pub fn check_required(
             diags.error(
                 "required-missing",
                 table.cell_location(i, j),
-                format!("'{}' is required but has no answer", item.name),
+                msg!("required-missing", name = &item.name),
             );
         }
     }

@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use crate::analysis::run_entries;
 use crate::check::check_source;
-use crate::diagnostics::{count_noun, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostics, Severity};
 use crate::error::Result;
+use crate::locale::Lang;
+use crate::msg;
 use crate::study::FailOn;
 
 use super::print_lines;
@@ -36,9 +38,23 @@ pub struct Args {
     /// Exit 1 on warnings too, not only on errors (as `[check] fail_on = "warning"` in study.toml).
     #[arg(long)]
     pub strict: bool,
+    /// The language of the findings and of the summary lines (with --json, of each `message`;
+    /// its `id` and `code` are the same in every language).
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+/// `3 errors, 1 warning, 0 notes` in `lang`.
+fn counts(d: &Diagnostics, lang: Lang) -> [String; 3] {
+    [
+        msg!("count-error", n = d.count(Severity::Error)).text(lang),
+        msg!("count-warning", n = d.count(Severity::Warning)).text(lang),
+        msg!("count-note", n = d.count(Severity::Note)).text(lang),
+    ]
 }
 
 pub fn execute(args: Args) -> Result<i32> {
+    let lang = args.lang;
     if args.all {
         crate::diagnostics::keep_all();
     }
@@ -67,15 +83,19 @@ pub fn execute(args: Args) -> Result<i32> {
                     .iter()
                     .map(|s| s.document.as_str())
                     .collect();
-                summary.push(format!(
-                    "{}: {} coded segments in {}, {}, {}, {}",
-                    coding.file,
-                    coding.segments.len(),
-                    count_noun(documents.len(), "document"),
-                    count_noun(d.count(Severity::Error), "error"),
-                    count_noun(d.count(Severity::Warning), "warning"),
-                    count_noun(d.count(Severity::Note), "note")
-                ));
+                let [errors, warnings, notes] = counts(&d, lang);
+                summary.push(
+                    msg!(
+                        "summary-segments",
+                        file = &coding.file,
+                        n = coding.segments.len(),
+                        documents = msg!("count-document", n = documents.len()),
+                        errors = errors,
+                        warnings = warnings,
+                        notes = notes
+                    )
+                    .text(lang),
+                );
                 all.extend(d);
                 codings.push(coding);
             }
@@ -85,15 +105,19 @@ pub fn execute(args: Args) -> Result<i32> {
     for source in &study.record_sources {
         match crate::check::records::check_records(study, source) {
             Ok((records, d)) => {
-                summary.push(format!(
-                    "{}: {} in {}, {}, {}, {}",
-                    records.file,
-                    count_noun(records.rows.len(), "row"),
-                    count_noun(records.columns.len(), "number column"),
-                    count_noun(d.count(Severity::Error), "error"),
-                    count_noun(d.count(Severity::Warning), "warning"),
-                    count_noun(d.count(Severity::Note), "note")
-                ));
+                let [errors, warnings, notes] = counts(&d, lang);
+                summary.push(
+                    msg!(
+                        "summary-records",
+                        file = &records.file,
+                        rows = msg!("count-row", n = records.rows.len()),
+                        columns = msg!("count-number-column", n = records.columns.len()),
+                        errors = errors,
+                        warnings = warnings,
+                        notes = notes
+                    )
+                    .text(lang),
+                );
                 all.extend(d);
             }
             Err(e) => unusable.push(e),
@@ -102,15 +126,19 @@ pub fn execute(args: Args) -> Result<i32> {
     for source in &study.session_sources {
         match crate::check::sessions::check_sessions(study, source) {
             Ok((log, d)) => {
-                summary.push(format!(
-                    "{}: {} of {}, {}, {}, {}",
-                    log.file,
-                    count_noun(log.rows.len(), "session"),
-                    count_noun(log.people(), "person"),
-                    count_noun(d.count(Severity::Error), "error"),
-                    count_noun(d.count(Severity::Warning), "warning"),
-                    count_noun(d.count(Severity::Note), "note")
-                ));
+                let [errors, warnings, notes] = counts(&d, lang);
+                summary.push(
+                    msg!(
+                        "summary-sessions",
+                        file = &log.file,
+                        sessions = msg!("count-session", n = log.rows.len()),
+                        people = msg!("count-person", n = log.people()),
+                        errors = errors,
+                        warnings = warnings,
+                        notes = notes
+                    )
+                    .text(lang),
+                );
                 all.extend(d);
             }
             Err(e) => unusable.push(e),
@@ -121,33 +149,54 @@ pub fn execute(args: Args) -> Result<i32> {
             Ok((net, d)) => {
                 // A survey of professionals: "220 answers from professionals (115 in t1, 105 in
                 // t2) named 940 ties" — answers, as the same people may answer in each wave.
-                let who = net.involved.as_ref().map_or(String::new(), |_| {
-                    let total: usize = net.respondents.values().sum();
-                    let per_wave: Vec<String> = net
-                        .respondents
-                        .iter()
-                        .filter_map(|(w, n)| w.map(|w| format!("{n} in {}", study.waves[w].id)))
-                        .collect();
-                    if per_wave.is_empty() {
-                        format!("{} named ", count_noun(total, "professional"))
-                    } else {
-                        format!(
-                            "{} from professionals ({}) named ",
-                            count_noun(total, "answer"),
-                            per_wave.join(", ")
+                let [errors, warnings, notes] = counts(&d, lang);
+                let ties = msg!("count-tie", n = net.ties.len());
+                let services = msg!("count-service", n = net.services.len());
+                let line = match net.involved.as_ref() {
+                    None => msg!(
+                        "summary-network",
+                        file = &net.file,
+                        ties = ties,
+                        services = services,
+                        registry = &net.registry_file,
+                        errors = errors,
+                        warnings = warnings,
+                        notes = notes
+                    ),
+                    Some(_) => {
+                        let total: usize = net.respondents.values().sum();
+                        let per_wave: Vec<String> = net
+                            .respondents
+                            .iter()
+                            .filter_map(|(w, n)| {
+                                w.map(|w| {
+                                    msg!("in-wave", n = *n, wave = &study.waves[w].id).text(lang)
+                                })
+                            })
+                            .collect();
+                        let who = if per_wave.is_empty() {
+                            msg!("network-who-professionals", n = total)
+                        } else {
+                            msg!(
+                                "network-who-answers",
+                                n = total,
+                                per_wave = per_wave.join(", ")
+                            )
+                        };
+                        msg!(
+                            "summary-network-survey",
+                            file = &net.file,
+                            who = who,
+                            ties = ties,
+                            services = services,
+                            registry = &net.registry_file,
+                            errors = errors,
+                            warnings = warnings,
+                            notes = notes
                         )
                     }
-                });
-                summary.push(format!(
-                    "{}: {who}{} among {} of {}, {}, {}, {}",
-                    net.file,
-                    count_noun(net.ties.len(), "tie"),
-                    count_noun(net.services.len(), "service"),
-                    net.registry_file,
-                    count_noun(d.count(Severity::Error), "error"),
-                    count_noun(d.count(Severity::Warning), "warning"),
-                    count_noun(d.count(Severity::Note), "note")
-                ));
+                };
+                summary.push(line.text(lang));
                 all.extend(d);
             }
             Err(e) => unusable.push(e),
@@ -157,14 +206,18 @@ pub fn execute(args: Args) -> Result<i32> {
     // them.
     for (_, checked) in &checked_sources {
         let d = &checked.diagnostics;
-        summary.push(format!(
-            "{}: {} respondents, {}, {}, {}",
-            checked.dataset.file,
-            checked.dataset.height(),
-            count_noun(d.count(Severity::Error), "error"),
-            count_noun(d.count(Severity::Warning), "warning"),
-            count_noun(d.count(Severity::Note), "note")
-        ));
+        let [errors, warnings, notes] = counts(d, lang);
+        summary.push(
+            msg!(
+                "summary-data",
+                file = &checked.dataset.file,
+                n = checked.dataset.height(),
+                errors = errors,
+                warnings = warnings,
+                notes = notes
+            )
+            .text(lang),
+        );
     }
     let mut datasets = Vec::new();
     for checked in crate::check::by_source(checked_sources) {
@@ -176,14 +229,19 @@ pub fn execute(args: Args) -> Result<i32> {
     if unusable.is_empty() && !all.has_errors() {
         match run_entries(&plan, &datasets, &codings) {
             Ok((entries, not_run)) => {
-                summary.extend(not_run.iter().map(|n| format!("note: {n}")));
+                let note = Severity::Note.word(lang);
+                summary.extend(
+                    not_run
+                        .iter()
+                        .map(|n| format!("{note}: {}", n.message().text(lang))),
+                );
                 // Rounded weights that were divided by their sum.
                 summary.extend(entries.iter().filter_map(|e| {
                     match &e.result {
                         crate::analysis::AnalysisResult::Capability(r) => r
                             .weights_rescaled
                             .as_ref()
-                            .map(|w| format!("note: {}", w.note())),
+                            .map(|w| format!("{note}: {}", w.note())),
                         _ => None,
                     }
                 }));
@@ -192,11 +250,12 @@ pub fn execute(args: Args) -> Result<i32> {
         }
     }
     if args.json {
-        let json = serde_json::to_string_pretty(&all.lines()).unwrap_or_else(|_| "[]".into());
+        let lines: Vec<serde_json::Value> = all.lines().iter().map(|l| l.json(lang)).collect();
+        let json = serde_json::to_string_pretty(&lines).unwrap_or_else(|_| "[]".into());
         print_lines([json]);
     } else {
         let lines = if args.all { all.lines() } else { all.grouped() };
-        print_lines(lines.iter().map(|d| d.to_string()).chain(summary));
+        print_lines(lines.iter().map(|d| d.text(lang)).chain(summary));
     }
     for e in &unusable {
         eprintln!("capakit: error: {e}");

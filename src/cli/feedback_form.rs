@@ -47,7 +47,9 @@ pub fn execute(args: Args) -> Result<i32> {
         "a feedback form capakit wrote",
         is_feedback_form,
     )?;
-    let Some((datasets, codings, _)) = super::run::checked_inputs(&plan, &args.study)? else {
+    let Some((datasets, codings, _)) =
+        super::run::checked_inputs(&plan, &args.study, crate::locale::Lang::En)?
+    else {
         return Ok(1);
     };
     let (entries, _) = run_entries(&plan, &datasets, &codings)?;

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use crate::analysis::run_analyses;
 use crate::check::segments::Coding;
 use crate::check::{check_study, Dataset};
-use crate::diagnostics::{count_noun, Diagnostics, Severity};
+use crate::diagnostics::{Diagnostics, Severity};
 use crate::error::{Error, Result};
+use crate::locale::Lang;
+use crate::msg;
 use crate::plan::Plan;
 use crate::report::pseudonym::Pseudonymiser;
 use crate::report::respondents::scores_csv;
@@ -33,7 +35,8 @@ pub struct Args {
     /// (e.g. STUDY/out) when it holds none of its inputs.
     #[arg(long, short, default_value = "out")]
     pub out: PathBuf,
-    /// Language of the report: labels and text (default: the study's default_language).
+    /// Language of the report: labels and text (default: the study's default_language); also of
+    /// the findings printed while it runs (English when not given).
     #[arg(long)]
     pub lang: Option<String>,
     /// For the research team only: write the numbers without disclosure control, in files named
@@ -55,6 +58,8 @@ pub fn execute(args: Args) -> Result<i32> {
     let study = &plan.study;
     // Before anything is read: the output folder may not destroy the study or its inputs.
     check_out(&args.out, &study.dir, &inputs_of(study))?;
+    // The findings printed here speak the language asked for, else English.
+    let said = args.lang.as_deref().map_or(Lang::En, Lang::of);
     let lang = args.lang.unwrap_or_else(|| study.default_language.clone());
     if !study.languages.contains(&lang) {
         return Err(Error::Usage(format!(
@@ -62,7 +67,7 @@ pub fn execute(args: Args) -> Result<i32> {
             study.languages.join(", ")
         )));
     }
-    let Some((datasets, codings, diagnostics)) = checked_inputs(&plan, &args.study)? else {
+    let Some((datasets, codings, diagnostics)) = checked_inputs(&plan, &args.study, said)? else {
         return Ok(1);
     };
     let mut results = run_analyses(&plan, &datasets, &codings, &diagnostics)?;
@@ -97,10 +102,11 @@ pub fn execute(args: Args) -> Result<i32> {
         .iter()
         .map(|s| {
             let counted = match (s.waves.len(), s.people) {
-                (w, Some(p)) if w > 1 => format!("{} answers from {p} people in {w} waves", s.n),
-                (w, None) if w > 1 => format!("{} answers in {w} waves", s.n),
-                _ => format!("{} respondents", s.n),
-            };
+                (w, Some(p)) if w > 1 => msg!("run-answers-people", n = s.n, people = p, waves = w),
+                (w, None) if w > 1 => msg!("run-answers", n = s.n, waves = w),
+                _ => msg!("run-respondents", n = s.n),
+            }
+            .text(said);
             if many {
                 format!("{}: {counted}", s.name)
             } else {
@@ -112,14 +118,18 @@ pub fn execute(args: Args) -> Result<i32> {
         w if w.is_empty() => w,
         w => format!("{w}, "),
     };
-    let not_run = match results.not_run.len() {
-        0 => String::new(),
-        k => format!(" ({k} not run: see the report)"),
+    let analyses = match results.not_run.len() {
+        0 => msg!("count-analysis", n = results.analyses.len()),
+        k => msg!(
+            "run-analyses-not-run",
+            n = results.analyses.len(),
+            not_run = k
+        ),
     };
     eprintln!(
-        "capakit: {who}{}{not_run}, {} → {}",
-        count_noun(results.analyses.len(), "analysis"),
-        count_noun(diagnostics.count(Severity::Warning), "warning"),
+        "capakit: {who}{}, {} → {}",
+        analyses.text(said),
+        msg!("count-warning", n = diagnostics.count(Severity::Warning)).text(said),
         args.out.join(main).display()
     );
     Ok(0)
@@ -154,7 +164,11 @@ pub(crate) type Inputs = (Vec<Dataset>, Vec<Coding>, Diagnostics);
 
 /// Reads and checks every source of the study, printing its findings (errors first, at most 30);
 /// `None` when the data has errors (nothing can be analysed: the caller exits with 1).
-pub(crate) fn checked_inputs(plan: &Plan, shown: &std::path::Path) -> Result<Option<Inputs>> {
+pub(crate) fn checked_inputs(
+    plan: &Plan,
+    shown: &std::path::Path,
+    lang: Lang,
+) -> Result<Option<Inputs>> {
     let study = &plan.study;
     let mut diagnostics = Diagnostics::default();
     let mut datasets = Vec::new();
@@ -186,20 +200,21 @@ pub(crate) fn checked_inputs(plan: &Plan, shown: &std::path::Path) -> Result<Opt
         .collect();
     findings.sort_by_key(|d| d.severity());
     for d in findings.iter().take(SHOWN) {
-        eprintln!("{d}");
+        eprintln!("{}", d.text(lang));
     }
+    let shown = shown.display().to_string();
     if findings.len() > SHOWN {
+        let n = findings.len() - SHOWN;
         eprintln!(
-            "… and {} more lines: see `capakit check {}`",
-            findings.len() - SHOWN,
-            shown.display()
+            "{}",
+            msg!("run-more-lines", n = n, study = &shown).text(lang)
         );
     }
     if diagnostics.has_errors() {
+        let errors = msg!("count-error", n = diagnostics.count(Severity::Error));
         eprintln!(
-            "capakit: {} in the data; nothing was written. Fix them (see `capakit check {}`) and run again.",
-            count_noun(diagnostics.count(Severity::Error), "error"),
-            shown.display()
+            "capakit: {}",
+            msg!("run-errors", errors = errors, study = shown).text(lang)
         );
         return Ok(None);
     }

@@ -2,6 +2,7 @@
 //! without BOM, UTF-16 with BOM, or Windows-1252 (Italian Excel's "CSV (separato da ;)").
 //! Cells stay text here; numbers with a decimal comma are typed later by the check stage.
 
+use crate::msg;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostics, Location};
@@ -32,6 +33,17 @@ fn decode(bytes: Vec<u8>) -> (String, Option<&'static str>) {
                 Some("not valid UTF-8: read as Windows-1252 (the encoding of Excel's CSV on Windows)"),
             )
         }
+    }
+}
+
+/// The note on how a file with a byte-order mark was read.
+fn encoding_message(how: &str) -> crate::diagnostics::Message {
+    if how.contains("UTF-8") {
+        msg!("encoding-utf-8-bom")
+    } else if how.contains("little") {
+        msg!("encoding-utf-16-le")
+    } else {
+        msg!("encoding-utf-16-be")
     }
 }
 
@@ -87,17 +99,21 @@ pub(super) fn read_csv(path: &Path, shown: &str) -> Result<RawTable> {
     let mut notes = Diagnostics::default();
     // How the file was read: a note (an Italian Excel's Windows-1252 is normal; its message says
     // to look at the accented letters).
-    if let Some(how) = how {
-        notes.note("encoding", location.clone(), how)
+    match how {
+        Some(how) if how.contains("Windows-1252") => {
+            notes.note("encoding", location.clone(), msg!("encoding-windows-1252"))
+        }
+        Some(how) => notes.note("encoding", location.clone(), encoding_message(how)),
+        None => {}
     }
     let sep = sniff_separator(&text);
     if sep != b',' {
-        let name = if sep == b';' { "semicolon (;)" } else { "tab" };
-        notes.note(
-            "separator",
-            location.clone(),
-            format!("fields are separated by {name}"),
-        );
+        let message = if sep == b';' {
+            msg!("separator-semicolon")
+        } else {
+            msg!("separator-tab")
+        };
+        notes.note("separator", location.clone(), message);
     }
     let mut reader = ::csv::ReaderBuilder::new()
         .delimiter(sep)

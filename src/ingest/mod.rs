@@ -16,6 +16,7 @@ pub mod qdpx;
 pub mod segments;
 mod workbook;
 
+use crate::msg;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -357,9 +358,10 @@ impl TableBuilder {
             self.notes.note(
                 "header-below-title",
                 at,
-                format!(
-                    "the header was found on row {header_row}; the {} row(s) above it were read as a title and skipped",
-                    header_idx
+                msg!(
+                    "header-below-title",
+                    header_row = header_row,
+                    n = header_idx
                 ),
             );
         }
@@ -374,11 +376,7 @@ impl TableBuilder {
             let h = c.as_text().trim().to_string();
             if h.is_empty() {
                 let at = self.location().row(header_row).column(j, "");
-                self.notes.warning(
-                    "empty-header",
-                    at,
-                    "this column has no header; its values are ignored",
-                );
+                self.notes.warning("empty-header", at, msg!("empty-header"));
             }
             headers.push(h);
         }
@@ -430,7 +428,7 @@ impl TableBuilder {
             self.notes.warning(
                 "cell-without-header",
                 location.clone().row(row_number).column(j, ""),
-                "a value stands beyond the last header column and is ignored",
+                msg!("cell-without-header"),
             );
         }
         for (j, column) in body.columns.iter_mut().enumerate() {

@@ -6,6 +6,7 @@
 //! and cases name the speaker of the segments of their sources. The archive is bounded before it
 //! is opened, as workbooks are ([`super::limits`]).
 
+use crate::msg;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -182,8 +183,11 @@ pub fn read_qdpx(path: &Path, shown: &str) -> Result<(Vec<Segment>, Diagnostics)
                 d.error(
                     "segment-span",
                     Location::file(shown),
-                    format!(
-                        "a selection in '{source_name}' ends (at {e}) before it starts (at {s}); it is left out"
+                    msg!(
+                        "segment-span-qdpx",
+                        document = source_name,
+                        end = e,
+                        start = s
                     ),
                 );
                 continue;
@@ -200,7 +204,11 @@ pub fn read_qdpx(path: &Path, shown: &str) -> Result<(Vec<Segment>, Diagnostics)
                 d.warning(
                     "segment-unknown-code",
                     Location::file(shown),
-                    format!("a coding in '{source_name}' refers to a code the codebook does not have ({target})"),
+                    msg!(
+                        "segment-unknown-code-qdpx",
+                        document = source_name,
+                        code = target
+                    ),
                 );
                 continue;
             };

@@ -4,6 +4,8 @@
 //! recognised from the header; every format is read into the same [`Segment`]s, and a malformed
 //! row (no code, an end before its start, no document) is a located finding, never a panic.
 
+use crate::diagnostics::Arg;
+use crate::msg;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -94,7 +96,7 @@ fn offset(t: &RawTable, i: usize, j: Option<usize>, d: &mut Diagnostics) -> Opti
             d.warning(
                 "segment-offset",
                 t.cell_location(i, j),
-                format!("\"{v}\" is not a character position; the offset is ignored"),
+                msg!("segment-offset", value = Arg::value(&v)),
             );
             None
         }
@@ -189,19 +191,11 @@ pub fn read_segments(
                     None => t.location().row(t.row_numbers[i]),
                 };
                 let Some(document) = text(t, i, doc).or_else(|| text(t, i, case)) else {
-                    d.error(
-                        "segment-document",
-                        here(doc),
-                        "this coded segment names no document",
-                    );
+                    d.error("segment-document", here(doc), msg!("segment-document"));
                     continue;
                 };
                 let Some(code_text) = text(t, i, code) else {
-                    d.warning(
-                        "segment-code",
-                        here(code),
-                        "this segment has no code; it is left out",
-                    );
+                    d.warning("segment-code", here(code), msg!("segment-code-empty"));
                     continue;
                 };
                 let mut path: Vec<String> = categories
@@ -218,7 +212,7 @@ pub fn read_segments(
                     d.warning(
                         "segment-code",
                         here(code),
-                        format!("\"{code_text}\" names no code; the segment is left out"),
+                        msg!("segment-code-none", value = Arg::value(&code_text)),
                     );
                     continue;
                 }
@@ -228,7 +222,7 @@ pub fn read_segments(
                         d.error(
                             "segment-span",
                             here(end),
-                            format!("the segment ends (at {e}) before it starts (at {s})"),
+                            msg!("segment-span", end = e, start = s),
                         );
                         continue;
                     }
@@ -275,7 +269,7 @@ pub fn read_segments(
                     d.error(
                         "segment-document",
                         t.location().row(t.row_numbers[i]),
-                        "this excerpt names no document",
+                        msg!("segment-document-excerpt"),
                     );
                     continue;
                 };
@@ -290,7 +284,7 @@ pub fn read_segments(
                             d.warning(
                                 "segment-matrix",
                                 t.cell_location(i, j),
-                                format!("\"{other}\" is not 0 or 1; read as not coded"),
+                                msg!("segment-matrix", value = Arg::value(other)),
                             );
                             false
                         }),
@@ -317,7 +311,7 @@ pub fn read_segments(
                     d.note(
                         "segment-uncoded",
                         t.location().row(t.row_numbers[i]),
-                        "this excerpt has no code",
+                        msg!("segment-uncoded"),
                     );
                 }
             }

@@ -7,6 +7,7 @@
 //! live in separate export sheets. Anything that cannot be used is refused with its sheet, row and
 //! column.
 
+use crate::msg;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -39,7 +40,7 @@ impl Sheet {
                 std::collections::btree_map::Entry::Occupied(_) => notes.note(
                     "duplicate-column",
                     table.header_location(j),
-                    format!("the column '{h}' appears twice; the first one is used"),
+                    msg!("duplicate-column-form", column = h),
                 ),
                 std::collections::btree_map::Entry::Vacant(v) => {
                     v.insert(j);
@@ -99,23 +100,21 @@ fn unknown_scales_columns(sh: &Sheet, notes: &mut Diagnostics) {
         if known().any(|k| k == header) || label_language(header, LABEL).is_some() {
             continue;
         }
-        let hint = match columns::closest(header, known()) {
-            Some((k, _)) => format!("; did you mean '{k}'?"),
-            None => String::new(),
-        };
-        notes.error(
-            "unknown-form-column",
-            sh.table.header_location(j),
-            format!(
-                "the scales sheet has no column '{}': it reads {} (one label column per language, \
-                 as 'label::English (en)'){hint}",
-                sh.table.headers[j].trim(),
-                known()
-                    .map(|k| format!("'{k}'"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+        let column = sh.table.headers[j].trim();
+        let reads = known()
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = match columns::closest(header, known()) {
+            Some((k, _)) => msg!(
+                "unknown-scales-column-closest",
+                column = column,
+                reads = &reads,
+                closest = k
             ),
-        );
+            None => msg!("unknown-scales-column", column = column, reads = &reads),
+        };
+        notes.error("unknown-form-column", sh.table.header_location(j), message);
     }
 }
 
@@ -141,9 +140,10 @@ fn misspelt_survey_columns(survey: &Sheet, notes: &mut Diagnostics) {
                 notes.warning(
                     "unknown-form-column",
                     survey.table.header_location(j),
-                    format!(
-                        "the survey sheet's column '{}' is not read; did you mean '{k}'?",
-                        survey.table.headers[j].trim()
+                    msg!(
+                        "unknown-survey-column",
+                        column = survey.table.headers[j].trim(),
+                        closest = k
                     ),
                 );
             }
@@ -229,9 +229,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 notes.note(
                     "duplicate-choice",
                     ch.at(i, name_key),
-                    format!(
-                        "the choice '{name}' appears twice in list '{list}'; the first is used"
-                    ),
+                    msg!("duplicate-choice", choice = &name, list = &list),
                 );
                 continue;
             }
@@ -267,7 +265,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                     notes.warning(
                         "repeat-skipped",
                         survey.at(i, TYPE),
-                        format!("the repeat '{name}' is not analysed: its answers are exported to a sheet of their own"),
+                        msg!("repeat-skipped", name = &name),
                     );
                 }
                 repeat_depth += 1;
@@ -285,11 +283,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         if kind_name.starts_with("begin loop") {
             repeat_depth += 1;
             groups.push(name);
-            notes.warning(
-                "repeat-skipped",
-                survey.at(i, TYPE),
-                "a loop is not analysed",
-            );
+            notes.warning("repeat-skipped", survey.at(i, TYPE), msg!("loop-skipped"));
             continue;
         }
         if repeat_depth > 0 {
@@ -392,7 +386,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 None => notes.warning(
                     "unused-scale",
                     sh.at(i, NAME),
-                    format!("the scale '{name}' has no items in the survey sheet"),
+                    msg!("unused-scale", name = &name),
                 ),
             }
         }

@@ -116,6 +116,17 @@ pub fn render(
         path: "results.json".into(),
         bytes: (json + "\n").into_bytes(),
     });
+    // The reports show the findings in their own language (results.json keeps them in English).
+    let localised;
+    let results = match crate::locale::Lang::of(lang) {
+        crate::locale::Lang::En => results,
+        other => {
+            let mut r = results.clone();
+            r.quality = r.quality.in_language(other);
+            localised = r;
+            &localised
+        }
+    };
     for f in &figures {
         files.push(OutputFile {
             path: f.file.clone(),

@@ -19,6 +19,7 @@ mod formats;
 mod geography;
 mod golden;
 mod holds;
+mod lang;
 mod many_groups;
 mod maps;
 mod mentoring;

@@ -235,7 +235,7 @@ impl AnalysisKind for IndicatorsResult {
             .iter()
             .find(|d| d.severity == crate::diagnostics::Severity::Error)
         {
-            return Err(Error::input(e.location.clone(), e.message.clone()));
+            return Err(Error::input(e.location.clone(), e.message.to_string()));
         }
         let kept = match &spec.filter {
             Some(filter) => records_where(&mut records, filter, study, set)?,

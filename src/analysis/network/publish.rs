@@ -65,7 +65,7 @@ impl AnalysisKind for NetworkResult {
             .iter()
             .find(|d| d.severity == crate::diagnostics::Severity::Error)
         {
-            return Err(Error::input(e.location.clone(), e.message.clone()));
+            return Err(Error::input(e.location.clone(), e.message.to_string()));
         }
         let paths = paths_of(set, &p)?;
         if let (Some(t), crate::study::NetworkLayout::Survey(_)) = (&p.ties, &source.layout) {
