@@ -51,8 +51,8 @@ duplicate-choice = la scelta '{ $choice }' compare due volte nella lista '{ $lis
 repeat-skipped = il gruppo ripetuto '{ $name }' non è analizzato: le sue risposte sono esportate in un foglio a parte
 loop-skipped = un ciclo (loop) non è analizzato
 unknown-scales-column = il foglio scales non ha una colonna '{ $column }': legge { $reads } (una colonna di etichette per lingua, come 'label::Italiano (it)')
-unknown-scales-column-closest = il foglio scales non ha una colonna '{ $column }': legge { $reads } (una colonna di etichette per lingua, come 'label::Italiano (it)'); forse intendevate '{ $closest }'?
-unknown-survey-column = la colonna '{ $column }' del foglio survey non è letta; forse intendevate '{ $closest }'?
+unknown-scales-column-closest = il foglio scales non ha una colonna '{ $column }': legge { $reads } (una colonna di etichette per lingua, come 'label::Italiano (it)'); forse intendevi '{ $closest }'?
+unknown-survey-column = la colonna '{ $column }' del foglio survey non è letta; forse intendevi '{ $closest }'?
 unused-scale = la scala '{ $name }' non ha domande nel foglio survey
 
 ## Valori nei dati
