@@ -147,6 +147,15 @@ impl Column {
         }
     }
 
+    /// Leaves row `i` without a value (an answer left out by a check).
+    pub(crate) fn clear(&mut self, i: usize) {
+        match &mut self.data {
+            ColumnData::Numbers(v) => v[i] = f64::NAN,
+            ColumnData::Texts { codes, .. } => codes[i] = NO_CODE,
+            ColumnData::Strings { spans, .. } => spans[i] = (usize::MAX, 0),
+        }
+    }
+
     /// The rows where `keep` is true.
     pub(crate) fn filter(&mut self, keep: &[bool]) {
         fn kept<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {

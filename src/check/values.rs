@@ -477,26 +477,6 @@ fn select_multiple(
     Column::new(name.into(), values)
 }
 
-/// Reports required answers that are missing.
-pub fn check_required(
-    table: &RawTable,
-    column: &Column,
-    item: &Item,
-    j: usize,
-    diags: &mut Diagnostics,
-) {
-    for i in 0..column.len() {
-        let missing = column.is_missing(i);
-        if missing && table.cell(i, j).is_empty() {
-            diags.error(
-                "required-missing",
-                table.cell_location(i, j),
-                format!("'{}' is required but has no answer", item.name),
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,23 @@ impl Sheet {
     }
 }
 
+/// The conditions joined by `and`, as written: one alone as it is, several each in parentheses
+/// (the groups' outermost first, the question's own last).
+fn all_of(conditions: impl Iterator<Item = String>) -> Option<String> {
+    let conditions: Vec<String> = conditions.collect();
+    match conditions.len() {
+        0 => None,
+        1 => conditions.into_iter().next(),
+        _ => Some(
+            conditions
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        ),
+    }
+}
+
 /// Reads an XLSForm. `shown` is the file name used in messages.
 pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     let names = sheet_names(path, shown)?;
@@ -177,6 +194,8 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     // Items.
     let mut items: Vec<Item> = Vec::new();
     let mut groups: Vec<String> = Vec::new();
+    // The `relevant` of each enclosing group: it applies to every question inside.
+    let mut group_relevant: Vec<Option<String>> = Vec::new();
     let mut repeat_depth = 0usize;
     for i in 0..survey.table.height() {
         let Some(raw_type) = survey.text(i, "type") else {
@@ -188,10 +207,12 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         match kind_name {
             "begin group" | "begin_group" | "begin" => {
                 groups.push(name);
+                group_relevant.push(survey.text(i, "relevant"));
                 continue;
             }
             "end group" | "end_group" => {
                 groups.pop();
+                group_relevant.pop();
                 continue;
             }
             "begin repeat" | "begin_repeat" | "begin loop" | "begin_loop" => {
@@ -204,11 +225,13 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 }
                 repeat_depth += 1;
                 groups.push(name);
+                group_relevant.push(None);
                 continue;
             }
             "end repeat" | "end_repeat" | "end loop" | "end_loop" => {
                 repeat_depth = repeat_depth.saturating_sub(1);
                 groups.pop();
+                group_relevant.pop();
                 continue;
             }
             t if STRUCTURE.contains(&t) => continue,
@@ -217,6 +240,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         if kind_name.starts_with("begin loop") {
             repeat_depth += 1;
             groups.push(name);
+            group_relevant.push(None);
             notes.warning(
                 "repeat-skipped",
                 survey.at(i, "type"),
@@ -267,9 +291,12 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 format!("the name '{name}' is already used on row {}", prev.row),
             ));
         }
-        let (min, max) = survey
-            .text(i, "constraint")
-            .map_or((None, None), |c| parse_bounds(&c));
+        let constraint = survey.text(i, "constraint");
+        let (min, max) = constraint
+            .as_deref()
+            .map_or((None, None), parse_bounds);
+        // A constraint that is more than bounds on `.` is evaluated by the check.
+        let constraint = constraint.filter(|_| min.is_none() && max.is_none());
         let reverse = survey.text(i, "reverse").is_some_and(|r| is_true(&r));
         let scale = survey.text(i, "scale");
         if reverse && scale.is_none() {
@@ -284,9 +311,17 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             list,
             labels: survey.labels(i, "label"),
             required: survey.text(i, "required").is_some_and(|r| is_true(&r)),
-            relevant: survey.text(i, "relevant"),
+            relevant: all_of(
+                group_relevant
+                    .iter()
+                    .flatten()
+                    .cloned()
+                    .chain(survey.text(i, "relevant")),
+            ),
             min,
             max,
+            constraint,
+            constraint_message: survey.labels(i, "constraint_message"),
             scale,
             reverse,
             dimension: survey.text(i, "dimension"),
