@@ -193,28 +193,6 @@ pub(super) fn find(
             },
         );
     }
-    for (&i, &n) in &count {
-        if n < MANY || out.contains_key(&i) {
-            continue;
-        }
-        let filled = n + columns[..items]
-            .iter()
-            .filter(|c| !c.is_missing(i))
-            .count();
-        if 2 * n >= filled {
-            out.insert(
-                i,
-                BadRow {
-                    index: i,
-                    severity: Severity::Error,
-                    code: "row-many-errors",
-                    message: format!(
-                        "{n} of its {filled} filled cells do not fit the questionnaire (a totals row, or columns shifted on this row?): the row is left out of the data (not counted as a respondent) and its cells are not listed one by one"
-                    ),
-                },
-            );
-        }
-    }
     if height >= 4 && !out.contains_key(&(height - 1)) {
         let mut skip = vec![false; height];
         for &i in out.keys() {
@@ -237,6 +215,28 @@ pub(super) fn find(
                     message: format!(
                         "{lead} {} numbers are the {what} of the columns above: this looks like a totals row; it is left out of the data (not counted as a respondent) and its cells are not listed one by one",
                         last.len()
+                    ),
+                },
+            );
+        }
+    }
+    for (&i, &n) in &count {
+        if n < MANY || out.contains_key(&i) {
+            continue;
+        }
+        let filled = n + columns[..items]
+            .iter()
+            .filter(|c| !c.is_missing(i))
+            .count();
+        if 2 * n >= filled {
+            out.insert(
+                i,
+                BadRow {
+                    index: i,
+                    severity: Severity::Error,
+                    code: "row-many-errors",
+                    message: format!(
+                        "{n} of its {filled} filled cells do not fit the questionnaire (a totals row, or columns shifted on this row?): the row is left out of the data (not counted as a respondent) and its cells are not listed one by one"
                     ),
                 },
             );

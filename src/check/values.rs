@@ -410,68 +410,140 @@ fn select_multiple(
             .position(|c| c.name == n)
             .unwrap_or(usize::MAX)
     };
+    // The choices of the space-separated column on row `i` (`None`: empty), and whether every
+    // word was a choice.
+    let from_text = |i: usize, j: usize, diags: &mut Diagnostics| {
+        let raw = cell_text(&table.cell(i, j))?;
+        let mut chosen: Vec<String> = Vec::new();
+        let mut read = true;
+        for token in raw.split_whitespace() {
+            match list.resolve(token) {
+                Some(c) => chosen.push(c.name.clone()),
+                None => {
+                    read = false;
+                    diags.error(
+                        "value-not-in-choices",
+                        table.cell_location(i, j),
+                        format!(
+                            "{} is not a choice of the list '{}' ({})",
+                            show_value(token),
+                            list.name,
+                            choices_preview(list)
+                        ),
+                    )
+                }
+            }
+        }
+        Some((chosen, read))
+    };
+    // The choices of the 0/1 columns on row `i` (`None`: all empty), and whether every cell was
+    // 0 or 1.
+    let from_options = |i: usize, options: &[(String, usize)], diags: &mut Diagnostics| {
+        let mut chosen: Vec<String> = Vec::new();
+        let (mut answered, mut read) = (false, true);
+        for (option, j) in options {
+            let cell = table.cell(i, *j);
+            if cell.is_empty() {
+                continue;
+            }
+            answered = true;
+            let on = match &cell {
+                Cell::Number(x) => Some(*x),
+                Cell::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+                other => match other.as_text().trim().to_lowercase().as_str() {
+                    "true" | "vero" | "yes" | "sì" => Some(1.0),
+                    "false" | "falso" | "no" => Some(0.0),
+                    t => parse_number(t),
+                },
+            };
+            match on {
+                Some(1.0) => chosen.push(option.clone()),
+                Some(0.0) => {}
+                _ => {
+                    read = false;
+                    diags.error(
+                        "value-not-0-1",
+                        table.cell_location(i, *j),
+                        format!(
+                            "{} should be 1 (chosen) or 0 (not chosen)",
+                            show_value(&cell.as_text())
+                        ),
+                    )
+                }
+            }
+        }
+        answered.then_some((chosen, read))
+    };
+    let sorted = |mut chosen: Vec<String>| {
+        chosen.sort_by_key(|c| order(c));
+        chosen.dedup();
+        chosen
+    };
     let height = table.height();
     let values: Vec<Option<String>> = (0..height)
         .map(|i| {
-            let mut chosen: Vec<String> = Vec::new();
-            let mut answered = false;
-            match mapping {
-                Mapping::Single(j) | Mapping::Options { main: Some(j), .. } => {
-                    let raw = cell_text(&table.cell(i, *j))?;
-                    answered = true;
-                    for token in raw.split_whitespace() {
-                        match list.resolve(token) {
-                            Some(c) => chosen.push(c.name.clone()),
-                            None => diags.error(
-                                "value-not-in-choices",
-                                table.cell_location(i, *j),
-                                format!(
-                                    "{} is not a choice of the list '{}' ({})",
-                                    show_value(token),
-                                    list.name,
-                                    choices_preview(list)
-                                ),
-                            ),
-                        }
-                    }
-                }
+            let chosen = match mapping {
+                Mapping::Single(j) => sorted(from_text(i, *j, diags)?.0),
+                Mapping::Options {
+                    main: Some(j),
+                    options,
+                } if options.is_empty() => sorted(from_text(i, *j, diags)?.0),
                 Mapping::Options {
                     main: None,
                     options,
+                } => sorted(from_options(i, options, diags)?.0),
+                // A KoboToolbox export holds both: they must say the same.
+                Mapping::Options {
+                    main: Some(j),
+                    options,
                 } => {
-                    for (option, j) in options {
-                        let cell = table.cell(i, *j);
-                        if cell.is_empty() {
-                            continue;
-                        }
-                        answered = true;
-                        let on = match &cell {
-                            Cell::Number(x) => Some(*x),
-                            Cell::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
-                            other => match other.as_text().trim().to_lowercase().as_str() {
-                                "true" | "vero" | "yes" | "sì" => Some(1.0),
-                                "false" | "falso" | "no" => Some(0.0),
-                                t => parse_number(t),
-                            },
-                        };
-                        match on {
-                            Some(1.0) => chosen.push(option.clone()),
-                            Some(0.0) => {}
-                            _ => diags.error(
-                                "value-not-0-1",
-                                table.cell_location(i, *j),
-                                format!(
-                                    "{} should be 1 (chosen) or 0 (not chosen)",
-                                    show_value(&cell.as_text())
-                                ),
-                            ),
+                    let text = from_text(i, *j, diags);
+                    let columns = from_options(i, options, diags);
+                    match (text, columns) {
+                        (None, None) => return None,
+                        (Some((t, _)), None) => sorted(t),
+                        (Some((t, false)), _) => sorted(t),
+                        (t, Some((o, read))) => {
+                            let (t, o) = (sorted(t.map(|t| t.0).unwrap_or_default()), sorted(o));
+                            if !read || t == o {
+                                if t.is_empty() && cell_text(&table.cell(i, *j)).is_none() {
+                                    return None;
+                                }
+                                t
+                            } else {
+                                let said = if t.is_empty() {
+                                    "is empty".to_string()
+                                } else {
+                                    format!("says {}", show_value(&t.join(" ")))
+                                };
+                                let headers: Vec<&str> = options
+                                    .iter()
+                                    .filter(|(name, _)| o.contains(name))
+                                    .map(|(_, k)| table.headers[*k].as_str())
+                                    .collect();
+                                let columns_say = if o.is_empty() {
+                                    "its 0/1 columns choose nothing".to_string()
+                                } else {
+                                    format!(
+                                        "its 0/1 columns choose {} ({})",
+                                        o.join(" "),
+                                        headers.join(", ")
+                                    )
+                                };
+                                diags.error(
+                                    "select-multiple-disagree",
+                                    table.cell_location(i, *j),
+                                    format!(
+                                        "'{name}' {said} but {columns_say}; the answer is left out"
+                                    ),
+                                );
+                                return None;
+                            }
                         }
                     }
                 }
-            }
-            chosen.sort_by_key(|c| order(c));
-            chosen.dedup();
-            answered.then(|| chosen.join(" "))
+            };
+            Some(chosen.join(" "))
         })
         .collect();
     Column::new(name.into(), values)
