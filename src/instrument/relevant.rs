@@ -370,7 +370,7 @@ impl Parser {
                     "true" | "false" => 0,
                     "today" | "now" => {
                         return self.fail(format!(
-                            "{name}() is not evaluated: the findings would change from day to day"
+                            "'{name}' is not evaluated: the findings would change from day to day"
                         ))
                     }
                     _ => {
@@ -633,6 +633,61 @@ mod tests {
         assert!(holds("true()", &[]) && !holds("false()", &[]));
         assert!(holds("${a} = \"x\"", &[("a", s("x"))]));
         assert!(holds("${a} = ’x’", &[("a", s("x"))]));
+    }
+
+    #[test]
+    fn constraints_on_the_answer_itself() {
+        let holds = |e: &str, this: Value| {
+            Expr::parse(e)
+                .unwrap()
+                .holds(&|n: &str| if n == "." { this.clone() } else { s("") })
+        };
+        // ODK's documented example (docs.getodk.org, "regex middle initial"): the constraint
+        // regex(., '\p{L}') refuses "Michael" ("Just the first letter."): the pattern must
+        // match the whole value, as Java's String.matches does.
+        assert!(holds(r"regex(., '\p{L}')", s("M")));
+        assert!(!holds(r"regex(., '\p{L}')", s("Michael")));
+        assert!(holds("regex(., '[0-9]{3}|x')", s("x")));
+        assert!(!holds("regex(., '[0-9]{3}|x')", s("1234")));
+        assert!(holds("regex(., '^[0-9]{3}$')", s("123")));
+        assert!(holds("string-length(.) <= 3", s("abc")));
+        assert!(!holds("string-length(.) <= 3", s("abcd")));
+        assert!(holds(". < 10 or . > 20", Value::Num(21.0)));
+        assert!(!holds(". < 10 or . > 20", Value::Num(15.0)));
+        assert!(holds("contains(., 'ab') and starts-with(., 'x')", s("xabc")));
+        assert!(holds("ends-with(., 'z') and int(3.7) = 3", s("xyz")));
+        // Dates as days since 1970-01-01; Python 3: (date(2024, 3, 5) - date(1970, 1, 1)).days
+        // → 19787, date(1969, 12, 31) → -1, date(2000, 2, 29) → 11016, date(1900, 3, 1) → -25508.
+        for (d, days) in [
+            ("2024-03-05", 19787.0),
+            ("1970-01-01", 0.0),
+            ("1969-12-31", -1.0),
+            ("2000-02-29", 11016.0),
+            ("1900-03-01", -25508.0),
+        ] {
+            assert_eq!(days_since_epoch(d), Some(days), "{d}");
+        }
+        assert!(holds(". >= date('2024-01-01')", s("2024-03-05")));
+        assert!(!holds(". >= date('2024-01-01')", s("2023-12-31")));
+        assert!(holds(". - date('2024-03-01') = 4", s("2024-03-05")));
+        // No answer is not a date: the comparison is false.
+        assert!(!holds(". >= date('2024-01-01')", s("")));
+    }
+
+    #[test]
+    fn what_a_constraint_cannot_say_is_refused() {
+        let e = Expr::parse(". <= today()").unwrap_err();
+        assert!(e.message.contains("day to day"), "{e}");
+        let e = Expr::parse("regex(., ${pattern})").unwrap_err();
+        assert!(e.message.contains("in quotes"), "{e}");
+        let e = Expr::parse("regex(., '[0-9')").unwrap_err();
+        assert!(e.message.contains("is not read"), "{e}");
+        let e = Expr::parse("position(..) = 1").unwrap_err();
+        assert!(e.message.contains("parent group"), "{e}");
+        let e = Expr::parse("position(${a}) = 1").unwrap_err();
+        assert!(e.message.contains("'position'"), "{e}");
+        // `.` is not a question the data must have.
+        assert!(Expr::parse(". > ${a}").unwrap().references() == vec!["a"]);
     }
 
     #[test]

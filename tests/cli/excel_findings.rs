@@ -201,7 +201,7 @@ fn constraints_beyond_bounds_are_checked_with_their_message() {
     // An expression capakit does not read is one note for the question, not one per row.
     assert_eq!(
         lines_with(&out, "constraint-unread"),
-        vec!["note[constraint-unread]: form.xlsx, sheet 'survey', row 10: the constraint of 'nickname' (today() > .) is not read: at character 1: today() is not evaluated: the findings would change from day to day; its answers are not checked against it"],
+        vec!["note[constraint-unread]: form.xlsx, sheet 'survey', row 10: the constraint of 'nickname' (today() > .) is not read: at character 1: 'today' is not evaluated: the findings would change from day to day; its answers are not checked against it"],
         "{out}"
     );
 }
@@ -335,7 +335,7 @@ fn a_workbook_whose_first_sheet_is_not_the_answers_names_the_one_that_is() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("risposte.xlsx, sheet 'Leggimi': the first sheet, 'Leggimi', does not hold the answers: 0 of the questionnaire's 59 questions have a column there. The workbook's sheets are: Leggimi, risposte. The sheet 'risposte' has 59 of them: add sheet = \"risposte\" to this source ([[sources]] with name = \"care-leavers\") in study.toml"),
+        err.contains("risposte.xlsx, sheet 'Leggimi': the first sheet, 'Leggimi', does not hold the answers: 0 of the questionnaire's 51 questions have a column there. The workbook's sheets are: Leggimi, risposte. The sheet 'risposte' has 51 of them: add sheet = \"risposte\" to this source ([[sources]] with name = \"care-leavers\") in study.toml"),
         "{err}"
     );
     // As suggested, it is read.
