@@ -49,17 +49,20 @@ pub(super) fn misfits(
     let cells = &table.columns[j];
     let mut bad = Vec::new();
     let mut words = Vec::new();
+    // The raw cell is read only where the typed column has no answer: an answered cell fits,
+    // and a text column's answer is its cell.
     for i in 0..cells.len().min(column.len()) {
-        let cell = cells.get(i);
-        if cell.is_empty() {
-            continue;
-        }
-        let missing = column.is_missing(i);
-        if missing {
+        if column.is_missing(i) {
+            let cell = cells.get(i);
+            if cell.is_empty() {
+                continue;
+            }
             bad.push(i as u32);
-        }
-        if missing || text_kind {
             if let Some(w) = totals_word(&cell) {
+                words.push((i as u32, j, w));
+            }
+        } else if text_kind {
+            if let Some(w) = column.text(i).filter(|t| t.len() <= 12).and_then(|t| totals_word(&Cell::text(t))) {
                 words.push((i as u32, j, w));
             }
         }
