@@ -15,10 +15,10 @@ pub mod network;
 pub mod records;
 mod rows;
 mod sampling;
-mod sheets;
 pub mod scores;
 pub mod segments;
 pub mod sessions;
+mod sheets;
 mod table;
 mod values;
 

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{column_letter, show_value, Diagnostics, Severity};
 use crate::ingest::{format_number, Cell, RawTable};
-use crate::text::fold;
 
 use super::dataset::{Column, ColumnData};
 use super::Mapping;
@@ -16,21 +15,26 @@ use super::Mapping;
 /// The fewest cells that do not fit for a row to be one finding.
 pub const MANY: usize = 5;
 
-/// Words a totals or summary row is labelled with (Italian and English), compared folded, a
-/// trailing colon or full stop ignored.
+/// Words a totals or summary row is labelled with (Italian and English), compared without regard
+/// to case, a trailing colon or full stop ignored.
 const TOTALS: &[&str] = &[
     "totale", "totali", "tot", "total", "totals", "somma", "media", "sum", "mean", "average",
 ];
 
+/// Whether a text reads a totals word (no allocation: most texts are refused by their length or
+/// first letter).
+fn is_totals_word(s: &str) -> bool {
+    let s = s.trim().trim_end_matches([':', '.']);
+    if !(3..=7).contains(&s.len()) || !matches!(s.as_bytes()[0] | 0x20, b't' | b's' | b'm' | b'a') {
+        return false;
+    }
+    TOTALS.iter().any(|w| w.eq_ignore_ascii_case(s))
+}
+
 /// The totals word a cell reads, if it reads one.
 pub(super) fn totals_word(cell: &Cell) -> Option<String> {
     let Cell::Text(s) = cell else { return None };
-    let s = s.trim();
-    if s.len() > 12 {
-        return None;
-    }
-    let key = fold(s.trim_end_matches([':', '.']));
-    TOTALS.contains(&key.as_str()).then(|| s.to_string())
+    is_totals_word(s).then(|| s.trim().to_string())
 }
 
 /// The rows whose cell of `mapping` held something that did not fit (it was reported and
@@ -51,20 +55,24 @@ pub(super) fn misfits(
     let mut words = Vec::new();
     // The raw cell is read only where the typed column has no answer: an answered cell fits,
     // and a text column's answer is its cell.
-    for i in 0..cells.len().min(column.len()) {
-        if column.is_missing(i) {
-            let cell = cells.get(i);
-            if cell.is_empty() {
-                continue;
-            }
-            bad.push(i as u32);
-            if let Some(w) = totals_word(&cell) {
-                words.push((i as u32, j, w));
-            }
-        } else if text_kind {
-            if let Some(w) = column.text(i).filter(|t| t.len() <= 12).and_then(|t| totals_word(&Cell::text(t))) {
-                words.push((i as u32, j, w));
-            }
+    for i in column.missing_rows() {
+        let cell = cells.get(i as usize);
+        if cell.is_empty() {
+            continue;
+        }
+        bad.push(i);
+        if let Some(w) = totals_word(&cell) {
+            words.push((i, j, w));
+        }
+    }
+    if text_kind {
+        for i in column.rows_where(is_totals_word) {
+            let w = column
+                .text(i as usize)
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            words.push((i, j, w));
         }
     }
     (bad, words)
@@ -227,10 +235,7 @@ pub(super) fn find(
         if n < MANY || out.contains_key(&i) {
             continue;
         }
-        let filled = n + columns[..items]
-            .iter()
-            .filter(|c| !c.is_missing(i))
-            .count();
+        let filled = n + columns[..items].iter().filter(|c| !c.is_missing(i)).count();
         if 2 * n >= filled {
             out.insert(
                 i,
@@ -287,7 +292,9 @@ mod tests {
 
     #[test]
     fn totals_words_in_both_languages() {
-        for w in ["Totale", "TOTALE:", "Totali", "Total", "totals", "Somma", "Media", "Tot."] {
+        for w in [
+            "Totale", "TOTALE:", "Totali", "Total", "totals", "Somma", "Media", "Tot.",
+        ] {
             assert!(totals_word(&Cell::text(w)).is_some(), "{w}");
         }
         for w in ["Totalmente", "CL-1", "", "medio"] {
@@ -310,7 +317,10 @@ mod tests {
             .iter()
             .map(|c| col((0..3).map(|i| (!c.is_missing(i)).then_some(1.0)).collect()))
             .collect();
-        assert_eq!(sums_or_means(&short, &[(0, 2.0), (1, 2.0), (2, 2.0)], &skip), None);
+        assert_eq!(
+            sums_or_means(&short, &[(0, 2.0), (1, 2.0), (2, 2.0)], &skip),
+            None
+        );
         let sums = [(0, 7.0), (1, 13.0), (2, 4.0)];
         assert_eq!(sums_or_means(&columns, &sums, &skip), Some("sums"));
         let means = [(0, 2.33), (1, 4.33), (2, 2.0)];

@@ -196,7 +196,10 @@ fn tokens(s: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
         }
         if c == '.' {
             if chars.get(i + 1) == Some(&'.') {
-                return Err(err(i, "'..' (the parent group) is not read by capakit".into()));
+                return Err(err(
+                    i,
+                    "'..' (the parent group) is not read by capakit".into(),
+                ));
             }
             out.push((Tok::Ref(".".into()), start));
             i += 1;
@@ -654,7 +657,10 @@ mod tests {
         assert!(!holds("string-length(.) <= 3", s("abcd")));
         assert!(holds(". < 10 or . > 20", Value::Num(21.0)));
         assert!(!holds(". < 10 or . > 20", Value::Num(15.0)));
-        assert!(holds("contains(., 'ab') and starts-with(., 'x')", s("xabc")));
+        assert!(holds(
+            "contains(., 'ab') and starts-with(., 'x')",
+            s("xabc")
+        ));
         assert!(holds("ends-with(., 'z') and int(3.7) = 3", s("xyz")));
         // Dates as days since 1970-01-01; Python 3: (date(2024, 3, 5) - date(1970, 1, 1)).days
         // → 19787, date(1969, 12, 31) → -1, date(2000, 2, 29) → 11016, date(1900, 3, 1) → -25508.

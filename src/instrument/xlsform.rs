@@ -292,9 +292,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             ));
         }
         let constraint = survey.text(i, "constraint");
-        let (min, max) = constraint
-            .as_deref()
-            .map_or((None, None), parse_bounds);
+        let (min, max) = constraint.as_deref().map_or((None, None), parse_bounds);
         // A constraint that is more than bounds on `.` is evaluated by the check.
         let constraint = constraint.filter(|_| min.is_none() && max.is_none());
         let reverse = survey.text(i, "reverse").is_some_and(|r| is_true(&r));

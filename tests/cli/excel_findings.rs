@@ -77,16 +77,8 @@ fn an_answer_where_the_question_was_not_relevant_is_reported_and_counted_as_not_
     // msna is asked only of those born abroad (${migrant_background} = 'si'); five young people
     // born in Italy answer it anyway.
     let born_here_say_msna = |rows: &mut Vec<Vec<String>>| {
-        let (born, msna) = (
-            column(rows, "/migrant_background"),
-            column(rows, "/msna"),
-        );
-        for r in rows
-            .iter_mut()
-            .skip(1)
-            .filter(|r| r[born] == "no")
-            .take(5)
-        {
+        let (born, msna) = (column(rows, "/migrant_background"), column(rows, "/msna"));
+        for r in rows.iter_mut().skip(1).filter(|r| r[born] == "no").take(5) {
             r[msna] = "si".into();
         }
     };
@@ -221,8 +213,8 @@ fn select_multiple_text_and_0_1_columns_that_disagree_are_an_error_naming_both()
             );
             let r = &mut rows[3];
             r[support] = "amici".into();
-            for j in support + 1..support + 8 {
-                r[j] = "0".into();
+            for cell in &mut r[support + 1..support + 8] {
+                *cell = "0".into();
             }
             for j in [a, t, f] {
                 r[j] = "1".into();
