@@ -9,41 +9,24 @@ use crate::diagnostics::{show_value, Diagnostics, Location};
 use crate::ingest::{format_number, RawTable};
 use crate::instrument::relevant::{value_at, Expr, Value};
 use crate::instrument::{label_in, Instrument, Item};
-use crate::study::Source;
 
 use super::dataset::{Column, ColumnData};
 use super::Mapping;
 
-/// Where an expression's reference is read from.
-enum Read {
-    Column(usize),
-    /// The wave of a source of one file per wave (`${wave}`).
-    Constant(String),
-}
-
 /// The references of `expr` resolved to columns; `Err(name)` for the first that has none.
-fn resolve(
-    expr: &Expr,
-    columns: &[Column],
-    source: &Source,
-) -> Result<Vec<(String, Read)>, String> {
+fn resolve(expr: &Expr, columns: &[Column]) -> Result<Vec<(String, usize)>, String> {
     expr.references()
         .into_iter()
-        .map(|name| {
-            if let Some(k) = columns.iter().position(|c| c.name == name) {
-                Ok((name.to_string(), Read::Column(k)))
-            } else if let (Some(wave), "wave") = (&source.wave, name) {
-                Ok((name.to_string(), Read::Constant(wave.clone())))
-            } else {
-                Err(name.to_string())
-            }
+        .map(|name| match columns.iter().position(|c| c.name == name) {
+            Some(k) => Ok((name.to_string(), k)),
+            None => Err(name.to_string()),
         })
         .collect()
 }
 
 /// The value of every reference on row `i`, `.` being column `this`.
 fn answer<'a>(
-    refs: &'a [(String, Read)],
+    refs: &'a [(String, usize)],
     columns: &'a [Column],
     this: usize,
     i: usize,
@@ -52,9 +35,8 @@ fn answer<'a>(
         if name == "." {
             return value_at(&columns[this], i);
         }
-        match refs.iter().find(|(n, _)| n == name).map(|r| &r.1) {
-            Some(Read::Column(k)) => value_at(&columns[*k], i),
-            Some(Read::Constant(v)) => Value::Str(v.clone()),
+        match refs.iter().find(|(n, _)| n == name) {
+            Some(&(_, k)) => value_at(&columns[k], i),
             None => Value::Str(String::new()),
         }
     }
@@ -78,7 +60,6 @@ fn shown(column: &Column, i: usize) -> String {
 pub(super) struct Typed<'a> {
     pub table: &'a RawTable,
     pub instrument: &'a Instrument,
-    pub source: &'a Source,
     /// The study's language, for constraint messages.
     pub lang: &'a str,
     /// The items with a column, in form order: `columns[k]` is `mapped[k]`'s.
@@ -105,7 +86,7 @@ pub(super) fn apply(t: &Typed, columns: &mut [Column], diags: &mut Diagnostics) 
             let parsed = Expr::parse(text.trim())
                 .map_err(|e| e.to_string())
                 .and_then(|e| {
-                    resolve(&e, columns, t.source)
+                    resolve(&e, columns)
                         .map(|refs| (e, refs))
                         .map_err(|n| format!("it names '{n}', which has no column in this file"))
                 });
@@ -169,7 +150,7 @@ pub(super) fn apply(t: &Typed, columns: &mut [Column], diags: &mut Diagnostics) 
             let parsed = Expr::parse(text.trim())
                 .map_err(|e| e.to_string())
                 .and_then(|e| {
-                    resolve(&e, columns, t.source)
+                    resolve(&e, columns)
                         .map(|refs| (e, refs))
                         .map_err(|n| format!("it names '{n}', which has no column in this file"))
                 });

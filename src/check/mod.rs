@@ -308,7 +308,6 @@ pub fn check_table(
         &conditions::Typed {
             table: &table,
             instrument: &instrument,
-            source,
             lang: &study.default_language,
             mapped: &mapped,
             misfits: &misfits,

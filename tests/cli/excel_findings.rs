@@ -113,6 +113,7 @@ const SURVEY: &[&str] = &[
     "end_group;;;;;;;;",
     "integer;age;Età;Age;;;string-length(string(.)) = 2 or . < 10;;",
     "text;nickname;Soprannome;Nickname;;;today() > .;;",
+    "text;later;Dopo;Later;yes;${age} > today();;;",
 ];
 
 const CHOICES: &[&str] = &[
@@ -130,23 +131,29 @@ fn required_answers_are_missing_only_where_the_question_was_asked() {
         dir.path(),
         SURVEY,
         CHOICES,
-        "respondent_id;territory;born_abroad;msna;years;age;nickname\n\
-         CL-PO-001;Prato;no;;;19;\n\
-         CL-PO-002;Prato;si;;;19;\n\
-         CL-PO-003;Prato;si;si;;19;\n\
-         CL-PO-004;Prato;no;si;3;19;\n\
-         CL-PO-005;Prato;si;no;;19;\n",
+        "respondent_id;territory;born_abroad;msna;years;age;nickname;later\n\
+         CL-PO-001;Prato;no;;;19;;\n\
+         CL-PO-002;Prato;si;;;19;;\n\
+         CL-PO-003;Prato;si;si;;19;;\n\
+         CL-PO-004;Prato;no;si;3;19;;\n\
+         CL-PO-005;Prato;si;no;;19;;\n",
     );
     let (_, out, err) = check(dir.path());
     assert!(!err.contains("panicked"), "{err}");
     // Row 2 (born in Italy) is not asked msna nor years: nothing. Row 6 answered msna = no:
-    // years is not asked.
+    // years is not asked. `later`'s condition is not read: one note, and its required answers
+    // are not checked.
     assert_eq!(
         lines_with(&out, "required-missing"),
         vec![
             "error[required-missing]: data.csv, row 3, column D (msna): 'msna' is required but has no answer",
             "error[required-missing]: data.csv, row 4, column E (years): 'years' is required but has no answer",
         ],
+        "{out}"
+    );
+    assert_eq!(
+        lines_with(&out, "relevant-unread"),
+        vec!["note[relevant-unread]: form.xlsx, sheet 'survey', row 11: the relevant of 'later' (${age} > today()) is not read: at character 10: 'today' is not evaluated: the findings would change from day to day; every row counts as asked, and its required answers are not checked"],
         "{out}"
     );
     // The group's relevant applies to the questions inside, with their own joined by `and`;
