@@ -774,10 +774,17 @@ mod tests {
         assert_eq!(
             grouped,
             vec![
-                "note[encoding]: a.csv: read as Windows-1252".to_string(),
-                "error[not-in-choices]: a.csv, column D (edu_1): 1,000,000 rows (2, 3, 4, 5, 6, …), e.g. row 2: \"x\" is not a choice".to_string(),
-                "error[not-in-choices]: a.csv, row 7, column E (edu_2): \"y\" is not a choice".to_string(),
+                "note[encoding]: a.csv: not valid UTF-8: read as Windows-1252 (the encoding of Excel's CSV on Windows)".to_string(),
+                "error[not-in-choices]: a.csv, column D (edu_1): 1,000,000 rows (2, 3, 4, 5, 6, …), e.g. row 2: \"x\" is not a number".to_string(),
+                "error[not-in-choices]: a.csv, row 7, column E (edu_2): \"y\" is not a number".to_string(),
             ]
+        );
+        assert!(
+            d.grouped()[1].text(Lang::It).starts_with(
+                "errore[not-in-choices]: a.csv, colonna D (edu_1): 1.000.000 righe (2, 3, 4, 5, 6, …), ad es. riga 2: "
+            ),
+            "{}",
+            d.grouped()[1].text(Lang::It)
         );
         // Merging keeps the cap and the counts.
         let mut all = Diagnostics::default();

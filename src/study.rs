@@ -84,6 +84,7 @@ struct StudyFile {
     /// How published counts are protected.
     #[serde(default)]
     disclosure: DisclosureFile,
+    /// What makes `capakit check` fail (`[check]`).
     #[serde(default)]
     check: CheckOptions,
 }

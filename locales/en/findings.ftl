@@ -70,6 +70,13 @@ not-a-number = { $value } is not a number
 not-an-integer = { $number } is not a whole number
 range-both = { $low } and { $high }
 out-of-range = { $number } is outside the allowed range ({ $range })
+select-multiple-disagree = '{ $name }' { $said ->
+    [0] is empty
+   *[other] says { $text }
+} but { $chosen ->
+    [0] its 0/1 columns choose nothing
+   *[other] its 0/1 columns choose { $choices } ({ $headers })
+}; the answer is left out
 value-not-0-1 = { $value } should be 1 (chosen) or 0 (not chosen)
 required-missing = '{ $name }' is required but has no answer
 
@@ -229,3 +236,28 @@ run-analyses-not-run = { $n ->
     [one] 1 analysis
    *[other] { $n } analyses
 } ({ $not_run } not run: see the report)
+
+## Conditions of the questionnaire (relevant, required, constraint)
+
+not-relevant = { $value }: answered, but the question is asked only when { $condition }, which does not hold on this row; the answer is left out and counted as not asked
+relevant-unread = the relevant of '{ $name }' ({ $condition }) is not read: { $why }; every row counts as asked, and its required answers are not checked
+constraint-broken = { $value } does not meet the questionnaire's constraint { $constraint }
+constraint-broken-message = { $value } does not meet the questionnaire's constraint: { $message } ({ $constraint })
+constraint-unread = the constraint of '{ $name }' ({ $constraint }) is not read: { $why }; its answers are not checked against it
+
+## Rows left out as a whole
+
+totals-row-word = { $n ->
+    [0] column { $letter } ({ $header }) reads { $word }
+    [one] 1 cell does not fit and column { $letter } ({ $header }) reads { $word }
+   *[other] { $n } cells do not fit and column { $letter } ({ $header }) reads { $word }
+}: this looks like a totals row; it is left out of the data (not counted as a respondent) and its cells are not listed one by one
+totals-row-sums = { $n ->
+    [0] its
+    [one] 1 cell does not fit and its
+   *[other] { $n } cells do not fit and its
+} { $numbers } numbers are the { $what ->
+    [sums] sums
+   *[means] means
+} of the columns above: this looks like a totals row; it is left out of the data (not counted as a respondent) and its cells are not listed one by one
+row-many-errors = { $n } of its { $filled } filled cells do not fit the questionnaire (a totals row, or columns shifted on this row?): the row is left out of the data (not counted as a respondent) and its cells are not listed one by one

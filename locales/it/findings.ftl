@@ -73,6 +73,13 @@ not-a-number = { $value } non è un numero
 not-an-integer = { $number } non è un numero intero
 range-both = { $low } e { $high }
 out-of-range = { $number } è fuori dall'intervallo ammesso ({ $range })
+select-multiple-disagree = '{ $name }' { $said ->
+    [0] è vuota
+   *[other] dice { $text }
+} ma { $chosen ->
+    [0] le sue colonne 0/1 non scelgono nulla
+   *[other] le sue colonne 0/1 scelgono { $choices } ({ $headers })
+}; la risposta è esclusa
 value-not-0-1 = { $value } dovrebbe essere 1 (scelto) o 0 (non scelto)
 required-missing = la domanda '{ $name }' è obbligatoria ma non ha risposta
 
@@ -241,3 +248,28 @@ run-analyses-not-run = { $n ->
     [one] 1 analisi
    *[other] { $n } analisi
 } ({ $not_run } non eseguite: vedi il rapporto)
+
+## Condizioni del questionario (relevant, required, constraint)
+
+not-relevant = { $value }: c'è una risposta, ma la domanda si pone solo quando { $condition }, che in questa riga non vale; la risposta è esclusa e contata come non prevista
+relevant-unread = la condizione (relevant) di '{ $name }' ({ $condition }) non è letta: { $why }; la domanda vale come posta a tutti e le risposte obbligatorie non sono controllate
+constraint-broken = { $value } non rispetta il vincolo del questionario { $constraint }
+constraint-broken-message = { $value } non rispetta il vincolo del questionario: { $message } ({ $constraint })
+constraint-unread = il vincolo di '{ $name }' ({ $constraint }) non è letto: { $why }; le risposte non sono controllate rispetto a esso
+
+## Righe escluse per intero
+
+totals-row-word = { $n ->
+    [0] la colonna { $letter } ({ $header }) riporta { $word }
+    [one] 1 cella non corrisponde e la colonna { $letter } ({ $header }) riporta { $word }
+   *[other] { $n } celle non corrispondono e la colonna { $letter } ({ $header }) riporta { $word }
+}: sembra una riga dei totali; è esclusa dai dati (non conta come rispondente) e le sue celle non sono elencate una per una
+totals-row-sums = { $n ->
+    [0] i suoi
+    [one] 1 cella non corrisponde e i suoi
+   *[other] { $n } celle non corrispondono e i suoi
+} { $numbers } numeri sono { $what ->
+    [sums] le somme
+   *[means] le medie
+} delle colonne sopra: sembra una riga dei totali; è esclusa dai dati (non conta come rispondente) e le sue celle non sono elencate una per una
+row-many-errors = { $n } delle sue { $filled } celle compilate non corrispondono al questionario (una riga dei totali, o colonne spostate in questa riga?): la riga è esclusa dai dati (non conta come rispondente) e le sue celle non sono elencate una per una

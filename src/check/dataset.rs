@@ -147,6 +147,54 @@ impl Column {
         }
     }
 
+    /// The rows without a value, in order.
+    pub(crate) fn missing_rows(&self) -> Vec<u32> {
+        let rows = |missing: &mut dyn Iterator<Item = bool>| {
+            missing
+                .enumerate()
+                .filter_map(|(i, m)| m.then_some(i as u32))
+                .collect()
+        };
+        match &self.data {
+            ColumnData::Numbers(v) => rows(&mut v.iter().map(|x| x.is_nan())),
+            ColumnData::Texts { codes, .. } => rows(&mut codes.iter().map(|&c| c == NO_CODE)),
+            ColumnData::Strings { spans, .. } => rows(&mut spans.iter().map(|s| s.0 == usize::MAX)),
+        }
+    }
+
+    /// The rows whose text passes `wanted` (a dictionary-coded column's texts are tried once).
+    pub(crate) fn rows_where(&self, wanted: impl Fn(&str) -> bool) -> Vec<u32> {
+        match &self.data {
+            ColumnData::Numbers(_) => Vec::new(),
+            ColumnData::Texts { codes, dictionary } => {
+                let hit: Vec<u32> = (0..dictionary.len() as u32)
+                    .filter(|&k| wanted(&dictionary[k as usize]))
+                    .collect();
+                if hit.is_empty() {
+                    return Vec::new();
+                }
+                (0..codes.len() as u32)
+                    .filter(|&i| hit.contains(&codes[i as usize]))
+                    .collect()
+            }
+            ColumnData::Strings { text, spans } => (0..spans.len() as u32)
+                .filter(|&i| {
+                    let (a, b) = spans[i as usize];
+                    text.get(a..b).is_some_and(&wanted)
+                })
+                .collect(),
+        }
+    }
+
+    /// Leaves row `i` without a value (an answer left out by a check).
+    pub(crate) fn clear(&mut self, i: usize) {
+        match &mut self.data {
+            ColumnData::Numbers(v) => v[i] = f64::NAN,
+            ColumnData::Texts { codes, .. } => codes[i] = NO_CODE,
+            ColumnData::Strings { spans, .. } => spans[i] = (usize::MAX, 0),
+        }
+    }
+
     /// The rows where `keep` is true.
     pub(crate) fn filter(&mut self, keep: &[bool]) {
         fn kept<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {

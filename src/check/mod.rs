@@ -8,14 +8,17 @@
 //! fail a check become missing in the dataset; `run` stops when there are errors.
 
 mod columns;
+mod conditions;
 mod dataset;
 mod identifying;
 pub mod network;
 pub mod records;
+mod rows;
 mod sampling;
 pub mod scores;
 pub mod segments;
 pub mod sessions;
+mod sheets;
 mod table;
 mod values;
 
@@ -32,7 +35,7 @@ use crate::study::{Source, Study};
 pub use columns::{map_columns, ColumnMap, Mapping};
 pub use dataset::{Column, ColumnData, ColumnOrigin, Dataset, Dropped};
 pub use table::{find_column, numbers, texts};
-pub use values::parse_number;
+pub use values::{parse_date, parse_number};
 
 /// The outcome of checking one source.
 pub struct Checked {
@@ -101,6 +104,7 @@ pub fn check_source(plan: &Plan, source: &Source) -> Result<Checked> {
     };
     let shown = study.display_path(&source.path);
     let table = read_table(&source.path, &shown, source.sheet.as_deref())?;
+    sheets::check_first_sheet(study, source, &shown, &table, &instrument)?;
     check_table(study, source, table, instrument)
 }
 
@@ -188,6 +192,18 @@ pub fn check_table(
             last_use.insert(j, k);
         }
     }
+    // The last row's numbers as the file holds them, for the totals-row test (its cells may
+    // not fit, and the raw cells are let go below).
+    let last: Vec<Option<f64>> = match height.checked_sub(1) {
+        Some(i) => mapped
+            .iter()
+            .map(|(_, m)| match m {
+                Mapping::Single(j) => rows::number_in(&table.columns[*j].get(i)),
+                Mapping::Options { .. } => None,
+            })
+            .collect(),
+        None => vec![None; mapped.len()],
+    };
     const BATCH: usize = 8;
     let mut typed = Vec::with_capacity(mapped.len());
     for (b, batch) in mapped.chunks(BATCH).enumerate() {
@@ -198,10 +214,12 @@ pub fn check_table(
                 .unwrap_or_else(|| {
                     values::item_column(&table, item, mapping, &instrument, &mut diags)
                 });
-            if item.required && item.relevant.is_none() {
-                values::check_required(&table, &column, item, mapping.index(), &mut diags);
-            }
-            (column, diags)
+            let text_kind = matches!(
+                item.kind,
+                ItemKind::Text | ItemKind::Calculate | ItemKind::Other(_)
+            );
+            let (misfits, words) = rows::misfits(&table, mapping, &column, text_kind);
+            (column, diags, misfits, words)
         }));
         for (&j, &k) in &last_use {
             if k / BATCH == b && !keep_raw.contains(&j) {
@@ -209,8 +227,13 @@ pub fn check_table(
             }
         }
     }
-    for ((item, mapping), (column, found)) in mapped.iter().zip(typed) {
-        diags.extend(found);
+    let mut found = Vec::with_capacity(typed.len());
+    let mut misfits = Vec::with_capacity(typed.len());
+    let mut words = Vec::new();
+    for ((item, mapping), (column, d, m, w)) in mapped.iter().zip(typed) {
+        found.push(d);
+        misfits.push(m);
+        words.extend(w);
         origins.insert(
             item.name.clone(),
             ColumnOrigin {
@@ -221,9 +244,16 @@ pub fn check_table(
         columns.push(column);
     }
     // Id and territory columns that are not items of the form are kept as text; weights as numbers.
+    let mut extra_found = Diagnostics::default();
     for (name, &j) in &map.extra {
-        let column = special_column(name, &table, j, &mut diags)
+        let column = special_column(name, &table, j, &mut extra_found)
             .unwrap_or_else(|| values::text_column(name, &table.columns[j]));
+        words.extend(
+            table.columns[j]
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((i as u32, j, rows::totals_word(&c)?))),
+        );
         origins.insert(
             name.clone(),
             ColumnOrigin {
@@ -234,11 +264,68 @@ pub fn check_table(
         columns.push(column);
     }
 
-    sampling::check_design(source, &table, &columns, &origins, &mut diags);
+    // Totals rows and rows with many errors: one finding each, left out, their cells forgotten.
+    let last: Vec<(usize, f64)> = last
+        .iter()
+        .enumerate()
+        .filter_map(|(k, x)| Some((k, (*x)?)))
+        .filter(|(k, _)| matches!(columns[*k].data, ColumnData::Numbers(_)))
+        .collect();
+    words.sort();
+    let bad = rows::find(&table, &columns, mapped.len(), &misfits, &words, &last);
+    let mut keep = vec![true; height];
+    let mut dropped = Vec::new();
+    let bad_rows: std::collections::BTreeSet<u32> =
+        bad.iter().map(|r| table.row_numbers[r.index]).collect();
+    for r in &bad {
+        keep[r.index] = false;
+    }
+    for (((_, mapping), mut d), m) in mapped.iter().zip(found).zip(&misfits) {
+        let on_bad = m.iter().filter(|&&i| !keep[i as usize]).count();
+        let per_column = std::collections::BTreeMap::from([(mapping.index() as u32, on_bad)]);
+        rows::forget(&mut d, &bad_rows, &per_column);
+        diags.extend(d);
+    }
+    rows::forget(&mut extra_found, &bad_rows, &Default::default());
+    diags.extend(extra_found);
+    for r in &bad {
+        diags.push(
+            r.severity,
+            r.code,
+            table.location().row(table.row_numbers[r.index]),
+            r.message.clone(),
+        );
+        dropped.push(Dropped {
+            row: table.row_numbers[r.index],
+            reason: r.code,
+            kept_row: None,
+            file: None,
+        });
+    }
+
+    // The form's relevant, required and constraint columns.
+    let skip: Vec<bool> = keep.iter().map(|k| !k).collect();
+    conditions::apply(
+        &conditions::Typed {
+            table: &table,
+            instrument: &instrument,
+            lang: &study.default_language,
+            mapped: &mapped,
+            misfits: &misfits,
+            skip: &skip,
+            id: source.id_column.as_deref(),
+        },
+        &mut columns,
+        &mut diags,
+    );
+
+    let mut design = Diagnostics::default();
+    sampling::check_design(source, &table, &columns, &origins, &mut design);
+    rows::forget(&mut design, &bad_rows, &Default::default());
+    diags.extend(design);
 
     // Duplicated respondent ids (within a wave, when the source has waves): the first answer is
     // kept.
-    let mut keep = vec![true; height];
     let waves: Vec<Option<&str>> = match &source.wave_column {
         Some(w) => columns
             .iter()
@@ -247,7 +334,6 @@ pub fn check_table(
             .unwrap_or_else(|| vec![None; height]),
         None => Vec::new(),
     };
-    let mut dropped = Vec::new();
     if let Some(id) = &source.id_column {
         let j = origins[id].index;
         // Ids are looked up borrowed from the table: no string is made per row.
@@ -259,6 +345,9 @@ pub fn check_table(
             .item(id)
             .is_some_and(|i| i.required && i.relevant.is_none());
         for (i, kept) in keep.iter_mut().enumerate() {
+            if !*kept {
+                continue;
+            }
             let value = match column.get(i) {
                 crate::ingest::Cell::Text(std::borrow::Cow::Borrowed(s)) => {
                     std::borrow::Cow::Borrowed(s.trim())

@@ -408,79 +408,123 @@ fn select_multiple(
             .position(|c| c.name == n)
             .unwrap_or(usize::MAX)
     };
+    // The choices of the space-separated column on row `i` (`None`: empty), and whether every
+    // word was a choice.
+    let from_text = |i: usize, j: usize, diags: &mut Diagnostics| {
+        let raw = cell_text(&table.cell(i, j))?;
+        let mut chosen: Vec<String> = Vec::new();
+        let mut read = true;
+        for token in raw.split_whitespace() {
+            match list.resolve(token) {
+                Some(c) => chosen.push(c.name.clone()),
+                None => {
+                    read = false;
+                    diags.error(
+                        "value-not-in-choices",
+                        table.cell_location(i, j),
+                        msg!(
+                            "value-not-in-choices",
+                            value = Arg::value(token),
+                            list = &list.name,
+                            choices = choices_preview(list)
+                        ),
+                    )
+                }
+            }
+        }
+        Some((chosen, read))
+    };
+    // The choices of the 0/1 columns on row `i` (`None`: all empty), and whether every cell was
+    // 0 or 1.
+    let from_options = |i: usize, options: &[(String, usize)], diags: &mut Diagnostics| {
+        let mut chosen: Vec<String> = Vec::new();
+        let (mut answered, mut read) = (false, true);
+        for (option, j) in options {
+            let cell = table.cell(i, *j);
+            if cell.is_empty() {
+                continue;
+            }
+            answered = true;
+            match cell.zero_one() {
+                Some(true) => chosen.push(option.clone()),
+                Some(false) => {}
+                None => {
+                    read = false;
+                    diags.error(
+                        "value-not-0-1",
+                        table.cell_location(i, *j),
+                        msg!("value-not-0-1", value = Arg::value(&cell.as_text())),
+                    )
+                }
+            }
+        }
+        answered.then_some((chosen, read))
+    };
+    let sorted = |mut chosen: Vec<String>| {
+        chosen.sort_by_key(|c| order(c));
+        chosen.dedup();
+        chosen
+    };
     let height = table.height();
     let values: Vec<Option<String>> = (0..height)
         .map(|i| {
-            let mut chosen: Vec<String> = Vec::new();
-            let mut answered = false;
-            match mapping {
-                Mapping::Single(j) | Mapping::Options { main: Some(j), .. } => {
-                    let raw = cell_text(&table.cell(i, *j))?;
-                    answered = true;
-                    for token in raw.split_whitespace() {
-                        match list.resolve(token) {
-                            Some(c) => chosen.push(c.name.clone()),
-                            None => diags.error(
-                                "value-not-in-choices",
-                                table.cell_location(i, *j),
-                                msg!(
-                                    "value-not-in-choices",
-                                    value = Arg::value(token),
-                                    list = &list.name,
-                                    choices = choices_preview(list)
-                                ),
-                            ),
-                        }
-                    }
-                }
+            let chosen = match mapping {
+                Mapping::Single(j) => sorted(from_text(i, *j, diags)?.0),
+                Mapping::Options {
+                    main: Some(j),
+                    options,
+                } if options.is_empty() => sorted(from_text(i, *j, diags)?.0),
                 Mapping::Options {
                     main: None,
                     options,
+                } => sorted(from_options(i, options, diags)?.0),
+                // A KoboToolbox export holds both: they must say the same.
+                Mapping::Options {
+                    main: Some(j),
+                    options,
                 } => {
-                    for (option, j) in options {
-                        let cell = table.cell(i, *j);
-                        if cell.is_empty() {
-                            continue;
-                        }
-                        answered = true;
-                        match cell.zero_one() {
-                            Some(true) => chosen.push(option.clone()),
-                            Some(false) => {}
-                            None => diags.error(
-                                "value-not-0-1",
-                                table.cell_location(i, *j),
-                                msg!("value-not-0-1", value = Arg::value(&cell.as_text())),
-                            ),
+                    let text = from_text(i, *j, diags);
+                    let columns = from_options(i, options, diags);
+                    match (text, columns) {
+                        (None, None) => return None,
+                        (Some((t, _)), None) => sorted(t),
+                        (Some((t, false)), _) => sorted(t),
+                        (t, Some((o, read))) => {
+                            let (t, o) = (sorted(t.map(|t| t.0).unwrap_or_default()), sorted(o));
+                            if !read || t == o {
+                                if t.is_empty() && cell_text(&table.cell(i, *j)).is_none() {
+                                    return None;
+                                }
+                                t
+                            } else {
+                                let headers: Vec<&str> = options
+                                    .iter()
+                                    .filter(|(name, _)| o.contains(name))
+                                    .map(|(_, k)| table.headers[*k].as_str())
+                                    .collect();
+                                diags.error(
+                                    "select-multiple-disagree",
+                                    table.cell_location(i, *j),
+                                    msg!(
+                                        "select-multiple-disagree",
+                                        name = name,
+                                        text = Arg::value(&t.join(" ")),
+                                        said = t.len(),
+                                        choices = o.join(" "),
+                                        headers = headers.join(", "),
+                                        chosen = o.len()
+                                    ),
+                                );
+                                return None;
+                            }
                         }
                     }
                 }
-            }
-            chosen.sort_by_key(|c| order(c));
-            chosen.dedup();
-            answered.then(|| chosen.join(" "))
+            };
+            Some(chosen.join(" "))
         })
         .collect();
     Column::new(name.into(), values)
-}
-
-/// Reports required answers that are missing.
-pub fn check_required(
-    table: &RawTable,
-    column: &Column,
-    item: &Item,
-    j: usize,
-    diags: &mut Diagnostics,
-) {
-    for i in 0..column.len() {
-        let missing = column.is_missing(i);
-        if missing && table.cell(i, j).is_empty() {
-            diags.error(
-                "required-missing",
-                table.cell_location(i, j),
-                msg!("required-missing", name = &item.name),
-            );
-        }
-    }
 }
 
 #[cfg(test)]

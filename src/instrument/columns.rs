@@ -19,6 +19,7 @@ pub const LABEL: &str = "label";
 pub const REQUIRED: &str = "required";
 pub const RELEVANT: &str = "relevant";
 pub const CONSTRAINT: &str = "constraint";
+pub const CONSTRAINT_MESSAGE: &str = "constraint_message";
 pub const SCALE: &str = "scale";
 pub const REVERSE: &str = "reverse";
 pub const DIMENSION: &str = "dimension";
@@ -57,8 +58,9 @@ pub const SURVEY: &[Column] = &[
     xlsform(NAME, "The question's name: the column of its answers in the data."),
     xlsform(LABEL, "The question's text; one column per language: `label::English (en)`, `label::Italiano (it)`."),
     xlsform(REQUIRED, "`yes` when an answer is required: a missing one is a finding."),
-    xlsform(RELEVANT, "The condition under which the question is asked: a missing answer outside it is expected."),
-    xlsform(CONSTRAINT, "Bounds on a number (`. >= 0 and . <= 10`): an answer outside them is a finding."),
+    xlsform(RELEVANT, "The condition under which the question is asked (on a `begin group`: every question inside): an answer where it does not hold is a finding and is left out; a missing answer there is expected."),
+    xlsform(CONSTRAINT, "What an answer must satisfy (`. >= 16 and . <= 25`, `regex(., '^[A-Z]{2}[0-9]{3}$')`, `string-length(.) <= 20`): an answer that does not is a finding and is left out."),
+    xlsform(CONSTRAINT_MESSAGE, "What the finding says when the constraint does not hold; one column per language, as `label`."),
     own(SCALE, "The scale the question is an item of (its score is the mean of its items); its answers must be numbers."),
     own(REVERSE, "`yes` when the item is reverse-keyed: its answer is turned around before the scale's mean. Needs `scale`."),
     own(DIMENSION, "The capability dimension the question (and the scale it is an item of) belongs to."),
@@ -101,7 +103,6 @@ pub const SURVEY_OTHERS: &[&str] = &[
     "hint",
     "guidance_hint",
     "required_message",
-    "constraint_message",
     "calculation",
     "default",
     "appearance",

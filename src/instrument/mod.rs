@@ -59,10 +59,17 @@ pub struct Item {
     pub list: Option<String>,
     pub labels: Labels,
     pub required: bool,
-    /// The XLSForm `relevant` expression, if any (required answers are then not enforced).
+    /// The XLSForm `relevant` expression, if any, joined with `and` to those of its enclosing
+    /// groups (required answers are then enforced only where it holds).
     pub relevant: Option<String>,
     pub min: Option<Bound>,
     pub max: Option<Bound>,
+    /// The XLSForm `constraint` when it is more than bounds on `.` (those are `min` and `max`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
+    /// The `constraint_message`, by language.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub constraint_message: Labels,
     /// capakit extension: the scale the item belongs to.
     pub scale: Option<String>,
     /// capakit extension: reverse-keyed within its scale.

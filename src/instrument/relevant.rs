@@ -1,14 +1,21 @@
-//! XLSForm `relevant` expressions: which respondents a question was asked of.
+//! XLSForm `relevant` and `constraint` expressions: which respondents a question was asked of,
+//! and which answers the form would have accepted.
 //!
-//! The common subset of ODK's XPath is read: `${x}` references, string and number literals,
-//! `=`, `!=`, `<`, `<=`, `>`, `>=`, `+`, `-`, `*`, `div`, `mod`, `and`, `or`, parentheses, and
-//! the functions `selected(${x}, 'a')`, `count-selected(${x})`, `not(…)`, `true()`, `false()`,
-//! `string-length(…)`, `number(…)` and `string(…)`. Values follow XPath 1.0 (the rules ODK
+//! The common subset of ODK's XPath is read: `${x}` references, `.` (the answer itself, in a
+//! constraint), string and number literals, `=`, `!=`, `<`, `<=`, `>`, `>=`, `+`, `-`, `*`,
+//! `div`, `mod`, `and`, `or`, parentheses, and the functions `selected(${x}, 'a')`,
+//! `count-selected(${x})`, `not(…)`, `true()`, `false()`, `string-length(…)`, `number(…)`,
+//! `string(…)`, `int(…)`, `contains(…, …)`, `starts-with(…, …)`, `ends-with(…, …)`,
+//! `date('YYYY-MM-DD')` and `regex(., 'pattern')`. Values follow XPath 1.0 (the rules ODK
 //! Collect applies): a question without an answer (or not asked) is the empty string; comparing a
 //! number with a string compares them as numbers (the empty string is NaN, so `${age} < 18` is
-//! false for no answer); a string is true when it is not empty. Anything else is refused with its
-//! place in the expression, and a question whose expression is refused is treated as asked of
-//! everyone (its missing answers stay "no answer").
+//! false for no answer); a date (`2024-03-05`) compared as a number is its count of days since
+//! 1970-01-01, as ODK compares dates; a string is true when it is not empty. `regex()` matches the
+//! whole value, as ODK Collect does (Java's `String.matches`: `regex(., '\p{L}')` refuses
+//! "Michael"). `today()` and `now()` are refused: a check that changed from day to day would not
+//! give the same findings twice. Anything else is refused with its place in the expression, and a
+//! question whose expression is refused is treated as asked of everyone (its missing answers stay
+//! "no answer"), its constraint as not checked.
 
 /// A value in an expression.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +38,13 @@ impl Value {
         match self {
             Value::Bool(b) => f64::from(u8::from(*b)),
             Value::Num(x) => *x,
-            Value::Str(s) => s.trim().parse().unwrap_or(f64::NAN),
+            Value::Str(s) => {
+                let t = s.trim();
+                t.parse()
+                    .ok()
+                    .or_else(|| days_since_epoch(t))
+                    .unwrap_or(f64::NAN)
+            }
         }
     }
 
@@ -41,6 +54,34 @@ impl Value {
             Value::Num(x) => crate::text::format_number(*x),
             Value::Str(s) => s.clone(),
         }
+    }
+}
+
+/// Days from 1970-01-01 to a `YYYY-MM-DD` date (with or without a time after it); `None` for
+/// anything else. The civil-from-days inverse of H. Hinnant's `days_from_civil`.
+fn days_since_epoch(s: &str) -> Option<f64> {
+    let date = crate::check::parse_date(s).filter(|_| s.len() >= 10 && s.as_bytes()[4] == b'-')?;
+    let (y, m, d): (i64, i64, i64) = (
+        date[0..4].parse().ok()?,
+        date[5..7].parse().ok()?,
+        date[8..10].parse().ok()?,
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) as f64)
+}
+
+/// A compiled `regex()` pattern, anchored to match the whole value.
+#[derive(Debug, Clone)]
+pub struct Pattern(regex::Regex);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
     }
 }
 
@@ -70,6 +111,8 @@ pub enum Expr {
     Neg(Box<Expr>),
     Bin(Op, Box<Expr>, Box<Expr>),
     Call(String, Vec<Expr>),
+    /// `regex(value, 'pattern')`, its pattern compiled once.
+    Regex(Box<Expr>, Pattern),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,6 +192,17 @@ fn tokens(s: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
                 .parse()
                 .map_err(|_| err(start, format!("'{text}' is not a number")))?;
             out.push((Tok::Num(x), start));
+            continue;
+        }
+        if c == '.' {
+            if chars.get(i + 1) == Some(&'.') {
+                return Err(err(
+                    i,
+                    "'..' (the parent group) is not read by capakit".into(),
+                ));
+            }
+            out.push((Tok::Ref(".".into()), start));
+            i += 1;
             continue;
         }
         if c.is_alphabetic() || c == '_' {
@@ -313,12 +367,18 @@ impl Parser {
             }
             Tok::Word(name) => {
                 let arity = match name.as_str() {
-                    "selected" => 2,
-                    "count-selected" | "not" | "string-length" | "number" | "string" => 1,
+                    "selected" | "regex" | "contains" | "starts-with" | "ends-with" => 2,
+                    "count-selected" | "not" | "string-length" | "number" | "string" | "int"
+                    | "date" => 1,
                     "true" | "false" => 0,
+                    "today" | "now" => {
+                        return self.fail(format!(
+                            "'{name}' is not evaluated: the findings would change from day to day"
+                        ))
+                    }
                     _ => {
                         return self.fail(format!(
-                            "'{name}' is not a function capakit reads (selected, count-selected, not, true, false, string-length, number, string)"
+                            "'{name}' is not a function capakit reads (selected, count-selected, not, true, false, string-length, number, string, int, contains, starts-with, ends-with, date, regex)"
                         ))
                     }
                 };
@@ -344,6 +404,21 @@ impl Parser {
                         if arity == 1 { "" } else { "s" },
                         args.len()
                     ));
+                }
+                if name == "regex" {
+                    let Some(Expr::Lit(Value::Str(pattern))) = args.get(1) else {
+                        return self.fail("regex() needs its pattern written in quotes");
+                    };
+                    let anchored = format!(r"\A(?:{pattern})\z");
+                    let compiled = regex::RegexBuilder::new(&anchored)
+                        .size_limit(1 << 20)
+                        .build()
+                        .map_err(|e| ParseError {
+                            column: self.column(),
+                            message: format!("the pattern '{pattern}' of regex() is not read: {e}"),
+                        })?;
+                    let value = args.swap_remove(0);
+                    return Ok(Expr::Regex(Box::new(value), Pattern(compiled)));
                 }
                 Ok(Expr::Call(name, args))
             }
@@ -373,7 +448,7 @@ impl Expr {
         fn walk<'a>(e: &'a Expr, out: &mut Vec<&'a str>) {
             match e {
                 Expr::Ref(n) => {
-                    if !out.contains(&n.as_str()) {
+                    if n != "." && !out.contains(&n.as_str()) {
                         out.push(n);
                     }
                 }
@@ -384,6 +459,7 @@ impl Expr {
                     walk(b, out);
                 }
                 Expr::Call(_, args) => args.iter().for_each(|a| walk(a, out)),
+                Expr::Regex(x, _) => walk(x, out),
             }
         }
         let mut out = Vec::new();
@@ -441,15 +517,36 @@ impl Expr {
                     "string-length" => Value::Num(v[0].text().chars().count() as f64),
                     "number" => Value::Num(v[0].number()),
                     "string" => Value::Str(v[0].text()),
+                    "int" => Value::Num(v[0].number().trunc()),
+                    "contains" => Value::Bool(v[0].text().contains(&v[1].text())),
+                    "starts-with" => Value::Bool(v[0].text().starts_with(&v[1].text())),
+                    "ends-with" => Value::Bool(v[0].text().ends_with(&v[1].text())),
+                    "date" => Value::Num(v[0].number()),
                     _ => unreachable!("only known functions are parsed"),
                 }
             }
+            Expr::Regex(x, pattern) => Value::Bool(pattern.0.is_match(&x.eval(answer).text())),
         }
     }
 
     /// Whether the condition holds for one respondent.
     pub fn holds(&self, answer: &dyn Fn(&str) -> Value) -> bool {
         self.eval(answer).truth()
+    }
+}
+
+/// The value of row `i` of a checked column in an expression: its number, or its text (the empty
+/// string for no answer).
+pub fn value_at(c: &crate::check::Column, i: usize) -> Value {
+    match &c.data {
+        crate::check::ColumnData::Numbers(v) => {
+            if v[i].is_nan() {
+                Value::Str(String::new())
+            } else {
+                Value::Num(v[i])
+            }
+        }
+        _ => Value::Str(c.text(i).unwrap_or_default().to_string()),
     }
 }
 
@@ -467,19 +564,10 @@ pub fn asked_rows(dataset: &crate::check::Dataset, item: &super::Item) -> Option
         (0..dataset.height())
             .map(|i| {
                 let answer = |name: &str| {
-                    let Some(c) = columns.iter().find(|c| c.name == name) else {
-                        return Value::Str(String::new());
-                    };
-                    match &c.data {
-                        crate::check::ColumnData::Numbers(v) => {
-                            if v[i].is_nan() {
-                                Value::Str(String::new())
-                            } else {
-                                Value::Num(v[i])
-                            }
-                        }
-                        _ => Value::Str(c.text(i).unwrap_or_default().to_string()),
-                    }
+                    columns
+                        .iter()
+                        .find(|c| c.name == name)
+                        .map_or(Value::Str(String::new()), |c| value_at(c, i))
                 };
                 expr.holds(&answer)
             })
@@ -548,6 +636,64 @@ mod tests {
         assert!(holds("true()", &[]) && !holds("false()", &[]));
         assert!(holds("${a} = \"x\"", &[("a", s("x"))]));
         assert!(holds("${a} = ’x’", &[("a", s("x"))]));
+    }
+
+    #[test]
+    fn constraints_on_the_answer_itself() {
+        let holds = |e: &str, this: Value| {
+            Expr::parse(e)
+                .unwrap()
+                .holds(&|n: &str| if n == "." { this.clone() } else { s("") })
+        };
+        // ODK's documented example (docs.getodk.org, "regex middle initial"): the constraint
+        // regex(., '\p{L}') refuses "Michael" ("Just the first letter."): the pattern must
+        // match the whole value, as Java's String.matches does.
+        assert!(holds(r"regex(., '\p{L}')", s("M")));
+        assert!(!holds(r"regex(., '\p{L}')", s("Michael")));
+        assert!(holds("regex(., '[0-9]{3}|x')", s("x")));
+        assert!(!holds("regex(., '[0-9]{3}|x')", s("1234")));
+        assert!(holds("regex(., '^[0-9]{3}$')", s("123")));
+        assert!(holds("string-length(.) <= 3", s("abc")));
+        assert!(!holds("string-length(.) <= 3", s("abcd")));
+        assert!(holds(". < 10 or . > 20", Value::Num(21.0)));
+        assert!(!holds(". < 10 or . > 20", Value::Num(15.0)));
+        assert!(holds(
+            "contains(., 'ab') and starts-with(., 'x')",
+            s("xabc")
+        ));
+        assert!(holds("ends-with(., 'z') and int(3.7) = 3", s("xyz")));
+        // Dates as days since 1970-01-01; Python 3: (date(2024, 3, 5) - date(1970, 1, 1)).days
+        // → 19787, date(1969, 12, 31) → -1, date(2000, 2, 29) → 11016, date(1900, 3, 1) → -25508.
+        for (d, days) in [
+            ("2024-03-05", 19787.0),
+            ("1970-01-01", 0.0),
+            ("1969-12-31", -1.0),
+            ("2000-02-29", 11016.0),
+            ("1900-03-01", -25508.0),
+        ] {
+            assert_eq!(days_since_epoch(d), Some(days), "{d}");
+        }
+        assert!(holds(". >= date('2024-01-01')", s("2024-03-05")));
+        assert!(!holds(". >= date('2024-01-01')", s("2023-12-31")));
+        assert!(holds(". - date('2024-03-01') = 4", s("2024-03-05")));
+        // No answer is not a date: the comparison is false.
+        assert!(!holds(". >= date('2024-01-01')", s("")));
+    }
+
+    #[test]
+    fn what_a_constraint_cannot_say_is_refused() {
+        let e = Expr::parse(". <= today()").unwrap_err();
+        assert!(e.message.contains("day to day"), "{e}");
+        let e = Expr::parse("regex(., ${pattern})").unwrap_err();
+        assert!(e.message.contains("in quotes"), "{e}");
+        let e = Expr::parse("regex(., '[0-9')").unwrap_err();
+        assert!(e.message.contains("is not read"), "{e}");
+        let e = Expr::parse("position(..) = 1").unwrap_err();
+        assert!(e.message.contains("parent group"), "{e}");
+        let e = Expr::parse("position(${a}) = 1").unwrap_err();
+        assert!(e.message.contains("'position'"), "{e}");
+        // `.` is not a question the data must have.
+        assert!(Expr::parse(". > ${a}").unwrap().references() == vec!["a"]);
     }
 
     #[test]

@@ -16,8 +16,9 @@ use crate::error::{Error, Result};
 use crate::ingest::{read_sheet, sheet_names, RawTable};
 
 use super::columns::{
-    self, CONSTRAINT, DEFAULT_LANGUAGE, DIMENSION, FORM_ID, FORM_TITLE, LABEL, LIST_NAME,
-    LIST_NAME_SPACED, NAME, RELEVANT, REQUIRED, REVERSE, SCALE, SCALES_SHEET, TYPE, VALUE, VERSION,
+    self, CONSTRAINT, CONSTRAINT_MESSAGE, DEFAULT_LANGUAGE, DIMENSION, FORM_ID, FORM_TITLE, LABEL,
+    LIST_NAME, LIST_NAME_SPACED, NAME, RELEVANT, REQUIRED, REVERSE, SCALE, SCALES_SHEET, TYPE,
+    VALUE, VERSION,
 };
 use super::syntax::{is_true, label_language, parse_bounds, parse_type, STRUCTURE};
 use super::{Choice, ChoiceList, Instrument, Item, ItemKind, Labels, Scale};
@@ -151,6 +152,23 @@ fn misspelt_survey_columns(survey: &Sheet, notes: &mut Diagnostics) {
     }
 }
 
+/// The conditions joined by `and`, as written: one alone as it is, several each in parentheses
+/// (the groups' outermost first, the question's own last).
+fn all_of(conditions: impl Iterator<Item = String>) -> Option<String> {
+    let conditions: Vec<String> = conditions.collect();
+    match conditions.len() {
+        0 => None,
+        1 => conditions.into_iter().next(),
+        _ => Some(
+            conditions
+                .iter()
+                .map(|c| format!("({c})"))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        ),
+    }
+}
+
 /// Reads an XLSForm. `shown` is the file name used in messages.
 pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     let names = sheet_names(path, shown)?;
@@ -243,6 +261,8 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
     // Items.
     let mut items: Vec<Item> = Vec::new();
     let mut groups: Vec<String> = Vec::new();
+    // The `relevant` of each enclosing group: it applies to every question inside.
+    let mut group_relevant: Vec<Option<String>> = Vec::new();
     let mut repeat_depth = 0usize;
     for i in 0..survey.table.height() {
         let Some(raw_type) = survey.text(i, TYPE) else {
@@ -254,10 +274,12 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         match kind_name {
             "begin group" | "begin_group" | "begin" => {
                 groups.push(name);
+                group_relevant.push(survey.text(i, "relevant"));
                 continue;
             }
             "end group" | "end_group" => {
                 groups.pop();
+                group_relevant.pop();
                 continue;
             }
             "begin repeat" | "begin_repeat" | "begin loop" | "begin_loop" => {
@@ -270,11 +292,13 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 }
                 repeat_depth += 1;
                 groups.push(name);
+                group_relevant.push(None);
                 continue;
             }
             "end repeat" | "end_repeat" | "end loop" | "end_loop" => {
                 repeat_depth = repeat_depth.saturating_sub(1);
                 groups.pop();
+                group_relevant.pop();
                 continue;
             }
             t if STRUCTURE.contains(&t) => continue,
@@ -283,6 +307,7 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
         if kind_name.starts_with("begin loop") {
             repeat_depth += 1;
             groups.push(name);
+            group_relevant.push(None);
             notes.warning("repeat-skipped", survey.at(i, TYPE), msg!("loop-skipped"));
             continue;
         }
@@ -329,9 +354,10 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
                 format!("the name '{name}' is already used on row {}", prev.row),
             ));
         }
-        let (min, max) = survey
-            .text(i, CONSTRAINT)
-            .map_or((None, None), |c| parse_bounds(&c));
+        let constraint = survey.text(i, CONSTRAINT);
+        let (min, max) = constraint.as_deref().map_or((None, None), parse_bounds);
+        // A constraint that is more than bounds on `.` is evaluated by the check.
+        let constraint = constraint.filter(|_| min.is_none() && max.is_none());
         let reverse = survey.text(i, REVERSE).is_some_and(|r| is_true(&r));
         let scale = survey.text(i, SCALE);
         if reverse && scale.is_none() {
@@ -346,9 +372,17 @@ pub fn read_xlsform(path: &Path, shown: &str) -> Result<Instrument> {
             list,
             labels: survey.labels(i, LABEL),
             required: survey.text(i, REQUIRED).is_some_and(|r| is_true(&r)),
-            relevant: survey.text(i, RELEVANT),
+            relevant: all_of(
+                group_relevant
+                    .iter()
+                    .flatten()
+                    .cloned()
+                    .chain(survey.text(i, RELEVANT)),
+            ),
             min,
             max,
+            constraint,
+            constraint_message: survey.labels(i, CONSTRAINT_MESSAGE),
             scale,
             reverse,
             dimension: survey.text(i, DIMENSION),

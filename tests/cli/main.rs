@@ -12,6 +12,7 @@ mod core_network;
 mod disclosure;
 mod errors;
 mod example;
+mod excel_findings;
 mod findings;
 mod focus_groups;
 mod forgiving;
