@@ -51,7 +51,17 @@ pub fn csv_study(dir: &Path, csv: &str) -> PathBuf {
 
 /// Runs `capakit check` and returns (exit code, stdout, stderr).
 pub fn check(study: &Path) -> (i32, String, String) {
-    let out = capakit().arg("check").arg(study).output().unwrap();
+    check_with(study, &[])
+}
+
+/// `capakit check STUDY` with more arguments (`--all`: every finding on a line of its own).
+pub fn check_with(study: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = capakit()
+        .arg("check")
+        .arg(study)
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -909,7 +909,8 @@ fn survey_select_multiple_is_checked_and_summarised() {
     )
     .unwrap();
     let (code, out, err) = check(tmp.path());
-    assert_eq!(code, Some(1), "{out}{err}");
+    // One warning (the name written by hand): printed, and check passes.
+    assert_eq!(code, Some(0), "{out}{err}");
     assert!(
         out.contains("data/prof.csv: 3 professionals named 4 ties among 5 services of data/servizi.csv, 0 errors, 1 warning"),
         "{out}"

@@ -194,7 +194,7 @@ fn records_errors_are_located() {
         ),
     ] {
         records_study(dir.path(), &RECORDS.replace(edit.0, edit.1), ANALYSIS, "");
-        let (code, out, err) = check(dir.path());
+        let (code, out, err) = crate::common::check_with(dir.path(), &["--all"]);
         assert_eq!(code, 1, "{out}{err}");
         assert!(out.contains(expected), "{expected}\n{out}{err}");
         // One finding per row at fault (Toscana's row clashes with Firenze's and Pisa's).

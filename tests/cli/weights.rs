@@ -100,7 +100,7 @@ fn unusable_weights_are_located_errors() {
         dir.path(),
         "CL-1;Prato;18;affido;4;3;2;-1\nCL-2;Prato;19;affido;2;3;2;\nCL-3;Prato;20;affido;5;3;2;tanto\n",
     );
-    let (code, out, _) = check(&s);
+    let (code, out, _) = crate::common::check_with(&s, &["--all"]);
     assert_eq!(code, 1);
     for line in [
         "error[bad-weight]: data.csv, row 2, column H (peso): \"-1\": a design weight cannot be negative",
