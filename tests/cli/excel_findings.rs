@@ -84,7 +84,7 @@ fn an_answer_where_the_question_was_not_relevant_is_reported_and_counted_as_not_
     };
     let dir = tempfile::tempdir().unwrap();
     let edited = example_variant(dir.path(), born_here_say_msna, "");
-    let (_, out, err) = check(&edited);
+    let (_, out, err) = crate::common::check_with(&edited, &["--all"]);
     assert!(!err.contains("panicked"), "{err}");
     let found = lines_with(&out, "not-relevant");
     assert_eq!(found.len(), 5, "{out}");
@@ -181,7 +181,7 @@ fn constraints_beyond_bounds_are_checked_with_their_message() {
          CL-PO-0031;Prato;si;si;2;123;\n\
          CL-FI-004;Firenze;no;;;9;Leo\n",
     );
-    let (code, out, err) = check(dir.path());
+    let (code, out, err) = crate::common::check_with(dir.path(), &["--all"]);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(code, 1, "{out}");
     assert_eq!(
