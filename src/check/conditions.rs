@@ -14,6 +14,15 @@ use crate::msg;
 use super::dataset::{Column, ColumnData};
 use super::Mapping;
 
+/// An expression of the form read and its questions found among the file's columns; why not,
+/// in words, when it cannot be.
+fn parse(text: &str, columns: &[Column]) -> Result<(Expr, Vec<(String, usize)>), String> {
+    let expr = Expr::parse(text.trim()).map_err(|e| e.to_string())?;
+    let refs = resolve(&expr, columns)
+        .map_err(|n| format!("it names '{n}', which has no column in this file"))?;
+    Ok((expr, refs))
+}
+
 /// The references of `expr` resolved to columns; `Err(name)` for the first that has none.
 fn resolve(expr: &Expr, columns: &[Column]) -> Result<Vec<(String, usize)>, String> {
     expr.references()
@@ -84,14 +93,7 @@ pub(super) fn apply(t: &Typed, columns: &mut [Column], diags: &mut Diagnostics) 
         let mut asked: Option<Vec<bool>> = None;
         let mut relevant_read = true;
         if let Some(text) = item.relevant.as_deref() {
-            let parsed = Expr::parse(text.trim())
-                .map_err(|e| e.to_string())
-                .and_then(|e| {
-                    resolve(&e, columns)
-                        .map(|refs| (e, refs))
-                        .map_err(|n| format!("it names '{n}', which has no column in this file"))
-                });
-            match parsed {
+            match parse(text, columns) {
                 Ok((expr, refs)) => {
                     let holds: Vec<bool> = (0..height)
                         .map(|i| skipped(i) || expr.holds(&answer(&refs, columns, k, i)))
@@ -149,14 +151,7 @@ pub(super) fn apply(t: &Typed, columns: &mut [Column], diags: &mut Diagnostics) 
         }
 
         if let Some(text) = item.constraint.as_deref() {
-            let parsed = Expr::parse(text.trim())
-                .map_err(|e| e.to_string())
-                .and_then(|e| {
-                    resolve(&e, columns)
-                        .map(|refs| (e, refs))
-                        .map_err(|n| format!("it names '{n}', which has no column in this file"))
-                });
-            match parsed {
+            match parse(text, columns) {
                 Ok((expr, refs)) => {
                     let message = label_in(
                         &item.constraint_message,
