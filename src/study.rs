@@ -58,8 +58,9 @@ struct StudyFile {
     /// The languages of the reports, by code (`["it", "en"]` when omitted).
     #[serde(default = "default_languages")]
     languages: Vec<String>,
-    /// The language `capakit run` writes first and `check` speaks (the first of `languages` when
-    /// omitted).
+    /// The language `capakit run` writes first, and the one of the questionnaire's constraint
+    /// messages that `check` quotes (the first of `languages` when omitted). `check` itself
+    /// speaks the language of its `--lang`.
     #[serde(default)]
     default_language: Option<Spanned<String>>,
     /// The analyses files (`analyses/*.toml`), relative to the study folder.
