@@ -245,6 +245,20 @@ impl<'de> de::Deserializer<'de> for Top<'_> {
     }
 }
 
+/// The key at `at` of a table's keys, given to serde as a string; `None` past the last.
+fn key_at<'de, K: DeserializeSeed<'de>>(
+    keys: &[&'static str],
+    at: usize,
+    seed: K,
+) -> Result<Option<K::Value>, Stop> {
+    match keys.get(at) {
+        Some(&key) => seed
+            .deserialize(de::value::BorrowedStrDeserializer::new(key))
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
 /// A struct's table with the keys given.
 struct Keys<'a> {
     keys: Vec<&'static str>,
@@ -259,12 +273,7 @@ impl<'de> de::MapAccess<'de> for Keys<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Stop> {
-        match self.keys.get(self.at) {
-            Some(&key) => seed
-                .deserialize(de::value::BorrowedStrDeserializer::new(key))
-                .map(Some),
-            None => Ok(None),
-        }
+        key_at(&self.keys, self.at, seed)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Stop> {
@@ -499,12 +508,7 @@ impl<'de> de::MapAccess<'de> for Spanned<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Stop> {
-        match self.fields.get(self.at) {
-            Some(&key) => seed
-                .deserialize(de::value::BorrowedStrDeserializer::new(key))
-                .map(Some),
-            None => Ok(None),
-        }
+        key_at(self.fields, self.at, seed)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Stop> {
